@@ -1,0 +1,170 @@
+/**
+ * The HTTP client, on undici: one keep-alive connection pool per origin, sized to the
+ * concurrency; uploads streamed from disk; every call authenticated with `x-api-key`.
+ */
+import { openAsBlob } from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Agent, FormData, request } from 'undici';
+import type { Field } from '../params/encode.js';
+import { toQueryString } from '../params/encode.js';
+import { VERSION } from '../version.js';
+import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
+
+export const DEFAULT_EDIT_ORIGIN = 'https://image-api.photoroom.com';
+export const DEFAULT_SEGMENT_ORIGIN = 'https://sdk.photoroom.com';
+
+export interface ClientOptions {
+  apiKey: string;
+  /** One origin for every endpoint (e.g. an emulator). */
+  baseUrl?: string;
+  /** Origin for /v1/segment alone; wins over baseUrl. */
+  segmentUrl?: string;
+  /** Connections per origin: the batch's concurrency. */
+  connections: number;
+  timeoutMs: number;
+  /** Extra request headers (model version selectors). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  body: Readable;
+}
+
+export interface AccountInfo {
+  plan: string;
+  images: { available: number; subscription: number };
+}
+
+/** How big an error body we read to find its message. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export interface Endpoints {
+  edit: string;
+  segment: string;
+  account: string;
+}
+
+export function endpointUrls(options: Pick<ClientOptions, 'baseUrl' | 'segmentUrl'>): Endpoints {
+  const editOrigin = options.baseUrl ?? DEFAULT_EDIT_ORIGIN;
+  const segmentOrigin = options.segmentUrl ?? options.baseUrl ?? DEFAULT_SEGMENT_ORIGIN;
+  return {
+    edit: `${editOrigin}/v2/edit`,
+    segment: `${segmentOrigin}/v1/segment`,
+    account: `${editOrigin}/v2/account`,
+  };
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function readLimited(body: Readable, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (size < limit) chunks.push(buffer.subarray(0, limit - size));
+    size += buffer.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function appendFile(form: FormData, name: string, file: string): Promise<void> {
+  // openAsBlob reads lazily: the upload streams from disk instead of sitting in memory.
+  form.append(name, await openAsBlob(file), path.basename(file));
+}
+
+async function multipart(imageField: string, imageFile: string, fields: readonly Field[]): Promise<FormData> {
+  const form = new FormData();
+  await appendFile(form, imageField, imageFile);
+  for (const [name, value] of fields) {
+    if (typeof value === 'string') form.append(name, value);
+    else await appendFile(form, name, value.file);
+  }
+  return form;
+}
+
+export type Client = ReturnType<typeof createClient>;
+
+export function createClient(options: ClientOptions) {
+  const urls = endpointUrls(options);
+  const dispatcher = new Agent({
+    connections: options.connections,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const baseHeaders = {
+    'x-api-key': options.apiKey,
+    'user-agent': `photoroom-cli/${VERSION} node/${process.versions.node}`,
+    ...options.headers,
+  };
+
+  async function send(
+    url: string,
+    method: 'GET' | 'POST',
+    body?: FormData,
+    accept = 'image/*, application/json',
+  ): Promise<ApiResponse> {
+    let response;
+    try {
+      response = await request(url, {
+        method,
+        body,
+        headers: { ...baseHeaders, accept },
+        dispatcher,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      throw apiErrorFromFailure(error);
+    }
+    const headers = flattenHeaders(response.headers);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      return { status: response.statusCode, headers, body: response.body };
+    }
+    const text = await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => '');
+    throw apiErrorFromResponse(response.statusCode, text, headers['retry-after']);
+  }
+
+  return {
+    urls,
+
+    /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
+    async editUpload(imageFile: string, fields: readonly Field[]): Promise<ApiResponse> {
+      return send(urls.edit, 'POST', await multipart('imageFile', imageFile, fields));
+    },
+
+    /** GET /v2/edit: the image by URL, parameters in the query string. */
+    editUrl(imageUrl: string, fields: readonly Field[]): Promise<ApiResponse> {
+      return send(`${urls.edit}?${toQueryString(imageUrl, fields)}`, 'GET');
+    },
+
+    /** POST /v1/segment: the local file as `image_file`. */
+    async segment(imageFile: string, fields: readonly Field[]): Promise<ApiResponse> {
+      return send(urls.segment, 'POST', await multipart('image_file', imageFile, fields));
+    },
+
+    async account(): Promise<AccountInfo> {
+      const response = await send(urls.account, 'GET', undefined, 'application/json');
+      const text = await readLimited(response.body, ERROR_BODY_LIMIT);
+      try {
+        const info = JSON.parse(text) as AccountInfo;
+        if (typeof info.images?.available !== 'number') throw new Error('no images.available');
+        return info;
+      } catch {
+        throw new ApiError({ status: response.status, kind: 'http', message: 'the account answer was not the expected JSON' });
+      }
+    },
+
+    close(): Promise<void> {
+      return dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * One error type for everything the API (or the network on the way) answers instead of an
+ * image. The API uses three body shapes; 403 may come with no body at all.
+ */
+
+export type ApiErrorKind = 'http' | 'network' | 'timeout';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly kind: ApiErrorKind;
+  readonly retryable: boolean;
+  /** The raw `Retry-After` header, when the service sent one. */
+  readonly retryAfter?: string;
+
+  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string }) {
+    super(options.message);
+    this.name = 'ApiError';
+    this.status = options.status;
+    this.kind = options.kind;
+    this.retryAfter = options.retryAfter;
+    this.retryable = options.kind !== 'http' || isRetryableStatus(options.status);
+  }
+
+  /** 402 (credits) and 403 (key) refuse every later request too: the run stops. */
+  get refusesRun(): boolean {
+    return this.status === 402 || this.status === 403;
+  }
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+const STATUS_MEANING: Readonly<Record<number, string>> = {
+  400: 'the API refused the request',
+  402: 'no credits left on this account',
+  403: 'the API key was refused (missing, wrong, or not allowed for this endpoint)',
+  404: 'not found (check --base-url)',
+  413: 'the image is too large for the API',
+  429: 'rate limited by the API',
+  500: 'the API failed (internal error)',
+  502: 'bad gateway in front of the API',
+  503: 'the API is unavailable',
+  504: 'the API timed out',
+};
+
+/** The message inside any of the three shapes, or null. */
+export function messageFromBody(text: string): string | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof body !== 'object' || body === null) return null;
+  const record = body as Record<string, unknown>;
+  const inner = record.error;
+  if (typeof inner === 'object' && inner !== null) {
+    const { message, detail } = inner as Record<string, unknown>;
+    if (typeof message === 'string') return message; // {"error":{"message"}}: 400, 500 on v2
+    if (typeof detail === 'string') return detail; // {"error":{"detail"}}: 402 on v2
+  }
+  if (typeof inner === 'string') return inner;
+  const detail = record.detail; // {"detail","status_code","type"}: v1
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) return detail.map((item) => (item as { msg?: string }).msg ?? JSON.stringify(item)).join('; ');
+  return null;
+}
+
+export function apiErrorFromResponse(status: number, bodyText: string, retryAfter?: string): ApiError {
+  const meaning = STATUS_MEANING[status] ?? `unexpected HTTP ${status}`;
+  const detail = messageFromBody(bodyText);
+  const message = detail && detail !== meaning ? `HTTP ${status}: ${detail}` : `HTTP ${status}: ${meaning}`;
+  return new ApiError({ status, kind: 'http', message, retryAfter });
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR']);
+
+/** Turns whatever undici or the socket threw into an ApiError (network faults are retryable). */
+export function apiErrorFromFailure(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code ?? err.name ?? 'ERROR';
+  const timedOut = TIMEOUT_CODES.has(code) || err.name === 'TimeoutError';
+  const reason = err.cause?.message ?? err.message ?? String(error);
+  return new ApiError({
+    status: 0,
+    kind: timedOut ? 'timeout' : 'network',
+    message: timedOut ? `request timed out (${code})` : `network error: ${reason} (${code})`,
+  });
+}

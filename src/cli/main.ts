@@ -1,0 +1,74 @@
+/**
+ * The `photoroom` program: parses argv, runs a command, turns its outcome into text on
+ * stderr and an exit code. Everything below this layer returns values or throws typed errors.
+ */
+import { Command, CommanderError } from 'commander';
+import { ApiError } from '../api/errors.js';
+import { EXIT, UserError } from '../errors.js';
+import { preparseArgv } from '../params/flags.js';
+import { VERSION } from '../version.js';
+import { accountCommand } from './commands/account.js';
+import { imageCommand } from './commands/image.js';
+import { paramsCommand } from './commands/params.js';
+import { processIo, type Io } from './io.js';
+
+const PROGRAM_HELP = `
+Examples:
+  export PHOTOROOM_API_KEY=sk_...
+  photoroom edit shoe.jpg --bg white --padding 10% -o out/
+  photoroom segment shoe.jpg -o cutouts/
+  photoroom account
+  photoroom params --endpoint edit
+
+Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
+3 the API refused the whole run (402 no credits, 403 key refused).`;
+
+function reportFailure(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed its message (or the help / version text).
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UserError) {
+    for (const problem of error.problems) io.stderr.write(`photoroom: ${problem}\n`);
+    io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
+    return EXIT.usage;
+  }
+  if (error instanceof ApiError) {
+    io.stderr.write(`photoroom: ${error.message}\n`);
+    return error.refusesRun ? EXIT.apiRefusedRun : EXIT.someInputsFailed;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`photoroom: unexpected error (please report it): ${detail}\n`);
+  return EXIT.someInputsFailed;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const commandName = argv.find((token) => !token.startsWith('-'));
+  const endpoint = commandName === 'edit' || commandName === 'segment' ? commandName : null;
+  const preparsed = preparseArgv(argv, endpoint);
+
+  const program = new Command('photoroom')
+    .description('Batch processor for the Photoroom image-editing API')
+    .version(VERSION, '-v, --version')
+    .addHelpText('after', PROGRAM_HELP);
+  const commands = [
+    imageCommand('edit', io, () => preparsed),
+    imageCommand('segment', io, () => preparsed),
+    accountCommand(io),
+    paramsCommand(io),
+  ];
+  for (const command of [program, ...commands]) {
+    command
+      .exitOverride()
+      .showSuggestionAfterError()
+      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  }
+  for (const command of commands) program.addCommand(command);
+
+  try {
+    await program.parseAsync([...preparsed.argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(error, io);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Run options: everything that is not an API parameter. Each row says where a value may
+ * come from (flag, environment variable, config key) and how it is read; `resolve.ts`
+ * applies the precedence flags > environment > config file > default.
+ */
+import { Option } from 'commander';
+
+export type CommandName = 'edit' | 'segment' | 'account';
+
+export type RunOptionKind = 'text' | 'secret' | 'url' | 'path' | 'count' | 'seconds';
+
+/** Run options once resolved; those without a default may be absent. */
+export interface RunSettings {
+  apiKey?: string;
+  baseUrl?: string;
+  segmentUrl?: string;
+  out: string;
+  concurrency: number;
+  timeout: number;
+  aiBackgroundModelVersion?: string;
+  backgroundRemovalModelVersion?: string;
+}
+
+export interface RunOptionSpec {
+  /** Key in RunSettings and in the config file. */
+  readonly key: keyof RunSettings;
+  /** Commander flag spelling, e.g. `-o, --out <dir>`. */
+  readonly flag: string;
+  readonly env?: string;
+  readonly kind: RunOptionKind;
+  readonly default?: string | number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly commands: readonly CommandName[];
+  readonly description: string;
+}
+
+const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
+const IMAGE_COMMANDS: readonly CommandName[] = ['edit', 'segment'];
+
+export const RUN_OPTIONS: readonly RunOptionSpec[] = [
+  {
+    key: 'apiKey', flag: '--api-key <key>', env: 'PHOTOROOM_API_KEY', kind: 'secret', commands: ALL,
+    description: 'API key (prefer the PHOTOROOM_API_KEY environment variable: flags show up in `ps`)',
+  },
+  {
+    key: 'baseUrl', flag: '--base-url <url>', env: 'PHOTOROOM_BASE_URL', kind: 'url', commands: ALL,
+    description: 'send every endpoint to this origin instead of the Photoroom hosts (e.g. an emulator)',
+  },
+  {
+    key: 'segmentUrl', flag: '--segment-url <url>', env: 'PHOTOROOM_SEGMENT_URL', kind: 'url',
+    commands: ['segment'], description: 'origin for /v1/segment alone (default https://sdk.photoroom.com)',
+  },
+  {
+    key: 'out', flag: '-o, --out <dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
+    commands: IMAGE_COMMANDS, description: 'folder the results are written to',
+  },
+  {
+    key: 'concurrency', flag: '--concurrency <n>', env: 'PHOTOROOM_CONCURRENCY', kind: 'count', default: 8,
+    minimum: 1, maximum: 256, commands: IMAGE_COMMANDS, description: 'requests in flight at once',
+  },
+  {
+    key: 'timeout', flag: '--timeout <seconds>', env: 'PHOTOROOM_TIMEOUT', kind: 'seconds', default: 120,
+    minimum: 1, maximum: 3600, commands: ALL, description: 'give up on a request after this many seconds',
+  },
+  {
+    key: 'aiBackgroundModelVersion', flag: '--ai-background-model-version <version>', kind: 'text',
+    commands: ['edit'], description: 'AI backgrounds model (sent as the pr-ai-background-model-version header)',
+  },
+  {
+    key: 'backgroundRemovalModelVersion', flag: '--background-removal-model-version <version>', kind: 'text',
+    commands: ['edit'], description: 'cutout model (sent as the pr-background-removal-model-version header)',
+  },
+];
+
+export function runOptionsFor(command: CommandName): RunOptionSpec[] {
+  return RUN_OPTIONS.filter((spec) => spec.commands.includes(command));
+}
+
+/** The commander option of a row; no commander default, so that precedence stays ours. */
+export function runOptionFlag(spec: RunOptionSpec): Option {
+  const extra = [spec.env ? `env ${spec.env}` : '', spec.default !== undefined ? `default ${spec.default}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return new Option(spec.flag, extra ? `${spec.description} (${extra})` : spec.description);
+}

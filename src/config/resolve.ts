@@ -1,0 +1,145 @@
+/**
+ * The one precedence function: flags > environment > config file > defaults, for run
+ * options; flags > config file for API parameters (which have no environment variables
+ * and whose defaults are the API's own, never sent).
+ */
+import path from 'node:path';
+import type { RawParam } from '../params/paramset.js';
+import { resolveParamName } from '../params/paramset.js';
+import { LAYER_FIELDS } from '../params/table.js';
+import type { Endpoint, ParamValue } from '../params/types.js';
+import type { LoadedConfig } from './load.js';
+import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionSpec, type RunSettings } from './options.js';
+
+/** A value and where it came from, for messages. */
+interface Sourced {
+  readonly value: unknown;
+  readonly source: string;
+}
+
+type ReadResult = { ok: true; value: string | number } | { ok: false; expected: string };
+
+function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
+  if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };
+  switch (spec.kind) {
+    case 'text':
+    case 'secret':
+    case 'path':
+      return { ok: true, value: text };
+    case 'url': {
+      try {
+        const url = new URL(text);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+        return { ok: true, value: url.origin + url.pathname.replace(/\/+$/, '') };
+      } catch {
+        return { ok: false, expected: 'an http:// or https:// URL' };
+      }
+    }
+    case 'count':
+    case 'seconds': {
+      const n = Number(text);
+      const whole = spec.kind === 'count';
+      const fits = Number.isFinite(n) && (!whole || Number.isInteger(n)) &&
+        n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
+      const noun = whole ? 'a whole number' : 'a number of seconds';
+      return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
+    }
+  }
+}
+
+function configLabel(config: LoadedConfig, key: string): string {
+  return `${path.basename(config.path ?? 'config')}: ${key}`;
+}
+
+function firstGiven(candidates: readonly (Sourced | undefined)[]): Sourced | undefined {
+  return candidates.find((candidate) => candidate !== undefined && candidate.value !== undefined);
+}
+
+export interface ResolvedRunOptions {
+  settings: RunSettings;
+  problems: string[];
+}
+
+export function resolveRunOptions(
+  command: CommandName,
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  config: LoadedConfig,
+): ResolvedRunOptions {
+  const settings: Record<string, string | number> = {};
+  const problems: string[] = [];
+  for (const spec of runOptionsFor(command)) {
+    const flagName = spec.flag.split(' ').find((part) => part.startsWith('--'))?.replace(/,$/, '') ?? spec.key;
+    const fromConfig = config.values[spec.key];
+    const chosen = firstGiven([
+      { value: flags[spec.key], source: flagName },
+      spec.env && env[spec.env] !== undefined && env[spec.env] !== '' ? { value: env[spec.env], source: spec.env } : undefined,
+      { value: fromConfig, source: configLabel(config, spec.key) },
+    ]);
+    if (!chosen) {
+      if (spec.default !== undefined) settings[spec.key] = spec.default;
+      continue;
+    }
+    const read = readRunOption(spec, chosen.value);
+    if (!read.ok) {
+      // The key itself is never echoed back.
+      const shown = spec.kind === 'secret' ? '' : ` ${JSON.stringify(chosen.value)}`;
+      problems.push(`${chosen.source}: invalid value${shown}; expected ${read.expected}`);
+      continue;
+    }
+    // Paths in a config file are relative to the file, like other tools' configs.
+    settings[spec.key] =
+      spec.kind === 'path' && chosen.value === fromConfig && config.path
+        ? path.resolve(path.dirname(config.path), String(read.value))
+        : read.value;
+  }
+  return { settings: settings as unknown as RunSettings, problems };
+}
+
+const PARAM_SECTIONS: Readonly<Record<Endpoint, string>> = { edit: 'edit', segment: 'segment' };
+
+/** Top-level config keys that are neither run options nor parameter sections. */
+export function unknownConfigKeys(config: LoadedConfig): string[] {
+  const known = new Set<string>([...RUN_OPTIONS.map((spec) => spec.key), ...Object.values(PARAM_SECTIONS)]);
+  return Object.keys(config.values)
+    .filter((key) => !known.has(key))
+    .map((key) => `${configLabel(config, key)}: unknown setting; expected one of ${[...known].join(', ')}`);
+}
+
+/** `{ background: { color: "white" } }` and `{ "background.color": "white" }` both give `background.color`. */
+function flatten(prefix: string, value: unknown, out: [string, unknown][]): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(prefix ? `${prefix}.${key}` : key, inner, out);
+  } else {
+    out.push([prefix, value]);
+  }
+}
+
+function isFileParam(name: string): boolean {
+  if (resolveParamName(name)?.kind === 'file') return true;
+  const layerPath = /^layers\.[^.]+\.(.+)$/.exec(name)?.[1];
+  return LAYER_FIELDS.some((field) => field.path === layerPath && field.kind === 'file');
+}
+
+/** The `edit:` or `segment:` section of the config file as raw parameters. */
+export function configParams(endpoint: Endpoint, config: LoadedConfig): { params: RawParam[]; problems: string[] } {
+  const section = config.values[PARAM_SECTIONS[endpoint]];
+  const params: RawParam[] = [];
+  const problems: string[] = [];
+  if (section === undefined) return { params, problems };
+  const entries: [string, unknown][] = [];
+  flatten('', section, entries);
+  for (const [name, value] of entries) {
+    const source = configLabel(config, `${endpoint}.${name}`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      problems.push(`${source}: expected a string, number or boolean`);
+      continue;
+    }
+    const resolved = isFileParam(name) && config.path && typeof value === 'string'
+      ? path.resolve(path.dirname(config.path), value)
+      : value;
+    params.push({ name, value: resolved as ParamValue, source });
+  }
+  return { params, problems };
+}

@@ -1,0 +1,8 @@
+/** The library surface: what Node scripts can use without the CLI. */
+export { PARAMS, LAYER_FIELDS, paramByName, paramsFor } from './params/table.js';
+export type { ParamSpec, LayerFieldSpec, Endpoint, Method, ParamValue } from './params/types.js';
+export { buildParamSet, ParamSet, type RawParam } from './params/paramset.js';
+export { encodeFields, toQueryString, type Field } from './params/encode.js';
+export { createClient, endpointUrls, type Client, type ClientOptions, type AccountInfo } from './api/client.js';
+export { ApiError } from './api/errors.js';
+export { UserError, EXIT } from './errors.js';

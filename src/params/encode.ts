@@ -1,0 +1,38 @@
+/**
+ * ParamSet → the fields of a request, as the API spells them. Pure: local files are named,
+ * not read; the client turns `{ file }` fields into streamed form parts.
+ */
+import { isHexCanonical } from './color.js';
+import type { ParamEntry, ParamSet } from './paramset.js';
+
+export type FieldValue = string | { readonly file: string };
+export type Field = readonly [name: string, value: FieldValue];
+
+function fieldName(entry: ParamEntry): string {
+  const objectField = entry.spec?.objectField;
+  return objectField && objectField.values.includes(String(entry.value)) ? objectField.name : entry.name;
+}
+
+function fieldValue(entry: ParamEntry): FieldValue {
+  const kind = entry.spec?.kind ?? entry.layerField?.kind;
+  if (kind === 'file') return { file: String(entry.value) };
+  if (kind === 'color' && entry.spec?.colorStyle === 'hash' && isHexCanonical(String(entry.value))) {
+    return `#${String(entry.value)}`;
+  }
+  // Numbers, booleans (`false` included) and text all travel as their string form.
+  return String(entry.value);
+}
+
+export function encodeFields(params: ParamSet): Field[] {
+  return params.entries().map((entry) => [fieldName(entry), fieldValue(entry)] as const);
+}
+
+/** GET /v2/edit: every parameter in the query string, the image as `imageUrl`. */
+export function toQueryString(imageUrl: string, fields: readonly Field[]): string {
+  const query = new URLSearchParams({ imageUrl });
+  for (const [name, value] of fields) {
+    if (typeof value !== 'string') throw new Error(`${name} is a file and cannot be sent in a query string`);
+    query.append(name, value);
+  }
+  return query.toString();
+}

@@ -1,0 +1,136 @@
+/**
+ * Raw parameter values from any source (flags, config file, form fields) → one validated
+ * ParamSet. Sources are given lowest precedence first; a later value for a name wins.
+ */
+import { checkCrossFieldRules, type RuleContext } from './rules.js';
+import { LAYER_FIELDS, paramByName, PARAMS } from './table.js';
+import type { Endpoint, LayerFieldSpec, ParamSpec, ParamValue } from './types.js';
+import { parseValue } from './values.js';
+
+/** One value as given, before it is read: `name` is an API name or `layers.<id>.<path>`. */
+export interface RawParam {
+  readonly name: string;
+  readonly value: ParamValue;
+  /** Where it came from, as the user would recognise it: `--padding`, `.photoroomrc: edit.padding`. */
+  readonly source: string;
+  /** Given through `--param`: a name the table does not know is passed through with a warning. */
+  readonly passThrough?: boolean;
+}
+
+export interface ParamEntry {
+  /** The field name sent to the API. */
+  readonly name: string;
+  readonly value: ParamValue;
+  readonly source: string;
+  readonly spec?: ParamSpec;
+  readonly layerField?: LayerFieldSpec;
+}
+
+/** A validated set of parameters: only what the user gave, never the API's defaults. */
+export class ParamSet {
+  private readonly byName: ReadonlyMap<string, ParamEntry>;
+
+  constructor(entries: Iterable<ParamEntry>) {
+    this.byName = new Map([...entries].map((entry) => [entry.name, entry]));
+  }
+
+  get(name: string): ParamValue | undefined {
+    return this.byName.get(name)?.value;
+  }
+
+  entry(name: string): ParamEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  entries(): ParamEntry[] {
+    return [...this.byName.values()];
+  }
+
+  /** Name → canonical value, as the emulator's renderer reads them. */
+  values(): Map<string, ParamValue> {
+    return new Map([...this.byName.values()].map((entry) => [entry.name, entry.value]));
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}
+
+export interface BuildResult {
+  params: ParamSet;
+  /** One line per problem: each names the source, the value and what is allowed. */
+  problems: string[];
+  warnings: string[];
+}
+
+const LAYER_NAME = /^layers\.([^.]+)\.(.+)$/;
+
+/** Finds the table row a field name refers to: its API name, or the object field it is sent as. */
+export function resolveParamName(name: string): ParamSpec | undefined {
+  return paramByName(name) ?? PARAMS.find((spec) => spec.objectField?.name === name);
+}
+
+function describeRaw(value: ParamValue): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function endpointLabel(endpoint: Endpoint): string {
+  return endpoint === 'edit' ? '/v2/edit' : '/v1/segment';
+}
+
+export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, context: RuleContext): BuildResult {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const latest = new Map<string, RawParam>();
+  for (const raw of raws) {
+    const spec = resolveParamName(raw.name);
+    latest.set(spec?.name ?? raw.name, raw);
+  }
+
+  const entries: ParamEntry[] = [];
+  for (const [name, raw] of latest) {
+    const invalid = (expected: string) =>
+      problems.push(`${raw.source}: invalid value ${describeRaw(raw.value)}; expected ${expected}`);
+    const layer = LAYER_NAME.exec(name);
+    if (layer && endpoint === 'edit') {
+      const layerField = LAYER_FIELDS.find((field) => field.path === layer[2]);
+      if (!layerField) {
+        problems.push(`${raw.source}: unknown template layer field "${layer[2]}"; expected one of ${LAYER_FIELDS.map((f) => f.path).join(', ')}`);
+        continue;
+      }
+      const parsed = parseValue(layerField, raw.value);
+      if (parsed.ok) entries.push({ name, value: parsed.value, source: raw.source, layerField });
+      else invalid(parsed.expected);
+      continue;
+    }
+    const spec = paramByName(name);
+    if (!spec) {
+      if (raw.passThrough) {
+        warnings.push(`${raw.source}: "${name}" is not a known ${endpointLabel(endpoint)} parameter; sending it as given`);
+        entries.push({ name, value: String(raw.value), source: raw.source });
+      } else {
+        problems.push(`${raw.source}: unknown parameter "${name}" (see \`photoroom params\`; --param ${name}=VALUE sends it anyway)`);
+      }
+      continue;
+    }
+    if (!spec.endpoints.includes(endpoint)) {
+      problems.push(`${raw.source}: "${name}" is a ${spec.endpoints.map(endpointLabel).join('/')} parameter, not a ${endpointLabel(endpoint)} one`);
+      continue;
+    }
+    if (spec.kind === 'image') {
+      problems.push(`${raw.source}: "${name}" is the input image itself; give it as the command's argument`);
+      continue;
+    }
+    const parsed = parseValue(spec, raw.value);
+    if (parsed.ok) entries.push({ name, value: parsed.value, source: raw.source, spec });
+    else invalid(parsed.expected);
+  }
+
+  const params = new ParamSet(entries);
+  problems.push(...checkCrossFieldRules(params, context));
+  return { params, problems, warnings };
+}

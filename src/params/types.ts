@@ -1,0 +1,72 @@
+/** The two image endpoints a parameter can belong to. */
+export type Endpoint = 'edit' | 'segment';
+
+/** HTTP method of `/v2/edit`: GET takes an image URL, POST an uploaded file. */
+export type Method = 'GET' | 'POST';
+
+/**
+ * How a raw value is read and checked. Each kind has one parser in `values.ts`.
+ * - `length`: margin/padding, a ratio 0–0.49, a percentage "0%"–"49%" or pixels "100px"
+ * - `color`: hex (with or without `#`, with alpha) or a CSS colour name
+ * - `outputSize`: `auto`, `WIDTHxHEIGHT`, `originalImage` or `croppedSubject`
+ * - `pixels`: a whole number of pixels above zero
+ * - `file`: a path to a local file uploaded as a form part (POST only)
+ * - `image`: the main input itself (file or URL), never a flag
+ */
+export type ValueKind =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'enum'
+  | 'length'
+  | 'color'
+  | 'outputSize'
+  | 'pixels'
+  | 'uuid'
+  | 'url'
+  | 'file'
+  | 'image'
+  | 'layers';
+
+/** The type the OpenAPI contract gives the parameter, as printed by `photoroom params`. */
+export type SpecType = 'string' | 'number' | 'boolean' | 'number|string' | 'binary' | 'object';
+
+export interface ParamSpec {
+  /** The API's own (dotted) name, sent as the form field or query key. */
+  readonly name: string;
+  readonly endpoints: readonly Endpoint[];
+  /** Restricts an edit parameter to one method; absent means both. */
+  readonly methods?: readonly Method[];
+  readonly type: SpecType;
+  readonly kind: ValueKind;
+  readonly enum?: readonly string[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly pattern?: string;
+  readonly default?: string | number | boolean;
+  /** CLI flag without dashes; defaults to the API name. `null`: not a flag (the input). */
+  readonly flag?: string | null;
+  readonly aliases?: readonly string[];
+  /** `--help` section the flag is listed under. */
+  readonly group: string;
+  readonly description: string;
+  /** The spec says: "Can't be provided if `removeBackground` is set to `false`". */
+  readonly needsBackgroundRemoval?: boolean;
+  /** Colours: `hash` is sent as `#RRGGBB` with no alpha (v1); default is hex without `#`. */
+  readonly colorStyle?: 'bare' | 'hash';
+  /** Values sent as a field of an object parameter (`{ mode: "ai.auto" }` → `<name>.mode`). */
+  readonly objectField?: { readonly name: string; readonly values: readonly string[] };
+}
+
+/** One field of a template layer (`layers.<id>.<path>`). */
+export interface LayerFieldSpec {
+  readonly path: string;
+  readonly kind: Exclude<ValueKind, 'layers' | 'image' | 'outputSize' | 'uuid' | 'pixels'>;
+  readonly enum?: readonly string[];
+  readonly methods?: readonly Method[];
+  /** Layers hold either a `text` or an `image` object. */
+  readonly layerType: 'text' | 'image';
+}
+
+export type ParamValue = string | number | boolean;

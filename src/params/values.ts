@@ -1,0 +1,177 @@
+/**
+ * Value kinds: how one raw value (a flag's text, a config file's number or boolean, a form
+ * field) is read into its canonical form, and what to tell the user when it cannot be.
+ */
+import { parseColor } from './color.js';
+import type { ParamValue, ValueKind } from './types.js';
+
+/** The part of a parameter row (or layer field) that decides how a value is read. */
+export interface ValueRule {
+  readonly kind: ValueKind;
+  readonly enum?: readonly string[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly colorStyle?: 'bare' | 'hash';
+}
+
+export type Parsed = { ok: true; value: ParamValue } | { ok: false; expected: string };
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const OUTPUT_SIZE = /^(auto|originalImage|croppedSubject|(\d+)x(\d+))$/;
+const MAX_LENGTH_RATIO = 0.49;
+
+const ok = (value: ParamValue): Parsed => ({ ok: true, value });
+const fail = (expected: string): Parsed => ({ ok: false, expected });
+
+function toNumber(raw: ParamValue): number | null {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+  if (typeof raw !== 'string' || !NUMBER.test(raw.trim())) return null;
+  return Number(raw.trim());
+}
+
+/** "a number from 72 to 1200", "a number above 0 and at most 0.05", ... */
+export function describeBounds(rule: ValueRule): string {
+  const low =
+    rule.exclusiveMinimum !== undefined ? `above ${rule.exclusiveMinimum}`
+    : rule.minimum !== undefined ? `at least ${rule.minimum}`
+    : '';
+  const high = rule.maximum !== undefined ? `at most ${rule.maximum}` : '';
+  if (rule.minimum !== undefined && rule.maximum !== undefined) {
+    return `a number from ${rule.minimum} to ${rule.maximum}`;
+  }
+  return ['a number', low, low && high ? 'and' : '', high].filter(Boolean).join(' ');
+}
+
+function withinBounds(rule: ValueRule, n: number): boolean {
+  if (rule.minimum !== undefined && n < rule.minimum) return false;
+  if (rule.exclusiveMinimum !== undefined && n <= rule.exclusiveMinimum) return false;
+  if (rule.maximum !== undefined && n > rule.maximum) return false;
+  return true;
+}
+
+function parseLength(raw: ParamValue): Parsed {
+  const expected = 'a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"';
+  const ratio = toNumber(raw);
+  if (ratio !== null) return ratio >= 0 && ratio <= MAX_LENGTH_RATIO ? ok(ratio) : fail(expected);
+  if (typeof raw !== 'string') return fail(expected);
+  const text = raw.trim();
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (percent?.[1]) {
+    return Number(percent[1]) <= MAX_LENGTH_RATIO * 100 ? ok(`${percent[1]}%`) : fail(expected);
+  }
+  const pixels = /^(\d+)px$/.exec(text);
+  return pixels?.[1] ? ok(`${Number(pixels[1])}px`) : fail(expected);
+}
+
+function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
+  const hashStyle = rule.colorStyle === 'hash';
+  const expected = hashStyle
+    ? 'a hex colour such as #FF0000 (no alpha) or a CSS colour name such as white'
+    : 'a hex colour such as FF0000, #FF0000 or FF0000EE (with alpha), or a CSS colour name such as white';
+  const color = typeof raw === 'string' ? parseColor(raw) : null;
+  if (!color || (hashStyle && color.hasAlpha)) return fail(expected);
+  return ok(color.canonical);
+}
+
+function parseUrl(raw: ParamValue): Parsed {
+  const expected = 'an http:// or https:// URL';
+  if (typeof raw !== 'string') return fail(expected);
+  try {
+    const url = new URL(raw.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? ok(url.href) : fail(expected);
+  } catch {
+    return fail(expected);
+  }
+}
+
+function parseBoolean(raw: ParamValue): Parsed {
+  if (typeof raw === 'boolean') return ok(raw);
+  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  if (text === 'true') return ok(true);
+  if (text === 'false') return ok(false);
+  return fail('true or false');
+}
+
+function parseEnum(rule: ValueRule, raw: ParamValue): Parsed {
+  const choices = rule.enum ?? [];
+  const text = String(raw).trim();
+  // Case is forgiven (PNG → png) but the value is sent exactly as the API spells it.
+  const match = choices.find((choice) => choice === text) ?? choices.find((c) => c.toLowerCase() === text.toLowerCase());
+  return match !== undefined ? ok(match) : fail(`one of ${choices.join(', ')}`);
+}
+
+/** Reads one raw value by the rule of its parameter. Empty text is never a value. */
+export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
+  if (typeof raw === 'string' && raw.trim() === '' ) return fail(`a value (${describeKind(rule)})`);
+  switch (rule.kind) {
+    case 'enum':
+      return parseEnum(rule, raw);
+    case 'boolean':
+      return parseBoolean(raw);
+    case 'number': {
+      const n = toNumber(raw);
+      return n !== null && withinBounds(rule, n) ? ok(n) : fail(describeBounds(rule));
+    }
+    case 'pixels': {
+      const n = toNumber(raw);
+      return n !== null && Number.isInteger(n) && n > 0 ? ok(n) : fail('a whole number of pixels above 0');
+    }
+    case 'length':
+      return parseLength(raw);
+    case 'color':
+      return parseColorValue(rule, raw);
+    case 'outputSize': {
+      const match = typeof raw === 'string' ? OUTPUT_SIZE.exec(raw.trim()) : null;
+      const expected = 'auto, originalImage, croppedSubject or WIDTHxHEIGHT such as 1000x1000';
+      if (!match) return fail(expected);
+      if (match[2] && (Number(match[2]) === 0 || Number(match[3]) === 0)) return fail(expected);
+      return ok(match[0]);
+    }
+    case 'uuid':
+      return typeof raw === 'string' && UUID.test(raw.trim()) ? ok(raw.trim().toLowerCase()) : fail('a UUID');
+    case 'url':
+    case 'image':
+      return parseUrl(raw);
+    case 'file':
+      return typeof raw === 'string' ? ok(raw) : fail('a path to a local image file');
+    case 'string':
+      return ok(String(raw));
+    case 'layers':
+      return fail('layer fields given as layers.<id>.<field>');
+  }
+}
+
+/** A short phrase naming what a kind accepts, for `--help` and `photoroom params`. */
+export function describeKind(rule: ValueRule): string {
+  switch (rule.kind) {
+    case 'enum':
+      return (rule.enum ?? []).join('|');
+    case 'boolean':
+      return 'true|false';
+    case 'number':
+      return rule.minimum !== undefined || rule.maximum !== undefined || rule.exclusiveMinimum !== undefined
+        ? describeBounds(rule)
+        : 'number';
+    case 'pixels':
+      return 'pixels';
+    case 'length':
+      return 'ratio|%|px';
+    case 'color':
+      return 'colour';
+    case 'outputSize':
+      return 'WxH|auto|originalImage|croppedSubject';
+    case 'uuid':
+      return 'uuid';
+    case 'url':
+    case 'image':
+      return 'url';
+    case 'file':
+      return 'file';
+    case 'string':
+      return 'text';
+    case 'layers':
+      return 'value';
+  }
+}

@@ -1,0 +1,127 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, NO_CONFIG } from '../../src/config/load.js';
+import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
+import { resolveCommandSettings } from '../../src/config/settings.js';
+import { UserError } from '../../src/errors.js';
+
+const config = (values: Record<string, unknown>) => ({ path: '/project/.photoroomrc', values });
+
+describe('run option precedence: flags > environment > config file > defaults', () => {
+  const env = { PHOTOROOM_CONCURRENCY: '4', PHOTOROOM_API_KEY: 'env_key' };
+  const file = config({ concurrency: 2, apiKey: 'file_key', timeout: 30, out: 'results' });
+
+  it('takes the flag over everything', () => {
+    expect(resolveRunOptions('edit', { concurrency: '16' }, env, file).settings.concurrency).toBe(16);
+  });
+
+  it('takes the environment over the config file', () => {
+    const { settings } = resolveRunOptions('edit', {}, env, file);
+    expect(settings.concurrency).toBe(4);
+    expect(settings.apiKey).toBe('env_key');
+  });
+
+  it('takes the config file over the default, resolving its paths from the file', () => {
+    const { settings } = resolveRunOptions('edit', {}, {}, file);
+    expect(settings.timeout).toBe(30);
+    expect(settings.out).toBe('/project/results');
+  });
+
+  it('falls back to the defaults', () => {
+    const { settings } = resolveRunOptions('edit', {}, {}, NO_CONFIG);
+    expect(settings).toEqual({ out: 'photoroom-out', concurrency: 8, timeout: 120 });
+  });
+
+  it('ignores an empty environment variable', () => {
+    expect(resolveRunOptions('edit', {}, { PHOTOROOM_CONCURRENCY: '' }, file).settings.concurrency).toBe(2);
+  });
+
+  it('validates every source the same way, naming it', () => {
+    expect(resolveRunOptions('edit', {}, { PHOTOROOM_CONCURRENCY: 'lots' }, NO_CONFIG).problems).toEqual([
+      'PHOTOROOM_CONCURRENCY: invalid value "lots"; expected a whole number from 1 to 256',
+    ]);
+    expect(resolveRunOptions('edit', {}, {}, config({ baseUrl: 'ftp://x' })).problems).toEqual([
+      '.photoroomrc: baseUrl: invalid value "ftp://x"; expected an http:// or https:// URL',
+    ]);
+  });
+
+  it('never echoes an invalid key back', () => {
+    const { problems } = resolveRunOptions('account', { apiKey: '  ' }, {}, NO_CONFIG);
+    expect(problems).toEqual(['--api-key: invalid value; expected a non-empty value']);
+  });
+
+  it('normalises base URLs without a trailing slash', () => {
+    expect(resolveRunOptions('edit', { baseUrl: 'http://127.0.0.1:9000/' }, {}, NO_CONFIG).settings.baseUrl).toBe(
+      'http://127.0.0.1:9000',
+    );
+  });
+});
+
+describe('parameters from the config file', () => {
+  it('reads nested and dotted keys alike', () => {
+    const { params } = configParams('edit', config({ edit: { background: { color: 'white' }, 'export.format': 'webp' } }));
+    expect(params.map((p) => [p.name, p.value, p.source])).toEqual([
+      ['background.color', 'white', '.photoroomrc: edit.background.color'],
+      ['export.format', 'webp', '.photoroomrc: edit.export.format'],
+    ]);
+  });
+
+  it('resolves file parameters from the config file folder', () => {
+    const { params } = configParams('edit', config({ edit: { background: { imageFile: 'bg.jpg' } } }));
+    expect(params[0]?.value).toBe('/project/bg.jpg');
+  });
+
+  it('refuses unknown top-level keys and lists values', () => {
+    expect(unknownConfigKeys(config({ concurrancy: 3 }))[0]).toMatch(/^\.photoroomrc: concurrancy: unknown setting/);
+    expect(configParams('edit', config({ edit: { padding: [1] } })).problems).toEqual([
+      '.photoroomrc: edit.padding: expected a string, number or boolean',
+    ]);
+  });
+
+  it('lets flags override the config file and validates both', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
+    await writeFile(path.join(folder, '.photoroomrc'), 'edit:\n  padding: 0.2\n  background:\n    color: white\n');
+    const settings = await resolveCommandSettings(
+      {
+        command: 'edit',
+        flags: {},
+        flagParams: [{ name: 'padding', value: '10%', source: '--padding' }],
+        env: {},
+        cwd: folder,
+        contexts: [{ method: 'POST', hasInputImage: true }],
+      },
+      'edit',
+    );
+    expect(settings.params.get('padding')).toBe('10%');
+    expect(settings.params.get('background.color')).toBe('white');
+
+    await writeFile(path.join(folder, '.photoroomrc'), '{ "edit": { "padding": 0.7 } }');
+    await expect(
+      resolveCommandSettings({ command: 'edit', flags: {}, flagParams: [], env: {}, cwd: folder, contexts: [{ hasInputImage: true }] }, 'edit'),
+    ).rejects.toThrow(UserError);
+  });
+});
+
+describe('finding the config file', () => {
+  it('reads .photoroomrc as YAML, photoroom.config.mjs, and package.json#photoroom', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
+    await writeFile(path.join(folder, 'package.json'), JSON.stringify({ name: 'x', photoroom: { concurrency: 3 } }));
+    expect((await loadConfig(undefined, folder)).values).toEqual({ concurrency: 3 });
+    await writeFile(path.join(folder, 'photoroom.config.mjs'), 'export default { concurrency: 5 };');
+    expect((await loadConfig(undefined, folder)).values).toEqual({ concurrency: 5 });
+    await writeFile(path.join(folder, '.photoroomrc'), 'concurrency: 6\n');
+    const found = await loadConfig(undefined, folder);
+    expect(found.values).toEqual({ concurrency: 6 });
+    expect(found.path).toBe(path.join(folder, '.photoroomrc'));
+  });
+
+  it('reads exactly --config and explains a broken or missing file', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
+    const file = path.join(folder, 'ci.json');
+    await writeFile(file, '{ "concurrency": ');
+    await expect(loadConfig(file, folder)).rejects.toThrow(/config file .*ci\.json could not be read/);
+    await expect(loadConfig(path.join(folder, 'nope.json'), folder)).rejects.toThrow(/could not be read/);
+  });
+});

@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { paramFlagBindings, preparseArgv, rawParamsFromOptions, rawParamsFromPassThrough } from '../../src/params/flags.js';
+
+function parse(argv: string[]) {
+  const pre = preparseArgv(['edit', ...argv], 'edit');
+  const bindings = paramFlagBindings('edit');
+  const command = new Command('edit').argument('[inputs...]').exitOverride();
+  for (const binding of bindings) command.addOption(binding.option);
+  command.parse(pre.argv.slice(1), { from: 'user' });
+  return { pre, inputs: command.args, ...rawParamsFromOptions(bindings, command.opts()) };
+}
+
+describe('flags derived from the table', () => {
+  it('maps dotted flags and aliases to API names with their sources', () => {
+    const { params, inputs } = parse(['shoe.jpg', '--bg', 'white', '--padding', '10%', '--shadow.mode', 'ai.soft']);
+    expect(inputs).toEqual(['shoe.jpg']);
+    expect(params).toEqual([
+      { name: 'background.color', value: 'white', source: '--bg' },
+      { name: 'padding', value: '10%', source: '--padding' },
+      { name: 'shadow.mode', value: 'ai.soft', source: '--shadow.mode' },
+    ]);
+  });
+
+  it('refuses a parameter given by its flag and its alias', () => {
+    expect(parse(['a.jpg', '--bg', 'white', '--background.color', 'red']).problems).toEqual([
+      '--background.color and --bg both set background.color; give it once',
+    ]);
+  });
+
+  it('reads a bare boolean flag as true without swallowing the next input', () => {
+    const { params, inputs } = parse(['--removeBackground', 'shoe.jpg']);
+    expect(inputs).toEqual(['shoe.jpg']);
+    expect(params).toEqual([{ name: 'removeBackground', value: 'true', source: '--removeBackground' }]);
+    expect(parse(['--removeBackground', 'false', 'a.jpg']).params[0]?.value).toBe('false');
+    expect(parse(['--removeBackground=false', 'a.jpg']).params[0]?.value).toBe('false');
+  });
+
+  it('takes template layer flags out before commander sees them', () => {
+    const { pre, inputs } = parse(['a.jpg', '--layers.logo.image.imageUrl', 'https://a.test/l.png', '--layers.t.text.content=Sale']);
+    expect(inputs).toEqual(['a.jpg']);
+    expect(pre.layerParams).toEqual([
+      { name: 'layers.logo.image.imageUrl', value: 'https://a.test/l.png', source: '--layers.logo.image.imageUrl' },
+      { name: 'layers.t.text.content', value: 'Sale', source: '--layers.t.text.content' },
+    ]);
+    expect(preparseArgv(['edit', '--layers.x.text.content'], 'edit').problems).toEqual(['--layers.x.text.content: missing value']);
+  });
+
+  it('leaves everything after -- alone', () => {
+    expect(preparseArgv(['edit', '--', '--layers.a.text.content', 'x'], 'edit').argv).toEqual([
+      'edit',
+      '--',
+      '--layers.a.text.content',
+      'x',
+    ]);
+  });
+
+  it('reads --param NAME=VALUE pairs, keeping = inside values', () => {
+    expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken'])).toEqual({
+      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true }],
+      problems: ['--param broken: expected NAME=VALUE'],
+    });
+  });
+});

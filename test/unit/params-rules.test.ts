@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { buildParamSet, type RawParam } from '../../src/params/paramset.js';
+import type { RuleContext } from '../../src/params/rules.js';
+
+const POST: RuleContext = { method: 'POST', hasInputImage: true };
+const GET: RuleContext = { method: 'GET', hasInputImage: true };
+
+function flags(values: Record<string, string>): RawParam[] {
+  return Object.entries(values).map(([name, value]) => ({ name, value, source: `--${name}` }));
+}
+
+function problemsOf(values: Record<string, string>, context: RuleContext = POST): string[] {
+  return buildParamSet('edit', flags(values), context).problems;
+}
+
+describe('cross-field rules', () => {
+  it('accepts one background source at a time', () => {
+    expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([]);
+    expect(problemsOf({ 'background.prompt': 'on a beach' })).toEqual([]);
+  });
+
+  it('refuses background.imageUrl, background.imageFile and background.prompt together', () => {
+    const problems = problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg', 'background.prompt': 'on a beach' });
+    expect(problems).toEqual([
+      '--background.imageUrl and --background.prompt cannot be used together: give only one of background.imageUrl, background.imageFile, background.prompt',
+    ]);
+    expect(problemsOf({ 'background.imageFile': 'bg.jpg', 'background.prompt': 'x' })).toHaveLength(1);
+  });
+
+  it('allows maxWidth and maxHeight only with outputSize originalImage or croppedSubject', () => {
+    expect(problemsOf({ maxWidth: '500', outputSize: 'originalImage' })).toEqual([]);
+    expect(problemsOf({ maxHeight: '500', outputSize: 'croppedSubject' })).toEqual([]);
+    expect(problemsOf({ maxWidth: '500' })).toEqual([
+      '--maxWidth can only be used with outputSize originalImage or croppedSubject; it is not set (default auto)',
+    ]);
+    expect(problemsOf({ maxHeight: '500', outputSize: '800x800' })).toEqual([
+      '--maxHeight can only be used with outputSize originalImage or croppedSubject; it is 800x800',
+    ]);
+  });
+
+  it('allows background.scaling only with a background image', () => {
+    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([]);
+    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageFile': 'bg.jpg' })).toEqual([]);
+    expect(problemsOf({ 'background.scaling': 'fit' })).toEqual([
+      '--background.scaling can only be used with background.imageUrl or background.imageFile',
+    ]);
+    expect(problemsOf({ 'background.scaling': 'fit', 'background.prompt': 'x' })).toHaveLength(1);
+  });
+
+  it('refuses what needs background removal when removeBackground is false', () => {
+    const refused = problemsOf({
+      removeBackground: 'false',
+      'background.color': 'white',
+      referenceBox: 'originalImage',
+      ignorePaddingAndSnapOnCroppedSides: 'false',
+      'background.imageUrl': 'https://a.test/bg.jpg',
+      'background.guidance.imageUrl': 'https://a.test/g.jpg',
+    });
+    expect(refused).toHaveLength(5);
+    expect(refused[0]).toBe('--background.color cannot be used with --removeBackground false (the background is kept)');
+    expect(problemsOf({ removeBackground: 'true', 'background.color': 'white' })).toEqual([]);
+    expect(problemsOf({ removeBackground: 'false', padding: '0.1', 'export.format': 'jpeg' })).toEqual([]);
+  });
+
+  it('refuses files on a URL input, since GET cannot carry them', () => {
+    expect(problemsOf({ 'background.imageFile': 'bg.jpg' }, GET)).toEqual([
+      '--background.imageFile uploads a local file, which a URL input (GET /v2/edit) cannot carry; use a URL parameter or a local input file',
+    ]);
+    expect(problemsOf({ 'background.guidance.imageFile': 'g.jpg', 'background.prompt': 'x' }, GET)).toHaveLength(1);
+    expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual([]);
+  });
+
+  it('allows scaling only when there is an input image', () => {
+    expect(problemsOf({ scaling: 'fill' })).toEqual([]);
+    expect(problemsOf({ scaling: 'fill' }, { hasInputImage: false })).toEqual([
+      '--scaling can only be used with an input image',
+    ]);
+  });
+
+  it('keeps a template layer either text or image, with the prompts its sub-objects need', () => {
+    const layer = (values: Record<string, string>) =>
+      buildParamSet(
+        'edit',
+        Object.entries(values).map(([name, value]) => ({ name: `layers.${name}`, value, source: `--layers.${name}` })),
+        POST,
+      ).problems;
+    expect(layer({ 'logo.image.imageUrl': 'https://a.test/logo.png', 'title.text.content': 'Sale' })).toEqual([]);
+    expect(layer({ 'logo.image.imageUrl': 'https://a.test/l.png', 'logo.text.content': 'x' })).toEqual([
+      'layer "logo" mixes text.* and image.* fields; a layer is one or the other',
+    ]);
+    expect(layer({ 'p.image.segmentation.mode': 'keepSalientObject' })).toEqual([
+      'layer "p": --layers.p.image.segmentation.mode needs --layers.p.image.segmentation.prompt',
+    ]);
+    expect(layer({ 'p.image.segmentation.mode': 'keepSalientObject', 'p.image.segmentation.prompt': 'the cup' })).toEqual([]);
+    expect(layer({ 'g.image.imageFromPrompt.seed': '4' })).toHaveLength(1);
+    expect(layer({ 'x.image.nope': '1' })[0]).toMatch(/^--layers.x.image.nope: unknown template layer field "image.nope"/);
+  });
+});
+
+describe('building a parameter set', () => {
+  it('lets a later source win over an earlier one', () => {
+    const built = buildParamSet(
+      'edit',
+      [
+        { name: 'padding', value: 0.2, source: '.photoroomrc: edit.padding' },
+        { name: 'padding', value: '10%', source: '--padding' },
+      ],
+      POST,
+    );
+    expect(built.params.get('padding')).toBe('10%');
+    expect(built.params.entry('padding')?.source).toBe('--padding');
+  });
+
+  it('names the source, the value and what is allowed in each problem', () => {
+    expect(problemsOf({ 'export.format': 'gif' })).toEqual([
+      '--export.format: invalid value "gif"; expected one of png, jpeg, jpg, webp',
+    ]);
+    expect(problemsOf({ padding: '60%' })[0]).toBe(
+      '--padding: invalid value "60%"; expected a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"',
+    );
+    expect(problemsOf({ 'export.dpi': '50' })).toEqual(['--export.dpi: invalid value "50"; expected a number from 72 to 1200']);
+    expect(problemsOf({ 'background.blur.radius': '0' })).toEqual([
+      '--background.blur.radius: invalid value "0"; expected a number above 0 and at most 0.05',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ padding: '2', margin: 'x', 'shadow.mode': 'soft' })).toHaveLength(3);
+  });
+
+  it('keeps 0 and false as real values', () => {
+    const built = buildParamSet('edit', flags({ padding: '0', removeBackground: 'false', 'background.guidance.scale': '0' }), POST);
+    expect(built.problems).toEqual([]);
+    expect(built.params.get('padding')).toBe(0);
+    expect(built.params.get('removeBackground')).toBe(false);
+    expect(built.params.get('background.guidance.scale')).toBe(0);
+  });
+
+  it('refuses parameters of the other endpoint and unknown names, but passes --param through with a warning', () => {
+    expect(buildParamSet('segment', flags({ padding: '0.1' }), POST).problems).toEqual([
+      '--padding: "padding" is a /v2/edit parameter, not a /v1/segment one',
+    ]);
+    expect(problemsOf({ paddding: '0.1' })[0]).toMatch(/unknown parameter "paddding"/);
+    const passed = buildParamSet('edit', [{ name: 'future.mode', value: 'x', source: '--param future.mode', passThrough: true }], POST);
+    expect(passed.problems).toEqual([]);
+    expect(passed.warnings).toEqual(['--param future.mode: "future.mode" is not a known /v2/edit parameter; sending it as given']);
+    expect(passed.params.get('future.mode')).toBe('x');
+  });
+
+  it('validates a known name given through --param like its flag', () => {
+    const built = buildParamSet('edit', [{ name: 'padding', value: '0.9', source: '--param padding', passThrough: true }], POST);
+    expect(built.problems).toHaveLength(1);
+  });
+
+  it('refuses the input image as a parameter', () => {
+    expect(problemsOf({ imageUrl: 'https://a.test/x.png' })[0]).toMatch(/is the input image itself/);
+  });
+});
