@@ -1,0 +1,251 @@
+/**
+ * The emulator's image rendering for `/v2/edit` and `/v1/segment`, with sharp (libvips).
+ *
+ * This is NOT Photoroom's model. It returns real, checkable images that plausibly mimic the
+ * API's results: the subject is keyed off a plain backdrop (or taken from the image's own
+ * transparency), laid out by the documented positioning rules, and every AI feature is a
+ * cheap deterministic stand-in. The same input and parameters always give the same bytes.
+ */
+import sharp, { type OverlayOptions } from 'sharp';
+import { parseColor, type Rgba } from '../params/color.js';
+import { paramByName } from '../params/table.js';
+import type { ParamValue } from '../params/types.js';
+import { generatedBackground, imageBackground } from './background.js';
+import { cutOut, decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './cutout.js';
+import { checkUpscale, despill, enhance, type Scene, uncrop, upscale, type UpscaleMode } from './effects.js';
+import { encodeImage, flatten, imageFormat } from './encode.js';
+import { blurAroundSubject, blurBackground, expand } from './fill.js';
+import {
+  computeLayout,
+  type HorizontalAlignment,
+  type Layout,
+  type Length,
+  resolveSides,
+  type Sides,
+  type VerticalAlignment,
+} from './layout.js';
+import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js';
+import { RenderRefusal } from './refusal.js';
+import { hashSeed } from './seed.js';
+import { type PlacedLayer, shadowLayer, type ShadowMode } from './shadow.js';
+
+export { RenderRefusal };
+
+export interface Rendered {
+  body: Buffer;
+  contentType: string;
+  headers: Record<string, string>;
+}
+
+export interface EditAssets {
+  backgroundImage?: Buffer;
+  guidanceImage?: Buffer;
+}
+
+/** `/v1/segment` `size`: the most pixels the result may have. */
+const SEGMENT_PIXELS: Record<string, number> = {
+  preview: 0.25e6,
+  medium: 1.5e6,
+  hd: 4e6,
+  full: 36e6,
+};
+const SEGMENT_MAX_SIDE = 6000;
+
+/** Typed access to canonical parameter values, falling back to the table's defaults. */
+function reader(params: ReadonlyMap<string, ParamValue>) {
+  const get = (name: string) => params.get(name) ?? paramByName(name)?.default;
+  const text = (name: string) => {
+    const value = get(name);
+    return value === undefined ? undefined : String(value);
+  };
+  const number = (name: string) => {
+    const value = get(name);
+    return value === undefined ? undefined : Number(value);
+  };
+  const length = (name: string): Length | undefined => {
+    const value = get(name);
+    return typeof value === 'number' || typeof value === 'string' ? value : undefined;
+  };
+  return {
+    text,
+    number,
+    /** Booleans arrive as booleans, but a few table defaults are the strings 'true'/'false'. */
+    flag: (name: string) => {
+      const value = get(name);
+      return value === true || value === 'true';
+    },
+    sides: (base: 'margin' | 'padding'): Sides<Length> =>
+      resolveSides(length(base) ?? 0, {
+        top: length(`${base}Top`),
+        right: length(`${base}Right`),
+        bottom: length(`${base}Bottom`),
+        left: length(`${base}Left`),
+      }),
+    colour: (name: string): Rgba | undefined => {
+      const value = text(name);
+      return value === undefined ? undefined : parseColor(value)?.rgba;
+    },
+  };
+}
+
+type Reader = ReturnType<typeof reader>;
+
+export async function renderEdit(
+  input: Buffer,
+  params: ReadonlyMap<string, ParamValue>,
+  assets: EditAssets = {},
+): Promise<Rendered> {
+  const read = reader(params);
+  const source = await decodeImage(input, EDIT_FORMATS);
+  const upscaleMode = read.text('upscale.mode') as UpscaleMode | undefined;
+  if (upscaleMode) checkUpscale(source, upscaleMode);
+
+  const cut = await cutOut(source);
+  const headers: Record<string, string> = { 'x-uncertainty-score': cut.uncertainty.toFixed(2) };
+  const textRemoval = read.text('textRemoval.mode');
+  if (textRemoval) headers['pr-texts-detected'] = String(hashSeed(input) % 4);
+
+  const image = await enhance(source, {
+    textRemoval,
+    lighting: read.text('lighting.mode'),
+    beautify: read.text('beautify.mode'),
+    beautifySeed: read.number('beautify.seed'),
+  });
+  let scene: Scene = { image, mask: cut.mask, subject: cut.subject };
+  if (upscaleMode) scene = await upscale(scene, upscaleMode);
+  if (read.text('uncrop.mode')) scene = await uncrop(scene, read.number('uncrop.seed') ?? 0);
+
+  const removeBackground = read.flag('removeBackground');
+  const blurMode = read.text('background.blur.mode');
+  const blurRadius = read.number('background.blur.radius') ?? 0.01;
+  let subjectLayer = scene.image;
+  if (removeBackground) subjectLayer = withAlpha(scene.image, scene.mask);
+  else if (blurMode) subjectLayer = await blurAroundSubject(scene, blurRadius, blurMode);
+
+  const layout = layoutOf(scene, removeBackground, read);
+  const placed = await placeLayer(subjectLayer, layout);
+  const overlays: OverlayOptions[] = [];
+  const background = await backgroundLayer(read, layout, assets, headers);
+  if (background) {
+    const drawn = removeBackground && blurMode ? await blurBackground(background, blurRadius, blurMode) : background;
+    overlays.push({ input: drawn.data, raw: rawOf(drawn) });
+  }
+  const shadowMode = read.text('shadow.mode') as ShadowMode | undefined;
+  if (placed && shadowMode) {
+    const shadow = await shadowLayer(placed, layout.placement, layout.canvas, shadowMode);
+    overlays.push({ input: shadow.data, raw: rawOf(shadow) });
+  }
+  if (placed) overlays.push({ input: placed.raster.data, raw: rawOf(placed.raster), left: placed.left, top: placed.top });
+
+  const { r, g, b, alpha } = read.colour('background.color') ?? { r: 0, g: 0, b: 0, alpha: 0 };
+  const { width, height } = layout.canvas;
+  let canvas = await toRaster(
+    sharp({ create: { width, height, channels: 4, background: { r, g, b, alpha: alpha / 255 } } }).composite(overlays),
+  );
+  if (read.text('expand.mode')) canvas = await expand(canvas, read.number('expand.seed') ?? 0);
+
+  const encoded = await encodeImage(canvas, imageFormat(read.text('export.format')), read.number('export.dpi'));
+  return { ...encoded, headers };
+}
+
+/** Without background removal the whole image is the subject, and nothing snaps. */
+function layoutOf(scene: Scene, removeBackground: boolean, read: Reader): Layout {
+  const frame = { width: scene.image.width, height: scene.image.height };
+  return computeLayout({
+    frame,
+    subject: removeBackground && scene.subject ? scene.subject : { left: 0, top: 0, ...frame },
+    outputSize: read.text('outputSize') ?? 'auto',
+    scaling: read.text('scaling') === 'fill' ? 'fill' : 'fit',
+    margin: read.sides('margin'),
+    padding: read.sides('padding'),
+    horizontalAlignment: read.text('horizontalAlignment') as HorizontalAlignment | undefined,
+    verticalAlignment: read.text('verticalAlignment') as VerticalAlignment | undefined,
+    snapCroppedSides: removeBackground && read.flag('ignorePaddingAndSnapOnCroppedSides'),
+    referenceBox: read.text('referenceBox') === 'originalImage' ? 'originalImage' : 'subjectBox',
+    maxWidth: read.number('maxWidth'),
+    maxHeight: read.number('maxHeight'),
+  });
+}
+
+/** The reference box scaled into its placement, cut to the part inside the canvas. */
+async function placeLayer(layer: Raster, layout: Layout): Promise<PlacedLayer | null> {
+  const { reference, placement, canvas } = layout;
+  const left = Math.max(0, placement.left);
+  const top = Math.max(0, placement.top);
+  const right = Math.min(canvas.width, placement.left + placement.width);
+  const bottom = Math.min(canvas.height, placement.top + placement.height);
+  if (right <= left || bottom <= top) return null;
+  let pipeline = fromRaster(layer)
+    .extract(reference)
+    .resize(placement.width, placement.height, { fit: 'fill', kernel: 'lanczos3' });
+  if (right - left < placement.width || bottom - top < placement.height) {
+    pipeline = pipeline.extract({
+      left: left - placement.left,
+      top: top - placement.top,
+      width: right - left,
+      height: bottom - top,
+    });
+  }
+  return { raster: await toRaster(pipeline), left, top };
+}
+
+/** A supplied or generated background; sets `pr-ai-background-seed` for a generated one. */
+async function backgroundLayer(
+  read: Reader,
+  layout: Layout,
+  assets: EditAssets,
+  headers: Record<string, string>,
+): Promise<Raster | null> {
+  const prompt = read.text('background.prompt');
+  if (prompt !== undefined) {
+    const seed = read.number('background.seed') ?? hashSeed(prompt);
+    headers['pr-ai-background-seed'] = String(seed);
+    const guidance = assets.guidanceImage && {
+      image: assets.guidanceImage,
+      scale: read.number('background.guidance.scale') ?? 0.6,
+    };
+    return generatedBackground(layout.canvas, seed, guidance);
+  }
+  if (assets.backgroundImage) {
+    const scaling = read.text('background.scaling') === 'fit' ? 'fit' : 'fill';
+    return imageBackground(assets.backgroundImage, layout.canvas, scaling);
+  }
+  return null;
+}
+
+export async function renderSegment(input: Buffer, params: ReadonlyMap<string, ParamValue>): Promise<Rendered> {
+  const read = reader(params);
+  const source = await decodeImage(input, SEGMENT_FORMATS);
+  if (Math.max(source.width, source.height) > SEGMENT_MAX_SIDE) {
+    throw new RenderRefusal(
+      `The image is ${source.width}x${source.height} pixels; at most ${SEGMENT_MAX_SIDE} pixels are accepted on its widest side`,
+    );
+  }
+  const cut = await cutOut(source);
+  const headers = { 'x-uncertainty-score': cut.uncertainty.toFixed(2) };
+
+  let cutout = withAlpha(source, cut.mask);
+  if (read.flag('despill')) cutout = await despill(cutout);
+  let pipeline = fromRaster(cutout);
+  let size: { width: number; height: number } = source;
+  if (read.flag('crop') && cut.subject) {
+    pipeline = pipeline.extract(cut.subject);
+    size = cut.subject;
+  }
+  const limit = SEGMENT_PIXELS[read.text('size') ?? 'full'] ?? Infinity;
+  if (size.width * size.height > limit) {
+    const factor = Math.sqrt(limit / (size.width * size.height));
+    pipeline = pipeline.resize(
+      Math.max(1, Math.floor(size.width * factor)),
+      Math.max(1, Math.floor(size.height * factor)),
+      { fit: 'fill', kernel: 'lanczos3' },
+    );
+  }
+  let result = await toRaster(pipeline);
+  const matte = read.colour('bg_color');
+  if (read.text('channels') === 'alpha') result = await toRaster(fromRaster(result).extractChannel('alpha'));
+  else if (matte) result = await toRaster(flatten(result, matte));
+
+  const encoded = await encodeImage(result, imageFormat(read.text('format')));
+  return { ...encoded, headers };
+}

@@ -1,0 +1,55 @@
+/**
+ * Stand-in for Photoroom's AI shadows: a blurred, darkened copy of the placed subject's
+ * silhouette drawn under it (soft: wide and faint; hard: tight and darker), or for
+ * `ai.floating` a blurred ellipse detached below the subject. Not a model, just geometry.
+ */
+import sharp from 'sharp';
+import type { Box, Size } from './layout.js';
+import { alphaOf, fromRaster, type Raster, toRaster, transparent, withAlpha } from './raster.js';
+
+export type ShadowMode = 'ai.soft' | 'ai.hard' | 'ai.floating';
+
+/** The subject as drawn on the canvas: its visible pixels and where they go. */
+export interface PlacedLayer {
+  raster: Raster;
+  left: number;
+  top: number;
+}
+
+const CAST = {
+  'ai.soft': { drop: 0.02, shift: 0.01, blur: 0.03, opacity: 0.45 },
+  'ai.hard': { drop: 0.012, shift: 0.008, blur: 0.006, opacity: 0.6 },
+} as const;
+
+/** A canvas-sized RGBA layer holding the shadow; `placement` is the subject's full box. */
+export async function shadowLayer(layer: PlacedLayer, placement: Box, canvas: Size, mode: ShadowMode): Promise<Raster> {
+  if (mode === 'ai.floating') return floatingShadow(placement, canvas);
+  const cast = CAST[mode];
+  const { width, height } = layer.raster;
+  const black: Raster = { data: Buffer.alloc(width * height * 3), width, height, channels: 3 };
+  const silhouette = withAlpha(black, alphaOf(layer.raster));
+  const dropped = await toRaster(
+    transparent(canvas.width, canvas.height).composite([
+      {
+        input: silhouette.data,
+        raw: { width, height, channels: 4 },
+        left: layer.left + Math.round(placement.height * cast.shift),
+        top: layer.top + Math.round(placement.height * cast.drop),
+      },
+    ]),
+  );
+  const sigma = Math.max(0.5, placement.height * cast.blur);
+  return toRaster(fromRaster(dropped).blur(sigma).linear([1, 1, 1, cast.opacity], [0, 0, 0, 0]));
+}
+
+/** A soft ellipse a little below the subject, as if it hovered over the floor. */
+async function floatingShadow(placement: Box, canvas: Size): Promise<Raster> {
+  const rx = Math.max(2, placement.width * 0.4);
+  const ry = Math.max(2, placement.height * 0.05);
+  const cx = placement.left + placement.width / 2;
+  const cy = placement.top + placement.height + placement.height * 0.06 + ry;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">` +
+    `<ellipse cx="${cx}" cy="${cy}" rx="${rx}" ry="${ry}" fill="black" fill-opacity="0.4"/></svg>`;
+  return toRaster(sharp(Buffer.from(svg)).blur(Math.max(1, ry * 0.8)).ensureAlpha());
+}
