@@ -8,6 +8,7 @@ import { EXIT, UserError } from '../errors.js';
 import { preparseArgv } from '../params/flags.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
+import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
 import { processIo, type Io } from './io.js';
@@ -19,6 +20,7 @@ Examples:
   photoroom segment shoe.jpg -o cutouts/
   photoroom account
   photoroom params --endpoint edit
+  photoroom edit shoe.jpg --bg white --emulator   # local emulator: no key, no network
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
 3 the API refused the whole run (402 no credits, 403 key refused).`;
@@ -56,6 +58,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     imageCommand('segment', io, () => preparsed),
     accountCommand(io),
     paramsCommand(io),
+    emulatorCommand(io),
   ];
   for (const command of [program, ...commands]) {
     command

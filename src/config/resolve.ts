@@ -127,7 +127,7 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
   const section = config.values[PARAM_SECTIONS[endpoint]];
   const params: RawParam[] = [];
   const problems: string[] = [];
-  if (section === undefined) return { params, problems };
+  if (section === undefined || section === null) return { params, problems };
   const entries: [string, unknown][] = [];
   flatten('', section, entries);
   for (const [name, value] of entries) {

@@ -4,7 +4,7 @@ import { createClient } from '../../api/client.js';
 import { runOptionFlag, runOptionsFor } from '../../config/options.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import type { Io } from '../io.js';
-import { requireApiKey } from './shared.js';
+import { apiTarget, EMULATOR_FLAG_HELP, requireApiKey } from './shared.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
@@ -12,22 +12,24 @@ export function accountCommand(io: Io): Command {
   const command = new Command('account')
     .description('show the plan and the images left on the account')
     .option('--json', 'print JSON: { plan, images: { available, subscription }, sandbox }')
-    .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc');
+    .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
+    .option('--emulator', EMULATOR_FLAG_HELP);
   for (const spec of runOptionsFor('account')) command.addOption(runOptionFlag(spec));
   command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
 
-  command.action(async (options: { json?: boolean; config?: string } & Record<string, unknown>) => {
+  command.action(async (options: { json?: boolean; config?: string; emulator?: boolean } & Record<string, unknown>) => {
     const settings = await resolveCommandSettings(
       { command: 'account', flags: options, flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
       null,
     );
-    const apiKey = requireApiKey(settings.run);
+    const target = await apiTarget(settings.run, options.emulator);
+    const apiKey = requireApiKey(target.run);
     const sandbox = apiKey.startsWith('sandbox_');
     const client = createClient({
       apiKey,
-      baseUrl: settings.run.baseUrl,
+      baseUrl: target.run.baseUrl,
       connections: 1,
-      timeoutMs: settings.run.timeout * 1000,
+      timeoutMs: target.run.timeout * 1000,
     });
     try {
       const info = await client.account();
@@ -45,6 +47,7 @@ export function accountCommand(io: Io): Command {
       );
     } finally {
       await client.close();
+      await target.close();
     }
   });
   return command;

@@ -21,7 +21,7 @@ import {
 import type { RuleContext } from '../../params/rules.js';
 import type { Endpoint } from '../../params/types.js';
 import { printLines, type Io } from '../io.js';
-import { requireApiKey, clientHeaders } from './shared.js';
+import { apiTarget, clientHeaders, EMULATOR_FLAG_HELP, requireApiKey } from './shared.js';
 
 const EXAMPLES: Readonly<Record<Endpoint, string>> = {
   edit: `
@@ -47,6 +47,13 @@ const SUMMARIES: Readonly<Record<Endpoint, string>> = {
 interface ImageCommandOptions extends Record<string, unknown> {
   config?: string;
   param?: string[];
+  emulator?: boolean;
+}
+
+/** Relative to the working folder when inside it, absolute otherwise. */
+function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 function inputRef(endpoint: Endpoint, text: string): InputRef {
@@ -70,6 +77,7 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
     .description(SUMMARIES[endpoint])
     .argument('<input>', endpoint === 'edit' ? 'image file or http(s) URL' : 'image file')
     .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
+    .option('--emulator', EMULATOR_FLAG_HELP)
     .option('--param <name=value>', 'send a parameter the table does not know (repeatable)', (value: string, list: string[] = []) => [...list, value]);
   for (const spec of runOptionsFor(endpoint)) command.addOption(runOptionFlag(spec));
   for (const binding of bindings) command.addOption(binding.option);
@@ -99,26 +107,28 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
       endpoint,
     );
     await checkInputFile(input);
-    const apiKey = requireApiKey(settings.run);
+    const target = await apiTarget(settings.run, options.emulator);
+    const { run } = target;
     printLines(io.stderr, settings.warnings.map((warning) => `warning: ${warning}`));
 
-    const outDir = path.resolve(io.cwd, settings.run.out);
+    const outDir = path.resolve(io.cwd, run.out);
     const outputPath = outputPathFor(input, outDir, outputExtension(endpoint, settings.params));
     const client = createClient({
-      apiKey,
-      baseUrl: settings.run.baseUrl,
-      segmentUrl: settings.run.segmentUrl,
-      connections: settings.run.concurrency,
-      timeoutMs: settings.run.timeout * 1000,
-      headers: clientHeaders(settings.run),
+      apiKey: requireApiKey(run),
+      baseUrl: run.baseUrl,
+      segmentUrl: run.segmentUrl,
+      connections: run.concurrency,
+      timeoutMs: run.timeout * 1000,
+      headers: clientHeaders(run),
     });
     try {
       const result = await executeJob(client, endpoint, { input, outputPath }, settings.params);
       const unsupported = result.headers['pr-unsupported-attributes'];
       if (unsupported) io.stderr.write(`warning: the API ignored parameters: ${unsupported}\n`);
-      io.stdout.write(`${path.relative(io.cwd, result.output.path) || result.output.path}\n`);
+      io.stdout.write(`${displayPath(io.cwd, result.output.path)}\n`);
     } finally {
       await client.close();
+      await target.close();
     }
   });
   return command;

@@ -1,5 +1,6 @@
 /** `photoroom params`: the parameter table, for people (a table) and programs (`--json`). */
 import { Command, Option } from 'commander';
+import { configExample } from '../../config/example.js';
 import { flagOf, PARAMS } from '../../params/table.js';
 import type { ParamSpec } from '../../params/types.js';
 import { describeKind } from '../../params/values.js';
@@ -48,8 +49,13 @@ export function paramsCommand(io: Io): Command {
     .description('list every API parameter: flag, allowed values, API default')
     .addOption(new Option('--endpoint <endpoint>', 'only the parameters of one endpoint').choices(['edit', 'segment']))
     .option('--json', 'print a JSON array (name, endpoints, type, enum, bounds, pattern, default, flag, description)')
-    .addHelpText('after', '\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq \'.[] | select(.enum)\'')
-    .action((options: { endpoint?: 'edit' | 'segment'; json?: boolean }) => {
+    .option('--config-example', 'print a commented .photoroomrc with every supported key')
+    .addHelpText('after', '\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq \'.[] | select(.enum)\'\n  photoroom params --config-example > .photoroomrc')
+    .action((options: { endpoint?: 'edit' | 'segment'; json?: boolean; configExample?: boolean }) => {
+      if (options.configExample) {
+        io.stdout.write(configExample());
+        return;
+      }
       const specs = PARAMS.filter((spec) => !options.endpoint || spec.endpoints.includes(options.endpoint));
       io.stdout.write(options.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs)}\n`);
     });

@@ -19,3 +19,30 @@ export function clientHeaders(run: RunSettings): Record<string, string> {
     }),
   };
 }
+
+export interface ApiTarget {
+  run: RunSettings;
+  close(): Promise<void>;
+}
+
+/** The key every in-process emulator accepts, used when the user gave none. */
+const EMULATOR_KEY = 'emulator';
+
+/**
+ * With `--emulator`, starts an emulator on an ephemeral loopback port for this run and points
+ * every endpoint at it; otherwise the settings go unchanged.
+ */
+export async function apiTarget(run: RunSettings, useEmulator: boolean | undefined): Promise<ApiTarget> {
+  if (!useEmulator) return { run, close: async () => {} };
+  if (run.baseUrl || run.segmentUrl) {
+    throw new UserError('--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)');
+  }
+  const { startEmulator } = await import('../../emulator/server.js');
+  const emulator = await startEmulator();
+  return {
+    run: { ...run, baseUrl: emulator.url, apiKey: run.apiKey ?? EMULATOR_KEY },
+    close: () => emulator.close(),
+  };
+}
+
+export const EMULATOR_FLAG_HELP = 'run against a local emulator started for this run (no key, no network, no credits)';

@@ -1,0 +1,67 @@
+/**
+ * The commented `.photoroomrc` template (`photoroom params --config-example`), generated from
+ * the run options table and the parameter table so it always lists every supported key.
+ */
+import { flagOf, paramsFor } from '../params/table.js';
+import type { Endpoint, ParamSpec } from '../params/types.js';
+import { RUN_OPTIONS } from './options.js';
+
+function exampleValue(spec: ParamSpec): string {
+  if (spec.default !== undefined) return String(spec.default);
+  switch (spec.kind) {
+    case 'enum':
+      return spec.enum?.[0] ?? '';
+    case 'number':
+      return String(spec.minimum ?? spec.maximum ?? 42);
+    case 'pixels':
+      return '1000';
+    case 'length':
+      return '10%';
+    case 'color':
+      return spec.colorStyle === 'hash' ? '"#FFFFFF"' : 'white';
+    case 'url':
+      return 'https://example.com/background.jpg';
+    case 'file':
+      return 'background.jpg';
+    case 'uuid':
+      return '123e4567-e89b-12d3-a456-426614174000';
+    case 'outputSize':
+      return '1000x1000';
+    default:
+      return 'a wooden table in soft light';
+  }
+}
+
+function paramSection(endpoint: Endpoint, title: string): string[] {
+  const rows = paramsFor(endpoint).filter((spec) => flagOf(spec) !== null && spec.kind !== 'layers');
+  return [
+    '',
+    `# ${title}`,
+    `# ${endpoint}:`,
+    ...rows.map((spec) => `${`#   ${spec.name}: ${exampleValue(spec)}`.padEnd(56)} # ${spec.description}`),
+  ];
+}
+
+export function configExample(): string {
+  const runOptions = RUN_OPTIONS.map((spec) => {
+    const value = spec.key === 'apiKey' ? 'sk_...' : String(spec.default ?? (spec.kind === 'url' ? 'http://127.0.0.1:8787' : 'v2'));
+    const env = spec.env ? ` (env ${spec.env})` : '';
+    return `${`# ${spec.key}: ${value}`.padEnd(38)} # ${spec.description}${env}`;
+  });
+  return [
+    '# photoroom settings: copy to .photoroomrc (YAML or JSON; also .photoroomrc.json|yaml|yml,',
+    '# photoroom.config.js|mjs or a "photoroom" key in package.json) and uncomment what you need.',
+    '# Order of precedence: command-line flags, environment variables, this file, defaults.',
+    '# Relative paths are relative to this file. Every value is validated like its flag.',
+    '# A key stored here must not be readable by others: prefer PHOTOROOM_API_KEY.',
+    '',
+    ...runOptions,
+    ...paramSection('edit', 'Parameters sent with every `photoroom edit` (flags override them; nested keys work too).'),
+    `${'#   layers:'.padEnd(56)} # template layers, by layer id`,
+    '#     logo:',
+    '#       image:',
+    '#         imageUrl: https://example.com/logo.png',
+    ...paramSection('segment', 'Parameters sent with every `photoroom segment`.'),
+    '',
+  ].join('\n');
+}

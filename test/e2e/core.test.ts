@@ -1,0 +1,296 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { emulatorEnv, recordingEmulator, runCli, serveFolder, tempDir } from './harness.js';
+
+let emulator: RunningEmulator;
+let work: string;
+let shoe: string;
+let background: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emulator = await recordingEmulator({ echo: true });
+  env = emulatorEnv(emulator);
+  work = await tempDir();
+  shoe = path.join(work, 'shoe.png');
+  background = path.join(work, 'bg.jpg');
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#eeeeee' } }).png().toFile(shoe);
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } }).jpeg().toFile(background);
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** Runs the CLI and returns what the emulator received during that run. */
+async function runAndCapture(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const before = emulator.requests.length;
+  const result = await runCli(args, { env: { ...env, ...options.env }, cwd: options.cwd ?? work });
+  return { ...result, requests: emulator.requests.slice(before) };
+}
+
+const imageField = (name: string, filename: string) => [name, expect.objectContaining({ filename })];
+
+describe('photoroom edit: the request a flag set produces', () => {
+  const cases: [string, string[], unknown[]][] = [
+    ['short alias and percentage padding', ['--bg', 'white', '--padding', '10%'], [['background.color', 'white'], ['padding', '10%']]],
+    [
+      'hex colour with alpha, custom size and format',
+      ['--background.color', '#FF0000EE', '--outputSize', '1000x1000', '--export.format', 'webp'],
+      [['background.color', 'FF0000EE'], ['outputSize', '1000x1000'], ['export.format', 'webp']],
+    ],
+    [
+      'false and 0 are sent',
+      ['--removeBackground', 'false', '--padding', '0', '--export.dpi', '72'],
+      [['removeBackground', 'false'], ['padding', '0'], ['export.dpi', '72']],
+    ],
+    [
+      'AI background with its object field',
+      ['--background.prompt', 'on a beach', '--background.expandPrompt', 'ai.auto', '--background.seed', '42'],
+      [['background.prompt', 'on a beach'], ['background.expandPrompt.mode', 'ai.auto'], ['background.seed', '42']],
+    ],
+    [
+      'per-side layout in pixels with alignment',
+      ['--paddingTop', '100px', '--marginLeft', '0.05', '--horizontalAlignment', 'left', '--ignorePaddingAndSnapOnCroppedSides', 'false'],
+      [['paddingTop', '100px'], ['marginLeft', '0.05'], ['horizontalAlignment', 'left'], ['ignorePaddingAndSnapOnCroppedSides', 'false']],
+    ],
+    [
+      'template with layer fields',
+      ['--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.logo.image.imageUrl', 'https://example.com/logo.png', '--layers.title.text.content=Summer sale'],
+      [['templateId', '123e4567-e89b-12d3-a456-426614174000'], ['layers.logo.image.imageUrl', 'https://example.com/logo.png'], ['layers.title.text.content', 'Summer sale']],
+    ],
+    ['maxWidth with originalImage', ['--outputSize', 'originalImage', '--maxWidth', '800'], [['maxWidth', '800'], ['outputSize', 'originalImage']]],
+  ];
+
+  for (const [title, flags, expected] of cases) {
+    it(`sends ${title}`, async () => {
+      const out = await tempDir();
+      const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', out, ...flags]);
+      // The emulator renders no templates and says so, as the API does for what it ignores.
+      expect(stderr.replace(/^warning: .*templates are not emulated.*\n/m, '')).toBe('');
+      expect(code).toBe(0);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]?.method).toBe('POST');
+      expect(requests[0]?.path).toBe('/v2/edit');
+      const [first, ...fields] = requests[0]!.fields;
+      expect(first).toEqual(imageField('imageFile', 'shoe.png'));
+      expect(fields).toEqual(expect.arrayContaining(expected));
+      expect(fields).toHaveLength(expected.length);
+    });
+  }
+
+  it('uploads a background file as its own part and writes the answer atomically', async () => {
+    const out = await tempDir();
+    const { code, stdout, requests } = await runAndCapture(['edit', shoe, '-o', out, '--background.imageFile', background]);
+    expect(code).toBe(0);
+    expect(requests[0]?.fields[1]).toEqual(imageField('background.imageFile', 'bg.jpg'));
+    const written = path.join(out, 'shoe.png');
+    expect(stdout.trim()).toBe(written); // outside the working folder: printed absolute
+    expect(await readFile(written)).toEqual(await readFile(shoe)); // --echo answers the upload
+  });
+
+  it('sends the key in x-api-key and never prints it', async () => {
+    const { code, stdout, stderr, requests } = await runAndCapture(['edit', shoe, '-o', await tempDir()], {
+      env: { PHOTOROOM_API_KEY: 'sk_secret_123' },
+    });
+    expect(code).toBe(0);
+    expect(requests[0]?.headers['x-api-key']).toBe('sk_secret_123');
+    expect(stdout + stderr).not.toContain('sk_secret_123');
+  });
+
+  it('sends a URL input by GET with every parameter in the query string', async () => {
+    const files = await serveFolder(work);
+    try {
+      const url = `${files.url}/shoe.png`;
+      const out = await tempDir();
+      const { code, requests } = await runAndCapture(['edit', url, '-o', out, '--bg', 'white', '--padding', '0.1']);
+      expect(code).toBe(0);
+      expect(requests[0]?.method).toBe('GET');
+      expect(requests[0]?.path).toBe(
+        `/v2/edit?imageUrl=${encodeURIComponent(url).replaceAll('%20', '+')}&background.color=white&padding=0.1`,
+      );
+      expect(requests[0]?.fields).toEqual([
+        ['imageUrl', url],
+        ['background.color', 'white'],
+        ['padding', '0.1'],
+      ]);
+      expect(existsSync(path.join(out, 'shoe.png'))).toBe(true);
+    } finally {
+      await files.close();
+    }
+  });
+
+  it('passes an unknown --param through, with a warning', async () => {
+    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', await tempDir(), '--param', 'future.mode=ai.auto']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('warning: --param future.mode: "future.mode" is not a known /v2/edit parameter');
+    expect(stderr).toContain('warning: the API ignored parameters: Unsupported attributes: future.mode');
+    expect(requests[0]?.fields).toContainEqual(['future.mode', 'ai.auto']);
+  });
+
+  it('takes parameters from .photoroomrc, flags winning', async () => {
+    const project = await tempDir();
+    await writeFile(path.join(project, '.photoroomrc'), 'edit:\n  padding: 0.2\n  background:\n    color: white\n');
+    const { code, requests } = await runAndCapture(['edit', shoe, '--padding', '10%'], { cwd: project });
+    expect(code).toBe(0);
+    expect(requests[0]?.fields.slice(1)).toEqual([
+      ['padding', '10%'],
+      ['background.color', 'white'],
+    ]);
+    expect(existsSync(path.join(project, 'photoroom-out', 'shoe.png'))).toBe(true);
+  });
+});
+
+describe('photoroom segment', () => {
+  it('sends image_file and the v1 fields, colours with #', async () => {
+    const out = await tempDir();
+    const { code, requests } = await runAndCapture(['segment', shoe, '-o', out, '--bg-color', 'ff00ff', '--crop', '--size', 'hd', '--format', 'webp']);
+    expect(code).toBe(0);
+    expect(requests[0]?.path).toBe('/v1/segment');
+    expect(requests[0]?.fields).toEqual([
+      imageField('image_file', 'shoe.png'),
+      ['format', 'webp'],
+      ['bg_color', '#FF00FF'],
+      ['size', 'hd'],
+      ['crop', 'true'],
+    ]);
+    expect(existsSync(path.join(out, 'shoe.webp'))).toBe(true);
+  });
+});
+
+describe('refused locally: exit 2, nothing sent', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['padding out of range', ['--padding', '60%'], /--padding: invalid value "60%"; expected a ratio from 0 to 0.49/],
+    ['an unknown format', ['--export.format', 'gif'], /--export.format: invalid value "gif"; expected one of png, jpeg, jpg, webp/],
+    ['maxWidth without outputSize', ['--maxWidth', '500'], /--maxWidth can only be used with outputSize originalImage or croppedSubject/],
+    ['two background sources', ['--background.prompt', 'x', '--background.imageUrl', 'https://a.test/b.png'], /cannot be used together/],
+    ['a colour with removeBackground false', ['--removeBackground', 'false', '--bg', 'red'], /--bg cannot be used with --removeBackground false/],
+    ['a misspelt flag', ['--paddding', '0.1'], /unknown option '--paddding'/],
+    ['a missing background file', ['--background.imageFile', 'nope.jpg'], /--background.imageFile: no such file "nope.jpg"/],
+    ['a bad layer field', ['--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.image.color', 'x'], /unknown template layer field "image.color"/],
+  ];
+  for (const [title, flags, message] of cases) {
+    it(`refuses ${title}`, async () => {
+      const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', work, ...flags]);
+      expect(stderr).toMatch(message);
+      expect(code).toBe(2);
+      expect(requests).toHaveLength(0);
+    });
+  }
+
+  it('refuses a missing input file', async () => {
+    const { code, stderr, requests } = await runAndCapture(['edit', 'missing.png']);
+    expect(stderr).toContain('photoroom: missing.png: no such file');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a run without a key', async () => {
+    const { code, stderr, requests } = await runAndCapture(['edit', shoe], { env: { PHOTOROOM_API_KEY: '' } });
+    expect(stderr).toContain('no API key: set PHOTOROOM_API_KEY');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a local background file with a URL input', async () => {
+    const { code, stderr, requests } = await runAndCapture(['edit', 'https://example.com/a.png', '--background.imageFile', background]);
+    expect(stderr).toContain('a URL input (GET /v2/edit) cannot carry');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a URL input on segment', async () => {
+    const { code, stderr } = await runAndCapture(['segment', 'https://example.com/a.png']);
+    expect(stderr).toContain('/v1/segment takes uploaded files only');
+    expect(code).toBe(2);
+  });
+
+  it('refuses an invalid value in the config file, naming the file and key', async () => {
+    const project = await tempDir();
+    await writeFile(path.join(project, '.photoroomrc.json'), JSON.stringify({ edit: { 'shadow.mode': 'soft' }, concurrency: 0 }));
+    const { code, stderr, requests } = await runAndCapture(['edit', shoe], { cwd: project });
+    expect(stderr).toContain('.photoroomrc.json: concurrency: invalid value 0; expected a whole number from 1 to 256');
+    expect(stderr).toContain('.photoroomrc.json: edit.shadow.mode: invalid value "soft"; expected one of ai.soft, ai.hard, ai.floating');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('exit codes for API refusals', () => {
+  it('exits 3 when the credits are gone (402)', async () => {
+    const broke = await recordingEmulator({ echo: true, credits: 0 });
+    try {
+      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(broke) });
+      expect(result.stderr).toContain('HTTP 402: Not enough credits');
+      expect(result.code).toBe(3);
+    } finally {
+      await broke.close();
+    }
+  });
+
+  it('exits 3 when the key is refused (403)', async () => {
+    const strict = await recordingEmulator({ echo: true, apiKey: 'the_right_key' });
+    try {
+      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(strict, 'a_wrong_key') });
+      expect(result.stderr).toContain('HTTP 403: the API key was refused');
+      expect(result.stderr).not.toContain('a_wrong_key');
+      expect(result.code).toBe(3);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('exits 1 when the input failed on the server side', async () => {
+    const failing = await recordingEmulator({ echo: true, failRate: 1 });
+    try {
+      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(failing) });
+      expect(result.stderr).toMatch(/HTTP 50[023]/);
+      expect(result.code).toBe(1);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
+describe('photoroom account', () => {
+  it('prints plan and images, and a notice for sandbox keys', async () => {
+    const limited = await recordingEmulator({ credits: 5 });
+    try {
+      const text = await runCli(['account'], { env: emulatorEnv(limited, 'sandbox_abc') });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('Plan:          emulator');
+      expect(text.stdout).toContain('Available:     5 images');
+      expect(text.stdout).toContain('sandbox key');
+      const json = await runCli(['account', '--json'], { env: emulatorEnv(limited) });
+      expect(JSON.parse(json.stdout)).toEqual({ plan: 'emulator', images: { available: 5, subscription: 5 }, sandbox: false });
+      expect(limited.requests.map((r) => [r.method, r.path])).toEqual([
+        ['GET', '/v2/account'],
+        ['GET', '/v2/account'],
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('photoroom params', () => {
+  it('prints all 63 parameters as JSON, filterable by endpoint', async () => {
+    const all = JSON.parse((await runCli(['params', '--json'])).stdout) as { name: string; endpoints: string[] }[];
+    expect(all).toHaveLength(63);
+    const padding = all.find((p) => p.name === 'padding');
+    expect(padding).toMatchObject({ endpoints: ['edit'], type: 'number|string', default: 0, flag: '--padding' });
+    expect(all.find((p) => p.name === 'background.blur.radius')).toMatchObject({ exclusiveMinimum: 0, maximum: 0.05 });
+    const segment = JSON.parse((await runCli(['params', '--json', '--endpoint', 'segment'])).stdout) as unknown[];
+    expect(segment).toHaveLength(7);
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const result = await runCli(['params', '--endpoint', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("argument 'nope' is invalid");
+  });
+});

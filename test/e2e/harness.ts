@@ -1,0 +1,77 @@
+/**
+ * End-to-end harness: the built CLI spawned as a user runs it, against a real emulator on
+ * loopback that records every request it receives.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/photoroom.js');
+export const FIXTURES = path.join(ROOT, 'fixtures/products');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  input?: string;
+}
+
+/** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...baseEnv, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function tempDir(prefix = 'photoroom-e2e-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+export async function recordingEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ record: true, ...options });
+}
+
+/** Environment pointing the CLI at an emulator. */
+export function emulatorEnv(emulator: RunningEmulator, apiKey = 'sk_test_e2e'): Record<string, string> {
+  return { PHOTOROOM_BASE_URL: emulator.url, PHOTOROOM_API_KEY: apiKey };
+}
+
+/** A static file server on loopback, for URL inputs. */
+export async function serveFolder(folder: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const name = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    readFile(path.join(folder, path.normalize(name)))
+      .then((bytes) => response.writeHead(200, { 'content-length': bytes.length }).end(bytes))
+      .catch(() => response.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
