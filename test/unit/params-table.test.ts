@@ -4,87 +4,9 @@ import { encodeFields } from '../../src/params/encode.js';
 import { paramFlagBindings } from '../../src/params/flags.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { flagOf, PARAMS, paramsFor } from '../../src/params/table.js';
-import type { ParamSpec } from '../../src/params/types.js';
+import { invalidText, validText } from '../support/samples.js';
 
 const POST = { method: 'POST', hasInputImage: true } as const;
-
-/** Values a parameter of this row must accept, as a user would type them. */
-function validText(spec: ParamSpec): fc.Arbitrary<string> {
-  switch (spec.kind) {
-    case 'enum':
-      return fc.constantFrom(...(spec.enum ?? []));
-    case 'boolean':
-      return fc.constantFrom('true', 'false', 'TRUE', 'False');
-    case 'number': {
-      const min = spec.exclusiveMinimum ?? spec.minimum ?? -1e6;
-      const max = spec.maximum ?? 1e6;
-      return fc
-        .double({ min, max, noNaN: true, noDefaultInfinity: true })
-        .filter((n) => spec.exclusiveMinimum === undefined || n > spec.exclusiveMinimum)
-        .map((n) => String(n))
-        .filter((text) => !text.includes('e'));
-    }
-    case 'pixels':
-      return fc.integer({ min: 1, max: 10000 }).map(String);
-    case 'length':
-      return fc.oneof(
-        fc.integer({ min: 0, max: 49 }).map((n) => `${n / 100}`),
-        fc.integer({ min: 0, max: 49 }).map((n) => `${n}%`),
-        fc.integer({ min: 0, max: 5000 }).map((n) => `${n}px`),
-      );
-    case 'color':
-      return spec.colorStyle === 'hash'
-        ? fc.oneof(fc.constantFrom('white', 'red', 'rebeccapurple'), fc.stringMatching(/^#[0-9a-fA-F]{6}$/))
-        : fc.oneof(fc.constantFrom('white', 'transparent'), fc.stringMatching(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/));
-    case 'outputSize':
-      return fc.oneof(
-        fc.constantFrom('auto', 'originalImage', 'croppedSubject'),
-        fc.tuple(fc.integer({ min: 1, max: 8000 }), fc.integer({ min: 1, max: 8000 })).map(([w, h]) => `${w}x${h}`),
-      );
-    case 'uuid':
-      return fc.uuid();
-    case 'url':
-      return fc.webUrl({ validSchemes: ['https', 'http'] });
-    case 'file':
-      return fc.constant('fixtures/products/background.jpg');
-    case 'string':
-      return fc.string({ minLength: 1 }).filter((text) => text.trim() !== '');
-    case 'image':
-    case 'layers':
-      return fc.constant('');
-  }
-}
-
-/** Values it must refuse. */
-function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
-  switch (spec.kind) {
-    case 'enum':
-      return fc.string({ minLength: 1 }).filter((text) => !spec.enum?.some((c) => c.toLowerCase() === text.trim().toLowerCase()));
-    case 'boolean':
-      return fc.constantFrom('yes', 'no', '1', 'on', 'maybe');
-    case 'number':
-      return fc.oneof(
-        fc.constantFrom('abc', '1,5', 'NaN', '0x10', '--1'),
-        ...(spec.maximum !== undefined ? [fc.double({ min: spec.maximum + 1e-6, max: 1e9, noNaN: true }).map(String)] : []),
-        ...(spec.minimum !== undefined ? [fc.double({ min: -1e9, max: spec.minimum - 1e-6, noNaN: true }).map(String)] : []),
-        ...(spec.exclusiveMinimum !== undefined ? [fc.constant(String(spec.exclusiveMinimum))] : []),
-      );
-    case 'pixels':
-      return fc.constantFrom('0', '-5', '10.5', 'wide');
-    case 'length':
-      return fc.constantFrom('0.5', '50%', '-1', '10 px', '12em', '1.2px', 'half');
-    case 'color':
-      return fc.constantFrom('notacolour', '#12345', 'GG0000', '#1234567', ...(spec.colorStyle === 'hash' ? ['#FF000080'] : []));
-    case 'outputSize':
-      return fc.constantFrom('big', '100X200', '0x100', '100x', 'x100', 'original');
-    case 'uuid':
-      return fc.constantFrom('1234', 'not-a-uuid', '123e4567-e89b-12d3-a456-42661417400');
-    case 'url':
-      return fc.constantFrom('not a url', 'ftp://example.com/a.png', 'file:///etc/passwd', 'example.com/a.png');
-    default:
-      return null;
-  }
-}
 
 describe('the parameter table', () => {
   it('covers the 63 parameters of the contract, each once', () => {
