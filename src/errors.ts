@@ -4,6 +4,8 @@ export const EXIT = {
   someInputsFailed: 1,
   usage: 2,
   apiRefusedRun: 3,
+  /** 128 + SIGINT, as shells report a run stopped by Ctrl-C. */
+  interrupted: 130,
 } as const;
 
 /**

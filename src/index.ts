@@ -6,3 +6,7 @@ export { encodeFields, toQueryString, type Field } from './params/encode.js';
 export { createClient, endpointUrls, type Client, type ClientOptions, type AccountInfo } from './api/client.js';
 export { ApiError } from './api/errors.js';
 export { UserError, EXIT } from './errors.js';
+export { runBatch, BatchRun, type BatchOptions } from './batch/run.js';
+export type * from './batch/events.js';
+export { discoverInputs, type DiscoverOptions, type DiscoveredInput } from './inputs/discover.js';
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/server.js';

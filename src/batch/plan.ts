@@ -1,13 +1,16 @@
 /**
- * Where each input's result goes. Pure: no file system access.
+ * Where each input's result goes: the output folder mirrors each input's path relative to
+ * its input root (or follows `--name`), the extension follows the output format, and two
+ * inputs never write the same file. Pure: no file system access.
  */
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
 
-export type InputRef =
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'url'; readonly url: string };
+export const DEFAULT_NAME_TEMPLATE = '{dir}/{name}.{ext}';
+const PLACEHOLDER = /\{(\w+)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['dir', 'name', 'ext', 'srcext']);
 
 /** `/v2/edit` decides the format with `export.format`, `/v1/segment` with `format`; PNG by default. */
 export function outputExtension(endpoint: Endpoint, params: ParamSet): string {
@@ -19,14 +22,80 @@ export function isUrlInput(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
 
-/** A file name from a URL's last path segment, reduced to safe characters. */
+/** A file name from a URL's last path segment, reduced to safe characters (no `/`, no `..`). */
 export function nameFromUrl(url: string): string {
-  const last = decodeURIComponent(new URL(url).pathname.split('/').filter(Boolean).pop() ?? '');
-  const safe = last.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '');
+  const segment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // A malformed escape stays as written; the character filter below makes it safe.
+  }
+  const base = decoded.split(/[\\/]/).pop() ?? '';
+  const safe = base.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '');
   return safe || 'image';
 }
 
-export function outputPathFor(input: InputRef, outDir: string, extension: string): string {
-  const stem = input.kind === 'url' ? nameFromUrl(input.url) : path.parse(input.path).name;
-  return path.join(outDir, `${stem}.${extension}`);
+export function checkNameTemplate(template: string): void {
+  const unknown = [...template.matchAll(PLACEHOLDER)].map((match) => match[1]).filter((name) => !KNOWN_PLACEHOLDERS.has(name ?? ''));
+  if (unknown.length > 0) {
+    throw new UserError(`--name ${JSON.stringify(template)}: unknown placeholder {${unknown.join('}, {')}}; use {dir}, {name}, {ext}, {srcext}`);
+  }
+  if (!template.includes('{name}')) {
+    throw new UserError(`--name ${JSON.stringify(template)}: must contain {name}, or every input would write the same file`);
+  }
+}
+
+export interface PlannedOutput {
+  path: string;
+  /** Set when the natural name was taken by an earlier input: the name it would have had. */
+  collidedWith?: string;
+}
+
+/**
+ * Hands out output paths in discovery order. Discovery order is stable between runs, so
+ * the same inputs get the same names and a rerun finds its earlier outputs.
+ */
+export class OutputNamer {
+  /** Lower-cased, so that `A.png` and `a.png` collide as they would on macOS or Windows. */
+  private readonly taken = new Set<string>();
+
+  constructor(
+    private readonly outDir: string,
+    private readonly extension: string,
+    private readonly template: string = DEFAULT_NAME_TEMPLATE,
+  ) {}
+
+  /** `relative`: the input's path relative to its input root, with `/` separators. */
+  claim(relative: string): PlannedOutput {
+    const parsed = path.posix.parse(relative);
+    const values: Record<string, string> = {
+      dir: parsed.dir,
+      name: parsed.name,
+      ext: this.extension,
+      srcext: parsed.ext.slice(1).toLowerCase(),
+    };
+    const wanted = this.render(values);
+    if (this.take(wanted)) return { path: wanted };
+    // Taken: say where the source came from (`twin-png.png`), then count if still taken.
+    for (let n = 1; ; n++) {
+      const suffix = values.srcext ? `-${values.srcext}` : '';
+      const candidate = this.render({ ...values, name: `${parsed.name}${suffix}${n > 1 ? `-${n}` : ''}` });
+      if (this.take(candidate)) return { path: candidate, collidedWith: wanted };
+    }
+  }
+
+  private take(candidate: string): boolean {
+    const key = candidate.toLowerCase();
+    if (this.taken.has(key)) return false;
+    this.taken.add(key);
+    return true;
+  }
+
+  private render(values: Record<string, string>): string {
+    const text = this.template.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '');
+    // Segments are rebuilt one by one: nothing in a name can climb out of the output folder.
+    const segments = text.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    return path.join(this.outDir, ...segments);
+  }
 }

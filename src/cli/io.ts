@@ -4,6 +4,8 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** A command that finishes without throwing may still end with a non-zero code (a batch). */
+  exitCode?: number;
 }
 
 export function processIo(): Io {

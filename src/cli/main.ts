@@ -16,14 +16,14 @@ import { processIo, type Io } from './io.js';
 const PROGRAM_HELP = `
 Examples:
   export PHOTOROOM_API_KEY=sk_...
-  photoroom edit shoe.jpg --bg white --padding 10% -o out/
-  photoroom segment shoe.jpg -o cutouts/
+  photoroom edit ./products --bg white --padding 10% -o out/
+  photoroom segment ./products -o cutouts/
   photoroom account
   photoroom params --endpoint edit
-  photoroom edit shoe.jpg --bg white --emulator   # local emulator: no key, no network
+  photoroom edit ./products --bg white --emulator   # local emulator: no key, no network
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
-3 the API refused the whole run (402 no credits, 403 key refused).`;
+3 the API refused the whole run (402 no credits, 403 key refused), 130 interrupted.`;
 
 function reportFailure(error: unknown, io: Io): number {
   if (error instanceof CommanderError) {
@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
   try {
     await program.parseAsync([...preparsed.argv], { from: 'user' });
-    return EXIT.ok;
+    return io.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportFailure(error, io);
   }

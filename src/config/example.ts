@@ -44,7 +44,7 @@ function paramSection(endpoint: Endpoint, title: string): string[] {
 
 export function configExample(): string {
   const runOptions = RUN_OPTIONS.map((spec) => {
-    const value = spec.key === 'apiKey' ? 'sk_...' : String(spec.default ?? (spec.kind === 'url' ? 'http://127.0.0.1:8787' : 'v2'));
+    const value = String(spec.default ?? spec.example ?? '');
     const env = spec.env ? ` (env ${spec.env})` : '';
     return `${`# ${spec.key}: ${value}`.padEnd(38)} # ${spec.description}${env}`;
   });

@@ -16,7 +16,11 @@ export interface RunSettings {
   segmentUrl?: string;
   out: string;
   concurrency: number;
+  rate?: number;
+  retries: number;
   timeout: number;
+  confirmOver: number;
+  name?: string;
   aiBackgroundModelVersion?: string;
   backgroundRemovalModelVersion?: string;
 }
@@ -33,6 +37,8 @@ export interface RunOptionSpec {
   readonly maximum?: number;
   readonly commands: readonly CommandName[];
   readonly description: string;
+  /** A value for `.photoroomrc.example` where there is no default. */
+  readonly example?: string;
 }
 
 const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
@@ -40,15 +46,16 @@ const IMAGE_COMMANDS: readonly CommandName[] = ['edit', 'segment'];
 
 export const RUN_OPTIONS: readonly RunOptionSpec[] = [
   {
-    key: 'apiKey', flag: '--api-key <key>', env: 'PHOTOROOM_API_KEY', kind: 'secret', commands: ALL,
+    key: 'apiKey', flag: '--api-key <key>', env: 'PHOTOROOM_API_KEY', kind: 'secret', commands: ALL, example: 'sk_...',
     description: 'API key (prefer the PHOTOROOM_API_KEY environment variable: flags show up in `ps`)',
   },
   {
     key: 'baseUrl', flag: '--base-url <url>', env: 'PHOTOROOM_BASE_URL', kind: 'url', commands: ALL,
+    example: 'http://127.0.0.1:8787',
     description: 'send every endpoint to this origin instead of the Photoroom hosts (e.g. an emulator)',
   },
   {
-    key: 'segmentUrl', flag: '--segment-url <url>', env: 'PHOTOROOM_SEGMENT_URL', kind: 'url',
+    key: 'segmentUrl', flag: '--segment-url <url>', env: 'PHOTOROOM_SEGMENT_URL', kind: 'url', example: 'http://127.0.0.1:8787',
     commands: ['segment'], description: 'origin for /v1/segment alone (default https://sdk.photoroom.com)',
   },
   {
@@ -60,15 +67,31 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     minimum: 1, maximum: 256, commands: IMAGE_COMMANDS, description: 'requests in flight at once',
   },
   {
+    key: 'rate', flag: '--rate <n>', env: 'PHOTOROOM_RATE', kind: 'count', minimum: 1, maximum: 100_000, example: '120',
+    commands: IMAGE_COMMANDS, description: 'at most N requests a minute (default: as fast as concurrency allows)',
+  },
+  {
+    key: 'retries', flag: '--retries <n>', env: 'PHOTOROOM_RETRIES', kind: 'count', default: 4, minimum: 0, maximum: 20,
+    commands: IMAGE_COMMANDS, description: 'retries per input on 5xx, 429 and network faults',
+  },
+  {
+    key: 'confirmOver', flag: '--confirm-over <n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,
+    commands: IMAGE_COMMANDS, description: 'on a terminal, ask before sending more than N images',
+  },
+  {
+    key: 'name', flag: '--name <template>', kind: 'text', commands: IMAGE_COMMANDS, example: '"{dir}/{name}.{ext}"',
+    description: 'output names, from {dir} {name} {ext} {srcext} (default {dir}/{name}.{ext})',
+  },
+  {
     key: 'timeout', flag: '--timeout <seconds>', env: 'PHOTOROOM_TIMEOUT', kind: 'seconds', default: 120,
     minimum: 1, maximum: 3600, commands: ALL, description: 'give up on a request after this many seconds',
   },
   {
-    key: 'aiBackgroundModelVersion', flag: '--ai-background-model-version <version>', kind: 'text',
+    key: 'aiBackgroundModelVersion', flag: '--ai-background-model-version <version>', kind: 'text', example: '3',
     commands: ['edit'], description: 'AI backgrounds model (sent as the pr-ai-background-model-version header)',
   },
   {
-    key: 'backgroundRemovalModelVersion', flag: '--background-removal-model-version <version>', kind: 'text',
+    key: 'backgroundRemovalModelVersion', flag: '--background-removal-model-version <version>', kind: 'text', example: '2',
     commands: ['edit'], description: 'cutout model (sent as the pr-background-removal-model-version header)',
   },
 ];

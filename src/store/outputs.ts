@@ -25,8 +25,15 @@ export function temporaryPathFor(finalPath: string): string {
   return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${path.basename(finalPath)}.${suffix}`);
 }
 
-/** Streams `source` to `finalPath` atomically, hashing on the way (no second read). */
-export async function writeAtomically(finalPath: string, source: Readable | Buffer | string): Promise<WrittenFile> {
+/**
+ * Streams `source` to `finalPath` atomically, hashing on the way (no second read).
+ * `verify` may throw to refuse the bytes before they take the final name.
+ */
+export async function writeAtomically(
+  finalPath: string,
+  source: Readable | Buffer | string,
+  verify?: (written: WrittenFile) => void,
+): Promise<WrittenFile> {
   await mkdir(path.dirname(finalPath), { recursive: true });
   const temporary = temporaryPathFor(finalPath);
   const hash = createHash('sha256');
@@ -41,10 +48,12 @@ export async function writeAtomically(finalPath: string, source: Readable | Buff
   const input = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
   try {
     await pipeline(input, measure, createWriteStream(temporary, { flags: 'wx' }));
+    const written = { path: finalPath, bytes, sha256: hash.digest('hex') };
+    verify?.(written);
     await rename(temporary, finalPath);
+    return written;
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
   }
-  return { path: finalPath, bytes, sha256: hash.digest('hex') };
 }

@@ -26,11 +26,20 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** Runs the CLI and returns what the emulator received during that run. */
+/** Runs the CLI and returns the image requests the emulator received during that run. */
 async function runAndCapture(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
   const before = emulator.requests.length;
   const result = await runCli(args, { env: { ...env, ...options.env }, cwd: options.cwd ?? work });
-  return { ...result, requests: emulator.requests.slice(before) };
+  // The credits check before a batch (GET /v2/account) is tested in batch.test.ts.
+  return { ...result, requests: emulator.requests.slice(before).filter((request) => request.path !== '/v2/account') };
+}
+
+/** stderr without the batch's own progress lines and summary: warnings and problems only. */
+function problemsIn(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && !/^(processing|ok |done in)/.test(line))
+    .join('\n');
 }
 
 const imageField = (name: string, filename: string) => [name, expect.objectContaining({ filename })];
@@ -71,7 +80,8 @@ describe('photoroom edit: the request a flag set produces', () => {
       const out = await tempDir();
       const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', out, ...flags]);
       // The emulator renders no templates and says so, as the API does for what it ignores.
-      expect(stderr.replace(/^warning: .*templates are not emulated.*\n/m, '')).toBe('');
+      const notices = /templates are not emulated|those images were made without them/;
+      expect(problemsIn(stderr).split('\n').filter((line) => line && !notices.test(line))).toEqual([]);
       expect(code).toBe(0);
       expect(requests).toHaveLength(1);
       expect(requests[0]?.method).toBe('POST');
@@ -85,11 +95,11 @@ describe('photoroom edit: the request a flag set produces', () => {
 
   it('uploads a background file as its own part and writes the answer atomically', async () => {
     const out = await tempDir();
-    const { code, stdout, requests } = await runAndCapture(['edit', shoe, '-o', out, '--background.imageFile', background]);
+    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', out, '--background.imageFile', background]);
     expect(code).toBe(0);
     expect(requests[0]?.fields[1]).toEqual(imageField('background.imageFile', 'bg.jpg'));
     const written = path.join(out, 'shoe.png');
-    expect(stdout.trim()).toBe(written); // outside the working folder: printed absolute
+    expect(stderr).toContain(`→ ${written}`); // outside the working folder: shown absolute
     expect(await readFile(written)).toEqual(await readFile(shoe)); // --echo answers the upload
   });
 
@@ -128,7 +138,7 @@ describe('photoroom edit: the request a flag set produces', () => {
     const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', await tempDir(), '--param', 'future.mode=ai.auto']);
     expect(code).toBe(0);
     expect(stderr).toContain('warning: --param future.mode: "future.mode" is not a known /v2/edit parameter');
-    expect(stderr).toContain('warning: the API ignored parameters: Unsupported attributes: future.mode');
+    expect(stderr).toMatch(/the API ignored parameters it does not support: Unsupported attributes: future\.mode/);
     expect(requests[0]?.fields).toContainEqual(['future.mode', 'ai.auto']);
   });
 
@@ -224,7 +234,7 @@ describe('exit codes for API refusals', () => {
   it('exits 3 when the credits are gone (402)', async () => {
     const broke = await recordingEmulator({ echo: true, credits: 0 });
     try {
-      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(broke) });
+      const result = await runCli(['edit', shoe, '-o', await tempDir(), '--yes'], { env: emulatorEnv(broke) });
       expect(result.stderr).toContain('HTTP 402: Not enough credits');
       expect(result.code).toBe(3);
     } finally {
@@ -247,7 +257,7 @@ describe('exit codes for API refusals', () => {
   it('exits 1 when the input failed on the server side', async () => {
     const failing = await recordingEmulator({ echo: true, failRate: 1 });
     try {
-      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(failing) });
+      const result = await runCli(['edit', shoe, '-o', await tempDir(), '--retries', '0', '--yes'], { env: emulatorEnv(failing) });
       expect(result.stderr).toMatch(/HTTP 50[023]/);
       expect(result.code).toBe(1);
     } finally {

@@ -75,3 +75,57 @@ export async function serveFolder(folder: string): Promise<{ url: string; close(
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+export interface ScriptedRequest {
+  method: string;
+  path: string;
+  at: number;
+}
+
+/**
+ * A loopback server answering from a script, one answer per request in order (the last one
+ * repeats): for exact timings such as a 429 with a short Retry-After.
+ */
+export async function scriptedServer(
+  answers: readonly { status: number; headers?: Record<string, string>; body?: Buffer | string }[],
+): Promise<{ url: string; requests: ScriptedRequest[]; close(): Promise<void> }> {
+  const requests: ScriptedRequest[] = [];
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const answer = answers[Math.min(requests.length, answers.length - 1)]!;
+      requests.push({ method: request.method ?? '', path: request.url ?? '', at: performance.now() });
+      const body = answer.body ?? '';
+      response.writeHead(answer.status, { 'content-length': Buffer.byteLength(body), ...answer.headers }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Runs a command under a pseudo-terminal (util-linux `script`), as on a developer's terminal. */
+export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', `stty cols 100; ${command}`, '/dev/null'], {
+      cwd,
+      env: { ...process.env, ...env, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+    child.stdin.end();
+  });
+}

@@ -1,0 +1,36 @@
+/** `--dry-run`: the request a job would send, as a curl command a user can paste. */
+import type { Field } from '../params/encode.js';
+
+/** POSIX shell single-quoting. */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+export interface CurlRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** For POST: the uploaded image's form field and path. */
+  upload?: { field: string; file: string };
+  fields: readonly Field[];
+  outputPath: string;
+}
+
+export function curlCommand(request: CurlRequest): string {
+  const parts = ['curl', '--fail-with-body', '-sS'];
+  if (request.method === 'GET') {
+    parts.push('-G', shellQuote(request.url));
+  } else {
+    parts.push('-X', 'POST', shellQuote(request.url));
+  }
+  // The key stays a variable: a dry run's output can be pasted into logs and tickets.
+  parts.push('-H', '"x-api-key: $PHOTOROOM_API_KEY"');
+  if (request.upload) parts.push('-F', shellQuote(`${request.upload.field}=@${request.upload.file}`));
+  for (const [name, value] of request.fields) {
+    if (typeof value !== 'string') parts.push('-F', shellQuote(`${name}=@${value.file}`));
+    // --form-string: curl would read a value starting with @ or < as a file.
+    else if (request.method === 'POST') parts.push('--form-string', shellQuote(`${name}=${value}`));
+    else parts.push('--data-urlencode', shellQuote(`${name}=${value}`));
+  }
+  parts.push('--create-dirs', '-o', shellQuote(request.outputPath));
+  return parts.join(' ');
+}

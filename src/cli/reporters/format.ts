@@ -1,0 +1,73 @@
+/** The human wording of batch events, one event at a time; the reporters decide which to show. */
+import type { BatchEvent, IgnoreReason, StartEvent, SummaryEvent } from '../../batch/events.js';
+import type { Style } from './style.js';
+
+/** `850 ms`, `1.2 s`, `3 min 05 s`, `1 h 02 min`. */
+export function formatDuration(ms: number): string {
+  const clamped = Math.max(0, ms);
+  if (Math.round(clamped) < 1000) return `${Math.round(clamped)} ms`;
+  const tenths = Math.round(clamped / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(clamped / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${pad2(seconds % 60)} s`;
+  const minutes = Math.round(clamped / 60_000);
+  return `${Math.floor(minutes / 60)} h ${pad2(minutes % 60)} min`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+const ignoredWording: [IgnoreReason, (n: number) => string][] = [
+  ['not-an-image', (n) => (n === 1 ? '1 not an image' : `${n} not images`)],
+  ['hidden', (n) => count(n, 'hidden file')],
+  ['output-folder', (n) => `${n} in the output folder`],
+  ['excluded', (n) => `${n} excluded`],
+];
+
+function startLine(event: StartEvent): string {
+  const details: string[] = [];
+  if (event.dryRun) details.push('dry run: nothing is sent');
+  if (event.skipped > 0) details.push(`${event.skipped} already done, skipped`);
+  const ignored = ignoredWording.filter(([reason]) => event.ignored[reason] > 0).map(([reason, words]) => words(event.ignored[reason]));
+  if (ignored.length > 0) details.push(`ignored: ${ignored.join(', ')}`);
+  const head = `${event.dryRun ? 'planning' : 'processing'} ${count(event.total, 'image')}`;
+  return details.length > 0 ? `${head} (${details.join('; ')})` : head;
+}
+
+/** Status words padded to one width so inputs line up: `ok      a.jpg`, `failed  b.jpg`. */
+function label(word: string, paint: (text: string) => string): string {
+  return `${paint(word)}${' '.repeat(8 - word.length)}`;
+}
+
+export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Style): string[] {
+  switch (event.type) {
+    case 'start':
+      return [startLine(event)];
+    case 'result':
+      if (event.status === 'ok') {
+        return [`${label('ok', style.green)}${event.input} → ${event.output} ${style.dim(`(${formatDuration(event.ms)})`)}`];
+      }
+      if (event.status === 'skipped') return [`${label('skipped', style.dim)}${event.input} ${style.dim('(already done)')}`];
+      return [
+        `${label('failed', style.red)}${event.input}: ${event.error ?? 'failed'}` +
+          (event.attempts > 0 ? style.dim(` (after ${count(event.attempts, 'attempt')})`) : ''),
+      ];
+    case 'retry':
+      return [
+        `${label('retry', style.yellow)}${event.input}: ${event.error} ` +
+          style.dim(`(attempt ${event.attempt}, waiting ${formatDuration(event.delayMs)})`),
+      ];
+    case 'warning':
+      // The message names its input already.
+      return [`${style.yellow('warning:')} ${event.message}`];
+    case 'plan':
+      return [`${event.input} → ${event.output}`, ...event.curl.split('\n').map((line) => `  ${line}`)];
+    case 'stop':
+      return [`${style.yellow('stopping:')} ${event.message}`];
+  }
+}

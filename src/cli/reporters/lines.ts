@@ -1,0 +1,60 @@
+/** Plain lines on stderr, one per input: for logs, pipes and --quiet. */
+import type { BatchEvent, StopEvent, SummaryEvent } from '../../batch/events.js';
+import { printLines } from '../io.js';
+import { formatEvent } from './format.js';
+import { createStyle } from './style.js';
+import { summaryLines } from './summary.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+type Filter = Pick<ReporterOptions, 'quiet' | 'verbose'>;
+
+/**
+ * --quiet wins over --verbose. Plans stay under --quiet: they are what a dry run is for. A stop
+ * before the start (credits check, declined confirmation) is left to the summary, which says
+ * the same; a stop while running is shown at once, as in-flight requests may take a while.
+ */
+export function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
+  switch (event.type) {
+    case 'warning':
+    case 'plan':
+      return true;
+    case 'stop':
+      return started;
+    case 'result':
+      if (event.status === 'failed') return true;
+      return !quiet && (event.status === 'ok' || verbose);
+    case 'retry':
+      return verbose && !quiet;
+    case 'start':
+      return !quiet;
+  }
+}
+
+export function createLinesReporter(options: Pick<ReporterOptions, 'stderr' | 'quiet' | 'verbose' | 'color'>): Reporter {
+  const style = createStyle(options.color);
+  let started = false;
+  let dryRun = false;
+  let planned = 0;
+  let stop: StopEvent | undefined;
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case 'summary':
+          printLines(options.stderr, summaryLines(event, { style, problemsOnly: false, stop, ...(dryRun && { planned }) }));
+          return;
+        case 'start':
+          started = true;
+          dryRun = event.dryRun;
+          break;
+        case 'plan':
+          planned += 1;
+          break;
+        case 'stop':
+          stop = event;
+          break;
+      }
+      if (shownAsLine(event, options, started)) printLines(options.stderr, formatEvent(event, style));
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * --json: one JSON object per line on stdout. The normal stream is one `result` per input
+ * (skipped ones included, so every input is accounted for), `plan`, `warning` and `stop` as
+ * they happen, and a final `summary`; --verbose adds `start` and `retry`. --quiet does not
+ * thin it: it is about the human output. Warnings and the summary's problems also go to
+ * stderr as text, for a person watching the job.
+ */
+import type { ResultEvent, StopEvent } from '../../batch/events.js';
+import { printLines } from '../io.js';
+import { formatEvent } from './format.js';
+import { createStyle } from './style.js';
+import { summaryLines } from './summary.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+/** The documented fields in their order, whatever else a result may carry. */
+export function resultRecord(event: ResultEvent): Record<string, unknown> {
+  return {
+    type: 'result',
+    input: event.input,
+    output: event.output,
+    status: event.status,
+    ...(event.error !== undefined && { error: event.error }),
+    attempts: event.attempts,
+    ms: event.ms,
+    ...(event.httpStatus !== undefined && { httpStatus: event.httpStatus }),
+    ...(event.headers !== undefined && { headers: event.headers }),
+  };
+}
+
+export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color'>): Reporter {
+  const style = createStyle(options.color);
+  // One write per line, so lines never interleave with other writers.
+  const emit = (record: object): void => {
+    options.stdout.write(`${JSON.stringify(record)}\n`);
+  };
+  let stop: StopEvent | undefined;
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case 'result':
+          emit(resultRecord(event));
+          return;
+        case 'start':
+        case 'retry':
+          if (options.verbose) emit(event);
+          return;
+        case 'warning':
+          emit(event);
+          printLines(options.stderr, formatEvent(event, style));
+          return;
+        case 'summary':
+          emit(event);
+          printLines(options.stderr, summaryLines(event, { style, problemsOnly: true, stop }));
+          return;
+        case 'stop':
+          stop = event;
+          emit(event);
+          return;
+        case 'plan':
+          emit(event);
+      }
+    },
+    close() {},
+  };
+}

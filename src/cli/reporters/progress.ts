@@ -1,0 +1,155 @@
+/**
+ * The progress bar on a terminal's stderr (cli-progress). Failures, warnings and, with
+ * --verbose, retries and skipped inputs are logged above the bar while it runs; the summary
+ * prints once the bar has stopped. A --dry-run has nothing to wait for: it prints as lines.
+ */
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { BatchEvent, StopEvent, SummaryEvent } from '../../batch/events.js';
+import { printLines } from '../io.js';
+import { formatDuration, formatEvent } from './format.js';
+import { createLinesReporter } from './lines.js';
+import { createStyle, type Style } from './style.js';
+import { summaryLines } from './summary.js';
+import type { Reporter, ReporterOptions } from './types.js';
+
+export interface BarState {
+  done: number;
+  total: number;
+  ok: number;
+  skipped: number;
+  failed: number;
+  elapsedMs: number;
+  /** Terminal columns. */
+  width: number;
+}
+
+const MAX_BAR = 30;
+const MIN_BAR = 10;
+
+/** ` 45/120 ██████░░░░ 1.8 img/s  ETA 42 s  ok 40  skipped 35  failed 5`, fitted to the width. */
+export function barLine(state: BarState, style: Style): string {
+  const counter = `${String(state.done).padStart(String(state.total).length)}/${state.total}`;
+  const rate = state.elapsedMs > 0 ? state.done / (state.elapsedMs / 1000) : 0;
+  const remainingMs = rate > 0 ? ((state.total - state.done) / rate) * 1000 : undefined;
+  const eta = remainingMs === undefined ? '--' : remainingMs < 60_000 ? `${Math.ceil(remainingMs / 1000)} s` : formatDuration(remainingMs);
+  const stats = (paint: Style): string =>
+    [
+      `${rate.toFixed(1)} img/s`,
+      `ETA ${eta}`,
+      paint.green(`ok ${state.ok}`),
+      paint.dim(`skipped ${state.skipped}`),
+      (state.failed > 0 ? paint.red : paint.dim)(`failed ${state.failed}`),
+    ].join('  ');
+  // cli-progress cuts the line at the terminal width counting escape codes as characters, and a
+  // line filling the last column would wrap: keep the raw length under the width, giving up
+  // colour first, then the bar.
+  const limit = state.width - 1;
+  for (const paint of [style, createStyle(false)]) {
+    const text = stats(paint);
+    const barSize = Math.min(MAX_BAR, limit - counter.length - text.length - 2);
+    if (barSize >= MIN_BAR) {
+      const filled = state.total > 0 ? Math.round((state.done / state.total) * barSize) : barSize;
+      return `${counter} ${'█'.repeat(filled)}${'░'.repeat(barSize - filled)} ${text}`;
+    }
+  }
+  return `${counter} ${stats(createStyle(false))}`.slice(0, limit);
+}
+
+const SHOW_CURSOR = '\x1b[?25h';
+
+export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' | 'verbose' | 'color'>): Reporter {
+  const { stderr, verbose } = options;
+  const style = createStyle(options.color);
+  const counts = { ok: 0, skipped: 0, failed: 0 };
+  let resumed = 0;
+  let stopEvent: StopEvent | undefined;
+  let dryRun: Reporter | undefined;
+  let multibar: MultiBar | undefined;
+  let bar: SingleBar | undefined;
+
+  // A crash that skips close() must not leave the terminal without its cursor.
+  const restoreCursor = (): void => {
+    stderr.write(SHOW_CURSOR);
+  };
+
+  const print = (lines: string[]): void => {
+    if (lines.length === 0) return;
+    if (multibar?.isActive) multibar.log(`${lines.join('\n')}\n`);
+    else printLines(stderr, lines);
+  };
+
+  const start = (total: number): void => {
+    multibar = new MultiBar({
+      stream: stderr,
+      hideCursor: true,
+      // Leave the terminal's own wrapping on, so long log lines above the bar wrap instead of
+      // being cut; the bar line is fitted to the width by barLine.
+      linewrap: true,
+      // After log lines the bar must be drawn again even when its text has not changed.
+      forceRedraw: true,
+      gracefulExit: false,
+      format: (_options, params) =>
+        barLine(
+          {
+            done: params.value,
+            total: params.total,
+            ...counts,
+            // Resumed inputs may also come as skipped results; count each once.
+            skipped: Math.max(resumed, counts.skipped),
+            elapsedMs: (params.stopTime ?? Date.now()) - params.startTime,
+            width: params.maxWidth,
+          },
+          style,
+        ),
+    });
+    bar = multibar.create(total, 0);
+    process.once('exit', restoreCursor);
+  };
+
+  const stop = (): void => {
+    if (!multibar?.isActive) return;
+    multibar.update(); // MultiBar.stop() drops lines still waiting in its log buffer
+    multibar.stop();
+    process.removeListener('exit', restoreCursor);
+  };
+
+  const onEvent = (event: Exclude<BatchEvent, SummaryEvent>): void => {
+    switch (event.type) {
+      case 'start':
+        resumed = event.skipped;
+        print(formatEvent(event, style));
+        if (event.total > 0) start(event.total);
+        return;
+      case 'result':
+        counts[event.status] += 1;
+        if (event.status !== 'skipped') bar?.update(counts.ok + counts.failed);
+        if (event.status === 'failed' || (verbose && event.status === 'skipped')) print(formatEvent(event, style));
+        return;
+      case 'retry':
+        if (verbose) print(formatEvent(event, style));
+        return;
+      case 'stop':
+        // Before the bar started, the summary says the same.
+        stopEvent = event;
+        if (multibar?.isActive) print(formatEvent(event, style));
+        return;
+      default:
+        print(formatEvent(event, style));
+    }
+  };
+
+  return {
+    onEvent(event) {
+      if (event.type === 'start' && event.dryRun) dryRun = createLinesReporter({ ...options, quiet: false });
+      if (dryRun !== undefined) {
+        dryRun.onEvent(event);
+      } else if (event.type === 'summary') {
+        stop();
+        printLines(stderr, summaryLines(event, { style, problemsOnly: false, stop: stopEvent }));
+      } else {
+        onEvent(event);
+      }
+    },
+    close: stop,
+  };
+}

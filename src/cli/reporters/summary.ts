@@ -1,0 +1,78 @@
+/** The human end-of-run summary on stderr. */
+import type { StopEvent, SummaryEvent } from '../../batch/events.js';
+import { RUN_LOG_NAME } from '../../store/runlog.js';
+import { count, formatDuration } from './format.js';
+import type { Style } from './style.js';
+
+export const MAX_LISTED_FAILURES = 20;
+
+export interface SummaryOptions {
+  style: Style;
+  /**
+   * Only what went wrong: failures, the stop reason and ignored parameters. For --json, where
+   * the counts are on stdout but a person watching the job should still see the problems.
+   */
+  problemsOnly: boolean;
+  /** The stop event, if any: its message says more than the summary's reason. */
+  stop?: StopEvent;
+  /** Requests planned, for a --dry-run. */
+  planned?: number;
+}
+
+const stopWording: Record<StopEvent['reason'], { what: string; then: string }> = {
+  credits: { what: 'no credits left (402)', then: 'top up and rerun' },
+  key: { what: 'the API key was refused (403)', then: 'fix the key and rerun' },
+  interrupted: { what: 'interrupted', then: 'rerun to continue' },
+  cancelled: { what: 'cancelled', then: 'rerun to process them' },
+};
+
+export function summaryLines(summary: SummaryEvent, options: SummaryOptions): string[] {
+  const { style } = options;
+  const lines: string[] = [];
+  if (!options.problemsOnly) lines.push(headline(summary, options));
+
+  if (summary.stopped !== undefined) {
+    const { what, then } = stopWording[summary.stopped];
+    const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
+    const message = options.stop?.reason === summary.stopped ? options.stop.message : what;
+    lines.push(style.yellow(`stopped: ${message}; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}`));
+  } else if (summary.notProcessed > 0 && !options.problemsOnly) {
+    lines.push(`${count(summary.notProcessed, 'input')} left out by --max-images; rerun to process them`);
+  }
+
+  const failedCount = Math.max(summary.failed, summary.failures.length);
+  if (failedCount > 0) {
+    lines.push(style.red(`failed (${failedCount}):`));
+    const listed = summary.failures.slice(0, MAX_LISTED_FAILURES);
+    for (const failure of listed) lines.push(`  ${failure.input}: ${failure.error}`);
+    if (failedCount > listed.length) lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
+  }
+
+  if (summary.rateLimited > 0 && !options.problemsOnly) {
+    lines.push(style.dim(`${count(summary.rateLimited, 'request was', 'requests were')} rate-limited (429) and retried`));
+  }
+
+  // Loud on purpose: the user asked for these and the images came back without them.
+  for (const { value, count: images } of summary.unsupportedAttributes) {
+    lines.push(
+      style.yellow(style.bold(`WARNING: the API ignored parameters it does not support: ${value} (${count(images, 'image')})`)),
+    );
+  }
+  if (summary.unsupportedAttributes.length > 0) {
+    lines.push(style.yellow('         those images were made without them; `photoroom params` lists what each endpoint accepts'));
+  }
+  return lines;
+}
+
+function headline(summary: SummaryEvent, options: SummaryOptions): string {
+  const { style } = options;
+  const took = formatDuration(summary.ms);
+  if (options.planned !== undefined) return `dry run: ${count(options.planned, 'request')} planned, nothing sent (${took})`;
+  const counts = [
+    style.green(`${summary.ok} ok`),
+    style.dim(`${summary.skipped} skipped`),
+    summary.failed > 0 ? style.red(`${summary.failed} failed`) : `${summary.failed} failed`,
+  ];
+  if (summary.notProcessed > 0) counts.push(style.yellow(`${summary.notProcessed} not processed`));
+  return `${summary.stopped === undefined ? 'done in' : 'stopped after'} ${took}: ${counts.join(', ')}`;
+}

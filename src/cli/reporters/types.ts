@@ -1,0 +1,22 @@
+import type { BatchEvent } from '../../batch/events.js';
+
+export interface Reporter {
+  onEvent(event: BatchEvent): void;
+  /** Flush and stop the progress bar; called once at the end. */
+  close(): void;
+}
+
+export interface ReporterOptions {
+  /** --json: NDJSON on stdout. */
+  json: boolean;
+  /** --quiet: only failures, warnings and the summary. */
+  quiet: boolean;
+  /** --verbose: also retries with their reasons and delays, and skipped inputs. */
+  verbose: boolean;
+  /** false with --no-progress. */
+  progress: boolean;
+  /** The caller decides, usually with `shouldColor(stderr, env)`. */
+  color: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+}

@@ -1,0 +1,356 @@
+/**
+ * Turns what the user named (files, folders, globs, URLs, lists) into a stream of inputs,
+ * in a stable order, with each file left out reported once with its reason.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import picomatch from 'picomatch';
+import type { IgnoreReason } from '../batch/events.js';
+import { isUrlInput, nameFromUrl } from '../batch/plan.js';
+import { UserError } from '../errors.js';
+import { readList } from './list.js';
+
+export interface DiscoverOptions {
+  /** Files, folders (recursive), glob patterns, http(s) URLs, `-` (a list on `stdin`). */
+  inputs: readonly string[];
+  /** A list read after `inputs`: one path or URL a line, or a column of a `.csv` file; `-` is `stdin`. */
+  fromFile?: string;
+  /** The CSV column holding the paths/URLs: header name or 1-based index; the first by default. */
+  column?: string;
+  stdin?: NodeJS.ReadableStream;
+  /** Glob patterns; a pattern without `/` is matched against the file name alone. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Absolute output folder: never walked into. */
+  outDir: string;
+  /** Lower-case, without the dot. */
+  extensions: readonly string[];
+  cwd: string;
+}
+
+export type DiscoveredInput =
+  | { kind: 'file'; path: string; display: string; relative: string }
+  | { kind: 'url'; url: string; display: string; relative: string };
+
+export type DiscoveryItem =
+  | DiscoveredInput
+  | { kind: 'ignored'; reason: IgnoreReason; path: string }
+  | { kind: 'warning'; message: string };
+
+type Source =
+  | { kind: 'url'; url: string }
+  | { kind: 'file'; path: string; relative: string }
+  | { kind: 'folder'; path: string }
+  | { kind: 'glob'; pattern: string }
+  | { kind: 'list'; entries: AsyncIterable<string> };
+
+/**
+ * Everything the user named is checked (and a CSV list's header read) before the first
+ * item, so a mistaken command fails with a `UserError` before any work starts.
+ */
+export async function* discoverInputs(options: DiscoverOptions): AsyncGenerator<DiscoveryItem> {
+  const sources = await resolveSources(options);
+  const discovery = new Discovery(options, await realpathOr(options.outDir));
+  for (const source of sources) yield* discovery.from(source);
+}
+
+async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
+  const stdinUses = options.inputs.filter((input) => input === '-').length + (options.fromFile === '-' ? 1 : 0);
+  if (stdinUses > 1) throw new UserError('standard input can be read as a list only once');
+  const sources: Source[] = [];
+  for (const input of options.inputs) {
+    sources.push(input === '-' ? await stdinList(options) : await resolveArgument(input, options.cwd));
+  }
+  if (options.fromFile === '-') sources.push(await stdinList(options));
+  else if (options.fromFile !== undefined) sources.push(await fileList(options.fromFile, options));
+  return sources;
+}
+
+async function resolveArgument(input: string, cwd: string): Promise<Source> {
+  if (isUrlInput(input)) {
+    if (!URL.canParse(input)) throw new UserError(`${input}: not a valid URL`);
+    return { kind: 'url', url: input };
+  }
+  const absolute = path.resolve(cwd, input);
+  try {
+    const stats = await stat(absolute);
+    return stats.isDirectory()
+      ? { kind: 'folder', path: absolute }
+      : { kind: 'file', path: absolute, relative: path.basename(absolute) };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UserError(`${input}: ${describeError(error)}`);
+    if (fg.isDynamicPattern(input)) return { kind: 'glob', pattern: input };
+    throw new UserError(`${input}: no such file or folder`);
+  }
+}
+
+async function stdinList(options: DiscoverOptions): Promise<Source> {
+  const stdin = options.stdin ?? process.stdin;
+  // Standard input has no file name to tell a CSV list by: asking for a column says it is one.
+  const format = { name: 'standard input', csv: options.column !== undefined, column: options.column };
+  return { kind: 'list', entries: await readList(stdin, format) };
+}
+
+async function fileList(file: string, options: DiscoverOptions): Promise<Source> {
+  let content: string;
+  try {
+    content = await readFile(path.resolve(options.cwd, file), 'utf8');
+  } catch (error) {
+    throw new UserError(`--from-file ${file}: ${describeError(error)}`);
+  }
+  const format = { name: file, csv: /\.csv$/i.test(file), column: options.column };
+  return { kind: 'list', entries: await readList([content], format) };
+}
+
+class Discovery {
+  private readonly extensions: ReadonlySet<string>;
+  private readonly included: (relative: string) => boolean;
+  private readonly excluded: (relative: string) => boolean;
+  /** Real paths (and URLs) already yielded as inputs or as ignored. */
+  private readonly seen = new Map<string, 'input' | 'ignored'>();
+
+  constructor(
+    private readonly options: DiscoverOptions,
+    private readonly outDirReal: string,
+  ) {
+    this.extensions = new Set(options.extensions);
+    this.included = matcher(options.include, true);
+    this.excluded = matcher(options.exclude, false);
+  }
+
+  from(source: Source): AsyncGenerator<DiscoveryItem> {
+    switch (source.kind) {
+      case 'url':
+        return this.url(source.url);
+      case 'file':
+        return this.named(source.path, source.relative);
+      case 'folder':
+        return this.folder(source.path);
+      case 'glob':
+        return this.glob(source.pattern);
+      case 'list':
+        return this.list(source.entries);
+    }
+  }
+
+  private async *url(url: string): AsyncGenerator<DiscoveryItem> {
+    if (this.seen.has(url)) return;
+    this.seen.set(url, 'input');
+    yield { kind: 'url', url, display: url, relative: urlFileName(url) };
+  }
+
+  /** A file the user named: taken as it is, whatever its name or place. */
+  private async *named(file: string, relative: string): AsyncGenerator<DiscoveryItem> {
+    yield* this.consider(await realpathOr(file), file, relative, undefined);
+  }
+
+  private async *list(entries: AsyncIterable<string>): AsyncGenerator<DiscoveryItem> {
+    const { cwd } = this.options;
+    for await (const entry of entries) {
+      if (!isUrlInput(entry)) {
+        const file = path.resolve(cwd, entry);
+        yield* this.named(file, isInside(file, cwd) ? toPosix(path.relative(cwd, file)) : path.basename(file));
+      } else if (URL.canParse(entry)) yield* this.url(entry);
+      else yield { kind: 'warning', message: `${entry}: not a valid URL, skipped` };
+    }
+  }
+
+  private async *folder(root: string): AsyncGenerator<DiscoveryItem> {
+    const rootReal = await realpathOr(root);
+    // A root inside the output folder was asked for: the output folder is only skipped below a root.
+    const guardOut = !this.insideOutDir(root, rootReal);
+    yield* this.walk(root, rootReal, '', new Map([[rootReal, root]]), guardOut);
+  }
+
+  /** Depth-first, each folder's entries in code point order. `ancestors`: real path → walked path. */
+  private async *walk(
+    folder: string,
+    folderReal: string,
+    relative: string,
+    ancestors: ReadonlyMap<string, string>,
+    guardOut: boolean,
+  ): AsyncGenerator<DiscoveryItem> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      yield { kind: 'warning', message: `${this.display(folder)}: cannot read folder (${describeError(error)})` };
+      return;
+    }
+    entries.sort((a, b) => compareCodePoints(a.name, b.name));
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const type = await entryType(entry, full, path.join(folderReal, entry.name));
+      const { real } = type;
+      const reason = entry.name.startsWith('.')
+        ? 'hidden'
+        : guardOut && this.insideOutDir(full, real)
+          ? 'output-folder'
+          : undefined;
+      if (type.kind !== 'folder') {
+        const fileReason = reason ?? (type.kind === 'other' ? 'not-an-image' : this.filter(entryRelative));
+        yield* this.consider(real, full, entryRelative, fileReason);
+      } else if (reason) {
+        // A hidden folder or the output folder counts once, without being walked.
+        yield* this.consider(real, full, entryRelative, reason);
+      } else if (ancestors.has(real)) {
+        const target = this.display(ancestors.get(real) ?? real);
+        yield { kind: 'warning', message: `${this.display(full)}: symbolic link loop back to ${target}, not followed` };
+      } else {
+        yield* this.walk(full, real, entryRelative, new Map([...ancestors, [real, full]]), guardOut);
+      }
+    }
+  }
+
+  private async *glob(pattern: string): AsyncGenerator<DiscoveryItem> {
+    const { cwd } = this.options;
+    const root = path.resolve(cwd, picomatch.scan(pattern, { unescape: true }).base);
+    const guardOut = !this.insideOutDir(root, await realpathOr(root));
+    const matches = await fg(pattern, { cwd, dot: true, onlyFiles: true, absolute: true, suppressErrors: true });
+    if (matches.length === 0) {
+      yield { kind: 'warning', message: `no files match ${JSON.stringify(pattern)}` };
+      return;
+    }
+    const files = matches.map((match) => {
+      const file = path.resolve(match);
+      return { file, relative: toPosix(path.relative(root, file)) };
+    });
+    files.sort((a, b) => comparePaths(a.relative, b.relative));
+    for (const { file, relative } of files) {
+      // Symbolic link loops make fast-glob list the same file under many paths: the real path dedupes them.
+      const real = await realpathOr(file);
+      const reason = relative.split('/').some((segment) => segment.startsWith('.'))
+        ? 'hidden'
+        : guardOut && this.insideOutDir(file, real)
+          ? 'output-folder'
+          : this.filter(relative);
+      yield* this.consider(real, file, relative, reason);
+    }
+  }
+
+  /** The checks a file found in a folder or by a glob must pass, in reporting precedence. */
+  private filter(relative: string): IgnoreReason | undefined {
+    const extension = path.posix.extname(relative).slice(1).toLowerCase();
+    if (!this.extensions.has(extension)) return 'not-an-image';
+    if (!this.included(relative) || this.excluded(relative)) return 'excluded';
+    return undefined;
+  }
+
+  /**
+   * Yields a file (or ignored folder) once per real path. A file left out by one argument
+   * can still be taken by another (named, or under a different root), not the other way.
+   */
+  private *consider(real: string, file: string, relative: string, reason: IgnoreReason | undefined) {
+    const before = this.seen.get(real);
+    if (before === 'input' || (reason && before === 'ignored')) return;
+    this.seen.set(real, reason ? 'ignored' : 'input');
+    yield reason
+      ? ({ kind: 'ignored', reason, path: file } as const)
+      : ({ kind: 'file', path: file, display: this.display(file), relative } as const);
+  }
+
+  private insideOutDir(file: string, real: string): boolean {
+    return isInside(file, this.options.outDir) || isInside(real, this.outDirReal);
+  }
+
+  private display(file: string): string {
+    const { cwd } = this.options;
+    return isInside(file, cwd) ? path.relative(cwd, file) || '.' : file;
+  }
+}
+
+type EntryType = { kind: 'file' | 'folder' | 'other'; real: string };
+
+/** Symbolic links are followed; a broken one counts as a file, for a later stage to report. */
+async function entryType(entry: Dirent, full: string, real: string): Promise<EntryType> {
+  if (!entry.isSymbolicLink()) {
+    return { kind: entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other', real };
+  }
+  try {
+    const stats = await stat(full);
+    const kind = stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
+    return { kind, real: await realpath(full) };
+  } catch {
+    return { kind: 'file', real };
+  }
+}
+
+/** Patterns without `/` test the file name alone (`*.tmp.jpg` at any depth), like .gitignore. */
+function matcher(patterns: readonly string[] | undefined, whenNone: boolean): (relative: string) => boolean {
+  if (!patterns || patterns.length === 0) return () => whenNone;
+  const tests = patterns.map((pattern) => {
+    const test = picomatch(pattern, { dot: true });
+    return pattern.includes('/') ? test : (relative: string) => test(path.posix.basename(relative));
+  });
+  return (relative) => tests.some((test) => test(relative));
+}
+
+/** `nameFromUrl` with the URL's extension: a file name, never a path, never hidden, never `..`. */
+function urlFileName(url: string): string {
+  const segment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // A malformed escape: the extension, if any, is still at the end.
+  }
+  const extension = path.posix.extname(decoded.split(/[\\/]/).pop() ?? '');
+  const name = nameFromUrl(url) + (/^\.[\p{L}\p{N}]+$/u.test(extension) ? extension : '');
+  return name.replace(/\.{2,}/g, '.');
+}
+
+async function realpathOr(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+function toPosix(relative: string): string {
+  return relative.split(path.sep).join('/');
+}
+
+/** UTF-8 byte order is code point order (plain `<` compares UTF-16 units). */
+function compareCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Segment by segment, so a glob lists files in the same order as a folder walk. */
+function comparePaths(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const order = compareCodePoints(left[i] ?? '', right[i] ?? '');
+    if (order !== 0) return order;
+  }
+  return left.length - right.length;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+function describeError(error: unknown): string {
+  switch (errorCode(error)) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

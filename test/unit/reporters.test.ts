@@ -1,0 +1,413 @@
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BatchEvent, PlanEvent, ResultEvent, StartEvent, SummaryEvent } from '../../src/batch/events.js';
+import { formatDuration } from '../../src/cli/reporters/format.js';
+import { createReporter, reporterKind, shouldColor, type ReporterOptions } from '../../src/cli/reporters/index.js';
+import { barLine } from '../../src/cli/reporters/progress.js';
+import { createStyle } from '../../src/cli/reporters/style.js';
+import { MAX_LISTED_FAILURES, summaryLines } from '../../src/cli/reporters/summary.js';
+
+/** A stream that keeps what is written, each write() as one chunk; a fake terminal with `tty`. */
+class Capture extends Writable {
+  readonly chunks: string[] = [];
+  isTTY?: boolean;
+  columns?: number;
+
+  constructor(tty?: { columns: number }) {
+    super();
+    if (tty) {
+      this.isTTY = true;
+      this.columns = tty.columns;
+    }
+  }
+
+  get text(): string {
+    return this.chunks.join('');
+  }
+
+  get lines(): string[] {
+    return this.text.split('\n').filter((line) => line !== '');
+  }
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(chunk.toString());
+    done();
+  }
+}
+
+const ESC = '\x1b';
+const noneIgnored = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
+
+function start(overrides: Partial<StartEvent> = {}): StartEvent {
+  return { type: 'start', total: 3, skipped: 0, ignored: noneIgnored, dryRun: false, ...overrides };
+}
+
+function ok(input: string, overrides: Partial<ResultEvent> = {}): ResultEvent {
+  return { type: 'result', input, output: `out/${input.replace(/\.jpg$/, '.png')}`, status: 'ok', attempts: 1, ms: 1234, httpStatus: 200, ...overrides };
+}
+
+function failed(input: string, error = 'HTTP 400: the image could not be read', attempts = 3): ResultEvent {
+  return { type: 'result', input, output: `out/${input}`, status: 'failed', error, attempts, ms: 2100, httpStatus: 400 };
+}
+
+function skipped(input: string): ResultEvent {
+  return { type: 'result', input, output: `out/${input}`, status: 'skipped', attempts: 0, ms: 0 };
+}
+
+function summary(overrides: Partial<SummaryEvent> = {}): SummaryEvent {
+  return {
+    type: 'summary',
+    ok: 1,
+    skipped: 0,
+    failed: 0,
+    notProcessed: 0,
+    ignored: noneIgnored,
+    failures: [],
+    unsupportedAttributes: [],
+    requests: 1,
+    rateLimited: 0,
+    ms: 1500,
+    exitCode: 0,
+    ...overrides,
+  };
+}
+
+const plan: PlanEvent = {
+  type: 'plan',
+  input: 'a.jpg',
+  output: 'out/a.png',
+  method: 'POST',
+  url: 'https://image-api.photoroom.com/v2/edit',
+  fields: [['background.color', 'white']],
+  curl: "curl -X POST https://image-api.photoroom.com/v2/edit \\\n  -H \"x-api-key: $PHOTOROOM_API_KEY\" \\\n  -F imageFile=@a.jpg",
+};
+
+/** One typical run: start, each kind of result, a retry, a warning, the summary. */
+const run: BatchEvent[] = [
+  start({ total: 2, skipped: 1 }),
+  skipped('done.jpg'),
+  { type: 'retry', input: 'b.jpg', attempt: 1, delayMs: 800, error: 'HTTP 503: service unavailable' },
+  ok('a.jpg', { headers: { 'pr-ai-background-seed': '42', 'x-uncertainty-score': '0.1' } }),
+  { type: 'warning', message: 'c.jpg would also write out/c.png; writing out/c-1.png instead', input: 'c.jpg' },
+  failed('b.jpg'),
+  summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }], exitCode: 3 }),
+];
+
+function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
+  const stdout = new Capture();
+  const stderr = overrides.stderr instanceof Capture ? overrides.stderr : new Capture();
+  const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, ...overrides, stdout, stderr });
+  for (const event of events) reporter.onEvent(event);
+  reporter.close();
+  return { stdout, stderr };
+}
+
+describe('choosing a reporter', () => {
+  const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture() };
+
+  it('takes --json first, then the bar on a terminal, then plain lines', () => {
+    const tty = new Capture({ columns: 80 });
+    expect(reporterKind({ ...base, json: true, stderr: tty })).toBe('ndjson');
+    expect(reporterKind({ ...base, stderr: tty })).toBe('progress');
+    expect(reporterKind({ ...base, stderr: new Capture() })).toBe('lines');
+    expect(reporterKind({ ...base, progress: false, stderr: tty })).toBe('lines');
+    expect(reporterKind({ ...base, quiet: true, stderr: tty })).toBe('lines');
+  });
+
+  it('writes NDJSON to stdout with --json and human lines to stderr otherwise', () => {
+    const json = report(run, { json: true });
+    expect(json.stdout.lines.length).toBeGreaterThan(0);
+    expect(json.stderr.text).not.toContain('ok      a.jpg');
+    const plain = report(run);
+    expect(plain.stdout.text).toBe('');
+    expect(plain.stderr.text).toContain('ok      a.jpg');
+  });
+
+  it('colours only a terminal without NO_COLOR', () => {
+    expect(shouldColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor({}, {})).toBe(false);
+  });
+});
+
+describe('NDJSON', () => {
+  it('prints one parseable object per input and a final summary', () => {
+    const { stdout } = report(run, { json: true });
+    const records = stdout.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.map((record) => record.type)).toEqual(['result', 'result', 'warning', 'result', 'summary']);
+    expect(records[0]).toEqual({ type: 'result', input: 'done.jpg', output: 'out/done.jpg', status: 'skipped', attempts: 0, ms: 0 });
+    expect(records[1]).toEqual({
+      type: 'result',
+      input: 'a.jpg',
+      output: 'out/a.png',
+      status: 'ok',
+      attempts: 1,
+      ms: 1234,
+      httpStatus: 200,
+      headers: { 'pr-ai-background-seed': '42', 'x-uncertainty-score': '0.1' },
+    });
+    expect(records[3]).toEqual({
+      type: 'result',
+      input: 'b.jpg',
+      output: 'out/b.jpg',
+      status: 'failed',
+      error: 'HTTP 400: the image could not be read',
+      attempts: 3,
+      ms: 2100,
+      httpStatus: 400,
+    });
+    expect(records[4]).toMatchObject({ type: 'summary', ok: 1, skipped: 1, failed: 1, exitCode: 3 });
+  });
+
+  it('writes each object whole, in one write ending with a newline', () => {
+    const { stdout } = report(run, { json: true });
+    expect(stdout.chunks.length).toBe(5);
+    for (const chunk of stdout.chunks) expect(chunk).toMatch(/^\{[^\n]*\}\n$/);
+  });
+
+  it('adds start and retry events with --verbose', () => {
+    const { stdout } = report(run, { json: true, verbose: true });
+    const types = stdout.lines.map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types).toEqual(['start', 'result', 'retry', 'result', 'warning', 'result', 'summary']);
+  });
+
+  it('passes plans and stops through as they are', () => {
+    const stop = { type: 'stop', reason: 'credits', message: 'no credits left (402)' } as const;
+    const { stdout } = report([start({ dryRun: true }), plan, stop], { json: true });
+    expect(stdout.lines.map((line) => JSON.parse(line) as unknown)).toEqual([plan, stop]);
+  });
+
+  it('shows a person only warnings and the problems of the summary on stderr', () => {
+    const { stderr } = report(run, { json: true });
+    expect(stderr.lines).toEqual([
+      'warning: c.jpg would also write out/c.png; writing out/c-1.png instead',
+      'failed (1):',
+      '  b.jpg: HTTP 400: the image could not be read',
+    ]);
+  });
+});
+
+describe('plain lines', () => {
+  it('prints one line per input with its status, output, duration and attempts', () => {
+    const { stderr } = report([start({ total: 120, skipped: 35, ignored: { ...noneIgnored, 'not-an-image': 4, hidden: 2 } }), ...run.slice(1)]);
+    expect(stderr.lines.slice(0, 4)).toEqual([
+      'processing 120 images (35 already done, skipped; ignored: 4 not images, 2 hidden files)',
+      'ok      a.jpg → out/a.png (1.2 s)',
+      'warning: c.jpg would also write out/c.png; writing out/c-1.png instead',
+      'failed  b.jpg: HTTP 400: the image could not be read (after 3 attempts)',
+    ]);
+  });
+
+  it('adds skipped inputs and retries with --verbose', () => {
+    const { stderr } = report(run, { verbose: true });
+    expect(stderr.lines).toContain('skipped done.jpg (already done)');
+    expect(stderr.lines).toContain('retry   b.jpg: HTTP 503: service unavailable (attempt 1, waiting 800 ms)');
+  });
+
+  it('keeps only failures, warnings and the summary with --quiet, even with --verbose', () => {
+    const { stderr } = report(run, { quiet: true, verbose: true });
+    expect(stderr.lines).toEqual([
+      'warning: c.jpg would also write out/c.png; writing out/c-1.png instead',
+      'failed  b.jpg: HTTP 400: the image could not be read (after 3 attempts)',
+      'done in 1.5 s: 1 ok, 1 skipped, 1 failed',
+      'failed (1):',
+      '  b.jpg: HTTP 400: the image could not be read',
+    ]);
+  });
+
+  it('prints a dry run as each input with its curl command indented', () => {
+    const { stderr } = report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, ms: 12 })]);
+    expect(stderr.lines).toEqual([
+      'planning 1 image (dry run: nothing is sent)',
+      'a.jpg → out/a.png',
+      '  curl -X POST https://image-api.photoroom.com/v2/edit \\',
+      '    -H "x-api-key: $PHOTOROOM_API_KEY" \\',
+      '    -F imageFile=@a.jpg',
+      'dry run: 1 request planned, nothing sent (12 ms)',
+    ]);
+  });
+
+  it('shows a stop at once while running, and leaves one before the start to the summary', () => {
+    const stop = { type: 'stop', reason: 'credits', message: 'no credits left (402)' } as const;
+    const during = report([start(), stop]).stderr.lines;
+    expect(during).toContain('stopping: no credits left (402)');
+    const before = report([stop, summary({ ok: 0, notProcessed: 3, stopped: 'credits' })]).stderr.lines;
+    expect(before.filter((line) => line.includes('no credits left'))).toEqual([
+      'stopped: no credits left (402); 3 inputs not processed — top up and rerun',
+    ]);
+  });
+});
+
+describe('colour', () => {
+  const everything: BatchEvent[] = [...run.slice(0, -1), summary({ failed: 1, failures: [{ input: 'b.jpg', error: 'x' }], unsupportedAttributes: [{ value: 'shadow.mode', count: 1 }], rateLimited: 2, stopped: 'interrupted', notProcessed: 1 })];
+
+  it('writes no escape codes at all when off', () => {
+    for (const mode of [{}, { verbose: true }, { json: true }]) {
+      const { stdout, stderr } = report(everything, mode);
+      expect(stderr.text).not.toContain(ESC);
+      expect(stdout.text).not.toContain(ESC);
+    }
+  });
+
+  it('paints statuses when on, and never the NDJSON', () => {
+    const { stderr } = report(everything, { color: true });
+    expect(stderr.text).toContain(`${ESC}[32mok${ESC}[39m      a.jpg`);
+    expect(stderr.text).toContain(`${ESC}[31mfailed${ESC}[39m  b.jpg`);
+    expect(stderr.text).toContain(`${ESC}[33mwarning:${ESC}[39m`);
+    expect(report(everything, { color: true, json: true }).stdout.text).not.toContain(ESC);
+  });
+});
+
+describe('summary', () => {
+  const style = createStyle(false);
+  const human = { style, problemsOnly: false };
+
+  it('lists at most 20 failures and says where the rest are', () => {
+    const failures = Array.from({ length: 25 }, (_, i) => ({ input: `img-${i}.jpg`, error: 'HTTP 500: boom' }));
+    const lines = summaryLines(summary({ ok: 118, skipped: 35, failed: 25, failures }), human);
+    expect(lines[0]).toBe('done in 1.5 s: 118 ok, 35 skipped, 25 failed');
+    expect(lines[1]).toBe('failed (25):');
+    expect(lines.filter((line) => line.startsWith('  img-'))).toHaveLength(MAX_LISTED_FAILURES);
+    expect(lines).toContain('  img-19.jpg: HTTP 500: boom');
+    expect(lines).not.toContain('  img-20.jpg: HTTP 500: boom');
+    expect(lines).toContain('  and 5 more; see photoroom-run.jsonl in the output folder');
+  });
+
+  it('gives the stop reason, what was not processed and what to do', () => {
+    const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', ms: 185_000 }), {
+      ...human,
+      stop: { type: 'stop', reason: 'credits', message: 'no credits left (402)' },
+    });
+    expect(lines).toEqual([
+      'stopped after 3 min 05 s: 118 ok, 0 skipped, 0 failed, 40 not processed',
+      'stopped: no credits left (402); 40 inputs not processed — top up and rerun: finished work is kept',
+    ]);
+  });
+
+  it('words the stop by its reason when the stop event was not seen', () => {
+    const lines = summaryLines(summary({ ok: 0, notProcessed: 1, stopped: 'interrupted' }), human);
+    expect(lines).toContain('stopped: interrupted; 1 input not processed — rerun to continue');
+  });
+
+  it('explains inputs left out by --max-images', () => {
+    expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain('7 inputs left out by --max-images; rerun to process them');
+  });
+
+  it('warns loudly about parameters the API ignored, in colour when on', () => {
+    const event = summary({ unsupportedAttributes: [{ value: 'shadow.mode', count: 12 }, { value: 'lighting.mode', count: 1 }] });
+    const lines = summaryLines(event, human);
+    expect(lines).toContain('WARNING: the API ignored parameters it does not support: shadow.mode (12 images)');
+    expect(lines).toContain('WARNING: the API ignored parameters it does not support: lighting.mode (1 image)');
+    const colored = summaryLines(event, { ...human, style: createStyle(true) });
+    expect(colored.find((line) => line.includes('shadow.mode'))?.startsWith(`${ESC}[33m${ESC}[1mWARNING`)).toBe(true);
+  });
+
+  it('counts rate limits met, only when there were some', () => {
+    expect(summaryLines(summary({ rateLimited: 3 }), human)).toContain('3 requests were rate-limited (429) and retried');
+    expect(summaryLines(summary(), human).join('\n')).not.toContain('429');
+  });
+
+  it('keeps only the problems for --json', () => {
+    const event = summary({ ok: 5, failed: 1, failures: [{ input: 'b.jpg', error: 'bad' }], rateLimited: 3, notProcessed: 2, stopped: 'key' });
+    expect(summaryLines(event, { style, problemsOnly: true })).toEqual([
+      'stopped: the API key was refused (403); 2 inputs not processed — fix the key and rerun: finished work is kept',
+      'failed (1):',
+      '  b.jpg: bad',
+    ]);
+  });
+});
+
+describe('durations', () => {
+  it('reads as ms under a second, tenths of seconds under a minute, then minutes and hours', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(999.6)).toBe('1.0 s');
+    expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(59_960)).toBe('1 min 00 s');
+    expect(formatDuration(185_000)).toBe('3 min 05 s');
+    expect(formatDuration(3_720_000)).toBe('1 h 02 min');
+  });
+});
+
+describe('progress bar', () => {
+  const tty = () => new Capture({ columns: 80 });
+
+  it('draws on a terminal, logs failures above the bar, and prints the summary after it stops', () => {
+    const stderr = tty();
+    report([start({ total: 4, skipped: 2 }), skipped('x.jpg'), skipped('y.jpg'), ok('a.jpg'), ok('b.jpg'), failed('c.jpg'), summary({ ok: 2, skipped: 2, failed: 1 })], {
+      stderr,
+    });
+    const text = stderr.text;
+    expect(text).toContain(`${ESC}[?25l`); // cursor hidden while drawing
+    expect(text).toMatch(/3\/4 █+░+ [\d.]+ img\/s {2}ETA (\d+ s|--) {2}ok 2 {2}skipped 2 {2}failed 1/);
+    expect(text).toContain('failed  c.jpg: HTTP 400: the image could not be read (after 3 attempts)\n');
+    expect(text).not.toContain('ok      a.jpg');
+    expect(text).not.toContain('skipped x.jpg');
+    const cursorBack = text.lastIndexOf(`${ESC}[?25h`);
+    const summaryAt = text.indexOf('done in');
+    expect(cursorBack).toBeGreaterThan(text.indexOf('failed  c.jpg'));
+    expect(summaryAt).toBeGreaterThan(cursorBack);
+    expect(text.slice(summaryAt)).not.toContain(ESC);
+  });
+
+  it('shows retries and skipped inputs above the bar with --verbose', () => {
+    const stderr = tty();
+    const retry = { type: 'retry', input: 'a.jpg', attempt: 2, delayMs: 1500, error: 'HTTP 429: too many requests' } as const;
+    report([start({ total: 1, skipped: 1 }), skipped('x.jpg'), retry], { stderr, verbose: true });
+    expect(stderr.text).toContain('skipped x.jpg (already done)\n');
+    expect(stderr.text).toContain('retry   a.jpg: HTTP 429: too many requests (attempt 2, waiting 1.5 s)\n');
+    const quiet = tty();
+    report([start({ total: 1 }), retry], { stderr: quiet });
+    expect(quiet.text).not.toContain('retry');
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('draws the bar again under lines logged above it, even when its text has not changed', () => {
+    vi.useFakeTimers();
+    const stderr = tty();
+    const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
+    reporter.onEvent(start());
+    vi.advanceTimersByTime(150);
+    reporter.onEvent({ type: 'warning', message: 'something to know' });
+    vi.advanceTimersByTime(150);
+    const afterWarning = stderr.text.slice(stderr.text.indexOf('warning: something to know\n'));
+    expect(afterWarning).toContain('0/3 ');
+    reporter.close();
+  });
+
+  it('restores the cursor on close once, without a summary', () => {
+    const stderr = tty();
+    const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
+    const exitListeners = process.listenerCount('exit');
+    reporter.onEvent(start());
+    expect(process.listenerCount('exit')).toBe(exitListeners + 1); // restores the cursor if close() is never reached
+    reporter.close();
+    reporter.close();
+    expect(stderr.text.split(`${ESC}[?25h`)).toHaveLength(2);
+    expect(process.listenerCount('exit')).toBe(exitListeners);
+  });
+
+  it('prints a dry run as lines, without a bar', () => {
+    const stderr = tty();
+    report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0 })], { stderr });
+    expect(stderr.text).not.toContain(ESC);
+    expect(stderr.lines).toContain('a.jpg → out/a.png');
+  });
+
+  it('fits the bar line to the width, giving up colour, then the bar', () => {
+    const state = { done: 45, total: 120, ok: 40, skipped: 35, failed: 5, elapsedMs: 25_000 };
+    const wide = barLine({ ...state, width: 120 }, createStyle(true));
+    expect(wide).toContain(ESC);
+    expect(wide).toContain('█');
+    expect(wide.length).toBeLessThan(120);
+    const medium = barLine({ ...state, width: 80 }, createStyle(true));
+    expect(medium).not.toContain(ESC);
+    expect(medium).toContain('█');
+    expect(medium.length).toBeLessThan(80);
+    const narrow = barLine({ ...state, width: 40 }, createStyle(true));
+    expect(narrow).toBe(' 45/120 1.8 img/s  ETA 42 s  ok 40  ski');
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/api/errors.js';
+import { backoffDelay, parseRetryAfter, retryDelay, shouldRetry } from '../../src/api/retry.js';
+import { createRateLimiter } from '../../src/batch/rate.js';
+
+const policy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 300_000 };
+const http = (status: number, retryAfter?: string) => new ApiError({ status, kind: 'http', message: `HTTP ${status}`, retryAfter });
+
+describe('backoff with full jitter', () => {
+  it('doubles the ceiling each attempt and draws uniformly below it', () => {
+    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, () => 0.999999, policy))).toEqual([499, 999, 1999, 3999]);
+    expect(backoffDelay(3, () => 0, policy)).toBe(0);
+    expect(backoffDelay(3, () => 0.5, policy)).toBe(1000);
+  });
+
+  it('never waits more than the cap', () => {
+    expect(backoffDelay(30, () => 0.999999, policy)).toBe(29_999);
+  });
+});
+
+describe('Retry-After', () => {
+  const now = Date.parse('2026-11-25T12:00:00Z');
+
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('1.5', now)).toBe(1_500);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 11:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+
+  it('waits at least what the service asked, capped, and not less than the backoff', () => {
+    const timing = { random: () => 0.5, wallClock: () => now, policy };
+    expect(retryDelay(http(429, '7'), 1, timing)).toBe(7_000);
+    expect(retryDelay(http(429, '0'), 4, timing)).toBe(2_000);
+    expect(retryDelay(http(503, '86400'), 1, timing)).toBe(300_000);
+    expect(retryDelay(http(503), 2, timing)).toBe(500);
+  });
+});
+
+describe('what is retried', () => {
+  it('retries 5xx, 429 and network faults up to the limit, never 400, 402 or 403', () => {
+    const network = new ApiError({ status: 0, kind: 'network', message: 'reset' });
+    for (const error of [http(500), http(502), http(503), http(429), network]) {
+      expect(shouldRetry(error, 1, 3)).toBe(true);
+      expect(shouldRetry(error, 3, 3)).toBe(true);
+      expect(shouldRetry(error, 4, 3)).toBe(false);
+    }
+    for (const status of [400, 402, 403, 404]) expect(shouldRetry(http(status), 1, 3)).toBe(false);
+  });
+});
+
+describe('--rate', () => {
+  it('spaces request starts evenly, slots reserved in call order', async () => {
+    let now = 1_000;
+    const starts: number[] = [];
+    const limiter = createRateLimiter(120, {
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    // Sequential awaits model workers that each got their slot in turn.
+    for (let i = 0; i < 4; i++) {
+      await limiter.acquire();
+      starts.push(now);
+    }
+    expect(starts).toEqual([1_000, 1_500, 2_000, 2_500]);
+  });
+
+  it('gives concurrent callers distinct slots', async () => {
+    const waits: number[] = [];
+    const limiter = createRateLimiter(60, { now: () => 0, sleep: async (ms) => void waits.push(ms) });
+    await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    expect(waits).toEqual([1_000, 2_000]);
+  });
+
+  it('does nothing without a rate', async () => {
+    const limiter = createRateLimiter(undefined, { now: () => 0, sleep: async () => expect.fail('slept') });
+    await limiter.acquire();
+  });
+});
