@@ -179,6 +179,9 @@ class Batch {
     const jobs: Job[] = [];
     const skipped: ResultEvent[] = [];
     let urlInputs = 0;
+    const inputPaths = new Set<string>();
+    /** Output path → the input it is for, to check that no output lands on an input. */
+    const outputs = new Map<string, string>();
     for await (const item of discoverInputs({ ...options, extensions: IMAGE_EXTENSIONS[options.endpoint] })) {
       if (item.kind === 'ignored') {
         this.ignored[item.reason] += 1;
@@ -193,6 +196,8 @@ class Batch {
         urlInputs += 1;
       }
       const planned = namer.claim(item.relative);
+      if (item.kind === 'file') inputPaths.add(item.path);
+      outputs.set(planned.path, item.display);
       const job: Job = {
         input: item,
         outputPath: planned.path,
@@ -211,6 +216,11 @@ class Batch {
         skipped.push({ type: 'result', input: job.shownInput, output: job.shownOutput, status: 'skipped', attempts: 0, ms: 0 });
       } else {
         jobs.push(job);
+      }
+    }
+    for (const [output, input] of outputs) {
+      if (inputPaths.has(output)) {
+        throw new UserError(`${input} would be written over the input ${displayPath(options.cwd, output)}; inputs are never modified: choose another --out folder`);
       }
     }
     if (urlInputs > 0) {

@@ -323,3 +323,15 @@ describe('segment batches', () => {
     expect(sidecar.request).toMatchObject({ endpoint: '/v1/segment', method: 'POST' });
   });
 });
+
+describe('inputs are never modified', () => {
+  it('refuses an output folder where an output would replace its input', async () => {
+    const root = await productFolder();
+    const before = await readFile(path.join(root, 'products/twin.png'));
+    const { code, stderr, requests } = await run(['edit', 'products', '-o', 'products'], root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('products/twin.jpg would be written over the input products/twin.png; inputs are never modified');
+    expect(requests).toHaveLength(0);
+    expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
+  });
+});
