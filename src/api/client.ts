@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Agent, FormData, request } from 'undici';
 import type { Field } from '../params/encode.js';
+import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
 import { VERSION } from '../version.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
@@ -52,9 +53,9 @@ export function endpointUrls(options: Pick<ClientOptions, 'baseUrl' | 'segmentUr
   const editOrigin = options.baseUrl ?? DEFAULT_EDIT_ORIGIN;
   const segmentOrigin = options.segmentUrl ?? options.baseUrl ?? DEFAULT_SEGMENT_ORIGIN;
   return {
-    edit: `${editOrigin}/v2/edit`,
-    segment: `${segmentOrigin}/v1/segment`,
-    account: `${editOrigin}/v2/account`,
+    edit: `${editOrigin}${ENDPOINT_PATH.edit}`,
+    segment: `${segmentOrigin}${ENDPOINT_PATH.segment}`,
+    account: `${editOrigin}${ACCOUNT_PATH}`,
   };
 }
 

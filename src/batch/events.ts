@@ -64,12 +64,13 @@ export interface PlanEvent {
 }
 
 /**
- * The run stopped starting new work: the API refused it (402 credits, 403 key), the user
- * interrupted it (Ctrl-C), or the user declined the confirmation.
+ * The run stopped starting new work: the API refused it (402 credits, 403 key), the
+ * service failed every request for too long, the user interrupted it (Ctrl-C), or the user
+ * declined the confirmation.
  */
 export interface StopEvent {
   type: 'stop';
-  reason: 'credits' | 'key' | 'interrupted' | 'cancelled';
+  reason: 'credits' | 'key' | 'unavailable' | 'interrupted' | 'cancelled';
   message: string;
 }
 

@@ -6,18 +6,21 @@
 import { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { retryDelay, shouldRetry } from '../api/retry.js';
 import { EXIT, UserError } from '../errors.js';
 import { discoverInputs, type DiscoveredInput, type DiscoverOptions } from '../inputs/discover.js';
-import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
+import { IMAGE_EXTENSIONS, type UpscaleMode } from '../inputs/formats.js';
+import { checkInputFile } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
+import { ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
 import { hashFile } from '../store/hash.js';
+import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { keptHeaders, writeSidecar, type RequestSignature } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
@@ -25,7 +28,8 @@ import { curlCommand } from './curl.js';
 import type { BatchEvent, Failure, IgnoreReason, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import { sendOnce } from './execute.js';
 import { checkNameTemplate, OutputNamer, outputExtension } from './plan.js';
-import { createRateLimiter } from './rate.js';
+import { createRateLimiter, type RateLimiter } from './rate.js';
+import { Throttle } from './throttle.js';
 import { isAlreadyDone } from './resume.js';
 
 export interface BatchTiming {
@@ -54,6 +58,8 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions'> {
   concurrency: number;
   ratePerMinute?: number;
   retries: number;
+  /** Stop when no request has succeeded for this long while requests keep failing. Default 120 s. */
+  giveUpAfterMs?: number;
   /** Redo inputs even when their outputs are up to date. */
   overwrite?: boolean;
   /** List what would be sent; send and write nothing. */
@@ -77,7 +83,20 @@ interface Job {
   shownOutput: string;
 }
 
-const ENDPOINT_PATHS: Readonly<Record<Endpoint, RequestSignature['endpoint']>> = { edit: '/v2/edit', segment: '/v1/segment' };
+/** The queue's moving parts, set up when sending starts. */
+interface QueueState {
+  limit: LimitFunction;
+  rate: RateLimiter;
+  throttle: Throttle;
+  /** When a request last succeeded (or the queue started), for --give-up-after. */
+  lastSuccessAt: number;
+  failuresSinceSuccess: number;
+}
+
+/** A service is only declared down after this many failures in a row, however long they took. */
+const FAILURES_BEFORE_GIVING_UP = 3;
+const DEFAULT_GIVE_UP_AFTER_MS = 120_000;
+
 
 function noIgnores(): Record<IgnoreReason, number> {
   return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
@@ -116,6 +135,7 @@ class Batch {
   private fields: Field[] = [];
   private signatureFields: RequestSignature['fields'] = [];
   private runLog: RunLog | null = null;
+  private queue!: QueueState;
   private readonly started: number;
 
   constructor(
@@ -150,10 +170,18 @@ class Batch {
       return this.finish();
     }
 
+    const stale = await removeStaleTemporaryFiles(options.outDir);
+    if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     options.signal?.addEventListener('abort', () => this.stop({ type: 'stop', reason: 'interrupted', message: 'interrupted: no new work started' }), { once: true });
     const limit = pLimit(options.concurrency);
-    const rate = createRateLimiter(options.ratePerMinute, this.timing);
-    await Promise.all(capped.map((job) => limit(() => this.process(job, rate))));
+    this.queue = {
+      limit,
+      rate: createRateLimiter(options.ratePerMinute, this.timing),
+      throttle: new Throttle(options.concurrency, () => this.timing.now()),
+      lastSuccessAt: this.timing.now(),
+      failuresSinceSuccess: 0,
+    };
+    await Promise.all(capped.map((job) => limit(() => this.process(job))));
     await this.runLog?.close();
     return this.finish();
   }
@@ -169,7 +197,7 @@ class Batch {
 
   private signature(input: DiscoveredInput): RequestSignature {
     const method = this.options.endpoint === 'edit' && input.kind === 'url' ? 'GET' : 'POST';
-    return { endpoint: ENDPOINT_PATHS[this.options.endpoint], method, fields: this.signatureFields };
+    return { endpoint: ENDPOINT_PATH[this.options.endpoint], method, fields: this.signatureFields };
   }
 
   /** Discovery, output names and resume decisions, before anything is sent. */
@@ -182,7 +210,7 @@ class Batch {
     const inputPaths = new Set<string>();
     /** Output path → the input it is for, to check that no output lands on an input. */
     const outputs = new Map<string, string>();
-    for await (const item of discoverInputs({ ...options, extensions: IMAGE_EXTENSIONS[options.endpoint] })) {
+    for await (const item of discoverInputs({ ...options, extensions: IMAGE_EXTENSIONS })) {
       if (item.kind === 'ignored') {
         this.ignored[item.reason] += 1;
         continue;
@@ -288,23 +316,42 @@ class Batch {
     return !this.stopped;
   }
 
-  private async process(job: Job, rate: { acquire(): Promise<void> }): Promise<void> {
+  /** Waits out a 429 pause and the --rate slot; false when the run stopped meanwhile. */
+  private async readyToSend(): Promise<boolean> {
+    const { throttle, rate } = this.queue;
+    for (let left = throttle.pauseLeft(); left > 0; left = throttle.pauseLeft()) {
+      if (!(await this.wait(left))) return false;
+    }
+    if (this.stopped) return false;
+    await rate.acquire();
+    return !this.stopped;
+  }
+
+  private async process(job: Job): Promise<void> {
     const begun = this.timing.now();
+    const { throttle, limit } = this.queue;
+    if (job.input.kind === 'file') {
+      // Bad files are reported with their own reason and never uploaded.
+      const upscaleMode = this.options.params.get('upscale.mode') as UpscaleMode | undefined;
+      const check = await checkInputFile(job.input.path, { endpoint: this.options.endpoint, upscaleMode });
+      if (!check.ok) return this.fail(job, check.reason, 0, begun);
+    }
     for (let attempt = 1; ; attempt++) {
-      if (this.stopped) return this.notProcessed(job);
-      await rate.acquire();
-      if (this.stopped) return this.notProcessed(job);
+      if (!(await this.readyToSend())) return this.notProcessed(job);
       const attemptStarted = this.timing.now();
       this.counts.requests += 1;
       try {
         const result = await sendOnce(this.options.client, this.options.endpoint, job.input, this.fields, job.outputPath);
+        throttle.succeeded();
+        limit.concurrency = throttle.concurrency;
+        this.queue.lastSuccessAt = this.timing.now();
+        this.queue.failuresSinceSuccess = 0;
         await this.recordSuccess(job, result, attempt, begun, attemptStarted);
         return;
       } catch (error) {
         if (!(error instanceof ApiError)) {
           return this.fail(job, (error as Error).message, attempt, begun);
         }
-        if (error.status === 429) this.counts.rateLimited += 1;
         if (error.refusesRun) {
           this.stop(this.refusal(error));
           return this.notProcessed(job);
@@ -313,9 +360,29 @@ class Batch {
           return this.fail(job, error.message, attempt, begun, error.status);
         }
         const delayMs = retryDelay(error, attempt, this.timing);
+        if (error.status === 429) {
+          this.counts.rateLimited += 1;
+          throttle.rateLimited(delayMs);
+          limit.concurrency = throttle.concurrency;
+        } else {
+          this.noteFailure(error);
+        }
         this.emit({ type: 'retry', input: job.shownInput, attempt, delayMs, error: error.message });
         if (!(await this.wait(delayMs))) return this.notProcessed(job);
       }
+    }
+  }
+
+  /** A failure that is not the service asking us to slow down: is the service down? */
+  private noteFailure(error: ApiError): void {
+    this.queue.failuresSinceSuccess += 1;
+    const failingFor = this.timing.now() - this.queue.lastSuccessAt;
+    if (failingFor >= (this.options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS) && this.queue.failuresSinceSuccess >= FAILURES_BEFORE_GIVING_UP) {
+      this.stop({
+        type: 'stop',
+        reason: 'unavailable',
+        message: `no request has succeeded for ${Math.round(failingFor / 1000)} s (${this.queue.failuresSinceSuccess} failures, the last: ${error.message})`,
+      });
     }
   }
 
@@ -421,7 +488,7 @@ class Batch {
     const exitCode =
       reason === 'credits' || reason === 'key' ? EXIT.apiRefusedRun
       : reason === 'interrupted' ? EXIT.interrupted
-      : this.counts.failed > 0 || reason === 'cancelled' ? EXIT.someInputsFailed
+      : this.counts.failed > 0 || reason === 'cancelled' || reason === 'unavailable' ? EXIT.someInputsFailed
       : EXIT.ok;
     const summary: SummaryEvent = {
       type: 'summary',

@@ -1,3 +1,5 @@
+import { redacting } from './redact.js';
+
 /** Where a command writes and what it reads from its surroundings; tests pass their own. */
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -9,7 +11,7 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return { stdout: redacting(process.stdout), stderr: redacting(process.stderr), env: process.env, cwd: process.cwd() };
 }
 
 export function printLines(stream: NodeJS.WritableStream, lines: readonly string[]): void {

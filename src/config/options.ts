@@ -7,19 +7,21 @@ import { Option } from 'commander';
 
 export type CommandName = 'edit' | 'segment' | 'account';
 
-export type RunOptionKind = 'text' | 'secret' | 'url' | 'path' | 'count' | 'seconds';
+export type RunOptionKind = 'text' | 'secret' | 'url' | 'path' | 'count' | 'seconds' | 'switch';
 
 /** Run options once resolved; those without a default may be absent. */
 export interface RunSettings {
   apiKey?: string;
   baseUrl?: string;
   segmentUrl?: string;
+  allowInsecureHttp?: boolean;
   out: string;
   concurrency: number;
   rate?: number;
   retries: number;
   timeout: number;
   confirmOver: number;
+  giveUpAfter: number;
   name?: string;
   aiBackgroundModelVersion?: string;
   backgroundRemovalModelVersion?: string;
@@ -59,6 +61,10 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     commands: ['segment'], description: 'origin for /v1/segment alone (default https://sdk.photoroom.com)',
   },
   {
+    key: 'allowInsecureHttp', flag: '--allow-insecure-http', kind: 'switch', commands: ALL, example: 'false',
+    description: 'allow an http:// --base-url that is not loopback (the key would travel unencrypted)',
+  },
+  {
     key: 'out', flag: '-o, --out <dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
     commands: IMAGE_COMMANDS, description: 'folder the results are written to',
   },
@@ -73,6 +79,11 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
   {
     key: 'retries', flag: '--retries <n>', env: 'PHOTOROOM_RETRIES', kind: 'count', default: 4, minimum: 0, maximum: 20,
     commands: IMAGE_COMMANDS, description: 'retries per input on 5xx, 429 and network faults',
+  },
+  {
+    key: 'giveUpAfter', flag: '--give-up-after <seconds>', env: 'PHOTOROOM_GIVE_UP_AFTER', kind: 'seconds', default: 120,
+    minimum: 1, maximum: 86_400, commands: IMAGE_COMMANDS,
+    description: 'stop the run when every request has failed for this long (a service that is down)',
   },
   {
     key: 'confirmOver', flag: '--confirm-over <n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,

@@ -17,9 +17,13 @@ interface Sourced {
   readonly source: string;
 }
 
-type ReadResult = { ok: true; value: string | number } | { ok: false; expected: string };
+type ReadResult = { ok: true; value: string | number | boolean } | { ok: false; expected: string };
 
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
+  if (spec.kind === 'switch') {
+    if (typeof value === 'boolean') return { ok: true, value };
+    return value === 'true' || value === 'false' ? { ok: true, value: value === 'true' } : { ok: false, expected: 'true or false' };
+  }
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
   if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };
   switch (spec.kind) {
@@ -67,7 +71,7 @@ export function resolveRunOptions(
   env: Readonly<Record<string, string | undefined>>,
   config: LoadedConfig,
 ): ResolvedRunOptions {
-  const settings: Record<string, string | number> = {};
+  const settings: Record<string, string | number | boolean> = {};
   const problems: string[] = [];
   for (const spec of runOptionsFor(command)) {
     const flagName = spec.flag.split(' ').find((part) => part.startsWith('--'))?.replace(/,$/, '') ?? spec.key;

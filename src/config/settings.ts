@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { checkInputFile } from '../inputs/sniff.js';
 import { buildParamSet, ParamSet, type RawParam } from '../params/paramset.js';
 import type { RuleContext } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
@@ -33,13 +34,40 @@ export interface CommandSettings {
   config: LoadedConfig;
 }
 
-/** Local files named by parameters must exist before anything is sent. */
-async function missingFiles(params: ParamSet): Promise<string[]> {
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+}
+
+/** The key is never sent in clear text to another machine unless the user says so. */
+function insecureOrigins(run: RunSettings): string[] {
+  if (run.allowInsecureHttp) return [];
+  return (['baseUrl', 'segmentUrl'] as const)
+    .filter((key) => {
+      const url = run[key] ? new URL(run[key]) : null;
+      return url?.protocol === 'http:' && !isLoopback(url.hostname);
+    })
+    .map(
+      (key) =>
+        `${key === 'baseUrl' ? '--base-url' : '--segment-url'} ${run[key]}: plain http to another machine would send the API key unencrypted; ` +
+        'use https, a loopback address, or --allow-insecure-http',
+    );
+}
+
+/** A key in a config file others can read is a key others can use. */
+async function exposedKeyWarning(config: LoadedConfig): Promise<string[]> {
+  if (!config.path || config.values.apiKey === undefined) return [];
+  const mode = (await stat(config.path)).mode & 0o777;
+  if ((mode & 0o077) === 0) return [];
+  return [`${config.path} holds the API key and other users can read it (mode ${mode.toString(8)}): chmod 600 it, or use PHOTOROOM_API_KEY`];
+}
+
+/** Local files named by parameters are checked like inputs before anything is sent. */
+async function badFiles(params: ParamSet): Promise<string[]> {
   const files = params.entries().filter((entry) => (entry.spec?.kind ?? entry.layerField?.kind) === 'file');
   const problems: string[] = [];
   for (const entry of files) {
-    const info = await stat(String(entry.value)).catch(() => null);
-    if (!info?.isFile()) problems.push(`${entry.source}: no such file ${JSON.stringify(entry.value)}`);
+    const check = await checkInputFile(String(entry.value), { endpoint: 'edit' });
+    if (!check.ok) problems.push(`${entry.source} ${JSON.stringify(entry.value)}: ${check.reason}`);
   }
   return problems;
 }
@@ -48,10 +76,10 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   const config = await loadConfig(input.configPath, input.cwd);
   const problems = [...(input.argvProblems ?? []), ...unknownConfigKeys(config)];
   const run = resolveRunOptions(input.command, input.flags, input.env, config);
-  problems.push(...run.problems);
+  problems.push(...run.problems, ...insecureOrigins(run.settings));
 
   let params = new ParamSet([]);
-  const warnings: string[] = [];
+  const warnings: string[] = await exposedKeyWarning(config);
   if (endpoint) {
     const fromConfig = configParams(endpoint, config);
     problems.push(...fromConfig.problems);
@@ -62,7 +90,7 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
       for (const problem of built.problems) if (!problems.includes(problem)) problems.push(problem);
       for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);
     }
-    problems.push(...(await missingFiles(params)));
+    problems.push(...(await badFiles(params)));
   }
   if (problems.length > 0) throw new UserError(problems);
   return { run: run.settings, params, warnings, config };

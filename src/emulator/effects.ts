@@ -7,6 +7,7 @@ import { subjectBox } from './cutout.js';
 import type { Box } from './layout.js';
 import { alphaOf, fromRaster, maskRaster, type Raster, toMask, toRaster } from './raster.js';
 import { RenderRefusal } from './refusal.js';
+import { UPSCALE_LIMITS, type UpscaleMode } from '../inputs/formats.js';
 import { seededRandom } from './seed.js';
 
 /** An image with its cutout mask and the subject box in it, as they go through the pipeline. */
@@ -16,26 +17,24 @@ export interface Scene {
   subject: Box | null;
 }
 
-const UPSCALE = {
-  'ai.fast': { factor: 2, limit: 1000 },
-  'ai.slow': { factor: 4, limit: 512 },
-} as const;
+/** How much each mode enlarges; its input limits are the API's (UPSCALE_LIMITS). */
+const UPSCALE_FACTOR: Readonly<Record<UpscaleMode, number>> = { 'ai.fast': 2, 'ai.slow': 4 };
 
-export type UpscaleMode = keyof typeof UPSCALE;
+export type { UpscaleMode };
 
 /** Refuses an image too large for the upscale mode, before any work is done on it. */
 export function checkUpscale(size: { width: number; height: number }, mode: UpscaleMode): void {
-  const { limit } = UPSCALE[mode];
-  if (size.width > limit || size.height > limit) {
+  const limit = UPSCALE_LIMITS[mode];
+  if (size.width > limit.width || size.height > limit.height) {
     throw new RenderRefusal(
-      `upscale.mode=${mode} accepts images of at most ${limit}x${limit} pixels; this one is ${size.width}x${size.height}`,
+      `upscale.mode=${mode} accepts images of at most ${limit.width}x${limit.height} pixels; this one is ${size.width}x${size.height}`,
     );
   }
 }
 
 /** Lanczos enlargement: x2 for ai.fast, x4 for ai.slow. */
 export async function upscale(scene: Scene, mode: UpscaleMode): Promise<Scene> {
-  const { factor } = UPSCALE[mode];
+  const factor = UPSCALE_FACTOR[mode];
   const width = scene.image.width * factor;
   const height = scene.image.height * factor;
   const options = { fit: 'fill', kernel: 'lanczos3' } as const;

@@ -11,7 +11,8 @@
  *      whatever the outcome: u1 (latency), u2 (fail/reset/pass), u3 (which 5xx). So the
  *      k-th request's random parts depend only on (seed, k): a 429 or 402 earlier in the
  *      run, or different rates, never shift the draws of later requests.
- *   1. Rate limit: at most `rateLimit` admitted requests per rolling 60 s window. A request
+ *   1. Rate limit: at most `rateLimit` admitted requests per rolling window (60 s unless
+ *      `rateWindowMs` says otherwise). A request
  *      beyond it is answered `rateLimited` and is NOT admitted (it does not enter the window).
  *      Every other request is admitted, including those later answered 402 or 5xx.
  *   2. Credits (billable requests only): if committed + reserved credits already reach
@@ -29,7 +30,7 @@
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
 
-/** The rolling window of `--rate-limit`, in ms. */
+/** The rolling window of `--rate-limit N` (N a minute), in ms. */
 export const RATE_WINDOW_MS = 60_000;
 
 /** Largest delay a timer can wait (setTimeout clamps above 2^31 - 1 ms). */
@@ -51,6 +52,8 @@ export interface FaultOptions {
   resetRate?: number;
   /** Admitted requests per rolling 60 s window (≥ 1). Default unlimited. */
   rateLimit?: number;
+  /** The window `rateLimit` counts over, in ms. Default 60 000 (a minute). */
+  rateWindowMs?: number;
   /** Billable calls that may succeed before 402 (≥ 0). Default unlimited. */
   credits?: number;
   /** Clock in ms (only differences matter). Default: the process's monotonic clock. */
@@ -160,6 +163,7 @@ export function createFaultPolicy(options: FaultOptions = {}): FaultPolicy {
   const failRate = options.failRate ?? 0;
   const resetRate = options.resetRate ?? 0;
   const rateLimit = options.rateLimit;
+  const rateWindowMs = options.rateWindowMs ?? RATE_WINDOW_MS;
   const credits = options.credits;
   const now = options.now ?? (() => performance.now());
 
@@ -181,11 +185,11 @@ export function createFaultPolicy(options: FaultOptions = {}): FaultPolicy {
     // 1. Rate limit: a refused request is not admitted into the window.
     if (rateLimit !== undefined) {
       const time = now();
-      while (window.length > 0 && (window[0] ?? 0) + RATE_WINDOW_MS <= time) window.shift();
+      while (window.length > 0 && (window[0] ?? 0) + rateWindowMs <= time) window.shift();
       if (window.length >= rateLimit) {
         counts.rateLimited += 1;
         const oldest = window[0] ?? time;
-        const retryAfterSeconds = Math.max(1, Math.ceil((oldest + RATE_WINDOW_MS - time) / 1000));
+        const retryAfterSeconds = Math.max(1, Math.ceil((oldest + rateWindowMs - time) / 1000));
         return { kind: 'rateLimited', retryAfterSeconds };
       }
       window.push(time);
@@ -281,6 +285,17 @@ export function parseCount(text: string, flagName: string, min = 0): number {
   return value;
 }
 
+/** `--rate-limit N` (a minute) or `N/<window>` such as `20/5s`, `100/1m`: at least 1 request, 1 s to 1 h. */
+export function parseRateLimit(text: string, flagName = '--rate-limit'): { limit: number; windowMs: number } {
+  const match = /^\s*(\d+)\s*(?:\/\s*(\d+)\s*(s|m))?\s*$/.exec(text);
+  const limit = Number(match?.[1]);
+  const windowMs = match?.[2] ? Number(match[2]) * (match[3] === 'm' ? 60_000 : 1000) : RATE_WINDOW_MS;
+  if (!match || !Number.isSafeInteger(limit) || limit < 1 || windowMs < 1000 || windowMs > 3_600_000) {
+    throw new UserError(`${flagName} expects N requests a minute or N/WINDOW such as 20/5s or 100/1m, got ${JSON.stringify(text)}`);
+  }
+  return { limit, windowMs };
+}
+
 /** `--seed N`: any integer (negative allowed; the PRNG takes it modulo 2^32). */
 export function parseSeed(text: string, flagName = '--seed'): number {
   const trimmed = text.trim();
@@ -319,7 +334,10 @@ export function parseFaultFlags(flags: FaultFlagText): Omit<FaultOptions, 'now'>
   read(flags.latency, (text) => parseLatency(text), (value) => { options.latency = value; });
   read(flags.failRate, (text) => parseRate(text, '--fail-rate'), (value) => { options.failRate = value; });
   read(flags.resetRate, (text) => parseRate(text, '--reset-rate'), (value) => { options.resetRate = value; });
-  read(flags.rateLimit, (text) => parseCount(text, '--rate-limit', 1), (value) => { options.rateLimit = value; });
+  read(flags.rateLimit, (text) => parseRateLimit(text), (value) => {
+    options.rateLimit = value.limit;
+    options.rateWindowMs = value.windowMs;
+  });
   read(flags.credits, (text) => parseCount(text, '--credits'), (value) => { options.credits = value; });
   if (problems.length === 0) problems.push(...optionProblems(options));
   if (problems.length > 0) throw new UserError(problems);

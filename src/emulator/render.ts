@@ -8,6 +8,7 @@
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { parseColor, type Rgba } from '../params/color.js';
+import { ENDPOINT_LIMITS } from '../inputs/formats.js';
 import { paramByName } from '../params/table.js';
 import type { ParamValue } from '../params/types.js';
 import { generatedBackground, imageBackground } from './background.js';
@@ -49,7 +50,6 @@ const SEGMENT_PIXELS: Record<string, number> = {
   hd: 4e6,
   full: 36e6,
 };
-const SEGMENT_MAX_SIDE = 6000;
 
 /** Typed access to canonical parameter values, falling back to the table's defaults. */
 function reader(params: ReadonlyMap<string, ParamValue>) {
@@ -216,9 +216,10 @@ async function backgroundLayer(
 export async function renderSegment(input: Buffer, params: ReadonlyMap<string, ParamValue>): Promise<Rendered> {
   const read = reader(params);
   const source = await decodeImage(input, SEGMENT_FORMATS);
-  if (Math.max(source.width, source.height) > SEGMENT_MAX_SIDE) {
+  const maxSide = ENDPOINT_LIMITS.segment.maxSide ?? Infinity;
+  if (Math.max(source.width, source.height) > maxSide) {
     throw new RenderRefusal(
-      `The image is ${source.width}x${source.height} pixels; at most ${SEGMENT_MAX_SIDE} pixels are accepted on its widest side`,
+      `The image is ${source.width}x${source.height} pixels; at most ${maxSide} pixels are accepted on its widest side`,
     );
   }
   const cut = await cutOut(source);

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request as fetchUrl } from 'undici';
+import { ENDPOINT_LIMITS } from '../inputs/formats.js';
+import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint, Method } from '../params/types.js';
 import { FAULT_MESSAGES, sendError, sendJson, type ApiFamily } from './answers.js';
@@ -47,7 +49,6 @@ export interface RunningEmulator {
 
 /** `available` shown by /v2/account when no --credits limit is set. */
 const UNLIMITED_CREDITS = 1_000_000;
-const SIZE_LIMITS: Readonly<Record<Endpoint, number>> = { edit: 30 * 1024 * 1024, segment: 50 * 1024 * 1024 };
 
 interface Route {
   endpoint: Endpoint | 'account';
@@ -56,12 +57,12 @@ interface Route {
 }
 
 const ROUTES: Readonly<Record<string, readonly Route[]>> = {
-  '/v2/edit': [
+  [ENDPOINT_PATH.edit]: [
     { endpoint: 'edit', method: 'POST', family: 'v2' },
     { endpoint: 'edit', method: 'GET', family: 'v2' },
   ],
-  '/v1/segment': [{ endpoint: 'segment', method: 'POST', family: 'v1' }],
-  '/v2/account': [{ endpoint: 'account', method: 'GET', family: 'v2' }],
+  [ENDPOINT_PATH.segment]: [{ endpoint: 'segment', method: 'POST', family: 'v1' }],
+  [ACCOUNT_PATH]: [{ endpoint: 'account', method: 'GET', family: 'v2' }],
 };
 
 const RECORDED_HEADERS = /^(x-api-key|accept|content-type|user-agent|pr-.*)$/;
@@ -133,10 +134,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return renderer.renderEdit(image, values, {
       backgroundImage:
         files.get('background.imageFile')?.bytes ??
-        (typeof background === 'string' ? await fetchImage(background, SIZE_LIMITS.edit) : undefined),
+        (typeof background === 'string' ? await fetchImage(background, ENDPOINT_LIMITS.edit.maxBytes) : undefined),
       guidanceImage:
         files.get('background.guidance.imageFile')?.bytes ??
-        (typeof guidance === 'string' ? await fetchImage(guidance, SIZE_LIMITS.edit) : undefined),
+        (typeof guidance === 'string' ? await fetchImage(guidance, ENDPOINT_LIMITS.edit.maxBytes) : undefined),
     });
   }
 
@@ -153,7 +154,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sendError(response, route.family, 400, problems.join('; '));
       return 400;
     }
-    const limit = SIZE_LIMITS[route.endpoint];
+    const limit = ENDPOINT_LIMITS[route.endpoint].maxBytes;
     if (typeof image !== 'string' && image.size > limit) {
       throw new RenderRefusal(`${imageField} is larger than ${limit / 1024 / 1024} MB`);
     }

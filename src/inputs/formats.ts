@@ -1,7 +1,46 @@
+import { ENDPOINT_PATH, type EndpointPath } from '../params/endpoints.js';
 import type { Endpoint } from '../params/types.js';
 
-/** File extensions each endpoint takes (HEIC only on /v1/segment), lower-case, no dot. */
-export const IMAGE_EXTENSIONS: Readonly<Record<Endpoint, readonly string[]>> = {
-  edit: ['jpg', 'jpeg', 'png', 'webp'],
-  segment: ['jpg', 'jpeg', 'png', 'webp', 'heic', 'heif'],
+/** An image format some endpoint takes, as identified from the file's bytes. */
+export type ImageType = 'png' | 'jpeg' | 'webp' | 'heic';
+
+export type UpscaleMode = 'ai.fast' | 'ai.slow';
+
+export interface EndpointLimits {
+  /** As the API documents it, for messages. */
+  readonly path: EndpointPath;
+  readonly types: readonly ImageType[];
+  readonly maxBytes: number;
+  /** Longest side in pixels; absent when the API documents none. */
+  readonly maxSide?: number;
+}
+
+const MB = 1024 * 1024;
+
+/** What each endpoint takes as its main input (API-NOTES, Limits). */
+export const ENDPOINT_LIMITS: Readonly<Record<Endpoint, EndpointLimits>> = {
+  edit: { path: ENDPOINT_PATH.edit, types: ['jpeg', 'png', 'webp'], maxBytes: 30 * MB },
+  segment: { path: ENDPOINT_PATH.segment, types: ['jpeg', 'png', 'webp', 'heic'], maxBytes: 50 * MB, maxSide: 6000 },
 };
+
+/** Largest input `upscale.mode` takes on `/v2/edit`, both sides. */
+export const UPSCALE_LIMITS: Readonly<Record<UpscaleMode, { readonly width: number; readonly height: number }>> = {
+  'ai.fast': { width: 1000, height: 1000 },
+  'ai.slow': { width: 512, height: 512 },
+};
+
+const EXTENSIONS: Readonly<Record<ImageType, readonly string[]>> = {
+  jpeg: ['jpg', 'jpeg'],
+  png: ['png'],
+  webp: ['webp'],
+  heic: ['heic', 'heif'],
+};
+
+/**
+ * Extensions of the image types any endpoint takes, lower-case, no dot: what a folder walk
+ * picks up. A HEIC found for /v2/edit is then refused with its own reason (by its bytes),
+ * rather than counted as "not an image".
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  ...new Set(Object.values(ENDPOINT_LIMITS).flatMap((limits) => limits.types.flatMap((type) => EXTENSIONS[type]))),
+];

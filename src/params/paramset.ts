@@ -2,6 +2,7 @@
  * Raw parameter values from any source (flags, config file, form fields) → one validated
  * ParamSet. Sources are given lowest precedence first; a later value for a name wins.
  */
+import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
 import { LAYER_FIELDS, paramByName, PARAMS } from './table.js';
 import type { Endpoint, LayerFieldSpec, ParamSpec, ParamValue } from './types.js';
@@ -79,7 +80,7 @@ function describeRaw(value: ParamValue): string {
 }
 
 function endpointLabel(endpoint: Endpoint): string {
-  return endpoint === 'edit' ? '/v2/edit' : '/v1/segment';
+  return ENDPOINT_PATH[endpoint];
 }
 
 export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, context: RuleContext): BuildResult {

@@ -4,13 +4,14 @@
  * It never holds the API key.
  */
 import { readFile } from 'node:fs/promises';
+import type { EndpointPath } from '../params/endpoints.js';
 import { writeAtomically } from './outputs.js';
 
 export const SIDECAR_VERSION = 1;
 
 /** What identifies a request: the same signature on the same input means the same result. */
 export interface RequestSignature {
-  endpoint: '/v2/edit' | '/v1/segment';
+  endpoint: EndpointPath;
   method: 'GET' | 'POST';
   /** Fields as sent; local files as `{ file, sha256 }`. */
   fields: [string, string | { file: string; sha256: string }][];

@@ -26,6 +26,9 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   input?: string;
+  /** Run as this user (tests run as root here, where file modes would not apply). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
@@ -36,6 +39,7 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
       cwd: options.cwd ?? ROOT,
       env: { ...baseEnv, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid !== undefined && { uid: options.uid, gid: options.gid }),
     });
     let stdout = '';
     let stderr = '';

@@ -329,7 +329,7 @@ describe('parsers', () => {
 
   it('parses all flags at once, reporting every problem', () => {
     expect(parseFaultFlags({ seed: '9', latency: '10-20', failRate: '0.1', resetRate: '0.2', rateLimit: '60', credits: '5' }))
-      .toEqual({ seed: 9, latency: { min: 10, max: 20 }, failRate: 0.1, resetRate: 0.2, rateLimit: 60, credits: 5 });
+      .toEqual({ seed: 9, latency: { min: 10, max: 20 }, failRate: 0.1, resetRate: 0.2, rateLimit: 60, rateWindowMs: 60_000, credits: 5 });
     expect(parseFaultFlags({})).toEqual({});
 
     const error = errorOf(() => parseFaultFlags({ latency: 'x', failRate: '2', credits: '-1' }));
@@ -350,5 +350,29 @@ describe('parsers', () => {
     expect(() => createFaultPolicy({ credits: 1.5 })).toThrow(/credits must be a whole number/);
     expect(() => createFaultPolicy({ failRate: 0.6, resetRate: 0.5 })).toThrow(/together they must not exceed 1/);
     expect(() => createFaultPolicy({ failRate: 0.7, resetRate: 0.3 })).not.toThrow();
+  });
+});
+
+describe('rate limit windows other than a minute', () => {
+  it('reads N, N/Ts and N/Tm', async () => {
+    const { parseRateLimit } = await import('../../src/emulator/faults.js');
+    expect(parseRateLimit('120')).toEqual({ limit: 120, windowMs: 60_000 });
+    expect(parseRateLimit('20/5s')).toEqual({ limit: 20, windowMs: 5_000 });
+    expect(parseRateLimit('100/2m')).toEqual({ limit: 100, windowMs: 120_000 });
+    expect(() => parseRateLimit('0')).toThrow('--rate-limit expects N requests a minute or N/WINDOW');
+    expect(() => parseRateLimit('5/0s')).toThrow();
+    expect(() => parseRateLimit('5/10h')).toThrow();
+  });
+
+  it('counts admissions over the given window and answers Retry-After from it', async () => {
+    const { createFaultPolicy } = await import('../../src/emulator/faults.js');
+    let now = 0;
+    const policy = createFaultPolicy({ rateLimit: 2, rateWindowMs: 5_000, now: () => now });
+    expect(policy.decide({ billable: false }).kind).toBe('pass');
+    now = 1_000;
+    expect(policy.decide({ billable: false }).kind).toBe('pass');
+    expect(policy.decide({ billable: false })).toEqual({ kind: 'rateLimited', retryAfterSeconds: 4 });
+    now = 5_000;
+    expect(policy.decide({ billable: false }).kind).toBe('pass');
   });
 });

@@ -22,6 +22,7 @@ export function accountCommand(io: Io): Command {
       { command: 'account', flags: options, flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
       null,
     );
+    for (const warning of settings.warnings) io.stderr.write(`warning: ${warning}\n`);
     const target = await apiTarget(settings.run, options.emulator);
     const apiKey = requireApiKey(target.run);
     const sandbox = apiKey.startsWith('sandbox_');

@@ -36,7 +36,7 @@ export function emulatorCommand(io: Io): Command {
     .option('--latency <ms>', 'delay before each answer: MS or MIN-MAX (uniform)')
     .option('--fail-rate <p>', 'share of requests answered 500, 502 or 503 (0 to 1)')
     .option('--reset-rate <p>', 'share of requests whose connection is dropped mid-response (0 to 1)')
-    .option('--rate-limit <n>', 'at most N requests a minute; 429 with Retry-After beyond')
+    .option('--rate-limit <n>', 'at most N requests a minute (or N/10s, N/5m); 429 with Retry-After beyond')
     .option('--credits <n>', 'answer 402 once N billable calls have succeeded')
     .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
     .option('--echo', 'skip rendering: answer the uploaded bytes (throughput benchmarks)')

@@ -195,6 +195,7 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
         concurrency: run.concurrency,
         ratePerMinute: run.rate,
         retries: run.retries,
+        giveUpAfterMs: run.giveUpAfter * 1000,
         overwrite: options.overwrite,
         dryRun: options.dryRun,
         maxImages,

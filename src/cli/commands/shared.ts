@@ -1,6 +1,7 @@
 /** Small pieces every API command needs. */
 import type { RunSettings } from '../../config/options.js';
 import { UserError } from '../../errors.js';
+import { registerSecret } from '../redact.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
@@ -29,10 +30,12 @@ export interface ApiTarget {
 const EMULATOR_KEY = 'emulator';
 
 /**
- * With `--emulator`, starts an emulator on an ephemeral loopback port for this run and points
- * every endpoint at it; otherwise the settings go unchanged.
+ * Where the requests go. With `--emulator`, starts an emulator on an ephemeral loopback port
+ * for this run and points every endpoint at it. From here on the key, whatever its source,
+ * is redacted from everything the CLI prints.
  */
 export async function apiTarget(run: RunSettings, useEmulator: boolean | undefined): Promise<ApiTarget> {
+  if (run.apiKey) registerSecret(run.apiKey);
   if (!useEmulator) return { run, close: async () => {} };
   if (run.baseUrl || run.segmentUrl) {
     throw new UserError('--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)');

@@ -22,6 +22,7 @@ export interface SummaryOptions {
 const stopWording: Record<StopEvent['reason'], { what: string; then: string }> = {
   credits: { what: 'no credits left (402)', then: 'top up and rerun' },
   key: { what: 'the API key was refused (403)', then: 'fix the key and rerun' },
+  unavailable: { what: 'the service kept failing', then: 'rerun when it is back' },
   interrupted: { what: 'interrupted', then: 'rerun to continue' },
   cancelled: { what: 'cancelled', then: 'rerun to process them' },
 };

@@ -1,0 +1,55 @@
+/** Opening and reading an input file, with file-system errors turned into one-line reasons. */
+import type { Stats } from 'node:fs';
+import { lstat, stat, type FileHandle } from 'node:fs/promises';
+
+/** The reason for a failed file-system call on an input, from its error code. */
+export function fileErrorReason(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file';
+    case 'ELOOP':
+      return 'symbolic link loop';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot read the file (permission denied)';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    default:
+      return `cannot read the file (${code})`;
+  }
+}
+
+/** The error's code when it is a file-system error; anything else is a bug and is thrown on. */
+export function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string') throw error;
+  return code;
+}
+
+/** Follows symbolic links, as the upload will. */
+export async function statInput(file: string): Promise<{ stats: Stats } | { reason: string }> {
+  try {
+    return { stats: await stat(file) };
+  } catch (error) {
+    const code = errorCode(error);
+    // A link to nothing fails as ENOENT, like a missing file: only lstat tells them apart.
+    if (code === 'ENOENT' && (await isSymbolicLink(file))) return { reason: 'broken symbolic link' };
+    return { reason: fileErrorReason(code) };
+  }
+}
+
+async function isSymbolicLink(file: string): Promise<boolean> {
+  try {
+    return (await lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The first `length` bytes (fewer if the file shrank since it was measured). */
+export async function readHead(handle: FileHandle, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, 0);
+  return buffer.subarray(0, bytesRead);
+}

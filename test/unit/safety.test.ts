@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { redact, redacting, registerSecret } from '../../src/cli/redact.js';
+import { resolveCommandSettings } from '../../src/config/settings.js';
+import { removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
+import { TEMP_PREFIX } from '../../src/store/outputs.js';
+
+describe('redacting the key', () => {
+  it('masks a registered key and its URL-encoded form in everything written', () => {
+    registerSecret('sk_live_abc/def+123');
+    expect(redact('key=sk_live_abc/def+123 and sk_live_abc%2Fdef%2B123')).toBe('key=*** and ***');
+    const sink = new PassThrough();
+    let written = '';
+    sink.on('data', (chunk: Buffer) => (written += chunk.toString()));
+    const stream = redacting(sink);
+    stream.write('x-api-key: sk_live_abc/def+123\n');
+    expect(written).toBe('x-api-key: ***\n');
+  });
+
+  it('leaves short strings alone (they would mangle ordinary text)', () => {
+    registerSecret('k');
+    expect(redact('kkk ok')).toBe('kkk ok');
+  });
+});
+
+describe('removing temporary files of killed runs', () => {
+  it('removes those whose writer is gone, keeps those of a live writer, recursively', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stale-'));
+    await mkdir(path.join(folder, 'nested'));
+    const dead = path.join(folder, 'nested', `${TEMP_PREFIX}a.png.999999999-deadbeef`);
+    const live = path.join(folder, `${TEMP_PREFIX}b.png.${process.pid}-cafe0123`);
+    const output = path.join(folder, 'a.png');
+    for (const file of [dead, live, output]) await writeFile(file, 'x');
+    expect(await removeStaleTemporaryFiles(folder)).toBe(1);
+    expect([existsSync(dead), existsSync(live), existsSync(output)]).toEqual([false, true, true]);
+  });
+
+  it('treats a missing folder as clean', async () => {
+    expect(await removeStaleTemporaryFiles(path.join(tmpdir(), 'photoroom-no-such-folder'))).toBe(0);
+  });
+});
+
+describe('where the key may travel', () => {
+  const settings = (flags: Record<string, unknown>, cwd = tmpdir()) =>
+    resolveCommandSettings({ command: 'account', flags, flagParams: [], env: {}, cwd, contexts: [] }, null);
+
+  it('refuses plain http to another machine', async () => {
+    await expect(settings({ baseUrl: 'http://api.example.com' })).rejects.toThrow(
+      '--base-url http://api.example.com: plain http to another machine would send the API key unencrypted',
+    );
+  });
+
+  it('allows https, loopback http, and http with --allow-insecure-http', async () => {
+    for (const baseUrl of ['https://api.example.com', 'http://127.0.0.1:8787', 'http://localhost:1', 'http://[::1]:9']) {
+      await expect(settings({ baseUrl })).resolves.toBeDefined();
+    }
+    await expect(settings({ baseUrl: 'http://10.0.0.5', allowInsecureHttp: true })).resolves.toBeDefined();
+  });
+
+  it('warns when a config file holding the key is readable by others', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-perm-'));
+    const file = path.join(folder, '.photoroomrc');
+    await writeFile(file, 'apiKey: sk_test_123456789\n');
+    await chmod(file, 0o644);
+    expect((await settings({}, folder)).warnings).toEqual([
+      `${file} holds the API key and other users can read it (mode 644): chmod 600 it, or use PHOTOROOM_API_KEY`,
+    ]);
+    await chmod(file, 0o600);
+    expect((await settings({}, folder)).warnings).toEqual([]);
+  });
+});
