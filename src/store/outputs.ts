@@ -4,8 +4,7 @@
  * temporary file is renamed over the final name.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -46,13 +45,17 @@ export async function writeAtomically(
     },
   });
   const input = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
+  // Opened before streaming, so that on failure the file exists by the time it is removed
+  // (a stream opening lazily could create it after the cleanup).
+  const handle = await open(temporary, 'wx');
   try {
-    await pipeline(input, measure, createWriteStream(temporary, { flags: 'wx' }));
+    await pipeline(input, measure, handle.createWriteStream());
     const written = { path: finalPath, bytes, sha256: hash.digest('hex') };
     verify?.(written);
     await rename(temporary, finalPath);
     return written;
   } catch (error) {
+    await handle.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;
   }

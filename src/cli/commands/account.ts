@@ -1,8 +1,6 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
-import { createClient } from '../../api/client.js';
 import { runOptionFlag, runOptionsFor } from '../../config/options.js';
-import { resolveCommandSettings } from '../../config/settings.js';
 import type { Io } from '../io.js';
 import { apiTarget, EMULATOR_FLAG_HELP, requireApiKey } from './shared.js';
 
@@ -18,6 +16,11 @@ export function accountCommand(io: Io): Command {
   command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
 
   command.action(async (options: { json?: boolean; config?: string; emulator?: boolean } & Record<string, unknown>) => {
+    // Loaded on use, to keep start-up quick for every other command.
+    const [{ createClient }, { resolveCommandSettings }] = await Promise.all([
+      import('../../api/client.js'),
+      import('../../config/settings.js'),
+    ]);
     const settings = await resolveCommandSettings(
       { command: 'account', flags: options, flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
       null,
