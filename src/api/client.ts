@@ -2,15 +2,16 @@
  * The HTTP client, on undici: one keep-alive connection pool per origin, sized to the
  * concurrency; uploads streamed from disk; every call authenticated with `x-api-key`.
  */
-import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Agent, FormData, request } from 'undici';
+import { Agent, request } from 'undici';
 import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
 import { VERSION } from '../version.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
+import { encodeMultipart, type MultipartBody, type Part } from './multipart.js';
 
 export const DEFAULT_EDIT_ORIGIN = 'https://image-api.photoroom.com';
 export const DEFAULT_SEGMENT_ORIGIN = 'https://sdk.photoroom.com';
@@ -78,19 +79,22 @@ async function readLimited(body: Readable, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function appendFile(form: FormData, name: string, file: string): Promise<void> {
-  // openAsBlob reads lazily: the upload streams from disk instead of sitting in memory.
-  form.append(name, await openAsBlob(file), path.basename(file));
+/** A file to upload: streamed from `path` unless its `content` is already in memory. */
+export interface Upload {
+  path: string;
+  size: number;
+  content?: Buffer;
+  /** Sees the file's bytes as they are sent (to hash them without a second read). */
+  onChunk?: (chunk: Buffer) => void;
 }
 
-async function multipart(imageField: string, imageFile: string, fields: readonly Field[]): Promise<FormData> {
-  const form = new FormData();
-  await appendFile(form, imageField, imageFile);
+async function multipart(imageField: string, image: Upload, fields: readonly Field[]): Promise<MultipartBody> {
+  const parts: Part[] = [{ name: imageField, filename: path.basename(image.path), ...image }];
   for (const [name, value] of fields) {
-    if (typeof value === 'string') form.append(name, value);
-    else await appendFile(form, name, value.file);
+    if (typeof value === 'string') parts.push({ name, value });
+    else parts.push({ name, filename: path.basename(value.file), path: value.file, size: (await stat(value.file)).size });
   }
-  return form;
+  return encodeMultipart(parts);
 }
 
 export type Client = ReturnType<typeof createClient>;
@@ -111,15 +115,16 @@ export function createClient(options: ClientOptions) {
   async function send(
     url: string,
     method: 'GET' | 'POST',
-    body?: FormData,
+    body?: MultipartBody,
     accept = 'image/*, application/json',
   ): Promise<ApiResponse> {
     let response;
     try {
+      const bodyHeaders = body && { 'content-type': body.contentType, 'content-length': String(body.length) };
       response = await request(url, {
         method,
-        body,
-        headers: { ...baseHeaders, accept },
+        body: body?.body,
+        headers: { ...baseHeaders, ...bodyHeaders, accept },
         dispatcher,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -138,8 +143,8 @@ export function createClient(options: ClientOptions) {
     urls,
 
     /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
-    async editUpload(imageFile: string, fields: readonly Field[]): Promise<ApiResponse> {
-      return send(urls.edit, 'POST', await multipart('imageFile', imageFile, fields));
+    async editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {
+      return send(urls.edit, 'POST', await multipart('imageFile', image, fields));
     },
 
     /** GET /v2/edit: the image by URL, parameters in the query string. */
@@ -148,8 +153,8 @@ export function createClient(options: ClientOptions) {
     },
 
     /** POST /v1/segment: the local file as `image_file`. */
-    async segment(imageFile: string, fields: readonly Field[]): Promise<ApiResponse> {
-      return send(urls.segment, 'POST', await multipart('image_file', imageFile, fields));
+    async segment(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {
+      return send(urls.segment, 'POST', await multipart('image_file', image, fields));
     },
 
     async account(): Promise<AccountInfo> {

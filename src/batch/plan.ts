@@ -59,30 +59,45 @@ export interface PlannedOutput {
 export class OutputNamer {
   /** Lower-cased, so that `A.png` and `a.png` collide as they would on macOS or Windows. */
   private readonly taken = new Set<string>();
+  /** The template split once into literal text and placeholder names (odd indexes). */
+  private readonly parts: string[];
+  private readonly base: string;
 
   constructor(
-    private readonly outDir: string,
+    outDir: string,
     private readonly extension: string,
-    private readonly template: string = DEFAULT_NAME_TEMPLATE,
-  ) {}
+    template: string = DEFAULT_NAME_TEMPLATE,
+  ) {
+    this.parts = template.split(PLACEHOLDER);
+    this.base = outDir.endsWith(path.sep) ? outDir : `${outDir}${path.sep}`;
+  }
 
-  /** `relative`: the input's path relative to its input root, with `/` separators. */
+  /** The natural output path, claimed or not. `relative`: the input's path below its root, `/`-separated. */
+  nameFor(relative: string): string {
+    return this.render(this.valuesOf(relative));
+  }
+
+  /** The output path for an input, distinct from every path claimed before. */
   claim(relative: string): PlannedOutput {
-    const parsed = path.posix.parse(relative);
-    const values: Record<string, string> = {
-      dir: parsed.dir,
-      name: parsed.name,
-      ext: this.extension,
-      srcext: parsed.ext.slice(1).toLowerCase(),
-    };
+    const values = this.valuesOf(relative);
     const wanted = this.render(values);
     if (this.take(wanted)) return { path: wanted };
     // Taken: say where the source came from (`twin-png.png`), then count if still taken.
     for (let n = 1; ; n++) {
       const suffix = values.srcext ? `-${values.srcext}` : '';
-      const candidate = this.render({ ...values, name: `${parsed.name}${suffix}${n > 1 ? `-${n}` : ''}` });
+      const candidate = this.render({ ...values, name: `${values.name}${suffix}${n > 1 ? `-${n}` : ''}` });
       if (this.take(candidate)) return { path: candidate, collidedWith: wanted };
     }
+  }
+
+  /** Whether an output was planned at this path (compared as a case-insensitive file system would). */
+  isTaken(file: string): boolean {
+    return this.taken.has(file.toLowerCase());
+  }
+
+  private valuesOf(relative: string): Record<string, string> {
+    const parsed = path.posix.parse(relative);
+    return { dir: parsed.dir, name: parsed.name, ext: this.extension, srcext: parsed.ext.slice(1).toLowerCase() };
   }
 
   private take(candidate: string): boolean {
@@ -93,9 +108,10 @@ export class OutputNamer {
   }
 
   private render(values: Record<string, string>): string {
-    const text = this.template.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '');
+    let text = '';
+    for (let at = 0; at < this.parts.length; at++) text += at % 2 === 0 ? this.parts[at] : (values[this.parts[at] ?? ''] ?? '');
     // Segments are rebuilt one by one: nothing in a name can climb out of the output folder.
     const segments = text.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
-    return path.join(this.outDir, ...segments);
+    return `${this.base}${segments.join(path.sep)}`;
   }
 }

@@ -4,14 +4,13 @@
  * stopping new work when the API refuses the run. It reports only through events.
  */
 import { EventEmitter } from 'node:events';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { retryDelay, shouldRetry } from '../api/retry.js';
 import { EXIT, UserError } from '../errors.js';
-import { discoverInputs, type DiscoveredInput, type DiscoverOptions } from '../inputs/discover.js';
+import { resolveInputs, type DiscoveredInput, type DiscoverOptions, type ResolvedInputs } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS, type UpscaleMode } from '../inputs/formats.js';
 import { checkInputFile } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
@@ -23,14 +22,16 @@ import { hashFile } from '../store/hash.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { keptHeaders, writeSidecar, type RequestSignature } from '../store/sidecar.js';
+import { displayPath, relativeInside } from '../paths.js';
 import { VERSION } from '../version.js';
 import { curlCommand } from './curl.js';
 import type { BatchEvent, Failure, IgnoreReason, ResultEvent, StopEvent, SummaryEvent } from './events.js';
-import { sendOnce } from './execute.js';
+import { sendOnce, type Sendable } from './execute.js';
+import { isUrlJob, type Job } from './jobs.js';
 import { checkNameTemplate, OutputNamer, outputExtension } from './plan.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
 import { Throttle } from './throttle.js';
-import { isAlreadyDone } from './resume.js';
+import { createResumeCheck } from './resume.js';
 
 export interface BatchTiming {
   /** Monotonic ms. */
@@ -75,13 +76,6 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions'> {
   timing?: BatchTiming;
 }
 
-interface Job {
-  input: DiscoveredInput;
-  outputPath: string;
-  /** The input and output as shown to the user. */
-  shownInput: string;
-  shownOutput: string;
-}
 
 /** The queue's moving parts, set up when sending starts. */
 interface QueueState {
@@ -93,6 +87,12 @@ interface QueueState {
   failuresSinceSuccess: number;
 }
 
+/** An input up to this size is read once into memory (upload and hash); larger ones stream. */
+const KEEP_IN_MEMORY_BYTES = 1024 * 1024;
+
+/** An input ready to send; a file input with what its sidecar records of it. */
+type Prepared = Extract<Sendable, { kind: 'url' }> | (Extract<Sendable, { kind: 'file' }> & { mtimeMs: number });
+
 /** A service is only declared down after this many failures in a row, however long they took. */
 const FAILURES_BEFORE_GIVING_UP = 3;
 const DEFAULT_GIVE_UP_AFTER_MS = 120_000;
@@ -102,10 +102,8 @@ function noIgnores(): Record<IgnoreReason, number> {
   return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
 }
 
-/** Relative to the working folder when inside it, absolute otherwise. */
-export function displayPath(cwd: string, file: string): string {
-  const relative = path.relative(cwd, file);
-  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+function isInside(file: string, folder: string): boolean {
+  return Boolean(relativeInside(file, folder));
 }
 
 export class BatchRun extends EventEmitter<{ event: [BatchEvent] }> {
@@ -135,6 +133,8 @@ class Batch {
   private fields: Field[] = [];
   private signatureFields: RequestSignature['fields'] = [];
   private runLog: RunLog | null = null;
+  /** Inputs whose natural output name was taken (usually none): source → output path. */
+  private readonly renamed = new Map<string, string>();
   private queue!: QueueState;
   private readonly started: number;
 
@@ -151,25 +151,26 @@ class Batch {
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
     this.fields = encodeFields(options.params);
     this.signatureFields = await this.signatureOf(this.fields);
-    const { jobs, skipped } = await this.plan();
-    const capped = options.maxImages !== undefined ? jobs.slice(0, options.maxImages) : jobs;
-    this.counts.notProcessed += jobs.length - capped.length;
+    const inputs = await resolveInputs({ ...options, extensions: IMAGE_EXTENSIONS });
+    const survey = await this.survey(inputs);
+    const total = Math.min(survey.pending, options.maxImages ?? Infinity);
+    this.counts.notProcessed += survey.pending - total;
 
-    if (!options.dryRun && capped.length > 0) {
-      const refusal = await this.guard(capped.length);
+    if (!options.dryRun && total > 0) {
+      const refusal = await this.guard(total);
       if (refusal) {
-        this.counts.notProcessed += capped.length;
+        this.counts.notProcessed += total;
         return this.finish(refusal);
       }
     }
-    this.emit({ type: 'start', total: capped.length, skipped: skipped.length, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
-    if (!options.dryRun) this.runLog = await openRunLog(options.outDir);
-    for (const event of skipped) this.report(event);
+    this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
+    const toSend = this.toSend(inputs, survey.done, total);
     if (options.dryRun) {
-      for (const job of capped) this.emitPlan(job);
+      for await (const job of toSend) this.emitPlan(job);
       return this.finish();
     }
 
+    this.runLog = await openRunLog(options.outDir);
     const stale = await removeStaleTemporaryFiles(options.outDir);
     if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     options.signal?.addEventListener('abort', () => this.stop({ type: 'stop', reason: 'interrupted', message: 'interrupted: no new work started' }), { once: true });
@@ -181,9 +182,20 @@ class Batch {
       lastSuccessAt: this.timing.now(),
       failuresSinceSuccess: 0,
     };
-    await Promise.all(capped.map((job) => limit(() => this.process(job))));
-    await this.runLog?.close();
+    await this.feed(toSend);
+    await this.runLog.close();
     return this.finish();
+  }
+
+
+  /** The input as the user named it: a URL, or a path relative to the working folder when inside it. */
+  private shownInput(job: Job): string {
+    return isUrlJob(job) ? job.source : this.shown(job.source);
+  }
+
+  /** A path as the user is shown it: relative to the working folder when inside it. */
+  private shown(file: string): string {
+    return displayPath(this.options.cwd, file);
   }
 
   /** Local files named by parameters are part of the signature by content. */
@@ -195,69 +207,107 @@ class Batch {
     );
   }
 
-  private signature(input: DiscoveredInput): RequestSignature {
-    const method = this.options.endpoint === 'edit' && input.kind === 'url' ? 'GET' : 'POST';
+  private signature(job: Job): RequestSignature {
+    const method = this.options.endpoint === 'edit' && isUrlJob(job) ? 'GET' : 'POST';
     return { endpoint: ENDPOINT_PATH[this.options.endpoint], method, fields: this.signatureFields };
   }
 
-  /** Discovery, output names and resume decisions, before anything is sent. */
-  private async plan(): Promise<{ jobs: Job[]; skipped: ResultEvent[] }> {
-    const { options } = this;
-    const namer = new OutputNamer(options.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
-    const jobs: Job[] = [];
-    const skipped: ResultEvent[] = [];
-    let urlInputs = 0;
-    const inputPaths = new Set<string>();
-    /** Output path → the input it is for, to check that no output lands on an input. */
-    const outputs = new Map<string, string>();
-    for await (const item of discoverInputs({ ...options, extensions: IMAGE_EXTENSIONS })) {
+  /**
+   * Walks the inputs, naming each one's output in discovery order (stable between walks, so
+   * every walk names the same). Only the survey counts what is ignored and warns.
+   */
+  private async *walk(inputs: ResolvedInputs, survey: OutputNamer | null): AsyncGenerator<{ job: Job; item: DiscoveredInput }> {
+    const namer = survey ?? this.namer();
+    for await (const item of inputs.items()) {
       if (item.kind === 'ignored') {
-        this.ignored[item.reason] += 1;
-        continue;
+        if (survey) this.ignored[item.reason] += 1;
+      } else if (item.kind === 'warning') {
+        if (survey) this.emit({ type: 'warning', message: item.message });
+      } else {
+        const source = item.kind === 'url' ? item.url : item.path;
+        yield { job: { source, outputPath: survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative)) }, item };
       }
-      if (item.kind === 'warning') {
-        this.emit({ type: 'warning', message: item.message });
-        continue;
-      }
+    }
+  }
+
+  /** The survey decides every output name; a renamed one is kept for the later walks. */
+  private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
+    const planned = namer.claim(item.relative);
+    if (planned.collidedWith) {
+      this.renamed.set(source, planned.path);
+      this.emit({
+        type: 'warning',
+        input: item.display,
+        message: `${item.display} would also write ${this.shown(planned.collidedWith)}; writing ${this.shown(planned.path)} instead`,
+      });
+    }
+    return planned.path;
+  }
+
+  private namer(): OutputNamer {
+    const { options } = this;
+    return new OutputNamer(options.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
+  }
+
+  /**
+   * The first walk, before anything is sent: what is already done (resume), how much is
+   * left (for the credits check and the progress total), and every check that can refuse
+   * the run. It keeps counts and the outputs already done, not the work list: the second
+   * walk feeds the queue, so memory stays flat however many inputs there are.
+   */
+  private async survey(inputs: ResolvedInputs): Promise<{ pending: number; done: Set<string> }> {
+    const { options } = this;
+    const isAlreadyDone = createResumeCheck();
+    const done = new Set<string>();
+    const namer = this.namer();
+    /** Inputs inside the output folder (usually none): no output may land on one. */
+    const inputsInOutput: string[] = [];
+    let pending = 0;
+    let urlInputs = 0;
+    for await (const { job, item } of this.walk(inputs, namer)) {
       if (item.kind === 'url') {
         if (options.endpoint === 'segment') throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
         urlInputs += 1;
+      } else if (isInside(item.path, options.outDir)) {
+        inputsInOutput.push(item.path);
       }
-      const planned = namer.claim(item.relative);
-      if (item.kind === 'file') inputPaths.add(item.path);
-      outputs.set(planned.path, item.display);
-      const job: Job = {
-        input: item,
-        outputPath: planned.path,
-        shownInput: item.display,
-        shownOutput: displayPath(options.cwd, planned.path),
-      };
-      if (planned.collidedWith) {
-        this.emit({
-          type: 'warning',
-          input: job.shownInput,
-          message: `${job.shownInput} would also write ${displayPath(options.cwd, planned.collidedWith)}; writing ${job.shownOutput} instead`,
-        });
-      }
-      const current = item.kind === 'file' ? { kind: 'file' as const, path: item.path } : { kind: 'url' as const, url: item.url };
-      if (!options.overwrite && (await isAlreadyDone(job.outputPath, current, this.signature(item)))) {
-        skipped.push({ type: 'result', input: job.shownInput, output: job.shownOutput, status: 'skipped', attempts: 0, ms: 0 });
-      } else {
-        jobs.push(job);
-      }
+      const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => this.signature(job));
+      // Awaited only when there is something to read: most inputs are decided without a promise.
+      if (verdict !== false && (await verdict)) done.add(job.outputPath);
+      else pending += 1;
     }
-    for (const [output, input] of outputs) {
-      if (inputPaths.has(output)) {
-        throw new UserError(`${input} would be written over the input ${displayPath(options.cwd, output)}; inputs are never modified: choose another --out folder`);
-      }
-    }
+    const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
+    if (overwritten) await this.refuseOverwriting(inputs, overwritten);
     if (urlInputs > 0) {
       // Parameters were validated for uploads (POST); URL inputs go by GET, which carries no files.
       const problems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
       if (problems.length > 0) throw new UserError(problems);
     }
-    return { jobs, skipped };
+    return { pending, done };
   }
+
+  /** Names the input whose output would land on `input` (a third walk: this is the error path). */
+  private async refuseOverwriting(inputs: ResolvedInputs, input: string): Promise<never> {
+    let writer = 'an input';
+    for await (const { job } of this.walk(inputs, null)) {
+      if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = this.shownInput(job);
+    }
+    throw new UserError(`${writer} would be written over the input ${this.shown(input)}; inputs are never modified: choose another --out folder`);
+  }
+
+  /** The second walk: reports what is already done, and yields up to `limit` jobs to send. */
+  private async *toSend(inputs: ResolvedInputs, done: ReadonlySet<string>, limit: number): AsyncGenerator<Job> {
+    let sent = 0;
+    for await (const { job } of this.walk(inputs, null)) {
+      if (done.has(job.outputPath)) {
+        await this.report({ type: 'result', input: this.shownInput(job), output: this.shown(job.outputPath), status: 'skipped', attempts: 0, ms: 0 });
+      } else if (sent < limit) {
+        sent += 1;
+        yield job;
+      }
+    }
+  }
+
 
   /** The cost guard and the confirmation; a StopEvent when the run must not start. */
   private async guard(count: number): Promise<StopEvent | null> {
@@ -316,6 +366,24 @@ class Batch {
     return !this.stopped;
   }
 
+  /** Hands jobs to the queue as places free up, so that waiting work never piles up in memory. */
+  private async feed(jobs: AsyncIterable<Job>): Promise<void> {
+    const { limit } = this.queue;
+    const running = new Set<Promise<void>>();
+    const placeFreed = { notify: () => {} };
+    for await (const job of jobs) {
+      while (limit.activeCount + limit.pendingCount >= limit.concurrency) {
+        await new Promise<void>((resolve) => (placeFreed.notify = resolve));
+      }
+      const task: Promise<void> = limit(() => this.process(job)).then(() => {
+        running.delete(task);
+        placeFreed.notify();
+      });
+      running.add(task);
+    }
+    await Promise.all(running);
+  }
+
   /** Waits out a 429 pause and the --rate slot; false when the run stopped meanwhile. */
   private async readyToSend(): Promise<boolean> {
     const { throttle, rate } = this.queue;
@@ -330,23 +398,19 @@ class Batch {
   private async process(job: Job): Promise<void> {
     const begun = this.timing.now();
     const { throttle, limit } = this.queue;
-    if (job.input.kind === 'file') {
-      // Bad files are reported with their own reason and never uploaded.
-      const upscaleMode = this.options.params.get('upscale.mode') as UpscaleMode | undefined;
-      const check = await checkInputFile(job.input.path, { endpoint: this.options.endpoint, upscaleMode });
-      if (!check.ok) return this.fail(job, check.reason, 0, begun);
-    }
+    const prepared = await this.prepare(job);
+    if ('reason' in prepared) return this.fail(job, prepared.reason, 0, begun);
     for (let attempt = 1; ; attempt++) {
       if (!(await this.readyToSend())) return this.notProcessed(job);
       const attemptStarted = this.timing.now();
       this.counts.requests += 1;
       try {
-        const result = await sendOnce(this.options.client, this.options.endpoint, job.input, this.fields, job.outputPath);
+        const result = await sendOnce(this.options.client, this.options.endpoint, prepared, this.fields, job.outputPath);
         throttle.succeeded();
         limit.concurrency = throttle.concurrency;
         this.queue.lastSuccessAt = this.timing.now();
         this.queue.failuresSinceSuccess = 0;
-        await this.recordSuccess(job, result, attempt, begun, attemptStarted);
+        await this.recordSuccess(job, result, prepared, attempt, begun, attemptStarted);
         return;
       } catch (error) {
         if (!(error instanceof ApiError)) {
@@ -367,7 +431,7 @@ class Batch {
         } else {
           this.noteFailure(error);
         }
-        this.emit({ type: 'retry', input: job.shownInput, attempt, delayMs, error: error.message });
+        this.emit({ type: 'retry', input: this.shownInput(job), attempt, delayMs, error: error.message });
         if (!(await this.wait(delayMs))) return this.notProcessed(job);
       }
     }
@@ -386,29 +450,36 @@ class Batch {
     }
   }
 
+  /**
+   * Checks a file input (bad files are reported with their own reason and never uploaded)
+   * and keeps a small one's bytes, so that it is read once for the upload and the hash.
+   */
+  private async prepare(job: Job): Promise<Prepared | { reason: string }> {
+    if (isUrlJob(job)) return { kind: 'url', url: job.source };
+    const upscaleMode = this.options.params.get('upscale.mode') as UpscaleMode | undefined;
+    const check = await checkInputFile(job.source, { endpoint: this.options.endpoint, upscaleMode, keepUpTo: KEEP_IN_MEMORY_BYTES });
+    if (!check.ok) return { reason: check.reason };
+    return { kind: 'file', upload: { path: job.source, size: check.bytes, content: check.content }, mtimeMs: check.mtimeMs };
+  }
+
   private async recordSuccess(
     job: Job,
     result: Awaited<ReturnType<typeof sendOnce>>,
+    prepared: Prepared,
     attempts: number,
     begun: number,
     attemptStarted: number,
   ): Promise<void> {
     const finished = this.timing.now();
     const headers = keptHeaders(result.headers);
-    const { input } = job;
     const inputRecord =
-      input.kind === 'url'
-        ? { url: input.url }
-        : await stat(input.path).then(async (info) => ({
-            path: job.shownInput,
-            size: info.size,
-            mtimeMs: info.mtimeMs,
-            sha256: await hashFile(input.path),
-          }));
+      prepared.kind === 'url'
+        ? { url: prepared.url }
+        : { path: this.shownInput(job), size: prepared.upload.size, mtimeMs: prepared.mtimeMs, sha256: result.inputSha256 ?? '' };
     await writeSidecar(job.outputPath, {
       version: 1,
       input: inputRecord,
-      request: this.signature(input),
+      request: this.signature(job),
       response: { status: result.status, headers, contentType: result.headers['content-type'] ?? '' },
       attempts,
       durationsMs: { total: Math.round(finished - begun), lastAttempt: Math.round(finished - attemptStarted) },
@@ -419,10 +490,10 @@ class Batch {
     const unsupported = headers['pr-unsupported-attributes'];
     if (unsupported) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     this.counts.ok += 1;
-    this.report({
+    await this.report({
       type: 'result',
-      input: job.shownInput,
-      output: job.shownOutput,
+      input: this.shownInput(job),
+      output: this.shown(job.outputPath),
       status: 'ok',
       httpStatus: result.status,
       attempts,
@@ -431,13 +502,13 @@ class Batch {
     });
   }
 
-  private fail(job: Job, error: string, attempts: number, begun: number, httpStatus?: number): void {
+  private async fail(job: Job, error: string, attempts: number, begun: number, httpStatus?: number): Promise<void> {
     this.counts.failed += 1;
-    this.failures.push({ input: job.shownInput, error });
-    this.report({
+    this.failures.push({ input: this.shownInput(job), error });
+    await this.report({
       type: 'result',
-      input: job.shownInput,
-      output: job.shownOutput,
+      input: this.shownInput(job),
+      output: this.shown(job.outputPath),
       status: 'failed',
       error,
       ...(httpStatus !== undefined && { httpStatus }),
@@ -446,38 +517,38 @@ class Batch {
     });
   }
 
-  private notProcessed(job: Job): void {
+  private async notProcessed(job: Job): Promise<void> {
     this.counts.notProcessed += 1;
-    this.runLog?.append({ time: new Date(this.timing.wallClock()).toISOString(), input: job.shownInput, output: job.shownOutput, status: 'not-processed' });
+    await this.runLog?.append({ time: new Date(this.timing.wallClock()).toISOString(), input: this.shownInput(job), output: this.shown(job.outputPath), status: 'not-processed' });
   }
 
   /** Emits a result and appends it to the run log. */
-  private report(event: ResultEvent): void {
+  private async report(event: ResultEvent): Promise<void> {
     if (event.status === 'skipped') this.counts.skipped += 1;
-    const { type: _type, headers: _headers, ...line } = event;
-    this.runLog?.append({ time: new Date(this.timing.wallClock()).toISOString(), ...line });
     this.emit(event);
+    const { type: _type, headers: _headers, ...line } = event;
+    await this.runLog?.append({ time: new Date(this.timing.wallClock()).toISOString(), ...line });
   }
 
   private emitPlan(job: Job): void {
     const { client, endpoint } = this.options;
-    const { input } = job;
-    const method = endpoint === 'edit' && input.kind === 'url' ? 'GET' : 'POST';
+    const byUrl = isUrlJob(job);
+    const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
     const url = endpoint === 'segment' ? client.urls.segment : client.urls.edit;
-    const fields: Field[] = input.kind === 'url' ? [['imageUrl', input.url], ...this.fields] : this.fields;
+    const fields: Field[] = byUrl ? [['imageUrl', job.source], ...this.fields] : this.fields;
     this.emit({
       type: 'plan',
-      input: job.shownInput,
-      output: job.shownOutput,
+      input: this.shownInput(job),
+      output: this.shown(job.outputPath),
       method,
-      url: method === 'GET' && input.kind === 'url' ? `${url}?${toQueryString(input.url, this.fields)}` : url,
+      url: byUrl ? `${url}?${toQueryString(job.source, this.fields)}` : url,
       fields: fields.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
       curl: curlCommand({
         method,
         url,
-        upload: input.kind === 'file' ? { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: job.shownInput } : undefined,
+        upload: byUrl ? undefined : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: this.shownInput(job) },
         fields,
-        outputPath: job.shownOutput,
+        outputPath: this.shown(job.outputPath),
       }),
     });
   }

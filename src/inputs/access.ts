@@ -1,6 +1,5 @@
 /** Opening and reading an input file, with file-system errors turned into one-line reasons. */
-import type { Stats } from 'node:fs';
-import { lstat, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, type FileHandle } from 'node:fs/promises';
 
 /** The reason for a failed file-system call on an input, from its error code. */
 export function fileErrorReason(code: string): string {
@@ -27,16 +26,11 @@ export function errorCode(error: unknown): string {
   return code;
 }
 
-/** Follows symbolic links, as the upload will. */
-export async function statInput(file: string): Promise<{ stats: Stats } | { reason: string }> {
-  try {
-    return { stats: await stat(file) };
-  } catch (error) {
-    const code = errorCode(error);
-    // A link to nothing fails as ENOENT, like a missing file: only lstat tells them apart.
-    if (code === 'ENOENT' && (await isSymbolicLink(file))) return { reason: 'broken symbolic link' };
-    return { reason: fileErrorReason(code) };
-  }
+/** Why opening an input failed; a link to nothing fails as ENOENT, like a missing file. */
+export async function openFailureReason(file: string, error: unknown): Promise<string> {
+  const code = errorCode(error);
+  if (code === 'ENOENT' && (await isSymbolicLink(file))) return 'broken symbolic link';
+  return fileErrorReason(code);
 }
 
 async function isSymbolicLink(file: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 /** Pixel size of an image from its header alone: no decoding, at most 512 KB read. */
 import type { FileHandle } from 'node:fs/promises';
-import { imageSize } from 'image-size';
 import { readHead } from './access.js';
 
 /**
@@ -20,6 +19,9 @@ export interface Dimensions {
  * header, else from a longer read. Undefined when the header can't be read.
  */
 export async function readDimensions(handle: FileHandle, head: Uint8Array, fileSize: number): Promise<Dimensions | undefined> {
+  // Loaded on first use: only /v1/segment and upscale.mode read dimensions.
+  const { imageSize } = await import('image-size');
+  const dimensionsOf = (bytes: Uint8Array) => dimensionsFrom(imageSize, bytes);
   let bytes = head;
   for (const length of HEADER_READS) {
     const found = dimensionsOf(bytes);
@@ -29,7 +31,7 @@ export async function readDimensions(handle: FileHandle, head: Uint8Array, fileS
   return dimensionsOf(bytes);
 }
 
-function dimensionsOf(bytes: Uint8Array): Dimensions | undefined {
+function dimensionsFrom(imageSize: typeof import('image-size').imageSize, bytes: Uint8Array): Dimensions | undefined {
   let size;
   try {
     size = imageSize(bytes);

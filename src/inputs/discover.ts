@@ -5,11 +5,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
-import picomatch from 'picomatch';
 import type { IgnoreReason } from '../batch/events.js';
 import { isUrlInput, nameFromUrl } from '../batch/plan.js';
 import { UserError } from '../errors.js';
+import { relativeInside } from '../paths.js';
 import { readList } from './list.js';
 
 export interface DiscoverOptions {
@@ -44,16 +43,34 @@ type Source =
   | { kind: 'file'; path: string; relative: string }
   | { kind: 'folder'; path: string }
   | { kind: 'glob'; pattern: string }
-  | { kind: 'list'; entries: AsyncIterable<string> };
+  | { kind: 'list'; entries: readonly string[] };
+
+/** What the user named, resolved once and walked as many times as needed. */
+export interface ResolvedInputs {
+  /** A fresh walk each call, in the same order (as long as the folders do not change). */
+  items(): AsyncGenerator<DiscoveryItem>;
+}
 
 /**
- * Everything the user named is checked (and a CSV list's header read) before the first
- * item, so a mistaken command fails with a `UserError` before any work starts.
+ * Everything the user named is checked (and lists read, their CSV header first) before
+ * any item, so a mistaken command fails with a `UserError` before any work starts. Lists
+ * are kept, since standard input can be read only once.
  */
-export async function* discoverInputs(options: DiscoverOptions): AsyncGenerator<DiscoveryItem> {
+export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedInputs> {
   const sources = await resolveSources(options);
-  const discovery = new Discovery(options, await realpathOr(options.outDir));
-  for (const source of sources) yield* discovery.from(source);
+  const [included, excluded] = await Promise.all([matcher(options.include, true), matcher(options.exclude, false)]);
+  const outDirReal = await realpathOr(options.outDir);
+  return {
+    async *items() {
+      const discovery = new Discovery(options, outDirReal, included, excluded);
+      for (const source of sources) yield* discovery.from(source);
+    },
+  };
+}
+
+/** One walk over what the user named. */
+export async function* discoverInputs(options: DiscoverOptions): AsyncGenerator<DiscoveryItem> {
+  yield* (await resolveInputs(options)).items();
 }
 
 async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
@@ -82,16 +99,22 @@ async function resolveArgument(input: string, cwd: string): Promise<Source> {
   } catch (error) {
     const code = errorCode(error);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new UserError(`${input}: ${describeError(error)}`);
-    if (fg.isDynamicPattern(input)) return { kind: 'glob', pattern: input };
+    if ((await loadFastGlob()).isDynamicPattern(input)) return { kind: 'glob', pattern: input };
     throw new UserError(`${input}: no such file or folder`);
   }
+}
+
+async function collect(entries: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const entry of entries) all.push(entry);
+  return all;
 }
 
 async function stdinList(options: DiscoverOptions): Promise<Source> {
   const stdin = options.stdin ?? process.stdin;
   // Standard input has no file name to tell a CSV list by: asking for a column says it is one.
   const format = { name: 'standard input', csv: options.column !== undefined, column: options.column };
-  return { kind: 'list', entries: await readList(stdin, format) };
+  return { kind: 'list', entries: await collect(await readList(stdin, format)) };
 }
 
 async function fileList(file: string, options: DiscoverOptions): Promise<Source> {
@@ -102,23 +125,25 @@ async function fileList(file: string, options: DiscoverOptions): Promise<Source>
     throw new UserError(`--from-file ${file}: ${describeError(error)}`);
   }
   const format = { name: file, csv: /\.csv$/i.test(file), column: options.column };
-  return { kind: 'list', entries: await readList([content], format) };
+  return { kind: 'list', entries: await collect(await readList([content], format)) };
 }
+
+// Pattern matching is loaded only by the runs that use patterns: most name plain folders.
+const loadFastGlob = async () => (await import('fast-glob')).default;
+const loadPicomatch = async () => (await import('picomatch')).default;
 
 class Discovery {
   private readonly extensions: ReadonlySet<string>;
-  private readonly included: (relative: string) => boolean;
-  private readonly excluded: (relative: string) => boolean;
   /** Real paths (and URLs) already yielded as inputs or as ignored. */
   private readonly seen = new Map<string, 'input' | 'ignored'>();
 
   constructor(
     private readonly options: DiscoverOptions,
     private readonly outDirReal: string,
+    private readonly included: (relative: string) => boolean,
+    private readonly excluded: (relative: string) => boolean,
   ) {
     this.extensions = new Set(options.extensions);
-    this.included = matcher(options.include, true);
-    this.excluded = matcher(options.exclude, false);
   }
 
   from(source: Source): AsyncGenerator<DiscoveryItem> {
@@ -147,12 +172,13 @@ class Discovery {
     yield* this.consider(await realpathOr(file), file, relative, undefined);
   }
 
-  private async *list(entries: AsyncIterable<string>): AsyncGenerator<DiscoveryItem> {
+  private async *list(entries: readonly string[]): AsyncGenerator<DiscoveryItem> {
     const { cwd } = this.options;
-    for await (const entry of entries) {
+    for (const entry of entries) {
       if (!isUrlInput(entry)) {
         const file = path.resolve(cwd, entry);
-        yield* this.named(file, isInside(file, cwd) ? toPosix(path.relative(cwd, file)) : path.basename(file));
+        const relative = relativeInside(file, cwd);
+        yield* this.named(file, relative ? toPosix(relative) : path.basename(file));
       } else if (URL.canParse(entry)) yield* this.url(entry);
       else yield { kind: 'warning', message: `${entry}: not a valid URL, skipped` };
     }
@@ -182,9 +208,12 @@ class Discovery {
     }
     entries.sort((a, b) => compareCodePoints(a.name, b.name));
     for (const entry of entries) {
-      const full = path.join(folder, entry.name);
+      // Entry names hold no separator: concatenation is path.join here, without its cost per file.
+      const full = `${folder}${path.sep}${entry.name}`;
       const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      const type = await entryType(entry, full, path.join(folderReal, entry.name));
+      const walkedReal = `${folderReal}${path.sep}${entry.name}`;
+      // Only a symbolic link needs a system call (and a promise) to know what it is.
+      const type = entry.isSymbolicLink() ? await linkType(full, walkedReal) : plainType(entry, walkedReal);
       const { real } = type;
       const reason = entry.name.startsWith('.')
         ? 'hidden'
@@ -208,6 +237,7 @@ class Discovery {
 
   private async *glob(pattern: string): AsyncGenerator<DiscoveryItem> {
     const { cwd } = this.options;
+    const [fg, picomatch] = await Promise.all([loadFastGlob(), loadPicomatch()]);
     const root = path.resolve(cwd, picomatch.scan(pattern, { unescape: true }).base);
     const guardOut = !this.insideOutDir(root, await realpathOr(root));
     const matches = await fg(pattern, { cwd, dot: true, onlyFiles: true, absolute: true, suppressErrors: true });
@@ -259,17 +289,19 @@ class Discovery {
 
   private display(file: string): string {
     const { cwd } = this.options;
-    return isInside(file, cwd) ? path.relative(cwd, file) || '.' : file;
+    const relative = relativeInside(file, cwd);
+    return relative === null ? file : relative || '.';
   }
 }
 
 type EntryType = { kind: 'file' | 'folder' | 'other'; real: string };
 
+function plainType(entry: Dirent, real: string): EntryType {
+  return { kind: entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other', real };
+}
+
 /** Symbolic links are followed; a broken one counts as a file, for a later stage to report. */
-async function entryType(entry: Dirent, full: string, real: string): Promise<EntryType> {
-  if (!entry.isSymbolicLink()) {
-    return { kind: entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other', real };
-  }
+async function linkType(full: string, real: string): Promise<EntryType> {
   try {
     const stats = await stat(full);
     const kind = stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
@@ -280,8 +312,9 @@ async function entryType(entry: Dirent, full: string, real: string): Promise<Ent
 }
 
 /** Patterns without `/` test the file name alone (`*.tmp.jpg` at any depth), like .gitignore. */
-function matcher(patterns: readonly string[] | undefined, whenNone: boolean): (relative: string) => boolean {
+async function matcher(patterns: readonly string[] | undefined, whenNone: boolean): Promise<(relative: string) => boolean> {
   if (!patterns || patterns.length === 0) return () => whenNone;
+  const picomatch = await loadPicomatch();
   const tests = patterns.map((pattern) => {
     const test = picomatch(pattern, { dot: true });
     return pattern.includes('/') ? test : (relative: string) => test(path.posix.basename(relative));
@@ -312,8 +345,7 @@ async function realpathOr(file: string): Promise<string> {
 }
 
 function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  return relativeInside(file, folder) !== null;
 }
 
 function toPosix(relative: string): string {

@@ -3,12 +3,9 @@
  * temporary file in the same folder (same file system, so the rename is atomic), then the
  * temporary file is renamed over the final name.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 /** Temporary files start with this, so stale ones from a crash can be recognised. */
 export const TEMP_PREFIX = '.photoroom-tmp-';
@@ -19,37 +16,47 @@ export interface WrittenFile {
   sha256: string;
 }
 
+let temporaryCount = 0;
+
+/** `<prefix><name>.<pid>-<n>`: the pid tells a later run whether the writer is still alive. */
 export function temporaryPathFor(finalPath: string): string {
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${path.basename(finalPath)}.${suffix}`);
+  temporaryCount += 1;
+  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${path.basename(finalPath)}.${process.pid}-${temporaryCount.toString(16)}`);
+}
+
+/** Folders this process has made: each is made once, not once per file. */
+const madeFolders = new Set<string>();
+
+async function ensureFolder(folder: string): Promise<void> {
+  if (madeFolders.has(folder)) return;
+  await mkdir(folder, { recursive: true });
+  madeFolders.add(folder);
 }
 
 /**
- * Streams `source` to `finalPath` atomically, hashing on the way (no second read).
- * `verify` may throw to refuse the bytes before they take the final name.
+ * Writes `source` to `finalPath` atomically, hashing on the way (no second read). Chunks
+ * are written as they arrive, so a large answer never sits whole in memory. `verify` may
+ * throw to refuse the bytes before they take the final name.
  */
 export async function writeAtomically(
   finalPath: string,
-  source: Readable | Buffer | string,
+  source: AsyncIterable<Buffer> | Buffer | string,
   verify?: (written: WrittenFile) => void,
 ): Promise<WrittenFile> {
-  await mkdir(path.dirname(finalPath), { recursive: true });
+  await ensureFolder(path.dirname(finalPath));
   const temporary = temporaryPathFor(finalPath);
   const hash = createHash('sha256');
   let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  const input = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
-  // Opened before streaming, so that on failure the file exists by the time it is removed
-  // (a stream opening lazily could create it after the cleanup).
+  const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
+  // Opened before any byte arrives, so that on failure the file exists by the time it is removed.
   const handle = await open(temporary, 'wx');
   try {
-    await pipeline(input, measure, handle.createWriteStream());
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      await writeWhole(handle, chunk);
+    }
+    await handle.close();
     const written = { path: finalPath, bytes, sha256: hash.digest('hex') };
     verify?.(written);
     await rename(temporary, finalPath);
@@ -58,5 +65,11 @@ export async function writeAtomically(
     await handle.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+async function writeWhole(handle: FileHandle, chunk: Buffer): Promise<void> {
+  for (let offset = 0; offset < chunk.length; ) {
+    offset += (await handle.write(chunk, offset)).bytesWritten;
   }
 }

@@ -4,12 +4,14 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
 
 export interface RunLog {
-  append(record: object): void;
+  /** Resolves at once, or when the file has caught up if lines are piling up in memory. */
+  append(record: object): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,8 +20,8 @@ export async function openRunLog(outDir: string): Promise<RunLog> {
   // O_APPEND: each line lands whole at the end, even with two runs on one folder.
   const stream: WriteStream = createWriteStream(path.join(outDir, RUN_LOG_NAME), { flags: 'a' });
   return {
-    append(record) {
-      stream.write(`${JSON.stringify(record)}\n`);
+    async append(record) {
+      if (!stream.write(`${JSON.stringify(record)}\n`)) await once(stream, 'drain');
     },
     close: () => new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
   };

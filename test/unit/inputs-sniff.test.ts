@@ -76,11 +76,11 @@ async function sparsePng(name: string, bytes: number): Promise<string> {
 describe('checkInputFile: the file itself', () => {
   it('takes a PNG, a JPEG and a WebP on /v2/edit, with their type and size', async () => {
     const png = await blank(20, 10).png().toBuffer();
-    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: png.length });
+    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: png.length, mtimeMs: expect.any(Number) });
     const jpeg = await blank(20, 10).jpeg().toBuffer();
-    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length });
+    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: expect.any(Number) });
     const webp = await blank(20, 10).webp().toBuffer();
-    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({ ok: true, type: 'webp', bytes: webp.length });
+    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({ ok: true, type: 'webp', bytes: webp.length, mtimeMs: expect.any(Number) });
   });
 
   it('reports a missing file', async () => {
@@ -178,7 +178,7 @@ describe('checkInputFile: what the bytes are', () => {
       reason: 'HEIC images are not accepted by /v2/edit (use photoroom segment, or convert to JPEG/PNG/WebP)',
     });
     // The header holds no image properties: the pixel check is skipped, the file is not refused.
-    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({ ok: true, type: 'heic', bytes: 24 });
+    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({ ok: true, type: 'heic', bytes: 24, mtimeMs: expect.any(Number) });
   });
 
   it('refuses AVIF, which shares HEIC’s container', async () => {
@@ -208,7 +208,7 @@ describe('checkInputFile: pixel limits', () => {
   it('refuses over 6000 px wide on /v1/segment; /v2/edit has no cap and reads no size', async () => {
     const wide = await file('wide.png', await blank(6200, 10).png().toBuffer());
     await expect(checkInputFile(wide, SEGMENT)).resolves.toEqual({ ok: false, reason: '6200x10 px is over the 6000 px limit of /v1/segment' });
-    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: expect.any(Number) });
+    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: expect.any(Number), mtimeMs: expect.any(Number) });
   });
 
   it('takes exactly 6000 px on /v1/segment, and reports the size', async () => {
@@ -236,7 +236,7 @@ describe('checkInputFile: pixel limits', () => {
 
   it('skips the pixel check, not the file, when the header is past what it reads', async () => {
     const jpeg = withAppSegments(await blank(6200, 10).jpeg().toBuffer(), 600_000);
-    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length });
+    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: expect.any(Number) });
   });
 
   it('holds upscale.mode ai.fast to 1000x1000 and ai.slow to 512x512', async () => {
@@ -282,5 +282,18 @@ describe('limits table', () => {
     expect(ENDPOINT_LIMITS.edit).toMatchObject({ path: '/v2/edit', maxBytes: 30 * MB });
     expect(ENDPOINT_LIMITS.edit.maxSide).toBeUndefined();
     expect(ENDPOINT_LIMITS.segment).toMatchObject({ path: '/v1/segment', maxBytes: 50 * MB, maxSide: 6000 });
+  });
+});
+
+describe('reading small inputs once', () => {
+  it('returns the whole file when it fits keepUpTo, and only then', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-keep-'));
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
+    const file = path.join(folder, 'small.png');
+    await writeFile(file, png);
+    const kept = await checkInputFile(file, { endpoint: 'edit', keepUpTo: png.length });
+    expect(kept.ok && kept.content).toEqual(png);
+    const streamed = await checkInputFile(file, { endpoint: 'edit', keepUpTo: png.length - 1 });
+    expect(streamed.ok && streamed.content).toBeUndefined();
   });
 });

@@ -93,10 +93,10 @@ const run: BatchEvent[] = [
   summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }], exitCode: 3 }),
 ];
 
-function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
+async function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
   const stdout = new Capture();
   const stderr = overrides.stderr instanceof Capture ? overrides.stderr : new Capture();
-  const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, ...overrides, stdout, stderr });
+  const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, ...overrides, stdout, stderr });
   for (const event of events) reporter.onEvent(event);
   reporter.close();
   return { stdout, stderr };
@@ -105,7 +105,7 @@ function report(events: readonly BatchEvent[], overrides: Partial<ReporterOption
 describe('choosing a reporter', () => {
   const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture() };
 
-  it('takes --json first, then the bar on a terminal, then plain lines', () => {
+  it('takes --json first, then the bar on a terminal, then plain lines', async () => {
     const tty = new Capture({ columns: 80 });
     expect(reporterKind({ ...base, json: true, stderr: tty })).toBe('ndjson');
     expect(reporterKind({ ...base, stderr: tty })).toBe('progress');
@@ -114,16 +114,16 @@ describe('choosing a reporter', () => {
     expect(reporterKind({ ...base, quiet: true, stderr: tty })).toBe('lines');
   });
 
-  it('writes NDJSON to stdout with --json and human lines to stderr otherwise', () => {
-    const json = report(run, { json: true });
+  it('writes NDJSON to stdout with --json and human lines to stderr otherwise', async () => {
+    const json = await report(run, { json: true });
     expect(json.stdout.lines.length).toBeGreaterThan(0);
     expect(json.stderr.text).not.toContain('ok      a.jpg');
-    const plain = report(run);
+    const plain = await report(run);
     expect(plain.stdout.text).toBe('');
     expect(plain.stderr.text).toContain('ok      a.jpg');
   });
 
-  it('colours only a terminal without NO_COLOR', () => {
+  it('colours only a terminal without NO_COLOR', async () => {
     expect(shouldColor({ isTTY: true }, {})).toBe(true);
     expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
@@ -132,8 +132,8 @@ describe('choosing a reporter', () => {
 });
 
 describe('NDJSON', () => {
-  it('prints one parseable object per input and a final summary', () => {
-    const { stdout } = report(run, { json: true });
+  it('prints one parseable object per input and a final summary', async () => {
+    const { stdout } = await report(run, { json: true });
     const records = stdout.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.map((record) => record.type)).toEqual(['result', 'result', 'warning', 'result', 'summary']);
     expect(records[0]).toEqual({ type: 'result', input: 'done.jpg', output: 'out/done.jpg', status: 'skipped', attempts: 0, ms: 0 });
@@ -160,26 +160,26 @@ describe('NDJSON', () => {
     expect(records[4]).toMatchObject({ type: 'summary', ok: 1, skipped: 1, failed: 1, exitCode: 3 });
   });
 
-  it('writes each object whole, in one write ending with a newline', () => {
-    const { stdout } = report(run, { json: true });
+  it('writes each object whole, in one write ending with a newline', async () => {
+    const { stdout } = await report(run, { json: true });
     expect(stdout.chunks.length).toBe(5);
     for (const chunk of stdout.chunks) expect(chunk).toMatch(/^\{[^\n]*\}\n$/);
   });
 
-  it('adds start and retry events with --verbose', () => {
-    const { stdout } = report(run, { json: true, verbose: true });
+  it('adds start and retry events with --verbose', async () => {
+    const { stdout } = await report(run, { json: true, verbose: true });
     const types = stdout.lines.map((line) => (JSON.parse(line) as { type: string }).type);
     expect(types).toEqual(['start', 'result', 'retry', 'result', 'warning', 'result', 'summary']);
   });
 
-  it('passes plans and stops through as they are', () => {
+  it('passes plans and stops through as they are', async () => {
     const stop = { type: 'stop', reason: 'credits', message: 'no credits left (402)' } as const;
-    const { stdout } = report([start({ dryRun: true }), plan, stop], { json: true });
+    const { stdout } = await report([start({ dryRun: true }), plan, stop], { json: true });
     expect(stdout.lines.map((line) => JSON.parse(line) as unknown)).toEqual([plan, stop]);
   });
 
-  it('shows a person only warnings and the problems of the summary on stderr', () => {
-    const { stderr } = report(run, { json: true });
+  it('shows a person only warnings and the problems of the summary on stderr', async () => {
+    const { stderr } = await report(run, { json: true });
     expect(stderr.lines).toEqual([
       'warning: c.jpg would also write out/c.png; writing out/c-1.png instead',
       'failed (1):',
@@ -189,8 +189,8 @@ describe('NDJSON', () => {
 });
 
 describe('plain lines', () => {
-  it('prints one line per input with its status, output, duration and attempts', () => {
-    const { stderr } = report([start({ total: 120, skipped: 35, ignored: { ...noneIgnored, 'not-an-image': 4, hidden: 2 } }), ...run.slice(1)]);
+  it('prints one line per input with its status, output, duration and attempts', async () => {
+    const { stderr } = await report([start({ total: 120, skipped: 35, ignored: { ...noneIgnored, 'not-an-image': 4, hidden: 2 } }), ...run.slice(1)]);
     expect(stderr.lines.slice(0, 4)).toEqual([
       'processing 120 images (35 already done, skipped; ignored: 4 not images, 2 hidden files)',
       'ok      a.jpg → out/a.png (1.2 s)',
@@ -199,14 +199,14 @@ describe('plain lines', () => {
     ]);
   });
 
-  it('adds skipped inputs and retries with --verbose', () => {
-    const { stderr } = report(run, { verbose: true });
+  it('adds skipped inputs and retries with --verbose', async () => {
+    const { stderr } = await report(run, { verbose: true });
     expect(stderr.lines).toContain('skipped done.jpg (already done)');
     expect(stderr.lines).toContain('retry   b.jpg: HTTP 503: service unavailable (attempt 1, waiting 800 ms)');
   });
 
-  it('keeps only failures, warnings and the summary with --quiet, even with --verbose', () => {
-    const { stderr } = report(run, { quiet: true, verbose: true });
+  it('keeps only failures, warnings and the summary with --quiet, even with --verbose', async () => {
+    const { stderr } = await report(run, { quiet: true, verbose: true });
     expect(stderr.lines).toEqual([
       'warning: c.jpg would also write out/c.png; writing out/c-1.png instead',
       'failed  b.jpg: HTTP 400: the image could not be read (after 3 attempts)',
@@ -216,8 +216,8 @@ describe('plain lines', () => {
     ]);
   });
 
-  it('prints a dry run as each input with its curl command indented', () => {
-    const { stderr } = report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, ms: 12 })]);
+  it('prints a dry run as each input with its curl command indented', async () => {
+    const { stderr } = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, ms: 12 })]);
     expect(stderr.lines).toEqual([
       'planning 1 image (dry run: nothing is sent)',
       'a.jpg → out/a.png',
@@ -228,11 +228,11 @@ describe('plain lines', () => {
     ]);
   });
 
-  it('shows a stop at once while running, and leaves one before the start to the summary', () => {
+  it('shows a stop at once while running, and leaves one before the start to the summary', async () => {
     const stop = { type: 'stop', reason: 'credits', message: 'no credits left (402)' } as const;
-    const during = report([start(), stop]).stderr.lines;
+    const during = (await report([start(), stop])).stderr.lines;
     expect(during).toContain('stopping: no credits left (402)');
-    const before = report([stop, summary({ ok: 0, notProcessed: 3, stopped: 'credits' })]).stderr.lines;
+    const before = (await report([stop, summary({ ok: 0, notProcessed: 3, stopped: 'credits' })])).stderr.lines;
     expect(before.filter((line) => line.includes('no credits left'))).toEqual([
       'stopped: no credits left (402); 3 inputs not processed — top up and rerun',
     ]);
@@ -242,20 +242,20 @@ describe('plain lines', () => {
 describe('colour', () => {
   const everything: BatchEvent[] = [...run.slice(0, -1), summary({ failed: 1, failures: [{ input: 'b.jpg', error: 'x' }], unsupportedAttributes: [{ value: 'shadow.mode', count: 1 }], rateLimited: 2, stopped: 'interrupted', notProcessed: 1 })];
 
-  it('writes no escape codes at all when off', () => {
+  it('writes no escape codes at all when off', async () => {
     for (const mode of [{}, { verbose: true }, { json: true }]) {
-      const { stdout, stderr } = report(everything, mode);
+      const { stdout, stderr } = await report(everything, mode);
       expect(stderr.text).not.toContain(ESC);
       expect(stdout.text).not.toContain(ESC);
     }
   });
 
-  it('paints statuses when on, and never the NDJSON', () => {
-    const { stderr } = report(everything, { color: true });
+  it('paints statuses when on, and never the NDJSON', async () => {
+    const { stderr } = await report(everything, { color: true });
     expect(stderr.text).toContain(`${ESC}[32mok${ESC}[39m      a.jpg`);
     expect(stderr.text).toContain(`${ESC}[31mfailed${ESC}[39m  b.jpg`);
     expect(stderr.text).toContain(`${ESC}[33mwarning:${ESC}[39m`);
-    expect(report(everything, { color: true, json: true }).stdout.text).not.toContain(ESC);
+    expect((await report(everything, { color: true, json: true })).stdout.text).not.toContain(ESC);
   });
 });
 
@@ -263,7 +263,7 @@ describe('summary', () => {
   const style = createStyle(false);
   const human = { style, problemsOnly: false };
 
-  it('lists at most 20 failures and says where the rest are', () => {
+  it('lists at most 20 failures and says where the rest are', async () => {
     const failures = Array.from({ length: 25 }, (_, i) => ({ input: `img-${i}.jpg`, error: 'HTTP 500: boom' }));
     const lines = summaryLines(summary({ ok: 118, skipped: 35, failed: 25, failures }), human);
     expect(lines[0]).toBe('done in 1.5 s: 118 ok, 35 skipped, 25 failed');
@@ -274,7 +274,7 @@ describe('summary', () => {
     expect(lines).toContain('  and 5 more; see photoroom-run.jsonl in the output folder');
   });
 
-  it('gives the stop reason, what was not processed and what to do', () => {
+  it('gives the stop reason, what was not processed and what to do', async () => {
     const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', ms: 185_000 }), {
       ...human,
       stop: { type: 'stop', reason: 'credits', message: 'no credits left (402)' },
@@ -285,16 +285,16 @@ describe('summary', () => {
     ]);
   });
 
-  it('words the stop by its reason when the stop event was not seen', () => {
+  it('words the stop by its reason when the stop event was not seen', async () => {
     const lines = summaryLines(summary({ ok: 0, notProcessed: 1, stopped: 'interrupted' }), human);
     expect(lines).toContain('stopped: interrupted; 1 input not processed — rerun to continue');
   });
 
-  it('explains inputs left out by --max-images', () => {
+  it('explains inputs left out by --max-images', async () => {
     expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain('7 inputs left out by --max-images; rerun to process them');
   });
 
-  it('warns loudly about parameters the API ignored, in colour when on', () => {
+  it('warns loudly about parameters the API ignored, in colour when on', async () => {
     const event = summary({ unsupportedAttributes: [{ value: 'shadow.mode', count: 12 }, { value: 'lighting.mode', count: 1 }] });
     const lines = summaryLines(event, human);
     expect(lines).toContain('WARNING: the API ignored parameters it does not support: shadow.mode (12 images)');
@@ -303,12 +303,12 @@ describe('summary', () => {
     expect(colored.find((line) => line.includes('shadow.mode'))?.startsWith(`${ESC}[33m${ESC}[1mWARNING`)).toBe(true);
   });
 
-  it('counts rate limits met, only when there were some', () => {
+  it('counts rate limits met, only when there were some', async () => {
     expect(summaryLines(summary({ rateLimited: 3 }), human)).toContain('3 requests were rate-limited (429) and retried');
     expect(summaryLines(summary(), human).join('\n')).not.toContain('429');
   });
 
-  it('keeps only the problems for --json', () => {
+  it('keeps only the problems for --json', async () => {
     const event = summary({ ok: 5, failed: 1, failures: [{ input: 'b.jpg', error: 'bad' }], rateLimited: 3, notProcessed: 2, stopped: 'key' });
     expect(summaryLines(event, { style, problemsOnly: true })).toEqual([
       'stopped: the API key was refused (403); 2 inputs not processed — fix the key and rerun: finished work is kept',
@@ -319,7 +319,7 @@ describe('summary', () => {
 });
 
 describe('durations', () => {
-  it('reads as ms under a second, tenths of seconds under a minute, then minutes and hours', () => {
+  it('reads as ms under a second, tenths of seconds under a minute, then minutes and hours', async () => {
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(999.6)).toBe('1.0 s');
     expect(formatDuration(1234)).toBe('1.2 s');
@@ -332,9 +332,9 @@ describe('durations', () => {
 describe('progress bar', () => {
   const tty = () => new Capture({ columns: 80 });
 
-  it('draws on a terminal, logs failures above the bar, and prints the summary after it stops', () => {
+  it('draws on a terminal, logs failures above the bar, and prints the summary after it stops', async () => {
     const stderr = tty();
-    report([start({ total: 4, skipped: 2 }), skipped('x.jpg'), skipped('y.jpg'), ok('a.jpg'), ok('b.jpg'), failed('c.jpg'), summary({ ok: 2, skipped: 2, failed: 1 })], {
+    await report([start({ total: 4, skipped: 2 }), skipped('x.jpg'), skipped('y.jpg'), ok('a.jpg'), ok('b.jpg'), failed('c.jpg'), summary({ ok: 2, skipped: 2, failed: 1 })], {
       stderr,
     });
     const text = stderr.text;
@@ -350,14 +350,14 @@ describe('progress bar', () => {
     expect(text.slice(summaryAt)).not.toContain(ESC);
   });
 
-  it('shows retries and skipped inputs above the bar with --verbose', () => {
+  it('shows retries and skipped inputs above the bar with --verbose', async () => {
     const stderr = tty();
     const retry = { type: 'retry', input: 'a.jpg', attempt: 2, delayMs: 1500, error: 'HTTP 429: too many requests' } as const;
-    report([start({ total: 1, skipped: 1 }), skipped('x.jpg'), retry], { stderr, verbose: true });
+    await report([start({ total: 1, skipped: 1 }), skipped('x.jpg'), retry], { stderr, verbose: true });
     expect(stderr.text).toContain('skipped x.jpg (already done)\n');
     expect(stderr.text).toContain('retry   a.jpg: HTTP 429: too many requests (attempt 2, waiting 1.5 s)\n');
     const quiet = tty();
-    report([start({ total: 1 }), retry], { stderr: quiet });
+    await report([start({ total: 1 }), retry], { stderr: quiet });
     expect(quiet.text).not.toContain('retry');
   });
 
@@ -365,10 +365,10 @@ describe('progress bar', () => {
     vi.useRealTimers();
   });
 
-  it('draws the bar again under lines logged above it, even when its text has not changed', () => {
+  it('draws the bar again under lines logged above it, even when its text has not changed', async () => {
     vi.useFakeTimers();
     const stderr = tty();
-    const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
+    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
     reporter.onEvent(start());
     vi.advanceTimersByTime(150);
     reporter.onEvent({ type: 'warning', message: 'something to know' });
@@ -378,9 +378,9 @@ describe('progress bar', () => {
     reporter.close();
   });
 
-  it('restores the cursor on close once, without a summary', () => {
+  it('restores the cursor on close once, without a summary', async () => {
     const stderr = tty();
-    const reporter = createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
+    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
     const exitListeners = process.listenerCount('exit');
     reporter.onEvent(start());
     expect(process.listenerCount('exit')).toBe(exitListeners + 1); // restores the cursor if close() is never reached
@@ -390,14 +390,14 @@ describe('progress bar', () => {
     expect(process.listenerCount('exit')).toBe(exitListeners);
   });
 
-  it('prints a dry run as lines, without a bar', () => {
+  it('prints a dry run as lines, without a bar', async () => {
     const stderr = tty();
-    report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0 })], { stderr });
+    await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0 })], { stderr });
     expect(stderr.text).not.toContain(ESC);
     expect(stderr.lines).toContain('a.jpg → out/a.png');
   });
 
-  it('fits the bar line to the width, giving up colour, then the bar', () => {
+  it('fits the bar line to the width, giving up colour, then the bar', async () => {
     const state = { done: 45, total: 120, ok: 40, skipped: 35, failed: 5, elapsedMs: 25_000 };
     const wide = barLine({ ...state, width: 120 }, createStyle(true));
     expect(wide).toContain(ESC);

@@ -84,7 +84,7 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     timeoutMs: run.timeout * 1000,
     headers: clientHeaders(run),
   });
-  const reporter = createReporter({
+  const reporter = await createReporter({
     json: Boolean(options.json),
     quiet: Boolean(options.quiet),
     verbose: Boolean(options.verbose),

@@ -1,7 +1,6 @@
 /** Picks how a batch is shown: NDJSON, a progress bar, or plain lines. */
 import { createLinesReporter } from './lines.js';
 import { createNdjsonReporter } from './ndjson.js';
-import { createProgressReporter } from './progress.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 export type { Reporter, ReporterOptions } from './types.js';
@@ -15,12 +14,13 @@ export function reporterKind(options: ReporterOptions): ReporterKind {
   return 'lines';
 }
 
-export function createReporter(options: ReporterOptions): Reporter {
+export async function createReporter(options: ReporterOptions): Promise<Reporter> {
   switch (reporterKind(options)) {
     case 'ndjson':
       return createNdjsonReporter(options);
     case 'progress':
-      return createProgressReporter(options);
+      // cli-progress is loaded for terminals only: CI logs and pipes never need it.
+      return (await import('./progress.js')).createProgressReporter(options);
     case 'lines':
       return createLinesReporter(options);
   }

@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the CLI against the emulator on loopback, measured as a user would run
+ * it (a separate process; wall time, CPU and peak RSS from the kernel's accounting of the
+ * child), next to the physical limit and the shell baseline (`xargs -P C curl`).
+ * Prints a table and writes bench/results.json. See BENCHMARKS.md.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { startEmulator } from '../dist/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin/photoroom.js');
+const WORK = path.join(ROOT, 'bench/work');
+const KEY = 'bench_key_0123456789';
+
+/** Runs a command and returns the kernel's figures for it and its waited-for descendants. */
+function measure(command, args, { cwd, env = {} } = {}) {
+  // getrusage(RUSAGE_CHILDREN) counts CPU of every descendant the child waited for
+  // (xargs waits for its curls) and the largest resident set among them.
+  const probe = `
+import json, resource, subprocess, sys, time
+start = time.monotonic()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.monotonic() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": done.returncode, "wallMs": wall * 1000, "userMs": usage.ru_utime * 1000,
+  "sysMs": usage.ru_stime * 1000, "maxRssMb": usage.ru_maxrss / 1024,
+  "stdout": done.stdout.decode(errors="replace")[-200000:], "stderr": done.stderr.decode(errors="replace")[-4000:]}))`;
+  const output = execFileSync('python3', ['-c', probe, command, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = JSON.parse(output.toString());
+  return { ...result, cpuMs: result.userMs + result.sysMs };
+}
+
+/** The same, asynchronously, so that an in-process emulator keeps serving meanwhile. */
+function measureAsync(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--measure', JSON.stringify({ command, args, options })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`measuring ${command} failed`))));
+  });
+}
+
+
+/** A small valid PNG (about 1 KB) whose bytes differ per index. */
+function smallPng(index) {
+  const width = 16;
+  const height = 16;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 31 + index * 7) & 0xff;
+  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
+  return encodePng(width, height, raw);
+}
+
+/** A PNG-signed file of `bytes` bytes (the emulator's --echo only sniffs the signature). */
+function bigPng(bytes, index) {
+  const head = encodePng(1, 1, Buffer.from([0, index & 0xff, 0, 0]));
+  const filler = Buffer.alloc(bytes - head.length);
+  for (let i = 0; i < filler.length; i += 4096) filler[i] = (i + index) & 0xff;
+  return Buffer.concat([head, filler]);
+}
+
+function encodePng(width, height, raw) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buffer) => {
+    let c = 0xffffffff;
+    for (const byte of buffer) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function freshFolder(name) {
+  const folder = path.join(WORK, name);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+function makeImages(folder, count, make = smallPng) {
+  mkdirSync(folder, { recursive: true });
+  for (let i = 0; i < count; i++) writeFileSync(path.join(folder, `img-${String(i).padStart(5, '0')}.png`), make(i));
+}
+
+function photoroom(args, cwd, emulator) {
+  return measureAsync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PHOTOROOM_BASE_URL: emulator.url, PHOTOROOM_API_KEY: KEY, NO_COLOR: '1' },
+  });
+}
+
+function summaryOf(run) {
+  const lines = run.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+function check(run, what) {
+  if (run.code !== 0) throw new Error(`${what} exited ${run.code}: ${run.stderr}`);
+  return run;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function throughput() {
+  const n = 1000;
+  const concurrency = 32;
+  const latencyMs = 100;
+  const root = freshFolder('throughput');
+  makeImages(path.join(root, 'in'), n);
+  const emulator = await startEmulator({ echo: true, latency: { min: latencyMs, max: latencyMs } });
+  try {
+    const cli = check(
+      await photoroom(['edit', 'in', '-o', 'out', '--concurrency', String(concurrency), '--yes', '--quiet', '--no-progress'], root, emulator),
+      'photoroom',
+    );
+    mkdirSync(path.join(root, 'curl-out'));
+    const shell = `cd in && ls | xargs -P ${concurrency} -I{} curl -sS -H 'x-api-key: ${KEY}' -F 'imageFile=@{}' -o '../curl-out/{}' ${emulator.url}/v2/edit`;
+    const curl = check(await measureAsync('sh', ['-c', shell], { cwd: root }), 'xargs curl');
+    const idealMs = Math.ceil(n / concurrency) * latencyMs;
+    return { n, concurrency, latencyMs, idealMs, cli, curl, efficiency: idealMs / cli.wallMs };
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function overhead() {
+  const n = 1000;
+  const root = freshFolder('overhead');
+  makeImages(path.join(root, 'in'), n);
+  const emulator = await startEmulator({ echo: true });
+  try {
+    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'], root, emulator), 'overhead');
+    return { n, run, cpuMsPerImage: run.cpuMs / n };
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function memory() {
+  const n = 32;
+  const bytes = 20 * 1024 * 1024;
+  const root = freshFolder('memory');
+  makeImages(path.join(root, 'in'), n, (i) => bigPng(bytes, i));
+  const emulator = await startEmulator({ echo: true });
+  try {
+    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '16', '--yes', '--quiet', '--no-progress'], root, emulator), 'memory');
+    return { n, megabytesEach: bytes / 1024 / 1024, run };
+  } finally {
+    await emulator.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function scale() {
+  const n = 20_000;
+  const root = freshFolder('scale');
+  makeImages(path.join(root, 'in'), n, () => smallPng(0));
+  const emulator = await startEmulator({ echo: true });
+  try {
+    // Default concurrency: a user's run over a large folder.
+    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--yes', '--quiet', '--no-progress'], root, emulator), 'scale');
+    return { n, run };
+  } finally {
+    await emulator.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function resumeScan() {
+  const n = 5_000;
+  const root = freshFolder('resume');
+  makeImages(path.join(root, 'in'), n);
+  const emulator = await startEmulator({ echo: true });
+  try {
+    check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'], root, emulator), 'resume setup');
+    const before = emulator.stats().requests;
+    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--json'], root, emulator), 'resume scan');
+    return { n, run, requests: emulator.stats().requests - before, skipped: summaryOf(run).skipped };
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function rateLimit() {
+  const n = 200;
+  const limit = 120;
+  const root = freshFolder('rate');
+  makeImages(path.join(root, 'in'), n);
+  const emulator = await startEmulator({ echo: true, rateLimit: limit });
+  try {
+    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--yes', '--json'], root, emulator), 'rate limit');
+    const summary = summaryOf(run);
+    const achievedPerMinute = (summary.ok / run.wallMs) * 60_000;
+    return { n, limit, run, achievedPerMinute, rateLimited: summary.rateLimited, requests: summary.requests };
+  } finally {
+    await emulator.close();
+  }
+}
+
+function startup() {
+  const runs = 15;
+  const cli = [];
+  const node = [];
+  for (let i = 0; i < runs; i++) {
+    cli.push(measure(process.execPath, [BIN, '--version']).wallMs);
+    node.push(measure(process.execPath, ['-e', '0']).wallMs);
+  }
+  return { runs, cliMs: median(cli), nodeMs: median(node) };
+}
+
+function machine() {
+  const info = cpus();
+  return {
+    cpu: info[0]?.model ?? 'unknown',
+    cores: info.length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    kernel: release(),
+    curl: execFileSync('curl', ['--version']).toString().split('\n')[0],
+  };
+}
+
+const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const seconds = (ms) => `${fmt(ms / 1000, 2)} s`;
+
+/** Each scenario: what it measures, how, and its rows in the table (figure, measured, target, ok). */
+const SCENARIOS = [
+  {
+    name: 'throughput',
+    what: 'throughput (1000 images, latency 100 ms, concurrency 32, and xargs -P 32 curl)',
+    run: throughput,
+    rows: (t) => [
+      ['wall vs ideal ceil(n/C)×L', `${seconds(t.cli.wallMs)} vs ${seconds(t.idealMs)}: efficiency ${fmt(t.efficiency, 2)}`, '≥ 0.85', t.efficiency >= 0.85],
+      ['wall vs xargs -P 32 curl', `${seconds(t.cli.wallMs)} vs ${seconds(t.curl.wallMs)} (×${fmt(t.cli.wallMs / t.curl.wallMs, 2)})`, '≤ ×1.00', t.cli.wallMs <= t.curl.wallMs],
+      ['CPU (user+sys) vs curl', `${seconds(t.cli.cpuMs)} vs ${seconds(t.curl.cpuMs)} (×${fmt(t.cli.cpuMs / t.curl.cpuMs, 2)})`, '≤ ×0.50', t.cli.cpuMs <= t.curl.cpuMs / 2],
+    ],
+  },
+  {
+    name: 'overhead',
+    what: 'overhead (1000 images, no latency)',
+    run: overhead,
+    rows: (o) => [['CPU per image, no latency', `${fmt(o.cpuMsPerImage, 2)} ms (${seconds(o.run.wallMs)} wall for ${o.n})`, 'report', true]],
+  },
+  {
+    name: 'memory',
+    what: 'memory (32 images of 20 MB, concurrency 16)',
+    run: memory,
+    rows: (m) => [[`peak RSS, ${m.n} × ${m.megabytesEach} MB, C=16`, `${fmt(m.run.maxRssMb)} MB (${seconds(m.run.wallMs)})`, '< 200 MB', m.run.maxRssMb < 200]],
+  },
+  {
+    name: 'scale',
+    what: 'scale (20,000 tiny images, default concurrency)',
+    run: scale,
+    rows: (c) => [[`peak RSS, ${fmt(c.n)} tiny images`, `${fmt(c.run.maxRssMb)} MB (${seconds(c.run.wallMs)} wall)`, '< 150 MB', c.run.maxRssMb < 150]],
+  },
+  {
+    name: 'resume',
+    what: 'resume scan (a rerun over 5,000 finished images)',
+    run: resumeScan,
+    rows: (r) => [[`rerun over ${fmt(r.n)} finished`, `${seconds(r.run.wallMs)}, ${r.requests} requests, ${fmt(r.skipped)} skipped`, '< 3 s, 0 requests', r.run.wallMs < 3000 && r.requests === 0]],
+  },
+  {
+    name: 'rate-limit',
+    what: 'rate limit (emulator --rate-limit 120, 200 images, no --rate)',
+    run: rateLimit,
+    rows: (r) => [
+      [`achieved vs --rate-limit ${r.limit}/min`, `${fmt(r.achievedPerMinute)}/min (${fmt((r.achievedPerMinute / r.limit) * 100)}%)`, '≥ 90%', r.achievedPerMinute >= 0.9 * r.limit],
+      ['429s met', `${r.rateLimited} of ${r.requests} requests (${fmt((r.rateLimited / r.requests) * 100, 1)}%)`, '< 10%', r.rateLimited / r.requests < 0.1],
+    ],
+  },
+  {
+    name: 'startup',
+    what: 'start-up (photoroom --version vs node -e 0)',
+    run: async () => startup(),
+    rows: (s) => [['photoroom --version vs node -e 0', `${fmt(s.cliMs)} ms vs ${fmt(s.nodeMs)} ms (×${fmt(s.cliMs / s.nodeMs, 2)})`, '< ×2', s.cliMs < 2 * s.nodeMs]],
+  },
+];
+
+/** Keeps the figures of a run, not its captured output. */
+function figures(value) {
+  if (Array.isArray(value) || typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'stdout' && key !== 'stderr')
+      .map(([key, inner]) => [key, figures(inner)]),
+  );
+}
+
+async function main() {
+  const started = Date.now();
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.split(',') : null;
+  const chosen = SCENARIOS.filter((scenario) => !only || only.includes(scenario.name));
+  if (chosen.length === 0) throw new Error(`--only takes some of: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  mkdirSync(WORK, { recursive: true });
+  const results = {};
+  const rows = [];
+  for (const scenario of chosen) {
+    process.stderr.write(`bench: ${scenario.what}...\n`);
+    const result = await scenario.run();
+    results[scenario.name] = figures(result);
+    for (const row of scenario.rows(result)) rows.push([scenario.name, ...row]);
+  }
+
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => String(row[column]).length), 8));
+  const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join('  ');
+  const table = [
+    line(['scenario', 'figure', 'measured', 'target']) + '  ok',
+    ...rows.map((row) => `${line(row.slice(0, 4))}  ${row[4] ? 'yes' : 'NO'}`),
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\nmachine: ${JSON.stringify(machine())}\nbench took ${seconds(Date.now() - started)}\n`);
+
+  writeFileSync(
+    path.join(ROOT, 'bench/results.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: machine(),
+        ...results,
+        targets: rows.map(([scenario, figure, measured, target, ok]) => ({ scenario, figure, measured, target, ok })),
+        benchMs: Date.now() - started,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  rmSync(WORK, { recursive: true, force: true });
+  if (rows.some((row) => !row[4])) process.exitCode = 1;
+}
+
+// A helper process runs `measure`, so that the bench's own event loop (the emulator) stays free.
+if (process.argv[2] === '--measure') {
+  const { command, args, options } = JSON.parse(process.argv[3]);
+  process.stdout.write(JSON.stringify(measure(command, args, options)));
+} else {
+  await main();
+}

@@ -1,0 +1,82 @@
+/**
+ * multipart/form-data (RFC 7578) written directly: a small upload becomes one buffer, a
+ * large one a stream of its file's chunks between two small buffers, with an exact
+ * Content-Length either way. Cheaper per request than FormData and web streams, and it lets
+ * the caller see (hash) a file's bytes as they are sent instead of reading the file twice.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+
+export type Part =
+  | { name: string; value: string }
+  | {
+      name: string;
+      filename: string;
+      /** The bytes, when already in memory; otherwise `path` is streamed. */
+      content?: Buffer;
+      path: string;
+      size: number;
+      /** Sees every chunk of the file as it is sent. */
+      onChunk?: (chunk: Buffer) => void;
+    };
+
+export interface MultipartBody {
+  contentType: string;
+  length: number;
+  body: Buffer | Readable;
+}
+
+/** Field names and file names in quotes: `"` and line breaks escaped as browsers do. */
+function quoted(text: string): string {
+  return `"${text.replaceAll('\r', '%0D').replaceAll('\n', '%0A').replaceAll('"', '%22')}"`;
+}
+
+function partHead(boundary: string, part: Part): Buffer {
+  const disposition = `form-data; name=${quoted(part.name)}${'filename' in part ? `; filename=${quoted(part.filename)}` : ''}`;
+  const type = 'filename' in part ? 'Content-Type: application/octet-stream\r\n' : '';
+  return Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`);
+}
+
+const CRLF = Buffer.from('\r\n');
+
+export function encodeMultipart(parts: readonly Part[]): MultipartBody {
+  const boundary = `----photoroom${randomBytes(12).toString('hex')}`;
+  // Each piece is a buffer, or a file to stream in its place.
+  const pieces: (Buffer | Extract<Part, { path: string }>)[] = [];
+  for (const part of parts) {
+    pieces.push(partHead(boundary, part));
+    if (!('filename' in part)) pieces.push(Buffer.from(part.value));
+    else if (part.content) {
+      part.onChunk?.(part.content);
+      pieces.push(part.content);
+    } else pieces.push(part);
+    pieces.push(CRLF);
+  }
+  pieces.push(Buffer.from(`--${boundary}--\r\n`));
+
+  const length = pieces.reduce((sum, piece) => sum + (Buffer.isBuffer(piece) ? piece.length : piece.size), 0);
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  if (pieces.every((piece) => Buffer.isBuffer(piece))) return { contentType, length, body: Buffer.concat(pieces as Buffer[]) };
+  return { contentType, length, body: Readable.from(stream(pieces), { objectMode: false }) };
+}
+
+async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }>)[]): AsyncIterable<Buffer> {
+  for (const piece of pieces) {
+    if (Buffer.isBuffer(piece)) {
+      yield piece;
+      continue;
+    }
+    let sent = 0;
+    for await (const chunk of createReadStream(piece.path, { highWaterMark: 256 * 1024 })) {
+      const bytes = chunk as Buffer;
+      sent += bytes.length;
+      // Content-Length was promised from the size measured before: a file that grew or shrank
+      // since would corrupt the request, so it fails instead.
+      if (sent > piece.size) throw new Error(`${piece.path} changed while it was being sent`);
+      piece.onChunk?.(bytes);
+      yield bytes;
+    }
+    if (sent !== piece.size) throw new Error(`${piece.path} changed while it was being sent`);
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { encodeMultipart, type Part } from '../../src/api/multipart.js';
+
+/** Parses a body with the platform's own multipart parser, as a server would. */
+async function parse(parts: Part[]): Promise<{ form: FormData; length: number; declared: number }> {
+  const encoded = encodeMultipart(parts);
+  const chunks: Buffer[] = [];
+  for await (const chunk of Buffer.isBuffer(encoded.body) ? Readable.from([encoded.body]) : encoded.body) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': encoded.contentType }, body }).formData();
+  return { form, length: body.length, declared: encoded.length };
+}
+
+describe('multipart/form-data encoding', () => {
+  it('encodes fields and an in-memory file that a parser reads back, with an exact length', async () => {
+    const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const { form, length, declared } = await parse([
+      { name: 'imageFile', filename: 'shoe.png', path: '/x/shoe.png', size: image.length, content: image },
+      { name: 'background.color', value: 'white' },
+      { name: 'padding', value: '10%' },
+    ]);
+    expect(length).toBe(declared);
+    expect(form.get('background.color')).toBe('white');
+    expect(form.get('padding')).toBe('10%');
+    const file = form.get('imageFile') as File;
+    expect(file.name).toBe('shoe.png');
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(image);
+  });
+
+  it('streams a file from disk, showing each chunk to onChunk', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-multipart-'));
+    const file = path.join(folder, 'big.bin');
+    const bytes = Buffer.alloc(700_000, 7);
+    await writeFile(file, bytes);
+    let seen = 0;
+    const { form, length, declared } = await parse([
+      { name: 'image_file', filename: 'big.bin', path: file, size: bytes.length, onChunk: (chunk) => (seen += chunk.length) },
+      { name: 'format', value: 'webp' },
+    ]);
+    expect(length).toBe(declared);
+    expect(seen).toBe(bytes.length);
+    expect(Buffer.from(await (form.get('image_file') as File).arrayBuffer())).toEqual(bytes);
+    expect(form.get('format')).toBe('webp');
+  });
+
+  it('fails instead of sending a file that changed size since it was measured', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-multipart-'));
+    const file = path.join(folder, 'grown.bin');
+    await writeFile(file, Buffer.alloc(10));
+    await expect(parse([{ name: 'imageFile', filename: 'grown.bin', path: file, size: 5 }])).rejects.toThrow(/changed while it was being sent/);
+  });
+
+  it('escapes quotes and line breaks in names, as browsers do, so they round-trip', async () => {
+    const encoded = encodeMultipart([{ name: 'odd"name', value: 'v' }]);
+    expect(String(encoded.body)).toContain('name="odd%22name"');
+    const { form } = await parse([{ name: 'odd"name', value: 'v' }, { name: 'a', filename: 'x"y\r\n.png', path: '/x', size: 1, content: Buffer.from('z') }]);
+    expect(form.get('odd"name')).toBe('v');
+    expect((form.get('a') as File).name).toBe('x"y\r\n.png');
+  });
+});
