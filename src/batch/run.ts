@@ -366,16 +366,19 @@ class Batch {
     return !this.stopped;
   }
 
-  /** Hands jobs to the queue as places free up, so that waiting work never piles up in memory. */
+  /**
+   * Starts jobs as places free up: at most twice the requests in flight, so that the next
+   * inputs are checked and the last results recorded while requests run, and waiting work
+   * never piles up in memory.
+   */
   private async feed(jobs: AsyncIterable<Job>): Promise<void> {
-    const { limit } = this.queue;
     const running = new Set<Promise<void>>();
     const placeFreed = { notify: () => {} };
     for await (const job of jobs) {
-      while (limit.activeCount + limit.pendingCount >= limit.concurrency) {
+      while (running.size >= 2 * this.queue.limit.concurrency) {
         await new Promise<void>((resolve) => (placeFreed.notify = resolve));
       }
-      const task: Promise<void> = limit(() => this.process(job)).then(() => {
+      const task: Promise<void> = this.process(job).then(() => {
         running.delete(task);
         placeFreed.notify();
       });
@@ -395,22 +398,31 @@ class Batch {
     return !this.stopped;
   }
 
+  /**
+   * One input: checked, sent (retried as needed), recorded. A --concurrency place is held from
+   * the request to its sidecar, so that a crash costs at most that many redone requests;
+   * checking the input and waiting before a retry hold none.
+   */
   private async process(job: Job): Promise<void> {
     const begun = this.timing.now();
     const { throttle, limit } = this.queue;
     const prepared = await this.prepare(job);
     if ('reason' in prepared) return this.fail(job, prepared.reason, 0, begun);
     for (let attempt = 1; ; attempt++) {
-      if (!(await this.readyToSend())) return this.notProcessed(job);
-      const attemptStarted = this.timing.now();
-      this.counts.requests += 1;
       try {
-        const result = await sendOnce(this.options.client, this.options.endpoint, prepared, this.fields, job.outputPath);
+        const sent = await limit(async () => {
+          if (!(await this.readyToSend())) return false;
+          const attemptStarted = this.timing.now();
+          this.counts.requests += 1;
+          const result = await sendOnce(this.options.client, this.options.endpoint, prepared, this.fields, job.outputPath);
+          await this.recordSuccess(job, result, prepared, attempt, begun, attemptStarted);
+          return true;
+        });
+        if (!sent) return this.notProcessed(job);
         throttle.succeeded();
         limit.concurrency = throttle.concurrency;
         this.queue.lastSuccessAt = this.timing.now();
         this.queue.failuresSinceSuccess = 0;
-        await this.recordSuccess(job, result, prepared, attempt, begun, attemptStarted);
         return;
       } catch (error) {
         if (!(error instanceof ApiError)) {
