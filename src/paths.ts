@@ -15,3 +15,8 @@ export function relativeInside(file: string, folder: string): string | null {
 export function displayPath(cwd: string, file: string): string {
   return relativeInside(file, cwd) || file;
 }
+
+/** An input as the user named it: a URL as it is, a path as displayPath shows it. */
+export function displayInput(cwd: string, source: string): string {
+  return /^https?:\/\//i.test(source) ? source : displayPath(cwd, source);
+}

@@ -1,7 +1,8 @@
 /**
- * The batch engine: discover and plan every input (resume decisions included), guard the
- * account's credits, then run a concurrency-limited queue with rate limiting and retries,
- * stopping new work when the API refuses the run. It reports only through events.
+ * The batch engine: plan the inputs (planner.ts), guard the account's credits, then run a
+ * concurrency-limited queue with rate limiting, retries and adaptive concurrency, stopping
+ * new work when the API refuses the run, and record every result (output, sidecar, run
+ * log). It reports only through events.
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -9,29 +10,28 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { retryDelay, shouldRetry } from '../api/retry.js';
-import { EXIT, UserError } from '../errors.js';
-import { resolveInputs, type DiscoveredInput, type DiscoverOptions, type ResolvedInputs } from '../inputs/discover.js';
+import { EXIT } from '../errors.js';
+import { resolveInputs, type DiscoverOptions } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS, type UpscaleMode } from '../inputs/formats.js';
 import { checkInputFile } from '../inputs/sniff.js';
-import { encodeFields, toQueryString, type Field } from '../params/encode.js';
+import { encodeFields, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
-import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
 import { hashFile } from '../store/hash.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { keptHeaders, writeSidecar, type RequestSignature } from '../store/sidecar.js';
-import { displayPath, relativeInside } from '../paths.js';
+import { displayInput, displayPath } from '../paths.js';
 import { VERSION } from '../version.js';
-import { curlCommand } from './curl.js';
+import { planEvent } from './dry-run.js';
 import type { BatchEvent, Failure, IgnoreReason, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import { sendOnce, type Sendable } from './execute.js';
 import { isUrlJob, type Job } from './jobs.js';
-import { checkNameTemplate, OutputNamer, outputExtension } from './plan.js';
+import { checkNameTemplate } from './plan.js';
+import { Planner } from './planner.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
 import { Throttle } from './throttle.js';
-import { createResumeCheck } from './resume.js';
 
 export interface BatchTiming {
   /** Monotonic ms. */
@@ -76,7 +76,6 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions'> {
   timing?: BatchTiming;
 }
 
-
 /** The queue's moving parts, set up when sending starts. */
 interface QueueState {
   limit: LimitFunction;
@@ -97,15 +96,6 @@ type Prepared = Extract<Sendable, { kind: 'url' }> | (Extract<Sendable, { kind: 
 const FAILURES_BEFORE_GIVING_UP = 3;
 const DEFAULT_GIVE_UP_AFTER_MS = 120_000;
 
-
-function noIgnores(): Record<IgnoreReason, number> {
-  return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
-}
-
-function isInside(file: string, folder: string): boolean {
-  return Boolean(relativeInside(file, folder));
-}
-
 export class BatchRun extends EventEmitter<{ event: [BatchEvent] }> {
   /** Resolves with the summary (also emitted as the last event); rejects with a UserError. */
   readonly done: Promise<SummaryEvent>;
@@ -123,7 +113,7 @@ export function runBatch(options: BatchOptions): BatchRun {
 
 class Batch {
   private readonly timing: BatchTiming;
-  private readonly ignored = noIgnores();
+  private ignored: Record<IgnoreReason, number> = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
   private readonly counts = { ok: 0, skipped: 0, failed: 0, notProcessed: 0, requests: 0, rateLimited: 0 };
@@ -133,8 +123,6 @@ class Batch {
   private fields: Field[] = [];
   private signatureFields: RequestSignature['fields'] = [];
   private runLog: RunLog | null = null;
-  /** Inputs whose natural output name was taken (usually none): source → output path. */
-  private readonly renamed = new Map<string, string>();
   private queue!: QueueState;
   private readonly started: number;
 
@@ -151,8 +139,13 @@ class Batch {
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
     this.fields = encodeFields(options.params);
     this.signatureFields = await this.signatureOf(this.fields);
-    const inputs = await resolveInputs({ ...options, extensions: IMAGE_EXTENSIONS });
-    const survey = await this.survey(inputs);
+    const planner = new Planner(await resolveInputs({ ...options, extensions: IMAGE_EXTENSIONS }), {
+      ...options,
+      signature: (job) => this.signature(job),
+      warn: (event) => this.emit(event),
+    });
+    const survey = await planner.survey();
+    this.ignored = survey.ignored;
     const total = Math.min(survey.pending, options.maxImages ?? Infinity);
     this.counts.notProcessed += survey.pending - total;
 
@@ -164,9 +157,13 @@ class Batch {
       }
     }
     this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
-    const toSend = this.toSend(inputs, survey.done, total);
+    const toSend = planner.toSend(survey, total, (job) =>
+      this.report({ type: 'result', input: this.shownInput(job), output: this.shown(job.outputPath), status: 'skipped', attempts: 0, ms: 0 }),
+    );
     if (options.dryRun) {
-      for await (const job of toSend) this.emitPlan(job);
+      const url = options.endpoint === 'segment' ? options.client.urls.segment : options.client.urls.edit;
+      const context = { endpoint: options.endpoint, url, fields: this.fields, cwd: options.cwd };
+      for await (const job of toSend) this.emit(planEvent(job, context));
       return this.finish();
     }
 
@@ -187,10 +184,9 @@ class Batch {
     return this.finish();
   }
 
-
   /** The input as the user named it: a URL, or a path relative to the working folder when inside it. */
   private shownInput(job: Job): string {
-    return isUrlJob(job) ? job.source : this.shown(job.source);
+    return displayInput(this.options.cwd, job.source);
   }
 
   /** A path as the user is shown it: relative to the working folder when inside it. */
@@ -211,103 +207,6 @@ class Batch {
     const method = this.options.endpoint === 'edit' && isUrlJob(job) ? 'GET' : 'POST';
     return { endpoint: ENDPOINT_PATH[this.options.endpoint], method, fields: this.signatureFields };
   }
-
-  /**
-   * Walks the inputs, naming each one's output in discovery order (stable between walks, so
-   * every walk names the same). Only the survey counts what is ignored and warns.
-   */
-  private async *walk(inputs: ResolvedInputs, survey: OutputNamer | null): AsyncGenerator<{ job: Job; item: DiscoveredInput }> {
-    const namer = survey ?? this.namer();
-    for await (const item of inputs.items()) {
-      if (item.kind === 'ignored') {
-        if (survey) this.ignored[item.reason] += 1;
-      } else if (item.kind === 'warning') {
-        if (survey) this.emit({ type: 'warning', message: item.message });
-      } else {
-        const source = item.kind === 'url' ? item.url : item.path;
-        yield { job: { source, outputPath: survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative)) }, item };
-      }
-    }
-  }
-
-  /** The survey decides every output name; a renamed one is kept for the later walks. */
-  private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
-    const planned = namer.claim(item.relative);
-    if (planned.collidedWith) {
-      this.renamed.set(source, planned.path);
-      this.emit({
-        type: 'warning',
-        input: item.display,
-        message: `${item.display} would also write ${this.shown(planned.collidedWith)}; writing ${this.shown(planned.path)} instead`,
-      });
-    }
-    return planned.path;
-  }
-
-  private namer(): OutputNamer {
-    const { options } = this;
-    return new OutputNamer(options.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
-  }
-
-  /**
-   * The first walk, before anything is sent: what is already done (resume), how much is
-   * left (for the credits check and the progress total), and every check that can refuse
-   * the run. It keeps counts and the outputs already done, not the work list: the second
-   * walk feeds the queue, so memory stays flat however many inputs there are.
-   */
-  private async survey(inputs: ResolvedInputs): Promise<{ pending: number; done: Set<string> }> {
-    const { options } = this;
-    const isAlreadyDone = createResumeCheck();
-    const done = new Set<string>();
-    const namer = this.namer();
-    /** Inputs inside the output folder (usually none): no output may land on one. */
-    const inputsInOutput: string[] = [];
-    let pending = 0;
-    let urlInputs = 0;
-    for await (const { job, item } of this.walk(inputs, namer)) {
-      if (item.kind === 'url') {
-        if (options.endpoint === 'segment') throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
-        urlInputs += 1;
-      } else if (isInside(item.path, options.outDir)) {
-        inputsInOutput.push(item.path);
-      }
-      const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => this.signature(job));
-      // Awaited only when there is something to read: most inputs are decided without a promise.
-      if (verdict !== false && (await verdict)) done.add(job.outputPath);
-      else pending += 1;
-    }
-    const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
-    if (overwritten) await this.refuseOverwriting(inputs, overwritten);
-    if (urlInputs > 0) {
-      // Parameters were validated for uploads (POST); URL inputs go by GET, which carries no files.
-      const problems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
-      if (problems.length > 0) throw new UserError(problems);
-    }
-    return { pending, done };
-  }
-
-  /** Names the input whose output would land on `input` (a third walk: this is the error path). */
-  private async refuseOverwriting(inputs: ResolvedInputs, input: string): Promise<never> {
-    let writer = 'an input';
-    for await (const { job } of this.walk(inputs, null)) {
-      if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = this.shownInput(job);
-    }
-    throw new UserError(`${writer} would be written over the input ${this.shown(input)}; inputs are never modified: choose another --out folder`);
-  }
-
-  /** The second walk: reports what is already done, and yields up to `limit` jobs to send. */
-  private async *toSend(inputs: ResolvedInputs, done: ReadonlySet<string>, limit: number): AsyncGenerator<Job> {
-    let sent = 0;
-    for await (const { job } of this.walk(inputs, null)) {
-      if (done.has(job.outputPath)) {
-        await this.report({ type: 'result', input: this.shownInput(job), output: this.shown(job.outputPath), status: 'skipped', attempts: 0, ms: 0 });
-      } else if (sent < limit) {
-        sent += 1;
-        yield job;
-      }
-    }
-  }
-
 
   /** The cost guard and the confirmation; a StopEvent when the run must not start. */
   private async guard(count: number): Promise<StopEvent | null> {
@@ -540,29 +439,6 @@ class Batch {
     this.emit(event);
     const { type: _type, headers: _headers, ...line } = event;
     await this.runLog?.append({ time: new Date(this.timing.wallClock()).toISOString(), ...line });
-  }
-
-  private emitPlan(job: Job): void {
-    const { client, endpoint } = this.options;
-    const byUrl = isUrlJob(job);
-    const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
-    const url = endpoint === 'segment' ? client.urls.segment : client.urls.edit;
-    const fields: Field[] = byUrl ? [['imageUrl', job.source], ...this.fields] : this.fields;
-    this.emit({
-      type: 'plan',
-      input: this.shownInput(job),
-      output: this.shown(job.outputPath),
-      method,
-      url: byUrl ? `${url}?${toQueryString(job.source, this.fields)}` : url,
-      fields: fields.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
-      curl: curlCommand({
-        method,
-        url,
-        upload: byUrl ? undefined : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: this.shownInput(job) },
-        fields,
-        outputPath: this.shown(job.outputPath),
-      }),
-    });
   }
 
   private finish(stop: StopEvent | null = null): SummaryEvent {

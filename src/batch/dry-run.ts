@@ -1,0 +1,39 @@
+/** `--dry-run`: what a job would send, as an event with the equivalent curl command. */
+import type { Field } from '../params/encode.js';
+import { toQueryString } from '../params/encode.js';
+import type { Endpoint } from '../params/types.js';
+import { displayInput, displayPath } from '../paths.js';
+import { curlCommand } from './curl.js';
+import type { PlanEvent } from './events.js';
+import { isUrlJob, type Job } from './jobs.js';
+
+export interface PlanContext {
+  endpoint: Endpoint;
+  /** The endpoint's full URL. */
+  url: string;
+  fields: readonly Field[];
+  cwd: string;
+}
+
+export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext): PlanEvent {
+  const byUrl = isUrlJob(job);
+  const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
+  const sent: Field[] = byUrl ? [['imageUrl', job.source], ...fields] : [...fields];
+  const input = displayInput(cwd, job.source);
+  const output = displayPath(cwd, job.outputPath);
+  return {
+    type: 'plan',
+    input,
+    output,
+    method,
+    url: byUrl ? `${url}?${toQueryString(job.source, fields)}` : url,
+    fields: sent.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
+    curl: curlCommand({
+      method,
+      url,
+      upload: byUrl ? undefined : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: input },
+      fields: sent,
+      outputPath: output,
+    }),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Planning a batch: which inputs there are, where each one's result goes, and which are
+ * already done. Two walks over the same inputs: the survey (before anything is sent)
+ * counts and decides, the second walk streams the work into the queue, so no work list is
+ * ever held, however many inputs there are.
+ */
+import { UserError } from '../errors.js';
+import type { DiscoveredInput, ResolvedInputs } from '../inputs/discover.js';
+import type { ParamSet } from '../params/paramset.js';
+import { checkCrossFieldRules } from '../params/rules.js';
+import type { Endpoint } from '../params/types.js';
+import { displayInput, displayPath, relativeInside } from '../paths.js';
+import type { RequestSignature } from '../store/sidecar.js';
+import type { IgnoreReason, WarningEvent } from './events.js';
+import type { Job } from './jobs.js';
+import { OutputNamer, outputExtension } from './plan.js';
+import { createResumeCheck } from './resume.js';
+
+export interface PlannerOptions {
+  endpoint: Endpoint;
+  params: ParamSet;
+  outDir: string;
+  cwd: string;
+  nameTemplate?: string;
+  /** Plan every input as not done. */
+  overwrite?: boolean;
+  /** The request an input's job would send: compared with its sidecar for resume. */
+  signature: (job: Job) => RequestSignature;
+  warn: (event: WarningEvent) => void;
+}
+
+export interface Survey {
+  /** Inputs still to send. */
+  pending: number;
+  /** Output paths of the inputs already done. */
+  done: ReadonlySet<string>;
+  ignored: Record<IgnoreReason, number>;
+}
+
+export class Planner {
+  /** Inputs whose natural output name was taken (usually none): source → output path. */
+  private readonly renamed = new Map<string, string>();
+
+  constructor(
+    private readonly inputs: ResolvedInputs,
+    private readonly options: PlannerOptions,
+  ) {}
+
+  /**
+   * The first walk, before anything is sent: what is already done (resume), how much is
+   * left (for the credits check and the progress total), and every check that can refuse
+   * the run. It keeps counts and the outputs already done, not the work list.
+   */
+  async survey(): Promise<Survey> {
+    const { options } = this;
+    const isAlreadyDone = createResumeCheck();
+    const done = new Set<string>();
+    const namer = this.namer();
+    const ignored: Record<IgnoreReason, number> = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
+    /** Inputs inside the output folder (usually none): no output may land on one. */
+    const inputsInOutput: string[] = [];
+    let pending = 0;
+    let urlInputs = 0;
+    for await (const { job, item } of this.walk(namer, ignored)) {
+      if (item.kind === 'url') {
+        if (options.endpoint === 'segment') {
+          throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
+        }
+        urlInputs += 1;
+      } else if (relativeInside(item.path, options.outDir)) {
+        inputsInOutput.push(item.path);
+      }
+      const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
+      // Awaited only when there is something to read: most inputs are decided without a promise.
+      if (verdict !== false && (await verdict)) done.add(job.outputPath);
+      else pending += 1;
+    }
+    const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
+    if (overwritten) await this.refuseOverwriting(overwritten);
+    if (urlInputs > 0) {
+      // Parameters were validated for uploads (POST); URL inputs go by GET, which carries no files.
+      const problems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
+      if (problems.length > 0) throw new UserError(problems);
+    }
+    return { pending, done, ignored };
+  }
+
+  /** The second walk: hands each input already done to `skip`, and yields up to `limit` jobs to send. */
+  async *toSend(survey: Survey, limit: number, skip: (job: Job) => Promise<void>): AsyncGenerator<Job> {
+    let sent = 0;
+    for await (const { job } of this.walk(null, null)) {
+      if (survey.done.has(job.outputPath)) await skip(job);
+      else if (sent < limit) {
+        sent += 1;
+        yield job;
+      }
+    }
+  }
+
+  /**
+   * Walks the inputs, naming each one's output in discovery order (stable between walks).
+   * The survey's walk claims every name, counts what is ignored and warns; later walks
+   * reuse its names.
+   */
+  private async *walk(
+    survey: OutputNamer | null,
+    ignored: Record<IgnoreReason, number> | null,
+  ): AsyncGenerator<{ job: Job; item: DiscoveredInput }> {
+    const namer = survey ?? this.namer();
+    for await (const item of this.inputs.items()) {
+      if (item.kind === 'ignored') {
+        if (ignored) ignored[item.reason] += 1;
+      } else if (item.kind === 'warning') {
+        if (survey) this.options.warn({ type: 'warning', message: item.message });
+      } else {
+        const source = item.kind === 'url' ? item.url : item.path;
+        const outputPath = survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative));
+        yield { job: { source, outputPath }, item };
+      }
+    }
+  }
+
+  private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
+    const planned = namer.claim(item.relative);
+    if (planned.collidedWith) {
+      this.renamed.set(source, planned.path);
+      const shown = (file: string) => displayPath(this.options.cwd, file);
+      this.options.warn({
+        type: 'warning',
+        input: item.display,
+        message: `${item.display} would also write ${shown(planned.collidedWith)}; writing ${shown(planned.path)} instead`,
+      });
+    }
+    return planned.path;
+  }
+
+  private namer(): OutputNamer {
+    const { options } = this;
+    return new OutputNamer(options.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
+  }
+
+  /** Names the input whose output would land on `input` (a third walk: this is the error path). */
+  private async refuseOverwriting(input: string): Promise<never> {
+    const { cwd } = this.options;
+    let writer = 'an input';
+    for await (const { job } of this.walk(null, null)) {
+      if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
+    }
+    throw new UserError(`${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder`);
+  }
+}
