@@ -21,6 +21,9 @@ export interface ParsedColor {
 
 const HEX = /^#?([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
+/** Every colour name taken, for suggestions. */
+export const COLOR_NAMES: readonly string[] = ['transparent', ...Object.keys(cssColors)];
+
 /** Reads a colour; `null` when it is neither hex nor a known CSS colour name. */
 export function parseColor(text: string): ParsedColor | null {
   const trimmed = text.trim();

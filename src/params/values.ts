@@ -2,7 +2,7 @@
  * Value kinds: how one raw value (a flag's text, a config file's number or boolean, a form
  * field) is read into its canonical form, and what to tell the user when it cannot be.
  */
-import { parseColor } from './color.js';
+import { COLOR_NAMES, parseColor } from './color.js';
 import type { ParamValue, ValueKind } from './types.js';
 
 /** The part of a parameter row (or layer field) that decides how a value is read. */
@@ -71,7 +71,7 @@ function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
     ? 'a hex colour such as #FF0000 (no alpha) or a CSS colour name such as white'
     : 'a hex colour such as FF0000, #FF0000 or FF0000EE (with alpha), or a CSS colour name such as white';
   const color = typeof raw === 'string' ? parseColor(raw) : null;
-  if (!color || (hashStyle && color.hasAlpha)) return fail(expected);
+  if (!color || (hashStyle && color.hasAlpha)) return fail(expected + didYouMean(String(raw), COLOR_NAMES));
   return ok(color.canonical);
 }
 
@@ -99,7 +99,32 @@ function parseEnum(rule: ValueRule, raw: ParamValue): Parsed {
   const text = String(raw).trim();
   // Case is forgiven (PNG → png) but the value is sent exactly as the API spells it.
   const match = choices.find((choice) => choice === text) ?? choices.find((c) => c.toLowerCase() === text.toLowerCase());
-  return match !== undefined ? ok(match) : fail(`one of ${choices.join(', ')}`);
+  return match !== undefined ? ok(match) : fail(`one of ${choices.join(', ')}${didYouMean(text, choices)}`);
+}
+
+/** Edit distance, for suggestions: how many letters to change, add or drop. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** `; did you mean "white"?` for a near miss (a typo of up to two letters), else nothing. */
+function didYouMean(text: string, candidates: readonly string[]): string {
+  const typed = text.trim().toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = distance(typed, candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best && typed.length > 2 ? `; did you mean ${JSON.stringify(best)}?` : '';
 }
 
 /** Reads one raw value by the rule of its parameter. Empty text is never a value. */

@@ -308,6 +308,22 @@ describe('what the user sees', () => {
   });
 });
 
+describe('confirmation on a terminal', () => {
+  it('asks before a batch above --confirm-over, and a no sends nothing', async () => {
+    const root = await productFolder();
+    const before = emulator.requests.length;
+    const declined = await runInTerminal(['edit', 'products', '-o', 'out', '--confirm-over', '2'], env, root, 'n\n');
+    expect(declined.stdout).toContain('About to send 4 images (each successful one is billed). Continue? [y/N]');
+    expect(declined.stdout).toContain('cancelled: nothing was sent');
+    expect(declined.code).toBe(1);
+    expect(emulator.requests.slice(before).map((r) => r.path)).toEqual(['/v2/account']);
+
+    const accepted = await runInTerminal(['edit', 'products', '-o', 'out', '--confirm-over', '2'], env, root, 'y\n');
+    expect(accepted.code).toBe(0);
+    expect(emulator.requests.slice(before).filter((r) => r.path === '/v2/edit')).toHaveLength(4);
+  });
+});
+
 describe('segment batches', () => {
   it('process a folder through /v1/segment with their own fields and sidecars', async () => {
     const root = await productFolder();

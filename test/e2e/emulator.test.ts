@@ -120,7 +120,7 @@ describe('the emulator speaks the API contract', () => {
     const v1 = await post(emulator, '/v1/segment', { channels: 'rgb' }, { 'x-api-key': 'sk_right' });
     expect(v1.status).toBe(400);
     expect(await v1.json()).toEqual({
-      detail: 'image_file is required; channels: invalid value "rgb"; expected one of rgba, alpha',
+      detail: 'image_file is required; channels: invalid value "rgb"; expected one of rgba, alpha; did you mean "rgba"?',
       status_code: 400,
       type: 'invalid_request_error',
     });

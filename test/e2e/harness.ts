@@ -117,7 +117,7 @@ export async function scriptedServer(
 }
 
 /** Runs a command under a pseudo-terminal (util-linux `script`), as on a developer's terminal. */
-export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = ''): Promise<CliResult> {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
@@ -130,6 +130,6 @@ export function runInTerminal(args: readonly string[], env: Record<string, strin
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
-    child.stdin.end();
+    child.stdin.end(typed);
   });
 }

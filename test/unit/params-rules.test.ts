@@ -156,3 +156,11 @@ describe('building a parameter set', () => {
     expect(problemsOf({ imageUrl: 'https://a.test/x.png' })[0]).toMatch(/is the input image itself/);
   });
 });
+
+describe('suggestions for near misses', () => {
+  it('suggests the value a typo was probably meant to be', () => {
+    expect(problemsOf({ 'background.color': 'whte' })[0]).toMatch(/; did you mean "white"\?$/);
+    expect(problemsOf({ 'shadow.mode': 'ai.sft' })[0]).toMatch(/; did you mean "ai.soft"\?$/);
+    expect(problemsOf({ 'export.format': 'gif' })[0]).not.toContain('did you mean');
+  });
+});
