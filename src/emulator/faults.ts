@@ -29,6 +29,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../errors.js';
+import { seededRandom } from './seed.js';
 
 /** The rolling window of `--rate-limit N` (N a minute), in ms. */
 export const RATE_WINDOW_MS = 60_000;
@@ -109,18 +110,6 @@ export interface FaultPolicy {
   stats(): FaultStats;
 }
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const FAIL_STATUSES: readonly FailStatus[] = [500, 502, 503];
 
 function checkRate(value: number, name: string, problems: string[]): void {
@@ -158,7 +147,7 @@ export function createFaultPolicy(options: FaultOptions = {}): FaultPolicy {
   const problems = optionProblems(options);
   if (problems.length > 0) throw new UserError(problems);
 
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const latency = options.latency ?? { min: 0, max: 0 };
   const failRate = options.failRate ?? 0;
   const resetRate = options.resetRate ?? 0;

@@ -6,9 +6,9 @@ export function hashSeed(value: string | Buffer): number {
   return createHash('sha256').update(value).digest().readUInt32BE(0) >>> 1;
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+/** mulberry32: a small seeded PRNG, uniform in [0, 1); any number seeds it (taken modulo 2^32). */
 export function seededRandom(seed: number): () => number {
-  let state = Math.trunc(Math.abs(seed)) >>> 0;
+  let state = Math.trunc(seed) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
