@@ -3,7 +3,8 @@ import { redacting } from './redact.js';
 /** Where a command writes and what it reads from its surroundings; tests pass their own. */
 export interface Io {
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  /** A terminal's stream says so (`isTTY`): the progress bar, colour and prompts depend on it. */
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */

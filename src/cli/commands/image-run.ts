@@ -89,12 +89,12 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     quiet: Boolean(options.quiet),
     verbose: Boolean(options.verbose),
     progress: options.progress,
-    color: shouldColor(io.stderr as { isTTY?: boolean }, io.env),
+    color: shouldColor(io.stderr, io.env),
     stdout: io.stdout,
     stderr: io.stderr,
   });
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
-  const interactive = Boolean(process.stdin.isTTY && (io.stderr as { isTTY?: boolean }).isTTY) && !options.json;
+  const interactive = Boolean(process.stdin.isTTY && io.stderr.isTTY) && !options.json;
   const interrupt = interruptOnSigint();
   try {
     const batch = runBatch({
