@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isUrlInput } from './inputs/urls.js';
 
 /**
  * `file` relative to `folder` when it is inside it (or is it: ''), else null. Both must be
@@ -18,5 +19,5 @@ export function displayPath(cwd: string, file: string): string {
 
 /** An input as the user named it: a URL as it is, a path as displayPath shows it. */
 export function displayInput(cwd: string, source: string): string {
-  return /^https?:\/\//i.test(source) ? source : displayPath(cwd, source);
+  return isUrlInput(source) ? source : displayPath(cwd, source);
 }

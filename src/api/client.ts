@@ -88,15 +88,6 @@ export interface Upload {
   onChunk?: (chunk: Buffer) => void;
 }
 
-async function multipart(imageField: string, image: Upload, fields: readonly Field[]): Promise<MultipartBody> {
-  const parts: Part[] = [{ name: imageField, filename: path.basename(image.path), ...image }];
-  for (const [name, value] of fields) {
-    if (typeof value === 'string') parts.push({ name, value });
-    else parts.push({ name, filename: path.basename(value.file), path: value.file, size: (await stat(value.file)).size });
-  }
-  return encodeMultipart(parts);
-}
-
 export type Client = ReturnType<typeof createClient>;
 
 export function createClient(options: ClientOptions) {
@@ -106,6 +97,26 @@ export function createClient(options: ClientOptions) {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
   });
+  /**
+   * Sizes of files named by parameters (background.imageFile, ...): the same files go with
+   * every request of a batch, so each is measured once, not once per image.
+   */
+  const fileSizes = new Map<string, Promise<number>>();
+  const sizeOf = (file: string) => {
+    let size = fileSizes.get(file);
+    if (!size) fileSizes.set(file, (size = stat(file).then((info) => info.size)));
+    return size;
+  };
+
+  async function multipart(imageField: string, image: Upload, fields: readonly Field[]): Promise<MultipartBody> {
+    const parts: Part[] = [{ name: imageField, filename: path.basename(image.path), ...image }];
+    for (const [name, value] of fields) {
+      if (typeof value === 'string') parts.push({ name, value });
+      else parts.push({ name, filename: path.basename(value.file), path: value.file, size: await sizeOf(value.file) });
+    }
+    return encodeMultipart(parts);
+  }
+
   const baseHeaders = {
     'x-api-key': options.apiKey,
     'user-agent': `photoroom-cli/${VERSION} node/${process.versions.node}`,

@@ -2,7 +2,7 @@
 import type { Field } from '../params/encode.js';
 
 /** POSIX shell single-quoting. */
-export function shellQuote(text: string): string {
+function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
 
-export const DEFAULT_NAME_TEMPLATE = '{dir}/{name}.{ext}';
+const DEFAULT_NAME_TEMPLATE = '{dir}/{name}.{ext}';
 const PLACEHOLDER = /\{(\w+)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['dir', 'name', 'ext', 'srcext']);
 
@@ -16,24 +16,6 @@ const KNOWN_PLACEHOLDERS = new Set(['dir', 'name', 'ext', 'srcext']);
 export function outputExtension(endpoint: Endpoint, params: ParamSet): string {
   const format = String(params.get(endpoint === 'edit' ? 'export.format' : 'format') ?? 'png');
   return format === 'jpeg' ? 'jpg' : format;
-}
-
-export function isUrlInput(text: string): boolean {
-  return /^https?:\/\//i.test(text);
-}
-
-/** A file name from a URL's last path segment, reduced to safe characters (no `/`, no `..`). */
-export function nameFromUrl(url: string): string {
-  const segment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
-  let decoded = segment;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // A malformed escape stays as written; the character filter below makes it safe.
-  }
-  const base = decoded.split(/[\\/]/).pop() ?? '';
-  const safe = base.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '');
-  return safe || 'image';
 }
 
 export function checkNameTemplate(template: string): void {

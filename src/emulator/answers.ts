@@ -15,7 +15,7 @@ const V1_TYPES: Readonly<Record<number, string>> = {
   429: 'rate_limit_error',
 };
 
-export function errorBody(family: ApiFamily, status: number, message: string): string {
+function errorBody(family: ApiFamily, status: number, message: string): string {
   if (family === 'v1') {
     return JSON.stringify({ detail: message, status_code: status, type: V1_TYPES[status] ?? 'server_error' });
   }

@@ -6,10 +6,10 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IgnoreReason } from '../batch/events.js';
-import { isUrlInput, nameFromUrl } from '../batch/plan.js';
 import { UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { readList } from './list.js';
+import { fileNameFromUrl, isUrlInput } from './urls.js';
 
 export interface DiscoverOptions {
   /** Files, folders (recursive), glob patterns, http(s) URLs, `-` (a list on `stdin`). */
@@ -164,7 +164,7 @@ class Discovery {
   private async *url(url: string): AsyncGenerator<DiscoveryItem> {
     if (this.seen.has(url)) return;
     this.seen.set(url, 'input');
-    yield { kind: 'url', url, display: url, relative: urlFileName(url) };
+    yield { kind: 'url', url, display: url, relative: fileNameFromUrl(url) };
   }
 
   /** A file the user named: taken as it is, whatever its name or place. */
@@ -296,16 +296,18 @@ class Discovery {
 
 type EntryType = { kind: 'file' | 'folder' | 'other'; real: string };
 
+function kindOf(entry: { isDirectory(): boolean; isFile(): boolean }): EntryType['kind'] {
+  return entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
+}
+
 function plainType(entry: Dirent, real: string): EntryType {
-  return { kind: entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other', real };
+  return { kind: kindOf(entry), real };
 }
 
 /** Symbolic links are followed; a broken one counts as a file, for a later stage to report. */
 async function linkType(full: string, real: string): Promise<EntryType> {
   try {
-    const stats = await stat(full);
-    const kind = stats.isDirectory() ? 'folder' : stats.isFile() ? 'file' : 'other';
-    return { kind, real: await realpath(full) };
+    return { kind: kindOf(await stat(full)), real: await realpath(full) };
   } catch {
     return { kind: 'file', real };
   }
@@ -322,19 +324,6 @@ async function matcher(patterns: readonly string[] | undefined, whenNone: boolea
   return (relative) => tests.some((test) => test(relative));
 }
 
-/** `nameFromUrl` with the URL's extension: a file name, never a path, never hidden, never `..`. */
-function urlFileName(url: string): string {
-  const segment = new URL(url).pathname.split('/').filter(Boolean).pop() ?? '';
-  let decoded = segment;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // A malformed escape: the extension, if any, is still at the end.
-  }
-  const extension = path.posix.extname(decoded.split(/[\\/]/).pop() ?? '');
-  const name = nameFromUrl(url) + (/^\.[\p{L}\p{N}]+$/u.test(extension) ? extension : '');
-  return name.replace(/\.{2,}/g, '.');
-}
 
 async function realpathOr(file: string): Promise<string> {
   try {

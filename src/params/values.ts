@@ -32,7 +32,7 @@ function toNumber(raw: ParamValue): number | null {
 }
 
 /** "a number from 72 to 1200", "a number above 0 and at most 0.05", ... */
-export function describeBounds(rule: ValueRule): string {
+function describeBounds(rule: ValueRule): string {
   const low =
     rule.exclusiveMinimum !== undefined ? `above ${rule.exclusiveMinimum}`
     : rule.minimum !== undefined ? `at least ${rule.minimum}`

@@ -7,7 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { TEMP_PREFIX } from './outputs.js';
 
-/** The writer's pid, from `<prefix><name>.<pid>-<random>`. */
+/** The writer's pid, from `<prefix><name>.<pid>-<n>` (see temporaryPathFor). */
 function writerOf(fileName: string): number | null {
   const match = /\.(\d+)-[0-9a-f]+$/.exec(fileName);
   return match ? Number(match[1]) : null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkNameTemplate, nameFromUrl, OutputNamer } from '../../src/batch/plan.js';
+import { checkNameTemplate, OutputNamer } from '../../src/batch/plan.js';
+import { nameFromUrl } from '../../src/inputs/urls.js';
 
 describe('output paths', () => {
   it('mirrors the input path under the output folder with the output extension', () => {

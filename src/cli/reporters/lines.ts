@@ -13,7 +13,7 @@ type Filter = Pick<ReporterOptions, 'quiet' | 'verbose'>;
  * before the start (credits check, declined confirmation) is left to the summary, which says
  * the same; a stop while running is shown at once, as in-flight requests may take a while.
  */
-export function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
+function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
   switch (event.type) {
     case 'warning':
     case 'plan':

@@ -13,7 +13,7 @@ import { summaryLines } from './summary.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 /** The documented fields in their order, whatever else a result may carry. */
-export function resultRecord(event: ResultEvent): Record<string, unknown> {
+function resultRecord(event: ResultEvent): Record<string, unknown> {
   return {
     type: 'result',
     input: event.input,
