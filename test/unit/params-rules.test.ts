@@ -161,6 +161,7 @@ describe('suggestions for near misses', () => {
   it('suggests the value a typo was probably meant to be', () => {
     expect(problemsOf({ 'background.color': 'whte' })[0]).toMatch(/; did you mean "white"\?$/);
     expect(problemsOf({ 'shadow.mode': 'ai.sft' })[0]).toMatch(/; did you mean "ai.soft"\?$/);
+    expect(problemsOf({ 'shadow.mode': 'soft' })[0]).toMatch(/; did you mean "ai.soft"\?$/);
     expect(problemsOf({ 'export.format': 'gif' })[0]).not.toContain('did you mean');
   });
 });
