@@ -83,7 +83,10 @@ export async function serveFolder(folder: string): Promise<{ url: string; close(
 export interface ScriptedRequest {
   method: string;
   path: string;
+  /** Monotonic arrival time (ms). */
   at: number;
+  /** Wall-clock arrival time (ms since the epoch), for HTTP dates. */
+  wallAt: number;
 }
 
 /**
@@ -98,7 +101,7 @@ export async function scriptedServer(
     request.resume();
     request.on('end', () => {
       const answer = answers[Math.min(requests.length, answers.length - 1)]!;
-      requests.push({ method: request.method ?? '', path: request.url ?? '', at: performance.now() });
+      requests.push({ method: request.method ?? '', path: request.url ?? '', at: performance.now(), wallAt: Date.now() });
       const body = answer.body ?? '';
       response.writeHead(answer.status, { 'content-length': Buffer.byteLength(body), ...answer.headers }).end(body);
     });
