@@ -22,3 +22,51 @@ export class UserError extends Error {
     this.problems = list;
   }
 }
+
+/** The code of a system error (`ENOSPC`, `EACCES`...), or undefined for anything else. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Codes that say the output disk cannot take any more files: every later result would be lost too. */
+const DISK_REFUSALS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+
+const CODE_MEANING: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENAMETOOLONG: 'file name too long',
+  EISDIR: 'a folder is in the way',
+  ENOTDIR: 'a file is in the way of a folder',
+  ELOOP: 'a symbolic link is in the way',
+};
+
+/**
+ * A fault on this machine (the output disk, an input that changed while it was sent): not
+ * the network's, so never retried. `stopsRun` when no later result could be written either.
+ */
+export class LocalFault extends Error {
+  readonly code: string | undefined;
+  readonly stopsRun: boolean;
+
+  constructor(message: string, options: { code?: string | undefined; stopsRun?: boolean } = {}) {
+    super(message);
+    this.name = 'LocalFault';
+    this.code = options.code;
+    this.stopsRun = options.stopsRun ?? false;
+  }
+}
+
+/** `cannot write out/a.png: no space left on the device (ENOSPC)` from a failed file-system call. */
+export function writeFault(error: unknown, file: string): LocalFault {
+  if (error instanceof LocalFault) return error;
+  const code = errorCode(error);
+  const meaning = (code && CODE_MEANING[code]) ?? (error instanceof Error ? error.message : String(error));
+  return new LocalFault(`cannot write ${file}: ${meaning}${code ? ` (${code})` : ''}`, {
+    code,
+    stopsRun: code !== undefined && DISK_REFUSALS.has(code),
+  });
+}

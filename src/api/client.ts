@@ -9,7 +9,10 @@ import { Agent, request } from 'undici';
 import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
+import { LocalFault } from '../errors.js';
+import { scrubberFor } from '../secrets.js';
 import { VERSION } from '../version.js';
+import { discard } from './body.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
 import { encodeMultipart, type MultipartBody, type Part } from './multipart.js';
 
@@ -60,22 +63,32 @@ export function endpointUrls(options: Pick<ClientOptions, 'baseUrl' | 'segmentUr
   };
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+function flattenHeaders(raw: Record<string, string | string[] | undefined>, scrub: (text: string) => string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) headers[name.toLowerCase()] = scrub(Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
 }
 
+/** A failure of the request body that is this machine's (an input changed or unreadable), if it is one. */
+function localFaultIn(error: unknown): LocalFault | null {
+  if (error instanceof LocalFault) return error;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof LocalFault ? cause : null;
+}
+
+/** The body's first `limit` bytes as text; the rest is never read (an endless body ends here). */
 async function readLimited(body: Readable, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     const buffer = chunk as Buffer;
-    if (size < limit) chunks.push(buffer.subarray(0, limit - size));
+    chunks.push(buffer.subarray(0, limit - size));
     size += buffer.length;
+    if (size >= limit) break;
   }
+  discard(body);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -88,9 +101,23 @@ export interface Upload {
   onChunk?: (chunk: Buffer) => void;
 }
 
-export type Client = ReturnType<typeof createClient>;
+/** The API, as the batch engine and the commands use it (tests pass fakes). */
+export interface Client {
+  readonly urls: Endpoints;
+  /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
+  editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse>;
+  /** GET /v2/edit: the image by URL, parameters in the query string. */
+  editUrl(imageUrl: string, fields: readonly Field[]): Promise<ApiResponse>;
+  /** POST /v1/segment: the local file as `image_file`. */
+  segment(image: Upload, fields: readonly Field[]): Promise<ApiResponse>;
+  account(): Promise<AccountInfo>;
+  close(): Promise<void>;
+}
 
-export function createClient(options: ClientOptions) {
+export function createClient(options: ClientOptions): Client {
+  // Whatever a server sends back (error bodies, headers) is scrubbed of the key before
+  // anything else sees it: a hostile or broken server may echo it.
+  const scrub = scrubberFor(options.apiKey);
   const urls = endpointUrls(options);
   const dispatcher = new Agent({
     connections: options.connections,
@@ -140,30 +167,27 @@ export function createClient(options: ClientOptions) {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      throw apiErrorFromFailure(error);
+      throw localFaultIn(error) ?? apiErrorFromFailure(error);
     }
-    const headers = flattenHeaders(response.headers);
+    const headers = flattenHeaders(response.headers, scrub);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return { status: response.statusCode, headers, body: response.body };
     }
-    const text = await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => '');
+    const text = scrub(await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => ''));
     throw apiErrorFromResponse(response.statusCode, text, headers['retry-after']);
   }
 
   return {
     urls,
 
-    /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
     async editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {
       return send(urls.edit, 'POST', await multipart('imageFile', image, fields));
     },
 
-    /** GET /v2/edit: the image by URL, parameters in the query string. */
     editUrl(imageUrl: string, fields: readonly Field[]): Promise<ApiResponse> {
       return send(`${urls.edit}?${toQueryString(imageUrl, fields)}`, 'GET');
     },
 
-    /** POST /v1/segment: the local file as `image_file`. */
     async segment(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {
       return send(urls.segment, 'POST', await multipart('image_file', image, fields));
     },

@@ -3,7 +3,13 @@
  * image. The API uses three body shapes; 403 may come with no body at all.
  */
 
-export type ApiErrorKind = 'http' | 'network' | 'timeout';
+/**
+ * - `http`: the API answered an error status.
+ * - `network`, `timeout`: no whole answer came (connection refused or dropped, body cut short).
+ * - `bad-answer`: a 2xx whose body is not the image it claims. Unlike the others it was
+ *   probably billed, so the batch retries it at most once.
+ */
+export type ApiErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -12,13 +18,13 @@ export class ApiError extends Error {
   /** The raw `Retry-After` header, when the service sent one. */
   readonly retryAfter?: string;
 
-  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string }) {
+  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string; retryable?: boolean }) {
     super(options.message);
     this.name = 'ApiError';
     this.status = options.status;
     this.kind = options.kind;
     this.retryAfter = options.retryAfter;
-    this.retryable = options.kind !== 'http' || isRetryableStatus(options.status);
+    this.retryable = options.retryable ?? (options.kind !== 'http' || isRetryableStatus(options.status));
   }
 
   /** 402 (credits) and 403 (key) refuse every later request too: the run stops. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { errorCode, LocalFault } from '../errors.js';
 
 export type Part =
   | { name: string; value: string }
@@ -63,20 +64,31 @@ export function encodeMultipart(parts: readonly Part[]): MultipartBody {
 
 async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }>)[]): AsyncIterable<Buffer> {
   for (const piece of pieces) {
-    if (Buffer.isBuffer(piece)) {
-      yield piece;
-      continue;
-    }
-    let sent = 0;
+    if (Buffer.isBuffer(piece)) yield piece;
+    else yield* fileChunks(piece);
+  }
+}
+
+/**
+ * A file's bytes, exactly as many as Content-Length promised from the size measured before:
+ * a file that grew or shrank since would corrupt the request, so it fails instead. Either
+ * failure is this machine's (a LocalFault), never the network's to retry.
+ */
+async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterable<Buffer> {
+  const changed = () => new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
+  let sent = 0;
+  try {
     for await (const chunk of createReadStream(piece.path, { highWaterMark: 256 * 1024 })) {
       const bytes = chunk as Buffer;
       sent += bytes.length;
-      // Content-Length was promised from the size measured before: a file that grew or shrank
-      // since would corrupt the request, so it fails instead.
-      if (sent > piece.size) throw new Error(`${piece.path} changed while it was being sent`);
+      if (sent > piece.size) throw changed();
       piece.onChunk?.(bytes);
       yield bytes;
     }
-    if (sent !== piece.size) throw new Error(`${piece.path} changed while it was being sent`);
+  } catch (error) {
+    if (error instanceof LocalFault) throw error;
+    const code = errorCode(error);
+    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error as Error).message})`, { code });
   }
+  if (sent !== piece.size) throw changed();
 }

@@ -1,8 +1,8 @@
 /**
- * When to try a failed request again, and how long to wait first. Pure: the clock and the
- * random source come in, so tests run in microseconds.
+ * When to try a failed request again, and how long to wait first. Pure but for the loop,
+ * whose clock and random source come in, so tests run in microseconds.
  */
-import type { ApiError } from './errors.js';
+import { ApiError } from './errors.js';
 
 export interface BackoffPolicy {
   /** The first retry waits up to this long. */
@@ -14,6 +14,9 @@ export interface BackoffPolicy {
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 5 * 60_000 };
+
+/** A 2xx that was not an image was probably billed: it is tried again once, not `retries` times. */
+export const BAD_ANSWER_RETRIES = 1;
 
 /**
  * Exponential backoff with full jitter: a uniform wait in [0, min(max, base·2^(attempt-1))].
@@ -49,6 +52,47 @@ export function retryDelay(error: ApiError, attempt: number, timing: RetryTiming
   return asked === null ? jittered : Math.max(Math.min(asked, policy.maxRetryAfterMs), jittered);
 }
 
-export function shouldRetry(error: ApiError, attempt: number, retries: number): boolean {
-  return error.retryable && attempt <= retries;
+/** What one request (or one round of a batch input) may still spend on retries. */
+export interface RetryBudget {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Bad answers met so far by this input, across rounds (see BAD_ANSWER_RETRIES). */
+  badAnswers: number;
+}
+
+/** Whether the attempt numbered `attempt` within its budget, which failed with `error`, is worth another. */
+export function shouldRetry(error: ApiError, attempt: number, budget: RetryBudget): boolean {
+  if (!error.retryable) return false;
+  if (error.kind === 'bad-answer') return budget.badAnswers <= BAD_ANSWER_RETRIES;
+  return attempt <= budget.retries;
+}
+
+export interface RetryLoop<T> {
+  /** One attempt; `attempt` counts from 1 within this loop. */
+  attempt(attempt: number): Promise<T>;
+  budget: RetryBudget;
+  timing: RetryTiming & { sleep(ms: number, signal?: AbortSignal): Promise<void> };
+  /** Attempts done before this loop (earlier rounds), so that backoff keeps growing. */
+  attemptsBefore?: number;
+  /** Aborting ends a wait at once and gives up with the last error. */
+  signal?: AbortSignal;
+  /** Told of each failure that will be retried, before the wait. */
+  onRetry?(error: ApiError, attempt: number, delayMs: number): void;
+}
+
+/** Runs `attempt` until it succeeds or fails in a way not worth retrying; throws the last error. */
+export async function withRetries<T>(loop: RetryLoop<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loop.attempt(attempt);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.kind === 'bad-answer') loop.budget.badAnswers += 1;
+      if (loop.signal?.aborted || !shouldRetry(error, attempt, loop.budget)) throw error;
+      const delayMs = retryDelay(error, (loop.attemptsBefore ?? 0) + attempt, loop.timing);
+      loop.onRetry?.(error, attempt, delayMs);
+      await loop.timing.sleep(delayMs, loop.signal);
+      if (loop.signal?.aborted) throw error;
+    }
+  }
 }

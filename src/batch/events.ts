@@ -3,8 +3,9 @@
  * and library users all read these and nothing else.
  */
 
-/** Why a discovered file was left out before planning. */
-export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'excluded';
+import type { IgnoreReason } from '../inputs/discover.js';
+
+export type { IgnoreReason } from '../inputs/discover.js';
 
 /** The `pr-*` and `x-uncertainty-score` headers of an answer, exactly as received. */
 export type ResponseHeaders = Record<string, string>;
@@ -64,13 +65,18 @@ export interface PlanEvent {
 }
 
 /**
- * The run stopped starting new work: the API refused it (402 credits, 403 key), the
- * service failed every request for too long, the user interrupted it (Ctrl-C), or the user
- * declined the confirmation.
+ * Why a run stopped starting new work:
+ * - `credits`, `key`: the API refused it (402, 403), or the credits check found too few;
+ * - `unavailable`: the service failed every request for too long, or kept answering non-images;
+ * - `disk`: the output disk refused a result (full, read-only, no permission);
+ * - `output-closed`: the reader of standard output went away (`--json | head`);
+ * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation.
  */
+export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled';
+
 export interface StopEvent {
   type: 'stop';
-  reason: 'credits' | 'key' | 'unavailable' | 'interrupted' | 'cancelled';
+  reason: StopReason;
   message: string;
 }
 
@@ -90,11 +96,12 @@ export interface SummaryEvent {
   failures: Failure[];
   /** `pr-unsupported-attributes` values met, with how many inputs met each. */
   unsupportedAttributes: { value: string; count: number }[];
-  stopped?: StopEvent['reason'];
+  stopped?: StopReason;
+  /** What the stop event said. */
+  stopMessage?: string;
   requests: number;
   rateLimited: number;
   ms: number;
-  exitCode: number;
 }
 
 export type BatchEvent = StartEvent | ResultEvent | RetryEvent | WarningEvent | PlanEvent | StopEvent | SummaryEvent;

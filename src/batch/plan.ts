@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { NAME_MAX_BYTES, shortenName } from '../paths.js';
+import { SIDECAR_SUFFIX } from '../store/sidecar.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
 
@@ -94,6 +96,9 @@ export class OutputNamer {
     for (let at = 0; at < this.parts.length; at++) text += at % 2 === 0 ? this.parts[at] : (values[this.parts[at] ?? ''] ?? '');
     // Segments are rebuilt one by one: nothing in a name can climb out of the output folder.
     const segments = text.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
-    return `${this.base}${segments.join(path.sep)}`;
+    // Names too long for the file system are shortened the same way every run; the file
+    // name leaves room for its sidecar's `.json`.
+    const fitted = segments.map((segment, at) => shortenName(segment, NAME_MAX_BYTES - (at === segments.length - 1 ? SIDECAR_SUFFIX.length : 0)));
+    return `${this.base}${fitted.join(path.sep)}`;
   }
 }

@@ -4,12 +4,14 @@
  * counts and decides, the second walk streams the work into the queue, so no work list is
  * ever held, however many inputs there are.
  */
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { DiscoveredInput, ResolvedInputs } from '../inputs/discover.js';
 import type { ParamSet } from '../params/paramset.js';
 import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
 import { displayInput, displayPath, relativeInside } from '../paths.js';
+import { folderLeavingRoot } from '../store/outputs.js';
 import type { RequestSignature } from '../store/sidecar.js';
 import type { IgnoreReason, WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
@@ -19,6 +21,7 @@ import { createResumeCheck } from './resume.js';
 export interface PlannerOptions {
   endpoint: Endpoint;
   params: ParamSet;
+  /** The output folder's real path (symbolic links resolved). */
   outDir: string;
   cwd: string;
   nameTemplate?: string;
@@ -26,8 +29,13 @@ export interface PlannerOptions {
   overwrite?: boolean;
   /** The request an input's job would send: compared with its sidecar for resume. */
   signature: (job: Job) => RequestSignature;
+  /** Why the API would refuse this job's request (checked before anything is sent), or null. */
+  refusal?: (job: Job) => string | null;
   warn: (event: WarningEvent) => void;
 }
+
+/** Problems listed one by one before the rest are counted. */
+const LISTED_PROBLEMS = 10;
 
 export interface Survey {
   /** Inputs still to send. */
@@ -57,8 +65,10 @@ export class Planner {
     const done = new Set<string>();
     const namer = this.namer();
     const ignored: Record<IgnoreReason, number> = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
-    /** Inputs inside the output folder (usually none): no output may land on one. */
+    /** Real paths of inputs inside the output folder (usually none): no output may land on one. */
     const inputsInOutput: string[] = [];
+    const outputFolders = new Set<string>();
+    const problems: string[] = [];
     let pending = 0;
     let urlInputs = 0;
     for await (const { job, item } of this.walk(namer, ignored)) {
@@ -67,20 +77,29 @@ export class Planner {
           throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
         }
         urlInputs += 1;
-      } else if (relativeInside(item.path, options.outDir)) {
-        inputsInOutput.push(item.path);
+      } else if (relativeInside(item.real, options.outDir) !== null) {
+        inputsInOutput.push(item.real);
+      }
+      const refusal = options.refusal?.(job);
+      if (refusal) problems.push(`${item.display}: ${refusal}`);
+      const folder = path.dirname(job.outputPath);
+      if (!outputFolders.has(folder)) {
+        outputFolders.add(folder);
+        const leadsTo = await folderLeavingRoot(folder, options.outDir);
+        if (leadsTo) problems.push(`${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it`);
       }
       const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
       // Awaited only when there is something to read: most inputs are decided without a promise.
       if (verdict !== false && (await verdict)) done.add(job.outputPath);
       else pending += 1;
     }
+    if (problems.length > 0) throw new UserError(listed(problems));
     const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
     if (overwritten) await this.refuseOverwriting(overwritten);
     if (urlInputs > 0) {
       // Parameters were validated for uploads (POST); URL inputs go by GET, which carries no files.
-      const problems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
-      if (problems.length > 0) throw new UserError(problems);
+      const ruleProblems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
+      if (ruleProblems.length > 0) throw new UserError(ruleProblems);
     }
     return { pending, done, ignored };
   }
@@ -148,4 +167,9 @@ export class Planner {
     }
     throw new UserError(`${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder`);
   }
+}
+
+function listed(problems: readonly string[]): string[] {
+  const shown = problems.slice(0, LISTED_PROBLEMS);
+  return problems.length > shown.length ? [...shown, `... and ${problems.length - shown.length} more`] : shown;
 }

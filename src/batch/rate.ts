@@ -4,11 +4,12 @@
  */
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface RateLimiter {
-  acquire(): Promise<void>;
+  /** Waits for the next slot; returns early when `signal` aborts. */
+  acquire(signal?: AbortSignal): Promise<void>;
 }
 
 export function createRateLimiter(perMinute: number | undefined, clock: Clock): RateLimiter {
@@ -16,11 +17,11 @@ export function createRateLimiter(perMinute: number | undefined, clock: Clock): 
   const interval = 60_000 / perMinute;
   let nextSlot = -Infinity;
   return {
-    async acquire() {
+    async acquire(signal) {
       const now = clock.now();
       const slot = Math.max(now, nextSlot);
       nextSlot = slot + interval;
-      if (slot > now) await clock.sleep(slot - now);
+      if (slot > now) await clock.sleep(slot - now, signal);
     },
   };
 }

@@ -1,18 +1,54 @@
-import { redacting } from './redact.js';
+/**
+ * Everything a command takes from its surroundings: streams, environment, working folder,
+ * signals. Only `processIo` touches `process`; tests pass their own.
+ */
+import { redacting } from '../secrets.js';
 
-/** Where a command writes and what it reads from its surroundings; tests pass their own. */
+export type Interrupt = 'SIGINT' | 'SIGTERM';
+
 export interface Io {
   stdout: NodeJS.WritableStream;
   /** A terminal's stream says so (`isTTY`): the progress bar, colour and prompts depend on it. */
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */
   exitCode?: number;
+  /** Calls `handler` on each of these signals until the returned function is called. */
+  onSignal(signals: readonly Interrupt[], handler: () => void): () => void;
+  /** Calls `handler` once when the reader of stdout goes away (EPIPE), until released. */
+  onStdoutClosed(handler: () => void): () => void;
+  /** Ends the process at once, without waiting for anything (a second Ctrl-C). */
+  exitNow(code: number): never;
 }
 
 export function processIo(): Io {
-  return { stdout: redacting(process.stdout), stderr: redacting(process.stderr), env: process.env, cwd: process.cwd() };
+  const stdoutClosed = new Set<() => void>();
+  // Without a listener, an EPIPE on stdout would crash the process; with it, later writes are dropped.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    for (const handler of stdoutClosed) handler();
+    stdoutClosed.clear();
+  });
+  return {
+    stdout: redacting(process.stdout),
+    stderr: redacting(process.stderr),
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    onSignal(signals, handler) {
+      for (const signal of signals) process.on(signal, handler);
+      return () => {
+        for (const signal of signals) process.off(signal, handler);
+      };
+    },
+    onStdoutClosed(handler) {
+      stdoutClosed.add(handler);
+      return () => stdoutClosed.delete(handler);
+    },
+    exitNow: (code) => process.exit(code),
+  };
 }
 
 export function printLines(stream: NodeJS.WritableStream, lines: readonly string[]): void {

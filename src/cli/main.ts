@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, LocalFault, UserError } from '../errors.js';
 import { preparseArgv } from '../params/flags.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
@@ -38,6 +38,10 @@ function reportFailure(error: unknown, io: Io): number {
   if (error instanceof ApiError) {
     io.stderr.write(`photoroom: ${error.message}\n`);
     return error.refusesRun ? EXIT.apiRefusedRun : EXIT.someInputsFailed;
+  }
+  if (error instanceof LocalFault) {
+    io.stderr.write(`photoroom: ${error.message}\n`);
+    return EXIT.someInputsFailed;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`photoroom: unexpected error (please report it): ${detail}\n`);

@@ -4,6 +4,7 @@
  * applies the precedence flags > environment > config file > default.
  */
 import { Option } from 'commander';
+import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 
 export type CommandName = 'edit' | 'segment' | 'account';
 
@@ -22,6 +23,7 @@ export interface RunSettings {
   timeout: number;
   confirmOver: number;
   giveUpAfter: number;
+  maxAnswerSize: number;
   name?: string;
   aiBackgroundModelVersion?: string;
   backgroundRemovalModelVersion?: string;
@@ -84,6 +86,11 @@ export const RUN_OPTIONS: readonly RunOptionSpec[] = [
     key: 'giveUpAfter', flag: '--give-up-after <seconds>', env: 'PHOTOROOM_GIVE_UP_AFTER', kind: 'seconds', default: 120,
     minimum: 1, maximum: 86_400, commands: IMAGE_COMMANDS,
     description: 'stop the run when every request has failed for this long (a service that is down)',
+  },
+  {
+    key: 'maxAnswerSize', flag: '--max-answer-size <MB>', env: 'PHOTOROOM_MAX_ANSWER_SIZE', kind: 'count', default: DEFAULT_MAX_ANSWER_MB,
+    minimum: 1, maximum: 100_000, commands: IMAGE_COMMANDS,
+    description: 'cut off and fail an answer larger than this many MB (far above any real result)',
   },
   {
     key: 'confirmOver', flag: '--confirm-over <n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,

@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request as fetchUrl } from 'undici';
 import { ENDPOINT_LIMITS } from '../inputs/formats.js';
+import { commonImageType, MIME_TYPE } from '../inputs/signature.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint, Method } from '../params/types.js';
@@ -69,13 +70,6 @@ const RECORDED_HEADERS = /^(x-api-key|accept|content-type|user-agent|pr-.*)$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function sniffImageType(bytes: Buffer): string {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  return 'application/octet-stream';
-}
-
 async function download(url: string, limit: number): Promise<Buffer> {
   const response = await fetchUrl(url);
   if (response.statusCode !== 200) {
@@ -125,7 +119,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let origin = '';
 
   async function render(route: Route, params: ParamSet, image: Buffer, files: Map<string, UploadedFile>): Promise<Rendered> {
-    if (options.echo) return { body: image, contentType: sniffImageType(image), headers: {} };
+    if (options.echo) {
+      const type = commonImageType(image);
+      return { body: image, contentType: type ? MIME_TYPE[type] : 'application/octet-stream', headers: {} };
+    }
     const renderer = await loadRenderer();
     const values = params.values();
     if (route.endpoint === 'segment') return renderer.renderSegment(image, values);

@@ -5,11 +5,13 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { IgnoreReason } from '../batch/events.js';
 import { UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { readList } from './list.js';
 import { fileNameFromUrl, isUrlInput } from './urls.js';
+
+/** Why a discovered file was left out before planning. */
+export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'excluded';
 
 export interface DiscoverOptions {
   /** Files, folders (recursive), glob patterns, http(s) URLs, `-` (a list on `stdin`). */
@@ -30,7 +32,8 @@ export interface DiscoverOptions {
 }
 
 export type DiscoveredInput =
-  | { kind: 'file'; path: string; display: string; relative: string }
+  /** `path` as found (through any symbolic links), `real` with them resolved. */
+  | { kind: 'file'; path: string; real: string; display: string; relative: string }
   | { kind: 'url'; url: string; display: string; relative: string };
 
 export type DiscoveryItem =
@@ -111,7 +114,8 @@ async function collect(entries: AsyncIterable<string>): Promise<string[]> {
 }
 
 async function stdinList(options: DiscoverOptions): Promise<Source> {
-  const stdin = options.stdin ?? process.stdin;
+  const stdin = options.stdin;
+  if (!stdin) throw new UserError('- reads a list from standard input, which is not available here');
   // Standard input has no file name to tell a CSV list by: asking for a column says it is one.
   const format = { name: 'standard input', csv: options.column !== undefined, column: options.column };
   return { kind: 'list', entries: await collect(await readList(stdin, format)) };
@@ -280,7 +284,7 @@ class Discovery {
     this.seen.set(real, reason ? 'ignored' : 'input');
     yield reason
       ? ({ kind: 'ignored', reason, path: file } as const)
-      : ({ kind: 'file', path: file, display: this.display(file), relative } as const);
+      : ({ kind: 'file', path: file, real, display: this.display(file), relative } as const);
   }
 
   private insideOutDir(file: string, real: string): boolean {

@@ -10,6 +10,7 @@ import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
 import { errorCode, fileErrorReason, openFailureReason, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
+import { commonImageType } from './signature.js';
 import { ENDPOINT_LIMITS, UPSCALE_LIMITS, type EndpointLimits, type ImageType, type UpscaleMode } from './formats.js';
 
 export type { ImageType, UpscaleMode } from './formats.js';
@@ -39,21 +40,6 @@ export interface CheckOptions {
 const SNIFF_BYTES = 4100;
 
 const MB = 1024 * 1024;
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/**
- * PNG, JPEG and WebP, the bytes nearly every batch is made of, by their fixed signatures:
- * file-type's full detection allocates about 14 KB per file, which showed in profiles of
- * large batches. Anything else goes to file-type.
- */
-function commonImageType(head: Uint8Array): ImageType | undefined {
-  if (PNG_SIGNATURE.every((byte, at) => head[at] === byte)) return 'png';
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
-  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
-  if (head.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
-  return undefined;
-}
 
 /** file-type's extension → ours. APNG is a PNG with extra chunks (decoders show its first frame). */
 const IMAGE_TYPES: Readonly<Record<string, ImageType>> = { png: 'png', apng: 'png', jpg: 'jpeg', webp: 'webp', heic: 'heic' };
@@ -94,6 +80,9 @@ async function checkContents(
   limits: EndpointLimits,
   upscaleMode: UpscaleMode | undefined,
 ): Promise<ContentCheck> {
+  // PNG, JPEG and WebP, the bytes nearly every batch is made of, by their fixed signatures:
+  // file-type's full detection allocates about 14 KB per file, which showed in profiles of
+  // large batches.
   const common = commonImageType(head);
   // file-type is loaded for uncommon bytes only, and tells what they are (HEIC, GIF, a PDF...).
   const sniffed = common ? undefined : await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));

@@ -1,14 +1,20 @@
 /**
  * Writing results so that a final name only ever holds a whole file: bytes go to a
  * temporary file in the same folder (same file system, so the rename is atomic), then the
- * temporary file is renamed over the final name.
+ * temporary file is renamed over the final name. Every write stays inside the output
+ * folder: a folder inside it that is a symbolic link to elsewhere is never written through.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode, LocalFault, writeFault } from '../errors.js';
+import { relativeInside, shortenName } from '../paths.js';
 
 /** Temporary files start with this, so stale ones from a crash can be recognised. */
 export const TEMP_PREFIX = '.photoroom-tmp-';
+
+/** Room left in a temporary name for the final name it stands for. */
+const TEMP_NAME_BYTES = 200;
 
 export interface WrittenFile {
   path: string;
@@ -21,50 +27,92 @@ let temporaryCount = 0;
 /** `<prefix><name>.<pid>-<n>`: the pid tells a later run whether the writer is still alive. */
 export function temporaryPathFor(finalPath: string): string {
   temporaryCount += 1;
-  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${path.basename(finalPath)}.${process.pid}-${temporaryCount.toString(16)}`);
-}
-
-/** Folders this process has made: each is made once, not once per file. */
-const madeFolders = new Set<string>();
-
-async function ensureFolder(folder: string): Promise<void> {
-  if (madeFolders.has(folder)) return;
-  await mkdir(folder, { recursive: true });
-  madeFolders.add(folder);
+  const name = shortenName(path.basename(finalPath), TEMP_NAME_BYTES);
+  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${process.pid}-${temporaryCount.toString(16)}`);
 }
 
 /**
- * Writes `source` to `finalPath` atomically, hashing on the way (no second read). Chunks
- * are written as they arrive, so a large answer never sits whole in memory. `verify` may
- * throw to refuse the bytes before they take the final name.
+ * The real path `folder` has or would have: symbolic links resolved up to its deepest
+ * existing ancestor, the rest appended as written.
  */
-export async function writeAtomically(
-  finalPath: string,
-  source: AsyncIterable<Buffer> | Buffer | string,
-  verify?: (written: WrittenFile) => void,
-): Promise<WrittenFile> {
-  await ensureFolder(path.dirname(finalPath));
-  const temporary = temporaryPathFor(finalPath);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
-  // Opened before any byte arrives, so that on failure the file exists by the time it is removed.
-  const handle = await open(temporary, 'wx');
+export async function realFolderPath(folder: string): Promise<string> {
   try {
-    for await (const chunk of chunks) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      await writeWhole(handle, chunk);
-    }
-    await handle.close();
-    const written = { path: finalPath, bytes, sha256: hash.digest('hex') };
-    verify?.(written);
-    await rename(temporary, finalPath);
-    return written;
+    return await realpath(folder);
   } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temporary, { force: true });
-    throw error;
+    const parent = path.dirname(folder);
+    if (parent === folder || errorCode(error) !== 'ENOENT') return folder;
+    return path.join(await realFolderPath(parent), path.basename(folder));
+  }
+}
+
+/**
+ * Where `folder` really leads when that is outside `root` (a symbolic link on the way out
+ * of the output folder), else null. `root` must be a real path.
+ */
+export async function folderLeavingRoot(folder: string, root: string): Promise<string | null> {
+  const real = await realFolderPath(folder);
+  return relativeInside(real, root) === null ? real : null;
+}
+
+/** The output folder of a batch: every result, sidecar and run log line goes through one. */
+export class OutputFolder {
+  /** Folders known to exist inside the root (made or checked once, not once per file). */
+  private readonly readyFolders = new Set<string>();
+
+  /** `root`: the output folder's real path (symbolic links resolved). */
+  constructor(readonly root: string) {}
+
+  /**
+   * Writes `source` to `finalPath` atomically, hashing on the way (no second read). Chunks
+   * are written as they arrive, so a large answer never sits whole in memory. An error from
+   * `source` comes out as it is; a file-system failure comes out as a LocalFault.
+   */
+  async write(finalPath: string, source: AsyncIterable<Buffer> | Buffer | string): Promise<WrittenFile> {
+    const temporary = temporaryPathFor(finalPath);
+    const handle = await this.createTemporary(temporary);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
+    try {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        await writeWhole(handle, chunk).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+      }
+      await handle.close().catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+      await rename(temporary, finalPath).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+      return { path: finalPath, bytes, sha256: hash.digest('hex') };
+    } catch (error) {
+      await handle.close().catch(() => {});
+      await rm(temporary, { force: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Opened before any byte arrives, so that on failure the file exists by the time it is removed. */
+  private async createTemporary(temporary: string): Promise<FileHandle> {
+    const folder = path.dirname(temporary);
+    await this.ensureFolder(folder, temporary);
+    try {
+      return await open(temporary, 'wx');
+    } catch (error) {
+      // The folder was removed while the batch ran: make it again, once.
+      if (errorCode(error) !== 'ENOENT') throw writeFault(error, temporary);
+      this.readyFolders.delete(folder);
+      await this.ensureFolder(folder, temporary);
+      return open(temporary, 'wx').catch((again: unknown) => Promise.reject(writeFault(again, temporary)));
+    }
+  }
+
+  private async ensureFolder(folder: string, forFile: string): Promise<void> {
+    if (this.readyFolders.has(folder)) return;
+    // Checked before mkdir, which would otherwise make folders wherever a link leads.
+    const leadsTo = await folderLeavingRoot(folder, this.root);
+    if (leadsTo !== null) {
+      throw new LocalFault(`${folder} leads out of the output folder (to ${leadsTo}): nothing is written through it`);
+    }
+    await mkdir(folder, { recursive: true }).catch((error: unknown) => Promise.reject(writeFault(error, forFile)));
+    this.readyFolders.add(folder);
   }
 }
 

@@ -1,28 +1,75 @@
 /**
  * The run log: one JSON line per input per run, appended to `photoroom-run.jsonl` in the
- * output folder, so a folder's history survives its runs.
+ * output folder, so a folder's history survives its runs. It is never written through a
+ * symbolic link, a line torn by a crash or a full disk is cut off before appending, and a
+ * failing disk never takes the batch down with it: the first failure is kept for the summary.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { once } from 'node:events';
+import { constants } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode, LocalFault, UserError, writeFault } from '../errors.js';
+import { redact } from '../secrets.js';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
 
 export interface RunLog {
-  /** Resolves at once, or when the file has caught up if lines are piling up in memory. */
+  /** Appends one line; lines are written in the order appended. */
   append(record: object): Promise<void>;
+  /** The first write failure, if any (later lines were dropped). */
+  readonly failure: LocalFault | null;
   close(): Promise<void>;
 }
 
+/** How far back to look for the last line break of a torn log: lines are far shorter. */
+const TAIL_BYTES = 64 * 1024;
+
+/** Cuts a last line that has no line break (a crash or a full disk tore it). */
+async function dropTornLine(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const length = Math.min(size, TAIL_BYTES);
+  const tail = Buffer.alloc(length);
+  await handle.read(tail, 0, length, size - length);
+  if (tail[length - 1] === 0x0a) return;
+  const lastBreak = tail.lastIndexOf(0x0a);
+  await handle.truncate(lastBreak < 0 ? Math.max(0, size - length) : size - length + lastBreak + 1);
+}
+
 export async function openRunLog(outDir: string): Promise<RunLog> {
-  await mkdir(outDir, { recursive: true });
-  // O_APPEND: each line lands whole at the end, even with two runs on one folder.
-  const stream: WriteStream = createWriteStream(path.join(outDir, RUN_LOG_NAME), { flags: 'a' });
+  const file = path.join(outDir, RUN_LOG_NAME);
+  let handle: FileHandle;
+  try {
+    await mkdir(outDir, { recursive: true });
+    // O_NOFOLLOW: a symbolic link in its place could make the log overwrite any file the user can write.
+    handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
+    await dropTornLine(handle);
+  } catch (error) {
+    if (errorCode(error) === 'ELOOP') throw new UserError(`${file} is a symbolic link: the run log is never written through one; remove it`);
+    throw writeFault(error, file);
+  }
+  let failure: LocalFault | null = null;
+  // One write at a time, in order: with O_APPEND each whole line lands at the end.
+  let queue = Promise.resolve();
   return {
-    async append(record) {
-      if (!stream.write(`${JSON.stringify(record)}\n`)) await once(stream, 'drain');
+    append(record) {
+      const line = redact(`${JSON.stringify(record)}\n`);
+      queue = queue.then(async () => {
+        if (failure) return;
+        try {
+          const { bytesWritten } = await handle.write(line);
+          if (bytesWritten < Buffer.byteLength(line)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        } catch (error) {
+          failure = writeFault(error, file);
+        }
+      });
+      return queue;
     },
-    close: () => new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))),
+    get failure() {
+      return failure;
+    },
+    async close() {
+      await queue;
+      await handle.close().catch(() => {});
+    },
   };
 }

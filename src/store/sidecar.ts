@@ -1,11 +1,13 @@
 /**
  * The sidecar JSON written next to every output (`<output>.json`): what was sent, what came
  * back, and enough about the input to know on a rerun whether the work is already done.
- * It never holds the API key.
+ * It never holds the API key: its text goes through `redact` like everything printed.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { EndpointPath } from '../params/endpoints.js';
-import { writeAtomically } from './outputs.js';
+import { redact } from '../secrets.js';
+import type { OutputFolder, WrittenFile } from './outputs.js';
 
 export const SIDECAR_VERSION = 1;
 
@@ -38,19 +40,64 @@ export interface Sidecar {
   completedAt: string;
 }
 
+/** A sidecar's name is its output's with this added. */
+export const SIDECAR_SUFFIX = '.json';
+
 export function sidecarPath(outputPath: string): string {
-  return `${outputPath}.json`;
+  return `${outputPath}${SIDECAR_SUFFIX}`;
 }
 
-export async function writeSidecar(outputPath: string, sidecar: Sidecar): Promise<void> {
-  await writeAtomically(sidecarPath(outputPath), `${JSON.stringify(sidecar, null, 2)}\n`);
+/** What a successful attempt leaves to record. */
+export interface SidecarFacts {
+  input: SidecarInput;
+  request: RequestSignature;
+  status: number;
+  /** All the answer's headers: the ones worth keeping are picked here. */
+  headers: Record<string, string>;
+  attempts: number;
+  durationsMs: Sidecar['durationsMs'];
+  output: WrittenFile;
+  cliVersion: string;
+  completedAt: Date;
 }
 
-/** The sidecar of an output, or null when there is none or it is not ours. */
+export function sidecarRecord(facts: SidecarFacts): Sidecar {
+  return {
+    version: SIDECAR_VERSION,
+    input: facts.input,
+    request: facts.request,
+    response: { status: facts.status, headers: keptHeaders(facts.headers), contentType: facts.headers['content-type'] ?? '' },
+    attempts: facts.attempts,
+    durationsMs: facts.durationsMs,
+    output: { path: path.basename(facts.output.path), size: facts.output.bytes, sha256: facts.output.sha256 },
+    cli: { version: facts.cliVersion },
+    completedAt: facts.completedAt.toISOString(),
+  };
+}
+
+export async function writeSidecar(folder: OutputFolder, outputPath: string, sidecar: Sidecar): Promise<void> {
+  await folder.write(sidecarPath(outputPath), redact(`${JSON.stringify(sidecar, null, 2)}\n`));
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** The parts a rerun relies on, with the types it relies on: anything else is a damaged sidecar. */
+function isSidecar(value: unknown): value is Sidecar {
+  if (!isRecord(value) || value.version !== SIDECAR_VERSION) return false;
+  const { input, request, output } = value;
+  const inputOk =
+    isRecord(input) &&
+    (typeof input.url === 'string' ||
+      (typeof input.path === 'string' && isNumber(input.size) && isNumber(input.mtimeMs) && typeof input.sha256 === 'string'));
+  return inputOk && isRecord(request) && Array.isArray(request.fields) && isRecord(output) && isNumber(output.size);
+}
+
+/** The sidecar of an output, or null when there is none, it is not ours, or it is damaged (the input is redone). */
 export async function readSidecar(outputPath: string): Promise<Sidecar | null> {
   try {
-    const sidecar = JSON.parse(await readFile(sidecarPath(outputPath), 'utf8')) as Sidecar;
-    return sidecar.version === SIDECAR_VERSION ? sidecar : null;
+    const sidecar: unknown = JSON.parse(await readFile(sidecarPath(outputPath), 'utf8'));
+    return isSidecar(sidecar) ? sidecar : null;
   } catch {
     return null;
   }
@@ -59,4 +106,13 @@ export async function readSidecar(outputPath: string): Promise<Sidecar | null> {
 /** The response headers worth keeping with an output. */
 export function keptHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('pr-') || name === 'x-uncertainty-score'));
+}
+
+/**
+ * Whether a header says something: the API is known to send `null` or nothing where it
+ * has nothing to say (`pr-unsupported-attributes: null` is not a warning).
+ */
+export function isMeaningfulHeader(value: string | undefined): value is string {
+  const text = value?.trim().toLowerCase() ?? '';
+  return text !== '' && !['null', 'none', 'undefined', '[]', '{}'].includes(text);
 }

@@ -227,7 +227,7 @@ describe('retries and refusals', () => {
       const root = await productFolder();
       const { code, stdout } = await runCli(['edit', 'products/twin.png', '-o', 'out', '--yes', '--json'], {
         cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'k' },
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
       expect(code).toBe(0);
       expect(server.requests).toHaveLength(2);
@@ -244,7 +244,7 @@ describe('retries and refusals', () => {
       const root = await productFolder();
       const { code, stderr } = await runCli(['edit', 'products/twin.png', '-o', 'out', '--yes', '--no-progress'], {
         cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'k' },
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
       expect(code).toBe(1);
       expect(server.requests).toHaveLength(1);

@@ -109,30 +109,12 @@ describe('transient faults', () => {
     ]);
     try {
       const root = await imageFolder(1);
-      const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'k' } });
+      const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' } });
       expect(code).toBe(0);
       expect(server.requests).toHaveLength(2);
       expect(server.requests[1]!.wallAt).toBeGreaterThanOrEqual(Date.parse(retryAt));
     } finally {
       await server.close();
-    }
-  });
-
-  it('times out a request that does not answer, retries it, then reports it', async () => {
-    const emulator = await recordingEmulator({ echo: true, latency: { min: 4_000, max: 4_000 } });
-    try {
-      const root = await imageFolder(1);
-      const started = performance.now();
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--timeout', '1', '--retries', '1', '--yes', '--no-progress'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/in\/img-0000\.png: request timed out/);
-      expect(performance.now() - started).toBeLessThan(3_900);
-      expect(editRequests(emulator)).toHaveLength(0); // neither attempt got an answer to record
-    } finally {
-      await emulator.close();
     }
   });
 
@@ -155,16 +137,16 @@ describe('transient faults', () => {
     }
   }, 60_000);
 
-  it('never writes an answer that is not an image, and retries it', async () => {
+  it('never writes an answer that is not an image, and retries it once (it was billed)', async () => {
     const server = await scriptedServer([{ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy error</html>' }]);
     try {
       const root = await imageFolder(1);
       const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--retries', '2', '--yes', '--no-progress'], {
         cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'k' },
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
       expect(code).toBe(1);
-      expect(server.requests).toHaveLength(3);
+      expect(server.requests).toHaveLength(2);
       expect(stderr).toContain('in/img-0000.png: the answer was not an image (content-type text/html)');
       expect(await filesUnder(path.join(root, 'out'))).toEqual([path.join(root, 'out', 'photoroom-run.jsonl')]);
     } finally {
@@ -447,7 +429,7 @@ describe('secrets', () => {
       const hostile = `${server.url}/..%2F..%2F..%2Fescape.png`;
       const { code } = await runCli(['edit', hostile, `${server.url}/a/../../b.png`, '-o', 'out', '--yes'], {
         cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'k' },
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
       expect(code).toBe(0);
       const files = (await filesUnder(root)).map((file) => path.relative(root, file)).sort();

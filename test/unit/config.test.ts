@@ -31,7 +31,7 @@ describe('run option precedence: flags > environment > config file > defaults', 
 
   it('falls back to the defaults', () => {
     const { settings } = resolveRunOptions('edit', {}, {}, NO_CONFIG);
-    expect(settings).toEqual({ out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120 });
+    expect(settings).toEqual({ out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500 });
   });
 
   it('ignores an empty environment variable', () => {

@@ -50,11 +50,12 @@ describe('folders', () => {
     await files('products/Été 2024/chaise longue.jpg', 'products/b.png', 'products/a/x.webp');
     const items = await discover(['products']);
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'products/a/x.webp'), display: 'products/a/x.webp', relative: 'a/x.webp' },
-      { kind: 'file', path: path.join(cwd, 'products/b.png'), display: 'products/b.png', relative: 'b.png' },
+      { kind: 'file', path: path.join(cwd, 'products/a/x.webp'), real: path.join(cwd, 'products/a/x.webp'), display: 'products/a/x.webp', relative: 'a/x.webp' },
+      { kind: 'file', path: path.join(cwd, 'products/b.png'), real: path.join(cwd, 'products/b.png'), display: 'products/b.png', relative: 'b.png' },
       {
         kind: 'file',
         path: path.join(cwd, 'products/Été 2024/chaise longue.jpg'),
+        real: path.join(cwd, 'products/Été 2024/chaise longue.jpg'),
         display: 'products/Été 2024/chaise longue.jpg',
         relative: 'Été 2024/chaise longue.jpg',
       },
@@ -74,7 +75,7 @@ describe('folders', () => {
     await files('elsewhere/a.jpg');
     const items = await discover([path.join(cwd, 'elsewhere')], { cwd: path.join(cwd, 'work') });
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'elsewhere/a.jpg'), display: path.join(cwd, 'elsewhere/a.jpg'), relative: 'a.jpg' },
+      { kind: 'file', path: path.join(cwd, 'elsewhere/a.jpg'), real: path.join(cwd, 'elsewhere/a.jpg'), display: path.join(cwd, 'elsewhere/a.jpg'), relative: 'a.jpg' },
     ]);
   });
 
@@ -146,6 +147,7 @@ describe('folders', () => {
     expect(items).toContainEqual({
       kind: 'file',
       path: path.join(cwd, 'p/broken.jpg'),
+      real: path.join(cwd, 'p/broken.jpg'),
       display: 'p/broken.jpg',
       relative: 'broken.jpg',
     });
@@ -207,9 +209,9 @@ describe('named files', () => {
     await files('p/.hidden.jpg', 'p/notes.txt', 'out/old.png');
     const items = await discover(['p/.hidden.jpg', 'p/notes.txt', 'out/old.png'], { exclude: ['*'] });
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'p/.hidden.jpg'), display: 'p/.hidden.jpg', relative: '.hidden.jpg' },
-      { kind: 'file', path: path.join(cwd, 'p/notes.txt'), display: 'p/notes.txt', relative: 'notes.txt' },
-      { kind: 'file', path: path.join(cwd, 'out/old.png'), display: 'out/old.png', relative: 'old.png' },
+      { kind: 'file', path: path.join(cwd, 'p/.hidden.jpg'), real: path.join(cwd, 'p/.hidden.jpg'), display: 'p/.hidden.jpg', relative: '.hidden.jpg' },
+      { kind: 'file', path: path.join(cwd, 'p/notes.txt'), real: path.join(cwd, 'p/notes.txt'), display: 'p/notes.txt', relative: 'notes.txt' },
+      { kind: 'file', path: path.join(cwd, 'out/old.png'), real: path.join(cwd, 'out/old.png'), display: 'out/old.png', relative: 'old.png' },
     ]);
   });
 
@@ -286,6 +288,7 @@ describe('lists', () => {
     expect(items[3]).toEqual({
       kind: 'file',
       path: path.join(cwd, 'outside/c.jpg'),
+      real: path.join(cwd, 'outside/c.jpg'),
       display: path.join(cwd, 'outside/c.jpg'),
       relative: 'c.jpg',
     });

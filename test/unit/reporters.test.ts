@@ -67,7 +67,6 @@ function summary(overrides: Partial<SummaryEvent> = {}): SummaryEvent {
     requests: 1,
     rateLimited: 0,
     ms: 1500,
-    exitCode: 0,
     ...overrides,
   };
 }
@@ -90,7 +89,7 @@ const run: BatchEvent[] = [
   ok('a.jpg', { headers: { 'pr-ai-background-seed': '42', 'x-uncertainty-score': '0.1' } }),
   { type: 'warning', message: 'c.jpg would also write out/c.png; writing out/c-1.png instead', input: 'c.jpg' },
   failed('b.jpg'),
-  summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }], exitCode: 3 }),
+  summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }] }),
 ];
 
 async function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
@@ -157,7 +156,7 @@ describe('NDJSON', () => {
       ms: 2100,
       httpStatus: 400,
     });
-    expect(records[4]).toMatchObject({ type: 'summary', ok: 1, skipped: 1, failed: 1, exitCode: 3 });
+    expect(records[4]).toMatchObject({ type: 'summary', ok: 1, skipped: 1, failed: 1, exitCode: 1 });
   });
 
   it('writes each object whole, in one write ending with a newline', async () => {
@@ -275,17 +274,14 @@ describe('summary', () => {
   });
 
   it('gives the stop reason, what was not processed and what to do', async () => {
-    const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', ms: 185_000 }), {
-      ...human,
-      stop: { type: 'stop', reason: 'credits', message: 'no credits left (402)' },
-    });
+    const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', stopMessage: 'no credits left (402)', ms: 185_000 }), human);
     expect(lines).toEqual([
       'stopped after 3 min 05 s: 118 ok, 0 skipped, 0 failed, 40 not processed',
       'stopped: no credits left (402); 40 inputs not processed — top up and rerun: finished work is kept',
     ]);
   });
 
-  it('words the stop by its reason when the stop event was not seen', async () => {
+  it('words the stop by its reason when the summary carries no message', async () => {
     const lines = summaryLines(summary({ ok: 0, notProcessed: 1, stopped: 'interrupted' }), human);
     expect(lines).toContain('stopped: interrupted; 1 input not processed — rerun to continue');
   });

@@ -42,12 +42,21 @@ describe('Retry-After', () => {
 describe('what is retried', () => {
   it('retries 5xx, 429 and network faults up to the limit, never 400, 402 or 403', () => {
     const network = new ApiError({ status: 0, kind: 'network', message: 'reset' });
+    const budget = { retries: 3, badAnswers: 0 };
     for (const error of [http(500), http(502), http(503), http(429), network]) {
-      expect(shouldRetry(error, 1, 3)).toBe(true);
-      expect(shouldRetry(error, 3, 3)).toBe(true);
-      expect(shouldRetry(error, 4, 3)).toBe(false);
+      expect(shouldRetry(error, 1, budget)).toBe(true);
+      expect(shouldRetry(error, 3, budget)).toBe(true);
+      expect(shouldRetry(error, 4, budget)).toBe(false);
     }
-    for (const status of [400, 402, 403, 404]) expect(shouldRetry(http(status), 1, 3)).toBe(false);
+    for (const status of [400, 402, 403, 404]) expect(shouldRetry(http(status), 1, budget)).toBe(false);
+  });
+
+  it('retries a 2xx that was not an image once, whatever the retries left (it was billed)', () => {
+    const bad = new ApiError({ status: 200, kind: 'bad-answer', message: 'the answer was empty (0 bytes)' });
+    expect(shouldRetry(bad, 1, { retries: 4, badAnswers: 1 })).toBe(true);
+    expect(shouldRetry(bad, 2, { retries: 4, badAnswers: 2 })).toBe(false);
+    const huge = new ApiError({ status: 200, kind: 'bad-answer', message: 'too large', retryable: false });
+    expect(shouldRetry(huge, 1, { retries: 4, badAnswers: 1 })).toBe(false);
   });
 });
 

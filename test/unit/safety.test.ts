@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { redact, redacting, registerSecret } from '../../src/cli/redact.js';
+import { redact, redacting, registerSecret } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
@@ -21,9 +21,13 @@ describe('redacting the key', () => {
     expect(written).toBe('x-api-key: ***\n');
   });
 
-  it('leaves short strings alone (they would mangle ordinary text)', () => {
-    registerSecret('k');
-    expect(redact('kkk ok')).toBe('kkk ok');
+  it('masks a key of any length, and its JSON-escaped and form-encoded forms', () => {
+    registerSecret('k"\\ 1');
+    expect(redact('a k"\\ 1 b')).toBe('a *** b');
+    expect(redact(JSON.stringify({ echoed: 'k"\\ 1' }))).toBe('{"echoed":"***"}');
+    expect(redact('key=k%22%5C+1')).toBe('key=***');
+    registerSecret('q7');
+    expect(redact('q7q7 ok')).toBe('****** ok');
   });
 });
 

@@ -59,8 +59,10 @@ export function emulatorCommand(io: Io): Command {
         io.stderr.write(`warning: listening on ${flags.host}: other machines can reach this emulator\n`);
       }
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        const release = io.onSignal(['SIGINT', 'SIGTERM'], () => {
+          release();
+          resolve();
+        });
       });
       await emulator.close();
       const stats = emulator.stats();

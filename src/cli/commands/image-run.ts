@@ -7,10 +7,12 @@ import { createInterface } from 'node:readline/promises';
 import { createClient } from '../../api/client.js';
 import { runBatch } from '../../batch/run.js';
 import { resolveCommandSettings } from '../../config/settings.js';
-import { UserError } from '../../errors.js';
+import { stopEvent } from '../../batch/stops.js';
+import { EXIT, UserError } from '../../errors.js';
 import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../../params/flags.js';
 import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
+import { exitCodeOf } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import type { ImageCommandOptions } from './image.js';
 import { apiTarget, clientHeaders, requireApiKey } from './shared.js';
@@ -24,7 +26,7 @@ function parseMaxImages(text: string | undefined): number | undefined {
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: io.stderr });
+  const prompt = createInterface({ input: io.stdin, output: io.stderr });
   try {
     const answer = await prompt.question(`About to send ${count} images (each successful one is billed). Continue? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
@@ -33,15 +35,26 @@ async function askToContinue(io: Io, count: number): Promise<boolean> {
   }
 }
 
-/** First Ctrl-C: stop starting new work and finish cleanly. Second: quit at once. */
-function interruptOnSigint(): { signal: AbortSignal; release(): void } {
+/**
+ * What stops a batch from outside: the first Ctrl-C stops starting new work and lets it
+ * finish cleanly, a second quits at once; a closed stdout (`--json | head`) stops it too.
+ */
+function stopSignals(io: Io): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+  const releaseSignals = io.onSignal(['SIGINT'], () => {
+    if (controller.signal.aborted) io.exitNow(EXIT.interrupted);
     controller.abort();
+  });
+  const releaseStdout = io.onStdoutClosed(() =>
+    controller.abort(stopEvent('output-closed', 'standard output was closed (EPIPE): no new work started')),
+  );
+  return {
+    signal: controller.signal,
+    release: () => {
+      releaseSignals();
+      releaseStdout();
+    },
   };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
 }
 
 export interface ImageRun {
@@ -94,15 +107,15 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     stderr: io.stderr,
   });
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
-  const interactive = Boolean(process.stdin.isTTY && io.stderr.isTTY) && !options.json;
-  const interrupt = interruptOnSigint();
+  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !options.json;
+  const stops = stopSignals(io);
   try {
     const batch = runBatch({
       endpoint,
       inputs,
       fromFile: options.fromFile,
       column: options.column,
-      stdin: process.stdin,
+      stdin: io.stdin,
       include: options.include,
       exclude: options.exclude,
       cwd: io.cwd,
@@ -114,19 +127,20 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
       ratePerMinute: run.rate,
       retries: run.retries,
       giveUpAfterMs: run.giveUpAfter * 1000,
+      maxAnswerBytes: run.maxAnswerSize * 1024 * 1024,
       overwrite: options.overwrite,
       dryRun: options.dryRun,
       maxImages,
       checkCredits: !options.yes,
       confirm: interactive && !options.yes ? (count) => askToContinue(io, count) : undefined,
       confirmOver: run.confirmOver,
-      signal: interrupt.signal,
+      signal: stops.signal,
     });
     batch.on('event', (event) => reporter.onEvent(event));
     const summary = await batch.done;
-    io.exitCode = summary.exitCode;
+    io.exitCode = exitCodeOf(summary);
   } finally {
-    interrupt.release();
+    stops.release();
     reporter.close();
     await client.close();
     await target.close();

@@ -1,7 +1,7 @@
 /** Small pieces every API command needs. */
 import type { RunSettings } from '../../config/options.js';
 import { UserError } from '../../errors.js';
-import { registerSecret } from '../redact.js';
+import { registerSecret } from '../../secrets.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;

@@ -1,5 +1,5 @@
 /** Plain lines on stderr, one per input: for logs, pipes and --quiet. */
-import type { BatchEvent, StopEvent, SummaryEvent } from '../../batch/events.js';
+import type { BatchEvent, SummaryEvent } from '../../batch/events.js';
 import { printLines } from '../io.js';
 import { formatEvent } from './format.js';
 import { createStyle } from './style.js';
@@ -35,12 +35,11 @@ export function createLinesReporter(options: Pick<ReporterOptions, 'stderr' | 'q
   let started = false;
   let dryRun = false;
   let planned = 0;
-  let stop: StopEvent | undefined;
   return {
     onEvent(event) {
       switch (event.type) {
         case 'summary':
-          printLines(options.stderr, summaryLines(event, { style, problemsOnly: false, stop, ...(dryRun && { planned }) }));
+          printLines(options.stderr, summaryLines(event, { style, problemsOnly: false, ...(dryRun && { planned }) }));
           return;
         case 'start':
           started = true;
@@ -48,9 +47,6 @@ export function createLinesReporter(options: Pick<ReporterOptions, 'stderr' | 'q
           break;
         case 'plan':
           planned += 1;
-          break;
-        case 'stop':
-          stop = event;
           break;
       }
       if (shownAsLine(event, options, started)) printLines(options.stderr, formatEvent(event, style));

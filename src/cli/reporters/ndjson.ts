@@ -5,7 +5,8 @@
  * thin it: it is about the human output. Warnings and the summary's problems also go to
  * stderr as text, for a person watching the job.
  */
-import type { ResultEvent, StopEvent } from '../../batch/events.js';
+import type { ResultEvent } from '../../batch/events.js';
+import { exitCodeOf } from '../exit-codes.js';
 import { printLines } from '../io.js';
 import { formatEvent } from './format.js';
 import { createStyle } from './style.js';
@@ -33,7 +34,6 @@ export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | '
   const emit = (record: object): void => {
     options.stdout.write(`${JSON.stringify(record)}\n`);
   };
-  let stop: StopEvent | undefined;
   return {
     onEvent(event) {
       switch (event.type) {
@@ -49,11 +49,10 @@ export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | '
           printLines(options.stderr, formatEvent(event, style));
           return;
         case 'summary':
-          emit(event);
-          printLines(options.stderr, summaryLines(event, { style, problemsOnly: true, stop }));
+          emit({ ...event, exitCode: exitCodeOf(event) });
+          printLines(options.stderr, summaryLines(event, { style, problemsOnly: true }));
           return;
         case 'stop':
-          stop = event;
           emit(event);
           return;
         case 'plan':

@@ -4,7 +4,7 @@
  * prints once the bar has stopped. A --dry-run has nothing to wait for: it prints as lines.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
-import type { BatchEvent, StopEvent, SummaryEvent } from '../../batch/events.js';
+import type { BatchEvent, SummaryEvent } from '../../batch/events.js';
 import { printLines } from '../io.js';
 import { formatDuration, formatEvent } from './format.js';
 import { createLinesReporter } from './lines.js';
@@ -62,7 +62,6 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
   const style = createStyle(options.color);
   const counts = { ok: 0, skipped: 0, failed: 0 };
   let resumed = 0;
-  let stopEvent: StopEvent | undefined;
   let dryRun: Reporter | undefined;
   let multibar: MultiBar | undefined;
   let bar: SingleBar | undefined;
@@ -130,7 +129,6 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
         return;
       case 'stop':
         // Before the bar started, the summary says the same.
-        stopEvent = event;
         if (multibar?.isActive) print(formatEvent(event, style));
         return;
       default:
@@ -145,7 +143,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
         dryRun.onEvent(event);
       } else if (event.type === 'summary') {
         stop();
-        printLines(stderr, summaryLines(event, { style, problemsOnly: false, stop: stopEvent }));
+        printLines(stderr, summaryLines(event, { style, problemsOnly: false }));
       } else {
         onEvent(event);
       }

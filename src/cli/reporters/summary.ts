@@ -1,5 +1,5 @@
 /** The human end-of-run summary on stderr. */
-import type { StopEvent, SummaryEvent } from '../../batch/events.js';
+import type { StopReason, SummaryEvent } from '../../batch/events.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
 import { count, formatDuration } from './format.js';
 import type { Style } from './style.js';
@@ -13,16 +13,16 @@ export interface SummaryOptions {
    * the counts are on stdout but a person watching the job should still see the problems.
    */
   problemsOnly: boolean;
-  /** The stop event, if any: its message says more than the summary's reason. */
-  stop?: StopEvent;
   /** Requests planned, for a --dry-run. */
   planned?: number;
 }
 
-const stopWording: Record<StopEvent['reason'], { what: string; then: string }> = {
+const stopWording: Record<StopReason, { what: string; then: string }> = {
   credits: { what: 'no credits left (402)', then: 'top up and rerun' },
   key: { what: 'the API key was refused (403)', then: 'fix the key and rerun' },
   unavailable: { what: 'the service kept failing', then: 'rerun when it is back' },
+  disk: { what: 'the output disk refused a result', then: 'free the disk and rerun' },
+  'output-closed': { what: 'standard output was closed', then: 'rerun to continue' },
   interrupted: { what: 'interrupted', then: 'rerun to continue' },
   cancelled: { what: 'cancelled', then: 'rerun to process them' },
 };
@@ -35,7 +35,7 @@ export function summaryLines(summary: SummaryEvent, options: SummaryOptions): st
   if (summary.stopped !== undefined) {
     const { what, then } = stopWording[summary.stopped];
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
-    const message = options.stop?.reason === summary.stopped ? options.stop.message : what;
+    const message = summary.stopMessage ?? what;
     lines.push(style.yellow(`stopped: ${message}; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}`));
   } else if (summary.notProcessed > 0 && !options.problemsOnly) {
     lines.push(`${count(summary.notProcessed, 'input')} left out by --max-images; rerun to process them`);

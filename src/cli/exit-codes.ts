@@ -1,0 +1,18 @@
+/** A batch's outcome as the process exit code the README documents. */
+import type { StopReason, SummaryEvent } from '../batch/events.js';
+import { EXIT } from '../errors.js';
+
+const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
+  credits: EXIT.apiRefusedRun,
+  key: EXIT.apiRefusedRun,
+  interrupted: EXIT.interrupted,
+  unavailable: EXIT.someInputsFailed,
+  disk: EXIT.someInputsFailed,
+  'output-closed': EXIT.someInputsFailed,
+  cancelled: EXIT.someInputsFailed,
+};
+
+export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {
+  if (summary.stopped) return STOP_EXIT_CODES[summary.stopped];
+  return summary.failed > 0 ? EXIT.someInputsFailed : EXIT.ok;
+}
