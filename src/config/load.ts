@@ -120,3 +120,12 @@ export async function loadConfig(explicitPath: string | undefined, search: Confi
   }
   return { path: result.filepath, values: values as Record<string, unknown>, searched };
 }
+
+/** The --verbose line saying where the settings came from. */
+export function configSourceLine(config: LoadedConfig): string {
+  if (config.path) return `config: ${config.path}`;
+  const searched = config.searched ?? [];
+  if (searched.length === 0) return 'config: none';
+  const where = searched.length === 1 ? `in ${searched[0]}` : `from ${searched[0]} up to ${searched.at(-1)}`;
+  return `config: none found ${where}`;
+}

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, NO_CONFIG } from '../../src/config/load.js';
+import { configSourceLine, loadConfig, NO_CONFIG } from '../../src/config/load.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { UserError } from '../../src/errors.js';
@@ -182,5 +182,18 @@ describe('where the config file search stops', () => {
     expect(await foundFrom(root, 'shared/project')).toBeNull();
     await chmod(path.join(root, 'shared'), 0o755);
     expect(await foundFrom(root, 'shared/project')).toBe('shared/.photoroomrc');
+  });
+
+  it('says which file was read, or which folders were searched', async () => {
+    const root = await tree(['home/project/.git/', 'home/project/src/']);
+    const search = searchFrom(path.join(root, 'home/project/src'), path.join(root, 'home'));
+    expect(configSourceLine(await loadConfig(undefined, search))).toBe(
+      `config: none found from ${path.join(root, 'home/project/src')} up to ${path.join(root, 'home/project')}`,
+    );
+    await writeFile(path.join(root, 'home/project/.photoroomrc'), 'concurrency: 2\n');
+    expect(configSourceLine(await loadConfig(undefined, search))).toBe(`config: ${path.join(root, 'home/project/.photoroomrc')}`);
+    expect(configSourceLine(await loadConfig(undefined, searchFrom(path.join(root, 'home'))))).toBe(
+      `config: none found in ${path.join(root, 'home')}`,
+    );
   });
 });
