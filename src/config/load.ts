@@ -71,7 +71,7 @@ async function canonical(folder: string): Promise<string> {
  * the file-system root or a folder others can write to, the working folder alone: without a
  * project or home above it, no parent folder is known to be the user's.
  */
-export async function configSearchFolders({ cwd, home }: ConfigSearch): Promise<string[]> {
+async function configSearchFolders({ cwd, home }: ConfigSearch): Promise<string[]> {
   const start = await canonical(cwd);
   const stop = home ? await canonical(home) : undefined;
   const folders: string[] = [];
