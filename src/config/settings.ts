@@ -73,7 +73,7 @@ async function badFiles(params: ParamSet): Promise<string[]> {
 }
 
 export async function resolveCommandSettings(input: CommandInput, endpoint: Endpoint | null): Promise<CommandSettings> {
-  const config = await loadConfig(input.configPath, input.cwd);
+  const config = await loadConfig(input.configPath, { cwd: input.cwd, home: input.env.HOME });
   const problems = [...(input.argvProblems ?? []), ...unknownConfigKeys(config)];
   const run = resolveRunOptions(input.command, input.flags, input.env, config);
   problems.push(...run.problems, ...insecureOrigins(run.settings));

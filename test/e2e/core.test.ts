@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { emulatorEnv, recordingEmulator, runCli, serveFolder, tempDir } from './harness.js';
+import { emulatorEnv, recordingEmulator, runCli, scriptedServer, serveFolder, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
 let work: string;
@@ -227,6 +227,38 @@ describe('refused locally: exit 2, nothing sent', () => {
     expect(stderr).toContain('.photoroomrc.json: edit.shadow.mode: invalid value "soft"; expected one of ai.soft, ai.hard, ai.floating');
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe('where the config file is searched', () => {
+  it('never reads a .photoroomrc above the project root, which could send the key elsewhere', async () => {
+    const home = await tempDir();
+    const project = path.join(home, 'shared', 'project');
+    await mkdir(path.join(project, '.git'), { recursive: true });
+    const listener = await scriptedServer([{ status: 500 }]);
+    // The environment's PHOTOROOM_BASE_URL wins over this baseUrl, not over its segmentUrl.
+    await writeFile(path.join(home, 'shared', '.photoroomrc'), JSON.stringify({ baseUrl: listener.url, segmentUrl: listener.url }));
+    const runSegment = async () =>
+      runAndCapture(['segment', shoe, '-o', await tempDir(), '--retries', '0', '--verbose'], { cwd: project, env: { HOME: home } });
+    try {
+      const withoutRootConfig = await runSegment();
+      expect(listener.requests).toEqual([]);
+      expect(withoutRootConfig.stderr).toContain(`config: none found in ${project}\n`);
+      expect(withoutRootConfig.requests.map((request) => request.path)).toEqual(['/v1/segment']);
+      expect(withoutRootConfig.code).toBe(0);
+
+      await writeFile(path.join(project, '.photoroomrc'), 'segment:\n  format: webp\n');
+      const withRootConfig = await runSegment();
+      expect(withRootConfig.stderr).toContain(`config: ${path.join(project, '.photoroomrc')}\n`);
+      expect(withRootConfig.requests[0]?.fields).toContainEqual(['format', 'webp']);
+      expect(withRootConfig.code).toBe(0);
+
+      const account = await runCli(['account', '--verbose'], { cwd: project, env: { ...env, HOME: home } });
+      expect(account.stderr).toContain(`config: ${path.join(project, '.photoroomrc')}\n`);
+      expect(listener.requests).toEqual([]);
+    } finally {
+      await listener.close();
+    }
   });
 });
 

@@ -33,7 +33,7 @@ describe('.photoroomrc.example', () => {
   it('holds only keys and values the CLI accepts, once uncommented', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-example-'));
     await writeFile(path.join(folder, '.photoroomrc'), uncommented(configExample()));
-    const config = await loadConfig(undefined, folder);
+    const config = await loadConfig(undefined, { cwd: folder, home: undefined });
     expect(Object.keys(config.values)).toContain('edit');
     expect(unknownConfigKeys(config)).toEqual([]);
     expect(resolveRunOptions('edit', {}, {}, config).problems).toEqual([]);

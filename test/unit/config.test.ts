@@ -1,13 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, NO_CONFIG } from '../../src/config/load.js';
+import { configSourceLine, loadConfig, NO_CONFIG } from '../../src/config/load.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { UserError } from '../../src/errors.js';
 
 const config = (values: Record<string, unknown>) => ({ path: '/project/.photoroomrc', values });
+const searchFrom = (cwd: string, home?: string) => ({ cwd, home });
 
 describe('run option precedence: flags > environment > config file > defaults', () => {
   const env = { PHOTOROOM_CONCURRENCY: '4', PHOTOROOM_API_KEY: 'env_key' };
@@ -108,11 +109,11 @@ describe('finding the config file', () => {
   it('reads .photoroomrc as YAML, photoroom.config.mjs, and package.json#photoroom', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
     await writeFile(path.join(folder, 'package.json'), JSON.stringify({ name: 'x', photoroom: { concurrency: 3 } }));
-    expect((await loadConfig(undefined, folder)).values).toEqual({ concurrency: 3 });
+    expect((await loadConfig(undefined, searchFrom(folder))).values).toEqual({ concurrency: 3 });
     await writeFile(path.join(folder, 'photoroom.config.mjs'), 'export default { concurrency: 5 };');
-    expect((await loadConfig(undefined, folder)).values).toEqual({ concurrency: 5 });
+    expect((await loadConfig(undefined, searchFrom(folder))).values).toEqual({ concurrency: 5 });
     await writeFile(path.join(folder, '.photoroomrc'), 'concurrency: 6\n');
-    const found = await loadConfig(undefined, folder);
+    const found = await loadConfig(undefined, searchFrom(folder));
     expect(found.values).toEqual({ concurrency: 6 });
     expect(found.path).toBe(path.join(folder, '.photoroomrc'));
   });
@@ -121,7 +122,78 @@ describe('finding the config file', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
     const file = path.join(folder, 'ci.json');
     await writeFile(file, '{ "concurrency": ');
-    await expect(loadConfig(file, folder)).rejects.toThrow(/config file .*ci\.json could not be read/);
-    await expect(loadConfig(path.join(folder, 'nope.json'), folder)).rejects.toThrow(/could not be read/);
+    await expect(loadConfig(file, searchFrom(folder))).rejects.toThrow(/config file .*ci\.json could not be read/);
+    await expect(loadConfig(path.join(folder, 'nope.json'), searchFrom(folder))).rejects.toThrow(/could not be read/);
+  });
+});
+
+/** A new temporary folder holding these files (a name ending in / is a folder); returns its path. */
+async function tree(files: readonly string[]): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'photoroom-tree-'));
+  for (const name of files) {
+    const target = path.join(root, name);
+    if (name.endsWith('/')) {
+      await mkdir(target, { recursive: true });
+      continue;
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, name.endsWith('package.json') ? '{}' : `out: ${JSON.stringify(name)}\n`);
+  }
+  return root;
+}
+
+/** Which file the search from `cwd` reads, relative to the tree, or null. */
+async function foundFrom(root: string, cwd: string, home?: string): Promise<string | null> {
+  const found = await loadConfig(undefined, searchFrom(path.join(root, cwd), home && path.join(root, home)));
+  return found.path && path.relative(root, found.path);
+}
+
+describe('where the config file search stops', () => {
+  it.each(['.git/', '.git', 'package.json'])('reads the project root holding %s, never a folder above it', async (marker) => {
+    const root = await tree(['home/above/.photoroomrc', `home/above/project/${marker}`, 'home/above/project/src/deep/']);
+    expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBeNull();
+    await writeFile(path.join(root, 'home/above/project/.photoroomrc'), 'concurrency: 2\n');
+    expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBe('home/above/project/.photoroomrc');
+  });
+
+  it('reads the home folder, never a folder above it', async () => {
+    const root = await tree(['.photoroomrc', 'home/work/shots/']);
+    expect(await foundFrom(root, 'home/work/shots', 'home')).toBeNull();
+    await writeFile(path.join(root, 'home/.photoroomrc'), 'concurrency: 2\n');
+    expect(await foundFrom(root, 'home/work/shots', 'home')).toBe('home/.photoroomrc');
+  });
+
+  it('recognises a home folder named through a symbolic link', async () => {
+    const root = await tree(['real-home/.photoroomrc', 'real-home/work/']);
+    await symlink(path.join(root, 'real-home'), path.join(root, 'home'));
+    expect(await foundFrom(root, 'real-home/work', 'home')).toBe('real-home/.photoroomrc');
+  });
+
+  it('searches the working folder alone outside home with no project root above', async () => {
+    const root = await tree(['outside/.photoroomrc', 'outside/shots/', 'home/']);
+    expect(await foundFrom(root, 'outside/shots', 'home')).toBeNull();
+    expect(await foundFrom(root, 'outside/shots')).toBeNull();
+    expect(await foundFrom(root, 'outside', 'home')).toBe('outside/.photoroomrc');
+  });
+
+  it('never searches a parent folder others can write to, even one that looks like a project root', async () => {
+    const root = await tree(['shared/.git/', 'shared/.photoroomrc', 'shared/project/']);
+    await chmod(path.join(root, 'shared'), 0o777);
+    expect(await foundFrom(root, 'shared/project')).toBeNull();
+    await chmod(path.join(root, 'shared'), 0o755);
+    expect(await foundFrom(root, 'shared/project')).toBe('shared/.photoroomrc');
+  });
+
+  it('says which file was read, or which folders were searched', async () => {
+    const root = await tree(['home/project/.git/', 'home/project/src/']);
+    const search = searchFrom(path.join(root, 'home/project/src'), path.join(root, 'home'));
+    expect(configSourceLine(await loadConfig(undefined, search))).toBe(
+      `config: none found from ${path.join(root, 'home/project/src')} up to ${path.join(root, 'home/project')}`,
+    );
+    await writeFile(path.join(root, 'home/project/.photoroomrc'), 'concurrency: 2\n');
+    expect(configSourceLine(await loadConfig(undefined, search))).toBe(`config: ${path.join(root, 'home/project/.photoroomrc')}`);
+    expect(configSourceLine(await loadConfig(undefined, searchFrom(path.join(root, 'home'))))).toBe(
+      `config: none found in ${path.join(root, 'home')}`,
+    );
   });
 });

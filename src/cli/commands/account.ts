@@ -11,20 +11,23 @@ export function accountCommand(io: Io): Command {
     .description('show the plan and the images left on the account')
     .option('--json', 'print JSON: { plan, images: { available, subscription }, sandbox }')
     .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
-    .option('--emulator', EMULATOR_FLAG_HELP);
+    .option('--emulator', EMULATOR_FLAG_HELP)
+    .option('--verbose', 'print the config file read, on stderr');
   for (const spec of runOptionsFor('account')) command.addOption(runOptionFlag(spec));
   command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
 
-  command.action(async (options: { json?: boolean; config?: string; emulator?: boolean } & Record<string, unknown>) => {
+  command.action(async (options: { json?: boolean; config?: string; emulator?: boolean; verbose?: boolean } & Record<string, unknown>) => {
     // Loaded on use, to keep start-up quick for every other command.
-    const [{ createClient }, { resolveCommandSettings }] = await Promise.all([
+    const [{ createClient }, { resolveCommandSettings }, { configSourceLine }] = await Promise.all([
       import('../../api/client.js'),
       import('../../config/settings.js'),
+      import('../../config/load.js'),
     ]);
     const settings = await resolveCommandSettings(
       { command: 'account', flags: options, flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
       null,
     );
+    if (options.verbose) io.stderr.write(`${configSourceLine(settings.config)}\n`);
     for (const warning of settings.warnings) io.stderr.write(`warning: ${warning}\n`);
     const target = await apiTarget(settings.run, options.emulator);
     const apiKey = requireApiKey(target.run);

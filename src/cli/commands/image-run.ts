@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createClient } from '../../api/client.js';
 import { runBatch } from '../../batch/run.js';
+import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import { stopEvent } from '../../batch/stops.js';
 import { EXIT, UserError } from '../../errors.js';
@@ -87,6 +88,7 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     },
     endpoint,
   );
+  if (options.verbose && !options.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
   const target = await apiTarget(settings.run, options.emulator);
   const { run } = target;
   const client = createClient({

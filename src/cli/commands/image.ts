@@ -73,7 +73,7 @@ function batchOptions(): Option[] {
     new Option('--max-images <n>', 'process at most N images in this run'),
     new Option('--json', 'NDJSON on stdout: one event per input and a summary'),
     new Option('-q, --quiet', 'print only failures, warnings and the summary'),
-    new Option('--verbose', 'also print retries and skipped inputs'),
+    new Option('--verbose', 'also print the config file read, retries and skipped inputs'),
     new Option('--no-progress', 'plain lines instead of a progress bar'),
   ].map((option) => option.helpGroup('Batch options:'));
 }
