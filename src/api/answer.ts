@@ -5,7 +5,7 @@
  * answer never sits whole in memory.
  */
 import { commonImageType, imageTypeOfMime, SIGNATURE_BYTES, type CommonImageType } from '../inputs/signature.js';
-import { decodeBase64ImageJson } from './base64-json.js';
+import { Base64JsonError, decodeBase64ImageJson } from './base64-image-json.js';
 import { discard } from './body.js';
 import type { ApiResponse } from './client.js';
 import { ApiError } from './errors.js';
@@ -69,8 +69,9 @@ async function* decodeJsonImage(response: ApiResponse, maxBytes: number): AsyncG
   try {
     yield* decodeBase64ImageJson(response.body, { maxDecodedBytes: maxBytes });
   } catch (error) {
-    if (error instanceof ApiError || (error as { code?: string }).code !== undefined) throw error;
-    throw badAnswer(response, `the JSON answer could not be read: ${(error as Error).message}`);
+    // Anything else came from the connection: a network fault, not a bad answer.
+    if (!(error instanceof Base64JsonError)) throw error;
+    throw badAnswer(response, error.message);
   }
 }
 
