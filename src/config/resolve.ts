@@ -8,6 +8,7 @@ import type { RawParam } from '../params/paramset.js';
 import { resolveParamName } from '../params/paramset.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
+import { readNumber } from '../params/values.js';
 import type { LoadedConfig } from './load.js';
 import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionSpec, type RunSettings } from './options.js';
 
@@ -42,10 +43,9 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
     }
     case 'count':
     case 'seconds': {
-      const n = Number(text);
+      const n = readNumber(text);
       const whole = spec.kind === 'count';
-      const fits = Number.isFinite(n) && (!whole || Number.isInteger(n)) &&
-        n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
+      const fits = n !== null && (!whole || Number.isInteger(n)) && n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
       const noun = whole ? 'a whole number' : 'a number of seconds';
       return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
     }

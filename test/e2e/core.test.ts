@@ -230,6 +230,35 @@ describe('refused locally: exit 2, nothing sent', () => {
   });
 });
 
+describe('arguments mean what the user meant: refused with exit 2, nothing sent', () => {
+  /** Runs the CLI in `work` (which holds an image) and returns every request the emulator received. */
+  async function refused(args: string[], cwd = work) {
+    const before = emulator.requests.length;
+    const result = await runCli(args, { env, cwd });
+    return { ...result, requests: emulator.requests.slice(before) };
+  }
+
+  const cases: [string, string[], string][] = [
+    ['an infinite seed', ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'], '--background.seed: invalid value "1e309"'],
+    ['a hexadecimal count', ['edit', 'shoe.png', '--concurrency', '0x10'], '--concurrency: invalid value "0x10"'],
+  ];
+  for (const [title, args, message] of cases) {
+    it(`refuses ${title}`, async () => {
+      const { code, stderr, requests } = await refused(args);
+      expect(stderr).toContain(message);
+      expect(code).toBe(2);
+      expect(requests).toHaveLength(0);
+    });
+  }
+
+  it('sends a seed beyond 2^53 with every digit', async () => {
+    const args = ['edit', shoe, '-o', await tempDir(), '--background.prompt', 'x', '--background.seed', '9007199254740993'];
+    const { code, requests } = await runAndCapture(args);
+    expect(code).toBe(0);
+    expect(requests[0]?.fields).toContainEqual(['background.seed', '9007199254740993']);
+  });
+});
+
 describe('exit codes for API refusals', () => {
   it('exits 3 when the credits are gone (402)', async () => {
     const broke = await recordingEmulator({ echo: true, credits: 0 });

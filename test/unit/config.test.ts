@@ -47,6 +47,15 @@ describe('run option precedence: flags > environment > config file > defaults', 
     ]);
   });
 
+  it('reads counts and seconds as finite decimal numbers', () => {
+    for (const concurrency of ['0x10', '1e309', 'Infinity']) {
+      expect(resolveRunOptions('edit', { concurrency }, {}, NO_CONFIG).problems).toEqual([
+        `--concurrency: invalid value ${JSON.stringify(concurrency)}; expected a whole number from 1 to 256`,
+      ]);
+    }
+    expect(resolveRunOptions('edit', {}, {}, config({ timeout: Infinity })).problems).toHaveLength(1);
+  });
+
   it('never echoes an invalid key back', () => {
     const { problems } = resolveRunOptions('account', { apiKey: '  ' }, {}, NO_CONFIG);
     expect(problems).toEqual(['--api-key: invalid value; expected a non-empty value']);

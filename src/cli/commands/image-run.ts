@@ -10,6 +10,7 @@ import { resolveCommandSettings } from '../../config/settings.js';
 import { UserError } from '../../errors.js';
 import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../../params/flags.js';
 import type { Endpoint } from '../../params/types.js';
+import { readNumber } from '../../params/values.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import type { Io } from '../io.js';
 import type { ImageCommandOptions } from './image.js';
@@ -17,8 +18,8 @@ import { apiTarget, clientHeaders, requireApiKey } from './shared.js';
 
 function parseMaxImages(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--max-images: invalid value ${JSON.stringify(text)}; expected a whole number above 0`);
+  const value = readNumber(text);
+  if (value === null || !Number.isSafeInteger(value) || value < 1) throw new UserError(`--max-images: invalid value ${JSON.stringify(text)}; expected a whole number above 0`);
   return value;
 }
 
