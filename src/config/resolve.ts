@@ -8,7 +8,7 @@ import type { RawParam } from '../params/paramset.js';
 import { resolveParamName } from '../params/paramset.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
-import { readNumber } from '../params/values.js';
+import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import type { LoadedConfig } from './load.js';
 import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionSpec, type RunSettings } from './options.js';
 
@@ -22,8 +22,8 @@ type ReadResult = { ok: true; value: string | number | boolean } | { ok: false; 
 
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   if (spec.kind === 'switch') {
-    if (typeof value === 'boolean') return { ok: true, value };
-    return value === 'true' || value === 'false' ? { ok: true, value: value === 'true' } : { ok: false, expected: 'true or false' };
+    const on = typeof value === 'boolean' ? value : readBooleanWord(String(value));
+    return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
   if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };

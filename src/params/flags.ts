@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import type { RawParam } from './paramset.js';
 import { flagOf, LAYER_FIELDS, paramsFor } from './table.js';
 import type { Endpoint, ParamSpec, ParamValue } from './types.js';
-import { describeKind } from './values.js';
+import { describeKind, readBooleanWord } from './values.js';
 
 export interface FlagBinding {
   readonly option: Option;
@@ -59,7 +59,6 @@ export function layerFlagsHelp(): string {
   return `Template layers (with --templateId): --layers.<layerId>.<field> VALUE, where <field> is one of:\n  ${fields}`;
 }
 
-const BOOLEAN_WORD = /^(true|false)$/i;
 const LAYER_FLAG = /^--(layers\.[^=]+)(?:=(.*))?$/s;
 
 export interface PreparsedArgv {
@@ -68,10 +67,15 @@ export interface PreparsedArgv {
   problems: string[];
 }
 
+/** The word after a bare boolean flag is its value only when it is a boolean spelling, or empty (refused later). */
+function isBooleanValue(word: string | undefined): word is string {
+  return word !== undefined && (word === '' || readBooleanWord(word) !== undefined);
+}
+
 /**
  * Runs before commander: takes out `--layers.<id>.<field>` flags (their names are open-ended)
- * and rewrites a bare boolean flag followed by a non-boolean word (`--crop photo.jpg`) to
- * `--crop=true`, so the word stays an input instead of becoming the flag's value.
+ * and gives every bare boolean flag its value (`--crop no` → `--crop=no`, `--crop photo.jpg`
+ * → `--crop=true photo.jpg`), so that a word that is not a boolean stays an input.
  */
 export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null): PreparsedArgv {
   const booleanFlags = new Set(
@@ -93,9 +97,8 @@ export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null)
       else layerParams.push({ name: layer[1], value, source: `--${layer[1]}` });
       continue;
     }
-    const next = argv[i + 1];
-    if (booleanFlags.has(token) && next !== undefined && !next.startsWith('-') && !BOOLEAN_WORD.test(next)) {
-      out.push(`${token}=true`);
+    if (booleanFlags.has(token)) {
+      out.push(`${token}=${isBooleanValue(argv[i + 1]) ? (argv[++i] ?? '') : 'true'}`);
       continue;
     }
     out.push(token);

@@ -15,6 +15,9 @@ export interface ValueRule {
   readonly colorStyle?: 'bare' | 'hash';
 }
 
+/** What a boolean accepts, for messages. */
+export const BOOLEAN_EXPECTED = 'true or false (or yes/no, on/off, 1/0)';
+
 export type Parsed = { ok: true; value: ParamValue } | { ok: false; expected: string };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -37,6 +40,16 @@ export function readNumber(text: string): number | null {
 function toNumber(raw: ParamValue): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   return typeof raw === 'string' ? readNumber(raw) : null;
+}
+
+const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ...['true', 'yes', 'on', '1'].map((word) => [word, true] as const),
+  ...['false', 'no', 'off', '0'].map((word) => [word, false] as const),
+]);
+
+/** true/false, yes/no, on/off, 1/0 in any case; undefined for any other word. */
+export function readBooleanWord(text: string): boolean | undefined {
+  return BOOLEAN_WORDS.get(text.trim().toLowerCase());
 }
 
 /** "a number from 72 to 1200", "a number above 0 and at most 0.05", ... */
@@ -109,11 +122,8 @@ function parseUrl(raw: ParamValue): Parsed {
 }
 
 function parseBoolean(raw: ParamValue): Parsed {
-  if (typeof raw === 'boolean') return ok(raw);
-  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-  if (text === 'true') return ok(true);
-  if (text === 'false') return ok(false);
-  return fail('true or false');
+  const value = typeof raw === 'boolean' ? raw : readBooleanWord(String(raw));
+  return value === undefined ? fail(BOOLEAN_EXPECTED) : ok(value);
 }
 
 function parseEnum(rule: ValueRule, raw: ParamValue): Parsed {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,17 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
       expect(requests).toHaveLength(0);
     });
   }
+
+  it('reads a boolean spelling after a boolean flag as its value, not as an input', async () => {
+    const project = await tempDir();
+    await mkdir(path.join(project, 'no'));
+    await copyFile(shoe, path.join(project, 'no', 'other.png'));
+    await copyFile(shoe, path.join(project, 'shoe.png'));
+    const { code, requests } = await runAndCapture(['edit', 'shoe.png', '--removeBackground', 'no'], { cwd: project });
+    expect(code).toBe(0);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.fields).toEqual([imageField('imageFile', 'shoe.png'), ['removeBackground', 'false']]);
+  });
 
   it('sends a seed beyond 2^53 with every digit', async () => {
     const args = ['edit', shoe, '-o', await tempDir(), '--background.prompt', 'x', '--background.seed', '9007199254740993'];

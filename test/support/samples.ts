@@ -8,7 +8,7 @@ export function validText(spec: ParamSpec): fc.Arbitrary<string> {
     case 'enum':
       return fc.constantFrom(...(spec.enum ?? []));
     case 'boolean':
-      return fc.constantFrom('true', 'false', 'TRUE', 'False');
+      return fc.constantFrom('true', 'false', 'TRUE', 'False', 'yes', 'no', '1', '0', 'on', 'OFF');
     case 'number': {
       const min = spec.exclusiveMinimum ?? spec.minimum ?? -1e6;
       const max = spec.maximum ?? 1e6;
@@ -55,7 +55,7 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
     case 'enum':
       return fc.string({ minLength: 1 }).filter((text) => !spec.enum?.some((c) => c.toLowerCase() === text.trim().toLowerCase()));
     case 'boolean':
-      return fc.constantFrom('yes', 'no', '1', 'on', 'maybe');
+      return fc.constantFrom('maybe', 'y', 'n', '2', 'tru', 'constructor');
     case 'number':
       return fc.oneof(
         fc.constantFrom('abc', '1,5', 'NaN', '0x10', '--1', '1e309', '-1e309', 'Infinity'),

@@ -56,6 +56,14 @@ describe('run option precedence: flags > environment > config file > defaults', 
     expect(resolveRunOptions('edit', {}, {}, config({ timeout: Infinity })).problems).toHaveLength(1);
   });
 
+  it('reads switches with the boolean spellings', () => {
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'yes' })).settings.allowInsecureHttp).toBe(true);
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'off' })).settings.allowInsecureHttp).toBe(false);
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'maybe' })).problems).toEqual([
+      '.photoroomrc: allowInsecureHttp: invalid value "maybe"; expected true or false (or yes/no, on/off, 1/0)',
+    ]);
+  });
+
   it('never echoes an invalid key back', () => {
     const { problems } = resolveRunOptions('account', { apiKey: '  ' }, {}, NO_CONFIG);
     expect(problems).toEqual(['--api-key: invalid value; expected a non-empty value']);

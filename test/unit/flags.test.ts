@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import type { Endpoint } from '../../src/params/types.js';
 import { paramFlagBindings, preparseArgv, rawParamsFromOptions, rawParamsFromPassThrough } from '../../src/params/flags.js';
 
-function parse(argv: string[]) {
-  const pre = preparseArgv(['edit', ...argv], 'edit');
-  const bindings = paramFlagBindings('edit');
-  const command = new Command('edit').argument('[inputs...]').exitOverride();
+function parse(argv: string[], endpoint: Endpoint = 'edit') {
+  const pre = preparseArgv([endpoint, ...argv], endpoint);
+  const bindings = paramFlagBindings(endpoint);
+  const command = new Command(endpoint).argument('[inputs...]').exitOverride();
   for (const binding of bindings) command.addOption(binding.option);
   command.parse(pre.argv.slice(1), { from: 'user' });
   return { pre, inputs: command.args, ...rawParamsFromOptions(bindings, command.opts()) };
@@ -34,6 +35,26 @@ describe('flags derived from the table', () => {
     expect(params).toEqual([{ name: 'removeBackground', value: 'true', source: '--removeBackground' }]);
     expect(parse(['--removeBackground', 'false', 'a.jpg']).params[0]?.value).toBe('false');
     expect(parse(['--removeBackground=false', 'a.jpg']).params[0]?.value).toBe('false');
+  });
+
+  it('takes the next word as a boolean flag\'s value only when it is a boolean spelling', () => {
+    for (const word of ['true', 'FALSE', 'yes', 'No', '1', '0', 'on', 'OFF']) {
+      const { params, inputs } = parse(['--removeBackground', word, 'a.jpg']);
+      expect(inputs).toEqual(['a.jpg']);
+      expect(params).toEqual([{ name: 'removeBackground', value: word, source: '--removeBackground' }]);
+    }
+    for (const word of ['nope', 'photo.jpg', '-', 'y', '2']) {
+      const { params, inputs } = parse(['--removeBackground', word]);
+      expect(inputs).toEqual([word]);
+      expect(params[0]?.value).toBe('true');
+    }
+    expect(parse(['--crop', 'no', 'a.jpg'], 'segment').params).toEqual([{ name: 'crop', value: 'no', source: '--crop' }]);
+  });
+
+  it('takes an empty word after a boolean flag as its (empty) value, for the empty-value check', () => {
+    const { params, inputs } = parse(['--removeBackground', '', 'a.jpg']);
+    expect(inputs).toEqual(['a.jpg']);
+    expect(params[0]?.value).toBe('');
   });
 
   it('takes template layer flags out before commander sees them', () => {

@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { paramByName } from '../../src/params/table.js';
 import type { ParamValue } from '../../src/params/types.js';
-import { parseValue, readNumber } from '../../src/params/values.js';
+import { parseValue, readBooleanWord, readNumber } from '../../src/params/values.js';
 
 function read(name: string, raw: ParamValue) {
   const spec = paramByName(name);
   if (!spec) throw new Error(`no parameter ${name}`);
   return parseValue(spec, raw);
 }
+
+describe('booleans', () => {
+  it('accept true/false, yes/no, on/off and 1/0 in any case, from text, booleans and numbers', () => {
+    for (const raw of ['true', 'YES', 'On', '1', true, 1]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: true });
+    for (const raw of ['false', 'no', 'OFF', '0', false, 0]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: false });
+  });
+
+  it('read segment\'s string-typed crop and despill the same way', () => {
+    expect(read('crop', 'yes')).toEqual({ ok: true, value: true });
+    expect(read('despill', 'Off')).toEqual({ ok: true, value: false });
+  });
+
+  it('refuse any other word, including names every object has', () => {
+    for (const raw of ['maybe', 'y', '2', 'constructor', 'toString']) {
+      expect(readBooleanWord(raw)).toBeUndefined();
+      expect(read('removeBackground', raw)).toEqual({ ok: false, expected: 'true or false (or yes/no, on/off, 1/0)' });
+    }
+  });
+});
 
 describe('numbers', () => {
   it('are finite and in decimal notation', () => {
