@@ -4,8 +4,7 @@
  * and whose defaults are the API's own, never sent).
  */
 import path from 'node:path';
-import type { RawParam } from '../params/paramset.js';
-import { resolveParamName } from '../params/paramset.js';
+import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
@@ -145,5 +144,6 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
       : value;
     params.push({ name, value: resolved as ParamValue, source });
   }
+  problems.push(...duplicateProblems(params));
   return { params, problems };
 }

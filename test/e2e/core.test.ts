@@ -241,6 +241,16 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   const cases: [string, string[], string][] = [
     ['an infinite seed', ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'], '--background.seed: invalid value "1e309"'],
     ['a hexadecimal count', ['edit', 'shoe.png', '--concurrency', '0x10'], '--concurrency: invalid value "0x10"'],
+    ['a parameter given twice', ['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
+    ['a parameter given twice, once with =', ['edit', 'shoe.png', '--padding=0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding'],
+    ['a flag and its alias', ['edit', 'shoe.png', '--bg', 'white', '--background.color', 'red'], '--bg "white" and --background.color "red" both set background.color'],
+    ['a bare boolean and its value', ['segment', 'shoe.png', '--crop', '--crop', 'false'], '--crop "true" and --crop "false" both set crop'],
+    ['a flag and --param', ['edit', 'shoe.png', '--param', 'padding=0.1', '--padding', '0.2'], '--param padding "0.1" and --padding "0.2" both set padding'],
+    [
+      'a layer field given twice',
+      ['edit', 'shoe.png', '--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.text.content', 'x', '--layers.a.text.content', 'y'],
+      '--layers.a.text.content "x" and --layers.a.text.content "y" both set layers.a.text.content',
+    ],
   ];
   for (const [title, args, message] of cases) {
     it(`refuses ${title}`, async () => {
@@ -250,6 +260,15 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
       expect(requests).toHaveLength(0);
     });
   }
+
+  it('refuses a parameter given twice in one config section', async () => {
+    const project = await tempDir();
+    await writeFile(path.join(project, '.photoroomrc.json'), JSON.stringify({ edit: { background: { color: 'white' }, 'background.color': 'red' } }));
+    const { code, stderr, requests } = await refused(['edit', shoe], project);
+    expect(stderr).toContain('.photoroomrc.json: edit.background.color "white" and .photoroomrc.json: edit.background.color "red" both set background.color');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
 
   it('reads a boolean spelling after a boolean flag as its value, not as an input', async () => {
     const project = await tempDir();

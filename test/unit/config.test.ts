@@ -85,6 +85,15 @@ describe('parameters from the config file', () => {
     ]);
   });
 
+  it('refuses a parameter given twice in one section, nested and dotted', () => {
+    const twice = config({ edit: { background: { color: 'white' }, 'background.color': 'red' } });
+    expect(configParams('edit', twice).problems).toEqual([
+      '.photoroomrc: edit.background.color "white" and .photoroomrc: edit.background.color "red" both set background.color; give it once',
+    ]);
+    const modeTwice = config({ edit: { 'background.expandPrompt': 'never', background: { expandPrompt: { mode: 'ai.auto' } } } });
+    expect(configParams('edit', modeTwice).problems).toHaveLength(1);
+  });
+
   it('resolves file parameters from the config file folder', () => {
     const { params } = configParams('edit', config({ edit: { background: { imageFile: 'bg.jpg' } } }));
     expect(params[0]?.value).toBe('/project/bg.jpg');

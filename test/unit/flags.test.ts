@@ -9,7 +9,7 @@ function parse(argv: string[], endpoint: Endpoint = 'edit') {
   const command = new Command(endpoint).argument('[inputs...]').exitOverride();
   for (const binding of bindings) command.addOption(binding.option);
   command.parse(pre.argv.slice(1), { from: 'user' });
-  return { pre, inputs: command.args, ...rawParamsFromOptions(bindings, command.opts()) };
+  return { pre, inputs: command.args, params: rawParamsFromOptions(bindings, command.opts()) };
 }
 
 describe('flags derived from the table', () => {
@@ -23,10 +23,34 @@ describe('flags derived from the table', () => {
     ]);
   });
 
-  it('refuses a parameter given by its flag and its alias', () => {
-    expect(parse(['a.jpg', '--bg', 'white', '--background.color', 'red']).problems).toEqual([
-      '--background.color and --bg both set background.color; give it once',
-    ]);
+  describe('refuses a parameter given twice, whatever the spellings', () => {
+    const cases: [string[], string, Endpoint?][] = [
+      [['--bg', 'white', '--background.color', 'red'], '--bg "white" and --background.color "red" both set background.color; give it once'],
+      [['--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
+      [['--padding=0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
+      [['--crop', '--crop', 'false'], '--crop "true" and --crop "false" both set crop; give it once', 'segment'],
+      [['--removeBackground=no', '--removeBackground'], '--removeBackground "no" and --removeBackground "true" both set removeBackground; give it once'],
+      [
+        ['--layers.a.text.content', 'x', '--layers.a.text.content=y'],
+        '--layers.a.text.content "x" and --layers.a.text.content "y" both set layers.a.text.content; give it once',
+      ],
+      [['--param', 'padding=0.1', '--padding', '0.2'], '--param padding "0.1" and --padding "0.2" both set padding; give it once'],
+      [['--param=padding=0.1', '--param', 'padding=0.2'], '--param padding "0.1" and --param padding "0.2" both set padding; give it once'],
+      [
+        ['--background.expandPrompt', 'ai.auto', '--param', 'background.expandPrompt.mode=ai.never'],
+        '--background.expandPrompt "ai.auto" and --param background.expandPrompt.mode "ai.never" both set background.expandPrompt; give it once',
+      ],
+    ];
+    for (const [argv, problem, endpoint = 'edit'] of cases) {
+      it(argv.join(' '), () => {
+        expect(preparseArgv([endpoint, 'a.jpg', ...argv], endpoint).problems).toEqual([problem]);
+      });
+    }
+
+    it('but not a flag name given as another flag\'s value, nor different parameters, nor after --', () => {
+      expect(parse(['--background.prompt', '--padding', '--padding', '0.1', '--margin', '0.1', 'a.jpg']).pre.problems).toEqual([]);
+      expect(preparseArgv(['edit', '--', '--padding', '0.1', '--padding', '0.2'], 'edit').problems).toEqual([]);
+    });
   });
 
   it('reads a bare boolean flag as true without swallowing the next input', () => {

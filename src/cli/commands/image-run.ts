@@ -59,14 +59,13 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
   const maxImages = parseMaxImages(options.maxImages);
-  const fromFlags = rawParamsFromOptions(bindings, options);
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   const settings = await resolveCommandSettings(
     {
       command: endpoint,
       flags: options,
-      flagParams: [...passThrough.params, ...pre.layerParams, ...fromFlags.params],
-      argvProblems: [...pre.problems, ...passThrough.problems, ...fromFlags.problems],
+      flagParams: [...passThrough.params, ...pre.layerParams, ...rawParamsFromOptions(bindings, options)],
+      argvProblems: [...pre.problems, ...passThrough.problems],
       configPath: options.config,
       env: io.env,
       cwd: io.cwd,
