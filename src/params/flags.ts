@@ -143,13 +143,13 @@ export function rawParamsFromOptions(bindings: readonly FlagBinding[], values: R
   });
 }
 
-/** `--param name=value`, repeatable: any field, known or not (forward compatibility). */
+/** `--param name=value`, repeatable: any field, known or not (forward compatibility); never an empty value. */
 export function rawParamsFromPassThrough(pairs: readonly string[]): { params: RawParam[]; problems: string[] } {
   const params: RawParam[] = [];
   const problems: string[] = [];
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) {
+    if (at <= 0 || at === pair.length - 1) {
       problems.push(`--param ${pair}: expected NAME=VALUE`);
       continue;
     }

@@ -239,6 +239,20 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   }
 
   const cases: [string, string[], string][] = [
+    ['an empty input, which would walk the working folder', ['edit', ''], "photoroom: an empty input argument ('') names no file, folder or URL"],
+    ['an empty input among others', ['segment', 'shoe.png', ''], "an empty input argument ('')"],
+    ['an empty boolean value', ['edit', 'shoe.png', '--removeBackground', ''], 'photoroom: --removeBackground: empty value'],
+    ['an empty boolean value after =', ['segment', 'shoe.png', '--crop='], 'photoroom: --crop: empty value'],
+    ['an empty parameter value', ['edit', 'shoe.png', '--bg', ''], 'photoroom: --bg: empty value'],
+    ['an empty output folder', ['edit', 'shoe.png', '-o', ''], 'photoroom: --out: empty value'],
+    ['an empty name template', ['edit', 'shoe.png', '--name', ''], 'photoroom: --name: empty value'],
+    ['an empty pattern among several', ['edit', '.', '--include', '*.png', '--include', ''], 'photoroom: --include: empty value'],
+    ['an empty list name', ['edit', '--from-file', ''], 'photoroom: --from-file: empty value'],
+    ['an empty config path', ['edit', 'shoe.png', '--config', ''], 'photoroom: --config: empty value'],
+    ['an empty column', ['edit', '--from-file', 'list.csv', '--column', ''], 'photoroom: --column: empty value'],
+    ['an empty layer value', ['edit', 'shoe.png', '--layers.a.text.content', ''], 'photoroom: --layers.a.text.content: empty value'],
+    ['an empty --param value', ['edit', 'shoe.png', '--param', 'future.mode='], 'photoroom: --param future.mode=: expected NAME=VALUE'],
+    ['an empty account option', ['account', '--timeout', ''], 'photoroom: --timeout: empty value'],
     ['an infinite seed', ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'], '--background.seed: invalid value "1e309"'],
     ['a hexadecimal count', ['edit', 'shoe.png', '--concurrency', '0x10'], '--concurrency: invalid value "0x10"'],
     ['a parameter given twice', ['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
@@ -260,6 +274,13 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
       expect(requests).toHaveLength(0);
     });
   }
+
+  it('refuses an empty emulator option instead of listening on every interface', async () => {
+    const { code, stderr } = await runCli(['emulator', '--host', '', '--port', '']);
+    expect(stderr).toContain('photoroom: --host: empty value');
+    expect(stderr).toContain('photoroom: --port: empty value');
+    expect(code).toBe(2);
+  });
 
   it('refuses a parameter given twice in one config section', async () => {
     const project = await tempDir();

@@ -100,10 +100,10 @@ describe('flags derived from the table', () => {
     ]);
   });
 
-  it('reads --param NAME=VALUE pairs, keeping = inside values', () => {
-    expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken'])).toEqual({
+  it('reads --param NAME=VALUE pairs, keeping = inside values and refusing an empty value', () => {
+    expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken', 'future.empty='])).toEqual({
       params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true }],
-      problems: ['--param broken: expected NAME=VALUE'],
+      problems: ['--param broken: expected NAME=VALUE', '--param future.empty=: expected NAME=VALUE'],
     });
   });
 });
