@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
 import { EXIT, LocalFault, UserError } from '../errors.js';
 import { preparseArgv } from '../params/flags.js';
+import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
 import { emulatorCommand } from './commands/emulator.js';
@@ -24,6 +25,27 @@ Examples:
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
 3 the API refused the whole run (402 no credits, 403 key refused), 130 interrupted.`;
+
+/** '' itself, or a repeatable option's list holding it. */
+function holdsEmpty(value: unknown): boolean {
+  return value === '' || (Array.isArray(value) && value.includes(''));
+}
+
+/**
+ * An empty argument is never a value: `photoroom edit "$DIR"` with DIR unset would otherwise
+ * walk the working folder, and `--out ''` or `--crop "$UNSET"` would stand for a default the
+ * user did not choose. Checks every argument and option value of the command about to run.
+ */
+function emptyArguments(command: Command, layerParams: readonly RawParam[]): string[] {
+  const emptyFlags = [
+    ...command.options.filter((option) => holdsEmpty(command.getOptionValue(option.attributeName()))).map((option) => option.long ?? option.short),
+    ...layerParams.filter((param) => param.value === '').map((param) => param.source),
+  ];
+  return [
+    ...(command.args.includes('') ? ["an empty input argument ('') names no file, folder or URL"] : []),
+    ...emptyFlags.map((flag) => `${flag}: empty value; give a value or leave the flag out`),
+  ];
+}
 
 function reportFailure(error: unknown, io: Io): number {
   if (error instanceof CommanderError) {
@@ -71,6 +93,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   }
   for (const command of commands) program.addCommand(command);
+  program.hook('preAction', (_program, command) => {
+    const problems = emptyArguments(command, preparsed.layerParams);
+    if (problems.length > 0) throw new UserError(problems);
+  });
 
   try {
     await program.parseAsync([...preparsed.argv], { from: 'user' });

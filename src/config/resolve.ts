@@ -4,10 +4,10 @@
  * and whose defaults are the API's own, never sent).
  */
 import path from 'node:path';
-import type { RawParam } from '../params/paramset.js';
-import { resolveParamName } from '../params/paramset.js';
+import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
+import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import type { LoadedConfig } from './load.js';
 import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionSpec, type RunSettings } from './options.js';
 
@@ -21,8 +21,8 @@ type ReadResult = { ok: true; value: string | number | boolean } | { ok: false; 
 
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   if (spec.kind === 'switch') {
-    if (typeof value === 'boolean') return { ok: true, value };
-    return value === 'true' || value === 'false' ? { ok: true, value: value === 'true' } : { ok: false, expected: 'true or false' };
+    const on = typeof value === 'boolean' ? value : readBooleanWord(String(value));
+    return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
   if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };
@@ -42,10 +42,9 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
     }
     case 'count':
     case 'seconds': {
-      const n = Number(text);
+      const n = readNumber(text);
       const whole = spec.kind === 'count';
-      const fits = Number.isFinite(n) && (!whole || Number.isInteger(n)) &&
-        n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
+      const fits = n !== null && (!whole || Number.isInteger(n)) && n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
       const noun = whole ? 'a whole number' : 'a number of seconds';
       return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
     }
@@ -145,5 +144,6 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
       : value;
     params.push({ name, value: resolved as ParamValue, source });
   }
+  problems.push(...duplicateProblems(params));
   return { params, problems };
 }

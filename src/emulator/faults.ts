@@ -244,8 +244,9 @@ export function parseLatency(text: string, flagName = '--latency'): LatencyRange
     if (part.startsWith('-') && DECIMAL.test(part.slice(1))) throw new UserError(`${flagName} cannot be negative, got ${JSON.stringify(text)}`);
     if (!DECIMAL.test(part)) throw new UserError(usage);
     const value = Number(part);
-    if (!Number.isInteger(value)) throw new UserError(`${flagName} takes whole milliseconds, got ${JSON.stringify(text)}`);
+    // Too many digits read as Infinity, which is not a whole number either: say what is wrong with it.
     if (value > MAX_LATENCY_MS) throw new UserError(`${flagName} must be at most ${MAX_LATENCY_MS} ms, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value)) throw new UserError(`${flagName} takes whole milliseconds, got ${JSON.stringify(text)}`);
     values.push(value);
   }
   const min = values[0] ?? 0;

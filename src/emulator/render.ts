@@ -199,7 +199,8 @@ async function backgroundLayer(
   const prompt = read.text('background.prompt');
   if (prompt !== undefined) {
     const seed = read.number('background.seed') ?? hashSeed(prompt);
-    headers['pr-ai-background-seed'] = String(seed);
+    // The seed as given: a seed beyond 2^53 keeps its digits only as text.
+    headers['pr-ai-background-seed'] = read.text('background.seed') ?? String(seed);
     const guidance = assets.guidanceImage && {
       image: assets.guidanceImage,
       scale: read.number('background.guidance.scale') ?? 0.6,

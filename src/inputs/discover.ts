@@ -81,6 +81,7 @@ async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
   if (stdinUses > 1) throw new UserError('standard input can be read as a list only once');
   const sources: Source[] = [];
   for (const input of options.inputs) {
+    if (input === '') throw new UserError("an empty input argument ('') names no file, folder or URL");
     sources.push(input === '-' ? await stdinList(options) : await resolveArgument(input, options.cwd));
   }
   if (options.fromFile === '-') sources.push(await stdinList(options));

@@ -1,13 +1,13 @@
 /**
  * The table as command-line flags: commander options (with `--help` text and groups), the
- * argv pre-pass for template layer flags and bare boolean flags, and reading parsed options
- * back into raw parameter values.
+ * argv pre-pass (template layer flags, bare boolean flags, parameters given twice), and
+ * reading parsed options back into raw parameter values.
  */
 import { Option } from 'commander';
-import type { RawParam } from './paramset.js';
+import { duplicateProblems, type RawParam } from './paramset.js';
 import { flagOf, LAYER_FIELDS, paramsFor } from './table.js';
 import type { Endpoint, ParamSpec, ParamValue } from './types.js';
-import { describeKind } from './values.js';
+import { describeKind, readBooleanWord } from './values.js';
 
 export interface FlagBinding {
   readonly option: Option;
@@ -59,8 +59,8 @@ export function layerFlagsHelp(): string {
   return `Template layers (with --templateId): --layers.<layerId>.<field> VALUE, where <field> is one of:\n  ${fields}`;
 }
 
-const BOOLEAN_WORD = /^(true|false)$/i;
-const LAYER_FLAG = /^--(layers\.[^=]+)(?:=(.*))?$/s;
+const INLINE_VALUE = /^(--[^=]+)=(.*)$/s;
+const LAYER_FLAG = /^--layers\./;
 
 export interface PreparsedArgv {
   argv: string[];
@@ -68,70 +68,88 @@ export interface PreparsedArgv {
   problems: string[];
 }
 
+/** `--flag=value` → the flag and its value; any other token → itself and no value. */
+function splitInline(token: string): [flag: string, inline: string | undefined] {
+  const match = INLINE_VALUE.exec(token);
+  return match?.[1] ? [match[1], match[2]] : [token, undefined];
+}
+
+/** The word after a bare boolean flag is its value only when it is a boolean spelling, or empty (refused later). */
+function isBooleanValue(word: string | undefined): word is string {
+  return word !== undefined && (word === '' || readBooleanWord(word) !== undefined);
+}
+
+/** How the value of a flag that sets a parameter becomes that parameter; null for any other token. */
+function parameterOf(
+  flag: string,
+  bindings: ReadonlyMap<string, FlagBinding>,
+  endpoint: Endpoint | null,
+): ((value: string) => RawParam | undefined) | null {
+  const spec = bindings.get(flag)?.spec;
+  if (spec) return (value) => ({ name: spec.name, value, source: flag });
+  if (endpoint && flag === '--param') return (pair) => rawParamsFromPassThrough([pair]).params[0];
+  if (endpoint === 'edit' && LAYER_FLAG.test(flag)) return (value) => ({ name: flag.slice(2), value, source: flag });
+  return null;
+}
+
 /**
- * Runs before commander: takes out `--layers.<id>.<field>` flags (their names are open-ended)
- * and rewrites a bare boolean flag followed by a non-boolean word (`--crop photo.jpg`) to
- * `--crop=true`, so the word stays an input instead of becoming the flag's value.
+ * Runs before commander, which keeps only the last value of a flag given twice and would let
+ * a bare boolean flag swallow the next word. Takes out `--layers.<id>.<field>` flags (their
+ * names are open-ended), gives every bare boolean flag its value (`--crop no` → `--crop=no`,
+ * `--crop photo.jpg` → `--crop=true photo.jpg`), and refuses a parameter set twice on the
+ * command line, whatever the spellings (flag, alias, `--flag=value`, `--param`).
  */
 export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null): PreparsedArgv {
-  const booleanFlags = new Set(
-    endpoint ? paramFlagBindings(endpoint).filter((b) => b.spec.kind === 'boolean').map((b) => b.flag) : [],
-  );
-  const out: string[] = [];
-  const layerParams: RawParam[] = [];
-  const problems: string[] = [];
+  const bindings = new Map(endpoint ? paramFlagBindings(endpoint).map((binding) => [binding.flag, binding]) : []);
+  const result: PreparsedArgv = { argv: [], layerParams: [], problems: [] };
+  const given: RawParam[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] ?? '';
     if (token === '--') {
-      out.push(...argv.slice(i));
+      result.argv.push(...argv.slice(i));
       break;
     }
-    const layer = endpoint === 'edit' ? LAYER_FLAG.exec(token) : null;
-    if (layer?.[1]) {
-      const value = layer[2] ?? argv[++i];
-      if (value === undefined) problems.push(`--${layer[1]}: missing value`);
-      else layerParams.push({ name: layer[1], value, source: `--${layer[1]}` });
+    const [flag, inline] = splitInline(token);
+    const spec = bindings.get(flag)?.spec;
+    if (spec?.kind === 'boolean' && inline === undefined) {
+      const value = isBooleanValue(argv[i + 1]) ? (argv[++i] ?? '') : 'true';
+      result.argv.push(`${flag}=${value}`);
+      given.push({ name: spec.name, value, source: flag });
       continue;
     }
-    const next = argv[i + 1];
-    if (booleanFlags.has(token) && next !== undefined && !next.startsWith('-') && !BOOLEAN_WORD.test(next)) {
-      out.push(`${token}=true`);
+    const toParam = parameterOf(flag, bindings, endpoint);
+    if (!toParam) {
+      result.argv.push(token);
       continue;
     }
-    out.push(token);
+    // Like commander, a flag that needs a value takes the next token, whatever it is.
+    const value = inline ?? argv[++i];
+    const param = value === undefined ? undefined : toParam(value);
+    if (param) given.push(param);
+    if (!LAYER_FLAG.test(flag)) {
+      result.argv.push(token, ...(inline === undefined && value !== undefined ? [value] : []));
+    } else if (param) result.layerParams.push(param);
+    else result.problems.push(`${flag}: missing value`);
   }
-  return { argv: out, layerParams, problems };
+  result.problems.push(...duplicateProblems(given));
+  return result;
 }
 
-/** Reads parsed option values back into raw parameters, refusing a parameter given twice. */
-export function rawParamsFromOptions(
-  bindings: readonly FlagBinding[],
-  values: Record<string, unknown>,
-): { params: RawParam[]; problems: string[] } {
-  const params: RawParam[] = [];
-  const problems: string[] = [];
-  const seen = new Map<string, string>();
-  for (const { option, spec, flag } of bindings) {
+/** Reads parsed option values back into raw parameters (preparseArgv has refused duplicates). */
+export function rawParamsFromOptions(bindings: readonly FlagBinding[], values: Record<string, unknown>): RawParam[] {
+  return bindings.flatMap(({ option, spec, flag }) => {
     const value = values[option.attributeName()];
-    if (value === undefined) continue;
-    const earlier = seen.get(spec.name);
-    if (earlier) {
-      problems.push(`${earlier} and ${flag} both set ${spec.name}; give it once`);
-      continue;
-    }
-    seen.set(spec.name, flag);
-    params.push({ name: spec.name, value: value as ParamValue, source: flag });
-  }
-  return { params, problems };
+    return value === undefined ? [] : [{ name: spec.name, value: value as ParamValue, source: flag }];
+  });
 }
 
-/** `--param name=value`, repeatable: any field, known or not (forward compatibility). */
+/** `--param name=value`, repeatable: any field, known or not (forward compatibility); never an empty value. */
 export function rawParamsFromPassThrough(pairs: readonly string[]): { params: RawParam[]; problems: string[] } {
   const params: RawParam[] = [];
   const problems: string[] = [];
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) {
+    if (at <= 0 || at === pair.length - 1) {
       problems.push(`--param ${pair}: expected NAME=VALUE`);
       continue;
     }

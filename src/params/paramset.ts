@@ -1,6 +1,7 @@
 /**
  * Raw parameter values from any source (flags, config file, form fields) → one validated
- * ParamSet. Sources are given lowest precedence first; a later value for a name wins.
+ * ParamSet. Sources are given lowest precedence first; a later value for a name wins (within
+ * one source, a name given twice is refused first: see duplicateProblems).
  */
 import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
@@ -75,8 +76,33 @@ export function resolveParamName(name: string): ParamSpec | undefined {
   return paramByName(name) ?? PARAMS.find((spec) => spec.objectField?.name === name);
 }
 
+/** The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else the name as given. */
+function canonicalName(name: string): string {
+  return resolveParamName(name)?.name ?? name;
+}
+
 function describeRaw(value: ParamValue): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * One problem per parameter set more than once within one source (the command line, a
+ * config file), whatever the spellings: the user meant one value, and a silent last-wins
+ * would send the other.
+ */
+export function duplicateProblems(raws: Iterable<RawParam>): string[] {
+  const first = new Map<string, RawParam>();
+  const problems: string[] = [];
+  for (const raw of raws) {
+    const name = canonicalName(raw.name);
+    const earlier = first.get(name);
+    if (!earlier) first.set(name, raw);
+    else {
+      const both = [earlier, raw].map((given) => `${given.source} ${describeRaw(given.value)}`).join(' and ');
+      problems.push(`${both} both set ${name}; give it once`);
+    }
+  }
+  return problems;
 }
 
 function endpointLabel(endpoint: Endpoint): string {
@@ -87,10 +113,7 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
   const problems: string[] = [];
   const warnings: string[] = [];
   const latest = new Map<string, RawParam>();
-  for (const raw of raws) {
-    const spec = resolveParamName(raw.name);
-    latest.set(spec?.name ?? raw.name, raw);
-  }
+  for (const raw of raws) latest.set(canonicalName(raw.name), raw);
 
   const entries: ParamEntry[] = [];
   for (const [name, raw] of latest) {

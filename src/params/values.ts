@@ -15,9 +15,13 @@ export interface ValueRule {
   readonly colorStyle?: 'bare' | 'hash';
 }
 
+/** What a boolean accepts, for messages. */
+export const BOOLEAN_EXPECTED = 'true or false (or yes/no, on/off, 1/0)';
+
 export type Parsed = { ok: true; value: ParamValue } | { ok: false; expected: string };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const INTEGER = /^([+-]?)0*(\d+)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OUTPUT_SIZE = /^(auto|originalImage|croppedSubject|(\d+)x(\d+))$/;
 const MAX_LENGTH_RATIO = 0.49;
@@ -25,10 +29,27 @@ const MAX_LENGTH_RATIO = 0.49;
 const ok = (value: ParamValue): Parsed => ({ ok: true, value });
 const fail = (expected: string): Parsed => ({ ok: false, expected });
 
+/** A number in decimal notation (`12`, `-0.5`, `1e3`), finite; null for anything else (`0x10`, `1e309`). */
+export function readNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!NUMBER.test(trimmed)) return null;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : null;
+}
+
 function toNumber(raw: ParamValue): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
-  if (typeof raw !== 'string' || !NUMBER.test(raw.trim())) return null;
-  return Number(raw.trim());
+  return typeof raw === 'string' ? readNumber(raw) : null;
+}
+
+const BOOLEAN_WORDS: ReadonlyMap<string, boolean> = new Map([
+  ...['true', 'yes', 'on', '1'].map((word) => [word, true] as const),
+  ...['false', 'no', 'off', '0'].map((word) => [word, false] as const),
+]);
+
+/** true/false, yes/no, on/off, 1/0 in any case; undefined for any other word. */
+export function readBooleanWord(text: string): boolean | undefined {
+  return BOOLEAN_WORDS.get(text.trim().toLowerCase());
 }
 
 /** "a number from 72 to 1200", "a number above 0 and at most 0.05", ... */
@@ -51,6 +72,20 @@ function withinBounds(rule: ValueRule, n: number): boolean {
   return true;
 }
 
+/**
+ * A number within the rule's bounds. An integer with more digits than a double holds (a seed
+ * such as 9007199254740993) is kept as its digit string, so that it is sent as typed; in any
+ * other spelling (`1e20`, a config file's number) its digits may already be lost: refused.
+ */
+function parseNumber(rule: ValueRule, raw: ParamValue): Parsed {
+  const n = toNumber(raw);
+  if (n === null || !withinBounds(rule, n)) return fail(describeBounds(rule));
+  if (Number.isSafeInteger(n) || !Number.isInteger(n)) return ok(n);
+  const digits = typeof raw === 'string' ? INTEGER.exec(raw.trim()) : null;
+  if (digits) return ok(`${digits[1] === '-' ? '-' : ''}${digits[2]}`);
+  return fail(`${describeBounds(rule)}; write an integer this large as plain digits (quoted in a config file)`);
+}
+
 function parseLength(raw: ParamValue): Parsed {
   const expected = 'a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"';
   const ratio = toNumber(raw);
@@ -62,7 +97,7 @@ function parseLength(raw: ParamValue): Parsed {
     return Number(percent[1]) <= MAX_LENGTH_RATIO * 100 ? ok(`${percent[1]}%`) : fail(expected);
   }
   const pixels = /^(\d+)px$/.exec(text);
-  return pixels?.[1] ? ok(`${Number(pixels[1])}px`) : fail(expected);
+  return pixels?.[1] && Number.isSafeInteger(Number(pixels[1])) ? ok(`${Number(pixels[1])}px`) : fail(expected);
 }
 
 function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
@@ -87,11 +122,8 @@ function parseUrl(raw: ParamValue): Parsed {
 }
 
 function parseBoolean(raw: ParamValue): Parsed {
-  if (typeof raw === 'boolean') return ok(raw);
-  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-  if (text === 'true') return ok(true);
-  if (text === 'false') return ok(false);
-  return fail('true or false');
+  const value = typeof raw === 'boolean' ? raw : readBooleanWord(String(raw));
+  return value === undefined ? fail(BOOLEAN_EXPECTED) : ok(value);
 }
 
 function parseEnum(rule: ValueRule, raw: ParamValue): Parsed {
@@ -140,13 +172,11 @@ export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
       return parseEnum(rule, raw);
     case 'boolean':
       return parseBoolean(raw);
-    case 'number': {
-      const n = toNumber(raw);
-      return n !== null && withinBounds(rule, n) ? ok(n) : fail(describeBounds(rule));
-    }
+    case 'number':
+      return parseNumber(rule, raw);
     case 'pixels': {
       const n = toNumber(raw);
-      return n !== null && Number.isInteger(n) && n > 0 ? ok(n) : fail('a whole number of pixels above 0');
+      return n !== null && Number.isSafeInteger(n) && n > 0 ? ok(n) : fail('a whole number of pixels above 0');
     }
     case 'length':
       return parseLength(raw);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -259,6 +259,86 @@ describe('where the config file is searched', () => {
     } finally {
       await listener.close();
     }
+  });
+});
+
+describe('arguments mean what the user meant: refused with exit 2, nothing sent', () => {
+  /** Runs the CLI in `work` (which holds an image) and returns every request the emulator received. */
+  async function refused(args: string[], cwd = work) {
+    const before = emulator.requests.length;
+    const result = await runCli(args, { env, cwd });
+    return { ...result, requests: emulator.requests.slice(before) };
+  }
+
+  const cases: [string, string[], string][] = [
+    ['an empty input, which would walk the working folder', ['edit', ''], "photoroom: an empty input argument ('') names no file, folder or URL"],
+    ['an empty input among others', ['segment', 'shoe.png', ''], "an empty input argument ('')"],
+    ['an empty boolean value', ['edit', 'shoe.png', '--removeBackground', ''], 'photoroom: --removeBackground: empty value'],
+    ['an empty boolean value after =', ['segment', 'shoe.png', '--crop='], 'photoroom: --crop: empty value'],
+    ['an empty parameter value', ['edit', 'shoe.png', '--bg', ''], 'photoroom: --bg: empty value'],
+    ['an empty output folder', ['edit', 'shoe.png', '-o', ''], 'photoroom: --out: empty value'],
+    ['an empty name template', ['edit', 'shoe.png', '--name', ''], 'photoroom: --name: empty value'],
+    ['an empty pattern among several', ['edit', '.', '--include', '*.png', '--include', ''], 'photoroom: --include: empty value'],
+    ['an empty list name', ['edit', '--from-file', ''], 'photoroom: --from-file: empty value'],
+    ['an empty config path', ['edit', 'shoe.png', '--config', ''], 'photoroom: --config: empty value'],
+    ['an empty column', ['edit', '--from-file', 'list.csv', '--column', ''], 'photoroom: --column: empty value'],
+    ['an empty layer value', ['edit', 'shoe.png', '--layers.a.text.content', ''], 'photoroom: --layers.a.text.content: empty value'],
+    ['an empty --param value', ['edit', 'shoe.png', '--param', 'future.mode='], 'photoroom: --param future.mode=: expected NAME=VALUE'],
+    ['an empty account option', ['account', '--timeout', ''], 'photoroom: --timeout: empty value'],
+    ['an infinite seed', ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'], '--background.seed: invalid value "1e309"'],
+    ['a hexadecimal count', ['edit', 'shoe.png', '--concurrency', '0x10'], '--concurrency: invalid value "0x10"'],
+    ['a parameter given twice', ['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
+    ['a parameter given twice, once with =', ['edit', 'shoe.png', '--padding=0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding'],
+    ['a flag and its alias', ['edit', 'shoe.png', '--bg', 'white', '--background.color', 'red'], '--bg "white" and --background.color "red" both set background.color'],
+    ['a bare boolean and its value', ['segment', 'shoe.png', '--crop', '--crop', 'false'], '--crop "true" and --crop "false" both set crop'],
+    ['a flag and --param', ['edit', 'shoe.png', '--param', 'padding=0.1', '--padding', '0.2'], '--param padding "0.1" and --padding "0.2" both set padding'],
+    [
+      'a layer field given twice',
+      ['edit', 'shoe.png', '--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.text.content', 'x', '--layers.a.text.content', 'y'],
+      '--layers.a.text.content "x" and --layers.a.text.content "y" both set layers.a.text.content',
+    ],
+  ];
+  for (const [title, args, message] of cases) {
+    it(`refuses ${title}`, async () => {
+      const { code, stderr, requests } = await refused(args);
+      expect(stderr).toContain(message);
+      expect(code).toBe(2);
+      expect(requests).toHaveLength(0);
+    });
+  }
+
+  it('refuses an empty emulator option instead of listening on every interface', async () => {
+    const { code, stderr } = await runCli(['emulator', '--host', '', '--port', '']);
+    expect(stderr).toContain('photoroom: --host: empty value');
+    expect(stderr).toContain('photoroom: --port: empty value');
+    expect(code).toBe(2);
+  });
+
+  it('refuses a parameter given twice in one config section', async () => {
+    const project = await tempDir();
+    await writeFile(path.join(project, '.photoroomrc.json'), JSON.stringify({ edit: { background: { color: 'white' }, 'background.color': 'red' } }));
+    const { code, stderr, requests } = await refused(['edit', shoe], project);
+    expect(stderr).toContain('.photoroomrc.json: edit.background.color "white" and .photoroomrc.json: edit.background.color "red" both set background.color');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('reads a boolean spelling after a boolean flag as its value, not as an input', async () => {
+    const project = await tempDir();
+    await mkdir(path.join(project, 'no'));
+    await copyFile(shoe, path.join(project, 'no', 'other.png'));
+    await copyFile(shoe, path.join(project, 'shoe.png'));
+    const { code, requests } = await runAndCapture(['edit', 'shoe.png', '--removeBackground', 'no'], { cwd: project });
+    expect(code).toBe(0);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.fields).toEqual([imageField('imageFile', 'shoe.png'), ['removeBackground', 'false']]);
+  });
+
+  it('sends a seed beyond 2^53 with every digit', async () => {
+    const args = ['edit', shoe, '-o', await tempDir(), '--background.prompt', 'x', '--background.seed', '9007199254740993'];
+    const { code, requests } = await runAndCapture(args);
+    expect(code).toBe(0);
+    expect(requests[0]?.fields).toContainEqual(['background.seed', '9007199254740993']);
   });
 });
 

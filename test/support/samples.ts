@@ -8,7 +8,7 @@ export function validText(spec: ParamSpec): fc.Arbitrary<string> {
     case 'enum':
       return fc.constantFrom(...(spec.enum ?? []));
     case 'boolean':
-      return fc.constantFrom('true', 'false', 'TRUE', 'False');
+      return fc.constantFrom('true', 'false', 'TRUE', 'False', 'yes', 'no', '1', '0', 'on', 'OFF');
     case 'number': {
       const min = spec.exclusiveMinimum ?? spec.minimum ?? -1e6;
       const max = spec.maximum ?? 1e6;
@@ -55,18 +55,18 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
     case 'enum':
       return fc.string({ minLength: 1 }).filter((text) => !spec.enum?.some((c) => c.toLowerCase() === text.trim().toLowerCase()));
     case 'boolean':
-      return fc.constantFrom('yes', 'no', '1', 'on', 'maybe');
+      return fc.constantFrom('maybe', 'y', 'n', '2', 'tru', 'constructor');
     case 'number':
       return fc.oneof(
-        fc.constantFrom('abc', '1,5', 'NaN', '0x10', '--1'),
+        fc.constantFrom('abc', '1,5', 'NaN', '0x10', '--1', '1e309', '-1e309', 'Infinity'),
         ...(spec.maximum !== undefined ? [fc.double({ min: spec.maximum + 1e-6, max: 1e9, noNaN: true }).map(String)] : []),
         ...(spec.minimum !== undefined ? [fc.double({ min: -1e9, max: spec.minimum - 1e-6, noNaN: true }).map(String)] : []),
         ...(spec.exclusiveMinimum !== undefined ? [fc.constant(String(spec.exclusiveMinimum))] : []),
       );
     case 'pixels':
-      return fc.constantFrom('0', '-5', '10.5', 'wide');
+      return fc.constantFrom('0', '-5', '10.5', 'wide', '1e309', '9007199254740993');
     case 'length':
-      return fc.constantFrom('0.5', '50%', '-1', '10 px', '12em', '1.2px', 'half');
+      return fc.constantFrom('0.5', '50%', '-1', '10 px', '12em', '1.2px', 'half', '1e309', '99999999999999999999px');
     case 'color':
       return fc.constantFrom('notacolour', '#12345', 'GG0000', '#1234567', ...(spec.colorStyle === 'hash' ? ['#FF000080'] : []));
     case 'outputSize':

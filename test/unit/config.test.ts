@@ -48,6 +48,23 @@ describe('run option precedence: flags > environment > config file > defaults', 
     ]);
   });
 
+  it('reads counts and seconds as finite decimal numbers', () => {
+    for (const concurrency of ['0x10', '1e309', 'Infinity']) {
+      expect(resolveRunOptions('edit', { concurrency }, {}, NO_CONFIG).problems).toEqual([
+        `--concurrency: invalid value ${JSON.stringify(concurrency)}; expected a whole number from 1 to 256`,
+      ]);
+    }
+    expect(resolveRunOptions('edit', {}, {}, config({ timeout: Infinity })).problems).toHaveLength(1);
+  });
+
+  it('reads switches with the boolean spellings', () => {
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'yes' })).settings.allowInsecureHttp).toBe(true);
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'off' })).settings.allowInsecureHttp).toBe(false);
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'maybe' })).problems).toEqual([
+      '.photoroomrc: allowInsecureHttp: invalid value "maybe"; expected true or false (or yes/no, on/off, 1/0)',
+    ]);
+  });
+
   it('never echoes an invalid key back', () => {
     const { problems } = resolveRunOptions('account', { apiKey: '  ' }, {}, NO_CONFIG);
     expect(problems).toEqual(['--api-key: invalid value; expected a non-empty value']);
@@ -67,6 +84,15 @@ describe('parameters from the config file', () => {
       ['background.color', 'white', '.photoroomrc: edit.background.color'],
       ['export.format', 'webp', '.photoroomrc: edit.export.format'],
     ]);
+  });
+
+  it('refuses a parameter given twice in one section, nested and dotted', () => {
+    const twice = config({ edit: { background: { color: 'white' }, 'background.color': 'red' } });
+    expect(configParams('edit', twice).problems).toEqual([
+      '.photoroomrc: edit.background.color "white" and .photoroomrc: edit.background.color "red" both set background.color; give it once',
+    ]);
+    const modeTwice = config({ edit: { 'background.expandPrompt': 'never', background: { expandPrompt: { mode: 'ai.auto' } } } });
+    expect(configParams('edit', modeTwice).problems).toHaveLength(1);
   });
 
   it('resolves file parameters from the config file folder', () => {

@@ -282,6 +282,7 @@ describe('parsers', () => {
     ['10-', /--latency expects whole milliseconds/],
     ['1.5', /--latency takes whole milliseconds, got "1.5"/],
     ['99999999999', /--latency must be at most 2147483647 ms/],
+    ['9'.repeat(400), /--latency must be at most 2147483647 ms/],
   ])('rejects latency %j', (text, message) => {
     const error = errorOf(() => parseLatency(text));
     expect(error).toBeInstanceOf(UserError);

@@ -340,6 +340,9 @@ describe('renderEdit: AI stand-ins', () => {
     expect(other.body.equals(first.body)).toBe(false);
     expect(pixel(await decode(first.body), 0, 0)[3]).toBe(255);
 
+    const huge = await renderEdit(input, params({ ...prompt, 'background.seed': '9007199254740993' }));
+    expect(huge.headers['pr-ai-background-seed']).toBe('9007199254740993');
+
     const unseeded = await renderEdit(input, params(prompt));
     const seed = unseeded.headers['pr-ai-background-seed'];
     expect(seed).toMatch(/^\d+$/);

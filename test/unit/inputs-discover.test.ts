@@ -235,6 +235,11 @@ describe('named files', () => {
     await expect(items.next()).rejects.toThrow(new UserError('products/x.jpg: no such file or folder'));
     await expect(discover(['nowhere'])).rejects.toThrow('nowhere: no such file or folder');
   });
+
+  it('never takes an empty input for the working folder', async () => {
+    await files('a.jpg');
+    await expect(discover([''])).rejects.toThrow(new UserError("an empty input argument ('') names no file, folder or URL"));
+  });
 });
 
 describe('URLs', () => {

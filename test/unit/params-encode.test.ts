@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseRequest } from '../../src/emulator/requests.js';
 import { encodeFields, toQueryString } from '../../src/params/encode.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { Endpoint } from '../../src/params/types.js';
@@ -36,6 +37,19 @@ describe('encoding parameters as request fields', () => {
       ['crop', 'true'],
       ['despill', 'false'],
     ]);
+  });
+
+  it('sends a seed beyond 2^53 with every digit', () => {
+    expect(encode('edit', { 'background.seed': '9007199254740993', 'imageFromPrompt.seed': '18446744073709551617' })).toEqual([
+      ['background.seed', '9007199254740993'],
+      ['imageFromPrompt.seed', '18446744073709551617'],
+    ]);
+  });
+
+  it('reads a request carrying such a seed, as the emulator does, without losing a digit', () => {
+    const { validation } = parseRequest('edit', 'POST', [['background.prompt', 'x'], ['background.seed', '9007199254740993']]);
+    expect(validation.problems).toEqual([]);
+    expect(validation.params.get('background.seed')).toBe('9007199254740993');
   });
 
   it('sends lengths in the unit given', () => {

@@ -12,6 +12,7 @@ import { stopEvent } from '../../batch/stops.js';
 import { EXIT, UserError } from '../../errors.js';
 import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../../params/flags.js';
 import type { Endpoint } from '../../params/types.js';
+import { readNumber } from '../../params/values.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -20,8 +21,8 @@ import { apiTarget, clientHeaders, requireApiKey } from './shared.js';
 
 function parseMaxImages(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UserError(`--max-images: invalid value ${JSON.stringify(text)}; expected a whole number above 0`);
+  const value = readNumber(text);
+  if (value === null || !Number.isSafeInteger(value) || value < 1) throw new UserError(`--max-images: invalid value ${JSON.stringify(text)}; expected a whole number above 0`);
   return value;
 }
 
@@ -72,14 +73,13 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
   const maxImages = parseMaxImages(options.maxImages);
-  const fromFlags = rawParamsFromOptions(bindings, options);
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   const settings = await resolveCommandSettings(
     {
       command: endpoint,
       flags: options,
-      flagParams: [...passThrough.params, ...pre.layerParams, ...fromFlags.params],
-      argvProblems: [...pre.problems, ...passThrough.problems, ...fromFlags.problems],
+      flagParams: [...passThrough.params, ...pre.layerParams, ...rawParamsFromOptions(bindings, options)],
+      argvProblems: [...pre.problems, ...passThrough.problems],
       configPath: options.config,
       env: io.env,
       cwd: io.cwd,

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { paramByName } from '../../src/params/table.js';
+import type { ParamValue } from '../../src/params/types.js';
+import { parseValue, readBooleanWord, readNumber } from '../../src/params/values.js';
+
+function read(name: string, raw: ParamValue) {
+  const spec = paramByName(name);
+  if (!spec) throw new Error(`no parameter ${name}`);
+  return parseValue(spec, raw);
+}
+
+describe('booleans', () => {
+  it('accept true/false, yes/no, on/off and 1/0 in any case, from text, booleans and numbers', () => {
+    for (const raw of ['true', 'YES', 'On', '1', true, 1]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: true });
+    for (const raw of ['false', 'no', 'OFF', '0', false, 0]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: false });
+  });
+
+  it('read segment\'s string-typed crop and despill the same way', () => {
+    expect(read('crop', 'yes')).toEqual({ ok: true, value: true });
+    expect(read('despill', 'Off')).toEqual({ ok: true, value: false });
+  });
+
+  it('refuse any other word, including names every object has', () => {
+    for (const raw of ['maybe', 'y', '2', 'constructor', 'toString']) {
+      expect(readBooleanWord(raw)).toBeUndefined();
+      expect(read('removeBackground', raw)).toEqual({ ok: false, expected: 'true or false (or yes/no, on/off, 1/0)' });
+    }
+  });
+});
+
+describe('numbers', () => {
+  it('are finite and in decimal notation', () => {
+    expect(readNumber(' 1e3 ')).toBe(1000);
+    for (const text of ['1e309', '-1e309', 'Infinity', '0x10', '0b1', '1_000', '']) expect(readNumber(text)).toBeNull();
+    for (const raw of ['1e309', '-1e309', 'Infinity', Infinity, Number.NaN]) {
+      expect(read('background.seed', raw).ok).toBe(false);
+      expect(read('background.guidance.scale', raw).ok).toBe(false);
+      expect(read('maxWidth', raw).ok).toBe(false);
+      expect(read('padding', raw).ok).toBe(false);
+    }
+  });
+
+  it('keep the digits of an integer beyond 2^53 as typed, checking bounds on its value', () => {
+    expect(read('background.seed', '9007199254740993')).toEqual({ ok: true, value: '9007199254740993' });
+    expect(read('expand.seed', '+0018446744073709551617')).toEqual({ ok: true, value: '18446744073709551617' });
+    expect(read('uncrop.seed', '-9007199254740993')).toEqual({ ok: true, value: '-9007199254740993' });
+    expect(read('background.seed', '42')).toEqual({ ok: true, value: 42 });
+    expect(read('export.dpi', '9007199254740993').ok).toBe(false);
+  });
+
+  it('refuse such an integer in a spelling that may have lost its digits', () => {
+    const refused = { ok: false, expected: 'a number; write an integer this large as plain digits (quoted in a config file)' };
+    expect(read('background.seed', 2 ** 53 + 2)).toEqual(refused); // as a config file's number arrives
+    expect(read('background.seed', '1e20')).toEqual(refused);
+    expect(read('background.seed', '9007199254740993.5')).toEqual(refused);
+  });
+
+  it('take whole pixels that a double holds exactly', () => {
+    expect(read('maxWidth', '800')).toEqual({ ok: true, value: 800 });
+    expect(read('maxWidth', '9007199254740993').ok).toBe(false);
+    expect(read('padding', '100px')).toEqual({ ok: true, value: '100px' });
+    expect(read('padding', '99999999999999999999px').ok).toBe(false);
+  });
+});
