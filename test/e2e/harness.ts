@@ -64,6 +64,20 @@ export function emulatorEnv(emulator: RunningEmulator, apiKey = 'sk_test_e2e'): 
   return { PHOTOROOM_BASE_URL: emulator.url, PHOTOROOM_API_KEY: apiKey };
 }
 
+/** Starts `server` on a free loopback port; `close` also ends its kept-alive connections. */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 /** A static file server on loopback, for URL inputs. */
 export async function serveFolder(folder: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
@@ -72,12 +86,7 @@ export async function serveFolder(folder: string): Promise<{ url: string; close(
       .then((bytes) => response.writeHead(200, { 'content-length': bytes.length }).end(bytes))
       .catch(() => response.writeHead(404).end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenOnLoopback(server);
 }
 
 export interface ScriptedRequest {
@@ -106,17 +115,7 @@ export async function scriptedServer(
       response.writeHead(answer.status, { 'content-length': Buffer.byteLength(body), ...answer.headers }).end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 /** Runs a command under a pseudo-terminal (util-linux `script`), as on a developer's terminal. */

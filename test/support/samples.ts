@@ -1,9 +1,10 @@
 /** Sample values for each parameter row: ones the API accepts and ones it refuses. */
 import fc from 'fast-check';
 import type { ParamSpec } from '../../src/params/types.js';
+import type { ValueRule } from '../../src/params/values.js';
 
-/** Values a parameter of this row must accept, as a user would type them. */
-export function validText(spec: ParamSpec): fc.Arbitrary<string> {
+/** Values a parameter of this row (or a layer field) must accept, as a user would type them. */
+export function validText(spec: ValueRule): fc.Arbitrary<string> {
   switch (spec.kind) {
     case 'enum':
       return fc.constantFrom(...(spec.enum ?? []));

@@ -1,0 +1,42 @@
+/**
+ * Which field names (form fields, query keys) the contract knows, per operation. Prism lets
+ * unknown names through, so this is checked here. A dotted name is a property of its own
+ * (`background.color`) or the path into an object property: `layers.<id>.image.imageUrl`
+ * and `background.expandPrompt.mode`, as the API flattens its object parameters.
+ */
+import { operation, queryParameters, resolve, type OpenApiDocument, type Schema } from './seed.js';
+
+/** Top-level field name → its schema, for one operation. */
+type Fields = ReadonlyMap<string, Schema>;
+
+function formProperties(document: OpenApiDocument, route: string): Map<string, Schema> {
+  const body = operation(document, 'POST', route).requestBody?.content['multipart/form-data']?.schema;
+  return new Map(Object.entries(body ? (resolve(document, body).properties ?? {}) : {}));
+}
+
+export function fieldsOf(document: OpenApiDocument, method: string, route: string): Fields {
+  return method === 'GET' ? queryParameters(operation(document, 'GET', route)) : formProperties(document, route);
+}
+
+/** Can a form field or query value (text, not an object) be of this schema? */
+function takesText(schema: Schema): boolean {
+  return schema.anyOf ? schema.anyOf.some(takesText) : schema.type !== 'object';
+}
+
+/** Does `path` lead to a value inside `schema` (through properties, maps and alternatives)? */
+function reaches(schema: Schema, path: readonly string[]): boolean {
+  const [head, ...rest] = path;
+  if (schema.anyOf) return schema.anyOf.some((branch) => reaches(branch, path));
+  if (head === undefined) return takesText(schema);
+  const property = schema.properties?.[head];
+  if (property) return reaches(property, rest);
+  return typeof schema.additionalProperties === 'object' && reaches(schema.additionalProperties, rest);
+}
+
+export function isKnownField(fields: Fields, name: string): boolean {
+  const segments = name.split('.');
+  return segments.some((_, i) => {
+    const schema = fields.get(segments.slice(0, i + 1).join('.'));
+    return schema !== undefined && reaches(schema, segments.slice(i + 1));
+  });
+}
