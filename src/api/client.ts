@@ -154,7 +154,8 @@ export function createClient(options: ClientOptions): Client {
     url: string,
     method: 'GET' | 'POST',
     body?: MultipartBody,
-    accept = 'image/*, application/json',
+    // JSON is taken (segment's {base64img}, error bodies) but image bytes are preferred: smaller.
+    accept = 'image/*, application/json;q=0.5',
   ): Promise<ApiResponse> {
     let response;
     try {

@@ -71,14 +71,16 @@ export class Planner {
     const problems: string[] = [];
     let pending = 0;
     let urlInputs = 0;
+    let fileInputs = 0;
     for await (const { job, item } of this.walk(namer, ignored)) {
       if (item.kind === 'url') {
         if (options.endpoint === 'segment') {
           throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
         }
         urlInputs += 1;
-      } else if (relativeInside(item.real, options.outDir) !== null) {
-        inputsInOutput.push(item.real);
+      } else {
+        fileInputs += 1;
+        if (relativeInside(item.real, options.outDir) !== null) inputsInOutput.push(item.real);
       }
       const refusal = options.refusal?.(job);
       if (refusal) problems.push(`${item.display}: ${refusal}`);
@@ -96,11 +98,10 @@ export class Planner {
     if (problems.length > 0) throw new UserError(listed(problems));
     const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
     if (overwritten) await this.refuseOverwriting(overwritten);
-    if (urlInputs > 0) {
-      // Parameters were validated for uploads (POST); URL inputs go by GET, which carries no files.
-      const ruleProblems = checkCrossFieldRules(options.params, { method: 'GET', hasInputImage: true });
-      if (ruleProblems.length > 0) throw new UserError(ruleProblems);
-    }
+    // /v2/edit uploads files by POST and sends URLs by GET: each method takes its own parameters.
+    const methods = options.endpoint === 'edit' ? [...(fileInputs > 0 ? ['POST' as const] : []), ...(urlInputs > 0 ? ['GET' as const] : [])] : [];
+    const ruleProblems = [...new Set(methods.flatMap((method) => checkCrossFieldRules(options.params, { method, hasInputImage: true })))];
+    if (ruleProblems.length > 0) throw new UserError(ruleProblems);
     return { pending, done, ignored };
   }
 

@@ -70,7 +70,7 @@ const methodRestricted: Rule = (params, context) => {
     .map((entry) =>
       method === 'GET'
         ? `${label(entry)} uploads a local file, which a URL input (GET /v2/edit) cannot carry; use a URL parameter or a local input file`
-        : `${label(entry)} is only accepted by GET /v2/edit`,
+        : `${label(entry)} is only accepted by GET /v2/edit, for URL inputs; with a local input file, download it and use the file parameter (${entry.name.replace(/Url$/, 'File')})`,
     );
 };
 

@@ -50,7 +50,9 @@ export const PARAMS: readonly ParamSpec[] = [
     description: 'Background colour: hex (FF0000, #FF0000EE) or a CSS name (white).',
   },
   {
-    name: 'background.imageUrl', endpoints: ['edit'], type: 'string', kind: 'url',
+    // The contract lists the URL twins of the background files for GET only: the POST form
+    // lacks them, and a field the API does not know is ignored, not refused.
+    name: 'background.imageUrl', endpoints: ['edit'], methods: ['GET'], type: 'string', kind: 'url',
     needsBackgroundRemoval: true, group: 'Background',
     description: 'URL of an image to use as the background (up to 30 MB).',
   },
@@ -97,7 +99,7 @@ export const PARAMS: readonly ParamSpec[] = [
     description: 'Seed of the generated background, to get similar results again.',
   },
   {
-    name: 'background.guidance.imageUrl', endpoints: ['edit'], type: 'string', kind: 'url',
+    name: 'background.guidance.imageUrl', endpoints: ['edit'], methods: ['GET'], type: 'string', kind: 'url',
     needsBackgroundRemoval: true, group: 'AI background',
     description: 'URL of an image guiding the generated background (up to 30 MB).',
   },

@@ -46,7 +46,7 @@ const BATCH: Record<string, Outcome> = {
   400: { exit: 1, requests: 2, says: 'HTTP 400: string' }, // reported, not retried
   402: { exit: 3, requests: 1, says: 'HTTP 402: string' }, // the run stops
   403: { exit: 3, requests: 1, says: 'HTTP 403: the API key was refused' }, // the run stops
-  500: { exit: 1, requests: 4, says: 'HTTP 500: string' }, // retried once
+  500: { exit: 1, requests: 12, says: 'HTTP 500: string' }, // retried once, in each of the three rounds
 };
 const ACCOUNT: Record<string, Outcome> = {
   200: { exit: 0, requests: 1, says: 'Plan:          string' },

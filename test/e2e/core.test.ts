@@ -213,6 +213,21 @@ describe('refused locally: exit 2, nothing sent', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('refuses a URL input whose GET request would be longer than servers take, with a hint', async () => {
+    const prompt = 'a marble table in soft morning light, '.repeat(250);
+    const { code, stderr, requests } = await runAndCapture(['edit', 'https://example.com/a.png', '--background.prompt', prompt, '--yes']);
+    expect(stderr).toMatch(/https:\/\/example\.com\/a\.png: the GET request would be \d+ bytes long, over the ~8 KB servers take; download the image and give the file instead/);
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses the URL twin of a background file with an uploaded input: the POST form lacks it', async () => {
+    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '--background.imageUrl', 'https://example.com/bg.jpg', '--yes']);
+    expect(stderr).toContain('--background.imageUrl is only accepted by GET /v2/edit, for URL inputs');
+    expect(code).toBe(2);
+    expect(requests).toHaveLength(0);
+  });
+
   it('refuses a URL input on segment', async () => {
     const { code, stderr } = await runAndCapture(['segment', 'https://example.com/a.png']);
     expect(stderr).toContain('/v1/segment takes uploaded files only');

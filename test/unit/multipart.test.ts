@@ -1,9 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/api/client.js';
 import { encodeMultipart, type Part } from '../../src/api/multipart.js';
+import { LocalFault } from '../../src/errors.js';
 
 /** Parses a body with the platform's own multipart parser, as a server would. */
 async function parse(parts: Part[]): Promise<{ form: FormData; length: number; declared: number }> {
@@ -60,5 +64,34 @@ describe('multipart/form-data encoding', () => {
     const { form } = await parse([{ name: 'odd"name', value: 'v' }, { name: 'a', filename: 'x"y\r\n.png', path: '/x', size: 1, content: Buffer.from('z') }]);
     expect(form.get('odd"name')).toBe('v');
     expect((form.get('a') as File).name).toBe('x"y\r\n.png');
+  });
+});
+
+describe('an input that changes while it is sent', () => {
+  it('is a local fault, not a network error: the real client gives up on it at once', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-multipart-'));
+    const file = path.join(folder, 'growing.png');
+    await writeFile(file, Buffer.alloc(2_000_000, 1));
+    let received = 0;
+    const server = createServer((request, response) => {
+      request.on('data', () => (received += 1));
+      request.on('end', () => response.end());
+      request.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = createClient({ apiKey: 'sk_test_local', baseUrl: `http://127.0.0.1:${port}`, connections: 1, timeoutMs: 10_000 });
+    try {
+      // Measured at 1 MB, 2 MB when read: what a file being copied in looks like.
+      const sent = client.editUpload({ path: file, size: 1_000_000 }, []);
+      const error = await sent.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LocalFault);
+      expect((error as LocalFault).message).toMatch(/growing\.png changed while it was being sent; not retried/);
+      expect(received).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -15,12 +15,13 @@ function problemsOf(values: Record<string, string>, context: RuleContext = POST)
 
 describe('cross-field rules', () => {
   it('accepts one background source at a time', () => {
-    expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([]);
+    expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual([]);
+    expect(problemsOf({ 'background.imageFile': 'bg.jpg' })).toEqual([]);
     expect(problemsOf({ 'background.prompt': 'on a beach' })).toEqual([]);
   });
 
   it('refuses background.imageUrl, background.imageFile and background.prompt together', () => {
-    const problems = problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg', 'background.prompt': 'on a beach' });
+    const problems = problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg', 'background.prompt': 'on a beach' }, GET);
     expect(problems).toEqual([
       '--background.imageUrl and --background.prompt cannot be used together: give only one of background.imageUrl, background.imageFile, background.prompt',
     ]);
@@ -39,7 +40,7 @@ describe('cross-field rules', () => {
   });
 
   it('allows background.scaling only with a background image', () => {
-    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([]);
+    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual([]);
     expect(problemsOf({ 'background.scaling': 'fit', 'background.imageFile': 'bg.jpg' })).toEqual([]);
     expect(problemsOf({ 'background.scaling': 'fit' })).toEqual([
       '--background.scaling can only be used with background.imageUrl or background.imageFile',
@@ -55,7 +56,7 @@ describe('cross-field rules', () => {
       ignorePaddingAndSnapOnCroppedSides: 'false',
       'background.imageUrl': 'https://a.test/bg.jpg',
       'background.guidance.imageUrl': 'https://a.test/g.jpg',
-    });
+    }, GET);
     expect(refused).toHaveLength(5);
     expect(refused[0]).toBe('--background.color cannot be used with --removeBackground false (the background is kept)');
     expect(problemsOf({ removeBackground: 'true', 'background.color': 'white' })).toEqual([]);
@@ -68,6 +69,13 @@ describe('cross-field rules', () => {
     ]);
     expect(problemsOf({ 'background.guidance.imageFile': 'g.jpg', 'background.prompt': 'x' }, GET)).toHaveLength(1);
     expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual([]);
+  });
+
+  it('refuses the URL twins of the background files on an upload: the POST form lacks them', () => {
+    expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([
+      '--background.imageUrl is only accepted by GET /v2/edit, for URL inputs; with a local input file, download it and use the file parameter (background.imageFile)',
+    ]);
+    expect(problemsOf({ 'background.guidance.imageUrl': 'https://a.test/g.jpg', 'background.prompt': 'x' })).toHaveLength(1);
   });
 
   it('allows scaling only when there is an input image', () => {

@@ -83,8 +83,8 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
       configPath: options.config,
       env: io.env,
       cwd: io.cwd,
-      // Uploads are checked here; the batch checks GET rules once it has seen a URL input.
-      contexts: [{ hasInputImage: true, ...(endpoint === 'edit' && { method: 'POST' as const }) }],
+      // The rules of each method (POST for files, GET for URLs) are checked by the batch once it has seen its inputs.
+      contexts: [{ hasInputImage: true }],
     },
     endpoint,
   );

@@ -1,0 +1,83 @@
+/**
+ * A fake clock for the batch engine (BatchTiming): sleeps wait on virtual time, which
+ * jumps to the next timer whenever the engine has nothing else to do. Engine behaviours
+ * that take minutes of real time (give-up, Retry-After, later rounds) run in milliseconds.
+ */
+import type { BatchTiming } from '../../src/batch/timing.js';
+
+interface Timer {
+  at: number;
+  order: number;
+  wake(): void;
+}
+
+/** Turns of the event loop with no progress before the clock may move: lets file I/O finish first. */
+const IDLE_TURNS = 20;
+
+export class FakeTiming implements BatchTiming {
+  private time = 0;
+  private timers: Timer[] = [];
+  private created = 0;
+  private seed = 1;
+  /** The longest sleep asked for so far (ms). */
+  longestSleep = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  wallClock(): number {
+    return Date.UTC(2026, 0, 1) + this.time;
+  }
+
+  /** A seeded generator (mulberry32), so that jittered waits are the same every run. */
+  random = (): number => {
+    this.seed = (this.seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(this.seed ^ (this.seed >>> 15), 1 | this.seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.longestSleep = Math.max(this.longestSleep, ms);
+    if (signal?.aborted || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer: Timer = { at: this.time + ms, order: this.created++, wake: resolve };
+      this.timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((other) => other !== timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Timers still waiting (a finished run should leave none behind). */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Resolves with `work`'s result, moving the clock forward whenever only timers are left to wait for. */
+  async drive<T>(work: Promise<T>): Promise<T> {
+    let settled = false;
+    const done = work.finally(() => (settled = true));
+    done.catch(() => {});
+    while (!settled) {
+      for (let turn = 0; turn < IDLE_TURNS && !settled; turn++) await new Promise((resolve) => setImmediate(resolve));
+      if (settled) break;
+      const next = this.timers.sort((a, b) => a.at - b.at || a.order - b.order)[0];
+      if (!next) {
+        // Waiting on real I/O (files), not on time.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      this.timers.shift();
+      this.time = Math.max(this.time, next.at);
+      next.wake();
+    }
+    return done;
+  }
+}
