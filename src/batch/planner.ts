@@ -15,7 +15,7 @@ import { folderLeavingRoot } from '../store/outputs.js';
 import type { RequestSignature } from '../store/sidecar.js';
 import type { IgnoreReason, WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
-import { OutputNamer, outputExtension } from './plan.js';
+import { OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
 
 export interface PlannerOptions {

@@ -14,7 +14,7 @@ import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
-import { IMAGE_EXTENSIONS, type UpscaleMode } from '../inputs/formats.js';
+import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import { checkInputFile } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
@@ -34,7 +34,7 @@ import type { BatchEvent, Failure, ResultEvent, StopEvent, SummaryEvent } from '
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
 import { isUrlJob, type Job } from './jobs.js';
-import { checkNameTemplate } from './plan.js';
+import { checkNameTemplate } from './output-names.js';
 import { Planner, type Survey } from './planner.js';
 import { refusalStop, stopEvent, stopRequested } from './stops.js';
 import { REAL_TIMING, type BatchTiming } from './timing.js';
@@ -344,7 +344,7 @@ class Batch {
    */
   private async prepare(job: Job): Promise<Prepared | { reason: string }> {
     if (isUrlJob(job)) return { kind: 'url', url: job.source };
-    const upscaleMode = this.options.params.get('upscale.mode') as UpscaleMode | undefined;
+    const upscaleMode = this.options.params.get('upscale.mode');
     const check = await checkInputFile(job.source, { endpoint: this.options.endpoint, upscaleMode, keepUpTo: KEEP_IN_MEMORY_BYTES });
     if (!check.ok) return { reason: check.reason };
     return { kind: 'file', upload: { path: job.source, size: check.bytes, content: check.content }, mtimeMs: check.mtimeMs };

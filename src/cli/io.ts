@@ -19,6 +19,8 @@ export interface Io {
   onSignal(signals: readonly Interrupt[], handler: () => void): () => void;
   /** Calls `handler` once when the reader of stdout goes away (EPIPE), until released. */
   onStdoutClosed(handler: () => void): () => void;
+  /** Calls `handler` when the process exits, however it exits, until released. */
+  onExit(handler: () => void): () => void;
   /** Ends the process at once, without waiting for anything (a second Ctrl-C). */
   exitNow(code: number): never;
 }
@@ -46,6 +48,10 @@ export function processIo(): Io {
     onStdoutClosed(handler) {
       stdoutClosed.add(handler);
       return () => stdoutClosed.delete(handler);
+    },
+    onExit(handler) {
+      process.once('exit', handler);
+      return () => process.off('exit', handler);
     },
     exitNow: (code) => process.exit(code),
   };

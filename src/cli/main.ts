@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
 import { EXIT, LocalFault, UserError } from '../errors.js';
-import { preparseArgv } from '../params/flags.js';
+import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';

@@ -43,10 +43,10 @@ function paramSection(endpoint: Endpoint, title: string): string[] {
 }
 
 export function configExample(): string {
-  const runOptions = RUN_OPTIONS.map((spec) => {
-    const value = String(spec.default ?? spec.example ?? '');
+  const runOptions = Object.entries(RUN_OPTIONS).map(([key, spec]) => {
+    const value = spec.example ?? JSON.stringify(spec.default ?? '');
     const env = spec.env ? ` (env ${spec.env})` : '';
-    return `${`# ${spec.key}: ${value}`.padEnd(38)} # ${spec.description}${env}`;
+    return `${`# ${key}: ${value}`.padEnd(38)} # ${spec.description}${env}`;
   });
   return [
     '# photoroom settings: copy to .photoroomrc (YAML or JSON; also .photoroomrc.json|yaml|yml,',

@@ -1,45 +1,74 @@
 /**
- * Run options: everything that is not an API parameter. Each row says where a value may
- * come from (flag, environment variable, config key) and how it is read; `resolve.ts`
- * applies the precedence flags > environment > config file > default.
+ * Run options: everything that is not an API parameter, one row per setting. A row names
+ * the flag, the environment variable and the config key (its key in RunSettings) of one
+ * setting, and how its value is read; `resolve.ts` applies the one precedence, flags >
+ * environment > config file > default. The compiler demands a row for every setting, and a
+ * kind that reads the setting's type.
  */
-import { Option } from 'commander';
 import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 
 export type CommandName = 'edit' | 'segment' | 'account';
-
-export type RunOptionKind = 'text' | 'secret' | 'url' | 'path' | 'count' | 'seconds' | 'switch';
 
 /** Run options once resolved; those without a default may be absent. */
 export interface RunSettings {
   apiKey?: string;
   baseUrl?: string;
   segmentUrl?: string;
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp: boolean;
   out: string;
+  name?: string;
+  fromFile?: string;
+  column?: string;
+  include: string[];
+  exclude: string[];
+  overwrite: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  maxImages?: number;
+  confirmOver: number;
   concurrency: number;
   rate?: number;
   retries: number;
   timeout: number;
-  confirmOver: number;
   giveUpAfter: number;
   maxAnswerSize: number;
-  name?: string;
   aiBackgroundModelVersion?: string;
   backgroundRemovalModelVersion?: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  progress: boolean;
 }
 
-export interface RunOptionSpec {
-  /** Key in RunSettings and in the config file. */
-  readonly key: keyof RunSettings;
-  /** Commander flag spelling, e.g. `-o, --out <dir>`. */
-  readonly flag: string;
-  readonly env?: string;
-  readonly kind: RunOptionKind;
-  readonly default?: string | number;
+/** How a value is read (see resolve.ts), by the type it gives. */
+interface KindsOf {
+  string: 'text' | 'secret' | 'url' | 'path';
+  number: 'count' | 'seconds';
+  boolean: 'switch';
+  list: 'list';
+}
+
+export type RunOptionKind = KindsOf[keyof KindsOf];
+
+type KindFor<Value> = Value extends boolean ? KindsOf['boolean']
+  : Value extends number ? KindsOf['number']
+  : Value extends string ? KindsOf['string']
+  : KindsOf['list'];
+
+export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
+  /** The long flag, as typed: `--out`. A switch whose default is on is turned off by `--no-<name>`. */
+  readonly flag: `--${string}`;
+  readonly short?: `-${string}`;
+  /** What the flag's value is called in `--help`: `<dir>`. Switches take none. */
+  readonly placeholder?: `<${string}>`;
+  readonly env?: `PHOTOROOM_${string}`;
+  readonly kind: Kind;
+  readonly default?: string | number | boolean | readonly string[];
   readonly minimum?: number;
   readonly maximum?: number;
   readonly commands: readonly CommandName[];
+  /** The `--help` section; the plain "Options:" when absent. */
+  readonly group?: string;
   readonly description: string;
   /** A value for `.photoroomrc.example` where there is no default. */
   readonly example?: string;
@@ -47,81 +76,128 @@ export interface RunOptionSpec {
 
 const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
 const IMAGE_COMMANDS: readonly CommandName[] = ['edit', 'segment'];
+const INPUTS = 'Inputs and outputs:';
+const RUN = 'Run options:';
+const OUTPUT = 'What is printed:';
+const CONNECTION = 'Connection:';
 
-export const RUN_OPTIONS: readonly RunOptionSpec[] = [
-  {
-    key: 'apiKey', flag: '--api-key <key>', env: 'PHOTOROOM_API_KEY', kind: 'secret', commands: ALL, example: 'sk_...',
-    description: 'API key (prefer the PHOTOROOM_API_KEY environment variable: flags show up in `ps`)',
+export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec<KindFor<NonNullable<RunSettings[Key]>>> } = {
+  apiKey: {
+    flag: '--api-key', placeholder: '<key>', env: 'PHOTOROOM_API_KEY', kind: 'secret', commands: ALL, group: CONNECTION,
+    example: 'sk_...', description: 'API key (prefer the PHOTOROOM_API_KEY environment variable: flags show up in `ps`)',
   },
-  {
-    key: 'baseUrl', flag: '--base-url <url>', env: 'PHOTOROOM_BASE_URL', kind: 'url', commands: ALL,
+  baseUrl: {
+    flag: '--base-url', placeholder: '<url>', env: 'PHOTOROOM_BASE_URL', kind: 'url', commands: ALL, group: CONNECTION,
     example: 'http://127.0.0.1:8787',
     description: 'send every endpoint to this origin instead of the Photoroom hosts (e.g. an emulator)',
   },
-  {
-    key: 'segmentUrl', flag: '--segment-url <url>', env: 'PHOTOROOM_SEGMENT_URL', kind: 'url', example: 'http://127.0.0.1:8787',
-    commands: ['segment'], description: 'origin for /v1/segment alone (default https://sdk.photoroom.com)',
+  segmentUrl: {
+    flag: '--segment-url', placeholder: '<url>', env: 'PHOTOROOM_SEGMENT_URL', kind: 'url', commands: ['segment'],
+    group: CONNECTION, example: 'http://127.0.0.1:8787', description: 'origin for /v1/segment alone (default https://sdk.photoroom.com)',
   },
-  {
-    key: 'allowInsecureHttp', flag: '--allow-insecure-http', kind: 'switch', commands: ALL, example: 'false',
+  allowInsecureHttp: {
+    flag: '--allow-insecure-http', kind: 'switch', default: false, commands: ALL, group: CONNECTION,
     description: 'allow an http:// --base-url that is not loopback (the key would travel unencrypted)',
   },
-  {
-    key: 'out', flag: '-o, --out <dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
-    commands: IMAGE_COMMANDS, description: 'folder the results are written to',
+  out: {
+    flag: '--out', short: '-o', placeholder: '<dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
+    commands: IMAGE_COMMANDS, group: INPUTS, description: 'folder the results are written to',
   },
-  {
-    key: 'concurrency', flag: '--concurrency <n>', env: 'PHOTOROOM_CONCURRENCY', kind: 'count', default: 8,
-    minimum: 1, maximum: 256, commands: IMAGE_COMMANDS, description: 'requests in flight at once',
-  },
-  {
-    key: 'rate', flag: '--rate <n>', env: 'PHOTOROOM_RATE', kind: 'count', minimum: 1, maximum: 100_000, example: '120',
-    commands: IMAGE_COMMANDS, description: 'at most N requests a minute (default: as fast as concurrency allows)',
-  },
-  {
-    key: 'retries', flag: '--retries <n>', env: 'PHOTOROOM_RETRIES', kind: 'count', default: 4, minimum: 0, maximum: 20,
-    commands: IMAGE_COMMANDS, description: 'retries per input on 5xx, 429 and network faults',
-  },
-  {
-    key: 'giveUpAfter', flag: '--give-up-after <seconds>', env: 'PHOTOROOM_GIVE_UP_AFTER', kind: 'seconds', default: 120,
-    minimum: 1, maximum: 86_400, commands: IMAGE_COMMANDS,
-    description: 'stop the run when every request has failed for this long (a service that is down)',
-  },
-  {
-    key: 'maxAnswerSize', flag: '--max-answer-size <MB>', env: 'PHOTOROOM_MAX_ANSWER_SIZE', kind: 'count', default: DEFAULT_MAX_ANSWER_MB,
-    minimum: 1, maximum: 100_000, commands: IMAGE_COMMANDS,
-    description: 'cut off and fail an answer larger than this many MB (far above any real result)',
-  },
-  {
-    key: 'confirmOver', flag: '--confirm-over <n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,
-    commands: IMAGE_COMMANDS, description: 'on a terminal, ask before sending more than N images',
-  },
-  {
-    key: 'name', flag: '--name <template>', kind: 'text', commands: IMAGE_COMMANDS, example: '"{dir}/{name}.{ext}"',
+  name: {
+    flag: '--name', placeholder: '<template>', kind: 'text', commands: IMAGE_COMMANDS, group: INPUTS, example: '"{dir}/{name}.{ext}"',
     description: 'output names, from {dir} {name} {ext} {srcext} (default {dir}/{name}.{ext})',
   },
-  {
-    key: 'timeout', flag: '--timeout <seconds>', env: 'PHOTOROOM_TIMEOUT', kind: 'seconds', default: 120,
-    minimum: 1, maximum: 3600, commands: ALL, description: 'give up on a request after this many seconds',
+  fromFile: {
+    flag: '--from-file', placeholder: '<list>', kind: 'path', commands: IMAGE_COMMANDS, group: INPUTS, example: 'inputs.txt',
+    description: 'read inputs from a file: one path or URL a line (a .csv: see --column)',
   },
-  {
-    key: 'aiBackgroundModelVersion', flag: '--ai-background-model-version <version>', kind: 'text', example: '3',
-    commands: ['edit'], description: 'AI backgrounds model (sent as the pr-ai-background-model-version header)',
+  column: {
+    flag: '--column', placeholder: '<name>', kind: 'text', commands: IMAGE_COMMANDS, group: INPUTS, example: 'image_url',
+    description: 'the CSV column holding the inputs, by header name or number',
   },
-  {
-    key: 'backgroundRemovalModelVersion', flag: '--background-removal-model-version <version>', kind: 'text', example: '2',
-    commands: ['edit'], description: 'cutout model (sent as the pr-background-removal-model-version header)',
+  include: {
+    flag: '--include', placeholder: '<glob>', kind: 'list', default: [], commands: IMAGE_COMMANDS, group: INPUTS,
+    example: '["*.jpg"]', description: 'only files matching this pattern, relative to their input folder (repeatable)',
   },
-];
+  exclude: {
+    flag: '--exclude', placeholder: '<glob>', kind: 'list', default: [], commands: IMAGE_COMMANDS, group: INPUTS,
+    example: '["**/raw/**"]', description: 'leave out files matching this pattern (repeatable)',
+  },
+  overwrite: {
+    flag: '--overwrite', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'redo inputs whose outputs are already up to date',
+  },
+  dryRun: {
+    flag: '--dry-run', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'list what would be sent, as curl commands; send nothing',
+  },
+  yes: {
+    flag: '--yes', short: '-y', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'skip the credits check and the confirmation',
+  },
+  maxImages: {
+    flag: '--max-images', placeholder: '<n>', kind: 'count', minimum: 1, maximum: 100_000_000, commands: IMAGE_COMMANDS,
+    group: RUN, example: '500', description: 'process at most N images in this run',
+  },
+  confirmOver: {
+    flag: '--confirm-over', placeholder: '<n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,
+    commands: IMAGE_COMMANDS, group: RUN, description: 'on a terminal, ask before sending more than N images',
+  },
+  concurrency: {
+    flag: '--concurrency', placeholder: '<n>', env: 'PHOTOROOM_CONCURRENCY', kind: 'count', default: 8, minimum: 1, maximum: 256,
+    commands: IMAGE_COMMANDS, group: RUN, description: 'requests in flight at once',
+  },
+  rate: {
+    flag: '--rate', placeholder: '<n>', env: 'PHOTOROOM_RATE', kind: 'count', minimum: 1, maximum: 100_000, example: '120',
+    commands: IMAGE_COMMANDS, group: RUN, description: 'at most N requests a minute (default: as fast as concurrency allows)',
+  },
+  retries: {
+    flag: '--retries', placeholder: '<n>', env: 'PHOTOROOM_RETRIES', kind: 'count', default: 4, minimum: 0, maximum: 20,
+    commands: IMAGE_COMMANDS, group: RUN, description: 'retries per input on 5xx, 429 and network faults',
+  },
+  timeout: {
+    flag: '--timeout', placeholder: '<seconds>', env: 'PHOTOROOM_TIMEOUT', kind: 'seconds', default: 120, minimum: 1, maximum: 3600,
+    commands: ALL, group: CONNECTION, description: 'give up on a request after this many seconds',
+  },
+  giveUpAfter: {
+    flag: '--give-up-after', placeholder: '<seconds>', env: 'PHOTOROOM_GIVE_UP_AFTER', kind: 'seconds', default: 120,
+    minimum: 1, maximum: 86_400, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'stop the run when every request has failed for this long (a service that is down)',
+  },
+  maxAnswerSize: {
+    flag: '--max-answer-size', placeholder: '<MB>', env: 'PHOTOROOM_MAX_ANSWER_SIZE', kind: 'count', default: DEFAULT_MAX_ANSWER_MB,
+    minimum: 1, maximum: 100_000, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'cut off and fail an answer larger than this many MB (far above any real result)',
+  },
+  aiBackgroundModelVersion: {
+    flag: '--ai-background-model-version', placeholder: '<version>', kind: 'text', example: '3', commands: ['edit'],
+    group: CONNECTION, description: 'AI backgrounds model (sent as the pr-ai-background-model-version header)',
+  },
+  backgroundRemovalModelVersion: {
+    flag: '--background-removal-model-version', placeholder: '<version>', kind: 'text', example: '2', commands: ['edit'],
+    group: CONNECTION, description: 'cutout model (sent as the pr-background-removal-model-version header)',
+  },
+  json: {
+    flag: '--json', kind: 'switch', default: false, commands: ALL, group: OUTPUT,
+    description: 'machine-readable output on stdout: NDJSON events (edit, segment), one JSON object (account)',
+  },
+  quiet: {
+    flag: '--quiet', short: '-q', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: OUTPUT,
+    description: 'print only failures, warnings and the summary',
+  },
+  verbose: {
+    flag: '--verbose', kind: 'switch', default: false, commands: ALL, group: OUTPUT,
+    description: 'also print the config file read, retries and skipped inputs',
+  },
+  progress: {
+    flag: '--progress', kind: 'switch', default: true, commands: IMAGE_COMMANDS, group: OUTPUT,
+    description: 'plain lines instead of a progress bar on a terminal (progress: false in a config file)',
+  },
+};
 
-export function runOptionsFor(command: CommandName): RunOptionSpec[] {
-  return RUN_OPTIONS.filter((spec) => spec.commands.includes(command));
-}
+export type RunOptionKey = keyof RunSettings;
 
-/** The commander option of a row; no commander default, so that precedence stays ours. */
-export function runOptionFlag(spec: RunOptionSpec): Option {
-  const extra = [spec.env ? `env ${spec.env}` : '', spec.default !== undefined ? `default ${spec.default}` : '']
-    .filter(Boolean)
-    .join(', ');
-  return new Option(spec.flag, extra ? `${spec.description} (${extra})` : spec.description);
+/** The rows of one command, in table order. */
+export function runOptionsFor(command: CommandName): [RunOptionKey, RunOptionSpec][] {
+  return (Object.entries(RUN_OPTIONS) as [RunOptionKey, RunOptionSpec][]).filter(([, spec]) => spec.commands.includes(command));
 }

@@ -9,7 +9,7 @@ import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import type { LoadedConfig } from './load.js';
-import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionSpec, type RunSettings } from './options.js';
+import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
 
 /** A value and where it came from, for messages. */
 interface Sourced {
@@ -17,13 +17,16 @@ interface Sourced {
   readonly source: string;
 }
 
-type ReadResult = { ok: true; value: string | number | boolean } | { ok: false; expected: string };
+type RunValue = string | number | boolean | string[];
+
+type ReadResult = { ok: true; value: RunValue } | { ok: false; expected: string };
 
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   if (spec.kind === 'switch') {
     const on = typeof value === 'boolean' ? value : readBooleanWord(String(value));
     return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
+  if (spec.kind === 'list') return readList(value);
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
   if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };
   switch (spec.kind) {
@@ -51,6 +54,13 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   }
 }
 
+/** A repeatable flag gives a list; a config file may give a list or one text. */
+function readList(value: unknown): ReadResult {
+  const items = Array.isArray(value) ? value : [value];
+  const texts = items.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+  return texts.length === items.length ? { ok: true, value: texts } : { ok: false, expected: 'a list of non-empty texts' };
+}
+
 function configLabel(config: LoadedConfig, key: string): string {
   return `${path.basename(config.path ?? 'config')}: ${key}`;
 }
@@ -64,24 +74,28 @@ export interface ResolvedRunOptions {
   problems: string[];
 }
 
+/**
+ * Each run option of `command` from, in order: `flags` (values typed on the command line,
+ * by setting key), the environment, the config file, the row's default.
+ */
 export function resolveRunOptions(
   command: CommandName,
   flags: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
   config: LoadedConfig,
 ): ResolvedRunOptions {
-  const settings: Record<string, string | number | boolean> = {};
+  const settings: Partial<Record<RunOptionKey, RunValue>> = {};
   const problems: string[] = [];
-  for (const spec of runOptionsFor(command)) {
-    const flagName = spec.flag.split(' ').find((part) => part.startsWith('--'))?.replace(/,$/, '') ?? spec.key;
-    const fromConfig = config.values[spec.key];
+  for (const [key, spec] of runOptionsFor(command)) {
+    const fromConfig = config.values[key];
+    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
     const chosen = firstGiven([
-      { value: flags[spec.key], source: flagName },
-      spec.env && env[spec.env] !== undefined && env[spec.env] !== '' ? { value: env[spec.env], source: spec.env } : undefined,
-      { value: fromConfig, source: configLabel(config, spec.key) },
+      { value: flags[key], source: spec.flag },
+      spec.env && fromEnv !== undefined && fromEnv !== '' ? { value: fromEnv, source: spec.env } : undefined,
+      { value: fromConfig, source: configLabel(config, key) },
     ]);
     if (!chosen) {
-      if (spec.default !== undefined) settings[spec.key] = spec.default;
+      if (spec.default !== undefined) settings[key] = Array.isArray(spec.default) ? [...spec.default] : (spec.default as RunValue);
       continue;
     }
     const read = readRunOption(spec, chosen.value);
@@ -92,19 +106,20 @@ export function resolveRunOptions(
       continue;
     }
     // Paths in a config file are relative to the file, like other tools' configs.
-    settings[spec.key] =
+    settings[key] =
       spec.kind === 'path' && chosen.value === fromConfig && config.path
         ? path.resolve(path.dirname(config.path), String(read.value))
         : read.value;
   }
-  return { settings: settings as unknown as RunSettings, problems };
+  // Every setting without a default is optional, and every row's reader gives its setting's type.
+  return { settings: settings as RunSettings, problems };
 }
 
 const PARAM_SECTIONS: Readonly<Record<Endpoint, string>> = { edit: 'edit', segment: 'segment' };
 
 /** Top-level config keys that are neither run options nor parameter sections. */
 export function unknownConfigKeys(config: LoadedConfig): string[] {
-  const known = new Set<string>([...RUN_OPTIONS.map((spec) => spec.key), ...Object.values(PARAM_SECTIONS)]);
+  const known = new Set<string>([...Object.keys(RUN_OPTIONS), ...Object.values(PARAM_SECTIONS)]);
   return Object.keys(config.values)
     .filter((key) => !known.has(key))
     .map((key) => `${configLabel(config, key)}: unknown setting; expected one of ${[...known].join(', ')}`);

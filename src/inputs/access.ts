@@ -1,5 +1,6 @@
 /** Opening and reading an input file, with file-system errors turned into one-line reasons. */
 import { lstat, type FileHandle } from 'node:fs/promises';
+import { errorCode } from '../errors.js';
 
 /** The reason for a failed file-system call on an input, from its error code. */
 export function fileErrorReason(code: string): string {
@@ -19,16 +20,16 @@ export function fileErrorReason(code: string): string {
   }
 }
 
-/** The error's code when it is a file-system error; anything else is a bug and is thrown on. */
-export function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code !== 'string') throw error;
+/** The code of a file-system error; anything else is a bug and is thrown on. */
+export function fileSystemCode(error: unknown): string {
+  const code = errorCode(error);
+  if (code === undefined) throw error;
   return code;
 }
 
 /** Why opening an input failed; a link to nothing fails as ENOENT, like a missing file. */
 export async function openFailureReason(file: string, error: unknown): Promise<string> {
-  const code = errorCode(error);
+  const code = fileSystemCode(error);
   if (code === 'ENOENT' && (await isSymbolicLink(file))) return 'broken symbolic link';
   return fileErrorReason(code);
 }

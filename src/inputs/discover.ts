@@ -5,7 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { readList } from './list.js';
 import { fileNameFromUrl, isUrlInput } from './urls.js';
@@ -360,10 +360,6 @@ function comparePaths(a: string, b: string): number {
     if (order !== 0) return order;
   }
   return left.length - right.length;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 function describeError(error: unknown): string {

@@ -1,10 +1,11 @@
 import { ENDPOINT_PATH, type EndpointPath } from '../params/endpoints.js';
+import type { EnumOf } from '../params/table.js';
 import type { Endpoint } from '../params/types.js';
 
 /** An image format some endpoint takes, as identified from the file's bytes. */
 export type ImageType = 'png' | 'jpeg' | 'webp' | 'heic';
 
-export type UpscaleMode = 'ai.fast' | 'ai.slow';
+export type UpscaleMode = EnumOf<'upscale.mode'>;
 
 export interface EndpointLimits {
   /** As the API documents it, for messages. */

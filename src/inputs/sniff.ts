@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
-import { errorCode, fileErrorReason, openFailureReason, readHead } from './access.js';
+import { fileErrorReason, fileSystemCode, openFailureReason, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
 import { commonImageType } from './signature.js';
 import { ENDPOINT_LIMITS, UPSCALE_LIMITS, type EndpointLimits, type ImageType, type UpscaleMode } from './formats.js';
@@ -65,7 +65,7 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
     const check = await checkContents(handle, head, stats.size, limits, options.upscaleMode);
     return check.ok ? { ...check, mtimeMs: stats.mtimeMs, ...(whole && { content: Buffer.from(head.buffer, head.byteOffset, head.byteLength) }) } : check;
   } catch (error) {
-    return failed(fileErrorReason(errorCode(error)));
+    return failed(fileErrorReason(fileSystemCode(error)));
   } finally {
     await handle.close();
   }

@@ -3,7 +3,7 @@
  * not read; the client turns `{ file }` fields into streamed form parts.
  */
 import { isHexCanonical } from './color.js';
-import type { ParamEntry, ParamSet } from './paramset.js';
+import type { ParamEntry, ParamSet } from './set.js';
 
 export type FieldValue = string | { readonly file: string };
 export type Field = readonly [name: string, value: FieldValue];

@@ -5,8 +5,9 @@
  */
 import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
+import { ParamSet, type ParamEntry } from './set.js';
 import { LAYER_FIELDS, paramByName, PARAMS } from './table.js';
-import type { Endpoint, LayerFieldSpec, ParamSpec, ParamValue } from './types.js';
+import type { Endpoint, ParamSpec, ParamValue } from './types.js';
 import { parseValue } from './values.js';
 
 /** One value as given, before it is read: `name` is an API name or `layers.<id>.<path>`. */
@@ -19,48 +20,7 @@ export interface RawParam {
   readonly passThrough?: boolean;
 }
 
-export interface ParamEntry {
-  /** The field name sent to the API. */
-  readonly name: string;
-  readonly value: ParamValue;
-  readonly source: string;
-  readonly spec?: ParamSpec;
-  readonly layerField?: LayerFieldSpec;
-}
-
-/** A validated set of parameters: only what the user gave, never the API's defaults. */
-export class ParamSet {
-  private readonly byName: ReadonlyMap<string, ParamEntry>;
-
-  constructor(entries: Iterable<ParamEntry>) {
-    this.byName = new Map([...entries].map((entry) => [entry.name, entry]));
-  }
-
-  get(name: string): ParamValue | undefined {
-    return this.byName.get(name)?.value;
-  }
-
-  entry(name: string): ParamEntry | undefined {
-    return this.byName.get(name);
-  }
-
-  has(name: string): boolean {
-    return this.byName.has(name);
-  }
-
-  entries(): ParamEntry[] {
-    return [...this.byName.values()];
-  }
-
-  /** Name → canonical value, as the emulator's renderer reads them. */
-  values(): Map<string, ParamValue> {
-    return new Map([...this.byName.values()].map((entry) => [entry.name, entry.value]));
-  }
-
-  get size(): number {
-    return this.byName.size;
-  }
-}
+export { ParamSet, type ParamEntry } from './set.js';
 
 export interface BuildResult {
   params: ParamSet;

@@ -2,8 +2,8 @@
  * Cross-field rules the contract states in prose ("Can't be provided if ...", "Can only be
  * provided if ..."). Each rule returns one message per violation, naming the flags as given.
  */
-import type { ParamEntry, ParamSet } from './paramset.js';
-import { PARAMS } from './table.js';
+import type { ParamEntry, ParamSet } from './set.js';
+import { PARAMS, type ParamName } from './table.js';
 import type { Method } from './types.js';
 
 export interface RuleContext {
@@ -19,7 +19,7 @@ const label = (entry: ParamEntry) => entry.source;
 const present = (params: ParamSet, names: readonly string[]) =>
   names.map((name) => params.entry(name)).filter((entry): entry is ParamEntry => entry !== undefined);
 
-function mutuallyExclusive(names: readonly string[]): Rule {
+function mutuallyExclusive(names: readonly ParamName[]): Rule {
   return (params) => {
     const given = present(params, names);
     return given.length > 1
@@ -28,7 +28,7 @@ function mutuallyExclusive(names: readonly string[]): Rule {
   };
 }
 
-function onlyWithValue(name: string, other: string, allowed: readonly string[]): Rule {
+function onlyWithValue(name: ParamName, other: ParamName, allowed: readonly string[]): Rule {
   return (params) => {
     const entry = params.entry(name);
     const value = params.get(other);
@@ -38,7 +38,7 @@ function onlyWithValue(name: string, other: string, allowed: readonly string[]):
   };
 }
 
-function onlyWithOneOf(name: string, others: readonly string[]): Rule {
+function onlyWithOneOf(name: ParamName, others: readonly ParamName[]): Rule {
   return (params) => {
     const entry = params.entry(name);
     return entry && present(params, others).length === 0

@@ -28,16 +28,12 @@ export type ValueKind =
   | 'image'
   | 'layers';
 
-/** The type the OpenAPI contract gives the parameter, as printed by `photoroom params`. */
-export type SpecType = 'string' | 'number' | 'boolean' | 'number|string' | 'binary' | 'object';
-
 export interface ParamSpec {
   /** The API's own (dotted) name, sent as the form field or query key. */
   readonly name: string;
   readonly endpoints: readonly Endpoint[];
   /** Restricts an edit parameter to one method; absent means both. */
   readonly methods?: readonly Method[];
-  readonly type: SpecType;
   readonly kind: ValueKind;
   readonly enum?: readonly string[];
   readonly minimum?: number;

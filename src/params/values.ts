@@ -13,6 +13,8 @@ export interface ValueRule {
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
   readonly colorStyle?: 'bare' | 'hash';
+  /** The contract's pattern, for kinds read by one (outputSize). */
+  readonly pattern?: string;
 }
 
 /** What a boolean accepts, for messages. */
@@ -23,7 +25,7 @@ export type Parsed = { ok: true; value: ParamValue } | { ok: false; expected: st
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const INTEGER = /^([+-]?)0*(\d+)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const OUTPUT_SIZE = /^(auto|originalImage|croppedSubject|(\d+)x(\d+))$/;
+const DIMENSIONS = /^(\d+)[xX](\d+)$/;
 const MAX_LENGTH_RATIO = 0.49;
 
 const ok = (value: ParamValue): Parsed => ({ ok: true, value });
@@ -98,6 +100,16 @@ function parseLength(raw: ParamValue): Parsed {
   }
   const pixels = /^(\d+)px$/.exec(text);
   return pixels?.[1] && Number.isSafeInteger(Number(pixels[1])) ? ok(`${Number(pixels[1])}px`) : fail(expected);
+}
+
+/** `auto`, `originalImage`, `croppedSubject` or `WIDTHxHEIGHT` (`1000X1000` read as `1000x1000`), by the contract's pattern. */
+function parseOutputSize(rule: ValueRule, raw: ParamValue): Parsed {
+  const expected = 'auto, originalImage, croppedSubject or WIDTHxHEIGHT such as 1000x1000';
+  if (typeof raw !== 'string') return fail(expected);
+  const text = raw.trim().replace(DIMENSIONS, '$1x$2');
+  if (!new RegExp(rule.pattern ?? '').test(text)) return fail(expected);
+  const size = DIMENSIONS.exec(text);
+  return size && (Number(size[1]) === 0 || Number(size[2]) === 0) ? fail(expected) : ok(text);
 }
 
 function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
@@ -182,13 +194,8 @@ export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
       return parseLength(raw);
     case 'color':
       return parseColorValue(rule, raw);
-    case 'outputSize': {
-      const match = typeof raw === 'string' ? OUTPUT_SIZE.exec(raw.trim()) : null;
-      const expected = 'auto, originalImage, croppedSubject or WIDTHxHEIGHT such as 1000x1000';
-      if (!match) return fail(expected);
-      if (match[2] && (Number(match[2]) === 0 || Number(match[3]) === 0)) return fail(expected);
-      return ok(match[0]);
-    }
+    case 'outputSize':
+      return parseOutputSize(rule, raw);
     case 'uuid':
       return typeof raw === 'string' && UUID.test(raw.trim()) ? ok(raw.trim().toLowerCase()) : fail('a UUID');
     case 'url':

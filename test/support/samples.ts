@@ -71,7 +71,7 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
     case 'color':
       return fc.constantFrom('notacolour', '#12345', 'GG0000', '#1234567', ...(spec.colorStyle === 'hash' ? ['#FF000080'] : []));
     case 'outputSize':
-      return fc.constantFrom('big', '100X200', '0x100', '100x', 'x100', 'original');
+      return fc.constantFrom('big', '0x100', '100x', 'x100', 'original', '100 x 200');
     case 'uuid':
       return fc.constantFrom('1234', 'not-a-uuid', '123e4567-e89b-12d3-a456-42661417400');
     case 'url':

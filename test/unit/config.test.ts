@@ -6,6 +6,8 @@ import { configSourceLine, loadConfig, NO_CONFIG } from '../../src/config/load.j
 import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { UserError } from '../../src/errors.js';
+import { RUN_OPTIONS } from '../../src/config/options.js';
+import { runOptionFlag } from '../../src/cli/option-flags.js';
 
 const config = (values: Record<string, unknown>) => ({ path: '/project/.photoroomrc', values });
 const searchFrom = (cwd: string, home?: string) => ({ cwd, home });
@@ -32,7 +34,23 @@ describe('run option precedence: flags > environment > config file > defaults', 
 
   it('falls back to the defaults', () => {
     const { settings } = resolveRunOptions('edit', {}, {}, NO_CONFIG);
-    expect(settings).toEqual({ out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500 });
+    expect(settings).toEqual({
+      out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500,
+      allowInsecureHttp: false, include: [], exclude: [], overwrite: false, dryRun: false, yes: false,
+      json: false, quiet: false, verbose: false, progress: true,
+    });
+  });
+
+  it('reads every run option from the config file too, lists and switches included', () => {
+    const config = { path: '/p/.photoroomrc', values: { maxImages: 5, yes: 'yes', include: ['*.jpg'], exclude: '**/raw/**', progress: false } };
+    const { settings, problems } = resolveRunOptions('edit', {}, {}, config);
+    expect(problems).toEqual([]);
+    expect(settings).toMatchObject({ maxImages: 5, yes: true, include: ['*.jpg'], exclude: ['**/raw/**'], progress: false });
+    expect(resolveRunOptions('edit', { maxImages: '2' }, {}, config).settings.maxImages).toBe(2);
+  });
+
+  it('gives every row a flag whose commander name is its setting key', () => {
+    for (const [key, spec] of Object.entries(RUN_OPTIONS)) expect(runOptionFlag(spec).attributeName(), spec.flag).toBe(key);
   });
 
   it('ignores an empty environment variable', () => {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/params/types.js';
-import { paramFlagBindings, preparseArgv, rawParamsFromOptions, rawParamsFromPassThrough } from '../../src/params/flags.js';
+import { paramFlagBindings, preparseArgv, rawParamsFromOptions, rawParamsFromPassThrough } from '../../src/cli/param-flags.js';
 
 function parse(argv: string[], endpoint: Endpoint = 'edit') {
   const pre = preparseArgv([endpoint, ...argv], endpoint);

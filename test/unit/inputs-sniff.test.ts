@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, fileErrorReason } from '../../src/inputs/access.js';
+import { fileErrorReason, fileSystemCode } from '../../src/inputs/access.js';
 import { ENDPOINT_LIMITS, IMAGE_EXTENSIONS } from '../../src/inputs/formats.js';
 import { checkInputFile, type CheckOptions } from '../../src/inputs/sniff.js';
 
@@ -267,9 +267,9 @@ describe('file-system errors', () => {
   });
 
   it('takes the code from a file-system error and throws anything else on', () => {
-    expect(errorCode(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('EACCES');
+    expect(fileSystemCode(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('EACCES');
     const bug = new TypeError('x is undefined');
-    expect(() => errorCode(bug)).toThrow(bug);
+    expect(() => fileSystemCode(bug)).toThrow(bug);
   });
 });
 

@@ -152,7 +152,7 @@ describe('building a parameter set', () => {
     const passed = buildParamSet('edit', [{ name: 'future.mode', value: 'x', source: '--param future.mode', passThrough: true }], POST);
     expect(passed.problems).toEqual([]);
     expect(passed.warnings).toEqual(['--param future.mode: "future.mode" is not a known /v2/edit parameter; sending it as given']);
-    expect(passed.params.get('future.mode')).toBe('x');
+    expect(passed.params.entry('future.mode')?.value).toBe('x');
   });
 
   it('validates a known name given through --param like its flag', () => {

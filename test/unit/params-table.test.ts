@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFields } from '../../src/params/encode.js';
-import { paramFlagBindings } from '../../src/params/flags.js';
+import { paramFlagBindings } from '../../src/cli/param-flags.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { flagOf, PARAMS, paramsFor } from '../../src/params/table.js';
 import { invalidText, validText } from '../support/samples.js';

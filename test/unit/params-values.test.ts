@@ -62,3 +62,21 @@ describe('numbers', () => {
     expect(read('padding', '99999999999999999999px').ok).toBe(false);
   });
 });
+
+describe('outputSize, read by the table row pattern', () => {
+  const row = paramByName('outputSize')!;
+
+  it('takes WIDTHxHEIGHT in either case of x, and sends it in the contract form', () => {
+    expect(parseValue(row, '1000X1000')).toEqual({ ok: true, value: '1000x1000' });
+    expect(parseValue(row, ' 1200x800 ')).toEqual({ ok: true, value: '1200x800' });
+    expect(parseValue(row, 'croppedSubject')).toEqual({ ok: true, value: 'croppedSubject' });
+  });
+
+  it('refuses what the pattern refuses, and a zero side', () => {
+    for (const text of ['big', '0x100', '100x0', '100x', 'original']) expect(parseValue(row, text).ok).toBe(false);
+  });
+
+  it('follows the row: a pattern without auto refuses auto', () => {
+    expect(parseValue({ ...row, pattern: '^(\\d+x\\d+)$' }, 'auto').ok).toBe(false);
+  });
+});

@@ -92,17 +92,24 @@ const run: BatchEvent[] = [
   summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }] }),
 ];
 
+/** The exit hooks a reporter holds: a progress bar holds one until it is closed. */
+const exitHooks = new Set<() => void>();
+const onExit = (handler: () => void) => {
+  exitHooks.add(handler);
+  return () => exitHooks.delete(handler);
+};
+
 async function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
   const stdout = new Capture();
   const stderr = overrides.stderr instanceof Capture ? overrides.stderr : new Capture();
-  const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, ...overrides, stdout, stderr });
+  const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, onExit, ...overrides, stdout, stderr });
   for (const event of events) reporter.onEvent(event);
   reporter.close();
   return { stdout, stderr };
 }
 
 describe('choosing a reporter', () => {
-  const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture() };
+  const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), onExit };
 
   it('takes --json first, then the bar on a terminal, then plain lines', async () => {
     const tty = new Capture({ columns: 80 });
@@ -364,7 +371,7 @@ describe('progress bar', () => {
   it('draws the bar again under lines logged above it, even when its text has not changed', async () => {
     vi.useFakeTimers();
     const stderr = tty();
-    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
+    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr, onExit });
     reporter.onEvent(start());
     vi.advanceTimersByTime(150);
     reporter.onEvent({ type: 'warning', message: 'something to know' });
@@ -376,14 +383,14 @@ describe('progress bar', () => {
 
   it('restores the cursor on close once, without a summary', async () => {
     const stderr = tty();
-    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr });
-    const exitListeners = process.listenerCount('exit');
+    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr, onExit });
+    const before = exitHooks.size;
     reporter.onEvent(start());
-    expect(process.listenerCount('exit')).toBe(exitListeners + 1); // restores the cursor if close() is never reached
+    expect(exitHooks.size).toBe(before + 1); // restores the cursor if close() is never reached
     reporter.close();
     reporter.close();
     expect(stderr.text.split(`${ESC}[?25h`)).toHaveLength(2);
-    expect(process.listenerCount('exit')).toBe(exitListeners);
+    expect(exitHooks.size).toBe(before);
   });
 
   it('prints a dry run as lines, without a bar', async () => {

@@ -1,22 +1,21 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
-import { runOptionFlag, runOptionsFor } from '../../config/options.js';
+import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
-import { apiTarget, EMULATOR_FLAG_HELP, requireApiKey } from './shared.js';
+import { addRunOptions, typedRunOptions } from '../option-flags.js';
+import { apiTarget, EMULATOR_FLAG_HELP, requireApiKey } from './api-target.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
 export function accountCommand(io: Io): Command {
   const command = new Command('account')
     .description('show the plan and the images left on the account')
-    .option('--json', 'print JSON: { plan, images: { available, subscription }, sandbox }')
     .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
-    .option('--emulator', EMULATOR_FLAG_HELP)
-    .option('--verbose', 'print the config file read, on stderr');
-  for (const spec of runOptionsFor('account')) command.addOption(runOptionFlag(spec));
+    .option('--emulator', EMULATOR_FLAG_HELP);
+  addRunOptions(command, 'account');
   command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
 
-  command.action(async (options: { json?: boolean; config?: string; emulator?: boolean; verbose?: boolean } & Record<string, unknown>) => {
+  command.action(async (options: { config?: string; emulator?: boolean }) => {
     // Loaded on use, to keep start-up quick for every other command.
     const [{ createClient }, { resolveCommandSettings }, { configSourceLine }] = await Promise.all([
       import('../../api/client.js'),
@@ -24,10 +23,13 @@ export function accountCommand(io: Io): Command {
       import('../../config/load.js'),
     ]);
     const settings = await resolveCommandSettings(
-      { command: 'account', flags: options, flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
+      { command: 'account', flags: typedRunOptions(command, 'account'), flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
       null,
     );
-    if (options.verbose) io.stderr.write(`${configSourceLine(settings.config)}\n`);
+    const { run } = settings;
+    // From here on the key, whatever its source, is masked in everything printed or stored.
+    if (run.apiKey) registerSecret(run.apiKey);
+    if (run.verbose) io.stderr.write(`${configSourceLine(settings.config)}\n`);
     for (const warning of settings.warnings) io.stderr.write(`warning: ${warning}\n`);
     const target = await apiTarget(settings.run, options.emulator);
     const apiKey = requireApiKey(target.run);
@@ -40,7 +42,7 @@ export function accountCommand(io: Io): Command {
     });
     try {
       const info = await client.account();
-      if (options.json) {
+      if (run.json) {
         io.stdout.write(`${JSON.stringify({ plan: info.plan, images: info.images, sandbox })}\n`);
         return;
       }

@@ -10,21 +10,13 @@ import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import { stopEvent } from '../../batch/stops.js';
 import { EXIT, UserError } from '../../errors.js';
-import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../../params/flags.js';
+import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
-import { readNumber } from '../../params/values.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
+import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
-import type { ImageCommandOptions } from './image.js';
-import { apiTarget, clientHeaders, requireApiKey } from './shared.js';
-
-function parseMaxImages(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = readNumber(text);
-  if (value === null || !Number.isSafeInteger(value) || value < 1) throw new UserError(`--max-images: invalid value ${JSON.stringify(text)}; expected a whole number above 0`);
-  return value;
-}
+import { apiTarget, clientHeaders, requireApiKey } from './api-target.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -59,25 +51,30 @@ function stopSignals(io: Io): { signal: AbortSignal; release(): void } {
   };
 }
 
+/** The options that are not run options: where settings come from, and pass-through parameters. */
+export interface ImageCommandOptions extends Record<string, unknown> {
+  config?: string;
+  param?: string[];
+  emulator?: boolean;
+}
+
 export interface ImageRun {
   endpoint: Endpoint;
   inputs: string[];
   options: ImageCommandOptions;
+  /** Run options typed on the command line, by setting key. */
+  typed: Readonly<Record<string, unknown>>;
   io: Io;
   bindings: readonly FlagBinding[];
   preparsed: PreparsedArgv;
 }
 
-export async function runImageCommand({ endpoint, inputs, options, io, bindings, preparsed: pre }: ImageRun): Promise<void> {
-  if (inputs.length === 0 && !options.fromFile) {
-    throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
-  }
-  const maxImages = parseMaxImages(options.maxImages);
+export async function runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   const settings = await resolveCommandSettings(
     {
       command: endpoint,
-      flags: options,
+      flags: typed,
       flagParams: [...passThrough.params, ...pre.layerParams, ...rawParamsFromOptions(bindings, options)],
       argvProblems: [...pre.problems, ...passThrough.problems],
       configPath: options.config,
@@ -88,38 +85,44 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
     },
     endpoint,
   );
-  if (options.verbose && !options.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
-  const target = await apiTarget(settings.run, options.emulator);
-  const { run } = target;
+  const { run } = settings;
+  // From here on the key, whatever its source, is masked in everything printed or stored.
+  if (run.apiKey) registerSecret(run.apiKey);
+  if (inputs.length === 0 && !run.fromFile) {
+    throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
+  }
+  if (run.verbose && !run.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
+  const target = await apiTarget(run, options.emulator);
   const client = createClient({
-    apiKey: options.dryRun ? (run.apiKey ?? '') : requireApiKey(run),
-    baseUrl: run.baseUrl,
-    segmentUrl: run.segmentUrl,
+    apiKey: run.dryRun ? (target.run.apiKey ?? '') : requireApiKey(target.run),
+    baseUrl: target.run.baseUrl,
+    segmentUrl: target.run.segmentUrl,
     connections: run.concurrency,
     timeoutMs: run.timeout * 1000,
     headers: clientHeaders(run),
   });
   const reporter = await createReporter({
-    json: Boolean(options.json),
-    quiet: Boolean(options.quiet),
-    verbose: Boolean(options.verbose),
-    progress: options.progress,
+    json: run.json,
+    quiet: run.quiet,
+    verbose: run.verbose,
+    progress: run.progress,
     color: shouldColor(io.stderr, io.env),
     stdout: io.stdout,
     stderr: io.stderr,
+    onExit: (handler) => io.onExit(handler),
   });
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
-  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !options.json;
+  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io);
   try {
     const batch = runBatch({
       endpoint,
       inputs,
-      fromFile: options.fromFile,
-      column: options.column,
+      fromFile: run.fromFile,
+      column: run.column,
       stdin: io.stdin,
-      include: options.include,
-      exclude: options.exclude,
+      include: run.include,
+      exclude: run.exclude,
       cwd: io.cwd,
       outDir: path.resolve(io.cwd, run.out),
       nameTemplate: run.name,
@@ -130,11 +133,11 @@ export async function runImageCommand({ endpoint, inputs, options, io, bindings,
       retries: run.retries,
       giveUpAfterMs: run.giveUpAfter * 1000,
       maxAnswerBytes: run.maxAnswerSize * 1024 * 1024,
-      overwrite: options.overwrite,
-      dryRun: options.dryRun,
-      maxImages,
-      checkCredits: !options.yes,
-      confirm: interactive && !options.yes ? (count) => askToContinue(io, count) : undefined,
+      overwrite: run.overwrite,
+      dryRun: run.dryRun,
+      maxImages: run.maxImages,
+      checkCredits: !run.yes,
+      confirm: interactive && !run.yes ? (count) => askToContinue(io, count) : undefined,
       confirmOver: run.confirmOver,
       signal: stops.signal,
     });

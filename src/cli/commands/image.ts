@@ -3,12 +3,13 @@
  * their flags derived from the parameter table and the run options table. What they do is
  * in image-run.ts.
  */
-import { Command, Option } from 'commander';
-import { runOptionFlag, runOptionsFor } from '../../config/options.js';
-import { layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../../params/flags.js';
+import { Command } from 'commander';
+import { layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import type { Io } from '../io.js';
-import { EMULATOR_FLAG_HELP } from './shared.js';
+import type { ImageCommandOptions } from './image-run.js';
+import { addRunOptions, typedRunOptions } from '../option-flags.js';
+import { EMULATOR_FLAG_HELP } from './api-target.js';
 
 const EXAMPLES: Readonly<Record<Endpoint, string>> = {
   edit: `
@@ -41,42 +42,7 @@ const SUMMARIES: Readonly<Record<Endpoint, string>> = {
   segment: 'remove the background of images with /v1/segment (Basic plan)',
 };
 
-export interface ImageCommandOptions extends Record<string, unknown> {
-  config?: string;
-  param?: string[];
-  emulator?: boolean;
-  fromFile?: string;
-  column?: string;
-  include?: string[];
-  exclude?: string[];
-  overwrite?: boolean;
-  dryRun?: boolean;
-  yes?: boolean;
-  maxImages?: string;
-  json?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
-  progress: boolean;
-}
-
 const collect = (value: string, list: string[] = []) => [...list, value];
-
-function batchOptions(): Option[] {
-  return [
-    new Option('--from-file <list>', 'read inputs from a file: one path or URL a line (a .csv: see --column)'),
-    new Option('--column <name>', 'the CSV column holding the inputs, by header name or number'),
-    new Option('--include <glob>', 'only files matching this pattern, relative to their input folder (repeatable)').argParser(collect),
-    new Option('--exclude <glob>', 'leave out files matching this pattern (repeatable)').argParser(collect),
-    new Option('--overwrite', 'redo inputs whose outputs are already up to date'),
-    new Option('--dry-run', 'list what would be sent, as curl commands; send nothing'),
-    new Option('-y, --yes', 'skip the credits check and the confirmation'),
-    new Option('--max-images <n>', 'process at most N images in this run'),
-    new Option('--json', 'NDJSON on stdout: one event per input and a summary'),
-    new Option('-q, --quiet', 'print only failures, warnings and the summary'),
-    new Option('--verbose', 'also print the config file read, retries and skipped inputs'),
-    new Option('--no-progress', 'plain lines instead of a progress bar'),
-  ].map((option) => option.helpGroup('Batch options:'));
-}
 
 export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => PreparsedArgv): Command {
   const bindings = paramFlagBindings(endpoint);
@@ -86,8 +52,7 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
     .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
     .option('--emulator', EMULATOR_FLAG_HELP)
     .option('--param <name=value>', 'send a parameter the table does not know (repeatable)', collect);
-  for (const option of batchOptions()) command.addOption(option);
-  for (const spec of runOptionsFor(endpoint)) command.addOption(runOptionFlag(spec));
+  addRunOptions(command, endpoint);
   for (const binding of bindings) command.addOption(binding.option);
   if (endpoint === 'edit') command.addHelpText('after', `\n${layerFlagsHelp()}`);
   command.addHelpText('after', EXAMPLES[endpoint]);
@@ -95,7 +60,8 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
   command.action(async (inputs: string[], options: ImageCommandOptions) => {
     // Loaded on use: the batch engine and its packages would slow every start-up (--help, --version).
     const { runImageCommand } = await import('./image-run.js');
-    await runImageCommand({ endpoint, inputs, options, io, bindings, preparsed: preparsed() });
+    const typed = typedRunOptions(command, endpoint);
+    await runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: preparsed() });
   });
   return command;
 }

@@ -1,7 +1,7 @@
 /** `photoroom params`: the parameter table, for people (a table) and programs (`--json`). */
 import { Command, Option } from 'commander';
 import { configExample } from '../../config/example.js';
-import { flagOf, PARAMS } from '../../params/table.js';
+import { contractType, flagOf, PARAMS } from '../../params/table.js';
 import type { ParamSpec } from '../../params/types.js';
 import { describeKind } from '../../params/values.js';
 import type { Io } from '../io.js';
@@ -12,7 +12,7 @@ function asJson(spec: ParamSpec) {
     name: spec.name,
     endpoints: spec.endpoints,
     ...(spec.methods && { methods: spec.methods }),
-    type: spec.type,
+    type: contractType(spec),
     ...(spec.enum && { enum: spec.enum }),
     ...(spec.minimum !== undefined && { minimum: spec.minimum }),
     ...(spec.maximum !== undefined && { maximum: spec.maximum }),

@@ -57,7 +57,7 @@ export function barLine(state: BarState, style: Style): string {
 
 const SHOW_CURSOR = '\x1b[?25h';
 
-export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' | 'verbose' | 'color'>): Reporter {
+export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' | 'verbose' | 'color' | 'onExit'>): Reporter {
   const { stderr, verbose } = options;
   const style = createStyle(options.color);
   const counts = { ok: 0, skipped: 0, failed: 0 };
@@ -65,6 +65,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
   let dryRun: Reporter | undefined;
   let multibar: MultiBar | undefined;
   let bar: SingleBar | undefined;
+  let releaseExit = () => {};
 
   // A crash that skips close() must not leave the terminal without its cursor.
   const restoreCursor = (): void => {
@@ -102,14 +103,14 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
         ),
     });
     bar = multibar.create(total, 0);
-    process.once('exit', restoreCursor);
+    releaseExit = options.onExit(restoreCursor);
   };
 
   const stop = (): void => {
     if (!multibar?.isActive) return;
     multibar.update(); // MultiBar.stop() drops lines still waiting in its log buffer
     multibar.stop();
-    process.removeListener('exit', restoreCursor);
+    releaseExit();
   };
 
   const onEvent = (event: Exclude<BatchEvent, SummaryEvent>): void => {

@@ -18,5 +18,7 @@ export interface ReporterOptions {
   /** The caller decides, usually with `shouldColor(stderr, env)`. */
   color: boolean;
   stdout: NodeJS.WritableStream;
+  /** Runs a handler however the process exits (the progress bar restores the cursor); returns its release. */
+  onExit: (handler: () => void) => () => void;
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 }

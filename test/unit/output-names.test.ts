@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNameTemplate, OutputNamer } from '../../src/batch/plan.js';
+import { checkNameTemplate, OutputNamer } from '../../src/batch/output-names.js';
 import { nameFromUrl } from '../../src/inputs/urls.js';
 
 describe('output paths', () => {

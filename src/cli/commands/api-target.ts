@@ -1,7 +1,6 @@
-/** Small pieces every API command needs. */
+/** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
 import type { RunSettings } from '../../config/options.js';
 import { UserError } from '../../errors.js';
-import { registerSecret } from '../../secrets.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
@@ -31,11 +30,9 @@ const EMULATOR_KEY = 'emulator';
 
 /**
  * Where the requests go. With `--emulator`, starts an emulator on an ephemeral loopback port
- * for this run and points every endpoint at it. From here on the key, whatever its source,
- * is redacted from everything the CLI prints.
+ * for this run and points every endpoint at it.
  */
 export async function apiTarget(run: RunSettings, useEmulator: boolean | undefined): Promise<ApiTarget> {
-  if (run.apiKey) registerSecret(run.apiKey);
   if (!useEmulator) return { run, close: async () => {} };
   if (run.baseUrl || run.segmentUrl) {
     throw new UserError('--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)');

@@ -4,10 +4,10 @@
  * reading parsed options back into raw parameter values.
  */
 import { Option } from 'commander';
-import { duplicateProblems, type RawParam } from './paramset.js';
-import { flagOf, LAYER_FIELDS, paramsFor } from './table.js';
-import type { Endpoint, ParamSpec, ParamValue } from './types.js';
-import { describeKind, readBooleanWord } from './values.js';
+import { duplicateProblems, type RawParam } from '../params/paramset.js';
+import { flagOf, LAYER_FIELDS, paramsFor } from '../params/table.js';
+import type { Endpoint, ParamSpec, ParamValue } from '../params/types.js';
+import { describeKind, readBooleanWord } from '../params/values.js';
 
 export interface FlagBinding {
   readonly option: Option;

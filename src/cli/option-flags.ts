@@ -1,0 +1,34 @@
+/** The run options table as commander options: one per row, grouped for `--help`. */
+import { Command, Option } from 'commander';
+import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec } from '../config/options.js';
+
+const collect = (value: string, list: string[] = []) => [...list, value];
+
+/**
+ * The commander option of a row. It has no commander default, so that precedence stays
+ * ours (see config/resolve.ts); a switch that is on by default is typed as `--no-<name>`.
+ */
+export function runOptionFlag(spec: RunOptionSpec): Option {
+  const negated = spec.kind === 'switch' && spec.default === true;
+  const long = negated ? spec.flag.replace(/^--/, '--no-') : spec.flag;
+  const flags = [spec.short, long].filter(Boolean).join(', ') + (spec.placeholder ? ` ${spec.placeholder}` : '');
+  const details = [spec.env ? `env ${spec.env}` : '', spec.default !== undefined && !negated && spec.kind !== 'switch' && spec.kind !== 'list' ? `default ${String(spec.default)}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const option = new Option(flags, details ? `${spec.description} (${details})` : spec.description);
+  if (spec.kind === 'list') option.argParser(collect);
+  return spec.group ? option.helpGroup(spec.group) : option;
+}
+
+export function addRunOptions(command: Command, name: CommandName): void {
+  for (const [, spec] of runOptionsFor(name)) command.addOption(runOptionFlag(spec));
+}
+
+/** The run options typed on the command line (not commander's defaults), by setting key. */
+export function typedRunOptions(command: Command, name: CommandName): Partial<Record<RunOptionKey, unknown>> {
+  const typed: Partial<Record<RunOptionKey, unknown>> = {};
+  for (const [key] of runOptionsFor(name)) {
+    if (command.getOptionValueSource(key) === 'cli') typed[key] = command.getOptionValue(key);
+  }
+  return typed;
+}
