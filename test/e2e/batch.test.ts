@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
@@ -214,27 +213,6 @@ describe('retries and refusals', () => {
       expect(flaky.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(attempts);
     } finally {
       await flaky.close();
-    }
-  });
-
-  it('waits for Retry-After on a 429 before retrying', async () => {
-    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
-    const server = await scriptedServer([
-      { status: 429, headers: { 'retry-after': '1', 'content-type': 'application/json' }, body: '{"error":{"message":"Too many requests"}}' },
-      { status: 200, headers: { 'content-type': 'image/png' }, body: png },
-    ]);
-    try {
-      const root = await productFolder();
-      const { code, stdout } = await runCli(['edit', 'products/twin.png', '-o', 'out', '--yes', '--json'], {
-        cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
-      });
-      expect(code).toBe(0);
-      expect(server.requests).toHaveLength(2);
-      expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990);
-      expect(ndjson(stdout).at(-1)).toMatchObject({ ok: 1, rateLimited: 1, requests: 2 });
-    } finally {
-      await server.close();
     }
   });
 

@@ -82,24 +82,6 @@ describe('transient faults', () => {
     }
   }, 120_000);
 
-  it('gives up on a dead service in bounded time, with a clear message', async () => {
-    const emulator = await recordingEmulator({ echo: true, failRate: 1 });
-    try {
-      const root = await imageFolder(20);
-      const started = performance.now();
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--retries', '20', '--give-up-after', '2', '--yes', '--no-progress'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
-      expect(performance.now() - started).toBeLessThan(15_000);
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/stopped: no request has succeeded for \d+ s \(\d+ failures, the last: HTTP 50[023]/);
-      expect(stderr).toMatch(/\d+ inputs? not processed/);
-    } finally {
-      await emulator.close();
-    }
-  });
-
   it('honours Retry-After given as an HTTP date', async () => {
     // Whole seconds, as HTTP dates are; the CLI must not retry before it.
     const retryAt = new Date(Date.now() + 2_000).toUTCString();
@@ -117,25 +99,6 @@ describe('transient faults', () => {
       await server.close();
     }
   });
-
-  it('lowers its pace on 429 instead of hammering, and reports the 429s', async () => {
-    const emulator = await recordingEmulator({ echo: true, rateLimit: 20, rateWindowMs: 1_000 });
-    try {
-      const root = await imageFolder(100);
-      const { code, stdout } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '16', '--yes', '--json'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
-      expect(code).toBe(0);
-      const summary = summaryOf(stdout);
-      expect(summary.ok).toBe(100);
-      expect(summary.rateLimited).toBeGreaterThan(0);
-      // Without backing off, 16 workers would meet a 429 on most requests beyond 20 a second.
-      expect(summary.rateLimited / summary.requests).toBeLessThan(0.3);
-    } finally {
-      await emulator.close();
-    }
-  }, 60_000);
 
   it('never writes an answer that is not an image, and retries it once (it was billed)', async () => {
     const server = await scriptedServer([{ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy error</html>' }]);
@@ -280,14 +243,11 @@ describe('crashes and interruptions', () => {
 });
 
 describe('bad inputs', () => {
-  /** The CLI as an unprivileged user when the tests run as root, so that file modes apply. */
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
   it('reports each with its own reason, never uploads it, and processes the rest (exit 1)', async () => {
     const emulator = await recordingEmulator({ echo: true });
     try {
       const root = await tempDir();
-      await chmod(root, 0o777);
       const input = path.join(root, 'in');
       await mkdir(input);
       const write = (name: string, bytes: Buffer | string) => writeFile(path.join(input, name), bytes);
@@ -313,7 +273,7 @@ describe('bad inputs', () => {
       const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--upscale.mode', 'ai.fast', '--yes', '--json'], {
         cwd: root,
         env: emulatorEnv(emulator),
-        ...asUser,
+        withoutPrivileges: true,
       });
       expect(code).toBe(1);
       const reasons = Object.fromEntries(summaryOf(stdout).failures.map((failure) => [path.basename(failure.input), failure.error]));

@@ -26,20 +26,31 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   input?: string;
-  /** Run as this user (tests run as root here, where file modes would not apply). */
-  uid?: number;
-  gid?: number;
+  /**
+   * Let file modes apply to the CLI although the tests run as root: it runs as an
+   * unprivileged user of a user namespace of its own, which has no capabilities outside
+   * it, so a mode-000 file is unreadable while a mode-700 checkout owned by root stays
+   * readable (its owner's bits apply). Not needed, so not done, when the tests run unprivileged.
+   */
+  withoutPrivileges?: boolean;
+}
+
+/** The command that runs the CLI: through `unshare` when privileges must be dropped. */
+function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefined): [string, string[]] {
+  const cli = [process.execPath, BIN, ...args];
+  if (!withoutPrivileges || process.getuid?.() !== 0) return [cli[0]!, cli.slice(1)];
+  return ['unshare', ['--user', '--map-user=65534', '--map-group=65534', ...cli]];
 }
 
 /** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
+    const child = spawn(command, commandArgs, {
       cwd: options.cwd ?? ROOT,
       env: { ...baseEnv, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.uid !== undefined && { uid: options.uid, gid: options.gid }),
     });
     let stdout = '';
     let stderr = '';
