@@ -6,14 +6,15 @@
  */
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { DiscoveredInput, ResolvedInputs } from '../inputs/discover.js';
+import { noneIgnored, type DiscoveredInput, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
 import type { ParamSet } from '../params/paramset.js';
 import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
 import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { folderLeavingRoot } from '../store/outputs.js';
+import type { StateLayout } from '../store/layout.js';
 import type { RequestSignature } from '../store/sidecar.js';
-import type { IgnoreReason, WarningEvent } from './events.js';
+import type { WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
 import { OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
@@ -21,8 +22,12 @@ import { createResumeCheck } from './resume.js';
 export interface PlannerOptions {
   endpoint: Endpoint;
   params: ParamSet;
-  /** The output folder's real path (symbolic links resolved). */
-  outDir: string;
+  /** Where outputs and their records go (real paths). */
+  layout: StateLayout;
+  /** The one output of a one-input run (`-o mug-white.png`), instead of names in the output folder. */
+  outputFile?: string;
+  /** How the user named it, for messages (`-o mug-white.png`, `-o -`). */
+  outputFileLabel?: string;
   cwd: string;
   nameTemplate?: string;
   /** Plan every input as not done. */
@@ -61,10 +66,11 @@ export class Planner {
    */
   async survey(): Promise<Survey> {
     const { options } = this;
-    const isAlreadyDone = createResumeCheck();
+    const { outDir } = options.layout;
+    const isAlreadyDone = createResumeCheck(options.layout);
     const done = new Set<string>();
     const namer = this.namer();
-    const ignored: Record<IgnoreReason, number> = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
+    const ignored: Record<IgnoreReason, number> = noneIgnored();
     /** Real paths of inputs inside the output folder (usually none): no output may land on one. */
     const inputsInOutput: string[] = [];
     const outputFolders = new Set<string>();
@@ -73,6 +79,11 @@ export class Planner {
     let urlInputs = 0;
     let fileInputs = 0;
     for await (const { job, item } of this.walk(namer, ignored)) {
+      if (options.outputFile && urlInputs + fileInputs === 1) {
+        throw new UserError(
+          `${options.outputFileLabel ?? displayPath(options.cwd, options.outputFile)} names one output file, but there is more than one input (${item.display} too); give -o a folder`,
+        );
+      }
       if (item.kind === 'url') {
         if (options.endpoint === 'segment') {
           throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
@@ -80,14 +91,14 @@ export class Planner {
         urlInputs += 1;
       } else {
         fileInputs += 1;
-        if (relativeInside(item.real, options.outDir) !== null) inputsInOutput.push(item.real);
+        if (relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
       }
       const refusal = options.refusal?.(job);
       if (refusal) problems.push(`${item.display}: ${refusal}`);
       const folder = path.dirname(job.outputPath);
       if (!outputFolders.has(folder)) {
         outputFolders.add(folder);
-        const leadsTo = await folderLeavingRoot(folder, options.outDir);
+        const leadsTo = await folderLeavingRoot(folder, outDir);
         if (leadsTo) problems.push(`${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it`);
       }
       const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
@@ -96,7 +107,8 @@ export class Planner {
       else pending += 1;
     }
     if (problems.length > 0) throw new UserError(listed(problems));
-    const overwritten = inputsInOutput.find((input) => namer.isTaken(input));
+    const landsOn = (input: string) => (options.outputFile ? input === options.outputFile : namer.isTaken(input));
+    const overwritten = inputsInOutput.find(landsOn);
     if (overwritten) await this.refuseOverwriting(overwritten);
     // /v2/edit uploads files by POST and sends URLs by GET: each method takes its own parameters.
     const methods = options.endpoint === 'edit' ? [...(fileInputs > 0 ? ['POST' as const] : []), ...(urlInputs > 0 ? ['GET' as const] : [])] : [];
@@ -134,7 +146,8 @@ export class Planner {
         if (survey) this.options.warn({ type: 'warning', message: item.message });
       } else {
         const source = item.kind === 'url' ? item.url : item.path;
-        const outputPath = survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative));
+        const outputPath =
+          this.options.outputFile ?? (survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
         yield { job: { source, outputPath }, item };
       }
     }
@@ -156,12 +169,15 @@ export class Planner {
 
   private namer(): OutputNamer {
     const { options } = this;
-    return new OutputNamer(options.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
+    return new OutputNamer(options.layout.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
   }
 
   /** Names the input whose output would land on `input` (a third walk: this is the error path). */
   private async refuseOverwriting(input: string): Promise<never> {
     const { cwd } = this.options;
+    if (this.options.outputFile) {
+      throw new UserError(`${this.options.outputFileLabel ?? '-o'} is the input itself; inputs are never modified: name another output file`);
+    }
     let writer = 'an input';
     for await (const { job } of this.walk(null, null)) {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);

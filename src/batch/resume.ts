@@ -6,7 +6,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile } from '../store/hash.js';
-import { readSidecar, sidecarPath, type RequestSignature, type SidecarInput } from '../store/sidecar.js';
+import type { StateLayout } from '../store/layout.js';
+import { readSidecar, type RequestSignature, type SidecarInput } from '../store/sidecar.js';
 
 function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -25,34 +26,49 @@ async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise
 }
 
 /**
- * Decides resume for a whole batch. Each output folder is listed once, so an input with no
- * sidecar (every input of a first run) costs no system call, and no promise either: the
- * answer is a plain `false` then, which keeps planning 20,000 inputs light.
+ * Whether files exist, from one listing per folder: the answer is synchronous once the
+ * folder has been listed, so that 20,000 inputs without sidecars cost no promise each.
  */
-export function createResumeCheck(): (
+class FolderListings {
+  private readonly listed = new Map<string, ReadonlySet<string>>();
+
+  has(file: string): boolean | Promise<boolean> {
+    const folder = path.dirname(file);
+    const names = this.listed.get(folder);
+    if (names) return names.has(path.basename(file));
+    return readdir(folder)
+      .then((entries) => new Set(entries), () => new Set<string>())
+      .then((loaded) => {
+        this.listed.set(folder, loaded);
+        return loaded.has(path.basename(file));
+      });
+  }
+}
+
+/**
+ * Decides resume for a whole batch. An input with no sidecar (every input of a first run)
+ * costs no system call and no promise once its folders are listed: the answer is a plain
+ * `false` then, which keeps planning 20,000 inputs light.
+ */
+export function createResumeCheck(layout: StateLayout): (
   outputPath: string,
   input: CurrentInput,
   signature: () => RequestSignature,
 ) => false | Promise<boolean> {
-  const listed = new Map<string, ReadonlySet<string>>();
-  const listing = async (folder: string) => {
-    const names = await readdir(folder).then((entries) => new Set(entries), () => new Set<string>());
-    listed.set(folder, names);
-    return names;
-  };
+  const listings = new FolderListings();
   const verify = async (outputPath: string, input: CurrentInput, signature: RequestSignature) => {
-    const [sidecar, output] = await Promise.all([readSidecar(outputPath), stat(outputPath).catch(() => null)]);
+    const [sidecar, output] = await Promise.all([readSidecar(layout.sidecarOf(outputPath)), stat(outputPath).catch(() => null)]);
     if (!sidecar || !output?.isFile() || output.size !== sidecar.output.size) return false;
     return sameSignature(sidecar.request, signature) && (await sameInput(sidecar.input, input));
   };
-  const decide = (names: ReadonlySet<string>, outputPath: string, input: CurrentInput, signature: () => RequestSignature) =>
-    names.has(path.basename(sidecarPath(outputPath))) && names.has(path.basename(outputPath))
-      ? verify(outputPath, input, signature())
-      : false;
   return (outputPath, input, signature) => {
-    const folder = path.dirname(outputPath);
-    const names = listed.get(folder);
-    if (names) return decide(names, outputPath, input, signature);
-    return listing(folder).then((loaded) => decide(loaded, outputPath, input, signature));
+    const sidecar = listings.has(layout.sidecarOf(outputPath));
+    if (sidecar === false) return false;
+    const output = listings.has(outputPath);
+    if (sidecar === true && output === false) return false;
+    if (sidecar === true && output === true) return verify(outputPath, input, signature());
+    return Promise.all([sidecar, output]).then(([hasSidecar, hasOutput]) =>
+      hasSidecar && hasOutput ? verify(outputPath, input, signature()) : false,
+    );
   };
 }

@@ -13,7 +13,7 @@ import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
-import { resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
+import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import { checkInputFile } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
@@ -23,6 +23,8 @@ import type { Endpoint } from '../params/types.js';
 import { displayInput, displayPath } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { hashFile } from '../store/hash.js';
+import { earlierOutputCheck } from '../store/earlier-outputs.js';
+import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar, type RequestSignature } from '../store/sidecar.js';
@@ -42,8 +44,18 @@ import { REAL_TIMING, type BatchTiming } from './timing.js';
 export type { BatchTiming } from './timing.js';
 
 /** What to process (as discovery takes it; the extensions follow the endpoint) and how. */
-export interface BatchOptions extends Omit<DiscoverOptions, 'extensions'> {
+export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skipFolders'> {
   endpoint: Endpoint;
+  /** Where results go. */
+  outDir: string;
+  /** The one output of a one-input run, instead of a name in `outDir` (`-o mug-white.png`). */
+  outputFile?: string;
+  /** How the user named the output file, for messages (`-o -`). */
+  outputFileLabel?: string;
+  /** How the output file is shown in results, when not by its path (`standard output`). */
+  outputFileShownAs?: string;
+  /** Sidecars and the run log go here, mirroring `outDir`, instead of beside the outputs. */
+  stateDir?: string;
   nameTemplate?: string;
   /** Validated parameters (see buildParamSet). */
   params: ParamSet;
@@ -115,6 +127,8 @@ interface Sending {
   gate: Gate;
   health: ServiceHealth;
   folder: OutputFolder;
+  /** Where sidecars are written: the output folder itself, or the state folder. */
+  stateFolder: OutputFolder;
   runLog: RunLog;
   attempt: AttemptContext;
   /** Inputs that failed on transient faults, for the next round. */
@@ -123,7 +137,7 @@ interface Sending {
 
 class Batch {
   private readonly timing: BatchTiming;
-  private ignored: Record<IgnoreReason, number> = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, excluded: 0 };
+  private ignored: Record<IgnoreReason, number> = noneIgnored();
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
   private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0 };
@@ -134,7 +148,7 @@ class Batch {
   private readonly stopping = new AbortController();
   private fields: Field[] = [];
   private signatureFields: RequestSignature['fields'] = [];
-  private outDir = '';
+  private layout: StateLayout = stateLayout('');
   private sending: Sending | null = null;
   private readonly started: number;
 
@@ -153,11 +167,21 @@ class Batch {
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
     this.fields = encodeFields(options.params);
     this.signatureFields = await this.signatureOf(this.fields);
-    // Compared and written as its real path: a link to an input folder is that input folder.
-    this.outDir = await realFolderPath(options.outDir);
-    const planner = new Planner(await resolveInputs({ ...options, outDir: this.outDir, extensions: IMAGE_EXTENSIONS }), {
+    // Compared and written as real paths: a link to an input folder is that input folder.
+    const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
+    const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
+    this.layout = stateLayout(outDir, options.stateDir && (await realFolderPath(options.stateDir)));
+    const { stateDir } = this.layout;
+    const discovery = {
       ...options,
-      outDir: this.outDir,
+      skipFolders: [outDir, stateDir],
+      isEarlierOutput: earlierOutputCheck(this.layout),
+      extensions: IMAGE_EXTENSIONS,
+    };
+    const planner = new Planner(await resolveInputs(discovery), {
+      ...options,
+      layout: this.layout,
+      outputFile,
       signature: (job) => this.signature(job),
       refusal: (job) => this.refusal(job),
       warn: (event) => this.emit(event),
@@ -178,7 +202,7 @@ class Batch {
     this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
     if (options.dryRun) return this.dryRun(planner, survey, total);
 
-    const runLog = await openRunLog(this.outDir);
+    const runLog = await openRunLog(this.layout.runLogPath);
     const toSend = planner.toSend(survey, total, (job) => this.report(this.skippedResult(job)));
     try {
       await this.send(toSend, runLog);
@@ -201,13 +225,17 @@ class Batch {
 
   private async send(toSend: AsyncIterable<Job>, runLog: RunLog): Promise<void> {
     const { options } = this;
-    const folder = new OutputFolder(this.outDir);
-    const stale = await removeStaleTemporaryFiles(this.outDir);
+    const { outDir, stateDir } = this.layout;
+    const folder = new OutputFolder(outDir);
+    const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir);
+    let stale = await removeStaleTemporaryFiles(outDir);
+    if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir);
     if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     this.sending = {
       gate: new Gate({ concurrency: options.concurrency, ratePerMinute: options.ratePerMinute, timing: this.timing, stopped: this.stopping.signal }),
       health: new ServiceHealth(options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS, () => this.timing.now()),
       folder,
+      stateFolder,
       runLog,
       attempt: { client: options.client, endpoint: options.endpoint, fields: this.fields, folder, maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024 },
       deferred: [],
@@ -366,9 +394,9 @@ class Batch {
     return displayInput(this.options.cwd, job.source);
   }
 
-  /** A path as the user is shown it: relative to the working folder when inside it. */
+  /** An output as the user is shown it: relative to the working folder when inside it. */
   private shown(file: string): string {
-    return displayPath(this.options.cwd, file);
+    return (this.options.outputFileShownAs && this.options.outputFile ? this.options.outputFileShownAs : null) ?? displayPath(this.options.cwd, file);
   }
 
   /** Local files named by parameters are part of the signature by content. */
@@ -393,8 +421,8 @@ class Batch {
         ? { url: prepared.url }
         : { path: this.shownInput(job), size: prepared.upload.size, mtimeMs: prepared.mtimeMs, sha256: result.inputSha256 ?? '' };
     await writeSidecar(
-      this.sending!.folder,
-      job.outputPath,
+      this.sending!.stateFolder,
+      this.layout.sidecarOf(job.outputPath),
       sidecarRecord({
         input,
         request: this.signature(job),

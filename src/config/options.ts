@@ -16,6 +16,7 @@ export interface RunSettings {
   segmentUrl?: string;
   allowInsecureHttp: boolean;
   out: string;
+  stateDir?: string;
   name?: string;
   fromFile?: string;
   column?: string;
@@ -101,7 +102,12 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   },
   out: {
     flag: '--out', short: '-o', placeholder: '<dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
-    commands: IMAGE_COMMANDS, group: INPUTS, description: 'folder the results are written to',
+    commands: IMAGE_COMMANDS, group: INPUTS,
+    description: 'folder the results are written to; with one input, an image file name (mug-white.png) or - for stdout',
+  },
+  stateDir: {
+    flag: '--state-dir', placeholder: '<dir>', env: 'PHOTOROOM_STATE_DIR', kind: 'path', commands: IMAGE_COMMANDS, group: INPUTS,
+    example: '.photoroom-state', description: 'keep sidecars and the run log here, mirroring --out, so that --out holds only images',
   },
   name: {
     flag: '--name', placeholder: '<template>', kind: 'text', commands: IMAGE_COMMANDS, group: INPUTS, example: '"{dir}/{name}.{ext}"',

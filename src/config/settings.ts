@@ -18,6 +18,8 @@ export interface CommandInput {
   flags: Readonly<Record<string, unknown>>;
   /** Parameters from flags (`--padding`, `--layers.*`, `--param`), highest precedence. */
   flagParams: readonly RawParam[];
+  /** Parameters implied by the run options (the format of `-o mug.jpg`): the lowest precedence. */
+  impliedParams?: (run: RunSettings) => Promise<readonly RawParam[]>;
   /** Problems already found while reading argv. */
   argvProblems?: readonly string[];
   configPath?: string;
@@ -83,7 +85,8 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   if (endpoint) {
     const fromConfig = configParams(endpoint, config);
     problems.push(...fromConfig.problems);
-    const raws = [...fromConfig.params, ...input.flagParams];
+    const implied = (await input.impliedParams?.(run.settings)) ?? [];
+    const raws = [...implied, ...fromConfig.params, ...input.flagParams];
     for (const context of input.contexts) {
       const built = buildParamSet(endpoint, raws, context);
       params = built.params;

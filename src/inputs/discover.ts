@@ -10,8 +10,16 @@ import { relativeInside } from '../paths.js';
 import { readList } from './list.js';
 import { fileNameFromUrl, isUrlInput } from './urls.js';
 
-/** Why a discovered file was left out before planning. */
-export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'excluded';
+/**
+ * Why a discovered file was left out before planning. `earlier-output`: a result of an
+ * earlier run (it has a sidecar), or one of its records: never an input again.
+ */
+export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'earlier-output' | 'excluded';
+
+/** No file left out yet, by reason. */
+export function noneIgnored(): Record<IgnoreReason, number> {
+  return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0 };
+}
 
 export interface DiscoverOptions {
   /** Files, folders (recursive), glob patterns, http(s) URLs, `-` (a list on `stdin`). */
@@ -24,8 +32,13 @@ export interface DiscoverOptions {
   /** Glob patterns; a pattern without `/` is matched against the file name alone. */
   include?: readonly string[];
   exclude?: readonly string[];
-  /** Absolute output folder: never walked into. */
-  outDir: string;
+  /** Absolute folders never walked into (the output folder, the state folder). */
+  skipFolders: readonly string[];
+  /**
+   * Whether a file found in a folder is a result or record of an earlier run. Called for
+   * each file with the names in its folder, so that the common case costs nothing.
+   */
+  isEarlierOutput?: (file: string, siblings: ReadonlySet<string>) => boolean | Promise<boolean>;
   /** Lower-case, without the dot. */
   extensions: readonly string[];
   cwd: string;
@@ -62,10 +75,10 @@ export interface ResolvedInputs {
 export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedInputs> {
   const sources = await resolveSources(options);
   const [included, excluded] = await Promise.all([matcher(options.include, true), matcher(options.exclude, false)]);
-  const outDirReal = await realpathOr(options.outDir);
+  const skipFolders = await Promise.all(options.skipFolders.map(async (folder) => ({ path: folder, real: await realpathOr(folder) })));
   return {
     async *items() {
-      const discovery = new Discovery(options, outDirReal, included, excluded);
+      const discovery = new Discovery(options, skipFolders, included, excluded);
       for (const source of sources) yield* discovery.from(source);
     },
   };
@@ -144,7 +157,7 @@ class Discovery {
 
   constructor(
     private readonly options: DiscoverOptions,
-    private readonly outDirReal: string,
+    private readonly skipFolders: readonly SkipFolder[],
     private readonly included: (relative: string) => boolean,
     private readonly excluded: (relative: string) => boolean,
   ) {
@@ -191,9 +204,12 @@ class Discovery {
 
   private async *folder(root: string): AsyncGenerator<DiscoveryItem> {
     const rootReal = await realpathOr(root);
-    // A root inside the output folder was asked for: the output folder is only skipped below a root.
-    const guardOut = !this.insideOutDir(root, rootReal);
-    yield* this.walk(root, rootReal, '', new Map([[rootReal, root]]), guardOut);
+    yield* this.walk(root, rootReal, '', new Map([[rootReal, root]]), this.skippedBelow(root, rootReal));
+  }
+
+  /** A root inside the output folder was asked for: a folder to skip is only skipped below a root. */
+  private skippedBelow(root: string, rootReal: string): readonly SkipFolder[] {
+    return this.skipFolders.filter((folder) => !isInside(root, folder.path) && !isInside(rootReal, folder.real));
   }
 
   /** Depth-first, each folder's entries in code point order. `ancestors`: real path → walked path. */
@@ -202,7 +218,7 @@ class Discovery {
     folderReal: string,
     relative: string,
     ancestors: ReadonlyMap<string, string>,
-    guardOut: boolean,
+    skipped: readonly SkipFolder[],
   ): AsyncGenerator<DiscoveryItem> {
     let entries: Dirent[];
     try {
@@ -212,6 +228,7 @@ class Discovery {
       return;
     }
     entries.sort((a, b) => compareCodePoints(a.name, b.name));
+    const names = new Set(entries.map((entry) => entry.name));
     for (const entry of entries) {
       // Entry names hold no separator: concatenation is path.join here, without its cost per file.
       const full = `${folder}${path.sep}${entry.name}`;
@@ -222,11 +239,15 @@ class Discovery {
       const { real } = type;
       const reason = entry.name.startsWith('.')
         ? 'hidden'
-        : guardOut && this.insideOutDir(full, real)
+        : isInsideAny(full, real, skipped)
           ? 'output-folder'
           : undefined;
       if (type.kind !== 'folder') {
-        const fileReason = reason ?? (type.kind === 'other' ? 'not-an-image' : this.filter(entryRelative));
+        const fileReason =
+          reason ??
+          (type.kind === 'other' ? 'not-an-image'
+          : (await this.options.isEarlierOutput?.(full, names)) ? 'earlier-output'
+          : this.filter(entryRelative));
         yield* this.consider(real, full, entryRelative, fileReason);
       } else if (reason) {
         // A hidden folder or the output folder counts once, without being walked.
@@ -235,7 +256,7 @@ class Discovery {
         const target = this.display(ancestors.get(real) ?? real);
         yield { kind: 'warning', message: `${this.display(full)}: symbolic link loop back to ${target}, not followed` };
       } else {
-        yield* this.walk(full, real, entryRelative, new Map([...ancestors, [real, full]]), guardOut);
+        yield* this.walk(full, real, entryRelative, new Map([...ancestors, [real, full]]), skipped);
       }
     }
   }
@@ -244,7 +265,7 @@ class Discovery {
     const { cwd } = this.options;
     const [fg, picomatch] = await Promise.all([loadFastGlob(), loadPicomatch()]);
     const root = path.resolve(cwd, picomatch.scan(pattern, { unescape: true }).base);
-    const guardOut = !this.insideOutDir(root, await realpathOr(root));
+    const skipped = this.skippedBelow(root, await realpathOr(root));
     const matches = await fg(pattern, { cwd, dot: true, onlyFiles: true, absolute: true, suppressErrors: true });
     if (matches.length === 0) {
       yield { kind: 'warning', message: `no files match ${JSON.stringify(pattern)}` };
@@ -260,7 +281,7 @@ class Discovery {
       const real = await realpathOr(file);
       const reason = relative.split('/').some((segment) => segment.startsWith('.'))
         ? 'hidden'
-        : guardOut && this.insideOutDir(file, real)
+        : isInsideAny(file, real, skipped)
           ? 'output-folder'
           : this.filter(relative);
       yield* this.consider(real, file, relative, reason);
@@ -288,15 +309,21 @@ class Discovery {
       : ({ kind: 'file', path: file, real, display: this.display(file), relative } as const);
   }
 
-  private insideOutDir(file: string, real: string): boolean {
-    return isInside(file, this.options.outDir) || isInside(real, this.outDirReal);
-  }
-
   private display(file: string): string {
     const { cwd } = this.options;
     const relative = relativeInside(file, cwd);
     return relative === null ? file : relative || '.';
   }
+}
+
+/** A folder never walked into, as given and with symbolic links resolved. */
+interface SkipFolder {
+  path: string;
+  real: string;
+}
+
+function isInsideAny(file: string, real: string, folders: readonly SkipFolder[]): boolean {
+  return folders.some((folder) => isInside(file, folder.path) || isInside(real, folder.real));
 }
 
 type EntryType = { kind: 'file' | 'folder' | 'other'; real: string };

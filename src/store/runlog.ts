@@ -35,11 +35,11 @@ async function dropTornLine(handle: FileHandle): Promise<void> {
   await handle.truncate(lastBreak < 0 ? Math.max(0, size - length) : size - length + lastBreak + 1);
 }
 
-export async function openRunLog(outDir: string): Promise<RunLog> {
-  const file = path.join(outDir, RUN_LOG_NAME);
+/** Opens the run log at `file` (see StateLayout.runLogPath) for appending. */
+export async function openRunLog(file: string): Promise<RunLog> {
   let handle: FileHandle;
   try {
-    await mkdir(outDir, { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true });
     // O_NOFOLLOW: a symbolic link in its place could make the log overwrite any file the user can write.
     handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
     await dropTornLine(handle);

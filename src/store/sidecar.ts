@@ -40,12 +40,8 @@ export interface Sidecar {
   completedAt: string;
 }
 
-/** A sidecar's name is its output's with this added. */
+/** A sidecar's name is its output's with this added (see layout.ts for where it goes). */
 export const SIDECAR_SUFFIX = '.json';
-
-export function sidecarPath(outputPath: string): string {
-  return `${outputPath}${SIDECAR_SUFFIX}`;
-}
 
 /** What a successful attempt leaves to record. */
 export interface SidecarFacts {
@@ -75,8 +71,9 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
   };
 }
 
-export async function writeSidecar(folder: OutputFolder, outputPath: string, sidecar: Sidecar): Promise<void> {
-  await folder.write(sidecarPath(outputPath), redact(`${JSON.stringify(sidecar, null, 2)}\n`));
+/** Writes `sidecar` at `file` (see StateLayout.sidecarOf) through the folder that holds it. */
+export async function writeSidecar(folder: OutputFolder, file: string, sidecar: Sidecar): Promise<void> {
+  await folder.write(file, redact(`${JSON.stringify(sidecar, null, 2)}\n`));
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -93,10 +90,10 @@ function isSidecar(value: unknown): value is Sidecar {
   return inputOk && isRecord(request) && Array.isArray(request.fields) && isRecord(output) && isNumber(output.size);
 }
 
-/** The sidecar of an output, or null when there is none, it is not ours, or it is damaged (the input is redone). */
-export async function readSidecar(outputPath: string): Promise<Sidecar | null> {
+/** The sidecar at `file`, or null when there is none, it is not ours, or it is damaged (the input is redone). */
+export async function readSidecar(file: string): Promise<Sidecar | null> {
   try {
-    const sidecar: unknown = JSON.parse(await readFile(sidecarPath(outputPath), 'utf8'));
+    const sidecar: unknown = JSON.parse(await readFile(file, 'utf8'));
     return isSidecar(sidecar) ? sidecar : null;
   } catch {
     return null;

@@ -2,10 +2,15 @@
  * What `photoroom edit` and `photoroom segment` do: resolve the settings, start the batch,
  * show its events, and set the exit code from its summary.
  */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline/promises';
 import { createClient } from '../../api/client.js';
-import { runBatch } from '../../batch/run.js';
+import { runBatch, type BatchOptions } from '../../batch/run.js';
+import type { RunSettings } from '../../config/options.js';
 import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import { stopEvent } from '../../batch/stops.js';
@@ -14,6 +19,7 @@ import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type 
 import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
+import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { apiTarget, clientHeaders, requireApiKey } from './api-target.js';
@@ -58,6 +64,28 @@ export interface ImageCommandOptions extends Record<string, unknown> {
   emulator?: boolean;
 }
 
+/**
+ * Where the batch writes, from what `-o` names. Standard output gets the image once it is
+ * whole and checked: it is written to a temporary folder first, like any output.
+ */
+async function batchOutputs(
+  output: OutputTarget,
+  run: RunSettings,
+  cwd: string,
+): Promise<Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'stateDir'>> {
+  const stateDir = run.stateDir && path.resolve(cwd, run.stateDir);
+  switch (output.kind) {
+    case 'folder':
+      return { outDir: output.dir, stateDir };
+    case 'file':
+      return { outDir: path.dirname(output.file), outputFile: output.file, outputFileLabel: `-o ${run.out}`, stateDir };
+    case 'stdout': {
+      const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stdout-'));
+      return { outDir: folder, outputFile: path.join(folder, 'result'), outputFileLabel: '-o -', outputFileShownAs: 'standard output' };
+    }
+  }
+}
+
 export interface ImageRun {
   endpoint: Endpoint;
   inputs: string[];
@@ -71,6 +99,8 @@ export interface ImageRun {
 
 export async function runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
+  // Known once the run options are: the callback below sets it.
+  let output = { kind: 'folder', dir: io.cwd } as OutputTarget;
   const settings = await resolveCommandSettings(
     {
       command: endpoint,
@@ -82,10 +112,18 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       cwd: io.cwd,
       // The rules of each method (POST for files, GET for URLs) are checked by the batch once it has seen its inputs.
       contexts: [{ hasInputImage: true }],
+      impliedParams: async (run) => {
+        output = await outputTarget(run.out, io.cwd);
+        return impliedFormat(output, endpoint, run.out);
+      },
     },
     endpoint,
   );
   const { run } = settings;
+  const format = settings.params.entry(FORMAT_PARAM[endpoint]);
+  const mismatch = formatMismatch(output, format && { value: String(format.value), source: format.source }, run.out);
+  if (mismatch) throw new UserError(mismatch);
+  if (output.kind === 'stdout' && run.json) throw new UserError('-o - writes the image to standard output, where --json would write events too: choose one');
   // From here on the key, whatever its source, is masked in everything printed or stored.
   if (run.apiKey) registerSecret(run.apiKey);
   if (inputs.length === 0 && !run.fromFile) {
@@ -114,6 +152,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io);
+  const outputs = await batchOutputs(output, run, io.cwd);
   try {
     const batch = runBatch({
       endpoint,
@@ -124,7 +163,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       include: run.include,
       exclude: run.exclude,
       cwd: io.cwd,
-      outDir: path.resolve(io.cwd, run.out),
+      ...outputs,
       nameTemplate: run.name,
       params: settings.params,
       client,
@@ -144,7 +183,9 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     batch.on('event', (event) => reporter.onEvent(event));
     const summary = await batch.done;
     io.exitCode = exitCodeOf(summary);
+    if (output.kind === 'stdout' && summary.ok === 1) await pipeline(createReadStream(outputs.outputFile!), io.stdout, { end: false });
   } finally {
+    if (output.kind === 'stdout') await rm(outputs.outDir, { recursive: true, force: true });
     stops.release();
     reporter.close();
     await client.close();

@@ -26,6 +26,7 @@ const ignoredWording: [IgnoreReason, (n: number) => string][] = [
   ['not-an-image', (n) => (n === 1 ? '1 not an image' : `${n} not images`)],
   ['hidden', (n) => count(n, 'hidden file')],
   ['output-folder', (n) => `${n} in the output folder`],
+  ['earlier-output', (n) => (n === 1 ? '1 result of an earlier run' : `${n} results of earlier runs`)],
   ['excluded', (n) => `${n} excluded`],
 ];
 

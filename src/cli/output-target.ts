@@ -1,0 +1,50 @@
+/**
+ * What `-o` names: a folder of results (the default), one image file for a one-input run
+ * (`photoroom edit mug.jpg -o mug-white.png`, as `rembg i in out` users expect), or `-` for
+ * standard output (pipes).
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { RawParam } from '../params/paramset.js';
+import type { Endpoint } from '../params/types.js';
+
+export type OutputTarget = { kind: 'folder'; dir: string } | { kind: 'file'; file: string } | { kind: 'stdout' };
+
+/** The image formats an output file may be named for, by extension, as both endpoints' format parameters take them. */
+const FORMAT_OF_EXTENSION: Readonly<Record<string, string>> = { png: 'png', jpg: 'jpg', jpeg: 'jpg', webp: 'webp' };
+
+/** The parameter that chooses the output format on each endpoint. */
+export const FORMAT_PARAM: Readonly<Record<Endpoint, 'export.format' | 'format'>> = { edit: 'export.format', segment: 'format' };
+
+function extensionOf(file: string): string {
+  return path.extname(file).slice(1).toLowerCase();
+}
+
+export async function outputTarget(out: string, cwd: string): Promise<OutputTarget> {
+  if (out === '-') return { kind: 'stdout' };
+  const absolute = path.resolve(cwd, out);
+  const existing = await stat(absolute).catch(() => null);
+  if (existing?.isDirectory()) return { kind: 'folder', dir: absolute };
+  if (existing?.isFile() || FORMAT_OF_EXTENSION[extensionOf(absolute)]) return { kind: 'file', file: absolute };
+  return { kind: 'folder', dir: absolute };
+}
+
+/**
+ * The format an output file's name asks for, as a parameter of the lowest precedence:
+ * `-o mug.jpg` means JPEG unless a flag or the config file says otherwise (which is then
+ * refused by `formatMismatch`).
+ */
+export function impliedFormat(target: OutputTarget, endpoint: Endpoint, out: string): RawParam[] {
+  if (target.kind !== 'file') return [];
+  const format = FORMAT_OF_EXTENSION[extensionOf(target.file)];
+  return format ? [{ name: FORMAT_PARAM[endpoint], value: format, source: `-o ${out}` }] : [];
+}
+
+/** Why the chosen format and the output file's name disagree, or null. */
+export function formatMismatch(target: OutputTarget, chosen: { value: string; source: string } | undefined, out: string): string | null {
+  if (target.kind !== 'file' || !chosen) return null;
+  const named = FORMAT_OF_EXTENSION[extensionOf(target.file)];
+  if (!named) return `-o ${out}: name the output file .png, .jpg or .webp, or give -o a folder`;
+  const asked = FORMAT_OF_EXTENSION[chosen.value] ?? chosen.value;
+  return named === asked ? null : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}`;
+}
