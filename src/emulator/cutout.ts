@@ -1,12 +1,20 @@
 /**
- * The cutout. This is NOT Photoroom's segmentation model: the emulator keys the
- * subject off a near-uniform background (a product shot on a plain backdrop), or uses the
- * image's own transparency when it has some. Deterministic, cheap, and good enough to give
- * tests and demos a real, checkable mask.
+ * The emulator's cutout. This is NOT Photoroom's segmentation model but a cheap, deterministic
+ * stand-in, and every answer says so (stand-in.ts). Its methods, in order:
+ * - `image-alpha`: the image's own transparency, when asked to keep it
+ *   (keepExistingAlphaChannel=auto) and it has some;
+ * - `border-key`: a colour key of the subject off the image border (key.ts), run on the image
+ *   as it looks on white, its alpha channel ignored (the API's default, `never`);
+ * - `whole-frame`: the image as it is, fully uncertain, when the key keeps almost nothing (a
+ *   blank cutout, as blank.ts defines it) or almost everything: the usual case on a busy
+ *   photograph, where an empty answer reported as a success would mislead.
  */
+import { isBlank } from './blank.js';
 import { keyBackground } from './key.js';
 import type { Box } from './layout.js';
-import { alphaOf, fromRaster, maskRaster, type Raster, toMask } from './raster.js';
+import { alphaOf, fromRaster, maskRaster, onWhite, type Raster, toMask, withAlpha } from './raster.js';
+
+export type CutoutMethod = 'image-alpha' | 'border-key' | 'whole-frame';
 
 export interface Cutout {
   /** One byte per pixel, 255 = subject. */
@@ -15,19 +23,50 @@ export interface Cutout {
   subject: Box | null;
   /** 0 (clean cut) to 1 (no idea), for `x-uncertainty-score`. */
   uncertainty: number;
+  method: CutoutMethod;
 }
+
+export interface CutoutOptions {
+  /** keepExistingAlphaChannel=auto: an image with transparency is its own cutout. */
+  keepExistingAlpha: boolean;
+}
+
+/**
+ * A key keeping more than this share of the frame removed little more than the border ring it
+ * took the backdrop colour from (about 4% of a square frame): it found no backdrop.
+ */
+export const MAX_KEPT_SHARE = 0.95;
 
 /** Cuts the subject out of an RGBA image. */
-export async function cutOut(image: Raster): Promise<Cutout> {
+export async function cutOut(image: Raster, options: CutoutOptions): Promise<Cutout> {
   const alpha = alphaOf(image);
-  if (alpha.some((value) => value < 255)) return describe(alpha, image, 0);
-  const key = keyBackground(image);
+  const hasTransparency = alpha.some((value) => value < 255);
+  if (options.keepExistingAlpha && hasTransparency) return describe(alpha, image, 'image-alpha', 0);
+
+  const seen = hasTransparency ? onWhite(image) : image;
+  const key = keyBackground(seen);
   // A light feather, so keyed edges are antialiased like a model's output.
   const feathered = await toMask(fromRaster(maskRaster(key.mask, image)).blur(0.6));
-  return describe(feathered, image, key.noise, key.ambiguous);
+  if (keptShare(feathered) > MAX_KEPT_SHARE || isBlank(withAlpha(seen, feathered))) {
+    return { mask: alpha, subject: subjectBox(alpha, image.width, image.height), uncertainty: 1, method: 'whole-frame' };
+  }
+  return describe(feathered, image, 'border-key', key.noise, key.ambiguous);
 }
 
-function describe(mask: Buffer, size: { width: number; height: number }, noise: number, ambiguous?: number): Cutout {
+/** Share of the pixels the mask keeps (at least half opaque). */
+function keptShare(mask: Buffer): number {
+  let kept = 0;
+  for (const value of mask) if (value >= 128) kept++;
+  return kept / Math.max(1, mask.length);
+}
+
+function describe(
+  mask: Buffer,
+  size: { width: number; height: number },
+  method: CutoutMethod,
+  noise: number,
+  ambiguous?: number,
+): Cutout {
   const subject = subjectBox(mask, size.width, size.height);
   let soft = ambiguous ?? 0;
   let solid = 0;
@@ -36,7 +75,7 @@ function describe(mask: Buffer, size: { width: number; height: number }, noise: 
     if (ambiguous === undefined && value > 0 && value < 255) soft++;
   }
   const uncertainty = subject ? Math.min(1, 0.02 + (2 * soft) / Math.max(1, solid) + noise / 128) : 1;
-  return { mask, subject, uncertainty };
+  return { mask, subject, uncertainty, method };
 }
 
 /** Bounding box of the pixels whose mask is at least half opaque. */
