@@ -161,10 +161,24 @@ describe('the emulator speaks the API contract', () => {
     expect([info.width, info.height]).toEqual([64, 48]);
   });
 
-  it('answers /v1/segment with { base64img } when the client accepts JSON', async () => {
-    const response = await post(emulator, '/v1/segment', { image_file: image() }, { 'x-api-key': 'sk_right', accept: 'application/json' });
-    const { base64img } = (await response.json()) as { base64img: string };
-    expect((await sharp(Buffer.from(base64img, 'base64')).metadata()).format).toBe('png');
+  it('answers /v1/segment with { base64img } only when the client prefers JSON, the same image either way', async () => {
+    const segment = (accept?: string) =>
+      post(emulator, '/v1/segment', { image_file: image() }, { 'x-api-key': 'sk_right', ...(accept && { accept }) });
+    const images: Buffer[] = [];
+    for (const accept of [undefined, '*/*', 'image/*, application/json;q=0.5', 'application/json, image/png']) {
+      const response = await segment(accept);
+      expect(response.headers.get('content-type'), `Accept: ${accept}`).toBe('image/png');
+      images.push(Buffer.from(await response.arrayBuffer()));
+    }
+    for (const accept of ['application/json', 'image/*;q=0.2, application/json']) {
+      const response = await segment(accept);
+      expect(response.headers.get('content-type'), `Accept: ${accept}`).toBe('application/json');
+      expect(response.headers.get('x-uncertainty-score')).toMatch(/^[01]\.\d\d$/);
+      const { base64img } = (await response.json()) as { base64img: string };
+      images.push(Buffer.from(base64img, 'base64'));
+    }
+    expect((await sharp(images[0]!).metadata()).format).toBe('png');
+    for (const bytes of images) expect(bytes.equals(images[0]!)).toBe(true);
   });
 
   it('answers 404 for other paths and 405 for other methods', async () => {
