@@ -17,6 +17,8 @@ import { createFaultPolicy, type Decision, type FaultOptions, type FaultStats } 
 import { RenderRefusal } from './refusal.js';
 import { parseRequest, queryFields, readMultipart, type Fields, type UploadedFile } from './requests.js';
 
+export { STAND_IN_NOTICE } from './stand-in.js';
+
 export interface EmulatorOptions extends Omit<FaultOptions, 'now'> {
   /** Default 127.0.0.1. */
   host?: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { flagOf, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, ParamSpec } from '../../src/params/types.js';
@@ -308,11 +309,13 @@ describe('photoroom emulator (the command)', () => {
       headers: { 'x-api-key': 'any' },
     });
     expect(response.status).toBe(200);
+    expect(response.headers.get('x-emulator-cutout')).toBe("border-key (emulator stand-in, not Photoroom's model)");
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
     expect(stderr).toMatch(/POST \/v1\/segment → 200 \(\d+ ms\)/);
     expect(stderr).toContain('emulator stopped: 1 requests, 1 succeeded');
+    expect(stderr).toContain(`${STAND_IN_NOTICE}\n`);
   });
 
   it('refuses bad fault options with exit 2', async () => {
