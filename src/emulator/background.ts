@@ -4,7 +4,7 @@
  * under a soft light) whose colours come from the seed, not from understanding the prompt.
  */
 import sharp from 'sharp';
-import { decodeImage, EDIT_FORMATS } from './cutout.js';
+import { decodeImage, EDIT_FORMATS } from './decode.js';
 import type { Size } from './layout.js';
 import { fromRaster, type Raster, toRaster } from './raster.js';
 import { seededRandom } from './seed.js';

@@ -1,13 +1,20 @@
 /**
- * Decoding and cutout. This is NOT Photoroom's segmentation model: the emulator keys the
- * subject off a near-uniform background (a product shot on a plain backdrop), or uses the
- * image's own transparency when it has some. Deterministic, cheap, and good enough to give
- * tests and demos a real, checkable mask.
+ * The emulator's cutout. This is NOT Photoroom's segmentation model but a cheap, deterministic
+ * stand-in, and every answer says so (stand-in.ts). Its methods, in order:
+ * - `image-alpha`: the image's own transparency, when asked to keep it
+ *   (keepExistingAlphaChannel=auto) and it has some;
+ * - `border-key`: a colour key of the subject off the image border (key.ts), run on the image
+ *   as it looks on white, its alpha channel ignored (the API's default, `never`);
+ * - `whole-frame`: the image as it is, fully uncertain, when the key keeps almost nothing (a
+ *   blank cutout, as blank.ts defines it) or almost everything: the usual case on a busy
+ *   photograph, where an empty answer reported as a success would mislead.
  */
-import sharp from 'sharp';
+import { isBlank } from './blank.js';
+import { keyBackground } from './key.js';
 import type { Box } from './layout.js';
-import { alphaOf, fromRaster, maskRaster, type Raster, toMask, toRaster } from './raster.js';
-import { RenderRefusal } from './refusal.js';
+import { alphaOf, fromRaster, maskRaster, onWhite, type Raster, toMask, withAlpha } from './raster.js';
+
+export type CutoutMethod = 'image-alpha' | 'border-key' | 'whole-frame';
 
 export interface Cutout {
   /** One byte per pixel, 255 = subject. */
@@ -16,46 +23,50 @@ export interface Cutout {
   subject: Box | null;
   /** 0 (clean cut) to 1 (no idea), for `x-uncertainty-score`. */
   uncertainty: number;
+  method: CutoutMethod;
 }
 
-export interface DecodeRule {
-  formats: readonly string[];
-  /** Names of the formats, for the refusal message. */
-  label: string;
+export interface CutoutOptions {
+  /** keepExistingAlphaChannel=auto: an image with transparency is its own cutout. */
+  keepExistingAlpha: boolean;
 }
 
-export const EDIT_FORMATS: DecodeRule = { formats: ['png', 'jpeg', 'webp'], label: 'PNG, JPEG or WebP' };
-export const SEGMENT_FORMATS: DecodeRule = {
-  formats: ['png', 'jpeg', 'webp', 'heif'],
-  label: 'PNG, JPEG, WebP or HEIC',
-};
-
-/** Decodes to 8-bit sRGB RGBA, EXIF orientation applied; refuses anything else. */
-export async function decodeImage(input: Buffer, rule: DecodeRule, what = 'The image'): Promise<Raster> {
-  const refusal = new RenderRefusal(`${what} could not be decoded as ${rule.label}`);
-  const format = await sharp(input)
-    .metadata()
-    .then((metadata) => metadata.format as string | undefined)
-    .catch(() => undefined);
-  if (format === undefined || !rule.formats.includes(format)) throw refusal;
-  try {
-    return await toRaster(sharp(input).autoOrient().toColourspace('srgb').ensureAlpha());
-  } catch {
-    throw refusal;
-  }
-}
+/**
+ * A key keeping more than this share of the frame removed little more than the border ring it
+ * took the backdrop colour from (about 4% of a square frame): it found no backdrop.
+ */
+export const MAX_KEPT_SHARE = 0.95;
 
 /** Cuts the subject out of an RGBA image. */
-export async function cutOut(image: Raster): Promise<Cutout> {
+export async function cutOut(image: Raster, options: CutoutOptions): Promise<Cutout> {
   const alpha = alphaOf(image);
-  if (alpha.some((value) => value < 255)) return describe(alpha, image, 0);
-  const key = keyBackground(image);
+  const hasTransparency = alpha.some((value) => value < 255);
+  if (options.keepExistingAlpha && hasTransparency) return describe(alpha, image, 'image-alpha', 0);
+
+  const seen = hasTransparency ? onWhite(image) : image;
+  const key = keyBackground(seen);
   // A light feather, so keyed edges are antialiased like a model's output.
   const feathered = await toMask(fromRaster(maskRaster(key.mask, image)).blur(0.6));
-  return describe(feathered, image, key.noise, key.ambiguous);
+  if (keptShare(feathered) > MAX_KEPT_SHARE || isBlank(withAlpha(seen, feathered))) {
+    return { mask: alpha, subject: subjectBox(alpha, image.width, image.height), uncertainty: 1, method: 'whole-frame' };
+  }
+  return describe(feathered, image, 'border-key', key.noise, key.ambiguous);
 }
 
-function describe(mask: Buffer, size: { width: number; height: number }, noise: number, ambiguous?: number): Cutout {
+/** Share of the pixels the mask keeps (at least half opaque). */
+function keptShare(mask: Buffer): number {
+  let kept = 0;
+  for (const value of mask) if (value >= 128) kept++;
+  return kept / Math.max(1, mask.length);
+}
+
+function describe(
+  mask: Buffer,
+  size: { width: number; height: number },
+  method: CutoutMethod,
+  noise: number,
+  ambiguous?: number,
+): Cutout {
   const subject = subjectBox(mask, size.width, size.height);
   let soft = ambiguous ?? 0;
   let solid = 0;
@@ -64,7 +75,7 @@ function describe(mask: Buffer, size: { width: number; height: number }, noise: 
     if (ambiguous === undefined && value > 0 && value < 255) soft++;
   }
   const uncertainty = subject ? Math.min(1, 0.02 + (2 * soft) / Math.max(1, solid) + noise / 128) : 1;
-  return { mask, subject, uncertainty };
+  return { mask, subject, uncertainty, method };
 }
 
 /** Bounding box of the pixels whose mask is at least half opaque. */
@@ -85,112 +96,4 @@ export function subjectBox(mask: Buffer, width: number, height: number): Box | n
   }
   if (right < 0) return null;
   return { left, top, width: right - left + 1, height: bottom - top + 1 };
-}
-
-interface Key {
-  mask: Buffer;
-  /** Pixels the key was unsure about (on the soft ramp). */
-  ambiguous: number;
-  /** How much the border itself varies (90th percentile of its distance to the backdrop colour). */
-  noise: number;
-}
-
-/**
- * Chroma-key style cutout against the backdrop colour (the median of the image border):
- * background is what is close to that colour AND connected to the border (a flood fill, so
- * light parts inside the subject survive), plus large enclosed areas of pure backdrop colour
- * (the hole of a mug handle). Between the two thresholds the alpha ramps, for soft edges.
- */
-function keyBackground(image: Raster): Key {
-  const { width, height, data, channels } = image;
-  const pixels = width * height;
-  const ring = Math.max(1, Math.round(Math.min(width, height) * 0.01));
-  const border: number[] = [];
-  for (let y = 0; y < height; y++) {
-    const inRing = y < ring || y >= height - ring;
-    for (let x = 0; x < width; x++) {
-      if (inRing || x < ring || x >= width - ring) border.push(y * width + x);
-      else if (x === ring) x = width - ring - 1;
-    }
-  }
-
-  const backdrop = [0, 1, 2].map((c) => median(border.map((i) => data[i * channels + c] ?? 0)));
-  const [br = 0, bg = 0, bb = 0] = backdrop;
-  const distance = new Float32Array(pixels);
-  for (let i = 0; i < pixels; i++) {
-    const at = i * channels;
-    const dr = (data[at] ?? 0) - br;
-    const dg = (data[at + 1] ?? 0) - bg;
-    const db = (data[at + 2] ?? 0) - bb;
-    distance[i] = Math.sqrt(dr * dr + dg * dg + db * db);
-  }
-  const noise = percentile(border.map((i) => distance[i] ?? 0), 0.9);
-  const low = Math.max(16, noise * 1.5 + 8);
-  const high = low + 48;
-
-  const background = new Uint8Array(pixels);
-  const queue = new Int32Array(pixels);
-  flood(border, (i) => (distance[i] ?? Infinity) < high, background, queue, width, height);
-  const minHole = Math.max(64, pixels * 0.005);
-  const seen = new Uint8Array(pixels);
-  for (let i = 0; i < pixels; i++) {
-    if (background[i] || seen[i] || (distance[i] ?? Infinity) >= low) continue;
-    const size = flood([i], (j) => !background[j] && (distance[j] ?? Infinity) < high, seen, queue, width, height);
-    if (size < minHole) continue;
-    // The fill leaves the area's pixels at the head of the queue. A hole is mostly backdrop.
-    let backdropLike = 0;
-    for (let k = 0; k < size; k++) if ((distance[queue[k] ?? 0] ?? Infinity) < low) backdropLike++;
-    if (backdropLike * 2 >= size) for (let k = 0; k < size; k++) background[queue[k] ?? 0] = 1;
-  }
-
-  const mask = Buffer.alloc(pixels, 255);
-  let ambiguous = 0;
-  for (let i = 0; i < pixels; i++) {
-    if (!background[i]) continue;
-    const d = distance[i] ?? 0;
-    if (d <= low) mask[i] = 0;
-    else {
-      mask[i] = Math.round(((d - low) / (high - low)) * 255);
-      ambiguous++;
-    }
-  }
-  return { mask, ambiguous, noise };
-}
-
-/** 4-connected flood fill from `seeds` over pixels passing `inside`; marks them 1, returns the count. */
-function flood(
-  seeds: readonly number[],
-  inside: (i: number) => boolean,
-  marks: Uint8Array,
-  queue: Int32Array,
-  width: number,
-  height: number,
-): number {
-  let head = 0;
-  let tail = 0;
-  const visit = (i: number) => {
-    if (marks[i] || !inside(i)) return;
-    marks[i] = 1;
-    queue[tail++] = i;
-  };
-  for (const seed of seeds) visit(seed);
-  while (head < tail) {
-    const i = queue[head++] ?? 0;
-    const x = i % width;
-    if (x > 0) visit(i - 1);
-    if (x < width - 1) visit(i + 1);
-    if (i >= width) visit(i - width);
-    if (i < (height - 1) * width) visit(i + width);
-  }
-  return tail;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 0.5);
-}
-
-function percentile(values: number[], fraction: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 }

@@ -51,6 +51,18 @@ export function alphaOf(image: Raster): Buffer {
   return alpha;
 }
 
+/** An RGBA raster composited onto white, as RGB: how the image looks without its transparency. */
+export function onWhite(image: Raster): Raster {
+  const pixels = image.width * image.height;
+  const data = Buffer.alloc(pixels * 3);
+  for (let i = 0; i < pixels; i++) {
+    const at = i * image.channels;
+    const alpha = image.channels === 4 ? (image.data[at + 3] ?? 0) / 255 : 1;
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = Math.round((image.data[at + c] ?? 0) * alpha + 255 * (1 - alpha));
+  }
+  return { data, width: image.width, height: image.height, channels: 3 };
+}
+
 /** A fully transparent RGBA canvas. */
 export function transparent(width: number, height: number): Sharp {
   return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } });

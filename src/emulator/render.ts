@@ -2,9 +2,9 @@
  * The emulator's image rendering for `/v2/edit` and `/v1/segment`, with sharp (libvips).
  *
  * This is NOT Photoroom's model. It returns real, checkable images that plausibly mimic the
- * API's results: the subject is keyed off a plain backdrop (or taken from the image's own
- * transparency), laid out by the documented positioning rules, and every AI feature is a
- * cheap deterministic stand-in. The same input and parameters always give the same bytes.
+ * API's results: the subject is cut out by a stand-in (cutout.ts), laid out by the documented
+ * positioning rules, and every AI feature is a cheap deterministic stand-in. The same input
+ * and parameters always give the same bytes.
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { parseColor, type Rgba } from '../params/color.js';
@@ -12,7 +12,8 @@ import { ENDPOINT_LIMITS } from '../inputs/formats.js';
 import { paramByName } from '../params/table.js';
 import type { ParamValue } from '../params/types.js';
 import { generatedBackground, imageBackground } from './background.js';
-import { cutOut, decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './cutout.js';
+import { cutOut } from './cutout.js';
+import { decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './decode.js';
 import { checkUpscale, despill, enhance, type Scene, uncrop, upscale, type UpscaleMode } from './effects.js';
 import { encodeImage, flatten, imageFormat } from './encode.js';
 import { blurAroundSubject, blurBackground, expand } from './fill.js';
@@ -29,6 +30,7 @@ import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js
 import { RenderRefusal } from './refusal.js';
 import { hashSeed } from './seed.js';
 import { type PlacedLayer, shadowLayer, type ShadowMode } from './shadow.js';
+import { cutoutHeaders } from './stand-in.js';
 
 export { RenderRefusal };
 
@@ -100,8 +102,8 @@ export async function renderEdit(
   const upscaleMode = read.text('upscale.mode') as UpscaleMode | undefined;
   if (upscaleMode) checkUpscale(source, upscaleMode);
 
-  const cut = await cutOut(source);
-  const headers: Record<string, string> = { 'x-uncertainty-score': cut.uncertainty.toFixed(2) };
+  const cut = await cutOut(source, { keepExistingAlpha: read.text('keepExistingAlphaChannel') === 'auto' });
+  const headers = cutoutHeaders(cut);
   const textRemoval = read.text('textRemoval.mode');
   if (textRemoval) headers['pr-texts-detected'] = String(hashSeed(input) % 4);
 
@@ -223,8 +225,9 @@ export async function renderSegment(input: Buffer, params: ReadonlyMap<string, P
       `The image is ${source.width}x${source.height} pixels; at most ${maxSide} pixels are accepted on its widest side`,
     );
   }
-  const cut = await cutOut(source);
-  const headers = { 'x-uncertainty-score': cut.uncertainty.toFixed(2) };
+  // /v1/segment has no keepExistingAlphaChannel: it always runs the cutout.
+  const cut = await cutOut(source, { keepExistingAlpha: false });
+  const headers = cutoutHeaders(cut);
 
   let cutout = withAlpha(source, cut.mask);
   if (read.flag('despill')) cutout = await despill(cutout);

@@ -11,10 +11,13 @@ import { commonImageType, MIME_TYPE } from '../inputs/signature.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint, Method } from '../params/types.js';
+import { prefersJson } from './accept.js';
 import { FAULT_MESSAGES, sendError, sendJson, type ApiFamily } from './answers.js';
 import { createFaultPolicy, type Decision, type FaultOptions, type FaultStats } from './faults.js';
 import { RenderRefusal } from './refusal.js';
 import { parseRequest, queryFields, readMultipart, type Fields, type UploadedFile } from './requests.js';
+
+export { STAND_IN_NOTICE } from './stand-in.js';
 
 export interface EmulatorOptions extends Omit<FaultOptions, 'now'> {
   /** Default 127.0.0.1. */
@@ -166,9 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
       headers['pr-edit-further-url'] = `${origin}/edit-further/${digest}`;
     }
-    // /v1/segment answers `{ base64img }` to clients that accept JSON rather than images.
-    const accept = String(response.req.headers.accept ?? '');
-    if (route.endpoint === 'segment' && accept.includes('application/json') && !accept.includes('image/')) {
+    if (route.endpoint === 'segment' && prefersJson(response.req.headers.accept, rendered.contentType)) {
       sendJson(response, { base64img: rendered.body.toString('base64') }, headers);
     } else {
       response

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { flagOf, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, ParamSpec } from '../../src/params/types.js';
@@ -161,10 +162,24 @@ describe('the emulator speaks the API contract', () => {
     expect([info.width, info.height]).toEqual([64, 48]);
   });
 
-  it('answers /v1/segment with { base64img } when the client accepts JSON', async () => {
-    const response = await post(emulator, '/v1/segment', { image_file: image() }, { 'x-api-key': 'sk_right', accept: 'application/json' });
-    const { base64img } = (await response.json()) as { base64img: string };
-    expect((await sharp(Buffer.from(base64img, 'base64')).metadata()).format).toBe('png');
+  it('answers /v1/segment with { base64img } only when the client prefers JSON, the same image either way', async () => {
+    const segment = (accept?: string) =>
+      post(emulator, '/v1/segment', { image_file: image() }, { 'x-api-key': 'sk_right', ...(accept && { accept }) });
+    const images: Buffer[] = [];
+    for (const accept of [undefined, '*/*', 'image/*, application/json;q=0.5', 'application/json, image/png']) {
+      const response = await segment(accept);
+      expect(response.headers.get('content-type'), `Accept: ${accept}`).toBe('image/png');
+      images.push(Buffer.from(await response.arrayBuffer()));
+    }
+    for (const accept of ['application/json', 'image/*;q=0.2, application/json']) {
+      const response = await segment(accept);
+      expect(response.headers.get('content-type'), `Accept: ${accept}`).toBe('application/json');
+      expect(response.headers.get('x-uncertainty-score')).toMatch(/^[01]\.\d\d$/);
+      const { base64img } = (await response.json()) as { base64img: string };
+      images.push(Buffer.from(base64img, 'base64'));
+    }
+    expect((await sharp(images[0]!).metadata()).format).toBe('png');
+    for (const bytes of images) expect(bytes.equals(images[0]!)).toBe(true);
   });
 
   it('answers 404 for other paths and 405 for other methods', async () => {
@@ -294,11 +309,13 @@ describe('photoroom emulator (the command)', () => {
       headers: { 'x-api-key': 'any' },
     });
     expect(response.status).toBe(200);
+    expect(response.headers.get('x-emulator-cutout')).toBe("border-key (emulator stand-in, not Photoroom's model)");
     const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');
     expect(await exit).toBe(0);
     expect(stderr).toMatch(/POST \/v1\/segment → 200 \(\d+ ms\)/);
     expect(stderr).toContain('emulator stopped: 1 requests, 1 succeeded');
+    expect(stderr).toContain(`${STAND_IN_NOTICE}\n`);
   });
 
   it('refuses bad fault options with exit 2', async () => {

@@ -2,20 +2,14 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { RenderRefusal, renderEdit, renderSegment } from '../../src/emulator/render.js';
-import type { ParamValue } from '../../src/params/types.js';
+import type { Raster } from '../../src/emulator/raster.js';
+import { decode, params, pixel, size } from '../support/rendered.js';
 
 interface Rect {
   left: number;
   top: number;
   width: number;
   height: number;
-}
-
-interface Decoded {
-  data: Buffer;
-  width: number;
-  height: number;
-  channels: number;
 }
 
 type Rgb = { r: number; g: number; b: number };
@@ -38,20 +32,8 @@ async function scene(
   return format === 'jpeg' ? image.jpeg({ quality: 95 }).toBuffer() : image.png().toBuffer();
 }
 
-const params = (values: Record<string, ParamValue> = {}) => new Map(Object.entries(values));
-
-async function decode(body: Buffer): Promise<Decoded> {
-  const { data, info } = await sharp(body).raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels };
-}
-
-function pixel(image: Decoded, x: number, y: number): number[] {
-  const at = (y * image.width + x) * image.channels;
-  return [...image.data.subarray(at, at + image.channels)];
-}
-
 /** Bounding box of the pixels matching `test` (given the pixel's channel values). */
-function boxWhere(image: Decoded, test: (values: number[]) => boolean): Rect | null {
+function boxWhere(image: Raster, test: (values: number[]) => boolean): Rect | null {
   let left = Infinity;
   let top = Infinity;
   let right = -1;
@@ -84,11 +66,6 @@ function expectBox(actual: Rect | null, expected: Rect): void {
   const bottom = box.top + box.height;
   expect(Math.abs(right - (expected.left + expected.width)), `right ${right}`).toBeLessThanOrEqual(1);
   expect(Math.abs(bottom - (expected.top + expected.height)), `bottom ${bottom}`).toBeLessThanOrEqual(1);
-}
-
-async function size(body: Buffer): Promise<[number, number]> {
-  const metadata = await sharp(body).metadata();
-  return [metadata.width ?? 0, metadata.height ?? 0];
 }
 
 describe('renderEdit: decoding', () => {
@@ -195,20 +172,6 @@ describe('renderEdit: positioning', () => {
   it('referenceBox=originalImage keeps the subject where it was in the frame', async () => {
     const { body } = await renderEdit(await scene(), params({ referenceBox: 'originalImage', outputSize: '400x400' }));
     expectBox(await redBox(body), { left: 150, top: 160, width: 100, height: 80 });
-  });
-
-  it('uses an existing alpha channel as the cutout', async () => {
-    // Green but fully transparent around an opaque blue square: only the square is the subject.
-    const pixels = Buffer.alloc(200 * 200 * 4);
-    for (let y = 0; y < 200; y++) {
-      for (let x = 0; x < 200; x++) {
-        const inside = x >= 60 && x < 120 && y >= 50 && y < 90;
-        pixels.set(inside ? [0, 0, 255, 255] : [0, 255, 0, 0], (y * 200 + x) * 4);
-      }
-    }
-    const input = await sharp(pixels, { raw: { width: 200, height: 200, channels: 4 } }).png().toBuffer();
-    const { body } = await renderEdit(input, params({ outputSize: 'croppedSubject', keepExistingAlphaChannel: 'auto' }));
-    expect(await size(body)).toEqual([60, 40]);
   });
 });
 
@@ -388,7 +351,7 @@ describe('renderEdit: AI stand-ins', () => {
   it('uncrop extends a subject cut by the frame, so it no longer snaps', async () => {
     const input = await scene({ rect: { left: 150, top: 220, width: 100, height: 80 } });
     const snapped = await decode((await renderEdit(input, params({ padding: 0.1 }))).body);
-    const bottomOf = (image: Decoded) => {
+    const bottomOf = (image: Raster) => {
       const box = boxWhere(image, ([, , , alpha = 0]) => alpha >= 128);
       return (box?.top ?? 0) + (box?.height ?? 0);
     };
@@ -421,13 +384,6 @@ describe('renderEdit: AI stand-ins', () => {
     const score = Number(first.headers['x-uncertainty-score']);
     expect(score).toBeGreaterThanOrEqual(0);
     expect(score).toBeLessThanOrEqual(1);
-  });
-
-  it('an image with no subject is fully uncertain and comes back empty', async () => {
-    const blank = await sharp({ create: { width: 100, height: 100, channels: 3, background: WHITE } }).png().toBuffer();
-    const response = await renderEdit(blank, params());
-    expect(response.headers['x-uncertainty-score']).toBe('1.00');
-    expect(pixel(await decode(response.body), 50, 50)[3]).toBe(0);
   });
 });
 
@@ -519,5 +475,6 @@ describe('fixtures', () => {
     expect(width * height).toBeLessThan(frame * 0.6);
     expect(width * height).toBeGreaterThan(frame * 0.1);
     expect(Number(headers['x-uncertainty-score'])).toBeLessThan(0.5);
+    expect(headers['x-emulator-cutout']).toMatch(/^border-key /);
   });
 });

@@ -45,7 +45,7 @@ export function emulatorCommand(io: Io): Command {
     .action(async (flags: EmulatorFlags) => {
       const faults = parseFaultFlags(flags);
       const port = parseCount(flags.port, '--port');
-      const { startEmulator } = await import('../../emulator/server.js');
+      const { startEmulator, STAND_IN_NOTICE } = await import('../../emulator/server.js');
       const emulator = await startEmulator({
         ...faults,
         host: flags.host,
@@ -55,6 +55,7 @@ export function emulatorCommand(io: Io): Command {
         onRequest: flags.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
       });
       io.stdout.write(`listening on ${emulator.url}\n`);
+      io.stderr.write(`${STAND_IN_NOTICE}\n`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         io.stderr.write(`warning: listening on ${flags.host}: other machines can reach this emulator\n`);
       }
