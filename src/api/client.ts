@@ -95,6 +95,8 @@ async function readLimited(body: Readable, limit: number): Promise<string> {
 /** A file to upload: streamed from `path` unless its `content` is already in memory. */
 export interface Upload {
   path: string;
+  /** The name it is uploaded under, when not the file's own (a converted copy). */
+  filename?: string;
   size: number;
   content?: Buffer;
   /** Sees the file's bytes as they are sent (to hash them without a second read). */
@@ -136,7 +138,7 @@ export function createClient(options: ClientOptions): Client {
   };
 
   async function multipart(imageField: string, image: Upload, fields: readonly Field[]): Promise<MultipartBody> {
-    const parts: Part[] = [{ name: imageField, filename: path.basename(image.path), ...image }];
+    const parts: Part[] = [{ name: imageField, ...image, filename: image.filename ?? path.basename(image.path) }];
     for (const [name, value] of fields) {
       if (typeof value === 'string') parts.push({ name, value });
       else parts.push({ name, filename: path.basename(value.file), path: value.file, size: await sizeOf(value.file) });

@@ -46,6 +46,14 @@ export interface RetryEvent {
   error: string;
 }
 
+/** A file found but left out, with its reason (shown under --verbose; counted in start and summary). */
+export interface IgnoredEvent {
+  type: 'ignored';
+  /** The file as the user would name it. */
+  input: string;
+  reason: IgnoreReason;
+}
+
 export interface WarningEvent {
   type: 'warning';
   message: string;
@@ -104,4 +112,4 @@ export interface SummaryEvent {
   ms: number;
 }
 
-export type BatchEvent = StartEvent | ResultEvent | RetryEvent | WarningEvent | PlanEvent | StopEvent | SummaryEvent;
+export type BatchEvent = StartEvent | ResultEvent | RetryEvent | IgnoredEvent | WarningEvent | PlanEvent | StopEvent | SummaryEvent;

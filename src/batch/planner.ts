@@ -14,7 +14,7 @@ import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { folderLeavingRoot } from '../store/outputs.js';
 import type { StateLayout } from '../store/layout.js';
 import type { RequestSignature } from '../store/sidecar.js';
-import type { WarningEvent } from './events.js';
+import type { IgnoredEvent, WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
 import { OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
@@ -36,7 +36,8 @@ export interface PlannerOptions {
   signature: (job: Job) => RequestSignature;
   /** Why the API would refuse this job's request (checked before anything is sent), or null. */
   refusal?: (job: Job) => string | null;
-  warn: (event: WarningEvent) => void;
+  /** Told of warnings, and of each file left out (the first walk only). */
+  notify: (event: WarningEvent | IgnoredEvent) => void;
 }
 
 /** Problems listed one by one before the rest are counted. */
@@ -141,9 +142,11 @@ export class Planner {
     const namer = survey ?? this.namer();
     for await (const item of this.inputs.items()) {
       if (item.kind === 'ignored') {
-        if (ignored) ignored[item.reason] += 1;
+        if (!ignored) continue;
+        ignored[item.reason] += 1;
+        this.options.notify({ type: 'ignored', input: displayPath(this.options.cwd, item.path), reason: item.reason });
       } else if (item.kind === 'warning') {
-        if (survey) this.options.warn({ type: 'warning', message: item.message });
+        if (survey) this.options.notify({ type: 'warning', message: item.message });
       } else {
         const source = item.kind === 'url' ? item.url : item.path;
         const outputPath =
@@ -158,7 +161,7 @@ export class Planner {
     if (planned.collidedWith) {
       this.renamed.set(source, planned.path);
       const shown = (file: string) => displayPath(this.options.cwd, file);
-      this.options.warn({
+      this.options.notify({
         type: 'warning',
         input: item.display,
         message: `${item.display} would also write ${shown(planned.collidedWith)}; writing ${shown(planned.path)} instead`,

@@ -15,7 +15,7 @@ import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
-import { checkInputFile } from '../inputs/sniff.js';
+import type { InputFix } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
@@ -29,9 +29,10 @@ import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar, type RequestSignature } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
-import { sendOnce, type AttemptContext, type AttemptResult, type Sendable } from './attempt.js';
+import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
 import { guardCredits } from './credits.js';
 import { planEvent } from './dry-run.js';
+import { prepareInput, type Prepared } from './prepare.js';
 import type { BatchEvent, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
@@ -77,6 +78,10 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   /** Asked before a batch larger than `confirmOver`; false cancels the run. */
   confirm?: (count: number) => Promise<boolean>;
   confirmOver?: number;
+  /** Convert inputs in formats the endpoint does not take (default true; --no-convert). */
+  convert?: boolean;
+  /** Scale down inputs over the endpoint's limits (--fit-inputs). */
+  fitInputs?: boolean;
   /** Aborting stops new work: Ctrl-C, or with a StopEvent as the reason (see stopRequested). */
   signal?: AbortSignal;
   timing?: BatchTiming;
@@ -85,18 +90,12 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
 /** Most servers refuse a request line longer than about 8 KB. */
 const MAX_URL_BYTES = 8 * 1024;
 
-/** An input up to this size is read once into memory (upload and hash); larger ones stream. */
-const KEEP_IN_MEMORY_BYTES = 1024 * 1024;
-
 /**
  * Rounds an input gets: its retries, then at the end of the batch up to two more rounds of
  * retries for inputs that failed only on transient faults (5xx, 429, network). A service
  * that is down is still stopped by the give-up rule.
  */
 const ROUNDS = 3;
-
-/** An input ready to send; a file input with what its sidecar records of it. */
-type Prepared = Extract<Sendable, { kind: 'url' }> | (Extract<Sendable, { kind: 'file' }> & { mtimeMs: number });
 
 /** An input's history so far, carried into a later round. */
 interface JobState {
@@ -141,6 +140,8 @@ class Batch {
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
   private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0 };
+  /** Kinds of fixes already announced (see noteFix). */
+  private readonly fixesNoted = new Set<string>();
   /** Inputs planned but not done: counted down as results come. */
   private pending = 0;
   private stopped: StopEvent | null = null;
@@ -184,7 +185,7 @@ class Batch {
       outputFile,
       signature: (job) => this.signature(job),
       refusal: (job) => this.refusal(job),
-      warn: (event) => this.emit(event),
+      notify: (event) => this.emit(event),
     });
     const survey = await planner.survey();
     this.ignored = survey.ignored;
@@ -213,12 +214,18 @@ class Batch {
     return this.finish();
   }
 
+  /** What would be sent, input by input: each input is checked as a real run would check it. */
   private async dryRun(planner: Planner, survey: Survey, total: number): Promise<SummaryEvent> {
     const { options } = this;
     const url = options.endpoint === 'segment' ? options.client.urls.segment : options.client.urls.edit;
     const context = { endpoint: options.endpoint, url, fields: this.fields, cwd: options.cwd };
     for await (const job of planner.toSend(survey, total, (skipped) => this.report(this.skippedResult(skipped)))) {
-      this.emit(planEvent(job, context));
+      const prepared = await this.prepare(job, true);
+      if ('reason' in prepared) await this.fail({ job, begun: this.timing.now(), attempts: 0, round: 1, budget: { retries: 0, badAnswers: 0 } }, prepared.reason);
+      else {
+        this.emit(planEvent(job, context));
+        this.pending -= 1;
+      }
     }
     return this.finish();
   }
@@ -316,6 +323,8 @@ class Batch {
       health.succeeded();
     } catch (error) {
       await this.settleFailure(state, error);
+    } finally {
+      if (prepared.kind === 'file') await prepared.release?.();
     }
   }
 
@@ -366,16 +375,30 @@ class Batch {
     this.stopping.abort();
   }
 
-  /**
-   * Checks a file input (bad files are reported with their own reason and never uploaded)
-   * and keeps a small one's bytes, so that it is read once for the upload and the hash.
-   */
-  private async prepare(job: Job): Promise<Prepared | { reason: string }> {
-    if (isUrlJob(job)) return { kind: 'url', url: job.source };
-    const upscaleMode = this.options.params.get('upscale.mode');
-    const check = await checkInputFile(job.source, { endpoint: this.options.endpoint, upscaleMode, keepUpTo: KEEP_IN_MEMORY_BYTES });
-    if (!check.ok) return { reason: check.reason };
-    return { kind: 'file', upload: { path: job.source, size: check.bytes, content: check.content }, mtimeMs: check.mtimeMs };
+  private prepare(job: Job, checkOnly = false): Promise<Prepared | { reason: string }> {
+    const { options } = this;
+    return prepareInput(job, {
+      endpoint: options.endpoint,
+      upscaleMode: options.params.get('upscale.mode'),
+      convert: options.convert ?? true,
+      fitInputs: options.fitInputs ?? false,
+      checkOnly,
+      onFixed: (fix) => this.noteFix(fix),
+    });
+  }
+
+  /** Says once per kind what is done to inputs the endpoint would refuse. */
+  private noteFix(fix: InputFix): void {
+    const kind = fix.kind === 'convert' ? fix.from : 'fit';
+    if (this.fixesNoted.has(kind)) return;
+    this.fixesNoted.add(kind);
+    this.emit({
+      type: 'warning',
+      message:
+        fix.kind === 'convert'
+          ? `${fix.from} images are converted to PNG before they are sent (the endpoint does not take them; --no-convert refuses them instead)`
+          : 'images over the endpoint\'s limits are scaled down to fit before they are sent (--fit-inputs)',
+    });
   }
 
   /** Why the API would refuse a job's request, before anything is sent. */
@@ -419,7 +442,12 @@ class Batch {
     const input =
       prepared.kind === 'url'
         ? { url: prepared.url }
-        : { path: this.shownInput(job), size: prepared.upload.size, mtimeMs: prepared.mtimeMs, sha256: result.inputSha256 ?? '' };
+        : {
+            path: this.shownInput(job),
+            size: prepared.original?.size ?? prepared.upload.size,
+            mtimeMs: prepared.mtimeMs,
+            sha256: prepared.original?.sha256 ?? result.inputSha256 ?? '',
+          };
     await writeSidecar(
       this.sending!.stateFolder,
       this.layout.sidecarOf(job.outputPath),

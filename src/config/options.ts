@@ -20,8 +20,12 @@ export interface RunSettings {
   name?: string;
   fromFile?: string;
   column?: string;
+  /** Lists are NUL-separated: `-0, --null`, as xargs spells it. */
+  null: boolean;
   include: string[];
   exclude: string[];
+  convert: boolean;
+  fitInputs: boolean;
   overwrite: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -119,7 +123,11 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   },
   column: {
     flag: '--column', placeholder: '<name>', kind: 'text', commands: IMAGE_COMMANDS, group: INPUTS, example: 'image_url',
-    description: 'the CSV column holding the inputs, by header name or number',
+    description: 'the CSV column holding the inputs, by header name or number (default: a path/file/image/url column, else the first)',
+  },
+  null: {
+    flag: '--null', short: '-0', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: INPUTS,
+    description: 'lists (- or --from-file) are NUL-separated, as find -print0 writes them',
   },
   include: {
     flag: '--include', placeholder: '<glob>', kind: 'list', default: [], commands: IMAGE_COMMANDS, group: INPUTS,
@@ -128,6 +136,14 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   exclude: {
     flag: '--exclude', placeholder: '<glob>', kind: 'list', default: [], commands: IMAGE_COMMANDS, group: INPUTS,
     example: '["**/raw/**"]', description: 'leave out files matching this pattern (repeatable)',
+  },
+  convert: {
+    flag: '--convert', kind: 'switch', default: true, commands: IMAGE_COMMANDS, group: INPUTS,
+    description: 'refuse TIFF, GIF, AVIF, SVG, 16-bit PNG and CMYK JPEG inputs instead of converting them to PNG first (convert: false in a config file)',
+  },
+  fitInputs: {
+    flag: '--fit-inputs', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: INPUTS,
+    description: "scale down inputs over the endpoint's byte or pixel limits instead of refusing them",
   },
   overwrite: {
     flag: '--overwrite', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,

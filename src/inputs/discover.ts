@@ -7,7 +7,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
-import { readList } from './list.js';
+import { readList, type ListFormat } from './list.js';
 import { fileNameFromUrl, isUrlInput } from './urls.js';
 
 /**
@@ -26,8 +26,10 @@ export interface DiscoverOptions {
   inputs: readonly string[];
   /** A list read after `inputs`: one path or URL a line, or a column of a `.csv` file; `-` is `stdin`. */
   fromFile?: string;
-  /** The CSV column holding the paths/URLs: header name or 1-based index; the first by default. */
+  /** The CSV column holding the paths/URLs: header name or 1-based index; found by its header by default. */
   column?: string;
+  /** Lists are NUL-separated (`find -print0`). */
+  nulSeparated?: boolean;
   stdin?: NodeJS.ReadableStream;
   /** Glob patterns; a pattern without `/` is matched against the file name alone. */
   include?: readonly string[];
@@ -59,7 +61,7 @@ type Source =
   | { kind: 'file'; path: string; relative: string }
   | { kind: 'folder'; path: string }
   | { kind: 'glob'; pattern: string }
-  | { kind: 'list'; entries: readonly string[] };
+  | { kind: 'list'; entries: readonly string[]; notices: readonly string[] };
 
 /** What the user named, resolved once and walked as many times as needed. */
 export interface ResolvedInputs {
@@ -127,12 +129,17 @@ async function collect(entries: AsyncIterable<string>): Promise<string[]> {
   return all;
 }
 
+async function listSource(source: Parameters<typeof readList>[0], format: ListFormat, options: DiscoverOptions): Promise<Source> {
+  const notices: string[] = [];
+  const entries = await collect(await readList(source, { ...format, nulSeparated: options.nulSeparated, notice: (message) => notices.push(message) }));
+  return { kind: 'list', entries, notices };
+}
+
 async function stdinList(options: DiscoverOptions): Promise<Source> {
   const stdin = options.stdin;
   if (!stdin) throw new UserError('- reads a list from standard input, which is not available here');
   // Standard input has no file name to tell a CSV list by: asking for a column says it is one.
-  const format = { name: 'standard input', csv: options.column !== undefined, column: options.column };
-  return { kind: 'list', entries: await collect(await readList(stdin, format)) };
+  return listSource(stdin, { name: 'standard input', csv: options.column !== undefined, column: options.column }, options);
 }
 
 async function fileList(file: string, options: DiscoverOptions): Promise<Source> {
@@ -142,8 +149,7 @@ async function fileList(file: string, options: DiscoverOptions): Promise<Source>
   } catch (error) {
     throw new UserError(`--from-file ${file}: ${describeError(error)}`);
   }
-  const format = { name: file, csv: /\.csv$/i.test(file), column: options.column };
-  return { kind: 'list', entries: await collect(await readList([content], format)) };
+  return listSource([content], { name: file, csv: /\.csv$/i.test(file), column: options.column }, options);
 }
 
 // Pattern matching is loaded only by the runs that use patterns: most name plain folders.
@@ -175,7 +181,7 @@ class Discovery {
       case 'glob':
         return this.glob(source.pattern);
       case 'list':
-        return this.list(source.entries);
+        return this.list(source.entries, source.notices);
     }
   }
 
@@ -190,8 +196,9 @@ class Discovery {
     yield* this.consider(await realpathOr(file), file, relative, undefined);
   }
 
-  private async *list(entries: readonly string[]): AsyncGenerator<DiscoveryItem> {
+  private async *list(entries: readonly string[], notices: readonly string[]): AsyncGenerator<DiscoveryItem> {
     const { cwd } = this.options;
+    for (const message of notices) yield { kind: 'warning', message };
     for (const entry of entries) {
       if (!isUrlInput(entry)) {
         const file = path.resolve(cwd, entry);

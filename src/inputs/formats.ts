@@ -37,11 +37,22 @@ const EXTENSIONS: Readonly<Record<ImageType, readonly string[]>> = {
   heic: ['heic', 'heif'],
 };
 
+/** Formats no endpoint takes, which are converted locally (with sharp) before they are sent, by the name file-type gives them. */
+export const CONVERTIBLE: Readonly<Record<string, { name: string; extensions: readonly string[] }>> = {
+  tif: { name: 'TIFF', extensions: ['tif', 'tiff'] },
+  gif: { name: 'GIF', extensions: ['gif'] },
+  avif: { name: 'AVIF', extensions: ['avif'] },
+  svg: { name: 'SVG', extensions: ['svg'] },
+};
+
 /**
- * Extensions of the image types any endpoint takes, lower-case, no dot: what a folder walk
- * picks up. A HEIC found for /v2/edit is then refused with its own reason (by its bytes),
- * rather than counted as "not an image".
+ * Extensions of the images a folder walk picks up, lower-case, no dot: every type some
+ * endpoint takes, and every type converted before sending. A HEIC found for /v2/edit is
+ * then refused with its own reason (by its bytes), rather than counted as "not an image".
  */
 export const IMAGE_EXTENSIONS: readonly string[] = [
-  ...new Set(Object.values(ENDPOINT_LIMITS).flatMap((limits) => limits.types.flatMap((type) => EXTENSIONS[type]))),
+  ...new Set([
+    ...Object.values(ENDPOINT_LIMITS).flatMap((limits) => limits.types.flatMap((type) => EXTENSIONS[type])),
+    ...Object.values(CONVERTIBLE).flatMap((format) => format.extensions),
+  ]),
 ];

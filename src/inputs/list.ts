@@ -9,8 +9,15 @@ export interface ListFormat {
   /** How the list is named in messages: its path, or `standard input`. */
   name: string;
   csv: boolean;
-  /** CSV only: a header name or a 1-based index; the first column when absent. */
+  /** CSV only: a header name or a 1-based index; found by its header when absent (see columnIndex). */
   column?: string;
+  /**
+   * NUL-separated (`find -print0`, `-0`): entries are taken exactly as they are, spaces,
+   * `#` and line breaks included; only empty ones are skipped.
+   */
+  nulSeparated?: boolean;
+  /** Told which column a CSV list is read from when `column` did not say. */
+  notice?: (message: string) => void;
 }
 
 type Chunks = AsyncIterable<string | Buffer> | Iterable<string>;
@@ -21,6 +28,7 @@ type Chunks = AsyncIterable<string | Buffer> | Iterable<string>;
  * column is reported before any entry.
  */
 export async function readList(source: Chunks, format: ListFormat): Promise<AsyncGenerator<string>> {
+  if (format.nulSeparated) return nulEntries(source);
   if (!format.csv) return plainEntries(source);
   const rows = csvRows(source);
   const header = await rows.next();
@@ -30,6 +38,16 @@ export async function readList(source: Chunks, format: ListFormat): Promise<Asyn
     await rows.return(undefined);
     throw error;
   }
+}
+
+async function* nulEntries(source: Chunks): AsyncGenerator<string> {
+  let pending = '';
+  for await (const piece of text(source)) {
+    const parts = (pending + piece).split('\0');
+    pending = parts.pop() ?? '';
+    for (const entry of parts) if (entry !== '') yield entry;
+  }
+  if (pending !== '') yield pending;
 }
 
 async function* plainEntries(source: Chunks): AsyncGenerator<string> {
@@ -46,10 +64,19 @@ async function* csvEntries(rows: AsyncGenerator<string[]>, index: number): Async
   }
 }
 
+/** Header names that say a column holds the images, in order of preference. */
+const INPUT_COLUMNS = /^(path|file|filename|file_?path|image|image_?(url|path|file)|url|src|source|input|photo|picture)$/i;
+
 function columnIndex(header: readonly string[], format: ListFormat): number {
   const column = format.column?.trim();
-  if (column === undefined || column === '') return 0;
   const names = header.map((name) => name.trim());
+  if (column === undefined || column === '') {
+    const found = names.findIndex((name) => INPUT_COLUMNS.test(name));
+    const index = Math.max(0, found);
+    const why = found >= 0 ? 'found by its header' : 'the first column; --column picks another';
+    format.notice?.(`${format.name}: reading the inputs from column ${index + 1} (${JSON.stringify(names[index] ?? '')}: ${why})`);
+    return index;
+  }
   const index = /^\d+$/.test(column)
     ? Number(column) - 1
     : names.findIndex((name) => name.toLowerCase() === column.toLowerCase());

@@ -2,7 +2,8 @@
  * Checks an input file locally before it is uploaded: that it can be read, that its bytes
  * (never its name) are an image the endpoint takes, and that it is within the endpoint's
  * size and pixel limits. Reads at most a file's first `SNIFF_BYTES`, plus its header when
- * pixel limits apply.
+ * pixel limits apply. A refusal that converting or downscaling the image would cure says
+ * so (`fix`), for the caller to apply or not (--no-convert, --fit-inputs).
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import type { Endpoint } from '../params/types.js';
 import { fileErrorReason, fileSystemCode, openFailureReason, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
 import { commonImageType } from './signature.js';
-import { ENDPOINT_LIMITS, UPSCALE_LIMITS, type EndpointLimits, type ImageType, type UpscaleMode } from './formats.js';
+import { CONVERTIBLE, ENDPOINT_LIMITS, UPSCALE_LIMITS, type EndpointLimits, type ImageType, type UpscaleMode } from './formats.js';
 
 export type { ImageType, UpscaleMode } from './formats.js';
 
@@ -26,7 +27,15 @@ export type InputCheck =
       /** The whole file, when it is no larger than `keepUpTo`: read once, for upload and hash. */
       content?: Buffer;
     }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; fix?: InputFix };
+
+/**
+ * What would make a refused image acceptable: converting it to a format the endpoint takes
+ * (`from` names what it is), or fitting it within the endpoint's limits.
+ */
+export type InputFix =
+  | { kind: 'convert'; from: string }
+  | { kind: 'fit'; maxBytes: number; maxWidth?: number; maxHeight?: number };
 
 export interface CheckOptions {
   endpoint: Endpoint;
@@ -59,9 +68,9 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
     const stats = await handle.stat();
     if (!stats.isFile()) return failed('not a regular file');
     if (stats.size === 0) return failed('empty file (0 bytes)');
-    if (stats.size > limits.maxBytes) return failed(`${sizeText(stats.size, limits.maxBytes)} is over the ${limits.maxBytes / MB} MB limit of ${limits.path}`);
     const whole = stats.size <= (options.keepUpTo ?? 0);
     const head = await readHead(handle, whole ? stats.size : Math.min(stats.size, SNIFF_BYTES));
+    if (stats.size > limits.maxBytes) return oversized(head, stats.size, limits);
     const check = await checkContents(handle, head, stats.size, limits, options.upscaleMode);
     return check.ok ? { ...check, mtimeMs: stats.mtimeMs, ...(whole && { content: Buffer.from(head.buffer, head.byteOffset, head.byteLength) }) } : check;
   } catch (error) {
@@ -71,7 +80,64 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
   }
 }
 
-type ContentCheck = { ok: true; type: ImageType; bytes: number; width?: number; height?: number } | { ok: false; reason: string };
+type ContentCheck = { ok: true; type: ImageType; bytes: number; width?: number; height?: number } | Extract<InputCheck, { ok: false }>;
+
+/** Over the endpoint's byte limit: an image of a readable kind can be fitted. */
+async function oversized(head: Uint8Array, bytes: number, limits: EndpointLimits): Promise<Extract<InputCheck, { ok: false }>> {
+  const reason = `${sizeText(bytes, limits.maxBytes)} is over the ${limits.maxBytes / MB} MB limit of ${limits.path}`;
+  const readable = commonImageType(head) !== undefined || (await convertibleFormat(head)) !== undefined;
+  return readable ? { ok: false, reason, fix: { kind: 'fit', maxBytes: limits.maxBytes } } : failed(reason);
+}
+
+/** The name of a format that is converted before sending (TIFF, GIF, AVIF, SVG), from the bytes. */
+async function convertibleFormat(head: Uint8Array): Promise<string | undefined> {
+  return convertibleName(head, await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES)));
+}
+
+/**
+ * The convertible format `head` holds, by what file-type found or by the signatures it
+ * cannot tell from a prefix: SVG is XML text, and a TIFF's first directory may lie past it.
+ */
+function convertibleName(head: Uint8Array, sniffed: FileTypeResult | undefined): string | undefined {
+  if (isSvg(head)) return 'SVG';
+  if (isTiff(head)) return 'TIFF';
+  return sniffed && CONVERTIBLE[sniffed.ext]?.name;
+}
+
+function isTiff(head: Uint8Array): boolean {
+  const little = head[0] === 0x49 && head[1] === 0x49 && head[2] === 0x2a && head[3] === 0;
+  const big = head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && head[3] === 0x2a;
+  return little || big;
+}
+
+/** SVG is XML text, which file-type does not name: an `<svg` root after the prolog. */
+function isSvg(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024)).toString('utf8').replace(/^\uFEFF/, '');
+  return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text);
+}
+
+/**
+ * Variants of the common formats the API refuses: 16-bit PNG (the IHDR's bit depth) and
+ * CMYK JPEG (four components in the frame header, when it lies within the bytes read).
+ */
+function refusedVariant(head: Uint8Array, type: ImageType): string | undefined {
+  if (type === 'png' && head[24] === 16) return '16-bit PNG';
+  if (type === 'jpeg' && jpegComponents(head) === 4) return 'CMYK JPEG';
+  return undefined;
+}
+
+/** The component count of a JPEG's frame header (SOFn), or undefined when it is not within `head`. */
+function jpegComponents(head: Uint8Array): number | undefined {
+  let at = 2;
+  while (at + 9 < head.length && head[at] === 0xff) {
+    const marker = head[at + 1] ?? 0;
+    const length = ((head[at + 2] ?? 0) << 8) | (head[at + 3] ?? 0);
+    // SOF0–SOF15 hold the frame header; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return head[at + 9];
+    at += 2 + length;
+  }
+  return undefined;
+}
 
 async function checkContents(
   handle: FileHandle,
@@ -87,23 +153,32 @@ async function checkContents(
   // file-type is loaded for uncommon bytes only, and tells what they are (HEIC, GIF, a PDF...).
   const sniffed = common ? undefined : await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));
   const type = common ?? (sniffed && IMAGE_TYPES[sniffed.ext]);
-  if (!type || !limits.types.includes(type)) return failed(typeReason(sniffed, type, limits));
+  if (!type || !limits.types.includes(type)) {
+    const from = convertibleName(head, sniffed);
+    const reason = typeReason(sniffed, type, limits, from);
+    return from ? { ok: false, reason, fix: { kind: 'convert', from } } : failed(reason);
+  }
+  const variant = refusedVariant(head, type);
+  if (variant) return { ok: false, reason: `${variant} images are not accepted by ${limits.path}`, fix: { kind: 'convert', from: variant } };
   if (limits.maxSide === undefined && upscaleMode === undefined) return { ok: true, type, bytes };
 
   const size = await readDimensions(handle, head, bytes);
   if (!size) return { ok: true, type, bytes };
   const { width, height } = size;
   if (limits.maxSide !== undefined && Math.max(width, height) > limits.maxSide) {
-    return failed(`${width}x${height} px is over the ${limits.maxSide} px limit of ${limits.path}`);
+    const fix = { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: limits.maxSide, maxHeight: limits.maxSide } as const;
+    return { ok: false, reason: `${width}x${height} px is over the ${limits.maxSide} px limit of ${limits.path}`, fix };
   }
   const upscale = upscaleMode && UPSCALE_LIMITS[upscaleMode];
   if (upscale && (width > upscale.width || height > upscale.height)) {
-    return failed(`upscale.mode ${upscaleMode} takes images of at most ${upscale.width}x${upscale.height} px; this one is ${width}x${height}`);
+    const reason = `upscale.mode ${upscaleMode} takes images of at most ${upscale.width}x${upscale.height} px; this one is ${width}x${height}`;
+    return { ok: false, reason, fix: { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: upscale.width, maxHeight: upscale.height } };
   }
   return { ok: true, type, bytes, width, height };
 }
 
-function typeReason(sniffed: FileTypeResult | undefined, type: ImageType | undefined, limits: EndpointLimits): string {
+function typeReason(sniffed: FileTypeResult | undefined, type: ImageType | undefined, limits: EndpointLimits, convertible: string | undefined): string {
+  if (convertible) return `${convertible} images are not accepted by ${limits.path}`;
   if (!sniffed) return 'not an image: unrecognised bytes';
   if (type) {
     const hint = type === 'heic' ? ' (use photoroom segment, or convert to JPEG/PNG/WebP)' : '';

@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
-import { emulatorEnv, FIXTURES, recordingEmulator, runCli, runInTerminal, scriptedServer, serveFolder, tempDir } from './harness.js';
+import { BIN, emulatorEnv, FIXTURES, recordingEmulator, runCli, runInTerminal, scriptedServer, serveFolder, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
 let env: Record<string, string>;
@@ -327,5 +329,176 @@ describe('inputs are never modified', () => {
     expect(stderr).toContain('products/twin.jpg would be written over the input products/twin.png; inputs are never modified');
     expect(requests).toHaveLength(0);
     expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
+  });
+});
+
+describe('where results go', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'sneaker.jpg'));
+  });
+
+  it('writes one input to the file -o names, in the format its extension names', async () => {
+    const { code, stderr, requests } = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'], root);
+    expect(stderr).toContain('mug.jpg → mug-white.webp');
+    expect(code).toBe(0);
+    expect(existsSync(path.join(root, 'mug-white.webp'))).toBe(true);
+    expect(requests.find((request) => request.path === '/v2/edit')?.fields).toContainEqual(['export.format', 'webp']);
+    const rerun = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'], root);
+    expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+  });
+
+  it('refuses, with one line each: a format that contradicts the name, a batch into one file, the input itself', async () => {
+    const contradicting = await run(['edit', 'mug.jpg', '-o', 'mug.png', '--export.format', 'webp', '--yes'], root);
+    expect(contradicting.stderr).toContain('-o mug.png names a PNG file, but --export.format asks for webp');
+    await writeFile(path.join(root, 'existing.png'), 'x');
+    const batch = await run(['edit', '.', '-o', 'existing.png', '--yes'], root);
+    expect(batch.stderr).toMatch(/-o existing\.png names one output file, but there is more than one input/);
+    const itself = await run(['edit', 'mug.jpg', '-o', 'mug.jpg', '--yes'], root);
+    expect(itself.stderr).toContain('-o mug.jpg is the input itself; inputs are never modified');
+    for (const result of [contradicting, batch, itself]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).not.toContain('unexpected error');
+      expect(result.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+    }
+  });
+
+  it('writes one image to standard output with -o -, whole, and nothing else there', async () => {
+    const child = spawn(process.execPath, [BIN, 'edit', 'mug.jpg', '-o', '-', '--yes'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    // The echo emulator answers the upload: the bytes on stdout are exactly the image.
+    expect(Buffer.concat(chunks)).toEqual(await readFile(path.join(root, 'mug.jpg')));
+    expect((await readdir(root)).sort()).toEqual(['mug.jpg', 'sneaker.jpg']);
+  });
+
+  it('edits a folder in place the same way on every run: earlier results are never inputs', async () => {
+    const first = await run(['edit', '.', '-o', '.', '--yes', '--json'], root);
+    expect(first.code).toBe(0);
+    expect(ndjson(first.stdout).at(-1)).toMatchObject({ ok: 2, failed: 0 });
+    for (let again = 0; again < 2; again++) {
+      const rerun = await run(['edit', '.', '-o', '.', '--yes', '--json', '--verbose'], root);
+      expect(rerun.stderr).not.toMatch(/warning|failed|would be written/);
+      expect(rerun.code).toBe(0);
+      expect(ndjson(rerun.stdout).at(-1)).toMatchObject({ ok: 0, skipped: 2, failed: 0, ignored: { 'earlier-output': 5 } });
+      expect(ndjson(rerun.stdout).filter((event) => event.type === 'ignored').map((event) => event.input)).toContain('mug.png');
+      expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+    }
+  });
+
+  it('keeps sidecars and the run log under --state-dir, mirroring the outputs, and resumes from there', async () => {
+    await mkdir(path.join(root, 'shoes'));
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'shoes', 'trail.jpg'));
+    const first = await run(['edit', '.', '-o', 'dist/images', '--state-dir', '.state', '--yes'], root);
+    expect(first.code).toBe(0);
+    const images = await readdir(path.join(root, 'dist/images'), { recursive: true });
+    expect(images.sort()).toEqual(['mug.png', 'shoes', 'shoes/trail.png', 'sneaker.png']);
+    const state = await readdir(path.join(root, '.state'), { recursive: true });
+    expect(state.sort()).toEqual(['mug.png.json', 'photoroom-run.jsonl', 'shoes', 'shoes/trail.png.json', 'sneaker.png.json']);
+    const rerun = await run(['edit', '.', '-o', 'dist/images', '--state-dir', '.state', '--yes'], root);
+    expect(rerun.code).toBe(0);
+    expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+  });
+
+  it('names every file it leaves out, with its reason, under --verbose, and counts them in the summary', async () => {
+    await writeFile(path.join(root, 'notes.txt'), 'hello');
+    await writeFile(path.join(root, '.DS_Store'), '');
+    const { code, stderr } = await run(['edit', '.', '-o', 'out', '--yes', '--verbose', '--no-progress'], root);
+    expect(code).toBe(0);
+    expect(stderr).toContain('ignored notes.txt (not an image)');
+    expect(stderr).toContain('ignored .DS_Store (hidden)');
+    expect(stderr).toMatch(/done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file; --verbose names them\)/);
+  });
+});
+
+describe('any image a user has', () => {
+  it('converts formats the endpoint does not take to PNG before sending, with a notice; --no-convert refuses them', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    const mug = sharp(path.join(FIXTURES, 'mug.jpg'));
+    await mug.clone().tiff().toFile(path.join(root, 'in/scan.tiff'));
+    await mug.clone().gif().toFile(path.join(root, 'in/anim.gif'));
+    await mug.clone().toColourspace('rgb16').png().toFile(path.join(root, 'in/deep.png'));
+    await mug.clone().toColourspace('cmyk').jpeg().toFile(path.join(root, 'in/print.jpg'));
+    const converted = await run(['edit', 'in', '-o', 'out', '--yes', '--no-progress'], root);
+    expect(converted.code).toBe(0);
+    expect(converted.stderr).toContain('warning: TIFF images are converted to PNG before they are sent');
+    const uploads = converted.requests.filter((request) => request.path === '/v2/edit');
+    expect(uploads.map((request) => (request.fields[0]?.[1] as { filename: string }).filename).sort()).toEqual(['anim.png', 'deep.png', 'print.png', 'scan.png']);
+    for (const output of ['scan.png', 'anim.png', 'deep.png', 'print.png']) {
+      expect(await sharp(path.join(root, 'out', output)).metadata()).toMatchObject({ format: 'png', depth: 'uchar', space: 'srgb' });
+    }
+    // The sidecar records the input as it is on disk, so that a rerun finds it done.
+    const sidecar = await readSidecar(path.join(root, 'out/scan.png'));
+    expect(sidecar.input).toMatchObject({ path: 'in/scan.tiff', size: (await readFile(path.join(root, 'in/scan.tiff'))).length });
+    const rerun = await run(['edit', 'in', '-o', 'out', '--yes'], root);
+    expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+
+    const refused = await run(['edit', 'in', '-o', 'out2', '--yes', '--no-convert', '--json'], root);
+    expect(refused.code).toBe(1);
+    const reasons = (ndjson(refused.stdout).at(-1) as unknown as SummaryEvent).failures.map((failure) => failure.error).sort();
+    expect(reasons).toEqual([
+      '16-bit PNG images are not accepted by /v2/edit (not converted: --no-convert)',
+      'CMYK JPEG images are not accepted by /v2/edit (not converted: --no-convert)',
+      'GIF images are not accepted by /v2/edit (not converted: --no-convert)',
+      'TIFF images are not accepted by /v2/edit (not converted: --no-convert)',
+    ]);
+  });
+
+  it('scales down an input over the endpoint limits with --fit-inputs, and refuses it without', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    await sharp({ create: { width: 6400, height: 300, channels: 3, background: '#3070a0' } }).jpeg().toFile(path.join(root, 'in/banner.jpg'));
+    const refused = await run(['segment', 'in', '-o', 'out', '--yes', '--no-progress'], root);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('6400x300 px is over the 6000 px limit of /v1/segment (--fit-inputs would scale it down to fit)');
+    const fitted = await run(['segment', 'in', '-o', 'out', '--yes', '--no-progress', '--fit-inputs'], root);
+    expect(fitted.code).toBe(0);
+    const upload = fitted.requests.find((request) => request.path === '/v1/segment');
+    expect(upload).toBeDefined();
+    // The echo emulator answers what was uploaded: the output is the fitted image.
+    expect(await sharp(path.join(root, 'out/banner.png')).metadata()).toMatchObject({ width: 6000, height: 281 });
+  });
+});
+
+describe('lists', () => {
+  it('reads NUL-separated lists with -0, names with spaces, # and line breaks included, mirrored from the working folder', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'shots/day 1'), { recursive: true });
+    const odd = 'shots/day 1/#1 mug\nfront.jpg';
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, odd));
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'shots/b.jpg'));
+    const result = await runCli(['edit', '-', '-0', '-o', 'out', '--yes', '--json'], { cwd: root, env, input: `./${odd}\0./shots/b.jpg\0` });
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(root, 'out/shots/day 1/#1 mug\nfront.png'))).toBe(true);
+    expect(existsSync(path.join(root, 'out/shots/b.png'))).toBe(true);
+  });
+
+  it('says which CSV column it reads when --column is not given, finding it by its header', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    await writeFile(path.join(root, 'catalogue.csv'), 'sku,title,image_path\n42,Mug,mug.jpg\n');
+    const { code, stderr } = await run(['edit', '--from-file', 'catalogue.csv', '-o', 'out', '--yes', '--no-progress'], root);
+    expect(code).toBe(0);
+    expect(stderr).toContain('catalogue.csv: reading the inputs from column 3 ("image_path": found by its header)');
+  });
+
+  it('checks every input in a --dry-run, list entries included, and sends nothing', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    await writeFile(path.join(root, 'list.txt'), 'mug.jpg\nmissing.jpg\nlist.txt\n');
+    const { code, stdout, requests } = await run(['edit', '--from-file', 'list.txt', '--dry-run', '--json'], root);
+    expect(code).toBe(1);
+    const events = ndjson(stdout);
+    expect(events.filter((event) => event.type === 'plan').map((event) => event.input)).toEqual(['mug.jpg']);
+    expect(events.filter((event) => event.type === 'result' && event.status === 'failed').map((event) => [event.input, event.error])).toEqual([
+      ['missing.jpg', 'no such file'],
+      ['list.txt', 'not an image: unrecognised bytes'],
+    ]);
+    expect(requests).toHaveLength(0);
   });
 });

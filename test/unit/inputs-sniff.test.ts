@@ -123,7 +123,7 @@ describe('checkInputFile: the file itself', () => {
 describe('checkInputFile: byte limits', () => {
   it('refuses 31.2 MB on /v2/edit, naming the endpoint, and takes it on /v1/segment', async () => {
     const big = await sparsePng('big.png', Math.round(31.2 * MB));
-    await expect(checkInputFile(big, EDIT)).resolves.toEqual({ ok: false, reason: '31.2 MB is over the 30 MB limit of /v2/edit' });
+    await expect(checkInputFile(big, EDIT)).resolves.toEqual({ ok: false, reason: '31.2 MB is over the 30 MB limit of /v2/edit', fix: { kind: 'fit', maxBytes: 30 * MB } });
     await expect(checkInputFile(big, SEGMENT)).resolves.toMatchObject({ ok: true, type: 'png', width: 8, height: 8 });
     await rm(big);
   });
@@ -135,13 +135,14 @@ describe('checkInputFile: byte limits', () => {
     await expect(checkInputFile(exact, EDIT)).resolves.toEqual({
       ok: false,
       reason: '30.0 MB (31457281 bytes) is over the 30 MB limit of /v2/edit',
+      fix: { kind: 'fit', maxBytes: 30 * MB },
     });
     await rm(exact);
   });
 
   it('refuses over 50 MB on /v1/segment', async () => {
     const huge = await sparsePng('huge.png', 51 * MB);
-    await expect(checkInputFile(huge, SEGMENT)).resolves.toEqual({ ok: false, reason: '51.0 MB is over the 50 MB limit of /v1/segment' });
+    await expect(checkInputFile(huge, SEGMENT)).resolves.toEqual({ ok: false, reason: '51.0 MB is over the 50 MB limit of /v1/segment', fix: { kind: 'fit', maxBytes: 50 * MB } });
     await rm(huge);
   });
 });
@@ -167,8 +168,8 @@ describe('checkInputFile: what the bytes are', () => {
 
   it('refuses a GIF, named as the API would see it', async () => {
     const gif = await blank(10, 10).gif().toBuffer();
-    await expect(checkInputFile(await file('anim.png', gif), EDIT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v2/edit' });
-    await expect(checkInputFile(await file('anim.jpg', gif), SEGMENT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v1/segment' });
+    await expect(checkInputFile(await file('anim.png', gif), EDIT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v2/edit', fix: { kind: 'convert', from: 'GIF' } });
+    await expect(checkInputFile(await file('anim.jpg', gif), SEGMENT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v1/segment', fix: { kind: 'convert', from: 'GIF' } });
   });
 
   it('refuses HEIC on /v2/edit with a way out, and takes it on /v1/segment without its size', async () => {
@@ -183,7 +184,7 @@ describe('checkInputFile: what the bytes are', () => {
 
   it('refuses AVIF, which shares HEIC’s container', async () => {
     const avif = await file('photo.avif', ftyp('avif'));
-    await expect(checkInputFile(avif, SEGMENT)).resolves.toEqual({ ok: false, reason: 'AVIF images are not accepted by /v1/segment' });
+    await expect(checkInputFile(avif, SEGMENT)).resolves.toEqual({ ok: false, reason: 'AVIF images are not accepted by /v1/segment', fix: { kind: 'convert', from: 'AVIF' } });
   });
 
   it('goes by the bytes, not the name', async () => {
@@ -204,10 +205,38 @@ describe('checkInputFile: what the bytes are', () => {
   });
 });
 
+describe('checkInputFile: what is converted before sending', () => {
+  it('says which refused images converting would cure: TIFF, SVG, 16-bit PNG, CMYK JPEG', async () => {
+    const base = blank(40, 30);
+    const cases: [string, Buffer, string][] = [
+      ['scan.tif', await base.clone().tiff().toBuffer(), 'TIFF'],
+      ['logo.svg', Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'), 'SVG'],
+      ['deep.png', await base.clone().toColourspace('rgb16').png().toBuffer(), '16-bit PNG'],
+      ['print.jpg', await base.clone().toColourspace('cmyk').jpeg().toBuffer(), 'CMYK JPEG'],
+    ];
+    for (const [name, bytes, from] of cases) {
+      await expect(checkInputFile(await file(name, bytes), EDIT), name).resolves.toEqual({
+        ok: false,
+        reason: `${from} images are not accepted by /v2/edit`,
+        fix: { kind: 'convert', from },
+      });
+    }
+  });
+
+  it('takes the 8-bit RGB variants as they are', async () => {
+    await expect(checkInputFile(await file('plain.png', await blank(40, 30).png().toBuffer()), EDIT)).resolves.toMatchObject({ ok: true });
+    await expect(checkInputFile(await file('plain.jpg', await blank(40, 30).jpeg().toBuffer()), EDIT)).resolves.toMatchObject({ ok: true });
+  });
+});
+
 describe('checkInputFile: pixel limits', () => {
   it('refuses over 6000 px wide on /v1/segment; /v2/edit has no cap and reads no size', async () => {
     const wide = await file('wide.png', await blank(6200, 10).png().toBuffer());
-    await expect(checkInputFile(wide, SEGMENT)).resolves.toEqual({ ok: false, reason: '6200x10 px is over the 6000 px limit of /v1/segment' });
+    await expect(checkInputFile(wide, SEGMENT)).resolves.toEqual({
+      ok: false,
+      reason: '6200x10 px is over the 6000 px limit of /v1/segment',
+      fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
+    });
     await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: expect.any(Number), mtimeMs: expect.any(Number) });
   });
 
@@ -221,6 +250,7 @@ describe('checkInputFile: pixel limits', () => {
     await expect(checkInputFile(await file('turned.jpg', turned), SEGMENT)).resolves.toEqual({
       ok: false,
       reason: '6200x10 px is over the 6000 px limit of /v1/segment',
+      fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
     });
     const upright = await blank(600, 400).jpeg().withMetadata({ orientation: 8 }).toBuffer();
     await expect(checkInputFile(await file('upright.jpg', upright), SEGMENT)).resolves.toMatchObject({ ok: true, width: 400, height: 600 });
@@ -231,6 +261,7 @@ describe('checkInputFile: pixel limits', () => {
     await expect(checkInputFile(await file('tagged.jpg', jpeg), SEGMENT)).resolves.toEqual({
       ok: false,
       reason: '6200x10 px is over the 6000 px limit of /v1/segment',
+      fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
     });
   });
 
@@ -244,12 +275,14 @@ describe('checkInputFile: pixel limits', () => {
     await expect(checkInputFile(large, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toEqual({
       ok: false,
       reason: 'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900',
+      fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 1000, maxHeight: 1000 },
     });
     const medium = await file('medium.png', await blank(600, 600).png().toBuffer());
     await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({ ok: true, width: 600, height: 600 });
     await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.slow' })).resolves.toEqual({
       ok: false,
       reason: 'upscale.mode ai.slow takes images of at most 512x512 px; this one is 600x600',
+      fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 512, maxHeight: 512 },
     });
     const square = await file('square.webp', await blank(1000, 1000).webp().toBuffer());
     await expect(checkInputFile(square, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({ ok: true, width: 1000, height: 1000 });
@@ -275,7 +308,8 @@ describe('file-system errors', () => {
 
 describe('limits table', () => {
   it('keeps the extensions the batch engine discovers', () => {
-    expect(IMAGE_EXTENSIONS).toEqual(['jpg', 'jpeg', 'png', 'webp', 'heic', 'heif']);
+    // What the endpoints take, then what is converted before sending.
+    expect(IMAGE_EXTENSIONS).toEqual(['jpg', 'jpeg', 'png', 'webp', 'heic', 'heif', 'tif', 'tiff', 'gif', 'avif', 'svg']);
   });
 
   it('holds the documented limits', () => {

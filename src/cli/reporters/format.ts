@@ -22,6 +22,15 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** Why a file was left out, in a few words. */
+export const IGNORED_REASON: Readonly<Record<IgnoreReason, string>> = {
+  'not-an-image': 'not an image',
+  hidden: 'hidden',
+  'output-folder': 'in the output folder',
+  'earlier-output': 'a result of an earlier run',
+  excluded: 'excluded by --include/--exclude',
+};
+
 const ignoredWording: [IgnoreReason, (n: number) => string][] = [
   ['not-an-image', (n) => (n === 1 ? '1 not an image' : `${n} not images`)],
   ['hidden', (n) => count(n, 'hidden file')],
@@ -30,12 +39,18 @@ const ignoredWording: [IgnoreReason, (n: number) => string][] = [
   ['excluded', (n) => `${n} excluded`],
 ];
 
+/** `ignored: 2 not images, 1 hidden file`, or '' when nothing was left out. */
+export function ignoredCounts(ignored: Readonly<Record<IgnoreReason, number>>): string {
+  const parts = ignoredWording.filter(([reason]) => ignored[reason] > 0).map(([reason, words]) => words(ignored[reason]));
+  return parts.length > 0 ? `ignored: ${parts.join(', ')}` : '';
+}
+
 function startLine(event: StartEvent): string {
   const details: string[] = [];
   if (event.dryRun) details.push('dry run: nothing is sent');
   if (event.skipped > 0) details.push(`${event.skipped} already done, skipped`);
-  const ignored = ignoredWording.filter(([reason]) => event.ignored[reason] > 0).map(([reason, words]) => words(event.ignored[reason]));
-  if (ignored.length > 0) details.push(`ignored: ${ignored.join(', ')}`);
+  const ignored = ignoredCounts(event.ignored);
+  if (ignored) details.push(ignored);
   const head = `${event.dryRun ? 'planning' : 'processing'} ${count(event.total, 'image')}`;
   return details.length > 0 ? `${head} (${details.join('; ')})` : head;
 }
@@ -63,6 +78,8 @@ export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Sty
         `${label('retry', style.yellow)}${event.input}: ${event.error} ` +
           style.dim(`(attempt ${event.attempt}, waiting ${formatDuration(event.delayMs)})`),
       ];
+    case 'ignored':
+      return [`${label('ignored', style.dim)}${event.input} ${style.dim(`(${IGNORED_REASON[event.reason]})`)}`];
     case 'warning':
       // The message names its input already.
       return [`${style.yellow('warning:')} ${event.message}`];

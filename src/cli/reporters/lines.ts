@@ -24,6 +24,7 @@ function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose 
       if (event.status === 'failed') return true;
       return !quiet && (event.status === 'ok' || verbose);
     case 'retry':
+    case 'ignored':
       return verbose && !quiet;
     case 'start':
       return !quiet;

@@ -42,6 +42,7 @@ export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | '
           return;
         case 'start':
         case 'retry':
+        case 'ignored':
           if (options.verbose) emit(event);
           return;
         case 'warning':

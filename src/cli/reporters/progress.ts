@@ -126,6 +126,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' |
         if (event.status === 'failed' || (verbose && event.status === 'skipped')) print(formatEvent(event, style));
         return;
       case 'retry':
+      case 'ignored':
         if (verbose) print(formatEvent(event, style));
         return;
       case 'stop':

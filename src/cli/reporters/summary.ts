@@ -1,7 +1,7 @@
 /** The human end-of-run summary on stderr. */
 import type { StopReason, SummaryEvent } from '../../batch/events.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
-import { count, formatDuration } from './format.js';
+import { count, formatDuration, ignoredCounts } from './format.js';
 import type { Style } from './style.js';
 
 export const MAX_LISTED_FAILURES = 20;
@@ -75,5 +75,7 @@ function headline(summary: SummaryEvent, options: SummaryOptions): string {
     summary.failed > 0 ? style.red(`${summary.failed} failed`) : `${summary.failed} failed`,
   ];
   if (summary.notProcessed > 0) counts.push(style.yellow(`${summary.notProcessed} not processed`));
-  return `${summary.stopped === undefined ? 'done in' : 'stopped after'} ${took}: ${counts.join(', ')}`;
+  const ignored = ignoredCounts(summary.ignored);
+  const tail = ignored ? style.dim(` (${ignored}; --verbose names them)`) : '';
+  return `${summary.stopped === undefined ? 'done in' : 'stopped after'} ${took}: ${counts.join(', ')}${tail}`;
 }

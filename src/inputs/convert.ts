@@ -1,0 +1,58 @@
+/**
+ * Making a refused image acceptable before it is sent, with sharp (loaded only when an input
+ * needs it): an image in a format no endpoint takes (TIFF, GIF, AVIF, SVG, 16-bit PNG, CMYK
+ * JPEG) becomes an 8-bit sRGB PNG, losslessly compressed; an image over the endpoint's byte
+ * or pixel limits is scaled down to fit them (--fit-inputs). The result goes to a temporary
+ * file, so that memory does not grow with the image; the caller removes it when done.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { InputFix } from './sniff.js';
+
+export interface ConvertedInput {
+  /** The file to upload instead of the input. */
+  path: string;
+  size: number;
+  /** The name it is uploaded under: the input's, with the new format's extension. */
+  filename: string;
+  remove(): Promise<void>;
+}
+
+/** Tries before giving up on fitting a byte limit: each scales the image down a little more. */
+const FIT_ATTEMPTS = 6;
+
+export async function convertForUpload(file: string, fix: InputFix): Promise<ConvertedInput> {
+  const { default: sharp } = await import('sharp');
+  const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
+  const remove = () => rm(folder, { recursive: true, force: true });
+  try {
+    // Orientation is applied (EXIF does not survive a change of format); the first frame of an animation is taken.
+    const image = () => sharp(file, { limitInputPixels: false }).rotate().toColourspace('srgb');
+    const stem = path.parse(file).name;
+    if (fix.kind === 'convert') {
+      const output = path.join(folder, `${stem}.png`);
+      await image().png({ compressionLevel: 6 }).toFile(output);
+      return { path: output, size: (await stat(output)).size, filename: `${stem}.png`, remove };
+    }
+    const { width = 0, height = 0, format } = await sharp(file, { limitInputPixels: false }).metadata();
+    const keepsFormat = format === 'jpeg' || format === 'webp' || format === 'png';
+    const extension = keepsFormat ? (format === 'jpeg' ? 'jpg' : format) : 'png';
+    const output = path.join(folder, `${stem}.${extension}`);
+    // The largest box the image must fit in; shrunk while the encoded bytes are still too many.
+    let box = { width: Math.min(width, fix.maxWidth ?? width), height: Math.min(height, fix.maxHeight ?? height) };
+    for (let attempt = 1; attempt <= FIT_ATTEMPTS; attempt++) {
+      const resized = image().resize({ ...box, fit: 'inside' });
+      const encoded = extension === 'jpg' ? resized.jpeg({ quality: 92 }) : extension === 'webp' ? resized.webp({ quality: 92 }) : resized.png();
+      const written = await encoded.toFile(output);
+      if (written.size <= fix.maxBytes) return { path: output, size: written.size, filename: `${stem}.${extension}`, remove };
+      // Bytes grow about with the pixels: aim a little under the limit next time.
+      const shrink = Math.sqrt(fix.maxBytes / written.size) * 0.95;
+      box = { width: Math.max(1, Math.floor(written.width * shrink)), height: Math.max(1, Math.floor(written.height * shrink)) };
+    }
+    throw new Error(`could not fit it within ${fix.maxBytes} bytes`);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
