@@ -12,6 +12,7 @@ import { accountCommand } from './commands/account.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
+import { reportCommand } from './commands/report.js';
 import { processIo, type Io } from './io.js';
 
 const PROGRAM_HELP = `
@@ -85,6 +86,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     accountCommand(io),
     paramsCommand(io),
     emulatorCommand(io),
+    reportCommand(io),
   ];
   for (const command of [program, ...commands]) {
     command
