@@ -6,22 +6,16 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { ResultEvent } from '../batch/events.js';
 import { errorCode, LocalFault } from '../errors.js';
 import { RUN_LOG_NAME } from './runlog.js';
 
 /** One line: a batch's result event for one input, as the engine appends it. */
-export interface RunLogLine {
+export type RunLogLine = Omit<ResultEvent, 'type' | 'headers'> & {
   time: string;
   /** When the run started: the same on every line of a run (absent from logs of older versions). */
   run?: string;
-  input: string;
-  output: string;
-  status: 'ok' | 'skipped' | 'failed';
-  error?: string;
-  httpStatus?: number;
-  attempts: number;
-  ms: number;
-}
+};
 
 export interface RunLogHistory {
   /** Each input's last line, in the order the inputs first appear. */
