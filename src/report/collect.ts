@@ -2,14 +2,14 @@
  * Gathers a report's data from disk: the sidecars (one per output), the run log (how each
  * input last went, and the latest run), and whether each input file is still there to show.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { uncertaintyOf } from '../api/uncertainty.js';
 import { UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
-import { isMeaningfulHeader, readSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
+import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
 import { fileHref, webHref } from './links.js';
 import { byReviewOrder, runFacts, type ReportData, type ReportRow } from './model.js';
 
@@ -22,31 +22,33 @@ export interface ReportSources {
   cwd?: string;
 }
 
-/** Files read at once: enough to keep the disk busy, few enough to stay under open-file limits. */
-const READ_CONCURRENCY = 32;
-
 interface FoundSidecar {
   sidecar: Sidecar;
   /** The output file the sidecar describes. */
   output: string;
 }
 
-/** Every sidecar under `stateFolder`, with the output it stands for under `folder`. */
+/** `file`'s text, or '' when it cannot be read (it is then passed over as not a sidecar). */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Every sidecar under `stateFolder`, with the output it stands for under `folder`. Files
+ * are read synchronously: for thousands of small files that is several times quicker than
+ * fs/promises, each of whose reads crosses to the thread pool four times.
+ */
 async function findSidecars(folder: string, stateFolder: string): Promise<FoundSidecar[]> {
   const { default: glob } = await import('fast-glob');
   const names = await glob(`**/*${SIDECAR_SUFFIX}`, { cwd: stateFolder, dot: true, onlyFiles: true, followSymbolicLinks: false });
-  const limit = pLimit(READ_CONCURRENCY);
-  const found = await Promise.all(
-    names.map((name) =>
-      limit(async (): Promise<FoundSidecar | null> => {
-        const outputName = name.slice(0, -SIDECAR_SUFFIX.length);
-        // readSidecar passes over JSON files that are not sidecars.
-        const sidecar = await readSidecar(path.join(stateFolder, outputName));
-        return sidecar && { sidecar, output: path.join(folder, outputName) };
-      }),
-    ),
-  );
-  return found.filter((entry) => entry !== null);
+  return names.flatMap((name) => {
+    const sidecar = parseSidecar(readText(path.join(stateFolder, name)));
+    return sidecar ? [{ sidecar, output: path.join(folder, name.slice(0, -SIDECAR_SUFFIX.length)) }] : [];
+  });
 }
 
 /** The sidecar's headers, strings only: a sidecar is a file anyone can edit. */
@@ -86,12 +88,11 @@ function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ReportRo
 }
 
 /** Where the row's input can be seen: a link to the file when it is still there, or to its URL. */
-async function withInputLink(row: ReportRow, folder: string, cwd: string): Promise<ReportRow> {
+function withInputLink(row: ReportRow, folder: string, cwd: string): ReportRow {
   const url = webHref(row.input);
   if (url) return { ...row, inputUrl: url };
   const file = path.resolve(cwd, row.input);
-  const isFile = await stat(file).then((info) => info.isFile(), () => false);
-  return isFile ? { ...row, inputHref: fileHref(folder, file) } : row;
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ? { ...row, inputHref: fileHref(folder, file) } : row;
 }
 
 export async function collectReport(sources: ReportSources): Promise<ReportData> {
@@ -109,12 +110,10 @@ export async function collectReport(sources: ReportSources): Promise<ReportData>
       .filter((line) => line.status === 'failed' && !withOutput.has(line.input))
       .map((line) => rowFromFailure(line, folder, cwd)),
   ];
-  const limit = pLimit(READ_CONCURRENCY);
-  const linked = await Promise.all(rows.map((row) => limit(() => withInputLink(row, folder, cwd))));
   return {
     title: sources.folder,
     generatedAt: new Date().toISOString(),
     run: runFacts(history.latestRun),
-    rows: linked.sort(byReviewOrder),
+    rows: rows.map((row) => withInputLink(row, folder, cwd)).sort(byReviewOrder),
   };
 }

@@ -40,7 +40,7 @@ export function reportHtml(data: ReportData): string {
     <button type="button" data-view="failed">Failed<span class="count"></span></button>
     <span class="threshold">
       <button type="button" data-view="uncertain">Uncertain ≥ <span id="threshold-value"></span><span class="count"></span></button>
-      <input type="range" id="threshold" min="0" max="1" step="0.05" value="0.5" aria-label="Uncertainty threshold">
+      <input type="range" id="threshold" min="0" max="1" step="0.01" value="0.5" aria-label="Uncertainty threshold">
     </span>
     <button type="button" data-view="ignored">Ignored parameters<span class="count"></span></button>
     <input type="search" id="search" placeholder="Filter by file name" aria-label="Filter by file name">
