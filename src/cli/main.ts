@@ -9,6 +9,7 @@ import { preparseArgv } from '../params/flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
+import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
@@ -87,6 +88,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     paramsCommand(io),
     emulatorCommand(io),
     reportCommand(io),
+    completionCommand(io),
   ];
   for (const command of [program, ...commands]) {
     command
