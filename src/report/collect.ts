@@ -78,6 +78,10 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
     textsDetected: said('pr-texts-detected'),
     seed: said('pr-ai-background-seed'),
     editFurtherUrl: editFurther && webHref(editFurther),
+    parameters: sidecar.request.fields.map(([name, value]) => `${name}=${typeof value === 'string' ? value : `@${value.file}`}`),
+    bytes: sidecar.output.size,
+    ms: sidecar.durationsMs?.total,
+    attempts: sidecar.attempts,
   };
 }
 

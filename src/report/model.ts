@@ -29,6 +29,12 @@ export interface ReportRow {
   seed?: string;
   /** `pr-edit-further-url`, when it is an http(s) URL. */
   editFurtherUrl?: string;
+  /** The parameters sent, `name=value` (a file as `name=@file`). */
+  parameters?: string[];
+  /** The output's size in bytes, the time it took (retries included) and the requests it took. */
+  bytes?: number;
+  ms?: number;
+  attempts?: number;
 }
 
 /** The latest run, from its run log lines. */

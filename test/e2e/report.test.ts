@@ -117,6 +117,7 @@ describe('the report of a real batch', () => {
     expect(run).toContain('1 credit used');
     const mug = page.locator('.row', { has: page.locator('.name', { hasText: /^mug\.png$/ }) });
     expect(await mug.locator('dd.ignored').textContent()).toBe('Unsupported attributes: unknown.thing');
+    expect(await mug.locator('.meta code.sent').textContent()).toBe('unknown.thing=1 background.color=white');
     expect(await page.evaluate('window.pwned')).toBeUndefined();
     expect(await page.locator('.row .name').filter({ hasText: `${HOSTILE}.png` }).count()).toBe(1);
     await page.close();

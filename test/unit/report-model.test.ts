@@ -148,9 +148,10 @@ describe('collecting a report', () => {
 
     const report = await collectReport({ folder: 'out', cwd: root });
     expect(report.title).toBe('out');
+    const sent = { parameters: ['background.color=white'], bytes: 10, ms: 100, attempts: 1 };
     expect(report.rows).toEqual([
       { input: 'products/bad.jpg', output: 'bad.png', status: 'failed', error: 'not an image: unrecognised bytes' },
-      { input: 'https://example.com/web.jpg', inputUrl: 'https://example.com/web.jpg', output: 'web.png', outputHref: 'web.png', status: 'ok', uncertainty: -1 },
+      { input: 'https://example.com/web.jpg', inputUrl: 'https://example.com/web.jpg', output: 'web.png', outputHref: 'web.png', status: 'ok', uncertainty: -1, ...sent },
       {
         input: 'products/mug.jpg',
         inputHref: '../products/mug.jpg',
@@ -162,8 +163,9 @@ describe('collecting a report', () => {
         textsDetected: '2',
         seed: '12345',
         editFurtherUrl: 'https://app.example/edit/1',
+        ...sent,
       },
-      { input: 'products/shoes/gone.jpg', output: 'shoes/gone.png', outputHref: 'shoes/gone.png', status: 'ok' },
+      { input: 'products/shoes/gone.jpg', output: 'shoes/gone.png', outputHref: 'shoes/gone.png', status: 'ok', ...sent },
     ]);
     expect(report.run).toMatchObject({ ok: 1, failed: 1, skipped: 0, requests: 2, credits: 1 });
   });

@@ -115,6 +115,23 @@ export const PAGE_SCRIPT = String.raw`
     return list;
   }
 
+  function size(bytes) {
+    return bytes < 1024 * 1024 ? Math.max(1, Math.round(bytes / 1024)) + ' KB' : (bytes / 1024 / 1024).toFixed(1) + ' MB';
+  }
+
+  /** What was sent, and what it cost: the sidecar's record of the request. */
+  function meta(row) {
+    var parts = [];
+    if (row.bytes !== undefined) parts.push(size(row.bytes));
+    if (row.ms !== undefined) parts.push((row.ms / 1000).toFixed(1) + ' s');
+    if (row.attempts !== undefined) parts.push(row.attempts + (row.attempts === 1 ? ' request' : ' requests'));
+    var line = element('p', 'meta', parts.join(' · '));
+    if (row.parameters && row.parameters.length > 0) {
+      line.prepend(element('code', 'sent', row.parameters.join(' ')), parts.length > 0 ? ' · ' : '');
+    }
+    return line;
+  }
+
   function inputName(row) {
     if (!row.inputUrl) return row.input;
     var link = element('a', '', row.input);
@@ -138,6 +155,7 @@ export const PAGE_SCRIPT = String.raw`
     body.appendChild(badges(row));
     if (row.error !== undefined) body.appendChild(element('p', 'error', row.error));
     body.appendChild(facts(row));
+    if (row.outputHref) body.appendChild(meta(row));
     item.appendChild(body);
     return item;
   }

@@ -31,8 +31,9 @@ ol.rows { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
 figure { margin: 0; }
 figcaption { font-size: 11px; color: var(--muted); text-align: center; margin-top: 2px; }
 .thumb { display: flex; align-items: center; justify-content: center; width: var(--thumb); height: var(--thumb); border-radius: 6px; overflow: hidden; border: 1px solid var(--line);
+  background: var(--ground); }
+.thumb img { display: block; max-width: 100%; max-height: 100%; object-fit: contain;
   background: #fff repeating-conic-gradient(#eef0f3 0% 25%, #fff 0% 50%) 50% / 16px 16px; }
-.thumb img { display: block; max-width: 100%; max-height: 100%; object-fit: contain; }
 .thumb.none { background: var(--ground); color: var(--muted); font-size: 12px; text-align: center; padding: 8px; overflow-wrap: anywhere; }
 .title { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
 .title .name { font-weight: 600; overflow-wrap: anywhere; }
@@ -50,5 +51,7 @@ dd.ignored { color: var(--warn); }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--ground); padding: 1px 6px; border-radius: 4px; user-select: all; }
 button.copy { font: inherit; font-size: 12px; margin-left: 6px; padding: 0 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--paper); cursor: pointer; }
 a { color: var(--accent); }
+.meta { margin: 8px 0 0; color: var(--muted); font-size: 12px; }
+.meta code.sent { user-select: text; font-size: 12px; }
 .empty { padding: 40px; text-align: center; color: var(--muted); }
 `;
