@@ -14,7 +14,7 @@ ai.<TAB>, --export.format, booleans) and file paths everywhere else.
 
 Install:
   bash  photoroom completion bash > ~/.local/share/bash-completion/completions/photoroom
-  zsh   photoroom completion zsh > "\${fpath[1]}/_photoroom"   # then: compinit
+  zsh   photoroom completion zsh > ~/.zsh/completions/_photoroom   # a folder on $fpath, before compinit
   fish  photoroom completion fish > ~/.config/fish/completions/photoroom.fish`;
 
 export function completionCommand(io: Io): Command {
