@@ -51,7 +51,21 @@ async function findSidecars(folder: string, stateFolder: string): Promise<FoundS
   });
 }
 
-/** The sidecar's headers, strings only: a sidecar is a file anyone can edit. */
+// A sidecar is a file anyone can edit: readSidecar checks only what a rerun relies on, so
+// the other parts are read here for what they hold, and left out when it is not that.
+
+const numberOrNothing = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** The parameters sent, `name=value`, a file as `name=@file`. */
+function parametersOf(sidecar: Sidecar): string[] {
+  return sidecar.request.fields.flatMap((field: unknown) => {
+    if (!Array.isArray(field) || typeof field[0] !== 'string') return [];
+    const value: unknown = field[1];
+    return [`${field[0]}=${typeof value === 'string' ? value : `@${String((value as { file?: unknown } | null)?.file)}`}`];
+  });
+}
+
+/** The headers, strings only. */
 function headersOf(sidecar: Sidecar): Record<string, string> {
   const headers: unknown = sidecar.response?.headers;
   if (typeof headers !== 'object' || headers === null) return {};
@@ -78,10 +92,10 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
     textsDetected: said('pr-texts-detected'),
     seed: said('pr-ai-background-seed'),
     editFurtherUrl: editFurther && webHref(editFurther),
-    parameters: sidecar.request.fields.map(([name, value]) => `${name}=${typeof value === 'string' ? value : `@${value.file}`}`),
+    parameters: parametersOf(sidecar),
     bytes: sidecar.output.size,
-    ms: sidecar.durationsMs?.total,
-    attempts: sidecar.attempts,
+    ms: numberOrNothing(sidecar.durationsMs?.total),
+    attempts: numberOrNothing(sidecar.attempts),
   };
 }
 

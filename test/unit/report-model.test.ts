@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -185,6 +185,16 @@ describe('collecting a report', () => {
     const report = await collectReport({ folder: 'out', stateFolder: 'state', cwd: root });
     expect(report.rows).toEqual([expect.objectContaining({ output: 'sub/mug.png', outputHref: 'sub/mug.png', uncertainty: 0.3 })]);
     expect(report.run?.ok).toBe(1);
+  });
+
+  it('reads what an edited sidecar still holds, and leaves out the rest', async () => {
+    await writeSidecarFor(path.join(out, 'mug.png'), fileInput('products/mug.jpg'), { 'x-uncertainty-score': '0.3' });
+    const file = sidecarPath(path.join(out, 'mug.png'));
+    const sidecar = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    const edited = { ...sidecar, request: { fields: [['background.imageFile', { file: 'bg.png', sha256: 'ef' }], 'torn', [3, 'x']] }, attempts: 'one', durationsMs: null, response: { headers: { 'x-uncertainty-score': 7 } } };
+    await writeFile(file, JSON.stringify(edited));
+    const [row] = (await collectReport({ folder: out, cwd: root })).rows;
+    expect(row).toEqual({ input: 'products/mug.jpg', inputHref: '../products/mug.jpg', output: 'mug.png', outputHref: 'mug.png', status: 'ok', parameters: ['background.imageFile=@bg.png'], bytes: 10 });
   });
 
   it('refuses a folder that does not exist', async () => {
