@@ -130,7 +130,6 @@ export async function collectReport(sources: ReportSources): Promise<ReportData>
   ];
   return {
     title: sources.folder,
-    generatedAt: new Date().toISOString(),
     run: runFacts(history.latestRun),
     rows: rows.map((row) => withInputLink(row, folder, cwd)).sort(byReviewOrder),
   };

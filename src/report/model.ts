@@ -53,7 +53,6 @@ export interface RunFacts {
 export interface ReportData {
   /** The output folder, as the user named it. */
   title: string;
-  generatedAt: string;
   run: RunFacts | null;
   rows: ReportRow[];
 }

@@ -23,7 +23,6 @@ describe('JSON inside a script element', () => {
 describe('the report page', () => {
   const data: ReportData = {
     title: HOSTILE,
-    generatedAt: '2025-01-01T00:00:00.000Z',
     run: null,
     rows: [{ input: HOSTILE, output: `${HOSTILE}.png`, status: 'failed', error: HOSTILE }],
   };
