@@ -4,6 +4,7 @@
  */
 
 import type { IgnoreReason } from '../inputs/discover.js';
+import type { RunLogResult } from '../store/runlog.js';
 
 export type { IgnoreReason } from '../inputs/discover.js';
 
@@ -21,19 +22,9 @@ export interface StartEvent {
   dryRun: boolean;
 }
 
-export interface ResultEvent {
+/** One input's result; the run log records the same fields (store/runlog.ts). */
+export interface ResultEvent extends RunLogResult {
   type: 'result';
-  /** The input as the user named it (a path relative to the working folder, or a URL). */
-  input: string;
-  /** The output file, relative to the working folder when inside it. */
-  output: string;
-  status: 'ok' | 'skipped' | 'failed';
-  /** One-line reason, for `failed`. */
-  error?: string;
-  /** HTTP status of the last attempt (0 for a network fault), when a request was made. */
-  httpStatus?: number;
-  attempts: number;
-  ms: number;
   headers?: ResponseHeaders;
 }
 

@@ -152,6 +152,8 @@ class Batch {
   private layout: StateLayout = stateLayout('');
   private sending: Sending | null = null;
   private readonly started: number;
+  /** When the run started, on every run log line: it tells one run's lines from the next's. */
+  private readonly runStartedAt: string;
 
   constructor(
     private readonly options: BatchOptions,
@@ -159,6 +161,7 @@ class Batch {
   ) {
     this.timing = options.timing ?? REAL_TIMING;
     this.started = this.timing.now();
+    this.runStartedAt = new Date(this.timing.wallClock()).toISOString();
     // Every wait of every input in flight listens to it.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -505,7 +508,7 @@ class Batch {
   private async report(event: ResultEvent): Promise<void> {
     this.emit(event);
     const { type: _type, headers: _headers, ...line } = event;
-    await this.sending?.runLog.append({ time: new Date(this.timing.wallClock()).toISOString(), ...line });
+    await this.sending?.runLog.append({ time: new Date(this.timing.wallClock()).toISOString(), run: this.runStartedAt, ...line });
   }
 
   private finish(): SummaryEvent {

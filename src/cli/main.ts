@@ -9,9 +9,11 @@ import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
+import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
+import { reportCommand } from './commands/report.js';
 import { processIo, type Io } from './io.js';
 
 const PROGRAM_HELP = `
@@ -85,6 +87,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     accountCommand(io),
     paramsCommand(io),
     emulatorCommand(io),
+    reportCommand(io),
+    completionCommand(io),
   ];
   for (const command of [program, ...commands]) {
     command

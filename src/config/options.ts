@@ -39,6 +39,7 @@ export interface RunSettings {
   maxAnswerSize: number;
   aiBackgroundModelVersion?: string;
   backgroundRemovalModelVersion?: string;
+  report: boolean;
   json: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -198,6 +199,10 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   backgroundRemovalModelVersion: {
     flag: '--background-removal-model-version', placeholder: '<version>', kind: 'text', example: '2', commands: ['edit'],
     group: CONNECTION, description: 'cutout model (sent as the pr-background-removal-model-version header)',
+  },
+  report: {
+    flag: '--report', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: OUTPUT,
+    description: 'write photoroom-report.html, a review page of the results, at the end of the run (see photoroom report)',
   },
   json: {
     flag: '--json', kind: 'switch', default: false, commands: ALL, group: OUTPUT,

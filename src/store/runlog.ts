@@ -12,6 +12,28 @@ import { redact } from '../secrets.js';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
 
+/** What a line says of one input's result: the batch's result event, less its headers. */
+export interface RunLogResult {
+  /** The input as the user named it (a path relative to the working folder, or a URL). */
+  input: string;
+  /** The output file, relative to the working folder when inside it. */
+  output: string;
+  status: 'ok' | 'skipped' | 'failed';
+  /** One-line reason, for `failed`. */
+  error?: string;
+  /** HTTP status of the last attempt (0 for a network fault), when a request was made. */
+  httpStatus?: number;
+  attempts: number;
+  ms: number;
+}
+
+/** One line of the run log. */
+export interface RunLogLine extends RunLogResult {
+  time: string;
+  /** When the run started: the same on every line of a run (absent from logs of older versions). */
+  run?: string;
+}
+
 export interface RunLog {
   /** Appends one line; lines are written in the order appended. */
   append(record: object): Promise<void>;

@@ -92,8 +92,13 @@ function isSidecar(value: unknown): value is Sidecar {
 
 /** The sidecar at `file`, or null when there is none, it is not ours, or it is damaged (the input is redone). */
 export async function readSidecar(file: string): Promise<Sidecar | null> {
+  return parseSidecar(await readFile(file, 'utf8').catch(() => ''));
+}
+
+/** A sidecar's text read back, or null when it is not ours or damaged. */
+export function parseSidecar(text: string): Sidecar | null {
   try {
-    const sidecar: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const sidecar: unknown = JSON.parse(text);
     return isSidecar(sidecar) ? sidecar : null;
   } catch {
     return null;

@@ -502,3 +502,18 @@ describe('lists', () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe('--report', () => {
+  it('writes the review page at the end of a run, beside the outputs, from the state folder when there is one', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    const { code, stderr } = await run(['edit', 'mug.jpg', '-o', 'dist', '--state-dir', 'state', '--yes', '--report', '--no-progress'], root);
+    expect(code).toBe(0);
+    expect(stderr).toContain('report: dist/photoroom-report.html');
+    const page = await readFile(path.join(root, 'dist/photoroom-report.html'), 'utf8');
+    expect(page).toContain('mug.png');
+    const dryRun = await run(['edit', 'mug.jpg', '-o', 'planned', '--dry-run', '--report'], root);
+    expect(dryRun.code).toBe(0);
+    expect(existsSync(path.join(root, 'planned/photoroom-report.html'))).toBe(false);
+  });
+});

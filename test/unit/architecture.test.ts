@@ -76,7 +76,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['params', 'inputs', 'api'],
   batch: ['params', 'inputs', 'api', 'store'],
   emulator: ['params', 'inputs', 'api'],
-  cli: ['params', 'inputs', 'api', 'store', 'config', 'batch', 'emulator'],
+  report: ['params', 'inputs', 'api', 'store'],
+  cli: ['params', 'inputs', 'api', 'store', 'config', 'batch', 'emulator', 'report'],
 };
 const ROOT_MODULES = new Set(['errors', 'paths', 'secrets', 'version', 'index']);
 

@@ -152,6 +152,7 @@ describe('NDJSON', () => {
       ms: 1234,
       httpStatus: 200,
       headers: { 'pr-ai-background-seed': '42', 'x-uncertainty-score': '0.1' },
+      uncertainty: 0.1,
     });
     expect(records[3]).toEqual({
       type: 'result',
@@ -164,6 +165,14 @@ describe('NDJSON', () => {
       httpStatus: 400,
     });
     expect(records[4]).toMatchObject({ type: 'summary', ok: 1, skipped: 1, failed: 1, exitCode: 1 });
+  });
+
+  it('gives the uncertainty score as a number only when the header reads as one', async () => {
+    const scored = (score: string) => ok('a.jpg', { headers: { 'x-uncertainty-score': score } });
+    const { stdout } = await report([scored('-1'), scored(' 0.25 '), scored('n/a'), scored(''), scored('1e999')], { json: true });
+    const records = stdout.lines.map((line) => JSON.parse(line) as { uncertainty?: number; headers: Record<string, string> });
+    expect(records.map((record) => record.uncertainty)).toEqual([-1, 0.25, undefined, undefined, undefined]);
+    expect(records[2]?.headers).toEqual({ 'x-uncertainty-score': 'n/a' });
   });
 
   it('writes each object whole, in one write ending with a newline', async () => {

@@ -15,6 +15,7 @@ import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import { stopEvent } from '../../batch/stops.js';
 import { EXIT, UserError } from '../../errors.js';
+import { displayPath } from '../../paths.js';
 import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
@@ -186,6 +187,11 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     batch.on('event', (event) => reporter.onEvent(event));
     const summary = await batch.done;
     io.exitCode = exitCodeOf(summary);
+    if (run.report && !run.dryRun && output.kind !== 'stdout') {
+      const { writeReport } = await import('../../report/write.js');
+      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd });
+      io.stderr.write(`report: ${displayPath(io.cwd, page)}\n`);
+    }
     if (output.kind === 'stdout' && summary.ok === 1) await pipeline(createReadStream(outputs.outputFile!), io.stdout, { end: false });
   } finally {
     if (output.kind === 'stdout') await rm(outputs.outDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  * thin it: it is about the human output. Warnings and the summary's problems also go to
  * stderr as text, for a person watching the job.
  */
+import { uncertaintyOf } from '../../api/uncertainty.js';
 import type { ResultEvent } from '../../batch/events.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { printLines } from '../io.js';
@@ -15,6 +16,7 @@ import type { Reporter, ReporterOptions } from './types.js';
 
 /** The documented fields in their order, whatever else a result may carry. */
 function resultRecord(event: ResultEvent): Record<string, unknown> {
+  const uncertainty = uncertaintyOf(event.headers);
   return {
     type: 'result',
     input: event.input,
@@ -25,6 +27,8 @@ function resultRecord(event: ResultEvent): Record<string, unknown> {
     ms: event.ms,
     ...(event.httpStatus !== undefined && { httpStatus: event.httpStatus }),
     ...(event.headers !== undefined && { headers: event.headers }),
+    // The header as a number too, so that `jq 'select(.uncertainty > 0.5)'` needs no parsing.
+    ...(uncertainty !== undefined && { uncertainty }),
   };
 }
 

@@ -1,0 +1,90 @@
+/**
+ * What a shell needs to complete `photoroom`, read from the commander program itself: every
+ * command, every flag with all its spellings (hidden aliases included), and what follows a
+ * flag or stands as an operand. Allowed values come from commander's choices or, for an API
+ * parameter, from its row in the parameter table; any other value is a path.
+ */
+import type { Argument, Command, Option } from 'commander';
+import { flagOf, paramsFor } from '../../params/table.js';
+import type { Endpoint, ParamSpec } from '../../params/types.js';
+
+/** What a word stands for: one of a list of values, or a file or folder path. */
+export type CompletedValue = { choices: readonly string[] } | 'path';
+
+export interface CompletionFlag {
+  /** `--long` or `-s`. */
+  name: string;
+  description: string;
+  /** What follows the flag; absent for a switch. */
+  value?: CompletedValue;
+  /** The value may be left out (`--crop` alone means true). */
+  optionalValue: boolean;
+}
+
+export interface CompletionCommand {
+  name: string;
+  description: string;
+  flags: CompletionFlag[];
+  /** What its operands are; absent when it takes none. */
+  operands?: CompletedValue;
+}
+
+export interface CompletionTree {
+  program: string;
+  /** The program's own flags (`--version`, `--help`). */
+  flags: CompletionFlag[];
+  commands: CompletionCommand[];
+}
+
+const BOOLEAN_WORDS = ['true', 'false'] as const;
+
+function valueOfSpec(spec: ParamSpec): CompletedValue {
+  if (spec.kind === 'boolean') return { choices: spec.enum ?? BOOLEAN_WORDS };
+  if (spec.enum) return { choices: spec.enum };
+  return 'path';
+}
+
+/** The parameter behind a flag of an image command, by its flag or one of its aliases. */
+function specsByFlag(command: Command): Map<string, ParamSpec> {
+  const name = command.name();
+  if (name !== 'edit' && name !== 'segment') return new Map();
+  return new Map(
+    paramsFor(name as Endpoint).flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])].flatMap((flag) => (flag ? [[`--${flag}`, spec] as const] : []))),
+  );
+}
+
+function valueOfOption(option: Option, spec: ParamSpec | undefined): CompletedValue | undefined {
+  if (!option.required && !option.optional) return undefined;
+  if (option.argChoices) return { choices: option.argChoices };
+  return spec ? valueOfSpec(spec) : 'path';
+}
+
+function flagsOf(command: Command): CompletionFlag[] {
+  const specs = specsByFlag(command);
+  // command.options holds hidden aliases too; the help option is only among the visible ones.
+  const help = command.createHelp().visibleOptions(command).filter((option) => !command.options.includes(option));
+  return [...command.options, ...help].flatMap((option) => {
+    const value = valueOfOption(option, option.long ? specs.get(option.long) : undefined);
+    const names = [option.short, option.long].filter((name): name is string => name !== undefined);
+    return names.map((name) => ({ name, description: option.description, value, optionalValue: option.optional }));
+  });
+}
+
+function operandsOf(command: Command): CompletedValue | undefined {
+  const argument: Argument | undefined = command.registeredArguments[0];
+  if (!argument) return undefined;
+  return argument.argChoices ? { choices: argument.argChoices } : 'path';
+}
+
+export function completionTree(program: Command): CompletionTree {
+  return {
+    program: program.name(),
+    flags: flagsOf(program),
+    commands: program.commands.map((command) => ({
+      name: command.name(),
+      description: command.description(),
+      flags: flagsOf(command),
+      operands: operandsOf(command),
+    })),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Gathers a report's data from disk: the sidecars (one per output), the run log (how each
+ * input last went, and the latest run), and whether each input file is still there to show.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { uncertaintyOf } from '../api/uncertainty.js';
+import { UserError } from '../errors.js';
+import { relativeInside } from '../paths.js';
+import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
+import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
+import { fileHref, webHref } from './links.js';
+import { byReviewOrder, runFacts, type ReportData, type ReportRow } from './model.js';
+
+export interface ReportSources {
+  /** The output folder: the images are there, and the report is written there. */
+  folder: string;
+  /** Where the sidecars and the run log are, laid out like `folder` (default: `folder` itself). */
+  stateFolder?: string;
+  /** The working folder the run named its inputs from, against which `folder` is resolved. */
+  cwd: string;
+}
+
+interface FoundSidecar {
+  sidecar: Sidecar;
+  /** The output file the sidecar describes. */
+  output: string;
+}
+
+/** `file`'s text, or '' when it cannot be read (it is then passed over as not a sidecar). */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Every sidecar under `stateFolder`, with the output it stands for under `folder`. Files
+ * are read synchronously: for thousands of small files that is several times quicker than
+ * fs/promises, each of whose reads crosses to the thread pool four times.
+ */
+async function findSidecars(folder: string, stateFolder: string): Promise<FoundSidecar[]> {
+  const { default: glob } = await import('fast-glob');
+  const names = await glob(`**/*${SIDECAR_SUFFIX}`, { cwd: stateFolder, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  return names.flatMap((name) => {
+    const sidecar = parseSidecar(readText(path.join(stateFolder, name)));
+    return sidecar ? [{ sidecar, output: path.join(folder, name.slice(0, -SIDECAR_SUFFIX.length)) }] : [];
+  });
+}
+
+// A sidecar is a file anyone can edit: readSidecar checks only what a rerun relies on, so
+// the other parts are read here for what they hold, and left out when it is not that.
+
+const numberOrNothing = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** The parameters sent, `name=value`, a file as `name=@file`. */
+function parametersOf(sidecar: Sidecar): string[] {
+  return sidecar.request.fields.flatMap((field: unknown) => {
+    if (!Array.isArray(field) || typeof field[0] !== 'string') return [];
+    const value: unknown = field[1];
+    return [`${field[0]}=${typeof value === 'string' ? value : `@${String((value as { file?: unknown } | null)?.file)}`}`];
+  });
+}
+
+/** The headers, strings only. */
+function headersOf(sidecar: Sidecar): Record<string, string> {
+  const headers: unknown = sidecar.response?.headers;
+  if (typeof headers !== 'object' || headers === null) return {};
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function inputOf(sidecar: Sidecar): string {
+  return 'url' in sidecar.input ? sidecar.input.url : sidecar.input.path;
+}
+
+function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last: RunLogLine | undefined): ReportRow {
+  const headers = headersOf(sidecar);
+  const said = (name: string) => (isMeaningfulHeader(headers[name]) ? headers[name] : undefined);
+  const failed = last?.status === 'failed';
+  const editFurther = said('pr-edit-further-url');
+  return {
+    input: inputOf(sidecar),
+    output: path.relative(folder, output),
+    outputHref: fileHref(folder, output),
+    status: failed ? 'failed' : 'ok',
+    error: failed ? last.error : undefined,
+    uncertainty: uncertaintyOf(headers),
+    ignoredParameters: said('pr-unsupported-attributes'),
+    textsDetected: said('pr-texts-detected'),
+    seed: said('pr-ai-background-seed'),
+    editFurtherUrl: editFurther && webHref(editFurther),
+    parameters: parametersOf(sidecar),
+    bytes: sidecar.output.size,
+    ms: numberOrNothing(sidecar.durationsMs?.total),
+    attempts: numberOrNothing(sidecar.attempts),
+  };
+}
+
+/** A failed input that left no output: the run log's line is all there is. */
+function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ReportRow {
+  const inside = relativeInside(path.resolve(cwd, line.output), folder);
+  return { input: line.input, output: inside || line.output, status: 'failed', error: line.error ?? 'failed' };
+}
+
+/** Where the row's input can be seen: a link to the file when it is still there, or to its URL. */
+function withInputLink(row: ReportRow, folder: string, cwd: string): ReportRow {
+  const url = webHref(row.input);
+  if (url) return { ...row, inputUrl: url };
+  const file = path.resolve(cwd, row.input);
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ? { ...row, inputHref: fileHref(folder, file) } : row;
+}
+
+export async function collectReport(sources: ReportSources): Promise<ReportData> {
+  const cwd = path.resolve(sources.cwd);
+  const folder = path.resolve(cwd, sources.folder);
+  const stateFolder = path.resolve(cwd, sources.stateFolder ?? sources.folder);
+  const isFolder = await stat(folder).then((info) => info.isDirectory(), () => false);
+  if (!isFolder) throw new UserError(`${sources.folder}: no such folder; give the output folder of a run (-o)`);
+
+  const [history, sidecars] = await Promise.all([readRunLogHistory(stateFolder), findSidecars(folder, stateFolder)]);
+  const withOutput = new Set(sidecars.map(({ sidecar }) => inputOf(sidecar)));
+  const rows = [
+    ...sidecars.map((found) => rowFromSidecar(found, folder, history.lastByInput.get(inputOf(found.sidecar)))),
+    ...[...history.lastByInput.values()]
+      .filter((line) => line.status === 'failed' && !withOutput.has(line.input))
+      .map((line) => rowFromFailure(line, folder, cwd)),
+  ];
+  return {
+    title: sources.folder,
+    run: runFacts(history.latestRun),
+    rows: rows.map((row) => withInputLink(row, folder, cwd)).sort(byReviewOrder),
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * The report page's script, inlined in its <script> element. It reads the rows embedded as
+ * JSON, keeps the ones the filters let through, and builds their elements a page at a time
+ * as the reader scrolls, so that 10,000 rows cost what the screen shows. Every text goes in
+ * through textContent or a property, never as HTML.
+ */
+export const PAGE_SCRIPT = String.raw`
+'use strict';
+(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var ROWS_PER_PAGE = 50;
+  var PEOPLE = -1;
+  var list = document.getElementById('rows');
+  var sentinel = document.getElementById('more');
+  var shownLine = document.getElementById('shown');
+  var slider = document.getElementById('threshold');
+  var search = document.getElementById('search');
+  var state = { view: 'all', threshold: Number(slider.value), query: '' };
+  var matching = [];
+  var built = 0;
+
+  data.rows.forEach(function (row) {
+    row.searchText = (row.input + '\n' + row.output).toLowerCase();
+  });
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function isUncertain(row) {
+    return row.uncertainty === PEOPLE || (row.uncertainty !== undefined && row.uncertainty >= state.threshold);
+  }
+
+  var VIEWS = {
+    all: function () { return true; },
+    failed: function (row) { return row.status === 'failed'; },
+    uncertain: function (row) { return row.status === 'ok' && isUncertain(row); },
+    ignored: function (row) { return row.ignoredParameters !== undefined; },
+  };
+
+  function thumbnail(href, caption, fallback) {
+    var figure = element('figure');
+    if (href) {
+      var link = element('a', 'thumb');
+      link.href = href;
+      link.target = '_blank';
+      link.title = 'Open full size';
+      var image = element('img');
+      image.loading = 'lazy';
+      image.decoding = 'async';
+      image.alt = caption;
+      image.src = href;
+      // A file that is not an image (a failure's input) shows its name, not a broken image.
+      image.addEventListener('error', function () {
+        link.replaceWith(element('div', 'thumb none', fallback));
+      });
+      link.appendChild(image);
+      figure.appendChild(link);
+    } else {
+      figure.appendChild(element('div', 'thumb none', fallback));
+    }
+    figure.appendChild(element('figcaption', '', caption));
+    return figure;
+  }
+
+  function badges(row) {
+    var box = element('div', 'badges');
+    if (row.status === 'failed') box.appendChild(element('span', 'badge bad', 'failed'));
+    if (row.uncertainty === PEOPLE) box.appendChild(element('span', 'badge warn', 'people present'));
+    else if (row.uncertainty !== undefined) {
+      var level = row.uncertainty >= 0.5 ? 'bad' : row.uncertainty >= 0.2 ? 'warn' : 'good';
+      box.appendChild(element('span', 'badge ' + level, 'uncertainty ' + row.uncertainty.toFixed(2)));
+    }
+    if (row.ignoredParameters !== undefined) box.appendChild(element('span', 'badge warn', 'parameters ignored'));
+    return box;
+  }
+
+  function copyButton(text) {
+    var button = element('button', 'copy', 'Copy');
+    button.type = 'button';
+    button.addEventListener('click', function () {
+      var done = function (label) { button.textContent = label; };
+      if (navigator.clipboard) navigator.clipboard.writeText(text).then(function () { done('Copied'); }, function () { done('Select and copy'); });
+      else done('Select and copy');
+    });
+    return button;
+  }
+
+  function facts(row) {
+    var list = element('dl', 'facts');
+    function add(term, value, className) {
+      list.appendChild(element('dt', '', term));
+      var detail = element('dd', className);
+      if (typeof value === 'string') detail.textContent = value;
+      else value.forEach(function (node) { detail.appendChild(node); });
+      list.appendChild(detail);
+    }
+    if (row.ignoredParameters !== undefined) add('Ignored parameters', row.ignoredParameters, 'ignored');
+    if (row.textsDetected !== undefined) add('Texts detected', row.textsDetected);
+    if (row.seed !== undefined) {
+      var seed = element('code', 'seed', row.seed);
+      seed.title = 'Give it as --background.seed to get this background again';
+      add('AI background seed', [seed, copyButton(row.seed)]);
+    }
+    if (row.editFurtherUrl !== undefined) {
+      var link = element('a', 'edit', 'Open in Photoroom');
+      link.href = row.editFurtherUrl;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      add('Edit further', [link]);
+    }
+    return list;
+  }
+
+  function size(bytes) {
+    return bytes < 1024 * 1024 ? Math.max(1, Math.round(bytes / 1024)) + ' KB' : (bytes / 1024 / 1024).toFixed(1) + ' MB';
+  }
+
+  /** What was sent, and what it cost: the sidecar's record of the request. */
+  function meta(row) {
+    var parts = [];
+    if (row.bytes !== undefined) parts.push(size(row.bytes));
+    if (row.ms !== undefined) parts.push((row.ms / 1000).toFixed(1) + ' s');
+    if (row.attempts !== undefined) parts.push(row.attempts + (row.attempts === 1 ? ' request' : ' requests'));
+    var line = element('p', 'meta', parts.join(' · '));
+    if (row.parameters && row.parameters.length > 0) {
+      line.prepend(element('code', 'sent', row.parameters.join(' ')), parts.length > 0 ? ' · ' : '');
+    }
+    return line;
+  }
+
+  function inputName(row) {
+    if (!row.inputUrl) return row.input;
+    var link = element('a', '', row.input);
+    link.href = row.inputUrl;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    return link;
+  }
+
+  function rowElement(row) {
+    var item = element('li', 'row ' + row.status);
+    item.appendChild(thumbnail(row.inputHref, 'input', row.input.split('/').pop()));
+    item.appendChild(thumbnail(row.outputHref, 'output', row.status === 'failed' ? 'no output' : 'missing'));
+    var body = element('div', 'body');
+    var title = element('div', 'title');
+    title.appendChild(element('span', 'name', row.output));
+    var from = element('span', 'from', 'from ');
+    from.append(inputName(row));
+    title.appendChild(from);
+    body.appendChild(title);
+    body.appendChild(badges(row));
+    if (row.error !== undefined) body.appendChild(element('p', 'error', row.error));
+    body.appendChild(facts(row));
+    if (row.outputHref) body.appendChild(meta(row));
+    item.appendChild(body);
+    return item;
+  }
+
+  function buildNextPage() {
+    var page = document.createDocumentFragment();
+    var end = Math.min(built + ROWS_PER_PAGE, matching.length);
+    for (; built < end; built++) page.appendChild(rowElement(matching[built]));
+    list.appendChild(page);
+  }
+
+  // Builds the next page when the end of the list comes near; observing again makes it
+  // look once more, in case the new page still leaves the end in sight.
+  var observer = new IntersectionObserver(function (entries) {
+    if (!entries[0].isIntersecting || built >= matching.length) return;
+    buildNextPage();
+    observer.unobserve(sentinel);
+    observer.observe(sentinel);
+  }, { rootMargin: '600px 0px' });
+
+  function counts() {
+    var result = { all: 0, failed: 0, uncertain: 0, ignored: 0 };
+    data.rows.forEach(function (row) {
+      for (var view in VIEWS) if (VIEWS[view](row)) result[view]++;
+    });
+    return result;
+  }
+
+  function showCounts() {
+    var byView = counts();
+    document.querySelectorAll('.filters button[data-view]').forEach(function (button) {
+      button.querySelector('.count').textContent = byView[button.dataset.view].toLocaleString();
+      button.setAttribute('aria-pressed', String(button.dataset.view === state.view));
+    });
+    document.getElementById('threshold-value').textContent = state.threshold.toFixed(2);
+  }
+
+  function refresh() {
+    var keep = VIEWS[state.view];
+    matching = data.rows.filter(function (row) {
+      return keep(row) && (state.query === '' || row.searchText.indexOf(state.query) >= 0);
+    });
+    built = 0;
+    list.replaceChildren();
+    buildNextPage();
+    showCounts();
+    shownLine.textContent = matching.length === data.rows.length
+      ? data.rows.length.toLocaleString() + ' results, least certain first'
+      : matching.length.toLocaleString() + ' of ' + data.rows.length.toLocaleString() + ' results, least certain first';
+    document.getElementById('empty').hidden = matching.length > 0;
+    observer.unobserve(sentinel);
+    observer.observe(sentinel);
+  }
+
+  function runSummary(run) {
+    var line = document.getElementById('run');
+    if (!run) {
+      line.textContent = 'No run log in this folder.';
+      return;
+    }
+    function fact(before, value, after, className) {
+      var span = element('span', className, before);
+      span.appendChild(element('b', '', value));
+      span.append(after);
+      line.appendChild(span);
+    }
+    var seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
+    fact('Latest run ', new Date(run.startedAt).toLocaleString(), '');
+    fact('took ', seconds < 60 ? seconds.toFixed(1) + ' s' : Math.round(seconds / 60) + ' min', '');
+    fact('', String(run.ok), ' ok');
+    fact('', String(run.failed), ' failed', run.failed > 0 ? 'failed' : '');
+    fact('', String(run.skipped), ' skipped');
+    fact('', String(run.requests), run.requests === 1 ? ' request' : ' requests');
+    fact('', String(run.credits), run.credits === 1 ? ' credit used' : ' credits used');
+  }
+
+  document.querySelectorAll('.filters button[data-view]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      state.view = button.dataset.view;
+      refresh();
+    });
+  });
+  slider.addEventListener('input', function () {
+    state.threshold = Number(slider.value);
+    state.view = 'uncertain';
+    refresh();
+  });
+  search.addEventListener('input', function () {
+    state.query = search.value.trim().toLowerCase();
+    refresh();
+  });
+
+  runSummary(data.run);
+  refresh();
+})();
+`;

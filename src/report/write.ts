@@ -1,0 +1,21 @@
+/** `writeReport`: the review page of an output folder, written into it. */
+import path from 'node:path';
+import { OutputFolder, realFolderPath } from '../store/outputs.js';
+import { collectReport, type ReportSources } from './collect.js';
+import { reportHtml } from './page/html.js';
+
+export const REPORT_NAME = 'photoroom-report.html';
+
+export type { ReportSources } from './collect.js';
+
+/**
+ * Writes `photoroom-report.html` into `sources.folder` (replacing an earlier one whole, as
+ * every output is written) and returns its path.
+ */
+export async function writeReport(sources: ReportSources): Promise<string> {
+  const data = await collectReport(sources);
+  const folder = await realFolderPath(path.resolve(sources.cwd, sources.folder));
+  const file = path.join(folder, REPORT_NAME);
+  await new OutputFolder(folder).write(file, reportHtml(data));
+  return file;
+}

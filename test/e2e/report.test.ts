@@ -1,0 +1,229 @@
+/**
+ * The report in a real browser (headless Chromium), opened from disk as a user would: built
+ * from a real batch against the emulator, and from 10,000 synthetic results.
+ */
+import { writeFileSync } from 'node:fs';
+import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { readSidecar, SIDECAR_SUFFIX, sidecarRecord } from '../../src/store/sidecar.js';
+import { openBrowser, type Browser } from '../support/browser.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, runCli, tempDir } from './harness.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens a report, recording every URL the page asks for. */
+async function openReport(file: string): Promise<{ page: Page; requested: string[] }> {
+  const page = await browser.context.newPage();
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(pathToFileURL(file).href);
+  await page.locator('#shown').filter({ hasText: /results/ }).waitFor();
+  return { page, requested };
+}
+
+// In-page code is given as text: this project's types are Node's, not the DOM's.
+
+/** Waits until every image on the screen has loaded (lazy ones below it are not asked for). */
+function screenImagesLoaded(page: Page): Promise<unknown> {
+  return page.waitForFunction('[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)');
+}
+
+const rowNames = (page: Page) => page.locator('.row .name').allTextContents();
+const shownLine = (page: Page) => page.locator('#shown').textContent();
+
+/** Uncertainty scores as the rows show them, in page order; null for a row without one. */
+async function shownScores(page: Page): Promise<(number | null)[]> {
+  const badges = await page.locator('.row .badges').allTextContents();
+  return badges.map((text) => {
+    if (text.includes('people present')) return -1;
+    const score = /uncertainty (\d\.\d\d)/.exec(text)?.[1];
+    return score === undefined ? null : Number(score);
+  });
+}
+
+describe('the report of a real batch', () => {
+  const HOSTILE = '<img src=x onerror="window.pwned=1">';
+  let emulator: RunningEmulator;
+  let root: string;
+  let report: string;
+  /** Each output's score, from its sidecar. */
+  const scores = new Map<string, number>();
+
+  beforeAll(async () => {
+    emulator = await recordingEmulator();
+    root = await tempDir();
+    await cp(FIXTURES, path.join(root, 'products'), { recursive: true });
+    await writeFile(path.join(root, 'products/broken.jpg'), 'this is not a JPEG');
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'products', `${HOSTILE}.jpg`));
+    const env = emulatorEnv(emulator);
+    const first = await runCli(['edit', 'products', '-o', 'out', '--bg', 'white'], { cwd: root, env });
+    expect(first.code, first.stderr).toBe(1);
+    // The latest run: one input redone with a parameter the API ignores.
+    const second = await runCli(['edit', 'products/mug.jpg', '-o', 'out', '--bg', 'white', '--param', 'unknown.thing=1'], { cwd: root, env });
+    expect(second.code, second.stderr).toBe(0);
+
+    const written = await runCli(['report', 'out'], { cwd: root });
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toBe('out/photoroom-report.html\n');
+    report = path.join(root, 'out/photoroom-report.html');
+    for (const name of ['bottle.png', 'gift-box.png', 'mug.png', 'sneaker.png', `${HOSTILE}.png`]) {
+      const sidecar = await readSidecar(`${path.join(root, 'out', name)}${SIDECAR_SUFFIX}`);
+      scores.set(name, Number(sidecar?.response.headers['x-uncertainty-score']));
+    }
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('shows every output beside its input, and every image loads from disk', async () => {
+    const { page, requested } = await openReport(report);
+    expect((await rowNames(page)).sort()).toEqual([`${HOSTILE}.png`, 'bottle.png', 'broken.png', 'gift-box.png', 'mug.png', 'sneaker.png']);
+    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    const images = await page.evaluate<[string, number][]>("[...document.querySelectorAll('.row img')].map((image) => [image.alt, image.naturalWidth])");
+    expect(images).toHaveLength(10); // five inputs and five outputs; broken.jpg shows its name
+    for (const [alt, width] of images) expect(width, alt).toBeGreaterThan(0);
+    expect(await page.locator('.row.failed .thumb.none').allTextContents()).toEqual(['broken.jpg', 'no output']);
+    expect(requested.filter((url) => !url.startsWith('file:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('lists the failure first with its reason, then the least certain', async () => {
+    const { page } = await openReport(report);
+    expect((await rowNames(page))[0]).toBe('broken.png');
+    expect(await page.locator('.row').first().locator('.error').textContent()).toMatch(/not an image/);
+    const expected = [...scores].sort(([nameA, a], [nameB, b]) => b - a || (nameA < nameB ? -1 : 1));
+    expect((await rowNames(page)).slice(1)).toEqual(expected.map(([name]) => name));
+    expect((await shownScores(page)).slice(1)).toEqual(expected.map(([, score]) => score));
+    await page.close();
+  });
+
+  it('shows the latest run, the ignored parameters, and names as text that never runs', async () => {
+    const { page } = await openReport(report);
+    const run = await page.locator('#run').textContent();
+    expect(run).toContain('1 ok');
+    expect(run).toContain('0 failed');
+    expect(run).toContain('1 request');
+    expect(run).toContain('1 credit used');
+    const mug = page.locator('.row', { has: page.locator('.name', { hasText: /^mug\.png$/ }) });
+    expect(await mug.locator('dd.ignored').textContent()).toBe('Unsupported attributes: unknown.thing');
+    expect(await mug.locator('.meta code.sent').textContent()).toBe('unknown.thing=1 background.color=white');
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    expect(await page.locator('.row .name').filter({ hasText: `${HOSTILE}.png` }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('filters: failed only, uncertain above the threshold, ignored parameters, by name', async () => {
+    const { page } = await openReport(report);
+    await page.getByRole('button', { name: /^Failed/ }).click();
+    expect(await rowNames(page)).toEqual(['broken.png']);
+
+    await page.getByRole('button', { name: /^Ignored parameters/ }).click();
+    expect(await rowNames(page)).toEqual(['mug.png']);
+
+    // A threshold at the highest score, to the slider's hundredths, keeps some rows and not others.
+    const threshold = Math.floor(Math.max(...scores.values()) * 100) / 100;
+    const expected = [...scores].filter(([, score]) => score >= threshold).map(([name]) => name);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(scores.size);
+    await page.getByLabel('Uncertainty threshold').fill(String(threshold));
+    expect((await rowNames(page)).sort()).toEqual(expected.sort());
+    expect(await page.getByRole('button', { name: /^Uncertain/ }).getAttribute('aria-pressed')).toBe('true');
+
+    await page.getByRole('button', { name: /^All/ }).click();
+    await page.getByLabel('Filter by file name').fill('SNEAK');
+    expect(await rowNames(page)).toEqual(['sneaker.png']);
+    expect(await shownLine(page)).toBe('1 of 6 results, least certain first');
+    await page.close();
+  });
+});
+
+describe('the report of 10,000 results', () => {
+  const COUNT = 10_000;
+  let report: string;
+  let expectedFailed: number;
+  let expectedAbove: number;
+
+  /** Deterministic results: a score for most, people for some, a failure and an ignored parameter now and then. */
+  beforeAll(async () => {
+    const root = await tempDir();
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#5b3df5' } }).png().toBuffer();
+    const log: string[] = [];
+    expectedFailed = 0;
+    expectedAbove = 0;
+    for (let i = 0; i < COUNT; i++) {
+      const name = `item-${String(i).padStart(5, '0')}.png`;
+      const input = `products/item-${i}.jpg`;
+      if (i % 997 === 0) {
+        expectedFailed++;
+        log.push(JSON.stringify({ time: '2025-01-01T10:05:00.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${name}`, status: 'failed', error: 'HTTP 400: no', attempts: 1, ms: 5 }));
+        continue;
+      }
+      const score = i % 50 === 0 ? -1 : (i * 7919) % 1000 / 1000;
+      if (score === -1 || score >= 0.9) expectedAbove++;
+      const headers: Record<string, string> = { 'x-uncertainty-score': String(score), ...(i % 1000 === 1 && { 'pr-unsupported-attributes': 'Unsupported attributes: x' }) };
+      const sidecar = sidecarRecord({
+        input: { path: input, size: 1, mtimeMs: 1, sha256: 'x' },
+        request: { endpoint: '/v2/edit', method: 'POST', fields: [] },
+        status: 200,
+        headers,
+        attempts: 1,
+        durationsMs: { total: 5, lastAttempt: 5 },
+        output: { path: path.join(out, name), bytes: png.length, sha256: 'y' },
+        cliVersion: '0.1.0',
+        completedAt: new Date('2025-01-01T10:00:01Z'),
+      });
+      // Synchronous writes: for 20,000 small files several times quicker than fs/promises.
+      writeFileSync(path.join(out, name), png);
+      writeFileSync(`${path.join(out, name)}${SIDECAR_SUFFIX}`, JSON.stringify(sidecar));
+      log.push(JSON.stringify({ time: '2025-01-01T10:05:00.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${name}`, status: 'ok', attempts: 1, ms: 5 }));
+    }
+    await writeFile(path.join(out, 'photoroom-run.jsonl'), `${log.join('\n')}\n`);
+    const written = await runCli(['report', 'out'], { cwd: root });
+    expect(written.code, written.stderr).toBe(0);
+    report = path.join(out, 'photoroom-report.html');
+    expect((await readFile(report)).length).toBeLessThan(5_000_000);
+  }, 120_000);
+
+  it('builds only the rows and loads only the thumbnails near the screen, more as it scrolls', async () => {
+    const { page, requested } = await openReport(report);
+    expect(await shownLine(page)).toBe('10,000 results, least certain first');
+    await screenImagesLoaded(page);
+    const built = await page.locator('.row').count();
+    expect(built).toBeGreaterThan(0);
+    expect(built).toBeLessThanOrEqual(150);
+    const thumbnails = requested.filter((url) => url.endsWith('.png'));
+    expect(thumbnails.length).toBeGreaterThan(0);
+    expect(thumbnails.length).toBeLessThan(60);
+
+    await page.locator('.row').last().scrollIntoViewIfNeeded();
+    await page.locator('.row').nth(built).waitFor();
+    expect(await page.locator('.row').count()).toBeLessThan(COUNT);
+    await page.close();
+  });
+
+  it('filters all 10,000 rows, failed first', async () => {
+    const { page } = await openReport(report);
+    expect((await page.locator('.row .badges').first().textContent())).toContain('failed');
+    await page.getByRole('button', { name: /^Failed/ }).click();
+    expect(await shownLine(page)).toBe(`${expectedFailed} of 10,000 results, least certain first`);
+    await page.getByLabel('Uncertainty threshold').fill('0.9');
+    expect(await shownLine(page)).toBe(`${expectedAbove.toLocaleString('en-US')} of 10,000 results, least certain first`);
+    expect((await shownScores(page)).slice(0, 3)).toEqual([-1, -1, -1]);
+    await page.getByRole('button', { name: /^Ignored parameters/ }).click();
+    expect(await shownLine(page)).toBe('10 of 10,000 results, least certain first');
+    await page.close();
+  });
+});
