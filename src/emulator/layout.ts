@@ -7,6 +7,7 @@
  * taken from what is left (a ratio of the output minus margins, as in CSS); the remaining
  * target area receives the reference box, scaled to fit (or fill) it and aligned in it.
  */
+import type { EnumOf } from '../params/table.js';
 
 export interface Size {
   width: number;
@@ -30,8 +31,8 @@ export interface Sides<T> {
   left: T;
 }
 
-export type HorizontalAlignment = 'left' | 'center' | 'right';
-export type VerticalAlignment = 'top' | 'center' | 'bottom';
+export type HorizontalAlignment = EnumOf<'horizontalAlignment'>;
+export type VerticalAlignment = EnumOf<'verticalAlignment'>;
 
 export interface LayoutRequest {
   /** The input image the subject was found in. */

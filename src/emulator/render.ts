@@ -9,27 +9,25 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { parseColor, type Rgba } from '../params/color.js';
 import { ENDPOINT_LIMITS } from '../inputs/formats.js';
-import { paramByName } from '../params/table.js';
+import { paramByName, type EnumOf, type ParamName } from '../params/table.js';
 import type { ParamValue } from '../params/types.js';
 import { generatedBackground, imageBackground } from './background.js';
 import { cutOut } from './cutout.js';
 import { decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './decode.js';
-import { checkUpscale, despill, enhance, type Scene, uncrop, upscale, type UpscaleMode } from './effects.js';
+import { checkUpscale, despill, enhance, type Scene, uncrop, upscale } from './effects.js';
 import { encodeImage, flatten, imageFormat } from './encode.js';
 import { blurAroundSubject, blurBackground, expand } from './fill.js';
 import {
   computeLayout,
-  type HorizontalAlignment,
   type Layout,
   type Length,
   resolveSides,
   type Sides,
-  type VerticalAlignment,
 } from './layout.js';
 import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js';
 import { RenderRefusal } from './refusal.js';
 import { hashSeed } from './seed.js';
-import { type PlacedLayer, shadowLayer, type ShadowMode } from './shadow.js';
+import { type PlacedLayer, shadowLayer } from './shadow.js';
 import { cutoutHeaders } from './stand-in.js';
 
 export { RenderRefusal };
@@ -68,8 +66,14 @@ function reader(params: ReadonlyMap<string, ParamValue>) {
     const value = get(name);
     return typeof value === 'number' || typeof value === 'string' ? value : undefined;
   };
+  /**
+   * An enum parameter's value, typed by its row: the request was validated with the same
+   * table (requests.ts), so a value present is one of the row's.
+   */
+  const choice = <Name extends ParamName>(name: Name) => get(name) as EnumOf<Name> | undefined;
   return {
     text,
+    choice,
     number,
     /** Booleans arrive as booleans, but a few table defaults are the strings 'true'/'false'. */
     flag: (name: string) => {
@@ -99,7 +103,7 @@ export async function renderEdit(
 ): Promise<Rendered> {
   const read = reader(params);
   const source = await decodeImage(input, EDIT_FORMATS);
-  const upscaleMode = read.text('upscale.mode') as UpscaleMode | undefined;
+  const upscaleMode = read.choice('upscale.mode');
   if (upscaleMode) checkUpscale(source, upscaleMode);
 
   const cut = await cutOut(source, { keepExistingAlpha: read.text('keepExistingAlphaChannel') === 'auto' });
@@ -132,7 +136,7 @@ export async function renderEdit(
     const drawn = removeBackground && blurMode ? await blurBackground(background, blurRadius, blurMode) : background;
     overlays.push({ input: drawn.data, raw: rawOf(drawn) });
   }
-  const shadowMode = read.text('shadow.mode') as ShadowMode | undefined;
+  const shadowMode = read.choice('shadow.mode');
   if (placed && shadowMode) {
     const shadow = await shadowLayer(placed, layout.placement, layout.canvas, shadowMode);
     overlays.push({ input: shadow.data, raw: rawOf(shadow) });
@@ -160,8 +164,8 @@ function layoutOf(scene: Scene, removeBackground: boolean, read: Reader): Layout
     scaling: read.text('scaling') === 'fill' ? 'fill' : 'fit',
     margin: read.sides('margin'),
     padding: read.sides('padding'),
-    horizontalAlignment: read.text('horizontalAlignment') as HorizontalAlignment | undefined,
-    verticalAlignment: read.text('verticalAlignment') as VerticalAlignment | undefined,
+    horizontalAlignment: read.choice('horizontalAlignment'),
+    verticalAlignment: read.choice('verticalAlignment'),
     snapCroppedSides: removeBackground && read.flag('ignorePaddingAndSnapOnCroppedSides'),
     referenceBox: read.text('referenceBox') === 'originalImage' ? 'originalImage' : 'subjectBox',
     maxWidth: read.number('maxWidth'),

@@ -186,7 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setImmediate(() => response.socket?.destroy());
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<{ status: number; fields: Fields }> {
+  async function answerRequest(request: IncomingMessage, response: ServerResponse): Promise<{ status: number; fields: Fields }> {
     const url = new URL(request.url ?? '/', origin);
     const candidates = ROUTES[url.pathname];
     if (!candidates) {
@@ -250,7 +250,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = http.createServer((request, response) => {
     const started = performance.now();
-    handle(request, response)
+    answerRequest(request, response)
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (!response.headersSent) sendError(response, 'v2', 400, `could not read the request: ${message}`);

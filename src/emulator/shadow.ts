@@ -6,8 +6,9 @@
 import sharp from 'sharp';
 import type { Box, Size } from './layout.js';
 import { alphaOf, fromRaster, type Raster, toRaster, transparent, withAlpha } from './raster.js';
+import type { EnumOf } from '../params/table.js';
 
-export type ShadowMode = 'ai.soft' | 'ai.hard' | 'ai.floating';
+export type ShadowMode = EnumOf<'shadow.mode'>;
 
 /** The subject as drawn on the canvas: its visible pixels and where they go. */
 export interface PlacedLayer {

@@ -281,13 +281,13 @@ describe('bad inputs', () => {
         'empty.jpg': 'empty file (0 bytes)',
         'fake.jpg': 'not an image: unrecognised bytes',
         'doc.png': expect.stringMatching(/^not an image: the bytes are a PDF/),
-        'large.webp': 'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900',
+        'large.webp': 'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900 (--fit-inputs would scale it down to fit)',
         'photo.heic': expect.stringMatching(/^HEIC images are not accepted by \/v2\/edit/),
         'locked.png': 'cannot read the file (permission denied)',
         'broken.png': 'broken symbolic link',
         'loop-a.png': 'symbolic link loop',
         'loop-b.png': 'symbolic link loop',
-        'huge.png': '31.0 MB is over the 30 MB limit of /v2/edit',
+        'huge.png': '31.0 MB is over the 30 MB limit of /v2/edit (--fit-inputs would scale it down to fit)',
       });
       expect(stderr).toContain('failed (10):');
       expect(stderr).toContain('warning: in/private: cannot read folder (permission denied)');

@@ -37,7 +37,7 @@ describe('run option precedence: flags > environment > config file > defaults', 
     expect(settings).toEqual({
       out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500,
       allowInsecureHttp: false, null: false, include: [], exclude: [], convert: true, fitInputs: false, overwrite: false, dryRun: false, yes: false,
-      json: false, quiet: false, verbose: false, progress: true,
+      report: false, json: false, quiet: false, verbose: false, progress: true,
     });
   });
 
