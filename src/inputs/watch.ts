@@ -1,0 +1,96 @@
+/**
+ * `--watch`: the files that appear or change in the input folders after the first pass,
+ * each once it has finished being written. chokidar (the watcher the Node ecosystem relies
+ * on; `fs.watch` misses events on some file systems and reports renames and partial writes
+ * unevenly) says when a file's size has stopped changing; a file of a format whose end can
+ * be recognised (PNG, JPEG, WebP, GIF) must also be whole, so that a slow copy that pauses
+ * longer than the settle time is still never sent half-written.
+ */
+import { open } from 'node:fs/promises';
+
+/** A PNG ends with its IEND chunk: length 0, type, CRC. */
+const PNG_END = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const TAIL_BYTES = 16;
+
+/**
+ * Whether a file holds a whole image, as far as its format lets one tell from its ends:
+ * PNG by its IEND chunk, JPEG by its end-of-image marker, WebP by the size its RIFF header
+ * announces, GIF by its trailer. Other formats count as whole (the settle time decides).
+ */
+export async function isWholeImage(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size < TAIL_BYTES) return false;
+    const head = Buffer.alloc(TAIL_BYTES);
+    const tail = Buffer.alloc(TAIL_BYTES);
+    await handle.read(head, 0, TAIL_BYTES, 0);
+    await handle.read(tail, 0, TAIL_BYTES, size - TAIL_BYTES);
+    if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return tail.subarray(TAIL_BYTES - PNG_END.length).equals(PNG_END);
+    if (head[0] === 0xff && head[1] === 0xd8) return trimmedEnd(tail, 0xd9) === 0xff;
+    if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return head.readUInt32LE(4) + 8 <= size;
+    if (head.toString('latin1', 0, 4) === 'GIF8') return tail[TAIL_BYTES - 1] === 0x3b;
+    return true;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * For a JPEG: the byte before its end-of-image marker `FF D9` (0xff when the file ends
+ * with it), allowing the zero padding some cameras append; -1 when it does not end so.
+ */
+function trimmedEnd(tail: Buffer, marker: number): number {
+  let end = tail.length;
+  while (end > 0 && tail[end - 1] === 0) end -= 1;
+  return end >= 2 && tail[end - 1] === marker ? (tail[end - 2] ?? -1) : -1;
+}
+
+export interface WatchOptions {
+  /** Folders watched, recursively. */
+  roots: readonly string[];
+  /** How long a file's size must stay the same before it counts as written (ms). */
+  settleMs: number;
+  /** Paths never reported (hidden files, the output and state folders). */
+  ignored: (file: string) => boolean;
+  /** Aborting ends the stream. */
+  signal: AbortSignal;
+}
+
+/** The files added or changed under the roots, once settled and whole, until `signal` aborts. */
+export async function* watchFolders(options: WatchOptions): AsyncGenerator<string> {
+  const { watch } = await import('chokidar');
+  const watcher = watch([...options.roots], {
+    ignoreInitial: true,
+    ignored: (file) => options.ignored(file),
+    awaitWriteFinish: { stabilityThreshold: options.settleMs, pollInterval: Math.min(100, options.settleMs) },
+  });
+  const ready: string[] = [];
+  let wake = () => {};
+  const settled = (file: string) => {
+    void isWholeImage(file).then(
+      (whole) => {
+        // A file not yet whole is seen again on its next change.
+        if (!whole) return;
+        ready.push(file);
+        wake();
+      },
+      () => {},
+    );
+  };
+  watcher.on('add', settled).on('change', settled);
+  const onAbort = () => wake();
+  options.signal.addEventListener('abort', onAbort);
+  try {
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    while (!options.signal.aborted) {
+      const next = ready.shift();
+      if (next !== undefined) yield next;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    await watcher.close();
+  }
+}
