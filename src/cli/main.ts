@@ -12,7 +12,9 @@ import { accountCommand } from './commands/account.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
+import { helpLayout, helpWidth } from './help.js';
 import { processIo, type Io } from './io.js';
+import { wrapProse } from './text.js';
 
 const PROGRAM_HELP = `
 Examples:
@@ -21,7 +23,10 @@ Examples:
   photoroom segment ./products -o cutouts/
   photoroom account
   photoroom params --endpoint edit
-  photoroom edit ./products --bg white --emulator   # local emulator: no key, no network
+  photoroom edit ./products --bg white --emulator   # no key, no network
+
+\`photoroom <command> --help\` shows a command's common options; \`photoroom edit
+--help-all\` shows every option, and \`photoroom params\` every API parameter.
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
 3 the API refused the whole run (402 no credits, 403 key refused), 130 interrupted.`;
@@ -75,10 +80,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const endpoint = commandName === 'edit' || commandName === 'segment' ? commandName : null;
   const preparsed = preparseArgv(argv, endpoint);
 
+  const width = helpWidth(io.stdout);
   const program = new Command('photoroom')
     .description('Batch processor for the Photoroom image-editing API')
     .version(VERSION, '-v, --version')
-    .addHelpText('after', PROGRAM_HELP);
+    .addHelpText('after', wrapProse(PROGRAM_HELP, width));
   const commands = [
     imageCommand('edit', io, () => preparsed),
     imageCommand('segment', io, () => preparsed),
@@ -90,6 +96,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     command
       .exitOverride()
       .showSuggestionAfterError()
+      .configureHelp(helpLayout(width))
       .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   }
   for (const command of commands) program.addCommand(command);

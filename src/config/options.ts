@@ -69,6 +69,8 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   readonly commands: readonly CommandName[];
   /** The `--help` section; the plain "Options:" when absent. */
   readonly group?: string;
+  /** Listed among the common options of the short `--help`; every flag is in `--help-all`. */
+  readonly common?: boolean;
   readonly description: string;
   /** A value for `.photoroomrc.example` where there is no default. */
   readonly example?: string;
@@ -101,7 +103,7 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   },
   out: {
     flag: '--out', short: '-o', placeholder: '<dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
-    commands: IMAGE_COMMANDS, group: INPUTS, description: 'folder the results are written to',
+    commands: IMAGE_COMMANDS, common: true, group: INPUTS, description: 'folder the results are written to',
   },
   name: {
     flag: '--name', placeholder: '<template>', kind: 'text', commands: IMAGE_COMMANDS, group: INPUTS, example: '"{dir}/{name}.{ext}"',
@@ -128,11 +130,11 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
     description: 'redo inputs whose outputs are already up to date',
   },
   dryRun: {
-    flag: '--dry-run', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    flag: '--dry-run', kind: 'switch', default: false, commands: IMAGE_COMMANDS, common: true, group: RUN,
     description: 'list what would be sent, as curl commands; send nothing',
   },
   yes: {
-    flag: '--yes', short: '-y', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    flag: '--yes', short: '-y', kind: 'switch', default: false, commands: IMAGE_COMMANDS, common: true, group: RUN,
     description: 'skip the credits check and the confirmation',
   },
   maxImages: {
@@ -178,7 +180,7 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
     group: CONNECTION, description: 'cutout model (sent as the pr-background-removal-model-version header)',
   },
   json: {
-    flag: '--json', kind: 'switch', default: false, commands: ALL, group: OUTPUT,
+    flag: '--json', kind: 'switch', default: false, commands: ALL, common: true, group: OUTPUT,
     description: 'machine-readable output on stdout: NDJSON events (edit, segment), one JSON object (account)',
   },
   quiet: {

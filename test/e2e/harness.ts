@@ -129,12 +129,12 @@ export async function scriptedServer(
   return { ...(await listenOnLoopback(server)), requests };
 }
 
-/** Runs a command under a pseudo-terminal (util-linux `script`), as on a developer's terminal. */
-export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = ''): Promise<CliResult> {
+/** Runs a command under a pseudo-terminal (util-linux `script`) of `columns`, as on a developer's terminal. */
+export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = '', columns = 100): Promise<CliResult> {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', `stty cols 100; ${command}`, '/dev/null'], {
+    const child = spawn('script', ['-qec', `stty cols ${columns}; ${command}`, '/dev/null'], {
       cwd,
       env: { ...process.env, ...env, TERM: 'xterm' },
       stdio: ['pipe', 'pipe', 'pipe'],

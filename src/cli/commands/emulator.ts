@@ -1,7 +1,9 @@
 /** `photoroom emulator`: run the local Photoroom-compatible server until Ctrl-C. */
 import { Command } from 'commander';
 import { parseCount, parseFaultFlags, type FaultFlagText } from '../../emulator/faults.js';
+import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
+import { wrapProse } from '../text.js';
 
 interface EmulatorFlags extends FaultFlagText {
   host: string;
@@ -22,10 +24,11 @@ and the same order of requests.
 
 Examples:
   photoroom emulator --port 8787
-  PHOTOROOM_BASE_URL=http://127.0.0.1:8787 PHOTOROOM_API_KEY=any photoroom edit shoe.jpg
-  photoroom emulator --latency 100-300 --fail-rate 0.3 --reset-rate 0.05 --rate-limit 120
-  photoroom emulator --credits 10 --api-key sk_test   # 402 after 10 billed images
-  photoroom emulator --echo --latency 100             # answer the upload as is (benchmarks)`;
+  export PHOTOROOM_BASE_URL=http://127.0.0.1:8787 PHOTOROOM_API_KEY=any
+  photoroom edit shoe.jpg                           # sent to the emulator
+  photoroom emulator --latency 100-300 --fail-rate 0.3 --rate-limit 120
+  photoroom emulator --credits 10 --api-key sk_test # 402 after 10 images
+  photoroom emulator --echo --latency 100           # answers the upload as is`;
 
 export function emulatorCommand(io: Io): Command {
   return new Command('emulator')
@@ -41,7 +44,7 @@ export function emulatorCommand(io: Io): Command {
     .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
     .option('--echo', 'skip rendering: answer the uploaded bytes (throughput benchmarks)')
     .option('--verbose', 'log one line per request on stderr')
-    .addHelpText('after', HELP)
+    .addHelpText('after', wrapProse(HELP, helpWidth(io.stdout)))
     .action(async (flags: EmulatorFlags) => {
       const faults = parseFaultFlags(flags);
       const port = parseCount(flags.port, '--port');
