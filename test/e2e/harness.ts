@@ -44,10 +44,15 @@ function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefi
 
 /** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
+  return runProgram(command, commandArgs, options);
+}
+
+/** Runs a program as runCli runs the CLI: its environment clean of PHOTOROOM_*, colour off, stdin given. */
+export function runProgram(command: string, args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<CliResult> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_')));
   return new Promise((resolve, reject) => {
-    const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
-    const child = spawn(command, commandArgs, {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
       env: { ...baseEnv, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

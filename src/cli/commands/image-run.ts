@@ -16,7 +16,7 @@ import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
-import { apiTarget, clientHeaders, requireApiKey } from './api-target.js';
+import { apiTarget, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -112,6 +112,11 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     onExit: (handler) => io.onExit(handler),
   });
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
+  if (options.emulator && run.dryRun) {
+    // Beside the commands, so that a saved plan says it too.
+    if (run.json) reporter.onEvent({ type: 'warning', message: DRY_RUN_EMULATOR_NOTE });
+    else io.stdout.write(`# ${DRY_RUN_EMULATOR_NOTE}\n`);
+  }
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io);
   try {
