@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
-import { EXIT, LocalFault, UserError } from '../errors.js';
+import { EXIT, LocalFault, StartUpError, UserError } from '../errors.js';
 import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
@@ -29,7 +29,8 @@ Examples:
 --help-all\` shows every option, and \`photoroom params\` every API parameter.
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
-3 the API refused the whole run (402 no credits, 403 key refused), 130 interrupted.`;
+3 the API refused the whole run (402 no credits, 403 key refused), 4 cancelled at the
+confirmation prompt (nothing sent), 130 interrupted.`;
 
 /** '' itself, or a repeatable option's list holding it. */
 function holdsEmpty(value: unknown): boolean {
@@ -59,7 +60,7 @@ function reportFailure(error: unknown, io: Io): number {
   }
   if (error instanceof UserError) {
     for (const problem of error.problems) io.stderr.write(`photoroom: ${problem}\n`);
-    io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
+    if (!(error instanceof StartUpError)) io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
     return EXIT.usage;
   }
   if (error instanceof ApiError) {

@@ -293,7 +293,7 @@ describe('confirmation on a terminal', () => {
     const declined = await runInTerminal(['edit', 'products', '-o', 'out', '--confirm-over', '2'], env, root, 'n\n');
     expect(declined.stdout).toContain('About to send 4 images (each successful one is billed). Continue? [y/N]');
     expect(declined.stdout).toContain('cancelled: nothing was sent');
-    expect(declined.code).toBe(1);
+    expect(declined.code).toBe(4);
     expect(emulator.requests.slice(before).map((r) => r.path)).toEqual(['/v2/account']);
 
     const accepted = await runInTerminal(['edit', 'products', '-o', 'out', '--confirm-over', '2'], env, root, 'y\n');

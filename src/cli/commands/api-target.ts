@@ -1,12 +1,12 @@
 /** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
 import type { RunSettings } from '../../config/options.js';
-import { UserError } from '../../errors.js';
+import { StartUpError, UserError } from '../../errors.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
-  throw new UserError(
-    'no API key: set PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key); ' +
-      'sandbox keys (sandbox_...) are free for trials',
+  throw new StartUpError(
+    'no API key: set PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key); sandbox keys (sandbox_...) ' +
+      'are free for trials, and --emulator tries everything on a local emulator with no key at all',
   );
 }
 

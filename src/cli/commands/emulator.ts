@@ -1,6 +1,8 @@
 /** `photoroom emulator`: run the local Photoroom-compatible server until Ctrl-C. */
 import { Command } from 'commander';
+import { errorCode, StartUpError } from '../../errors.js';
 import { parseCount, parseFaultFlags, type FaultFlagText } from '../../emulator/faults.js';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
 import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
 import { wrapProse } from '../text.js';
@@ -30,6 +32,33 @@ Examples:
   photoroom emulator --credits 10 --api-key sk_test # 402 after 10 images
   photoroom emulator --echo --latency 100           # answers the upload as is`;
 
+const HIGHEST_PORT = 65_535;
+
+function parsePort(text: string): number {
+  const port = parseCount(text, '--port');
+  if (port > HIGHEST_PORT) throw new StartUpError(`--port ${text}: a port is a number from 1 to ${HIGHEST_PORT} (0: any free port)`);
+  return port;
+}
+
+/** Why a server could not listen, and what to do about it. */
+const LISTEN_FAULTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use (another emulator?): choose another --port, or --port 0 for any free one',
+  EACCES: 'no permission to listen on this port (below 1024 needs privileges): choose a port above 1023',
+  EADDRNOTAVAIL: 'this machine has no such address: leave --host out to listen on 127.0.0.1',
+  ENOTFOUND: 'no such host: leave --host out to listen on 127.0.0.1',
+};
+
+async function listen(options: EmulatorOptions & { host: string; port: number }): Promise<RunningEmulator> {
+  const { startEmulator } = await import('../../emulator/server.js');
+  try {
+    return await startEmulator(options);
+  } catch (error) {
+    const fault = LISTEN_FAULTS[errorCode(error) ?? ''];
+    if (fault) throw new StartUpError(`cannot listen on ${options.host}:${options.port}: ${fault}`);
+    throw error;
+  }
+}
+
 export function emulatorCommand(io: Io): Command {
   return new Command('emulator')
     .description('run a local Photoroom-compatible API server (real images, fault injection)')
@@ -47,9 +76,8 @@ export function emulatorCommand(io: Io): Command {
     .addHelpText('after', wrapProse(HELP, helpWidth(io.stdout)))
     .action(async (flags: EmulatorFlags) => {
       const faults = parseFaultFlags(flags);
-      const port = parseCount(flags.port, '--port');
-      const { startEmulator } = await import('../../emulator/server.js');
-      const emulator = await startEmulator({
+      const port = parsePort(flags.port);
+      const emulator = await listen({
         ...faults,
         host: flags.host,
         port,

@@ -17,6 +17,7 @@ import { exitCodeOf } from '../exit-codes.js';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { apiTarget, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
+import { checkOutputFolder } from './output-folder.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -92,9 +93,15 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
   if (run.verbose && !run.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
+  const outDir = path.resolve(io.cwd, run.out);
+  // Checked before anything is sent, the credits check included; an emulator stands in for a key.
+  if (!run.dryRun) {
+    if (!options.emulator) requireApiKey(run);
+    await checkOutputFolder(outDir, run.out);
+  }
   const target = await apiTarget(run, options.emulator);
   const client = createClient({
-    apiKey: run.dryRun ? (target.run.apiKey ?? '') : requireApiKey(target.run),
+    apiKey: target.run.apiKey ?? '',
     baseUrl: target.run.baseUrl,
     segmentUrl: target.run.segmentUrl,
     connections: run.concurrency,
@@ -129,7 +136,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       include: run.include,
       exclude: run.exclude,
       cwd: io.cwd,
-      outDir: path.resolve(io.cwd, run.out),
+      outDir,
       nameTemplate: run.name,
       params: settings.params,
       client,
