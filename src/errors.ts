@@ -4,6 +4,8 @@ export const EXIT = {
   someInputsFailed: 1,
   usage: 2,
   apiRefusedRun: 3,
+  /** The user said no at the confirmation prompt: nothing was sent. */
+  cancelled: 4,
   /** 128 + SIGINT, as shells report a run stopped by Ctrl-C. */
   interrupted: 130,
 } as const;
@@ -20,6 +22,17 @@ export class UserError extends Error {
     super(list.join('\n'));
     this.name = 'UserError';
     this.problems = list;
+  }
+}
+
+/**
+ * A start-up check that failed: no API key, a port taken, an output folder that cannot take
+ * files. Said in one line that says what to do; exit 2, nothing sent.
+ */
+export class StartUpError extends UserError {
+  constructor(problem: string) {
+    super(problem);
+    this.name = 'StartUpError';
   }
 }
 
@@ -42,7 +55,15 @@ const CODE_MEANING: Readonly<Record<string, string>> = {
   EISDIR: 'a folder is in the way',
   ENOTDIR: 'a file is in the way of a folder',
   ELOOP: 'a symbolic link is in the way',
+  ENOENT: 'no such file or folder',
 };
+
+/** `no space left on the device (ENOSPC)`: what a failed file-system call means. */
+export function faultReason(error: unknown): string {
+  const code = errorCode(error);
+  const meaning = (code && CODE_MEANING[code]) ?? (error instanceof Error ? error.message : String(error));
+  return `${meaning}${code ? ` (${code})` : ''}`;
+}
 
 /**
  * A fault on this machine (the output disk, an input that changed while it was sent): not
@@ -64,8 +85,7 @@ export class LocalFault extends Error {
 export function writeFault(error: unknown, file: string): LocalFault {
   if (error instanceof LocalFault) return error;
   const code = errorCode(error);
-  const meaning = (code && CODE_MEANING[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new LocalFault(`cannot write ${file}: ${meaning}${code ? ` (${code})` : ''}`, {
+  return new LocalFault(`cannot write ${file}: ${faultReason(error)}`, {
     code,
     stopsRun: code !== undefined && DISK_REFUSALS.has(code),
   });

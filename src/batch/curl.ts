@@ -6,6 +6,16 @@ function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * A file part for curl's `-F`, `name=@path`. There `;` starts an attribute (`;type=`), `,`
+ * separates files, and spaces around the path are dropped: such a path goes in double
+ * quotes, inside which curl reads `\\` and `\"` as `\` and `"`.
+ */
+function formFile(field: string, file: string): string {
+  const written = /[;,"\\]|^\s|\s$/.test(file) ? `"${file.replace(/[\\"]/g, '\\$&')}"` : file;
+  return shellQuote(`${field}=@${written}`);
+}
+
 export interface CurlRequest {
   method: 'GET' | 'POST';
   url: string;
@@ -24,9 +34,9 @@ export function curlCommand(request: CurlRequest): string {
   }
   // The key stays a variable: a dry run's output can be pasted into logs and tickets.
   parts.push('-H', '"x-api-key: $PHOTOROOM_API_KEY"');
-  if (request.upload) parts.push('-F', shellQuote(`${request.upload.field}=@${request.upload.file}`));
+  if (request.upload) parts.push('-F', formFile(request.upload.field, request.upload.file));
   for (const [name, value] of request.fields) {
-    if (typeof value !== 'string') parts.push('-F', shellQuote(`${name}=@${value.file}`));
+    if (typeof value !== 'string') parts.push('-F', formFile(name, value.file));
     // --form-string: curl would read a value starting with @ or < as a file.
     else if (request.method === 'POST') parts.push('--form-string', shellQuote(`${name}=${value}`));
     else parts.push('--data-urlencode', shellQuote(`${name}=${value}`));

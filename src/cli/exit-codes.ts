@@ -9,7 +9,7 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   unavailable: EXIT.someInputsFailed,
   disk: EXIT.someInputsFailed,
   'output-closed': EXIT.someInputsFailed,
-  cancelled: EXIT.someInputsFailed,
+  cancelled: EXIT.cancelled,
 };
 
 export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {

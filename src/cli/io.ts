@@ -6,10 +6,12 @@ import { redacting } from '../secrets.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';
 
+/** A terminal's stream says so (`isTTY`) and gives its width: help, the progress bar, colour and prompts depend on it. */
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
 export interface Io {
-  stdout: NodeJS.WritableStream;
-  /** A terminal's stream says so (`isTTY`): the progress bar, colour and prompts depend on it. */
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdout: OutputStream;
+  stderr: OutputStream;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;

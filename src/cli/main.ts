@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
-import { EXIT, LocalFault, UserError } from '../errors.js';
+import { EXIT, LocalFault, StartUpError, UserError } from '../errors.js';
 import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
@@ -14,7 +14,9 @@ import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
 import { reportCommand } from './commands/report.js';
+import { helpLayout, helpWidth } from './help.js';
 import { processIo, type Io } from './io.js';
+import { wrapProse } from './text.js';
 
 const PROGRAM_HELP = `
 Examples:
@@ -23,10 +25,14 @@ Examples:
   photoroom segment ./products -o cutouts/
   photoroom account
   photoroom params --endpoint edit
-  photoroom edit ./products --bg white --emulator   # local emulator: no key, no network
+  photoroom edit ./products --bg white --emulator   # no key, no network
+
+\`photoroom <command> --help\` shows a command's common options; \`photoroom edit
+--help-all\` shows every option, and \`photoroom params\` every API parameter.
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
-3 the API refused the whole run (402 no credits, 403 key refused), 130 interrupted.`;
+3 the API refused the whole run (402 no credits, 403 key refused), 4 cancelled at the
+confirmation prompt (nothing sent), 130 interrupted.`;
 
 /** '' itself, or a repeatable option's list holding it. */
 function holdsEmpty(value: unknown): boolean {
@@ -56,7 +62,7 @@ function reportFailure(error: unknown, io: Io): number {
   }
   if (error instanceof UserError) {
     for (const problem of error.problems) io.stderr.write(`photoroom: ${problem}\n`);
-    io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
+    if (!(error instanceof StartUpError)) io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
     return EXIT.usage;
   }
   if (error instanceof ApiError) {
@@ -77,10 +83,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const endpoint = commandName === 'edit' || commandName === 'segment' ? commandName : null;
   const preparsed = preparseArgv(argv, endpoint);
 
+  const width = helpWidth(io.stdout);
   const program = new Command('photoroom')
     .description('Batch processor for the Photoroom image-editing API')
     .version(VERSION, '-v, --version')
-    .addHelpText('after', PROGRAM_HELP);
+    .addHelpText('after', wrapProse(PROGRAM_HELP, width));
   const commands = [
     imageCommand('edit', io, () => preparsed),
     imageCommand('segment', io, () => preparsed),
@@ -94,6 +101,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     command
       .exitOverride()
       .showSuggestionAfterError()
+      .configureHelp(helpLayout(width))
       .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   }
   for (const command of commands) program.addCommand(command);

@@ -1,5 +1,6 @@
 /** The run options table as commander options: one per row, grouped for `--help`. */
 import { Command, Option } from 'commander';
+import { COMMON_OPTIONS } from './help.js';
 import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec } from '../config/options.js';
 
 const collect = (value: string, list: string[] = []) => [...list, value];
@@ -17,7 +18,8 @@ export function runOptionFlag(spec: RunOptionSpec): Option {
     .join(', ');
   const option = new Option(flags, details ? `${spec.description} (${details})` : spec.description);
   if (spec.kind === 'list') option.argParser(collect);
-  return spec.group ? option.helpGroup(spec.group) : option;
+  const group = spec.common ? COMMON_OPTIONS : spec.group;
+  return group ? option.helpGroup(group) : option;
 }
 
 export function addRunOptions(command: Command, name: CommandName): void {

@@ -4,6 +4,7 @@
  * reading parsed options back into raw parameter values.
  */
 import { Option } from 'commander';
+import { AliasedOption, COMMON_OPTIONS } from './help.js';
 import { duplicateProblems, type RawParam } from '../params/paramset.js';
 import { flagOf, LAYER_FIELDS, paramsFor } from '../params/table.js';
 import type { Endpoint, ParamSpec, ParamValue } from '../params/types.js';
@@ -16,47 +17,49 @@ export interface FlagBinding {
   readonly flag: string;
 }
 
-const LONGEST_INLINE_CHOICES = 36;
+/** Longer choices are listed in the description, keeping the flag column narrow. */
+const LONGEST_INLINE_CHOICES = 22;
 
 function placeholder(spec: ParamSpec): string {
   const text = spec.kind === 'boolean' ? 'true|false' : describeKind(spec);
   return text.length <= LONGEST_INLINE_CHOICES && !text.includes(' ') ? text : 'value';
 }
 
-function helpText(spec: ParamSpec, aliases: readonly string[]): string {
+function helpText(spec: ParamSpec): string {
   const parts = [spec.description];
   if (placeholder(spec) === 'value') parts.push(`(${spec.kind === 'enum' ? `one of ${describeKind(spec).replaceAll('|', ', ')}` : describeKind(spec)})`);
   if (spec.default !== undefined) parts.push(`(API default: ${String(spec.default)})`);
-  if (aliases.length > 0) parts.push(`(alias: ${aliases.map((alias) => `--${alias}`).join(', ')})`);
   return parts.join(' ');
 }
 
-function makeOption(flag: string, spec: ParamSpec, description: string): Option {
+function flagTerm(flag: string, spec: ParamSpec): string {
   // Booleans take an optional value so that a bare `--crop` means true.
-  const argument = spec.kind === 'boolean' ? `[${placeholder(spec)}]` : `<${placeholder(spec)}>`;
-  return new Option(`--${flag} ${argument}`, description).helpGroup(`${spec.group} options:`);
+  return `--${flag} ${spec.kind === 'boolean' ? `[${placeholder(spec)}]` : `<${placeholder(spec)}>`}`;
 }
 
-/** One commander option per flag and per alias (aliases are hidden from `--help`). */
+/**
+ * One commander option per flag and per alias. The flag's own option shows its aliases in
+ * `--help`; the aliases' options, hidden, let commander read them.
+ */
 export function paramFlagBindings(endpoint: Endpoint): FlagBinding[] {
   return paramsFor(endpoint).flatMap((spec) => {
     const flag = flagOf(spec);
     if (flag === null || spec.kind === 'layers') return [];
-    const aliases = spec.aliases ?? [];
-    const main: FlagBinding = { option: makeOption(flag, spec, helpText(spec, aliases)), spec, flag: `--${flag}` };
+    const aliases = (spec.aliases ?? []).map((alias) => `--${alias}`);
+    const shown = new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(spec.common ? COMMON_OPTIONS : `${spec.group} options:`);
     const hidden = aliases.map((alias) => ({
-      option: makeOption(alias, spec, `alias of --${flag}`).hideHelp(),
+      option: new Option(flagTerm(alias.slice(2), spec)).hideHelp(),
       spec,
-      flag: `--${alias}`,
+      flag: alias,
     }));
-    return [main, ...hidden];
+    return [{ option: shown, spec, flag: `--${flag}` }, ...hidden];
   });
 }
 
-/** The `--help` paragraph for template layer flags, from LAYER_FIELDS. */
+/** The paragraph on template layer flags, from LAYER_FIELDS. */
 export function layerFlagsHelp(): string {
   const fields = LAYER_FIELDS.map((field) => field.path).join(', ');
-  return `Template layers (with --templateId): --layers.<layerId>.<field> VALUE, where <field> is one of:\n  ${fields}`;
+  return `Template layers (with --templateId): --layers.<layerId>.<field> VALUE, where <field> is one of: ${fields}.`;
 }
 
 const INLINE_VALUE = /^(--[^=]+)=(.*)$/s;

@@ -8,6 +8,7 @@ import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { cosmiconfig, type CosmiconfigResult, type PublicExplorer } from 'cosmiconfig';
 import { UserError } from '../errors.js';
+import { unreadableConfigMessage } from './unreadable.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file read, or null when there is none. */
@@ -106,9 +107,7 @@ export async function loadConfig(explicitPath: string | undefined, search: Confi
   try {
     found = await findConfig(explorer, explicitPath, search);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    const where = explicitPath ? `config file ${explicitPath}` : 'config file';
-    throw new UserError(`${where} could not be read: ${reason}`);
+    throw new UserError(await unreadableConfigMessage(error, explicitPath));
   }
   const { result, searched } = found;
   if (!result) return { ...NO_CONFIG, searched };

@@ -75,6 +75,8 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   readonly commands: readonly CommandName[];
   /** The `--help` section; the plain "Options:" when absent. */
   readonly group?: string;
+  /** Listed among the common options of the short `--help`; every flag is in `--help-all`. */
+  readonly common?: boolean;
   readonly description: string;
   /** A value for `.photoroomrc.example` where there is no default. */
   readonly example?: string;
@@ -107,7 +109,7 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   },
   out: {
     flag: '--out', short: '-o', placeholder: '<dir>', env: 'PHOTOROOM_OUT', kind: 'path', default: 'photoroom-out',
-    commands: IMAGE_COMMANDS, group: INPUTS,
+    commands: IMAGE_COMMANDS, common: true, group: INPUTS,
     description: 'folder the results are written to; with one input, an image file name (mug-white.png) or - for stdout',
   },
   stateDir: {
@@ -151,11 +153,11 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
     description: 'redo inputs whose outputs are already up to date',
   },
   dryRun: {
-    flag: '--dry-run', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    flag: '--dry-run', kind: 'switch', default: false, commands: IMAGE_COMMANDS, common: true, group: RUN,
     description: 'list what would be sent, as curl commands; send nothing',
   },
   yes: {
-    flag: '--yes', short: '-y', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    flag: '--yes', short: '-y', kind: 'switch', default: false, commands: IMAGE_COMMANDS, common: true, group: RUN,
     description: 'skip the credits check and the confirmation',
   },
   maxImages: {
@@ -205,7 +207,7 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
     description: 'write photoroom-report.html, a review page of the results, at the end of the run (see photoroom report)',
   },
   json: {
-    flag: '--json', kind: 'switch', default: false, commands: ALL, group: OUTPUT,
+    flag: '--json', kind: 'switch', default: false, commands: ALL, common: true, group: OUTPUT,
     description: 'machine-readable output on stdout: NDJSON events (edit, segment), one JSON object (account)',
   },
   quiet: {

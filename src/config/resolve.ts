@@ -8,8 +8,9 @@ import { duplicateProblems, resolveParamName, type RawParam } from '../params/pa
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
+import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
-import { RUN_OPTIONS, runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
+import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
 
 /** A value and where it came from, for messages. */
 interface Sourced {
@@ -115,14 +116,11 @@ export function resolveRunOptions(
   return { settings: settings as RunSettings, problems };
 }
 
-const PARAM_SECTIONS: Readonly<Record<Endpoint, string>> = { edit: 'edit', segment: 'segment' };
-
-/** Top-level config keys that are neither run options nor parameter sections. */
+/** Top-level config keys that are neither run options nor parameter sections, each with a hint. */
 export function unknownConfigKeys(config: LoadedConfig): string[] {
-  const known = new Set<string>([...Object.keys(RUN_OPTIONS), ...Object.values(PARAM_SECTIONS)]);
   return Object.keys(config.values)
-    .filter((key) => !known.has(key))
-    .map((key) => `${configLabel(config, key)}: unknown setting; expected one of ${[...known].join(', ')}`);
+    .filter((key) => !TOP_LEVEL_KEYS.has(key))
+    .map((key) => `${configLabel(config, key)}: ${unknownTopLevelKey(key)}`);
 }
 
 /** `{ background: { color: "white" } }` and `{ "background.color": "white" }` both give `background.color`. */
@@ -142,7 +140,7 @@ function isFileParam(name: string): boolean {
 
 /** The `edit:` or `segment:` section of the config file as raw parameters. */
 export function configParams(endpoint: Endpoint, config: LoadedConfig): { params: RawParam[]; problems: string[] } {
-  const section = config.values[PARAM_SECTIONS[endpoint]];
+  const section = config.values[endpoint];
   const params: RawParam[] = [];
   const problems: string[] = [];
   if (section === undefined || section === null) return { params, problems };
@@ -150,6 +148,11 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
   flatten('', section, entries);
   for (const [name, value] of entries) {
     const source = configLabel(config, `${endpoint}.${name}`);
+    const unknown = unknownSectionKey(endpoint, name);
+    if (unknown) {
+      problems.push(`${source}: ${unknown}`);
+      continue;
+    }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       problems.push(`${source}: expected a string, number or boolean`);
       continue;

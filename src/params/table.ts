@@ -47,7 +47,7 @@ const TABLE = [
   },
   {
     name: 'background.color', endpoints: ['edit'], kind: 'color', default: 'transparent',
-    aliases: ['bg'], needsBackgroundRemoval: true, group: 'Background',
+    aliases: ['bg'], needsBackgroundRemoval: true, common: true, group: 'Background',
     description: 'Background colour: hex (FF0000, #FF0000EE) or a CSS name (white).',
   },
   {
@@ -119,7 +119,7 @@ const TABLE = [
   {
     name: 'outputSize', endpoints: ['edit'], kind: 'outputSize',
     pattern: '^(auto|\\d+x\\d+|originalImage|croppedSubject)$', default: 'auto', aliases: ['size'],
-    group: 'Layout', description: 'Size of the result: the original\'s, the cropped subject\'s, or e.g. 1000x1000.',
+    common: true, group: 'Layout', description: 'Size of the result: the original\'s, the cropped subject\'s, or e.g. 1000x1000.',
   },
   {
     name: 'scaling', endpoints: ['edit'], kind: 'enum', enum: ['fit', 'fill'], default: 'fit',
@@ -127,7 +127,7 @@ const TABLE = [
   },
   {
     name: 'padding', endpoints: ['edit'], kind: 'length', default: 0,
-    group: 'Layout', description: `Padding around the subject: ${LENGTH_HELP}.`,
+    common: true, group: 'Layout', description: `Padding around the subject: ${LENGTH_HELP}.`,
   },
   ...sideLengths('padding'),
   {
@@ -170,7 +170,7 @@ const TABLE = [
   // ── Export ──
   {
     name: 'export.format', endpoints: ['edit'], kind: 'enum',
-    enum: ['png', 'jpeg', 'jpg', 'webp'], default: 'png', aliases: ['format'], group: 'Export',
+    enum: ['png', 'jpeg', 'jpg', 'webp'], default: 'png', aliases: ['format'], common: true, group: 'Export',
     description: 'Output format: png, jpeg/jpg (quality 80) or webp (quality 90).',
   },
   {
@@ -186,7 +186,7 @@ const TABLE = [
   // ── AI features ──
   {
     name: 'shadow.mode', endpoints: ['edit'], kind: 'enum',
-    enum: ['ai.soft', 'ai.hard', 'ai.floating'], aliases: ['shadow'], group: 'AI features',
+    enum: ['ai.soft', 'ai.hard', 'ai.floating'], aliases: ['shadow'], common: true, group: 'AI features',
     description: 'Generate a soft, hard or floating shadow.',
   },
   {
@@ -261,13 +261,13 @@ const TABLE = [
   {
     name: 'layers', endpoints: ['edit'], kind: 'layers', flag: 'layers.<id>.<field>',
     group: 'Template',
-    description: 'Template layer fields, e.g. --layers.logo.image.imageUrl URL (see LAYER_FIELDS).',
+    description: 'A field of a template layer, e.g. --layers.logo.image.imageUrl URL; `photoroom params` lists the fields.',
   },
 
   // ── /v1/segment (Remove Background, Basic plan) ──
   {
     name: 'format', endpoints: ['segment'], kind: 'enum', enum: ['png', 'jpg', 'webp'],
-    default: 'png', group: 'Remove background', description: 'Output format: png, jpg or webp.',
+    default: 'png', common: true, group: 'Remove background', description: 'Output format: png, jpg or webp.',
   },
   {
     name: 'channels', endpoints: ['segment'], kind: 'enum', enum: ['rgba', 'alpha'],
@@ -275,7 +275,7 @@ const TABLE = [
   },
   {
     name: 'bg_color', endpoints: ['segment'], kind: 'color', flag: 'bg-color',
-    aliases: ['bg_color', 'bg'], colorStyle: 'hash', group: 'Remove background',
+    aliases: ['bg_color', 'bg'], colorStyle: 'hash', common: true, group: 'Remove background',
     description: 'Background colour: #RRGGBB or a CSS name (red, white, ...).',
   },
   {
@@ -286,7 +286,7 @@ const TABLE = [
   {
     name: 'crop', endpoints: ['segment'], kind: 'boolean', enum: ['true', 'false'],
     default: 'false',
-    group: 'Remove background', description: 'Crop the result to the cutout border.',
+    common: true, group: 'Remove background', description: 'Crop the result to the cutout border.',
   },
   {
     name: 'despill', endpoints: ['segment'], kind: 'boolean', enum: ['true', 'false'],

@@ -46,6 +46,8 @@ export interface ParamSpec {
   readonly aliases?: readonly string[];
   /** `--help` section the flag is listed under. */
   readonly group: string;
+  /** Listed among the common options of the short `--help`; every flag is in `--help-all`. */
+  readonly common?: boolean;
   readonly description: string;
   /** The spec says: "Can't be provided if `removeBackground` is set to `false`". */
   readonly needsBackgroundRemoval?: boolean;

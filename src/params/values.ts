@@ -163,7 +163,7 @@ function distance(a: string, b: string): number {
  * `; did you mean "white"?` for a near miss (a typo of up to two letters, or a mode without
  * its `ai.` prefix: `soft` for `ai.soft`), else nothing.
  */
-function didYouMean(text: string, candidates: readonly string[]): string {
+export function didYouMean(text: string, candidates: readonly string[]): string {
   const typed = text.trim().toLowerCase();
   const prefixed = candidates.find((candidate) => candidate.toLowerCase().endsWith(`.${typed}`));
   if (prefixed && typed !== '') return `; did you mean ${JSON.stringify(prefixed)}?`;

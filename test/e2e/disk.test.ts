@@ -115,8 +115,8 @@ describe('an output disk that refuses results', () => {
     await mkdir(copy);
     const before = editRequests();
     const { code, stderr } = await runOnSmallDisk(root, ['edit', 'in', '-o', out, '--yes', '--no-progress'], { out, sizeKb: 64, readOnly: true, copy });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/read-only file system \(EROFS\)/);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/results cannot be written there: read-only file system \(EROFS\)/);
     expect(stderr).not.toContain('unexpected error');
     expect(editRequests() - before).toBe(0);
   });

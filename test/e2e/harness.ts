@@ -44,10 +44,15 @@ function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefi
 
 /** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
+  return runProgram(command, commandArgs, options);
+}
+
+/** Runs a program as runCli runs the CLI: its environment clean of PHOTOROOM_*, colour off, stdin given. */
+export function runProgram(command: string, args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<CliResult> {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_')));
   return new Promise((resolve, reject) => {
-    const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
-    const child = spawn(command, commandArgs, {
+    const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
       env: { ...baseEnv, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -129,12 +134,12 @@ export async function scriptedServer(
   return { ...(await listenOnLoopback(server)), requests };
 }
 
-/** Runs a command under a pseudo-terminal (util-linux `script`), as on a developer's terminal. */
-export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = ''): Promise<CliResult> {
+/** Runs a command under a pseudo-terminal (util-linux `script`) of `columns`, as on a developer's terminal. */
+export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = '', columns = 100): Promise<CliResult> {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', `stty cols 100; ${command}`, '/dev/null'], {
+    const child = spawn('script', ['-qec', `stty cols ${columns}; ${command}`, '/dev/null'], {
       cwd,
       env: { ...process.env, ...env, TERM: 'xterm' },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -118,6 +118,29 @@ describe('parameters from the config file', () => {
     expect(params[0]?.value).toBe('/project/bg.jpg');
   });
 
+  it('suggests the key meant, or the section a parameter belongs to', () => {
+    const problems = unknownConfigKeys(config({ concurrancy: 3, 'dry-run': true, padding: '10%', background: { color: 'white' }, bg_color: 'red', format: 'png', zzz: 1 }));
+    expect(problems).toEqual([
+      '.photoroomrc: concurrancy: unknown setting; did you mean "concurrency"?',
+      '.photoroomrc: dry-run: unknown setting; did you mean "dryRun"?',
+      '.photoroomrc: padding: an API parameter: put it under edit:',
+      '.photoroomrc: background: an API parameter: put it under edit:',
+      '.photoroomrc: bg_color: an API parameter: put it under segment:',
+      '.photoroomrc: format: an API parameter: put it under edit: or segment:',
+      '.photoroomrc: zzz: unknown setting; `photoroom params --config-example` lists every key',
+    ]);
+  });
+
+  it('explains a section key that is not one of its parameters', () => {
+    const { params, problems } = configParams('edit', config({ edit: { paddin: 0.1, bg: 'white', concurrency: 2, 'shadow.mode': 'ai.soft' } }));
+    expect(problems).toEqual([
+      '.photoroomrc: edit.paddin: unknown parameter; did you mean "padding"?',
+      '.photoroomrc: edit.bg: --bg is the flag; in a config file the key is background.color',
+      '.photoroomrc: edit.concurrency: a run option, not an API parameter: put it at the top level, outside edit:',
+    ]);
+    expect(params.map((param) => param.name)).toEqual(['shadow.mode']);
+  });
+
   it('refuses unknown top-level keys and lists values', () => {
     expect(unknownConfigKeys(config({ concurrancy: 3 }))[0]).toMatch(/^\.photoroomrc: concurrancy: unknown setting/);
     expect(configParams('edit', config({ edit: { padding: [1] } })).problems).toEqual([
@@ -162,12 +185,27 @@ describe('finding the config file', () => {
     expect(found.path).toBe(path.join(folder, '.photoroomrc'));
   });
 
-  it('reads exactly --config and explains a broken or missing file', async () => {
+  it('says the file, the line and the reason of a file that does not parse', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
-    const file = path.join(folder, 'ci.json');
-    await writeFile(file, '{ "concurrency": ');
-    await expect(loadConfig(file, searchFrom(folder))).rejects.toThrow(/config file .*ci\.json could not be read/);
-    await expect(loadConfig(path.join(folder, 'nope.json'), searchFrom(folder))).rejects.toThrow(/could not be read/);
+    const cases: [name: string, text: string, problem: string][] = [
+      ['.photoroomrc', 'edit:\n  padding: 10%\n   background: white\n', 'line 3: bad indentation of a mapping entry'],
+      ['.photoroomrc', 'edit:\n  padding: 0.1\n  margin: 0\n  padding: 0.2\n', 'line 4: "padding" is given twice; give each key once'],
+      ['.photoroomrc', '{ "concurrency": 2, "concurrency": 3 }', 'line 1: "concurrency" is given twice; give each key once'],
+      ['ci.json', '{\n  "concurrency": 2\n  "retries": 1\n}', "line 3: Expected ',' or '}' after property value"],
+      ['cut.json', '{\n  "concurrency": ', 'line 2: Unexpected end of JSON input'],
+    ];
+    for (const [name, text, problem] of cases) {
+      const file = path.join(folder, name);
+      await writeFile(file, text);
+      await expect(loadConfig(file, searchFrom(folder))).rejects.toThrow(`config file ${file}, ${problem}`);
+    }
+  });
+
+  it('reads exactly --config and explains a missing file', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
+    await writeFile(path.join(folder, 'ci.json'), '{ "concurrency": 3 }');
+    expect((await loadConfig('ci.json', searchFrom(folder))).values).toEqual({ concurrency: 3 });
+    await expect(loadConfig('nope.json', searchFrom(folder))).rejects.toThrow(/^config file nope\.json could not be read: ENOENT/);
   });
 });
 

@@ -78,7 +78,7 @@ const plan: PlanEvent = {
   method: 'POST',
   url: 'https://image-api.photoroom.com/v2/edit',
   fields: [['background.color', 'white']],
-  curl: "curl -X POST https://image-api.photoroom.com/v2/edit \\\n  -H \"x-api-key: $PHOTOROOM_API_KEY\" \\\n  -F imageFile=@a.jpg",
+  curl: 'curl -X POST https://image-api.photoroom.com/v2/edit -H "x-api-key: $PHOTOROOM_API_KEY" -F imageFile=@a.jpg',
 };
 
 /** One typical run: start, each kind of result, a retry, a warning, the summary. */
@@ -231,16 +231,23 @@ describe('plain lines', () => {
     ]);
   });
 
-  it('prints a dry run as each input with its curl command indented', async () => {
-    const { stderr } = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, ms: 12 })]);
-    expect(stderr.lines).toEqual([
-      'planning 1 image (dry run: nothing is sent)',
-      'a.jpg → out/a.png',
-      '  curl -X POST https://image-api.photoroom.com/v2/edit \\',
-      '    -H "x-api-key: $PHOTOROOM_API_KEY" \\',
-      '    -F imageFile=@a.jpg',
-      'dry run: 1 request planned, nothing sent (12 ms)',
-    ]);
+  it('prints a dry run on stdout as a shell script: each input as a comment, then its curl command', async () => {
+    const { stdout, stderr } = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, notProcessed: 1, ms: 12 })], { quiet: true });
+    expect(stdout.lines).toEqual(['# a.jpg → out/a.png', plan.curl]);
+    expect(stderr.lines).toEqual(['dry run: 1 request planned, nothing sent (12 ms)']);
+  });
+
+  it('keeps a line break in a file name inside the comment', async () => {
+    const { stdout } = await report([start({ total: 1, dryRun: true }), { ...plan, input: 'a\nrm -rf x.jpg' }]);
+    expect(stdout.lines[0]).toBe('# a?rm -rf x.jpg → out/a.png');
+  });
+
+  it('counts only what --max-images left out of a dry run as left out', async () => {
+    const planned = [start({ total: 1, dryRun: true }), plan];
+    expect((await report([...planned, summary({ ok: 0, notProcessed: 1 })])).stderr.text).not.toContain('left out');
+    expect((await report([...planned, summary({ ok: 0, notProcessed: 3 })])).stderr.lines).toContain(
+      '2 inputs left out by --max-images; rerun to process them',
+    );
   });
 
   it('shows a stop at once while running, and leaves one before the start to the summary', async () => {
@@ -404,9 +411,9 @@ describe('progress bar', () => {
 
   it('prints a dry run as lines, without a bar', async () => {
     const stderr = tty();
-    await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0 })], { stderr });
+    const { stdout } = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0 })], { stderr });
     expect(stderr.text).not.toContain(ESC);
-    expect(stderr.lines).toContain('a.jpg → out/a.png');
+    expect(stdout.lines).toContain('# a.jpg → out/a.png');
   });
 
   it('fits the bar line to the width, giving up colour, then the bar', async () => {

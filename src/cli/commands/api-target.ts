@@ -1,12 +1,12 @@
 /** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
 import type { RunSettings } from '../../config/options.js';
-import { UserError } from '../../errors.js';
+import { StartUpError, UserError } from '../../errors.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
-  throw new UserError(
-    'no API key: set PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key); ' +
-      'sandbox keys (sandbox_...) are free for trials',
+  throw new StartUpError(
+    'no API key: set PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key); sandbox keys (sandbox_...) ' +
+      'are free for trials, and --emulator tries everything on a local emulator with no key at all',
   );
 }
 
@@ -28,15 +28,25 @@ export interface ApiTarget {
 /** The key every in-process emulator accepts, used when the user gave none. */
 const EMULATOR_KEY = 'emulator';
 
+/** Where `photoroom emulator --port 8787` listens: a dry run's curl commands go there. */
+const STANDING_EMULATOR_URL = 'http://127.0.0.1:8787';
+
+/** Printed beside a dry run's curl commands with `--emulator`: no emulator outlives the run. */
+export const DRY_RUN_EMULATOR_NOTE =
+  `these commands go to an emulator at ${STANDING_EMULATOR_URL}, and none was started for this dry run: ` +
+  'start one with `photoroom emulator --port 8787` and set PHOTOROOM_API_KEY to any value to run them';
+
 /**
  * Where the requests go. With `--emulator`, starts an emulator on an ephemeral loopback port
- * for this run and points every endpoint at it.
+ * for this run and points every endpoint at it; a dry run sends nothing, so its commands
+ * point at an emulator the user can start on a known port.
  */
 export async function apiTarget(run: RunSettings, useEmulator: boolean | undefined): Promise<ApiTarget> {
   if (!useEmulator) return { run, close: async () => {} };
   if (run.baseUrl || run.segmentUrl) {
     throw new UserError('--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)');
   }
+  if (run.dryRun) return { run: { ...run, baseUrl: STANDING_EMULATOR_URL }, close: async () => {} };
   const { startEmulator } = await import('../../emulator/server.js');
   const emulator = await startEmulator();
   return {

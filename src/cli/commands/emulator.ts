@@ -1,7 +1,11 @@
 /** `photoroom emulator`: run the local Photoroom-compatible server until Ctrl-C. */
 import { Command } from 'commander';
+import { errorCode, StartUpError } from '../../errors.js';
 import { parseCount, parseFaultFlags, type FaultFlagText } from '../../emulator/faults.js';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
+import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
+import { wrapProse } from '../text.js';
 
 interface EmulatorFlags extends FaultFlagText {
   host: string;
@@ -22,10 +26,38 @@ and the same order of requests.
 
 Examples:
   photoroom emulator --port 8787
-  PHOTOROOM_BASE_URL=http://127.0.0.1:8787 PHOTOROOM_API_KEY=any photoroom edit shoe.jpg
-  photoroom emulator --latency 100-300 --fail-rate 0.3 --reset-rate 0.05 --rate-limit 120
-  photoroom emulator --credits 10 --api-key sk_test   # 402 after 10 billed images
-  photoroom emulator --echo --latency 100             # answer the upload as is (benchmarks)`;
+  export PHOTOROOM_BASE_URL=http://127.0.0.1:8787 PHOTOROOM_API_KEY=any
+  photoroom edit shoe.jpg                           # sent to the emulator
+  photoroom emulator --latency 100-300 --fail-rate 0.3 --rate-limit 120
+  photoroom emulator --credits 10 --api-key sk_test # 402 after 10 images
+  photoroom emulator --echo --latency 100           # answers the upload as is`;
+
+const HIGHEST_PORT = 65_535;
+
+function parsePort(text: string): number {
+  const port = parseCount(text, '--port');
+  if (port > HIGHEST_PORT) throw new StartUpError(`--port ${text}: a port is a number from 1 to ${HIGHEST_PORT} (0: any free port)`);
+  return port;
+}
+
+/** Why a server could not listen, and what to do about it. */
+const LISTEN_FAULTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is already in use (another emulator?): choose another --port, or --port 0 for any free one',
+  EACCES: 'no permission to listen on this port (below 1024 needs privileges): choose a port above 1023',
+  EADDRNOTAVAIL: 'this machine has no such address: leave --host out to listen on 127.0.0.1',
+  ENOTFOUND: 'no such host: leave --host out to listen on 127.0.0.1',
+};
+
+async function listen(options: EmulatorOptions & { host: string; port: number }): Promise<RunningEmulator> {
+  const { startEmulator } = await import('../../emulator/server.js');
+  try {
+    return await startEmulator(options);
+  } catch (error) {
+    const fault = LISTEN_FAULTS[errorCode(error) ?? ''];
+    if (fault) throw new StartUpError(`cannot listen on ${options.host}:${options.port}: ${fault}`);
+    throw error;
+  }
+}
 
 export function emulatorCommand(io: Io): Command {
   return new Command('emulator')
@@ -41,12 +73,11 @@ export function emulatorCommand(io: Io): Command {
     .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
     .option('--echo', 'skip rendering: answer the uploaded bytes (throughput benchmarks)')
     .option('--verbose', 'log one line per request on stderr')
-    .addHelpText('after', HELP)
+    .addHelpText('after', wrapProse(HELP, helpWidth(io.stdout)))
     .action(async (flags: EmulatorFlags) => {
       const faults = parseFaultFlags(flags);
-      const port = parseCount(flags.port, '--port');
-      const { startEmulator, STAND_IN_NOTICE } = await import('../../emulator/server.js');
-      const emulator = await startEmulator({
+      const port = parsePort(flags.port);
+      const emulator = await listen({
         ...faults,
         host: flags.host,
         port,
@@ -55,6 +86,7 @@ export function emulatorCommand(io: Io): Command {
         onRequest: flags.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
       });
       io.stdout.write(`listening on ${emulator.url}\n`);
+      const { STAND_IN_NOTICE } = await import('../../emulator/server.js');
       io.stderr.write(`${STAND_IN_NOTICE}\n`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         io.stderr.write(`warning: listening on ${flags.host}: other machines can reach this emulator\n`);

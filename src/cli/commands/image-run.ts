@@ -23,7 +23,8 @@ import { exitCodeOf } from '../exit-codes.js';
 import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
-import { apiTarget, clientHeaders, requireApiKey } from './api-target.js';
+import { apiTarget, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
+import { checkOutputFolder } from './output-folder.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -131,9 +132,16 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
   if (run.verbose && !run.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
+  const outputs = await batchOutputs(output, run, io.cwd);
+  // Checked before anything is sent, the credits check included; an emulator stands in for a key.
+  if (!run.dryRun) {
+    if (!options.emulator) requireApiKey(run);
+    await checkOutputFolder(outputs.outDir, run.out);
+    if (outputs.stateDir) await checkOutputFolder(outputs.stateDir, run.stateDir ?? outputs.stateDir);
+  }
   const target = await apiTarget(run, options.emulator);
   const client = createClient({
-    apiKey: run.dryRun ? (target.run.apiKey ?? '') : requireApiKey(target.run),
+    apiKey: target.run.apiKey ?? '',
     baseUrl: target.run.baseUrl,
     segmentUrl: target.run.segmentUrl,
     connections: run.concurrency,
@@ -151,9 +159,13 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     onExit: (handler) => io.onExit(handler),
   });
   for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
+  if (options.emulator && run.dryRun) {
+    // Beside the commands, so that a saved plan says it too.
+    if (run.json) reporter.onEvent({ type: 'warning', message: DRY_RUN_EMULATOR_NOTE });
+    else io.stdout.write(`# ${DRY_RUN_EMULATOR_NOTE}\n`);
+  }
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io);
-  const outputs = await batchOutputs(output, run, io.cwd);
   try {
     const batch = runBatch({
       endpoint,

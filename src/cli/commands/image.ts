@@ -3,12 +3,14 @@
  * their flags derived from the parameter table and the run options table. What they do is
  * in image-run.ts.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { addHelpAll, COMMON_OPTIONS, helpWidth } from '../help.js';
 import { layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import type { Io } from '../io.js';
 import type { ImageCommandOptions } from './image-run.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
+import { wrapProse } from '../text.js';
 import { EMULATOR_FLAG_HELP } from './api-target.js';
 
 const EXAMPLES: Readonly<Record<Endpoint, string>> = {
@@ -19,11 +21,11 @@ sidecar <output>.json; a rerun skips what is already done.
 
 Examples:
   photoroom edit ./products --bg white --padding 10% -o out/
-  photoroom edit 'shots/**/*.jpg' --exclude '**/raw/**' --outputSize 1000x1000 --shadow.mode ai.soft
-  photoroom edit https://example.com/mug.png --background.prompt "on a marble table"
-  photoroom edit --from-file urls.txt --export.format webp --concurrency 16 --json > results.ndjson
-  photoroom edit ./products --bg white --dry-run            # what would be sent, as curl commands
-  photoroom edit ./products --bg white --emulator -o out/   # a full rehearsal, no key needed
+  photoroom edit 'shots/**/*.jpg' --exclude '**/raw/**' --outputSize 1000x1000
+  photoroom edit https://example.com/mug.png --background.prompt "on marble"
+  photoroom edit --from-file urls.txt --format webp --json > results.ndjson
+  photoroom edit ./products --bg white --dry-run > plan.sh  # the curl commands
+  photoroom edit ./products --bg white --emulator -o out/   # no key needed
 
 Every parameter flag is an API parameter spelled as the API spells it; \`photoroom params\`
 lists them with their allowed values.`,
@@ -44,18 +46,32 @@ const SUMMARIES: Readonly<Record<Endpoint, string>> = {
 
 const collect = (value: string, list: string[] = []) => [...list, value];
 
+const OTHER_OPTIONS = 'Other options:';
+
+/** The options that are neither parameters nor run options. */
+function ownOptions(): Option[] {
+  return [
+    new Option('--emulator', EMULATOR_FLAG_HELP).helpGroup(COMMON_OPTIONS),
+    new Option('--config <path>', 'read settings from this file instead of searching for .photoroomrc').helpGroup(OTHER_OPTIONS),
+    new Option('--param <name=value>', 'send a parameter the table does not know (repeatable)').argParser(collect).helpGroup(OTHER_OPTIONS),
+  ];
+}
+
 export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => PreparsedArgv): Command {
   const bindings = paramFlagBindings(endpoint);
+  const width = helpWidth(io.stdout);
   const command = new Command(endpoint)
     .description(SUMMARIES[endpoint])
-    .argument('[inputs...]', endpoint === 'edit' ? 'files, folders, globs or http(s) URLs; - reads a list from stdin' : 'files, folders or globs; - reads a list from stdin')
-    .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
-    .option('--emulator', EMULATOR_FLAG_HELP)
-    .option('--param <name=value>', 'send a parameter the table does not know (repeatable)', collect);
-  addRunOptions(command, endpoint);
+    .argument('[inputs...]', endpoint === 'edit' ? 'files, folders, globs or http(s) URLs; - reads a list from stdin' : 'files, folders or globs; - reads a list from stdin');
+  // In this order in --help: what to do to the images, where to put them, how to run.
   for (const binding of bindings) command.addOption(binding.option);
-  if (endpoint === 'edit') command.addHelpText('after', `\n${layerFlagsHelp()}`);
-  command.addHelpText('after', EXAMPLES[endpoint]);
+  addRunOptions(command, endpoint);
+  for (const option of ownOptions()) command.addOption(option);
+  addHelpAll(command);
+  if (endpoint === 'edit') {
+    command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}` : ''));
+  }
+  command.addHelpText('after', wrapProse(EXAMPLES[endpoint], width));
 
   command.action(async (inputs: string[], options: ImageCommandOptions) => {
     // Loaded on use: the batch engine and its packages would slow every start-up (--help, --version).

@@ -4,7 +4,10 @@ import { configExample } from '../../config/example.js';
 import { contractType, flagOf, PARAMS } from '../../params/table.js';
 import type { ParamSpec } from '../../params/types.js';
 import { describeKind } from '../../params/values.js';
+import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
+import { layerFlagsHelp } from '../param-flags.js';
+import { formatTable, wrapLine } from '../text.js';
 
 function asJson(spec: ParamSpec) {
   const flag = flagOf(spec);
@@ -25,23 +28,35 @@ function asJson(spec: ParamSpec) {
   };
 }
 
-function asTable(specs: readonly ParamSpec[]): string {
-  const rows = specs.map((spec) => {
-    const flag = flagOf(spec);
-    return [
-      flag === null ? `(${spec.name}: the input)` : `--${flag}`,
-      spec.kind === 'image' ? '' : describeKind(spec),
-      spec.default === undefined ? '' : String(spec.default),
-      spec.description,
-    ];
-  });
-  const header = ['FLAG', 'VALUES', 'DEFAULT', 'DESCRIPTION'];
-  const widths = header.map((title, column) =>
-    Math.min(column === 1 ? 34 : 40, Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length))),
-  );
-  const line = (cells: string[]) =>
-    cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+/** `--bg, --background.color`: the aliases, then the flag. */
+function flagCell(spec: ParamSpec): string {
+  const flag = flagOf(spec);
+  if (flag === null) return `(${spec.name}: the input)`;
+  return [...(spec.aliases ?? []), flag].map((spelling) => `--${spelling}`).join(', ');
+}
+
+function endpointCell(spec: ParamSpec): string {
+  return [spec.endpoints.join(', '), ...(spec.methods ?? [])].join(' ');
+}
+
+/** The description, then what the parameter takes and its API default. */
+function descriptionCell(spec: ParamSpec): string[] {
+  const takes = spec.kind === 'image' || spec.kind === 'layers' ? [] : [`values: ${describeKind(spec).replaceAll('|', ' | ')}`];
+  const byDefault = spec.default === undefined ? [] : [`API default: ${String(spec.default)}`];
+  const details = [...takes, ...byDefault].join('; ');
+  return details ? [spec.description, details] : [spec.description];
+}
+
+const COLUMNS = [
+  { title: 'FLAG', max: 30 },
+  { title: 'ENDPOINT', max: 12 },
+  { title: 'DESCRIPTION' },
+];
+
+function asTable(specs: readonly ParamSpec[], width: number): string {
+  const rows = specs.map((spec) => [[flagCell(spec)], [endpointCell(spec)], descriptionCell(spec)]);
+  const layers = specs.some((spec) => spec.kind === 'layers') ? ['', ...wrapLine(layerFlagsHelp(), width)] : [];
+  return [...formatTable(COLUMNS, rows, width), ...layers].join('\n');
 }
 
 export function paramsCommand(io: Io): Command {
@@ -57,6 +72,6 @@ export function paramsCommand(io: Io): Command {
         return;
       }
       const specs = PARAMS.filter((spec) => !options.endpoint || spec.endpoints.includes(options.endpoint));
-      io.stdout.write(options.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs)}\n`);
+      io.stdout.write(options.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs, helpWidth(io.stdout))}\n`);
     });
 }

@@ -1,5 +1,5 @@
 /** The human wording of batch events, one event at a time; the reporters decide which to show. */
-import type { BatchEvent, IgnoreReason, StartEvent, SummaryEvent } from '../../batch/events.js';
+import type { BatchEvent, IgnoreReason, PlanEvent, StartEvent, SummaryEvent } from '../../batch/events.js';
 import type { Style } from './style.js';
 
 /** `850 ms`, `1.2 s`, `3 min 05 s`, `1 h 02 min`. */
@@ -60,6 +60,16 @@ function label(word: string, paint: (text: string) => string): string {
   return `${paint(word)}${' '.repeat(8 - word.length)}`;
 }
 
+/** A line break in a file name would end the comment and run the rest as a command. */
+function commentText(text: string): string {
+  return text.replace(/\p{Cc}/gu, '?');
+}
+
+/** A planned request as shell lines: a comment naming the input and output, then its curl command. */
+export function planLines(event: PlanEvent): string[] {
+  return [`# ${commentText(`${event.input} → ${event.output}`)}`, event.curl];
+}
+
 export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Style): string[] {
   switch (event.type) {
     case 'start':
@@ -84,7 +94,7 @@ export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Sty
       // The message names its input already.
       return [`${style.yellow('warning:')} ${event.message}`];
     case 'plan':
-      return [`${event.input} → ${event.output}`, ...event.curl.split('\n').map((line) => `  ${line}`)];
+      return planLines(event);
     case 'stop':
       return [`${style.yellow('stopping:')} ${event.message}`];
   }

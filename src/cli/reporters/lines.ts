@@ -1,7 +1,10 @@
-/** Plain lines on stderr, one per input: for logs, pipes and --quiet. */
-import type { BatchEvent, SummaryEvent } from '../../batch/events.js';
+/**
+ * Plain lines on stderr, one per input: for logs, pipes and --quiet. A dry run's plan goes to
+ * stdout, as a shell script of curl commands (`--dry-run > plan.sh`).
+ */
+import type { BatchEvent, PlanEvent, SummaryEvent } from '../../batch/events.js';
 import { printLines } from '../io.js';
-import { formatEvent } from './format.js';
+import { formatEvent, planLines } from './format.js';
 import { createStyle } from './style.js';
 import { summaryLines } from './summary.js';
 import type { Reporter, ReporterOptions } from './types.js';
@@ -9,14 +12,13 @@ import type { Reporter, ReporterOptions } from './types.js';
 type Filter = Pick<ReporterOptions, 'quiet' | 'verbose'>;
 
 /**
- * --quiet wins over --verbose. Plans stay under --quiet: they are what a dry run is for. A stop
- * before the start (credits check, declined confirmation) is left to the summary, which says
- * the same; a stop while running is shown at once, as in-flight requests may take a while.
+ * --quiet wins over --verbose. A stop before the start (credits check, declined confirmation)
+ * is left to the summary, which says the same; a stop while running is shown at once, as
+ * in-flight requests may take a while.
  */
-function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
+function shownAsLine(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
   switch (event.type) {
     case 'warning':
-    case 'plan':
       return true;
     case 'stop':
       return started;
@@ -31,7 +33,7 @@ function shownAsLine(event: Exclude<BatchEvent, SummaryEvent>, { quiet, verbose 
   }
 }
 
-export function createLinesReporter(options: Pick<ReporterOptions, 'stderr' | 'quiet' | 'verbose' | 'color'>): Reporter {
+export function createLinesReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color'>): Reporter {
   const style = createStyle(options.color);
   let started = false;
   let dryRun = false;
@@ -47,8 +49,10 @@ export function createLinesReporter(options: Pick<ReporterOptions, 'stderr' | 'q
           dryRun = event.dryRun;
           break;
         case 'plan':
+          // Even under --quiet: the plan is what a dry run is for.
           planned += 1;
-          break;
+          printLines(options.stdout, planLines(event));
+          return;
       }
       if (shownAsLine(event, options, started)) printLines(options.stderr, formatEvent(event, style));
     },

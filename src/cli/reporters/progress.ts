@@ -57,7 +57,7 @@ export function barLine(state: BarState, style: Style): string {
 
 const SHOW_CURSOR = '\x1b[?25h';
 
-export function createProgressReporter(options: Pick<ReporterOptions, 'stderr' | 'verbose' | 'color' | 'onExit'>): Reporter {
+export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit'>): Reporter {
   const { stderr, verbose } = options;
   const style = createStyle(options.color);
   const counts = { ok: 0, skipped: 0, failed: 0 };

@@ -31,14 +31,16 @@ export function summaryLines(summary: SummaryEvent, options: SummaryOptions): st
   const { style } = options;
   const lines: string[] = [];
   if (!options.problemsOnly) lines.push(headline(summary, options));
+  // A dry run processes nothing: what it planned is not left out.
+  const leftOut = summary.notProcessed - (options.planned ?? 0);
 
   if (summary.stopped !== undefined) {
     const { what, then } = stopWording[summary.stopped];
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
     const message = summary.stopMessage ?? what;
     lines.push(style.yellow(`stopped: ${message}; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}`));
-  } else if (summary.notProcessed > 0 && !options.problemsOnly) {
-    lines.push(`${count(summary.notProcessed, 'input')} left out by --max-images; rerun to process them`);
+  } else if (leftOut > 0 && !options.problemsOnly) {
+    lines.push(`${count(leftOut, 'input')} left out by --max-images; rerun to process them`);
   }
 
   const failedCount = Math.max(summary.failed, summary.failures.length);

@@ -1,0 +1,77 @@
+/**
+ * `--dry-run` prints a shell script of curl commands on stdout: run here with `sh` against an
+ * emulator that answers each upload with its own bytes, the files and their names must
+ * arrive intact whatever characters the names hold.
+ */
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, runCli, runProgram, tempDir } from './harness.js';
+
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await recordingEmulator({ echo: true });
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** Names curl's -F would cut or misread if they were written as they are. */
+const AWKWARD_NAMES = ['semi;colon.jpg', 'a;type=text.jpg', 'com,ma.jpg', 'dou"ble.jpg', "sin'gle.jpg", 'back\\slash.jpg', ' lead.jpg', 'trail .jpg'];
+
+describe('--dry-run', () => {
+  it('prints the plan on stdout and the summary on stderr', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    const { code, stdout, stderr } = await runCli(['edit', 'mug.jpg', '--bg', 'white', '--dry-run', '-o', 'out'], { cwd: root, env: emulatorEnv(emulator) });
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      '# mug.jpg → out/mug.png',
+      `curl --fail-with-body -sS -X POST ${emulator.url}/v2/edit -H "x-api-key: $PHOTOROOM_API_KEY" -F imageFile=@mug.jpg --form-string background.color=white --create-dirs -o out/mug.png`,
+      '',
+    ]);
+    expect(stderr).toContain('dry run: 1 request planned, nothing sent');
+    expect(stderr).not.toContain('curl');
+  });
+
+  it('writes curl commands that send awkward file names and their bytes intact', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    for (const name of AWKWARD_NAMES) await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in', name));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'back;ground,"x".png'));
+    const env = emulatorEnv(emulator);
+    const planned = await runCli(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
+    expect(planned.code).toBe(0);
+    await writeFile(path.join(root, 'plan.sh'), planned.stdout);
+
+    const before = emulator.requests.length;
+    const ran = await runProgram('sh', ['-e', 'plan.sh'], { cwd: root, env });
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const uploads = emulator.requests.slice(before).map((request) => request.fields.filter(([, value]) => typeof value !== 'string'));
+    expect(uploads).toHaveLength(AWKWARD_NAMES.length);
+    const mug = await readFile(path.join(FIXTURES, 'mug.jpg'));
+    const outputs = (await readdir(path.join(root, 'out'), { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    expect(outputs).toHaveLength(AWKWARD_NAMES.length);
+    for (const output of outputs) expect(await readFile(path.join(output.parentPath, output.name)), output.name).toEqual(mug);
+    for (const name of AWKWARD_NAMES) {
+      expect(uploads).toContainEqual([
+        ['imageFile', expect.objectContaining({ filename: name, size: mug.length })],
+        ['background.imageFile', expect.objectContaining({ filename: 'back;ground,"x".png' })],
+      ]);
+    }
+  });
+
+  it('with --emulator, points the commands at an emulator on port 8787 and says none is running', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    const { code, stdout } = await runCli(['edit', 'mug.jpg', '--emulator', '--dry-run'], { cwd: root });
+    expect(code).toBe(0);
+    const [note, , curl] = stdout.split('\n');
+    expect(note).toMatch(/^# .*none was started for this dry run: start one with `photoroom emulator --port 8787`/);
+    expect(curl).toContain(' http://127.0.0.1:8787/v2/edit ');
+  });
+});
