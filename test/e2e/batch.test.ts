@@ -411,7 +411,7 @@ describe('where results go', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('ignored notes.txt (not an image)');
     expect(stderr).toContain('ignored .DS_Store (hidden)');
-    expect(stderr).toMatch(/done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file; --verbose names them\)/);
+    expect(stderr).toMatch(/done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file, 1 in the output folder; --verbose names them\)/);
   });
 });
 

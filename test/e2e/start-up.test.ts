@@ -68,7 +68,6 @@ describe('photoroom edit', () => {
   it.each([
     ['/proc/photoroom-out', 'no such file or folder (ENOENT)'],
     ['mug.jpg/out', 'a file is in the way of a folder (ENOTDIR)'],
-    ['mug.jpg', 'a file is in the way of a folder (ENOTDIR)'],
   ])('refuses an output folder it cannot write (-o %s) before anything is sent', async (out, reason) => {
     const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', out]);
     expect(startUpError(result)).toBe(`photoroom: -o ${out}: results cannot be written there: ${reason}; choose another output folder`);
