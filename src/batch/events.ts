@@ -45,6 +45,12 @@ export interface IgnoredEvent {
   reason: IgnoreReason;
 }
 
+/** --watch: the first pass is done, and these folders are watched for new or changed images. */
+export interface WatchingEvent {
+  type: 'watching';
+  folders: string[];
+}
+
 export interface WarningEvent {
   type: 'warning';
   message: string;
@@ -103,4 +109,13 @@ export interface SummaryEvent {
   ms: number;
 }
 
-export type BatchEvent = StartEvent | ResultEvent | RetryEvent | IgnoredEvent | WarningEvent | PlanEvent | StopEvent | SummaryEvent;
+export type BatchEvent =
+  | StartEvent
+  | ResultEvent
+  | RetryEvent
+  | IgnoredEvent
+  | WatchingEvent
+  | WarningEvent
+  | PlanEvent
+  | StopEvent
+  | SummaryEvent;

@@ -36,6 +36,8 @@ export interface PlannerOptions {
   signature: (job: Job) => RequestSignature;
   /** Why the API would refuse this job's request (checked before anything is sent), or null. */
   refusal?: (job: Job) => string | null;
+  /** Remember every input's output name (for --watch, which meets inputs again after the survey). */
+  rememberNames?: boolean;
   /** Told of warnings, and of each file left out (the first walk only). */
   notify: (event: WarningEvent | IgnoredEvent) => void;
 }
@@ -54,6 +56,10 @@ export interface Survey {
 export class Planner {
   /** Inputs whose natural output name was taken (usually none): source → output path. */
   private readonly renamed = new Map<string, string>();
+  /** Every input's output name, with rememberNames (--watch) and for files met after the survey. */
+  private readonly names = new Map<string, string>();
+  /** The names claimed by the survey, which later files must not take. */
+  private surveyNamer: OutputNamer | null = null;
 
   constructor(
     private readonly inputs: ResolvedInputs,
@@ -71,6 +77,7 @@ export class Planner {
     const isAlreadyDone = createResumeCheck(options.layout);
     const done = new Set<string>();
     const namer = this.namer();
+    this.surveyNamer = namer;
     const ignored: Record<IgnoreReason, number> = noneIgnored();
     /** Real paths of inputs inside the output folder (usually none): no output may land on one. */
     const inputsInOutput: string[] = [];
@@ -156,8 +163,22 @@ export class Planner {
     }
   }
 
+  /**
+   * The job of a file met after the survey (--watch): the output name it was given then, or
+   * a new one claimed against every name given so far.
+   */
+  jobFor(item: DiscoveredInput): Job {
+    const source = item.kind === 'url' ? item.url : item.path;
+    const known = this.names.get(source) ?? this.renamed.get(source);
+    if (known) return { source, outputPath: known };
+    const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source);
+    this.names.set(source, outputPath);
+    return { source, outputPath };
+  }
+
   private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
     const planned = namer.claim(item.relative);
+    if (this.options.rememberNames) this.names.set(source, planned.path);
     if (planned.collidedWith) {
       this.renamed.set(source, planned.path);
       const shown = (file: string) => displayPath(this.options.cwd, file);

@@ -12,15 +12,16 @@ import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
-import { LocalFault } from '../errors.js';
-import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
+import { LocalFault, UserError } from '../errors.js';
+import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
+import { FolderWatch } from '../inputs/watch.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import type { InputFix } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
-import { displayInput, displayPath } from '../paths.js';
+import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { hashFile } from '../store/hash.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
@@ -39,6 +40,7 @@ import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
 import { isUrlJob, type Job } from './jobs.js';
 import { checkNameTemplate } from './output-names.js';
 import { Planner, type Survey } from './planner.js';
+import { createResumeCheck } from './resume.js';
 import { refusalStop, stopEvent, stopRequested } from './stops.js';
 import { REAL_TIMING, type BatchTiming } from './timing.js';
 
@@ -82,6 +84,8 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   convert?: boolean;
   /** Scale down inputs over the endpoint's limits (--fit-inputs). */
   fitInputs?: boolean;
+  /** After the first pass, keep processing images added or changed in the input folders until stopped. */
+  watch?: { settleMs: number };
   /** Aborting stops new work: Ctrl-C, or with a StopEvent as the reason (see stopRequested). */
   signal?: AbortSignal;
   timing?: BatchTiming;
@@ -140,6 +144,8 @@ class Batch {
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
   private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0 };
+  /** Outputs this run wrote, with --watch: the watcher sees them too. */
+  private readonly written = new Set<string>();
   /** Kinds of fixes already announced (see noteFix). */
   private readonly fixesNoted = new Set<string>();
   /** Inputs planned but not done: counted down as results come. */
@@ -182,10 +188,33 @@ class Batch {
       isEarlierOutput: earlierOutputCheck(this.layout),
       extensions: IMAGE_EXTENSIONS,
     };
-    const planner = new Planner(await resolveInputs(discovery), {
+    const inputs = await resolveInputs(discovery);
+    // Started before the first pass walks the folders, so that nothing added meanwhile is missed.
+    const watch = options.watch && (await this.startWatch(inputs, options.watch.settleMs));
+    try {
+      return await this.runPasses(inputs, watch || null, outputFile);
+    } finally {
+      if (watch) await watch.close();
+    }
+  }
+
+  private async startWatch(inputs: ResolvedInputs, settleMs: number): Promise<FolderWatch> {
+    const folders = inputs.folders();
+    if (folders.length === 0) throw new UserError('--watch watches folders: name at least one folder (or a glob) among the inputs');
+    // As in a walk, the output and state folders are left out only below a root: `-o .` watches them.
+    const skipped = [this.layout.outDir, this.layout.stateDir].filter((folder) => !folders.some((root) => relativeInside(root, folder) !== null));
+    const ignored = (file: string) => path.basename(file).startsWith('.') || skipped.some((folder) => relativeInside(file, folder) !== null);
+    return FolderWatch.start({ roots: folders, settleMs, ignored });
+  }
+
+  /** The first pass over the inputs, the later rounds, and the watch when there is one. */
+  private async runPasses(inputs: ResolvedInputs, watch: FolderWatch | null, outputFile: string | undefined): Promise<SummaryEvent> {
+    const { options } = this;
+    const planner = new Planner(inputs, {
       ...options,
       layout: this.layout,
       outputFile,
+      rememberNames: watch !== null,
       signature: (job) => this.signature(job),
       refusal: (job) => this.refusal(job),
       notify: (event) => this.emit(event),
@@ -210,6 +239,7 @@ class Batch {
     const toSend = planner.toSend(survey, total, (job) => this.report(this.skippedResult(job)));
     try {
       await this.send(toSend, runLog);
+      if (watch && !this.stopped) await this.watch(watch, inputs, planner);
     } finally {
       await runLog.close();
     }
@@ -255,6 +285,36 @@ class Batch {
       const again = this.sending.deferred.splice(0);
       this.emit({ type: 'warning', message: `trying ${again.length} input${again.length === 1 ? '' : 's'} again that failed on transient faults (round ${round} of ${ROUNDS})` });
       await this.feed(again, (state) => this.sendJob({ ...state, round, budget: { ...state.budget, retries: options.retries } }));
+    }
+  }
+
+  /**
+   * --watch: after the first pass, the files added or changed in the input folders, each
+   * once it has been written whole, until the run stops (Ctrl-C, 402...). They are judged,
+   * named and resumed as the first pass's inputs are; they get their retries but no later
+   * rounds, as there is no end of the batch to wait for.
+   */
+  private async watch(watch: FolderWatch, inputs: ResolvedInputs, planner: Planner): Promise<void> {
+    this.emit({ type: 'watching', folders: inputs.folders().map((folder) => this.shown(folder)) });
+    await this.feed(this.watchedJobs(watch.changes(this.stopping.signal), inputs, planner), (state) => this.sendJob(state));
+  }
+
+  private async *watchedJobs(changes: AsyncIterable<string>, inputs: ResolvedInputs, planner: Planner): AsyncGenerator<JobState> {
+    for await (const file of changes) {
+      // This run's own results, written inside a watched folder (in place), are never inputs.
+      if (this.written.has(file)) continue;
+      const item = await inputs.classify(file);
+      if (item?.kind === 'ignored') this.emit({ type: 'ignored', input: this.shown(item.path), reason: item.reason });
+      if (item?.kind !== 'file') continue;
+      const job = planner.jobFor(item);
+      // Listed afresh each time: the outputs of this session are new since the survey.
+      const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.signature(job));
+      if (verdict !== false && (await verdict)) {
+        await this.report(this.skippedResult(job));
+        continue;
+      }
+      this.pending += 1;
+      yield { job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } };
     }
   }
 
@@ -466,6 +526,7 @@ class Batch {
         completedAt: new Date(this.timing.wallClock()),
       }),
     );
+    if (this.options.watch) this.written.add(job.outputPath);
     const headers = keptHeaders(result.headers);
     const unsupported = headers['pr-unsupported-attributes'];
     if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);

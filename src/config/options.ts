@@ -26,6 +26,8 @@ export interface RunSettings {
   exclude: string[];
   convert: boolean;
   fitInputs: boolean;
+  watch: boolean;
+  watchSettle: number;
   overwrite: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -147,6 +149,14 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   fitInputs: {
     flag: '--fit-inputs', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: INPUTS,
     description: "scale down inputs over the endpoint's byte or pixel limits instead of refusing them",
+  },
+  watch: {
+    flag: '--watch', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,
+    description: 'after the first pass, keep watching the input folders and process images added or changed, once written whole (Ctrl-C ends)',
+  },
+  watchSettle: {
+    flag: '--watch-settle', placeholder: '<ms>', kind: 'count', default: 1000, minimum: 50, maximum: 600_000, commands: IMAGE_COMMANDS,
+    group: RUN, description: 'with --watch, how long a file must stop growing before it counts as written',
   },
   overwrite: {
     flag: '--overwrite', kind: 'switch', default: false, commands: IMAGE_COMMANDS, group: RUN,

@@ -67,6 +67,14 @@ type Source =
 export interface ResolvedInputs {
   /** A fresh walk each call, in the same order (as long as the folders do not change). */
   items(): AsyncGenerator<DiscoveryItem>;
+  /** The folders walked (folder arguments, and the base of each glob): what --watch watches. */
+  folders(): string[];
+  /**
+   * A file that appeared under one of `folders()`, judged as a walk would judge it (hidden,
+   * in the output folder, an earlier result, not an image, excluded), or null when it lies
+   * under none of them or a glob does not match it.
+   */
+  classify(file: string): Promise<DiscoveryItem | null>;
 }
 
 /**
@@ -78,10 +86,18 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
   const sources = await resolveSources(options);
   const [included, excluded] = await Promise.all([matcher(options.include, true), matcher(options.exclude, false)]);
   const skipFolders = await Promise.all(options.skipFolders.map(async (folder) => ({ path: folder, real: await realpathOr(folder) })));
+  const roots = await Promise.all(sources.map((source) => rootOf(source, options.cwd)));
   return {
     async *items() {
       const discovery = new Discovery(options, skipFolders, included, excluded);
       for (const source of sources) yield* discovery.from(source);
+    },
+    folders: () => roots.filter((root): root is WalkRoot => root !== null).map((root) => root.folder),
+    async classify(file) {
+      const root = roots.find((candidate) => candidate && relativeInside(file, candidate.folder) && (!candidate.matches || candidate.matches(file)));
+      if (!root) return null;
+      // A fresh judge each time: a file seen before may have changed since.
+      return new Discovery(options, skipFolders, included, excluded).judge(root.folder, file);
     },
   };
 }
@@ -89,6 +105,20 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
 /** One walk over what the user named. */
 export async function* discoverInputs(options: DiscoverOptions): AsyncGenerator<DiscoveryItem> {
   yield* (await resolveInputs(options)).items();
+}
+
+/** Where a source's files are found, for --watch: a folder, or a glob's base and its pattern. */
+interface WalkRoot {
+  folder: string;
+  matches?: (file: string) => boolean;
+}
+
+async function rootOf(source: Source, cwd: string): Promise<WalkRoot | null> {
+  if (source.kind === 'folder') return { folder: source.path };
+  if (source.kind !== 'glob') return null;
+  const picomatch = await loadPicomatch();
+  const test = picomatch(source.pattern, { dot: true });
+  return { folder: path.resolve(cwd, picomatch.scan(source.pattern, { unescape: true }).base), matches: (file) => test(toPosix(path.relative(cwd, file))) };
 }
 
 async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
@@ -293,6 +323,23 @@ class Discovery {
           : this.filter(relative);
       yield* this.consider(real, file, relative, reason);
     }
+  }
+
+  /** One file under `root`, judged as the folder walk judges each entry. */
+  async judge(root: string, file: string): Promise<DiscoveryItem> {
+    const rootReal = await realpathOr(root);
+    const skipped = this.skippedBelow(root, rootReal);
+    const relative = toPosix(path.relative(root, file));
+    const real = await realpathOr(file);
+    const siblings = new Set(await readdir(path.dirname(file)).catch(() => []));
+    const reason: IgnoreReason | undefined = relative.split('/').some((segment) => segment.startsWith('.'))
+      ? 'hidden'
+      : isInsideAny(file, real, skipped)
+        ? 'output-folder'
+        : (await this.options.isEarlierOutput?.(file, siblings))
+          ? 'earlier-output'
+          : this.filter(relative);
+    return reason ? { kind: 'ignored', reason, path: file } : { kind: 'file', path: file, real, display: this.display(file), relative };
   }
 
   /** The checks a file found in a folder or by a glob must pass, in reporting precedence. */

@@ -54,43 +54,62 @@ export interface WatchOptions {
   settleMs: number;
   /** Paths never reported (hidden files, the output and state folders). */
   ignored: (file: string) => boolean;
-  /** Aborting ends the stream. */
-  signal: AbortSignal;
 }
 
-/** The files added or changed under the roots, once settled and whole, until `signal` aborts. */
-export async function* watchFolders(options: WatchOptions): AsyncGenerator<string> {
-  const { watch } = await import('chokidar');
-  const watcher = watch([...options.roots], {
-    ignoreInitial: true,
-    ignored: (file) => options.ignored(file),
-    awaitWriteFinish: { stabilityThreshold: options.settleMs, pollInterval: Math.min(100, options.settleMs) },
-  });
-  const ready: string[] = [];
-  let wake = () => {};
-  const settled = (file: string) => {
-    void isWholeImage(file).then(
-      (whole) => {
-        // A file not yet whole is seen again on its next change.
-        if (!whole) return;
-        ready.push(file);
-        wake();
-      },
-      () => {},
-    );
-  };
-  watcher.on('add', settled).on('change', settled);
-  const onAbort = () => wake();
-  options.signal.addEventListener('abort', onAbort);
-  try {
+/**
+ * A watch over folders, started before the first pass walks them (so that nothing added
+ * meanwhile is missed) and read after it: the files added or changed since, each once
+ * settled and whole. `close` ends it.
+ */
+export class FolderWatch {
+  private readonly ready: string[] = [];
+  private wake = () => {};
+  private closed = false;
+
+  private constructor(private readonly watcher: import('chokidar').FSWatcher) {
+    const settled = (file: string) => {
+      void isWholeImage(file).then(
+        (whole) => {
+          // A file not yet whole is seen again on its next change.
+          if (!whole) return;
+          this.ready.push(file);
+          this.wake();
+        },
+        () => {},
+      );
+    };
+    watcher.on('add', settled).on('change', settled);
+  }
+
+  static async start(options: WatchOptions): Promise<FolderWatch> {
+    const { watch } = await import('chokidar');
+    const watcher = watch([...options.roots], {
+      ignoreInitial: true,
+      ignored: (file) => options.ignored(file),
+      awaitWriteFinish: { stabilityThreshold: options.settleMs, pollInterval: Math.min(100, options.settleMs) },
+    });
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    while (!options.signal.aborted) {
-      const next = ready.shift();
-      if (next !== undefined) yield next;
-      else await new Promise<void>((resolve) => (wake = resolve));
+    return new FolderWatch(watcher);
+  }
+
+  /** The files ready so far and as they come, until `signal` aborts or the watch is closed. */
+  async *changes(signal: AbortSignal): AsyncGenerator<string> {
+    const onAbort = () => this.wake();
+    signal.addEventListener('abort', onAbort);
+    try {
+      while (!signal.aborted && !this.closed) {
+        const next = this.ready.shift();
+        if (next !== undefined) yield next;
+        else await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-    await watcher.close();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await this.watcher.close();
   }
 }

@@ -36,7 +36,7 @@ describe('run option precedence: flags > environment > config file > defaults', 
     const { settings } = resolveRunOptions('edit', {}, {}, NO_CONFIG);
     expect(settings).toEqual({
       out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500,
-      allowInsecureHttp: false, null: false, include: [], exclude: [], convert: true, fitInputs: false, overwrite: false, dryRun: false, yes: false,
+      allowInsecureHttp: false, null: false, include: [], exclude: [], convert: true, fitInputs: false, watch: false, watchSettle: 1000, overwrite: false, dryRun: false, yes: false,
       report: false, json: false, quiet: false, verbose: false, progress: true,
     });
   });

@@ -126,6 +126,9 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   const mismatch = formatMismatch(output, format && { value: String(format.value), source: format.source }, run.out);
   if (mismatch) throw new UserError(mismatch);
   if (output.kind === 'stdout' && run.json) throw new UserError('-o - writes the image to standard output, where --json would write events too: choose one');
+  if (run.watch && (run.dryRun || output.kind !== 'folder')) {
+    throw new UserError('--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -');
+  }
   // From here on the key, whatever its source, is masked in everything printed or stored.
   if (run.apiKey) registerSecret(run.apiKey);
   if (inputs.length === 0 && !run.fromFile) {
@@ -152,7 +155,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     json: run.json,
     quiet: run.quiet,
     verbose: run.verbose,
-    progress: run.progress,
+    // A watched run has no known total: one line per image.
+    progress: run.progress && !run.watch,
     color: shouldColor(io.stderr, io.env),
     stdout: io.stdout,
     stderr: io.stderr,
@@ -195,6 +199,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       confirm: interactive && !run.yes ? (count) => askToContinue(io, count) : undefined,
       confirmOver: run.confirmOver,
       signal: stops.signal,
+      ...(run.watch && { watch: { settleMs: run.watchSettle } }),
     });
     batch.on('event', (event) => reporter.onEvent(event));
     const summary = await batch.done;

@@ -57,7 +57,7 @@ function startLine(event: StartEvent): string {
 
 /** Status words padded to one width so inputs line up: `ok      a.jpg`, `failed  b.jpg`. */
 function label(word: string, paint: (text: string) => string): string {
-  return `${paint(word)}${' '.repeat(8 - word.length)}`;
+  return `${paint(word)}${' '.repeat(Math.max(1, 8 - word.length))}`;
 }
 
 /** A line break in a file name would end the comment and run the rest as a command. */
@@ -90,6 +90,8 @@ export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Sty
       ];
     case 'ignored':
       return [`${label('ignored', style.dim)}${event.input} ${style.dim(`(${IGNORED_REASON[event.reason]})`)}`];
+    case 'watching':
+      return [`${label('watching', style.dim)}${event.folders.join(', ')} for new or changed images (Ctrl-C ends)`];
     case 'warning':
       // The message names its input already.
       return [`${style.yellow('warning:')} ${event.message}`];

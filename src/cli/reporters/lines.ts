@@ -19,6 +19,7 @@ type Filter = Pick<ReporterOptions, 'quiet' | 'verbose'>;
 function shownAsLine(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
   switch (event.type) {
     case 'warning':
+    case 'watching':
       return true;
     case 'stop':
       return started;

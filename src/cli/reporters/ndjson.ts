@@ -50,6 +50,7 @@ export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | '
           if (options.verbose) emit(event);
           return;
         case 'warning':
+        case 'watching':
           emit(event);
           printLines(options.stderr, formatEvent(event, style));
           return;

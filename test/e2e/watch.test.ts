@@ -1,0 +1,109 @@
+/**
+ * --watch against the emulator: files dropped into a watched folder after the first pass,
+ * one of them written slowly in chunks, are each sent once and whole; Ctrl-C ends the run
+ * with a summary. The test waits for the CLI's own events, never for a fixed time.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, open, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { BIN, emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
+
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await recordingEmulator({ echo: true });
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** The CLI with --json; `next(predicate)` resolves with the first event (past or future) that matches. */
+function watchedRun(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [BIN, ...args, '--json'], { cwd, env: { ...process.env, ...emulatorEnv(emulator) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: Record<string, unknown>[] = [];
+  const waiting: { test: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void }[] = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const event = JSON.parse(line) as Record<string, unknown>;
+      events.push(event);
+      for (const waiter of waiting.filter((w) => w.test(event))) waiter.resolve(event);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const next = (test: (event: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const seen = events.find(test);
+      if (seen) resolve(seen);
+      else waiting.push({ test, resolve });
+    });
+  return { child, events, exited, next };
+}
+
+const resultFor = (input: string) => (event: Record<string, unknown>) => event.type === 'result' && event.input === input;
+
+describe('--watch', () => {
+  it('processes files dropped into the folder after the first pass, a slowly written one once and whole; Ctrl-C ends it', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'in/first.png'));
+    const run = watchedRun(['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '100'], root);
+    await run.next(resultFor('in/first.png'));
+    await run.next((event) => event.type === 'watching');
+
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in/dropped.jpg'));
+    expect(await run.next(resultFor('in/dropped.jpg'))).toMatchObject({ status: 'ok', output: 'out/dropped.png' });
+
+    // Written in six pieces with pauses longer than the settle time: it must wait for the last.
+    const slow = await readFile(path.join(FIXTURES, 'sneaker.jpg'));
+    const handle = await open(path.join(root, 'in/slow.jpg'), 'w');
+    const piece = Math.ceil(slow.length / 6);
+    for (let at = 0; at < slow.length; at += piece) {
+      await handle.write(slow.subarray(at, at + piece));
+      await sleep(400);
+    }
+    await handle.close();
+    expect(await run.next(resultFor('in/slow.jpg'))).toMatchObject({ status: 'ok' });
+    const uploads = emulator.requests.filter((request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename === 'slow.jpg');
+    expect(uploads).toHaveLength(1);
+    expect((uploads[0]!.fields[0]![1] as { size: number }).size).toBe(slow.length);
+    // The echo emulator answers what it was sent: the output is the whole file.
+    expect(await readFile(path.join(root, 'out/slow.png'))).toEqual(slow);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.events.at(-1)).toMatchObject({ type: 'summary', ok: 3, failed: 0, stopped: 'interrupted' });
+  });
+
+  it('never takes its own outputs, written inside the watched folder, as inputs', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'a.png'));
+    const run = watchedRun(['edit', '.', '-o', '.', '--name', '{dir}/{name}-edited.{ext}', '--yes', '--watch', '--watch-settle', '100', '--verbose'], root);
+    await run.next((event) => event.type === 'watching');
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'b.jpg'));
+    await run.next(resultFor('b.jpg'));
+    // A third file: once its result is in, the watcher has long seen b-edited.png and its sidecar.
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'c.jpg'));
+    await run.next(resultFor('c.jpg'));
+    run.child.kill('SIGINT');
+    await run.exited;
+    const inputs = run.events.filter((event) => event.type === 'result').map((event) => event.input);
+    expect(inputs.sort()).toEqual(['a.png', 'b.jpg', 'c.jpg']);
+  });
+
+  it('refuses --watch without a folder to watch, or with -o naming a file', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    const noFolder = watchedRun(['edit', 'mug.jpg', '-o', 'out', '--watch'], root);
+    expect(await noFolder.exited).toBe(2);
+    const oneFile = watchedRun(['edit', '.', '-o', 'mug.png', '--watch'], root);
+    expect(await oneFile.exited).toBe(2);
+  });
+});
