@@ -2,11 +2,15 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { configExample } from '../../src/config/example.js';
+import { RUN_OPTIONS } from '../../src/config/options.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { paramsFor } from '../../src/params/table.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The example with every setting line uncommented, as a user enabling everything would. */
 function uncommented(text: string): string {
@@ -45,6 +49,18 @@ describe('.photoroomrc.example', () => {
         const alone = buildParamSet(endpoint, [raw], { method: 'POST', hasInputImage: true });
         expect(alone.problems.filter((p) => p.includes('invalid value') || p.includes('unknown'))).toEqual([]);
       }
+    }
+  });
+});
+
+describe('the README', () => {
+  it('lists every run option with its flag, environment variable and config key', async () => {
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    for (const [key, spec] of Object.entries(RUN_OPTIONS)) {
+      const row = readme.split('\n').find((line) => line.startsWith('| ') && line.includes(`| \`${key}\` |`));
+      expect(row, key).toBeDefined();
+      expect(row, key).toContain(spec.flag.replace(/^--/, spec.kind === 'switch' && spec.default === true ? '--no-' : '--'));
+      if (spec.env) expect(row, key).toContain(spec.env);
     }
   });
 });
