@@ -87,7 +87,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const program = new Command('photoroom')
     .description('Batch processor for the Photoroom image-editing API')
     .version(VERSION, '-v, --version')
-    .addHelpText('after', wrapProse(PROGRAM_HELP, width));
+    .addHelpText('after', () => wrapProse(PROGRAM_HELP, width));
   const commands = [
     imageCommand('edit', io, () => preparsed),
     imageCommand('segment', io, () => preparsed),

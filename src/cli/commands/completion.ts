@@ -1,12 +1,14 @@
 /** `photoroom completion bash|zsh|fish`: a completion script generated from the program's own commands and flags. */
 import { Argument, Command } from 'commander';
-import { bashScript } from '../completion/bash.js';
-import { fishScript } from '../completion/fish.js';
-import { completionTree, type CompletionTree } from '../completion/tree.js';
-import { zshScript } from '../completion/zsh.js';
+import type { CompletionTree } from '../completion/tree.js';
 import type { Io } from '../io.js';
 
-const SCRIPTS: Readonly<Record<string, (tree: CompletionTree) => string>> = { bash: bashScript, zsh: zshScript, fish: fishScript };
+/** Each shell's script writer, loaded on use: start-up never needs them. */
+const SCRIPTS: Readonly<Record<string, () => Promise<(tree: CompletionTree) => string>>> = {
+  bash: async () => (await import('../completion/bash.js')).bashScript,
+  zsh: async () => (await import('../completion/zsh.js')).zshScript,
+  fish: async () => (await import('../completion/fish.js')).fishScript,
+};
 
 const HELP = `
 Completes commands, flags (aliases too), the values of flags that take a list (--shadow.mode
@@ -22,8 +24,9 @@ export function completionCommand(io: Io): Command {
     .description('print a shell completion script (bash, zsh or fish)')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(Object.keys(SCRIPTS)))
     .addHelpText('after', HELP)
-    .action((shell: string, _options: unknown, command: Command) => {
+    .action(async (shell: string, _options: unknown, command: Command) => {
       const program = command.parent ?? command;
-      io.stdout.write(SCRIPTS[shell]!(completionTree(program)));
+      const [script, { completionTree }] = await Promise.all([SCRIPTS[shell]!(), import('../completion/tree.js')]);
+      io.stdout.write(script(completionTree(program)));
     });
 }

@@ -73,7 +73,7 @@ export function emulatorCommand(io: Io): Command {
     .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
     .option('--echo', 'skip rendering: answer the uploaded bytes (throughput benchmarks)')
     .option('--verbose', 'log one line per request on stderr')
-    .addHelpText('after', wrapProse(HELP, helpWidth(io.stdout)))
+    .addHelpText('after', () => wrapProse(HELP, helpWidth(io.stdout)))
     .action(async (flags: EmulatorFlags) => {
       const faults = parseFaultFlags(flags);
       const port = parsePort(flags.port);

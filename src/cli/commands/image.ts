@@ -71,7 +71,7 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
   if (endpoint === 'edit') {
     command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}` : ''));
   }
-  command.addHelpText('after', wrapProse(EXAMPLES[endpoint], width));
+  command.addHelpText('after', () => wrapProse(EXAMPLES[endpoint], width));
 
   command.action(async (inputs: string[], options: ImageCommandOptions) => {
     // Loaded on use: the batch engine and its packages would slow every start-up (--help, --version).
