@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
-import { BIN, emulatorEnv, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
+import { BIN, emulatorEnv, recordingEmulator, runCli, runProgram, tempDir, type CliResult } from './harness.js';
 
 let emulator: RunningEmulator;
 let png: Buffer;
@@ -60,18 +60,9 @@ function runOnSmallDisk(root: string, args: string[], disk: { out: string; sizeK
     'exit $code',
   ].join(' && ');
   const asRoot = process.getuid?.() === 0 ? [] : ['--map-root-user'];
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', ['--mount', ...asRoot, 'sh', '-c', script, 'sh', process.execPath, BIN, ...args], {
-      cwd: root,
-      env: { ...process.env, ...emulatorEnv(emulator), NO_COLOR: '1', OUT: disk.out, SIZE: String(disk.sizeKb), COPY: disk.copy },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runProgram('unshare', ['--mount', ...asRoot, 'sh', '-c', script, 'sh', process.execPath, BIN, ...args], {
+    cwd: root,
+    env: { ...emulatorEnv(emulator), OUT: disk.out, SIZE: String(disk.sizeKb), COPY: disk.copy },
   });
 }
 
