@@ -280,11 +280,10 @@ class Batch {
         attemptsBefore: state.attempts,
         signal: this.stopping.signal,
         onRetry: (error, _attempt, delayMs) => {
-          this.noteFailure(error, delayMs);
+          this.noteFailure(error);
           this.emit({ type: 'retry', input: this.shownInput(job), attempt: state.attempts, delayMs, error: error.message });
         },
       });
-      gate.succeeded();
       health.succeeded();
     } catch (error) {
       await this.settleFailure(state, error);
@@ -307,7 +306,7 @@ class Batch {
     if (error.refusesRun) return;
     const transient = error.retryable && error.kind !== 'bad-answer';
     if (transient) {
-      this.noteFailure(error, 0);
+      this.noteFailure(error);
       // The run stopped while this input waited to retry: it is simply not done yet.
       if (this.stopped) return;
       if (state.round < ROUNDS) {
@@ -315,19 +314,15 @@ class Batch {
         return;
       }
     } else if (error.kind === 'bad-answer') {
-      this.noteFailure(error, 0);
+      this.noteFailure(error);
     }
     return this.fail(state, error.message, error.status);
   }
 
-  /** A failure of the service: slows down on 429, and stops the run if the service looks down. */
-  private noteFailure(error: ApiError, delayMs: number): void {
-    const { gate, health } = this.sending!;
-    if (error.status === 429 && delayMs > 0) {
-      this.counts.rateLimited += 1;
-      gate.rateLimited(delayMs);
-    }
-    const down = health.failed(error);
+  /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
+  private noteFailure(error: ApiError): void {
+    if (error.status === 429) this.counts.rateLimited += 1;
+    const down = this.sending!.health.failed(error);
     if (down) this.stop(stopEvent('unavailable', down));
   }
 
