@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { DiscoveredInput, ResolvedInputs } from '../inputs/discover.js';
+import { inShard, type Shard } from '../inputs/shard.js';
 import type { ParamSet } from '../params/paramset.js';
 import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
@@ -27,6 +28,8 @@ export interface PlannerOptions {
   nameTemplate?: string;
   /** Plan every input as not done. */
   overwrite?: boolean;
+  /** Take only this shard's inputs. */
+  shard?: Shard;
   /** The request an input's job would send: compared with its sidecar for resume. */
   signature: (job: Job) => RequestSignature;
   /** Why the API would refuse this job's request (checked before anything is sent), or null. */
@@ -72,7 +75,10 @@ export class Planner {
     let pending = 0;
     let urlInputs = 0;
     let fileInputs = 0;
-    for await (const { job, item } of this.walk(namer, ignored)) {
+    for await (const { job, item, mine } of this.walk(namer, ignored)) {
+      // Another shard's output must not land on this shard's input either.
+      if (item.kind === 'file' && relativeInside(item.real, options.outDir) !== null) inputsInOutput.push(item.real);
+      if (!mine) continue;
       if (item.kind === 'url') {
         if (options.endpoint === 'segment') {
           throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
@@ -80,7 +86,6 @@ export class Planner {
         urlInputs += 1;
       } else {
         fileInputs += 1;
-        if (relativeInside(item.real, options.outDir) !== null) inputsInOutput.push(item.real);
       }
       const refusal = options.refusal?.(job);
       if (refusal) problems.push(`${item.display}: ${refusal}`);
@@ -120,29 +125,34 @@ export class Planner {
   /**
    * Walks the inputs, naming each one's output in discovery order (stable between walks).
    * The survey's walk claims every name, counts what is ignored and warns; later walks
-   * reuse its names.
+   * reuse its names. With a shard, later walks skip other shards' inputs before anything
+   * else; the survey still names them (`mine` false), so that every shard gives every
+   * input the same name and two shards never write the same file.
    */
   private async *walk(
     survey: OutputNamer | null,
     ignored: Record<IgnoreReason, number> | null,
-  ): AsyncGenerator<{ job: Job; item: DiscoveredInput }> {
+  ): AsyncGenerator<{ job: Job; item: DiscoveredInput; mine: boolean }> {
     const namer = survey ?? this.namer();
+    const { shard } = this.options;
     for await (const item of this.inputs.items()) {
       if (item.kind === 'ignored') {
         if (ignored) ignored[item.reason] += 1;
       } else if (item.kind === 'warning') {
         if (survey) this.options.warn({ type: 'warning', message: item.message });
       } else {
+        const mine = !shard || inShard(shard, item);
+        if (!mine && !survey) continue;
         const source = item.kind === 'url' ? item.url : item.path;
-        const outputPath = survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative));
-        yield { job: { source, outputPath }, item };
+        const outputPath = survey ? this.claim(survey, item, source, mine) : (this.renamed.get(source) ?? namer.nameFor(item.relative));
+        yield { job: { source, outputPath }, item, mine };
       }
     }
   }
 
-  private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
+  private claim(namer: OutputNamer, item: DiscoveredInput, source: string, mine: boolean): string {
     const planned = namer.claim(item.relative);
-    if (planned.collidedWith) {
+    if (planned.collidedWith && mine) {
       this.renamed.set(source, planned.path);
       const shown = (file: string) => displayPath(this.options.cwd, file);
       this.options.warn({

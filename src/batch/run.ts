@@ -15,6 +15,7 @@ import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { resolveInputs, type DiscoverOptions, type IgnoreReason } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
+import { rateShare, type Shard } from '../inputs/shard.js';
 import { checkInputFile } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
@@ -60,6 +61,8 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions'> {
   /** List what would be sent; send and write nothing. */
   dryRun?: boolean;
   maxImages?: number;
+  /** Take only this shard's inputs (`--shard I/N`); `ratePerMinute` is then shared by the N shards. */
+  shard?: Shard;
   /** Compare the batch size with the account's available images first (off with --yes). */
   checkCredits?: boolean;
   /** Asked before a batch larger than `confirmOver`; false cancels the run. */
@@ -205,7 +208,7 @@ class Batch {
     const stale = await removeStaleTemporaryFiles(this.outDir);
     if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     this.sending = {
-      gate: new Gate({ concurrency: options.concurrency, ratePerMinute: options.ratePerMinute, timing: this.timing, stopped: this.stopping.signal }),
+      gate: new Gate({ concurrency: options.concurrency, ratePerMinute: rateShare(options.ratePerMinute, options.shard), timing: this.timing, stopped: this.stopping.signal }),
       health: new ServiceHealth(options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS, () => this.timing.now()),
       folder,
       runLog,
