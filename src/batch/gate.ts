@@ -32,6 +32,9 @@ export interface GateOptions {
   stopped: AbortSignal;
 }
 
+/** Requests waiting out a pause resume spread over this long (ms). */
+const RESUME_SPREAD_MS = 100;
+
 export class Gate {
   private readonly limit: LimitFunction;
   private readonly rate: RateLimiter;
@@ -83,7 +86,9 @@ export class Gate {
     if (!stopped.aborted) await this.rate.acquire(stopped);
     if (!stopped.aborted) await this.adaptive.acquire(stopped);
     for (let left = this.resumeAt - timing.now(); left > 0 && !stopped.aborted; left = this.resumeAt - timing.now()) {
-      await timing.sleep(left, stopped);
+      // Jittered: when the pause ends, the first request's 429 (another shard may have filled the
+      // window first) pauses the others before they go, instead of all of them meeting one.
+      await timing.sleep(left + timing.random() * RESUME_SPREAD_MS, stopped);
     }
     if (stopped.aborted) throw new StoppedBeforeSending();
   }

@@ -74,9 +74,11 @@ export class FakeTiming implements BatchTiming {
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
-      this.timers.shift();
+      // Every timer due at that instant wakes in the same turn, as Node runs expired timers together.
+      const due = this.timers.filter((timer) => timer.at <= next.at);
+      this.timers = this.timers.filter((timer) => timer.at > next.at);
       this.time = Math.max(this.time, next.at);
-      next.wake();
+      for (const timer of due) timer.wake();
     }
     return done;
   }

@@ -13,7 +13,7 @@ import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/even
 import { runBatch, type BatchOptions } from '../../src/batch/run.js';
 import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { buildParamSet } from '../../src/params/paramset.js';
-import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient } from '../support/fake-client.js';
+import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 
 let png: Buffer;
@@ -48,11 +48,17 @@ async function imageFolder(count: number): Promise<string> {
 
 async function runOnFakeTime(
   answer: (call: FakeCall) => FakeAnswer,
-  options: { count?: number; root?: string; latencyMs?: number; abortAt?: (event: BatchEvent) => boolean } & Partial<BatchOptions> = {},
+  options: {
+    count?: number;
+    root?: string;
+    latencyMs?: number;
+    refuse?: FakeClientOptions['refuse'];
+    abortAt?: (event: BatchEvent) => boolean;
+  } & Partial<BatchOptions> = {},
 ): Promise<Batch> {
   const timing = new FakeTiming();
   const root = options.root ?? (await imageFolder(options.count ?? 1));
-  const client = createFakeClient({ timing, answer, latencyMs: options.latencyMs });
+  const client = createFakeClient({ timing, answer, latencyMs: options.latencyMs, refuse: options.refuse });
   const controller = new AbortController();
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const batch = runBatch({
@@ -185,10 +191,30 @@ describe('back-pressure', () => {
     expect(summary).toMatchObject({ ok: 40, rateLimited: 1 });
     const startedDuringPause = client.calls.filter((call) => call.startedAt > limited! + 100 && call.startedAt < limited! + 10_000);
     expect(startedDuringPause).toEqual([]);
-    // The 429 came back after 100 ms, and said when: the pace the service takes is left as it was.
+    // The 429 came back after 100 ms, and said when: the pace the service takes is left as it
+    // was, every worker going on within the 100 ms the resumption is spread over.
     const resumed = limited! + 100 + 10_000;
-    const justAfter = client.calls.filter((call) => call.startedAt >= resumed && call.startedAt < resumed + 50);
+    const justAfter = client.calls.filter((call) => call.startedAt >= resumed && call.startedAt <= resumed + 100);
     expect(justAfter).toHaveLength(4);
+  });
+
+  it('resumes after a pause one request at a time, so that a 429 to the first pauses the others before they go', async () => {
+    const refusedAt: number[] = [];
+    const { summary, client } = await runOnFakeTime(() => ok(), {
+      count: 40,
+      concurrency: 4,
+      // A window another shard has filled again by the time the pause ends.
+      refuse: (call) => {
+        if (call.startedAt < 500 || refusedAt.length >= 2) return undefined;
+        refusedAt.push(call.startedAt);
+        return status(429, '10');
+      },
+    });
+    expect(summary).toMatchObject({ ok: 40, rateLimited: 2 });
+    const [first, second] = refusedAt as [number, number];
+    expect(second).toBeGreaterThanOrEqual(first + 10_000);
+    const startedInBetween = client.calls.filter((call) => call.startedAt > first && call.startedAt < second + 10_000);
+    expect(startedInBetween.map((call) => call.startedAt)).toEqual([second]);
   });
 
   it('spaces requests by --rate', async () => {
