@@ -64,16 +64,17 @@ export class Gate {
         return result;
       } catch (error) {
         // Only an answer of the service tells its pace: not a dropped connection, nor a local fault.
-        if (error instanceof ApiError && error.status > 0) this.answered(sentAt, error);
+        if (error instanceof ApiError && error.status > 0) this.answeredWith(sentAt, error);
         throw error;
       }
     });
   }
 
-  private answered(sentAt: number, error: ApiError): void {
+  private answeredWith(sentAt: number, error: ApiError): void {
     const { timing } = this.options;
     const retryAfter = error.status === 429 ? parseRetryAfter(error.retryAfter, timing.wallClock()) : null;
-    if (retryAfter === null) {
+    // A Retry-After of 0 says nothing of the pace either.
+    if (!retryAfter) {
       this.adaptive.answered(sentAt, error.status === 429);
       return;
     }

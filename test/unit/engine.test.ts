@@ -243,9 +243,9 @@ interface SharedLimitRun {
 /**
  * `batches` independent batches (shards: their own gate, their own 429s) of 400 images
  * between them, sharing one rolling-window limit, as the emulator's `--rate-limit 50/5s`
- * keeps it; latency 100 ms, concurrency 8.
+ * keeps it; latency 100 ms, concurrency 8. `retryAfter` gives a 429's header, if any.
  */
-async function shareRollingWindow(batches: number, retryAfter: boolean): Promise<SharedLimitRun> {
+async function shareRollingWindow(batches: number, retryAfter: (seconds: number) => string | undefined): Promise<SharedLimitRun> {
   const images = 400;
   const timing = new FakeTiming();
   const limit = createFaultPolicy({ rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, now: () => timing.now() });
@@ -254,7 +254,7 @@ async function shareRollingWindow(batches: number, retryAfter: boolean): Promise
     const decision = limit.decide({ billable: true });
     arrivals.push({ at: timing.now(), refused: decision.kind === 'rateLimited' });
     if (decision.kind !== 'rateLimited') return undefined;
-    return status(429, retryAfter ? String(decision.retryAfterSeconds) : undefined);
+    return status(429, retryAfter(decision.retryAfterSeconds));
   };
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const roots = await Promise.all(Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))));
@@ -284,16 +284,19 @@ async function shareRollingWindow(batches: number, retryAfter: boolean): Promise
   };
 }
 
+const withRetryAfter = (seconds: number) => String(seconds);
+const withoutRetryAfter = () => undefined;
+
 describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', () => {
   it('with Retry-After, alone: near the fastest schedule the window allows, with few 429s', async () => {
-    const run = await shareRollingWindow(1, true);
+    const run = await shareRollingWindow(1, withRetryAfter);
     expect(run.ok).toBe(400);
     expect(run.ofBound).toBeGreaterThan(0.83);
     expect(run.rateLimitedShare).toBeLessThan(0.03);
   });
 
   it('with Retry-After, as 3 shards: above 0.9 of it, finishing together', async () => {
-    const run = await shareRollingWindow(3, true);
+    const run = await shareRollingWindow(3, withRetryAfter);
     expect(run.ok).toBe(400);
     expect(run.ofBound).toBeGreaterThan(0.9);
     expect(run.rateLimitedShare).toBeLessThan(0.07);
@@ -302,7 +305,7 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
 
   // Without the adaptive rate, retries alone meet a 429 on more than half the requests.
   it('without Retry-After, alone: the adaptive rate settles near the limit', async () => {
-    const run = await shareRollingWindow(1, false);
+    const run = await shareRollingWindow(1, withoutRetryAfter);
     expect(run.ok).toBe(400);
     expect(run.lateOfLimit).toBeGreaterThan(0.75);
     expect(run.lateRateLimitedShare).toBeLessThan(0.12);
@@ -310,10 +313,16 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
   });
 
   it('without Retry-After, as 3 shards: each finds its share from its own 429s', async () => {
-    const run = await shareRollingWindow(3, false);
+    const run = await shareRollingWindow(3, withoutRetryAfter);
     expect(run.ok).toBe(400);
     expect(run.lateOfLimit).toBeGreaterThan(0.7);
     expect(run.rateLimitedShare).toBeLessThan(0.3);
+  });
+
+  it('takes a 429 with Retry-After 0 as one without: the adaptive rate finds the pace', async () => {
+    const run = await shareRollingWindow(1, () => '0');
+    expect(run.ok).toBe(400);
+    expect(run.rateLimitedShare).toBeLessThan(0.15);
   });
 });
 
