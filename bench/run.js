@@ -231,6 +231,57 @@ async function rateLimit() {
   }
 }
 
+/** The issue's account limit: 50 requests in any rolling 5 s. */
+const WINDOW = { limit: 50, ms: 5_000 };
+
+/**
+ * 400 images through the window (latency 100 ms, default concurrency), by one run or by
+ * `shards` runs at once (`--shard I/N`), with or without Retry-After on the 429s. The bound
+ * is the fastest the window allows from empty: a full window at once, then another every
+ * 5 s, the last answered after the latency.
+ */
+async function rollingWindow({ shards, retryAfter }) {
+  const n = 400;
+  const latencyMs = 100;
+  const root = freshFolder(`window-${shards}`);
+  makeImages(path.join(root, 'in'), n);
+  const emulator = await startEmulator({
+    echo: true, rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, latency: { min: latencyMs, max: latencyMs }, retryAfter,
+  });
+  try {
+    const shardArgs = shards === 1 ? [[]] : Array.from({ length: shards }, (_, i) => ['--shard', `${i + 1}/${shards}`]);
+    const started = performance.now();
+    const runs = await Promise.all(shardArgs.map((args) => photoroom(['edit', 'in', '-o', 'out', '--yes', '--json', ...args], root, emulator)));
+    const wallMs = performance.now() - started;
+    runs.forEach((run, i) => check(run, `rolling window, run ${i + 1}`));
+    const ok = runs.reduce((sum, run) => sum + summaryOf(run).ok, 0);
+    if (ok !== n) throw new Error(`rolling window: ${ok} of ${n} images done`);
+    const boundMs = (Math.ceil(n / WINDOW.limit) - 1) * WINDOW.ms + latencyMs;
+    const { requests, rateLimited } = emulator.stats();
+    return {
+      n, shards, retryAfter, wallMs, boundMs, requests, rateLimited, runs,
+      ofBound: boundMs / wallMs,
+      ofSustainedRate: ok / wallMs / (WINDOW.limit / WINDOW.ms),
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** The rows of a rolling-window scenario; the issue's goal where the 429s say when to come back. */
+function rollingWindowRows(w) {
+  const goal = w.retryAfter;
+  const share = w.rateLimited / w.requests;
+  return [
+    [`wall vs the window's bound`, `${seconds(w.wallMs)} vs ${seconds(w.boundMs)}: ${fmt(w.ofBound, 2)} (${fmt(w.ofSustainedRate, 2)} of 10/s)`, goal ? '≥ 0.90' : 'report', !goal || w.ofBound >= 0.9],
+    ['429s met', `${w.rateLimited} of ${w.requests} requests (${fmt(share * 100, 1)}%)`, goal ? '< 5%' : 'report', !goal || share < 0.05],
+  ];
+}
+
+function windowScenario(name, what, options) {
+  return { name, what, run: () => rollingWindow(options), rows: rollingWindowRows };
+}
+
 function startup() {
   const runs = 15;
   const cli = [];
@@ -302,6 +353,10 @@ const SCENARIOS = [
       ['429s met', `${r.rateLimited} of ${r.requests} requests (${fmt((r.rateLimited / r.requests) * 100, 1)}%)`, '< 10%', r.rateLimited / r.requests < 0.1],
     ],
   },
+  windowScenario('window', 'rolling window (emulator --rate-limit 50/5s --latency 100, 400 images, one run)', { shards: 1, retryAfter: true }),
+  windowScenario('window-shards', 'rolling window, 3 shards at once (--shard 1/3, 2/3, 3/3)', { shards: 3, retryAfter: true }),
+  windowScenario('window-bare', 'rolling window, 429s without Retry-After (as the API documents them), one run', { shards: 1, retryAfter: false }),
+  windowScenario('window-bare-shards', 'rolling window, 429s without Retry-After, 3 shards at once', { shards: 3, retryAfter: false }),
   {
     name: 'startup',
     what: 'start-up (photoroom --version vs node -e 0)',
@@ -312,7 +367,8 @@ const SCENARIOS = [
 
 /** Keeps the figures of a run, not its captured output. */
 function figures(value) {
-  if (Array.isArray(value) || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(figures);
+  if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => key !== 'stdout' && key !== 'stderr')

@@ -1,11 +1,19 @@
 /**
- * Admission to the service: a request starts only when a concurrency place is free, the
- * 429 pause is over and `--rate` allows it. The place is held from the request to its
- * recorded result, so that a crash costs at most that many redone requests.
+ * Admission to the service: a request starts only when a concurrency place is free,
+ * `--rate` allows it, the adaptive rate (adaptive-rate.ts) has a token for it, and no
+ * Retry-After holds it. The place is held from the request to its recorded result, so that
+ * a crash costs at most that many redone requests.
+ *
+ * A 429 with Retry-After pauses every request until then: the service said when, so the
+ * rate is left as it was (cutting it too would pace twice, and shards that resume a moment
+ * later than the others would be cut over and over). A 429 without one is left to the
+ * adaptive rate to find the pace from.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
+import { ApiError } from '../api/errors.js';
+import { DEFAULT_BACKOFF, parseRetryAfter } from '../api/retry.js';
+import { AdaptiveRate } from './adaptive-rate.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
-import { Throttle } from './throttle.js';
 import type { BatchTiming } from './timing.js';
 
 /** Thrown to whoever waited for a place when the run stopped first: nothing was sent. */
@@ -24,18 +32,23 @@ export interface GateOptions {
   stopped: AbortSignal;
 }
 
+/** Requests waiting out a pause resume spread over this long (ms). */
+const RESUME_SPREAD_MS = 100;
+
 export class Gate {
   private readonly limit: LimitFunction;
   private readonly rate: RateLimiter;
-  private readonly throttle: Throttle;
+  private readonly adaptive: AdaptiveRate;
+  /** No request starts before this (ms), after a 429's Retry-After. */
+  private resumeAt = 0;
 
   constructor(private readonly options: GateOptions) {
     this.limit = pLimit(options.concurrency);
     this.rate = createRateLimiter(options.ratePerMinute, options.timing);
-    this.throttle = new Throttle(options.concurrency, () => options.timing.now());
+    this.adaptive = new AdaptiveRate(options.timing);
   }
 
-  /** Requests allowed in flight now (lowered after 429s, up to --concurrency). */
+  /** Requests allowed in flight at once. */
   get concurrency(): number {
     return this.limit.concurrency;
   }
@@ -44,27 +57,40 @@ export class Gate {
   run<T>(send: () => Promise<T>): Promise<T> {
     return this.limit(async () => {
       await this.admitted();
-      return send();
+      const sentAt = this.options.timing.now();
+      try {
+        const result = await send();
+        this.adaptive.answered(sentAt, false);
+        return result;
+      } catch (error) {
+        // Only an answer of the service tells its pace: not a dropped connection, nor a local fault.
+        if (error instanceof ApiError && error.status > 0) this.answeredWith(sentAt, error);
+        throw error;
+      }
     });
   }
 
-  /** A 429: everyone pauses for `waitMs`, and fewer requests go at once. */
-  rateLimited(waitMs: number): void {
-    this.throttle.rateLimited(waitMs);
-    this.limit.concurrency = this.throttle.concurrency;
+  private answeredWith(sentAt: number, error: ApiError): void {
+    const { timing } = this.options;
+    const retryAfter = error.status === 429 ? parseRetryAfter(error.retryAfter, timing.wallClock()) : null;
+    // A Retry-After of 0 says nothing of the pace either.
+    if (!retryAfter) {
+      this.adaptive.answered(sentAt, error.status === 429);
+      return;
+    }
+    this.resumeAt = Math.max(this.resumeAt, timing.now() + Math.min(retryAfter, DEFAULT_BACKOFF.maxRetryAfterMs));
   }
 
-  succeeded(): void {
-    this.throttle.succeeded();
-    this.limit.concurrency = this.throttle.concurrency;
-  }
-
+  /** The --rate slot and the adaptive token first, then the pause: a request never goes during a pause. */
   private async admitted(): Promise<void> {
     const { timing, stopped } = this.options;
-    for (let left = this.throttle.pauseLeft(); left > 0 && !stopped.aborted; left = this.throttle.pauseLeft()) {
-      await timing.sleep(left, stopped);
-    }
     if (!stopped.aborted) await this.rate.acquire(stopped);
+    if (!stopped.aborted) await this.adaptive.acquire(stopped);
+    for (let left = this.resumeAt - timing.now(); left > 0 && !stopped.aborted; left = this.resumeAt - timing.now()) {
+      // Jittered: when the pause ends, the first request's 429 (another shard may have filled the
+      // window first) pauses the others before they go, instead of all of them meeting one.
+      await timing.sleep(left + timing.random() * RESUME_SPREAD_MS, stopped);
+    }
     if (stopped.aborted) throw new StoppedBeforeSending();
   }
 }

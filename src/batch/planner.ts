@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { noneIgnored, type DiscoveredInput, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
+import { inShard, type Shard } from '../inputs/shard.js';
 import type { ParamSet } from '../params/paramset.js';
 import { checkCrossFieldRules } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
@@ -32,6 +33,8 @@ export interface PlannerOptions {
   nameTemplate?: string;
   /** Plan every input as not done. */
   overwrite?: boolean;
+  /** Take only this shard's inputs. */
+  shard?: Shard;
   /** The request an input's job would send: compared with its sidecar for resume. */
   signature: (job: Job) => RequestSignature;
   /** Why the API would refuse this job's request (checked before anything is sent), or null. */
@@ -86,7 +89,10 @@ export class Planner {
     let pending = 0;
     let urlInputs = 0;
     let fileInputs = 0;
-    for await (const { job, item } of this.walk(namer, ignored)) {
+    for await (const { job, item, mine } of this.walk(namer, ignored)) {
+      // Another shard's output must not land on this shard's input either.
+      if (item.kind === 'file' && relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
+      if (!mine) continue;
       if (options.outputFile && urlInputs + fileInputs === 1) {
         throw new UserError(
           `${options.outputFileLabel ?? displayPath(options.cwd, options.outputFile)} names one output file, but there is more than one input (${item.display} too); give -o a folder`,
@@ -99,7 +105,6 @@ export class Planner {
         urlInputs += 1;
       } else {
         fileInputs += 1;
-        if (relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
       }
       const refusal = options.refusal?.(job);
       if (refusal) problems.push(`${item.display}: ${refusal}`);
@@ -140,13 +145,16 @@ export class Planner {
   /**
    * Walks the inputs, naming each one's output in discovery order (stable between walks).
    * The survey's walk claims every name, counts what is ignored and warns; later walks
-   * reuse its names.
+   * reuse its names. With a shard, later walks skip other shards' inputs before anything
+   * else; the survey still names them (`mine` false), so that every shard gives every
+   * input the same name and two shards never write the same file.
    */
   private async *walk(
     survey: OutputNamer | null,
     ignored: Record<IgnoreReason, number> | null,
-  ): AsyncGenerator<{ job: Job; item: DiscoveredInput }> {
+  ): AsyncGenerator<{ job: Job; item: DiscoveredInput; mine: boolean }> {
     const namer = survey ?? this.namer();
+    const { shard } = this.options;
     for await (const item of this.inputs.items()) {
       if (item.kind === 'ignored') {
         if (!ignored) continue;
@@ -155,10 +163,13 @@ export class Planner {
       } else if (item.kind === 'warning') {
         if (survey) this.options.notify({ type: 'warning', message: item.message });
       } else {
+        const mine = !shard || inShard(shard, item);
+        if (!mine && !survey) continue;
         const source = item.kind === 'url' ? item.url : item.path;
         const outputPath =
-          this.options.outputFile ?? (survey ? this.claim(survey, item, source) : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
-        yield { job: { source, outputPath }, item };
+          this.options.outputFile ??
+          (survey ? this.claim(survey, item, source, mine) : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
+        yield { job: { source, outputPath }, item, mine };
       }
     }
   }
@@ -171,15 +182,15 @@ export class Planner {
     const source = item.kind === 'url' ? item.url : item.path;
     const known = this.names.get(source) ?? this.renamed.get(source);
     if (known) return { source, outputPath: known };
-    const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source);
+    const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source, true);
     this.names.set(source, outputPath);
     return { source, outputPath };
   }
 
-  private claim(namer: OutputNamer, item: DiscoveredInput, source: string): string {
+  private claim(namer: OutputNamer, item: DiscoveredInput, source: string, mine: boolean): string {
     const planned = namer.claim(item.relative);
     if (this.options.rememberNames) this.names.set(source, planned.path);
-    if (planned.collidedWith) {
+    if (planned.collidedWith && mine) {
       this.renamed.set(source, planned.path);
       const shown = (file: string) => displayPath(this.options.cwd, file);
       this.options.notify({

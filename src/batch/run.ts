@@ -16,6 +16,7 @@ import { LocalFault, UserError } from '../errors.js';
 import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
 import { FolderWatch } from '../inputs/watch.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
+import { inShard, rateShare, type Shard } from '../inputs/shard.js';
 import type { InputFix } from '../inputs/sniff.js';
 import { encodeFields, toQueryString, type Field } from '../params/encode.js';
 import { ENDPOINT_PATH } from '../params/endpoints.js';
@@ -75,6 +76,8 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   /** List what would be sent; send and write nothing. */
   dryRun?: boolean;
   maxImages?: number;
+  /** Take only this shard's inputs (`--shard I/N`); `ratePerMinute` is then shared by the N shards. */
+  shard?: Shard;
   /** Compare the batch size with the account's available images first (off with --yes). */
   checkCredits?: boolean;
   /** Asked before a batch larger than `confirmOver`; false cancels the run. */
@@ -272,7 +275,7 @@ class Batch {
     if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir);
     if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     this.sending = {
-      gate: new Gate({ concurrency: options.concurrency, ratePerMinute: options.ratePerMinute, timing: this.timing, stopped: this.stopping.signal }),
+      gate: new Gate({ concurrency: options.concurrency, ratePerMinute: rateShare(options.ratePerMinute, options.shard), timing: this.timing, stopped: this.stopping.signal }),
       health: new ServiceHealth(options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS, () => this.timing.now()),
       folder,
       stateFolder,
@@ -306,6 +309,7 @@ class Batch {
       const item = await inputs.classify(file);
       if (item?.kind === 'ignored') this.emit({ type: 'ignored', input: this.shown(item.path), reason: item.reason });
       if (item?.kind !== 'file') continue;
+      if (this.options.shard && !inShard(this.options.shard, item)) continue;
       const job = planner.jobFor(item);
       // Listed afresh each time: the outputs of this session are new since the survey.
       const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.signature(job));
@@ -378,11 +382,10 @@ class Batch {
         attemptsBefore: state.attempts,
         signal: this.stopping.signal,
         onRetry: (error, _attempt, delayMs) => {
-          this.noteFailure(error, delayMs);
+          this.noteFailure(error);
           this.emit({ type: 'retry', input: this.shownInput(job), attempt: state.attempts, delayMs, error: error.message });
         },
       });
-      gate.succeeded();
       health.succeeded();
     } catch (error) {
       await this.settleFailure(state, error);
@@ -407,7 +410,7 @@ class Batch {
     if (error.refusesRun) return;
     const transient = error.retryable && error.kind !== 'bad-answer';
     if (transient) {
-      this.noteFailure(error, 0);
+      this.noteFailure(error);
       // The run stopped while this input waited to retry: it is simply not done yet.
       if (this.stopped) return;
       if (state.round < ROUNDS) {
@@ -415,19 +418,15 @@ class Batch {
         return;
       }
     } else if (error.kind === 'bad-answer') {
-      this.noteFailure(error, 0);
+      this.noteFailure(error);
     }
     return this.fail(state, error.message, error.status);
   }
 
-  /** A failure of the service: slows down on 429, and stops the run if the service looks down. */
-  private noteFailure(error: ApiError, delayMs: number): void {
-    const { gate, health } = this.sending!;
-    if (error.status === 429 && delayMs > 0) {
-      this.counts.rateLimited += 1;
-      gate.rateLimited(delayMs);
-    }
-    const down = health.failed(error);
+  /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
+  private noteFailure(error: ApiError): void {
+    if (error.status === 429) this.counts.rateLimited += 1;
+    const down = this.sending!.health.failed(error);
     if (down) this.stop(stopEvent('unavailable', down));
   }
 

@@ -6,6 +6,7 @@
  * kind that reads the setting's type.
  */
 import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
+import { MAX_SHARDS, type Shard } from '../inputs/shard.js';
 
 export type CommandName = 'edit' | 'segment' | 'account';
 
@@ -32,6 +33,8 @@ export interface RunSettings {
   dryRun: boolean;
   yes: boolean;
   maxImages?: number;
+  shard?: Shard;
+  shards?: number;
   confirmOver: number;
   concurrency: number;
   rate?: number;
@@ -54,6 +57,7 @@ interface KindsOf {
   number: 'count' | 'seconds';
   boolean: 'switch';
   list: 'list';
+  shard: 'shard';
 }
 
 export type RunOptionKind = KindsOf[keyof KindsOf];
@@ -61,6 +65,7 @@ export type RunOptionKind = KindsOf[keyof KindsOf];
 type KindFor<Value> = Value extends boolean ? KindsOf['boolean']
   : Value extends number ? KindsOf['number']
   : Value extends string ? KindsOf['string']
+  : Value extends Shard ? KindsOf['shard']
   : KindsOf['list'];
 
 export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
@@ -173,6 +178,16 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   maxImages: {
     flag: '--max-images', placeholder: '<n>', kind: 'count', minimum: 1, maximum: 100_000_000, commands: IMAGE_COMMANDS,
     group: RUN, example: '500', description: 'process at most N images in this run',
+  },
+  shard: {
+    flag: '--shard', placeholder: '<i/n>', env: 'PHOTOROOM_SHARD', kind: 'shard', commands: IMAGE_COMMANDS, group: RUN,
+    example: '"1/3"',
+    description: 'take only shard I of N (1-based), a stable part of the inputs, e.g. in a CI matrix; N shards share --rate',
+  },
+  shards: {
+    flag: '--shards', placeholder: '<n>', env: 'PHOTOROOM_SHARDS', kind: 'count', minimum: 1, maximum: MAX_SHARDS,
+    commands: IMAGE_COMMANDS, group: RUN, example: '3',
+    description: 'split the inputs into N shards and take the one JOB_COMPLETION_INDEX names (0-based, as a Kubernetes Indexed Job sets it)',
   },
   confirmOver: {
     flag: '--confirm-over', placeholder: '<n>', kind: 'count', default: 50, minimum: 0, maximum: 10_000_000,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
+import { MAX_SHARDS, parseShard, type Shard } from '../inputs/shard.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
@@ -18,7 +19,7 @@ interface Sourced {
   readonly source: string;
 }
 
-type RunValue = string | number | boolean | string[];
+type RunValue = string | number | boolean | string[] | Shard;
 
 type ReadResult = { ok: true; value: RunValue } | { ok: false; expected: string };
 
@@ -51,6 +52,10 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
       const fits = n !== null && (!whole || Number.isInteger(n)) && n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
       const noun = whole ? 'a whole number' : 'a number of seconds';
       return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
+    }
+    case 'shard': {
+      const shard = parseShard(text);
+      return shard ? { ok: true, value: shard } : { ok: false, expected: `I/N, shard I of N counted from 1 (N up to ${MAX_SHARDS}), such as 2/3` };
     }
   }
 }

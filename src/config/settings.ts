@@ -11,6 +11,7 @@ import type { Endpoint } from '../params/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import type { CommandName, RunSettings } from './options.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
+import { resolveShard } from './shard.js';
 
 export interface CommandInput {
   command: CommandName;
@@ -78,7 +79,8 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   const config = await loadConfig(input.configPath, { cwd: input.cwd, home: input.env.HOME });
   const problems = [...(input.argvProblems ?? []), ...unknownConfigKeys(config)];
   const run = resolveRunOptions(input.command, input.flags, input.env, config);
-  problems.push(...run.problems, ...insecureOrigins(run.settings));
+  const sharding = resolveShard(run.settings, input.env);
+  problems.push(...run.problems, ...sharding.problems, ...insecureOrigins(run.settings));
 
   let params = new ParamSet([]);
   const warnings: string[] = await exposedKeyWarning(config);
@@ -96,5 +98,5 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
     problems.push(...(await badFiles(params)));
   }
   if (problems.length > 0) throw new UserError(problems);
-  return { run: run.settings, params, warnings, config };
+  return { run: { ...run.settings, shard: sharding.shard }, params, warnings, config };
 }

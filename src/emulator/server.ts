@@ -28,6 +28,8 @@ export interface EmulatorOptions extends Omit<FaultOptions, 'now'> {
   apiKey?: string;
   /** Skip rendering and answer the uploaded bytes (throughput benchmarks). */
   echo?: boolean;
+  /** Send `Retry-After` with each 429 (default true); false answers as the API documents it, without. */
+  retryAfter?: boolean;
   /** Keep every request in `requests` (tests). */
   record?: boolean;
   /** Called once per answered request (the CLI's --verbose log). */
@@ -209,7 +211,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let succeeded = false;
     try {
       if (decision.kind === 'rateLimited') {
-        sendError(response, route.family, 429, 'Too many requests', { 'retry-after': String(decision.retryAfterSeconds) });
+        const headers: Record<string, string> = options.retryAfter === false ? {} : { 'retry-after': String(decision.retryAfterSeconds) };
+        sendError(response, route.family, 429, 'Too many requests', headers);
         return { status: 429, fields: [] };
       }
       if (decision.kind === 'noCredits') {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { errorCode, LocalFault, writeFault } from '../errors.js';
 import { relativeInside, shortenName } from '../paths.js';
@@ -24,11 +25,17 @@ export interface WrittenFile {
 
 let temporaryCount = 0;
 
-/** `<prefix><name>.<pid>-<n>`: the pid tells a later run whether the writer is still alive. */
+/**
+ * This machine, in temporary names: a pid means something only on the machine that wrote it
+ * (shards on Kubernetes share one output folder from pods that each have their own pids).
+ */
+export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** `<prefix><name>.<host>.<pid>-<n>`: the host and pid tell a later run whether the writer is still alive. */
 export function temporaryPathFor(finalPath: string): string {
   temporaryCount += 1;
   const name = shortenName(path.basename(finalPath), TEMP_NAME_BYTES);
-  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${process.pid}-${temporaryCount.toString(16)}`);
+  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${HOST_TAG}.${process.pid}-${temporaryCount.toString(16)}`);
 }
 
 /**

@@ -247,6 +247,18 @@ describe('fault injection over HTTP', () => {
     }
   });
 
+  it('answers 429 without Retry-After when asked to, as the API documents it', async () => {
+    const emulator = await recordingEmulator({ echo: true, rateLimit: 1, retryAfter: false });
+    try {
+      expect(await statuses(emulator, 1)).toEqual([200]);
+      const limited = await post(emulator, '/v2/edit', { imageFile: image() });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.has('retry-after')).toBe(false);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('runs out of credits at exactly N and shows what is left', async () => {
     const emulator = await recordingEmulator({ echo: true, credits: 3 });
     try {

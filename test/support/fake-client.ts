@@ -29,6 +29,8 @@ export interface FakeClientOptions {
   answer(call: FakeCall): FakeAnswer;
   /** Virtual ms each request takes. */
   latencyMs?: number;
+  /** Asked as each request arrives: an answer given here comes at once (a rate limiter's 429). */
+  refuse?(call: FakeCall): FakeAnswer | undefined;
   account?: () => AccountInfo | FakeAnswer;
 }
 
@@ -69,8 +71,9 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     inFlight += 1;
     client.maxInFlight = Math.max(client.maxInFlight, inFlight);
     try {
-      await options.timing.sleep(options.latencyMs ?? 100);
-      const answer = options.answer(call);
+      const refusal = options.refuse?.(call);
+      if (!refusal) await options.timing.sleep(options.latencyMs ?? 100);
+      const answer = refusal ?? options.answer(call);
       if ('error' in answer) throw answer.error;
       const body = answer.body ?? '';
       if (answer.status >= 200 && answer.status < 300) {

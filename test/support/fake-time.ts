@@ -11,8 +11,20 @@ interface Timer {
   wake(): void;
 }
 
-/** Turns of the event loop with no progress before the clock may move: lets file I/O finish first. */
+/** Turns of the event loop with no file I/O in flight before the clock may move. */
 const IDLE_TURNS = 20;
+
+/** libuv requests of file operations (fs callbacks, fs promises, closing a handle). */
+const FILE_WORK = new Set(['FSReqCallback', 'FSReqPromise', 'CloseReq']);
+
+/**
+ * Whether a file operation is still running. The clock never moves while one is, so file
+ * I/O takes no fake time however loaded the machine is, and a run's schedule is the same
+ * on every machine (without this, a slow disk turned into fake seconds).
+ */
+function fileWorkInFlight(): boolean {
+  return process.getActiveResourcesInfo().some((type) => FILE_WORK.has(type));
+}
 
 export class FakeTiming implements BatchTiming {
   private time = 0;
@@ -69,14 +81,16 @@ export class FakeTiming implements BatchTiming {
       for (let turn = 0; turn < IDLE_TURNS && !settled; turn++) await new Promise((resolve) => setImmediate(resolve));
       if (settled) break;
       const next = this.timers.sort((a, b) => a.at - b.at || a.order - b.order)[0];
-      if (!next) {
+      if (!next || fileWorkInFlight()) {
         // Waiting on real I/O (files), not on time.
         await new Promise((resolve) => setTimeout(resolve, 1));
         continue;
       }
-      this.timers.shift();
+      // Every timer due at that instant wakes in the same turn, as Node runs expired timers together.
+      const due = this.timers.filter((timer) => timer.at <= next.at);
+      this.timers = this.timers.filter((timer) => timer.at > next.at);
       this.time = Math.max(this.time, next.at);
-      next.wake();
+      for (const timer of due) timer.wake();
     }
     return done;
   }

@@ -11,8 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors.js';
 import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/events.js';
 import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { buildParamSet } from '../../src/params/paramset.js';
-import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient } from '../support/fake-client.js';
+import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 
 let png: Buffer;
@@ -47,11 +48,17 @@ async function imageFolder(count: number): Promise<string> {
 
 async function runOnFakeTime(
   answer: (call: FakeCall) => FakeAnswer,
-  options: { count?: number; root?: string; latencyMs?: number; abortAt?: (event: BatchEvent) => boolean } & Partial<BatchOptions> = {},
+  options: {
+    count?: number;
+    root?: string;
+    latencyMs?: number;
+    refuse?: FakeClientOptions['refuse'];
+    abortAt?: (event: BatchEvent) => boolean;
+  } & Partial<BatchOptions> = {},
 ): Promise<Batch> {
   const timing = new FakeTiming();
   const root = options.root ?? (await imageFolder(options.count ?? 1));
-  const client = createFakeClient({ timing, answer, latencyMs: options.latencyMs });
+  const client = createFakeClient({ timing, answer, latencyMs: options.latencyMs, refuse: options.refuse });
   const controller = new AbortController();
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const batch = runBatch({
@@ -169,7 +176,7 @@ describe('back-pressure', () => {
     expect(client.maxInFlight).toBe(3);
   });
 
-  it('pauses every worker until Retry-After after a 429, then halves the requests in flight', async () => {
+  it('pauses every worker until Retry-After after a 429, then goes on at full concurrency', async () => {
     let limited: number | null = null;
     const { summary, client } = await runOnFakeTime(
       (call) => {
@@ -184,14 +191,138 @@ describe('back-pressure', () => {
     expect(summary).toMatchObject({ ok: 40, rateLimited: 1 });
     const startedDuringPause = client.calls.filter((call) => call.startedAt > limited! + 100 && call.startedAt < limited! + 10_000);
     expect(startedDuringPause).toEqual([]);
-    const justAfter = client.calls.filter((call) => call.startedAt >= limited! + 10_000 && call.startedAt < limited! + 10_050);
-    expect(justAfter.length).toBeLessThanOrEqual(2);
+    // The 429 came back after 100 ms, and said when: the pace the service takes is left as it
+    // was, every worker going on within the 100 ms the resumption is spread over.
+    const resumed = limited! + 100 + 10_000;
+    const justAfter = client.calls.filter((call) => call.startedAt >= resumed && call.startedAt <= resumed + 100);
+    expect(justAfter).toHaveLength(4);
+  });
+
+  it('resumes after a pause one request at a time, so that a 429 to the first pauses the others before they go', async () => {
+    const refusedAt: number[] = [];
+    const { summary, client } = await runOnFakeTime(() => ok(), {
+      count: 40,
+      concurrency: 4,
+      // A window another shard has filled again by the time the pause ends.
+      refuse: (call) => {
+        if (call.startedAt < 500 || refusedAt.length >= 2) return undefined;
+        refusedAt.push(call.startedAt);
+        return status(429, '10');
+      },
+    });
+    expect(summary).toMatchObject({ ok: 40, rateLimited: 2 });
+    const [first, second] = refusedAt as [number, number];
+    expect(second).toBeGreaterThanOrEqual(first + 10_000);
+    const startedInBetween = client.calls.filter((call) => call.startedAt > first && call.startedAt < second + 10_000);
+    expect(startedInBetween.map((call) => call.startedAt)).toEqual([second]);
   });
 
   it('spaces requests by --rate', async () => {
     const { client } = await runOnFakeTime(() => ok(), { count: 6, concurrency: 6, ratePerMinute: 60 });
     const starts = client.calls.map((call) => call.startedAt).sort((a, b) => a - b);
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+/** The emulator's limit in the bench: 50 requests in any rolling 5 s. */
+const WINDOW = { limit: 50, ms: 5_000 };
+
+interface SharedLimitRun {
+  /** The slowest batch's time, against the fastest the window allows. */
+  ofBound: number;
+  /** 429s over requests, over the whole run and over its second half. */
+  rateLimitedShare: number;
+  lateRateLimitedShare: number;
+  /** Requests/s admitted over the second half, against the window's sustained rate. */
+  lateOfLimit: number;
+  /** When each batch finished (ms). */
+  finished: number[];
+  ok: number;
+}
+
+/**
+ * `batches` independent batches (shards: their own gate, their own 429s) of 400 images
+ * between them, sharing one rolling-window limit, as the emulator's `--rate-limit 50/5s`
+ * keeps it; latency 100 ms, concurrency 8. `retryAfter` gives a 429's header, if any.
+ */
+async function shareRollingWindow(batches: number, retryAfter: (seconds: number) => string | undefined): Promise<SharedLimitRun> {
+  const images = 400;
+  const timing = new FakeTiming();
+  const limit = createFaultPolicy({ rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, now: () => timing.now() });
+  const arrivals: { at: number; refused: boolean }[] = [];
+  const refuse = (): FakeAnswer | undefined => {
+    const decision = limit.decide({ billable: true });
+    arrivals.push({ at: timing.now(), refused: decision.kind === 'rateLimited' });
+    if (decision.kind !== 'rateLimited') return undefined;
+    return status(429, retryAfter(decision.retryAfterSeconds));
+  };
+  const { params } = buildParamSet('edit', [], { hasInputImage: true });
+  const roots = await Promise.all(Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))));
+  const finished: number[] = [];
+  const summaries = await timing.drive(
+    Promise.all(
+      roots.map((root, i) => {
+        const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
+        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, client, concurrency: 8, retries: 4, timing });
+        return batch.done.then((summary) => {
+          finished[i] = timing.now();
+          return summary;
+        });
+      }),
+    ),
+  );
+  const wall = Math.max(...finished);
+  const late = arrivals.filter((arrival) => arrival.at >= wall / 2);
+  const lateAdmitted = late.filter((arrival) => !arrival.refused).length;
+  return {
+    ofBound: ((Math.ceil(images / WINDOW.limit) - 1) * WINDOW.ms + 100) / wall,
+    rateLimitedShare: arrivals.filter((arrival) => arrival.refused).length / arrivals.length,
+    lateRateLimitedShare: (late.length - lateAdmitted) / late.length,
+    lateOfLimit: lateAdmitted / ((wall / 2) / 1000) / (WINDOW.limit / (WINDOW.ms / 1000)),
+    finished,
+    ok: summaries.reduce((sum, summary) => sum + summary.ok, 0),
+  };
+}
+
+const withRetryAfter = (seconds: number) => String(seconds);
+const withoutRetryAfter = () => undefined;
+
+describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', () => {
+  it('with Retry-After, alone: near the fastest schedule the window allows, with few 429s', async () => {
+    const run = await shareRollingWindow(1, withRetryAfter);
+    expect(run.ok).toBe(400);
+    expect(run.ofBound).toBeGreaterThan(0.83);
+    expect(run.rateLimitedShare).toBeLessThan(0.03);
+  });
+
+  it('with Retry-After, as 3 shards: above 0.9 of it, finishing together', async () => {
+    const run = await shareRollingWindow(3, withRetryAfter);
+    expect(run.ok).toBe(400);
+    expect(run.ofBound).toBeGreaterThan(0.9);
+    expect(run.rateLimitedShare).toBeLessThan(0.07);
+    expect(Math.max(...run.finished) - Math.min(...run.finished)).toBeLessThan(1_000);
+  });
+
+  // Without the adaptive rate, retries alone meet a 429 on more than half the requests.
+  it('without Retry-After, alone: the adaptive rate settles near the limit', async () => {
+    const run = await shareRollingWindow(1, withoutRetryAfter);
+    expect(run.ok).toBe(400);
+    expect(run.lateOfLimit).toBeGreaterThan(0.75);
+    expect(run.lateRateLimitedShare).toBeLessThan(0.12);
+    expect(run.rateLimitedShare).toBeLessThan(0.15);
+  });
+
+  it('without Retry-After, as 3 shards: each finds its share from its own 429s', async () => {
+    const run = await shareRollingWindow(3, withoutRetryAfter);
+    expect(run.ok).toBe(400);
+    expect(run.lateOfLimit).toBeGreaterThan(0.7);
+    expect(run.rateLimitedShare).toBeLessThan(0.3);
+  });
+
+  it('takes a 429 with Retry-After 0 as one without: the adaptive rate finds the pace', async () => {
+    const run = await shareRollingWindow(1, () => '0');
+    expect(run.ok).toBe(400);
+    expect(run.rateLimitedShare).toBeLessThan(0.15);
   });
 });
 

@@ -6,8 +6,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { redact, redacting, registerSecret } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
-import { removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
-import { TEMP_PREFIX } from '../../src/store/outputs.js';
+import { FOREIGN_TEMPORARY_MAX_AGE_MS, removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
+import { HOST_TAG, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
 
 describe('redacting the key', () => {
   it('masks a registered key and its URL-encoded form in everything written', () => {
@@ -41,6 +41,19 @@ describe('removing temporary files of killed runs', () => {
     for (const file of [dead, live, output]) await writeFile(file, 'x');
     expect(await removeStaleTemporaryFiles(folder)).toBe(1);
     expect([existsSync(dead), existsSync(live), existsSync(output)]).toEqual([false, true, true]);
+  });
+
+  it("names this machine in temporary names, and leaves another machine's alone until it has long been idle", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stale-'));
+    // A shard in another pod, writing to the same volume: its pid means nothing here.
+    const otherHost = HOST_TAG === '0badf00d' ? 'deadbeef' : '0badf00d';
+    const foreign = path.join(folder, `${TEMP_PREFIX}c.png.${otherHost}.1-1`);
+    const ours = temporaryPathFor(path.join(folder, 'd.png'));
+    expect(path.basename(ours)).toMatch(new RegExp(`^\\.photoroom-tmp-d\\.png\\.${HOST_TAG}\\.${process.pid}-[0-9a-f]+$`));
+    for (const file of [foreign, ours]) await writeFile(file, 'x');
+    expect(await removeStaleTemporaryFiles(folder)).toBe(0);
+    expect(await removeStaleTemporaryFiles(folder, Date.now() + FOREIGN_TEMPORARY_MAX_AGE_MS + 60_000)).toBe(1);
+    expect([existsSync(foreign), existsSync(ours)]).toEqual([false, true]);
   });
 
   it('treats a missing folder as clean', async () => {

@@ -195,6 +195,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       fitInputs: run.fitInputs,
       dryRun: run.dryRun,
       maxImages: run.maxImages,
+      shard: run.shard,
       checkCredits: !run.yes,
       confirm: interactive && !run.yes ? (count) => askToContinue(io, count) : undefined,
       confirmOver: run.confirmOver,
