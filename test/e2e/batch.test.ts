@@ -48,6 +48,11 @@ function ndjson(stdout: string): Record<string, unknown>[] {
   return stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** The summary: the last event a --json run prints. */
+function summaryOf(stdout: string): SummaryEvent {
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as SummaryEvent;
+}
+
 async function readSidecar(file: string): Promise<Sidecar> {
   return JSON.parse(await readFile(`${file}.json`, 'utf8')) as Sidecar;
 }
@@ -126,7 +131,7 @@ describe('a folder batch', () => {
     expect(results).toHaveLength(4);
     expect(results[0]).toMatchObject({ status: 'ok', attempts: 1, httpStatus: 200, headers: {} });
     expect(results.map((event) => event.output).sort()).toEqual(EXPECTED_OUTPUTS.map((o) => `out/${o}`).sort());
-    const summary = events.at(-1) as unknown as SummaryEvent;
+    const summary = summaryOf(stdout);
     expect(summary).toMatchObject({ type: 'summary', ok: 4, skipped: 0, failed: 0, exitCode: 0, ignored: { hidden: 1, 'not-an-image': 1 } });
   });
 
@@ -440,7 +445,7 @@ describe('any image a user has', () => {
 
     const refused = await run(['edit', 'in', '-o', 'out2', '--yes', '--no-convert', '--json'], root);
     expect(refused.code).toBe(1);
-    const reasons = (ndjson(refused.stdout).at(-1) as unknown as SummaryEvent).failures.map((failure) => failure.error).sort();
+    const reasons = summaryOf(refused.stdout).failures.map((failure) => failure.error).sort();
     expect(reasons).toEqual([
       '16-bit PNG images are not accepted by /v2/edit (not converted: --no-convert)',
       'CMYK JPEG images are not accepted by /v2/edit (not converted: --no-convert)',
