@@ -531,7 +531,9 @@ class Batch {
     if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     this.counts.ok += 1;
     this.pending -= 1;
-    await this.report({
+    // Not awaited: the request's place is still held here, and the run log's line (written
+    // in turn, flushed before the run ends) is no reason to keep the next request waiting.
+    void this.report({
       type: 'result',
       input: this.shownInput(job),
       output: this.shown(job.outputPath),

@@ -70,16 +70,22 @@ export async function openRunLog(file: string): Promise<RunLog> {
     throw writeFault(error, file);
   }
   let failure: LocalFault | null = null;
-  // One write at a time, in order: with O_APPEND each whole line lands at the end.
+  // One write at a time, in order: with O_APPEND each write lands whole at the end. Lines
+  // appended while a write runs go together in the next one: a write per line cost a
+  // thread-pool round trip per image.
+  let waiting: string[] = [];
   let queue = Promise.resolve();
   return {
     append(record) {
-      const line = redact(`${JSON.stringify(record)}\n`);
+      waiting.push(redact(`${JSON.stringify(record)}\n`));
+      if (waiting.length > 1) return queue;
       queue = queue.then(async () => {
+        const text = waiting.join('');
+        waiting = [];
         if (failure) return;
         try {
-          const { bytesWritten } = await handle.write(line);
-          if (bytesWritten < Buffer.byteLength(line)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+          const { bytesWritten } = await handle.write(text);
+          if (bytesWritten < Buffer.byteLength(text)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
         } catch (error) {
           failure = writeFault(error, file);
         }
