@@ -531,9 +531,7 @@ class Batch {
     if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     this.counts.ok += 1;
     this.pending -= 1;
-    // Not awaited: the request's place is still held here, and the run log's line (written
-    // in turn, flushed before the run ends) is no reason to keep the next request waiting.
-    void this.report({
+    await this.report({
       type: 'result',
       input: this.shownInput(job),
       output: this.shown(job.outputPath),

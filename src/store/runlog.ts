@@ -35,12 +35,18 @@ export interface RunLogLine extends RunLogResult {
 }
 
 export interface RunLog {
-  /** Appends one line; lines are written in the order appended. */
+  /**
+   * Appends one line; lines are written in the order appended, all of them by close().
+   * Resolves at once while few lines are waiting, else once they are written.
+   */
   append(record: object): Promise<void>;
   /** The first write failure, if any (later lines were dropped). */
   readonly failure: LocalFault | null;
   close(): Promise<void>;
 }
+
+/** Lines waiting to be written beyond which append() makes its caller wait. */
+const HIGH_WATER_LINES = 256;
 
 /** How far back to look for the last line break of a torn log: lines are far shorter. */
 const TAIL_BYTES = 64 * 1024;
@@ -75,22 +81,24 @@ export async function openRunLog(file: string): Promise<RunLog> {
   // thread-pool round trip per image.
   let waiting: string[] = [];
   let queue = Promise.resolve();
+  const writeWaiting = async (): Promise<void> => {
+    const text = waiting.join('');
+    waiting = [];
+    if (failure) return;
+    try {
+      const { bytesWritten } = await handle.write(text);
+      if (bytesWritten < Buffer.byteLength(text)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+    } catch (error) {
+      failure = writeFault(error, file);
+    }
+  };
   return {
     append(record) {
       waiting.push(redact(`${JSON.stringify(record)}\n`));
-      if (waiting.length > 1) return queue;
-      queue = queue.then(async () => {
-        const text = waiting.join('');
-        waiting = [];
-        if (failure) return;
-        try {
-          const { bytesWritten } = await handle.write(text);
-          if (bytesWritten < Buffer.byteLength(text)) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
-        } catch (error) {
-          failure = writeFault(error, file);
-        }
-      });
-      return queue;
+      if (waiting.length === 1) queue = queue.then(writeWaiting);
+      // As a stream's write() does: the caller waits only once many lines are waiting, so a
+      // long run of skipped inputs is logged in few writes, and memory stays bounded.
+      return waiting.length < HIGH_WATER_LINES ? Promise.resolve() : queue;
     },
     get failure() {
       return failure;
