@@ -1,14 +1,18 @@
 /**
  * The API contract as the seed states it: a markdown file holding four OpenAPI 3.1 JSON
- * documents (GET and POST /v2/edit, POST /v1/segment, GET /v2/account), read from the
- * steering folder beside the repository (`../shared/seed/`), as in CI.
+ * documents (GET and POST /v2/edit, POST /v1/segment, GET /v2/account). It is read from the
+ * steering folder beside the repository (`../shared/seed/`) when there is one, as in CI,
+ * else from the copy kept beside this file, so that a clone on its own runs these tests too
+ * (seed.test.ts checks that the copy is the seed whenever both are there).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ROOT } from '../e2e/harness.js';
 
-export const SEED = path.resolve(ROOT, '../shared/seed/photoroom-api-openapi.md');
+export const SHARED_SEED = path.resolve(ROOT, '../shared/seed/photoroom-api-openapi.md');
+export const KEPT_SEED = path.join(ROOT, 'test/contract/photoroom-api-openapi.md');
+export const SEED = existsSync(SHARED_SEED) ? SHARED_SEED : KEPT_SEED;
 
 /** The part of JSON Schema the contract uses. */
 export interface Schema {
