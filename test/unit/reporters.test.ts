@@ -309,6 +309,12 @@ describe('summary', () => {
     expect(lines).toContain('stopped: interrupted; 1 input not processed — rerun to continue');
   });
 
+  it('offers no rerun when the stop left nothing undone (Ctrl-C ending --watch)', async () => {
+    const lines = summaryLines(summary({ ok: 2, notProcessed: 0, stopped: 'interrupted', stopMessage: 'interrupted: no new work started' }), human);
+    expect(lines).toContain('stopped: interrupted: no new work started');
+    expect(lines.join('\n')).not.toContain('rerun');
+  });
+
   it('explains inputs left out by --max-images', async () => {
     expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain('7 inputs left out by --max-images; rerun to process them');
   });

@@ -38,7 +38,9 @@ export function summaryLines(summary: SummaryEvent, options: SummaryOptions): st
     const { what, then } = stopWording[summary.stopped];
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
     const message = summary.stopMessage ?? what;
-    lines.push(style.yellow(`stopped: ${message}; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}`));
+    // Nothing left (Ctrl-C ending --watch, say): there is nothing to rerun for.
+    const left = summary.notProcessed > 0 ? `; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}` : '';
+    lines.push(style.yellow(`stopped: ${message}${left}`));
   } else if (leftOut > 0 && !options.problemsOnly) {
     lines.push(`${count(leftOut, 'input')} left out by --max-images; rerun to process them`);
   }
