@@ -9,6 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
+import { shardOf } from '../../src/inputs/shard.js';
 import { BIN, emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -96,6 +97,25 @@ describe('--watch', () => {
     await run.exited;
     const inputs = run.events.filter((event) => event.type === 'result').map((event) => event.input);
     expect(inputs.sort()).toEqual(['a.png', 'b.jpg', 'c.jpg']);
+  });
+
+  it('as shards, each watching shard takes only the new files of its own shard, each once', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    const shards = [1, 2].map((index) => watchedRun(['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '100', '--shard', `${index}/2`], root));
+    await Promise.all(shards.map((run) => run.next((event) => event.type === 'watching')));
+    const names = ['drop-a.jpg', 'drop-b.jpg', 'drop-c.jpg', 'drop-d.jpg', 'drop-e.jpg', 'drop-f.jpg'];
+    expect(new Set(names.map((name) => shardOf(name, 2)))).toEqual(new Set([1, 2]));
+    for (const name of names) await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in', name));
+    for (const name of names) await shards[shardOf(name, 2) - 1]!.next(resultFor(`in/${name}`));
+    for (const run of shards) run.child.kill('SIGINT');
+    await Promise.all(shards.map((run) => run.exited));
+    shards.forEach((run, i) => {
+      const taken = run.events.filter((event) => event.type === 'result').map((event) => event.input as string);
+      expect(taken.sort()).toEqual(names.filter((name) => shardOf(name, 2) === i + 1).map((name) => `in/${name}`));
+    });
+    const sent = emulator.requests.map((request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename).filter((name) => name?.startsWith('drop-'));
+    expect(sent.sort()).toEqual(names);
   });
 
   it('refuses --watch without a folder to watch, or with -o naming a file', async () => {
