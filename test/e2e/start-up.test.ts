@@ -74,6 +74,21 @@ describe('photoroom edit', () => {
     expect(requests).toEqual([]);
   });
 
+  it('names --state-dir, not -o, when the state folder cannot be written', async () => {
+    const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'fine', '--state-dir', '/proc/photoroom-state']);
+    expect(startUpError(result)).toBe(
+      'photoroom: --state-dir /proc/photoroom-state: results cannot be written there: no such file or folder (ENOENT); choose another state folder',
+    );
+    expect(requests).toEqual([]);
+  });
+
+  it('leaves no temporary folder behind when a run with -o - is refused at start-up', async () => {
+    const temporary = await tempDir();
+    const result = await runCli(['edit', 'mug.jpg', '-o', '-'], { cwd: root, env: { TMPDIR: temporary } });
+    expect(startUpError(result)).toMatch(/^photoroom: no API key/);
+    expect(await readdir(temporary)).toEqual([]);
+  });
+
   it('refuses an output folder without write permission, and leaves no file in it', async () => {
     const locked = path.join(root, 'locked');
     await mkdir(locked);

@@ -135,12 +135,13 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
   if (run.verbose && !run.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
-  const outputs = await batchOutputs(output, run, io.cwd);
   // Checked before anything is sent, the credits check included; an emulator stands in for a key.
   if (!run.dryRun) {
     if (!options.emulator) requireApiKey(run);
-    await checkOutputFolder(outputs.outDir, run.out);
-    if (outputs.stateDir) await checkOutputFolder(outputs.stateDir, run.stateDir ?? outputs.stateDir);
+    if (output.kind !== 'stdout') {
+      await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
+      if (run.stateDir) await checkOutputFolder(path.resolve(io.cwd, run.stateDir), `--state-dir ${run.stateDir}`, 'state folder');
+    }
   }
   const target = await apiTarget(run, options.emulator);
   const client = createClient({
@@ -170,6 +171,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   }
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io);
+  // Made last, right before the try that removes -o -'s temporary folder again.
+  const outputs = await batchOutputs(output, run, io.cwd);
   try {
     const batch = runBatch({
       endpoint,

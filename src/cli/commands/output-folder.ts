@@ -25,7 +25,8 @@ async function makeFolder(folder: string): Promise<void> {
   }
 }
 
-export async function checkOutputFolder(folder: string, given: string): Promise<void> {
+/** `named` is how the user named it, for the message: `-o out`, `--state-dir state`. */
+export async function checkOutputFolder(folder: string, named: string, kind: 'output folder' | 'state folder'): Promise<void> {
   // A temporary name: a run killed between the write and the removal leaves a file the next run removes.
   const probe = temporaryPathFor(path.join(folder, 'write-check'));
   try {
@@ -33,6 +34,6 @@ export async function checkOutputFolder(folder: string, given: string): Promise<
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
-    throw new StartUpError(`-o ${given}: results cannot be written there: ${faultReason(error)}; choose another output folder`);
+    throw new StartUpError(`${named}: results cannot be written there: ${faultReason(error)}; choose another ${kind}`);
   }
 }
