@@ -118,7 +118,9 @@ async function rootOf(source: Source, cwd: string): Promise<WalkRoot | null> {
   if (source.kind !== 'glob') return null;
   const picomatch = await loadPicomatch();
   const test = picomatch(source.pattern, { dot: true });
-  return { folder: path.resolve(cwd, picomatch.scan(source.pattern, { unescape: true }).base), matches: (file) => test(toPosix(path.relative(cwd, file))) };
+  // A pattern is matched as it was written: an absolute one against the absolute path.
+  const named = path.isAbsolute(source.pattern) ? (file: string) => file : (file: string) => path.relative(cwd, file);
+  return { folder: path.resolve(cwd, picomatch.scan(source.pattern, { unescape: true }).base), matches: (file) => test(toPosix(named(file))) };
 }
 
 async function resolveSources(options: DiscoverOptions): Promise<Source[]> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { discoverInputs, type DiscoverOptions, type DiscoveryItem } from '../../src/inputs/discover.js';
+import { discoverInputs, resolveInputs, type DiscoverOptions, type DiscoveryItem } from '../../src/inputs/discover.js';
 
 let cwd: string;
 
@@ -364,5 +364,17 @@ describe('streaming', () => {
       break;
     }
     expect(seen).toEqual(['1.jpg']);
+  });
+});
+
+describe('a file met later (--watch)', () => {
+  it.each([
+    ['relative', () => 'shots/*.jpg'],
+    ['absolute', () => `${cwd}/shots/*.jpg`],
+  ])('is matched against its glob as it was written (%s)', async (_kind, pattern) => {
+    await files('shots/a.jpg', 'shots/b.png');
+    const inputs = await resolveInputs(options([pattern()]));
+    expect(await inputs.classify(path.join(cwd, 'shots/c.jpg'))).toMatchObject({ kind: 'file', relative: 'c.jpg' });
+    expect(await inputs.classify(path.join(cwd, 'shots/d.png'))).toBeNull();
   });
 });
