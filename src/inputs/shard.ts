@@ -25,12 +25,8 @@ export function parseShard(text: string): Shard | null {
   return index >= 1 && index <= count && count <= MAX_SHARDS ? { index, count } : null;
 }
 
-export function formatShard(shard: Shard): string {
-  return `${shard.index}/${shard.count}`;
-}
-
 /** What an input is hashed by: its path below its root, `/`-separated, or its URL. */
-export function shardKey(input: DiscoveredInput): string {
+function shardKey(input: DiscoveredInput): string {
   return input.kind === 'url' ? input.url : input.relative;
 }
 

@@ -7,10 +7,10 @@
  * longer than the settle time is still never sent half-written.
  */
 import { open } from 'node:fs/promises';
+import { commonImageType } from './signature.js';
 
 /** A PNG ends with its IEND chunk: length 0, type, CRC. */
 const PNG_END = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const TAIL_BYTES = 16;
 
 /**
@@ -27,11 +27,16 @@ export async function isWholeImage(file: string): Promise<boolean> {
     const tail = Buffer.alloc(TAIL_BYTES);
     await handle.read(head, 0, TAIL_BYTES, 0);
     await handle.read(tail, 0, TAIL_BYTES, size - TAIL_BYTES);
-    if (head.subarray(0, 8).equals(PNG_SIGNATURE)) return tail.subarray(TAIL_BYTES - PNG_END.length).equals(PNG_END);
-    if (head[0] === 0xff && head[1] === 0xd8) return trimmedEnd(tail, 0xd9) === 0xff;
-    if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return head.readUInt32LE(4) + 8 <= size;
-    if (head.toString('latin1', 0, 4) === 'GIF8') return tail[TAIL_BYTES - 1] === 0x3b;
-    return true;
+    switch (commonImageType(head)) {
+      case 'png':
+        return tail.subarray(TAIL_BYTES - PNG_END.length).equals(PNG_END);
+      case 'jpeg':
+        return trimmedEnd(tail, 0xd9) === 0xff;
+      case 'webp':
+        return head.readUInt32LE(4) + 8 <= size;
+      default:
+        return head.toString('latin1', 0, 4) === 'GIF8' ? tail[TAIL_BYTES - 1] === 0x3b : true;
+    }
   } finally {
     await handle.close();
   }

@@ -70,7 +70,8 @@ export function planLines(event: PlanEvent): string[] {
   return [`# ${commentText(`${event.input} → ${event.output}`)}`, event.curl];
 }
 
-export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Style): string[] {
+/** An event as lines on stderr; a dry run's plan goes to stdout by planLines instead. */
+export function formatEvent(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
   switch (event.type) {
     case 'start':
       return [startLine(event)];
@@ -95,8 +96,6 @@ export function formatEvent(event: Exclude<BatchEvent, SummaryEvent>, style: Sty
     case 'warning':
       // The message names its input already.
       return [`${style.yellow('warning:')} ${event.message}`];
-    case 'plan':
-      return planLines(event);
     case 'stop':
       return [`${style.yellow('stopping:')} ${event.message}`];
   }

@@ -4,7 +4,7 @@
  * prints once the bar has stopped. A --dry-run has nothing to wait for: it prints as lines.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
-import type { BatchEvent, SummaryEvent } from '../../batch/events.js';
+import type { BatchEvent, PlanEvent, SummaryEvent } from '../../batch/events.js';
 import { printLines } from '../io.js';
 import { formatDuration, formatEvent } from './format.js';
 import { createLinesReporter } from './lines.js';
@@ -113,7 +113,8 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' |
     releaseExit();
   };
 
-  const onEvent = (event: Exclude<BatchEvent, SummaryEvent>): void => {
+  // A plan never comes here: a dry run is handed to the lines reporter from its start event.
+  const onEvent = (event: Exclude<BatchEvent, SummaryEvent | PlanEvent>): void => {
     switch (event.type) {
       case 'start':
         resumed = event.skipped;
@@ -146,7 +147,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' |
       } else if (event.type === 'summary') {
         stop();
         printLines(stderr, summaryLines(event, { style, problemsOnly: false }));
-      } else {
+      } else if (event.type !== 'plan') {
         onEvent(event);
       }
     },
