@@ -1,4 +1,5 @@
 import type { BatchEvent } from '../../batch/events.js';
+import type { OutputStream } from '../io.js';
 
 export interface Reporter {
   onEvent(event: BatchEvent): void;
@@ -20,5 +21,5 @@ export interface ReporterOptions {
   stdout: NodeJS.WritableStream;
   /** Runs a handler however the process exits (the progress bar restores the cursor); returns its release. */
   onExit: (handler: () => void) => () => void;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: OutputStream;
 }
