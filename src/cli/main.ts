@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
 import { EXIT, LocalFault, StartUpError, UserError } from '../errors.js';
+import { watchRepeats } from './given-once.js';
 import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
@@ -105,8 +106,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   }
   for (const command of commands) program.addCommand(command);
+  const repeatedOptions = new Map([program, ...commands].map((command) => [command, watchRepeats(command)]));
   program.hook('preAction', (_program, command) => {
-    const problems = emptyArguments(command, preparsed.layerParams);
+    const problems = [...(repeatedOptions.get(command)?.() ?? []), ...emptyArguments(command, preparsed.layerParams)];
     if (problems.length > 0) throw new UserError(problems);
   });
 

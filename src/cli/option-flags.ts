@@ -1,9 +1,8 @@
 /** The run options table as commander options: one per row, grouped for `--help`. */
 import { Command, Option } from 'commander';
+import { repeatable } from './given-once.js';
 import { COMMON_OPTIONS } from './help.js';
 import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec } from '../config/options.js';
-
-const collect = (value: string, list: string[] = []) => [...list, value];
 
 /**
  * The commander option of a row. It has no commander default, so that precedence stays
@@ -17,7 +16,7 @@ export function runOptionFlag(spec: RunOptionSpec): Option {
     .filter(Boolean)
     .join(', ');
   const option = new Option(flags, details ? `${spec.description} (${details})` : spec.description);
-  if (spec.kind === 'list') option.argParser(collect);
+  if (spec.kind === 'list') repeatable(option);
   const group = spec.common ? COMMON_OPTIONS : spec.group;
   return group ? option.helpGroup(group) : option;
 }

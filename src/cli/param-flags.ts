@@ -4,6 +4,7 @@
  * reading parsed options back into raw parameter values.
  */
 import { Option } from 'commander';
+import { allowRepeats } from './given-once.js';
 import { AliasedOption, COMMON_OPTIONS } from './help.js';
 import { duplicateProblems, type RawParam } from '../params/paramset.js';
 import { flagOf, LAYER_FIELDS, paramsFor } from '../params/table.js';
@@ -46,9 +47,10 @@ export function paramFlagBindings(endpoint: Endpoint): FlagBinding[] {
     const flag = flagOf(spec);
     if (flag === null || spec.kind === 'layers') return [];
     const aliases = (spec.aliases ?? []).map((alias) => `--${alias}`);
-    const shown = new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(spec.common ? COMMON_OPTIONS : `${spec.group} options:`);
+    // preparseArgv refuses a parameter given twice, across all its spellings.
+    const shown = allowRepeats(new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(spec.common ? COMMON_OPTIONS : `${spec.group} options:`));
     const hidden = aliases.map((alias) => ({
-      option: new Option(flagTerm(alias.slice(2), spec)).hideHelp(),
+      option: allowRepeats(new Option(flagTerm(alias.slice(2), spec)).hideHelp()),
       spec,
       flag: alias,
     }));

@@ -6,7 +6,7 @@
  * kind that reads the setting's type.
  */
 import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
-import { MAX_SHARDS, type Shard } from '../inputs/shard.js';
+import type { Shard } from '../inputs/shard.js';
 
 export type CommandName = 'edit' | 'segment' | 'account';
 
@@ -54,7 +54,7 @@ export interface RunSettings {
 /** How a value is read (see resolve.ts), by the type it gives. */
 interface KindsOf {
   string: 'text' | 'secret' | 'url' | 'path';
-  number: 'count' | 'seconds';
+  number: 'count' | 'seconds' | 'shard-count';
   boolean: 'switch';
   list: 'list';
   shard: 'shard';
@@ -87,6 +87,11 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   readonly description: string;
   /** A value for `.photoroomrc.example` where there is no default. */
   readonly example?: string;
+  /**
+   * This row is another way to set that one (`--shards N` and `--shard I/N` both choose the
+   * shard): the highest source that gives either decides, and one source giving both is refused.
+   */
+  readonly alternativeTo?: keyof RunSettings;
 }
 
 const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
@@ -185,8 +190,8 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
     description: 'take only shard I of N (1-based), a stable part of the inputs, e.g. in a CI matrix; N shards share --rate',
   },
   shards: {
-    flag: '--shards', placeholder: '<n>', env: 'PHOTOROOM_SHARDS', kind: 'count', minimum: 1, maximum: MAX_SHARDS,
-    commands: IMAGE_COMMANDS, group: RUN, example: '3',
+    flag: '--shards', placeholder: '<n>', env: 'PHOTOROOM_SHARDS', kind: 'shard-count',
+    commands: IMAGE_COMMANDS, group: RUN, example: '3', alternativeTo: 'shard',
     description: 'split the inputs into N shards and take the one JOB_COMPLETION_INDEX names (0-based, as a Kubernetes Indexed Job sets it)',
   },
   confirmOver: {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
-import { MAX_SHARDS, parseShard, type Shard } from '../inputs/shard.js';
+import { MAX_SHARDS, parseShard, parseShardCount, type Shard } from '../inputs/shard.js';
 import { LAYER_FIELDS } from '../params/table.js';
 import type { Endpoint, ParamValue } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
@@ -13,15 +13,27 @@ import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js
 import type { LoadedConfig } from './load.js';
 import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
 
+/** The sources of a run option, highest precedence first. */
+type Layer = 'flag' | 'env' | 'config';
+
 /** A value and where it came from, for messages. */
 interface Sourced {
   readonly value: unknown;
   readonly source: string;
+  readonly layer: Layer;
+}
+
+/** A value as the user gave it: `--shards "3"`, `PHOTOROOM_SHARDS="3"`, `.photoroomrc: shards 3`. */
+function shownAs(given: Sourced): string {
+  return `${given.source}${given.layer === 'env' ? '=' : ' '}${JSON.stringify(given.value)}`;
 }
 
 type RunValue = string | number | boolean | string[] | Shard;
 
 type ReadResult = { ok: true; value: RunValue } | { ok: false; expected: string };
+
+const SHARD_EXPECTED = `I/N, shard I of N counted from 1 (N up to ${MAX_SHARDS}), such as 2/3, in digits only (no spaces, signs or leading zeros)`;
+const SHARD_COUNT_EXPECTED = `a whole number from 1 to ${MAX_SHARDS} in digits only (no spaces, signs or leading zeros)`;
 
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   if (spec.kind === 'switch') {
@@ -29,7 +41,17 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
     return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
   if (spec.kind === 'list') return readList(value);
-  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : null;
+  const given = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+  // A shard is read exactly as given: one that only looks right could be another machine's.
+  if (spec.kind === 'shard') {
+    const shard = given === null ? null : parseShard(given);
+    return shard ? { ok: true, value: shard } : { ok: false, expected: SHARD_EXPECTED };
+  }
+  if (spec.kind === 'shard-count') {
+    const count = given === null ? null : parseShardCount(given);
+    return count === null ? { ok: false, expected: SHARD_COUNT_EXPECTED } : { ok: true, value: count };
+  }
+  const text = given?.trim() ?? null;
   if (text === null || text === '') return { ok: false, expected: 'a non-empty value' };
   switch (spec.kind) {
     case 'text':
@@ -53,10 +75,6 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
       const noun = whole ? 'a whole number' : 'a number of seconds';
       return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
     }
-    case 'shard': {
-      const shard = parseShard(text);
-      return shard ? { ok: true, value: shard } : { ok: false, expected: `I/N, shard I of N counted from 1 (N up to ${MAX_SHARDS}), such as 2/3` };
-    }
   }
 }
 
@@ -71,12 +89,49 @@ function configLabel(config: LoadedConfig, key: string): string {
   return `${path.basename(config.path ?? 'config')}: ${key}`;
 }
 
-function firstGiven(candidates: readonly (Sourced | undefined)[]): Sourced | undefined {
-  return candidates.find((candidate) => candidate !== undefined && candidate.value !== undefined);
+/** Where a run option is given, highest precedence first: its flag, its environment variable, the config file. */
+function sourcesOf(
+  key: RunOptionKey,
+  spec: RunOptionSpec,
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  config: LoadedConfig,
+): Sourced[] {
+  const fromEnv = spec.env === undefined ? undefined : env[spec.env];
+  const candidates: (Sourced | false | undefined)[] = [
+    { value: flags[key], source: spec.flag, layer: 'flag' },
+    spec.env !== undefined && fromEnv !== undefined && fromEnv !== '' && { value: fromEnv, source: spec.env, layer: 'env' },
+    { value: config.values[key], source: configLabel(config, key), layer: 'config' },
+  ];
+  return candidates.filter((candidate): candidate is Sourced => candidate !== undefined && candidate !== false && candidate.value !== undefined);
+}
+
+const LAYERS: readonly Layer[] = ['flag', 'env', 'config'];
+
+/**
+ * Two rows that set one thing (`alternativeTo`) are one setting: the highest source giving
+ * either decides, so `--shard 1/3` beats PHOTOROOM_SHARDS as it beats PHOTOROOM_SHARD; one
+ * source giving both is refused, naming both.
+ */
+function settleAlternatives(chosen: Map<RunOptionKey, Sourced>, rows: readonly [RunOptionKey, RunOptionSpec][], problems: string[]): void {
+  for (const [key, spec] of rows) {
+    const other = spec.alternativeTo;
+    const mine = chosen.get(key);
+    const theirs = other === undefined ? undefined : chosen.get(other);
+    if (other === undefined || mine === undefined || theirs === undefined) continue;
+    const rank = LAYERS.indexOf(mine.layer) - LAYERS.indexOf(theirs.layer);
+    if (rank === 0) {
+      problems.push(`${shownAs(theirs)} and ${shownAs(mine)} both choose the ${other}; give one`);
+      chosen.delete(key);
+      chosen.delete(other);
+    } else chosen.delete(rank > 0 ? key : other);
+  }
 }
 
 export interface ResolvedRunOptions {
   settings: RunSettings;
+  /** Where each setting that was given came from (`--shards`, `PHOTOROOM_SHARDS`, `.photoroomrc: shards`). */
+  sources: Partial<Record<RunOptionKey, string>>;
   problems: string[];
 }
 
@@ -90,35 +145,38 @@ export function resolveRunOptions(
   env: Readonly<Record<string, string | undefined>>,
   config: LoadedConfig,
 ): ResolvedRunOptions {
+  const rows = runOptionsFor(command);
   const settings: Partial<Record<RunOptionKey, RunValue>> = {};
+  const sources: Partial<Record<RunOptionKey, string>> = {};
   const problems: string[] = [];
-  for (const [key, spec] of runOptionsFor(command)) {
-    const fromConfig = config.values[key];
-    const fromEnv = spec.env === undefined ? undefined : env[spec.env];
-    const chosen = firstGiven([
-      { value: flags[key], source: spec.flag },
-      spec.env && fromEnv !== undefined && fromEnv !== '' ? { value: fromEnv, source: spec.env } : undefined,
-      { value: fromConfig, source: configLabel(config, key) },
-    ]);
-    if (!chosen) {
+  const chosen = new Map<RunOptionKey, Sourced>();
+  for (const [key, spec] of rows) {
+    const [first] = sourcesOf(key, spec, flags, env, config);
+    if (first) chosen.set(key, first);
+  }
+  settleAlternatives(chosen, rows, problems);
+  for (const [key, spec] of rows) {
+    const given = chosen.get(key);
+    if (!given) {
       if (spec.default !== undefined) settings[key] = Array.isArray(spec.default) ? [...spec.default] : (spec.default as RunValue);
       continue;
     }
-    const read = readRunOption(spec, chosen.value);
+    const read = readRunOption(spec, given.value);
     if (!read.ok) {
       // The key itself is never echoed back.
-      const shown = spec.kind === 'secret' ? '' : ` ${JSON.stringify(chosen.value)}`;
-      problems.push(`${chosen.source}: invalid value${shown}; expected ${read.expected}`);
+      const shown = spec.kind === 'secret' ? '' : ` ${JSON.stringify(given.value)}`;
+      problems.push(`${given.source}: invalid value${shown}; expected ${read.expected}`);
       continue;
     }
+    sources[key] = given.source;
     // Paths in a config file are relative to the file, like other tools' configs.
     settings[key] =
-      spec.kind === 'path' && chosen.value === fromConfig && config.path
+      spec.kind === 'path' && given.layer === 'config' && config.path
         ? path.resolve(path.dirname(config.path), String(read.value))
         : read.value;
   }
   // Every setting without a default is optional, and every row's reader gives its setting's type.
-  return { settings: settings as RunSettings, problems };
+  return { settings: settings as RunSettings, sources, problems };
 }
 
 /** Top-level config keys that are neither run options nor parameter sections, each with a hint. */

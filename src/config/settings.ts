@@ -79,7 +79,7 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   const config = await loadConfig(input.configPath, { cwd: input.cwd, home: input.env.HOME });
   const problems = [...(input.argvProblems ?? []), ...unknownConfigKeys(config)];
   const run = resolveRunOptions(input.command, input.flags, input.env, config);
-  const sharding = resolveShard(run.settings, input.env);
+  const sharding = resolveShard(run.settings, run.sources, input.env);
   problems.push(...run.problems, ...sharding.problems, ...insecureOrigins(run.settings));
 
   let params = new ParamSet([]);

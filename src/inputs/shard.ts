@@ -16,13 +16,24 @@ export interface Shard {
 /** Beyond this a shard would hold almost nothing, and the count is surely a mistake. */
 export const MAX_SHARDS = 10_000;
 
-/** `I/N` with 1 ≤ I ≤ N ≤ MAX_SHARDS, or null. */
+/** A whole number written as digits only: no sign, spaces, leading zeros, fraction or exponent. */
+export function readDigits(text: string): number | null {
+  return /^(0|[1-9]\d*)$/.test(text) ? Number(text) : null;
+}
+
+/** A shard count: 1 to MAX_SHARDS, as digits only, or null. */
+export function parseShardCount(text: string): number | null {
+  const count = readDigits(text);
+  return count !== null && count >= 1 && count <= MAX_SHARDS ? count : null;
+}
+
+/** Exactly `I/N`, digits only, with 1 ≤ I ≤ N ≤ MAX_SHARDS, or null: ` 1/3`, `1 / 3` and `01/3` are not shards. */
 export function parseShard(text: string): Shard | null {
-  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!match) return null;
-  const index = Number(match[1]);
-  const count = Number(match[2]);
-  return index >= 1 && index <= count && count <= MAX_SHARDS ? { index, count } : null;
+  const [indexText, countText, ...rest] = text.split('/');
+  if (indexText === undefined || countText === undefined || rest.length > 0) return null;
+  const index = readDigits(indexText);
+  const count = parseShardCount(countText);
+  return index !== null && count !== null && index >= 1 && index <= count ? { index, count } : null;
 }
 
 /** What an input is hashed by: its path below its root, `/`-separated, or its URL. */

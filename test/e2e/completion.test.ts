@@ -10,6 +10,16 @@ import { flagOf, paramsFor } from '../../src/params/table.js';
 import { runCli, tempDir } from './harness.js';
 
 let root: string;
+
+/**
+ * Names a shell could split or expand: a line break, glob characters next to the files they
+ * would match (`glob[ab].png` matches globa.png and globb.png), quotes, `$`, a backslash, a
+ * leading dash.
+ */
+const ODD_NAMES = [
+  'line\nbreak.png', 'glob[ab].png', 'globa.png', 'globb.png', 'star*.png', 'starry.png', 'q?.png', 'qx.png',
+  '$HOME.png', "it's.png", '"dq".png', 'back\\slash.png', '-dash.png', 'promo shot.jpg',
+];
 const scripts: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -17,6 +27,9 @@ beforeAll(async () => {
   await mkdir(path.join(root, 'products'));
   await writeFile(path.join(root, 'promo shot.jpg'), 'x');
   await writeFile(path.join(root, 'other.png'), 'x');
+  await mkdir(path.join(root, 'names'));
+  for (const name of ODD_NAMES) await writeFile(path.join(root, 'names', name), 'x');
+  await writeFile(path.join(root, '-dash.png'), 'x');
   for (const shell of ['bash', 'zsh', 'fish']) {
     const { code, stdout, stderr } = await runCli(['completion', shell]);
     expect(code, stderr).toBe(0);
@@ -35,8 +48,8 @@ function run(shell: string, script: string): string {
 /** What bash offers for the command line `words`, the last word being completed. */
 function bashComplete(...words: string[]): string[] {
   const quoted = words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
-  const output = run('bash', `source ${scripts.bash}; COMP_WORDS=(photoroom ${quoted}); COMP_CWORD=${words.length}; _photoroom; printf '%s\\n' "\${COMPREPLY[@]}"`);
-  return output.split('\n').filter(Boolean).sort();
+  const output = run('bash', `source ${scripts.bash}; COMP_WORDS=(photoroom ${quoted}); COMP_CWORD=${words.length}; _photoroom; printf '%s\\0' "\${COMPREPLY[@]}"`);
+  return output.split('\0').filter(Boolean).sort();
 }
 
 describe('bash completion', () => {
@@ -73,6 +86,42 @@ describe('bash completion', () => {
     expect(bashComplete('edit', '--from-file', 'pro')).toEqual(['products', 'promo shot.jpg']);
     expect(bashComplete('segment', '--crop', 'pro')).toEqual(['products', 'promo shot.jpg']);
     expect(bashComplete('report', 'prod')).toEqual(['products']);
+  });
+});
+
+describe('completion candidates', () => {
+  const inNames = (names: readonly string[]) => names.map((name) => `names/${name}`).sort();
+
+  it('bash: each file name is one candidate, itself, never split at a line break nor expanded as a glob', () => {
+    expect(bashComplete('edit', 'names/')).toEqual(inNames(ODD_NAMES));
+    expect(bashComplete('edit', 'names/line')).toEqual(['names/line\nbreak.png']);
+    expect(bashComplete('edit', 'names/glob[')).toEqual(['names/glob[ab].png']);
+    expect(bashComplete('edit', 'names/glob')).toEqual(inNames(['glob[ab].png', 'globa.png', 'globb.png']));
+    expect(bashComplete('edit', 'names/star*')).toEqual(['names/star*.png']);
+    expect(bashComplete('edit', 'names/q?')).toEqual(['names/q?.png']);
+    expect(bashComplete('segment', '-o', '-d')).toEqual(['-dash.png']);
+    expect(bashComplete('edit', '--from-file', 'names/$')).toEqual(['names/$HOME.png']);
+  });
+
+  it('bash: the word typed so far is read with its quoting, as the shell will read it', () => {
+    expect(bashComplete('edit', 'names/promo\\ s')).toEqual(['names/promo shot.jpg']);
+    expect(bashComplete('edit', "'names/promo s")).toEqual(['names/promo shot.jpg']);
+    expect(bashComplete('edit', '"names/promo s')).toEqual(['names/promo shot.jpg']);
+    expect(bashComplete('edit', "names/it\\'")).toEqual(["names/it's.png"]);
+    expect(bashComplete('edit', '"names/\\$H')).toEqual(['names/$HOME.png']);
+    expect(bashComplete('edit', 'names/back\\\\')).toEqual(['names/back\\slash.png']);
+    expect(bashComplete('edit', 'names/glob\\[')).toEqual(['names/glob[ab].png']);
+  });
+
+  it('bash: after --, a word with a leading dash is an input, not a flag', () => {
+    expect(bashComplete('edit', '--', '-')).toEqual(['-dash.png']);
+    expect(bashComplete('edit', '-')).not.toContain('-dash.png');
+  });
+
+  it('fish: each file name is one candidate, itself', () => {
+    const escaped = run('fish', `source ${scripts.fish}; complete -C --escape 'photoroom edit names/'`).split('\n').filter(Boolean).sort();
+    const fishEscape = (name: string) => name.replace(/[\\'"$*?[\] ]/g, (char) => `\\${char}`).replace('\n', '\\n').replace('\t', '\\t');
+    expect(escaped).toEqual(inNames(ODD_NAMES.map(fishEscape)));
   });
 });
 

@@ -12,11 +12,14 @@ import { paramsFor } from '../../src/params/table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** Keys that are another way to set another key (`shards` for `shard`): a file gives one of the two. */
+const ALTERNATIVES = new Set(Object.entries(RUN_OPTIONS).filter(([, spec]) => spec.alternativeTo).map(([key]) => key));
+
 /** The example with every setting line uncommented, as a user enabling everything would. */
 function uncommented(text: string): string {
   return text
     .split('\n')
-    .filter((line) => /^# +[\w.]+:/.test(line))
+    .filter((line) => /^# +[\w.]+:/.test(line) && !ALTERNATIVES.has(/^# (\w+):/.exec(line)?.[1] ?? ''))
     .map((line) => line.replace(/^# /, ''))
     .join('\n');
 }

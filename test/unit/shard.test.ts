@@ -164,38 +164,140 @@ describe("a shard's own inputs", () => {
   });
 });
 
+/** The shard a command would take from these flags (as typed), environment and config file values. */
+function shardFrom(flags: Record<string, string>, env: Record<string, string>, values: Record<string, unknown> = {}) {
+  const config = Object.keys(values).length > 0 ? { path: '/p/.photoroomrc', values } : NO_CONFIG;
+  const run = resolveRunOptions('edit', flags, env, config);
+  const sharding = resolveShard(run.settings, run.sources, env);
+  return { shard: sharding.shard, problems: [...run.problems, ...sharding.problems] };
+}
+
 describe('naming the shard', () => {
   it('reads I/N, counted from 1', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
-    expect(parseShard(' 1 / 1 ')).toEqual({ index: 1, count: 1 });
+    expect(parseShard('10000/10000')).toEqual({ index: 10_000, count: 10_000 });
     for (const text of ['0/3', '4/3', '3', '1/0', '-1/3', '1.5/3', '1/10001', '']) expect(parseShard(text), text).toBeNull();
   });
 
   it('takes --shard from the flag, PHOTOROOM_SHARD or the config file, and says what it expects', () => {
-    expect(resolveRunOptions('edit', {}, { PHOTOROOM_SHARD: '2/3' }, NO_CONFIG).settings.shard).toEqual({ index: 2, count: 3 });
-    expect(resolveRunOptions('edit', { shard: '1/3' }, { PHOTOROOM_SHARD: '2/3' }, NO_CONFIG).settings.shard).toEqual({ index: 1, count: 3 });
-    expect(resolveRunOptions('edit', {}, {}, { path: '/p/.photoroomrc', values: { shard: '3/3' } }).settings.shard).toEqual({ index: 3, count: 3 });
-    expect(resolveRunOptions('edit', { shard: '4/3' }, {}, NO_CONFIG).problems).toEqual([
-      '--shard: invalid value "4/3"; expected I/N, shard I of N counted from 1 (N up to 10000), such as 2/3',
+    expect(shardFrom({}, { PHOTOROOM_SHARD: '2/3' }).shard).toEqual({ index: 2, count: 3 });
+    expect(shardFrom({ shard: '1/3' }, { PHOTOROOM_SHARD: '2/3' }).shard).toEqual({ index: 1, count: 3 });
+    expect(shardFrom({}, {}, { shard: '3/3' }).shard).toEqual({ index: 3, count: 3 });
+    expect(shardFrom({ shard: '4/3' }, {}).problems).toEqual([
+      '--shard: invalid value "4/3"; expected I/N, shard I of N counted from 1 (N up to 10000), such as 2/3, in digits only (no spaces, signs or leading zeros)',
     ]);
   });
 
   it('takes the shard of a Kubernetes Indexed Job from JOB_COMPLETION_INDEX (0-based) with --shards', () => {
-    expect(resolveShard({ shards: 3 }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 1, count: 3 }, problems: [] });
-    expect(resolveShard({ shards: 3 }, { JOB_COMPLETION_INDEX: '2' })).toEqual({ shard: { index: 3, count: 3 }, problems: [] });
-    expect(resolveShard({ shard: { index: 2, count: 5 } }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 2, count: 5 }, problems: [] });
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 1, count: 3 }, problems: [] });
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '2' })).toEqual({ shard: { index: 3, count: 3 }, problems: [] });
+    expect(shardFrom({ shard: '2/5' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 2, count: 5 }, problems: [] });
   });
 
-  it('refuses --shards without a usable JOB_COMPLETION_INDEX, and --shard with --shards', () => {
-    expect(resolveShard({ shards: 3 }, {}).problems).toEqual([
+  it('refuses --shards without a usable JOB_COMPLETION_INDEX', () => {
+    expect(shardFrom({ shards: '3' }, {}).problems).toEqual([
       '--shards 3 takes the shard from JOB_COMPLETION_INDEX, which is not set (a Kubernetes Indexed Job sets it); elsewhere use --shard I/3',
     ]);
-    expect(resolveShard({ shards: 3 }, { JOB_COMPLETION_INDEX: '3' }).problems).toEqual([
-      'JOB_COMPLETION_INDEX="3": expected a whole number from 0 to 2 (--shards 3)',
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '3' }).problems).toEqual([
+      'JOB_COMPLETION_INDEX="3": expected a whole number from 0 to 2 in digits only (--shards 3)',
     ]);
-    expect(resolveShard({ shards: 3 }, { JOB_COMPLETION_INDEX: 'one' }).problems).toHaveLength(1);
-    expect(resolveShard({ shards: 3, shard: { index: 1, count: 3 } }, { JOB_COMPLETION_INDEX: '0' }).problems).toEqual([
-      '--shard and --shards are two ways to name the shard: give one',
-    ]);
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: 'one' }).problems).toHaveLength(1);
   });
+});
+
+/**
+ * Six ways to name a shard, each naming a different one, so that the winner shows. With
+ * JOB_COMPLETION_INDEX=1, a count N names shard 2 of N.
+ */
+const SHARD_SOURCES = [
+  { name: '--shard', layer: 0, flags: { shard: '1/2' }, shard: { index: 1, count: 2 }, shown: '--shard "1/2"' },
+  { name: '--shards', layer: 0, flags: { shards: '3' }, shard: { index: 2, count: 3 }, shown: '--shards "3"' },
+  { name: 'PHOTOROOM_SHARD', layer: 1, env: { PHOTOROOM_SHARD: '1/4' }, shard: { index: 1, count: 4 }, shown: 'PHOTOROOM_SHARD="1/4"' },
+  { name: 'PHOTOROOM_SHARDS', layer: 1, env: { PHOTOROOM_SHARDS: '5' }, shard: { index: 2, count: 5 }, shown: 'PHOTOROOM_SHARDS="5"' },
+  { name: 'config shard', layer: 2, values: { shard: '1/6' }, shard: { index: 1, count: 6 }, shown: '.photoroomrc: shard "1/6"' },
+  { name: 'config shards', layer: 2, values: { shards: 7 }, shard: { index: 2, count: 7 }, shown: '.photoroomrc: shards 7' },
+] as const;
+
+describe('shard options follow the one precedence, flag > environment > config file, in every combination', () => {
+  const combinations = Array.from({ length: 2 ** SHARD_SOURCES.length }, (_, bits) => SHARD_SOURCES.filter((_, i) => bits & (1 << i)));
+  for (const given of combinations) {
+    // The highest source naming a shard decides; the same source naming it two ways is refused.
+    const top = given.filter((source) => source.layer === Math.min(...given.map((other) => other.layer)));
+    const expected =
+      top.length === 0 ? { shard: undefined, problems: [] }
+      : top.length === 1 ? { shard: top[0]!.shard, problems: [] }
+      : { shard: undefined, problems: [`${top[0]!.shown} and ${top[1]!.shown} both choose the shard; give one`] };
+    it(given.map((source) => source.name).join(' + ') || 'none', () => {
+      const flags = Object.assign({}, ...given.map((source) => ('flags' in source ? source.flags : {})));
+      const env = Object.assign({ JOB_COMPLETION_INDEX: '1' }, ...given.map((source) => ('env' in source ? source.env : {})));
+      const values = Object.assign({}, ...given.map((source) => ('values' in source ? source.values : {})));
+      expect(shardFrom(flags, env, values)).toEqual(expected);
+    });
+  }
+
+  it('ignores what a lower source says, even when it would be refused', () => {
+    expect(shardFrom({ shard: '1/2' }, { PHOTOROOM_SHARDS: 'lots' })).toEqual({ shard: { index: 1, count: 2 }, problems: [] });
+    expect(shardFrom({ shards: '3' }, { PHOTOROOM_SHARD: '9/3', JOB_COMPLETION_INDEX: '0' }, { shard: 'x' })).toEqual({ shard: { index: 1, count: 3 }, problems: [] });
+    expect(shardFrom({}, { PHOTOROOM_SHARD: '1/2' }, { shards: 3 })).toEqual({ shard: { index: 1, count: 2 }, problems: [] });
+  });
+});
+
+describe('shard options in exact forms only', () => {
+  const badShards = [' 1/3', '1/3 ', '1 / 3', '01/3', '1/03', '+1/3', '1/+3', '0/3', '4/3', '1.0/3', '1/3.0', '1e0/3', '0x1/3', '1/3/3', '/3', '1/', '1', '1/10001', '１/3', '1\n/3'];
+  const badCounts = [' 3', '3 ', '03', '+3', '3.0', '1e1', '0x3', '0', '-3', '10001', '3\n'];
+  const badIndexes = [' 1', '1 ', '01', '+1', '1.0', '-1', '1e0', '0x1', '3', 'one', '1\n'];
+  const SHARD_EXPECTED = 'expected I/N, shard I of N counted from 1 (N up to 10000), such as 2/3, in digits only (no spaces, signs or leading zeros)';
+  const COUNT_EXPECTED = 'expected a whole number from 1 to 10000 in digits only (no spaces, signs or leading zeros)';
+
+  for (const text of badShards) {
+    it(`refuses the shard ${JSON.stringify(text)} from the flag, the environment and the config file, naming each`, () => {
+      expect(shardFrom({ shard: text }, {}).problems).toEqual([`--shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
+      expect(shardFrom({}, { PHOTOROOM_SHARD: text }).problems).toEqual([`PHOTOROOM_SHARD: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
+      expect(shardFrom({}, {}, { shard: text }).problems).toEqual([`.photoroomrc: shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
+    });
+  }
+
+  for (const text of badCounts) {
+    it(`refuses the shard count ${JSON.stringify(text)} from the flag, the environment and the config file, naming each`, () => {
+      const env = { JOB_COMPLETION_INDEX: '0' };
+      expect(shardFrom({ shards: text }, env).problems).toEqual([`--shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
+      expect(shardFrom({}, { ...env, PHOTOROOM_SHARDS: text }).problems).toEqual([`PHOTOROOM_SHARDS: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
+      expect(shardFrom({}, env, { shards: text }).problems).toEqual([`.photoroomrc: shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
+    });
+  }
+
+  for (const text of badIndexes) {
+    it(`refuses JOB_COMPLETION_INDEX=${JSON.stringify(text)}, naming the count it was read for`, () => {
+      const problem = (named: string) => [`JOB_COMPLETION_INDEX=${JSON.stringify(text)}: expected a whole number from 0 to 2 in digits only (${named})`];
+      expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: text }).problems).toEqual(problem('--shards 3'));
+      expect(shardFrom({}, { PHOTOROOM_SHARDS: '3', JOB_COMPLETION_INDEX: text }).problems).toEqual(problem('PHOTOROOM_SHARDS=3'));
+      expect(shardFrom({}, { JOB_COMPLETION_INDEX: text }, { shards: 3 }).problems).toEqual(problem('.photoroomrc: shards 3'));
+    });
+  }
+
+  it('reads whole numbers a config file gives as numbers, and refuses others', () => {
+    expect(shardFrom({}, { JOB_COMPLETION_INDEX: '0' }, { shards: 3 }).shard).toEqual({ index: 1, count: 3 });
+    expect(shardFrom({}, { JOB_COMPLETION_INDEX: '0' }, { shards: 3.5 }).problems).toEqual([`.photoroomrc: shards: invalid value 3.5; ${COUNT_EXPECTED}`]);
+    expect(shardFrom({}, {}, { shard: 1 }).problems).toEqual([`.photoroomrc: shard: invalid value 1; ${SHARD_EXPECTED}`]);
+  });
+});
+
+describe('shard messages name the source the user gave', () => {
+  const cases: [string, Record<string, string>, Record<string, string>, Record<string, unknown>, string][] = [
+    ['--shards without an index', { shards: '3' }, {}, {}, '--shards 3 takes the shard from JOB_COMPLETION_INDEX'],
+    ['PHOTOROOM_SHARDS without an index', {}, { PHOTOROOM_SHARDS: '3' }, {}, 'PHOTOROOM_SHARDS=3 takes the shard from JOB_COMPLETION_INDEX'],
+    ['a config file\'s shards without an index', {}, {}, { shards: 3 }, '.photoroomrc: shards 3 takes the shard from JOB_COMPLETION_INDEX'],
+    ['--shards over PHOTOROOM_SHARD, without an index', { shards: '3' }, { PHOTOROOM_SHARD: '1/3' }, {}, '--shards 3 takes the shard'],
+    ['PHOTOROOM_SHARDS over a config file\'s shard', {}, { PHOTOROOM_SHARDS: '3' }, { shard: '1/3' }, 'PHOTOROOM_SHARDS=3 takes the shard'],
+    ['both in the environment', {}, { PHOTOROOM_SHARD: '1/3', PHOTOROOM_SHARDS: '3' }, {}, 'PHOTOROOM_SHARD="1/3" and PHOTOROOM_SHARDS="3" both choose the shard; give one'],
+    ['both in the config file', {}, {}, { shard: '1/3', shards: 3 }, '.photoroomrc: shard "1/3" and .photoroomrc: shards 3 both choose the shard; give one'],
+  ];
+  for (const [title, flags, env, values, message] of cases) {
+    it(title, () => {
+      const { problems } = shardFrom(flags, env, values);
+      expect(problems).toHaveLength(1);
+      // The message starts with what the user gave, as they gave it.
+      expect(problems[0]?.slice(0, message.length)).toBe(message);
+    });
+  }
 });

@@ -4,6 +4,7 @@
  * in image-run.ts.
  */
 import { Command, Option } from 'commander';
+import { repeatable } from '../given-once.js';
 import { addHelpAll, COMMON_OPTIONS, helpWidth } from '../help.js';
 import { layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
@@ -44,8 +45,6 @@ const SUMMARIES: Readonly<Record<Endpoint, string>> = {
   segment: 'remove the background of images with /v1/segment (Basic plan)',
 };
 
-const collect = (value: string, list: string[] = []) => [...list, value];
-
 const OTHER_OPTIONS = 'Other options:';
 
 /** The options that are neither parameters nor run options. */
@@ -53,7 +52,7 @@ function ownOptions(): Option[] {
   return [
     new Option('--emulator', EMULATOR_FLAG_HELP).helpGroup(COMMON_OPTIONS),
     new Option('--config <path>', 'read settings from this file instead of searching for .photoroomrc').helpGroup(OTHER_OPTIONS),
-    new Option('--param <name=value>', 'send a parameter the table does not know (repeatable)').argParser(collect).helpGroup(OTHER_OPTIONS),
+    repeatable(new Option('--param <name=value>', 'send a parameter the table does not know (repeatable)')).helpGroup(OTHER_OPTIONS),
   ];
 }
 
