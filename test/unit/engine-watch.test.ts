@@ -11,6 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { BatchEvent, SummaryEvent } from '../../src/batch/events.js';
+import { OnePerOutput } from '../../src/batch/one-per-output.js';
 import { runBatch, type BatchOptions } from '../../src/batch/run.js';
 import type { Watch, WatchNews } from '../../src/inputs/watch.js';
 import { buildParamSet } from '../../src/params/paramset.js';
@@ -106,13 +107,13 @@ describe('one request per output at a time, the newest input last (--watch)', ()
         stopAt: (event, events) => event.type === 'result' && results(events) === 2,
       },
     );
+    expect(await readFile(path.join(root, 'out/a.png'))).toEqual(v3);
+    const sidecar = JSON.parse(await readFile(path.join(root, 'out/a.png.json'), 'utf8')) as { input: { sha256: string } };
+    expect(sidecar.input.sha256).toBe(sha256(v3));
     expect(summary).toMatchObject({ ok: 2, failed: 0 });
     // Two requests, not three, and the second only once the first was answered.
     expect(client.calls.map((call) => sha256(call.content!))).toEqual([sha256(v1), sha256(v3)]);
     expect(client.calls[1]!.startedAt).toBeGreaterThanOrEqual(1000);
-    expect(await readFile(path.join(root, 'out/a.png'))).toEqual(v3);
-    const sidecar = JSON.parse(await readFile(path.join(root, 'out/a.png.json'), 'utf8')) as { input: { sha256: string } };
-    expect(sidecar.input.sha256).toBe(sha256(v3));
   });
 });
 
@@ -128,5 +129,23 @@ describe('--watch under odd folders', () => {
     );
     expect(summary).toMatchObject({ stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
     expect(events.filter((event) => event.type === 'stop')).toHaveLength(1);
+  });
+});
+
+describe('OnePerOutput', () => {
+  it('runs work for one output one at a time, only the newest of the waiting, even after a failure', async () => {
+    const perOutput = new OnePerOutput();
+    const ran: string[] = [];
+    let fail = () => {};
+    const first = perOutput.run('a.png', () => new Promise<void>((_, reject) => (fail = () => reject(new Error('lost')))));
+    const replaced = perOutput.run('a.png', async () => void ran.push('replaced'));
+    const newest = perOutput.run('a.png', async () => void ran.push('newest'));
+    const other = perOutput.run('b.png', async () => void ran.push('other output'));
+    await Promise.all([replaced, other]);
+    expect(ran).toEqual(['other output']);
+    fail();
+    await expect(first).rejects.toThrow('lost');
+    await newest;
+    expect(ran).toEqual(['other output', 'newest']);
   });
 });
