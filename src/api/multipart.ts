@@ -5,9 +5,9 @@
  * the caller see (hash) a file's bytes as they are sent instead of reading the file twice.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { errorCode, LocalFault } from '../errors.js';
+import { regularFileChunks } from '../regular-file.js';
 
 export type Part =
   | { name: string; value: string }
@@ -78,8 +78,7 @@ async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterabl
   const changed = () => new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
   let sent = 0;
   try {
-    for await (const chunk of createReadStream(piece.path, { highWaterMark: 256 * 1024 })) {
-      const bytes = chunk as Buffer;
+    for await (const bytes of regularFileChunks(piece.path, 256 * 1024)) {
       sent += bytes.length;
       if (sent > piece.size) throw changed();
       piece.onChunk?.(bytes);

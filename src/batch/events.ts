@@ -75,9 +75,10 @@ export interface PlanEvent {
  * - `unavailable`: the service failed every request for too long, or kept answering non-images;
  * - `disk`: the output disk refused a result (full, read-only, no permission);
  * - `output-closed`: the reader of standard output went away (`--json | head`);
- * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation.
+ * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation;
+ * - `folders-gone`: --watch, and every watched folder was removed.
  */
-export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled';
+export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled' | 'folders-gone';
 
 export interface StopEvent {
   type: 'stop';

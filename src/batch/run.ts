@@ -13,8 +13,8 @@ import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault, UserError } from '../errors.js';
-import { noneIgnored, resolveInputs, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
-import { FolderWatch } from '../inputs/watch.js';
+import { noneIgnored, resolveInputs, type DiscoveredInput, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
+import { FolderWatch, type Watch, type WatchNews, type WatchOptions } from '../inputs/watch.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import { inShard, rateShare, type Shard } from '../inputs/shard.js';
 import type { InputFix } from '../inputs/sniff.js';
@@ -33,6 +33,7 @@ import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar, type Requ
 import { VERSION } from '../version.js';
 import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
 import { guardCredits } from './credits.js';
+import { OnePerOutput } from './one-per-output.js';
 import { planEvent } from './dry-run.js';
 import { prepareInput, type Prepared } from './prepare.js';
 import type { BatchEvent, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
@@ -87,12 +88,17 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   convert?: boolean;
   /** Scale down inputs over the endpoint's limits (--fit-inputs). */
   fitInputs?: boolean;
-  /** After the first pass, keep processing images added or changed in the input folders until stopped. */
-  watch?: { settleMs: number };
+  /**
+   * After the first pass, keep processing images added or changed in the input folders until
+   * stopped. `start` starts the watcher (FolderWatch by default; tests give a scripted one).
+   */
+  watch?: { settleMs: number; start?: (options: WatchOptions) => Promise<Watch> };
   /** Aborting stops new work: Ctrl-C, or with a StopEvent as the reason (see stopRequested). */
   signal?: AbortSignal;
   timing?: BatchTiming;
 }
+
+type DiscoveredFile = Extract<DiscoveredInput, { kind: 'file' }>;
 
 /** Most servers refuse a request line longer than about 8 KB. */
 const MAX_URL_BYTES = 8 * 1024;
@@ -193,7 +199,7 @@ class Batch {
     };
     const inputs = await resolveInputs(discovery);
     // Started before the first pass walks the folders, so that nothing added meanwhile is missed.
-    const watch = options.watch && (await this.startWatch(inputs, options.watch.settleMs));
+    const watch = options.watch && (await this.startWatch(inputs, options.watch));
     try {
       return await this.runPasses(inputs, watch || null, outputFile);
     } finally {
@@ -201,17 +207,18 @@ class Batch {
     }
   }
 
-  private async startWatch(inputs: ResolvedInputs, settleMs: number): Promise<FolderWatch> {
+  private async startWatch(inputs: ResolvedInputs, watch: NonNullable<BatchOptions['watch']>): Promise<Watch> {
     const folders = inputs.folders();
     if (folders.length === 0) throw new UserError('--watch watches folders: name at least one folder (or a glob) among the inputs');
     // As in a walk, the output and state folders are left out only below a root: `-o .` watches them.
     const skipped = [this.layout.outDir, this.layout.stateDir].filter((folder) => !folders.some((root) => relativeInside(root, folder) !== null));
     const ignored = (file: string) => path.basename(file).startsWith('.') || skipped.some((folder) => relativeInside(file, folder) !== null);
-    return FolderWatch.start({ roots: folders, settleMs, ignored });
+    const start = watch.start ?? ((options: WatchOptions) => FolderWatch.start(options));
+    return start({ roots: folders, settleMs: watch.settleMs, ignored, shown: (file) => this.shown(file) });
   }
 
   /** The first pass over the inputs, the later rounds, and the watch when there is one. */
-  private async runPasses(inputs: ResolvedInputs, watch: FolderWatch | null, outputFile: string | undefined): Promise<SummaryEvent> {
+  private async runPasses(inputs: ResolvedInputs, watch: Watch | null, outputFile: string | undefined): Promise<SummaryEvent> {
     const { options } = this;
     const planner = new Planner(inputs, {
       ...options,
@@ -293,33 +300,42 @@ class Batch {
 
   /**
    * --watch: after the first pass, the files added or changed in the input folders, each
-   * once it has been written whole, until the run stops (Ctrl-C, 402...). They are judged,
-   * named and resumed as the first pass's inputs are; they get their retries but no later
-   * rounds, as there is no end of the batch to wait for.
+   * once it has been written whole, until the run stops (Ctrl-C, 402...) or no watched
+   * folder is left. They are judged, named and resumed as the first pass's inputs are; they
+   * get their retries but no later rounds, as there is no end of the batch to wait for. One
+   * request per output at a time, the newest version of an input last (one-per-output.ts).
    */
-  private async watch(watch: FolderWatch, inputs: ResolvedInputs, planner: Planner): Promise<void> {
+  private async watch(watch: Watch, inputs: ResolvedInputs, planner: Planner): Promise<void> {
     this.emit({ type: 'watching', folders: inputs.folders().map((folder) => this.shown(folder)) });
-    await this.feed(this.watchedJobs(watch.changes(this.stopping.signal), inputs, planner), (state) => this.sendJob(state));
+    const perOutput = new OnePerOutput();
+    const jobs = this.watchedJobs(watch.changes(this.stopping.signal), inputs, planner);
+    await this.feed(jobs, ({ job, item }) => perOutput.run(job.outputPath, () => this.sendWatched(job, item)));
   }
 
-  private async *watchedJobs(changes: AsyncIterable<string>, inputs: ResolvedInputs, planner: Planner): AsyncGenerator<JobState> {
-    for await (const file of changes) {
+  private async *watchedJobs(changes: AsyncIterable<WatchNews>, inputs: ResolvedInputs, planner: Planner): AsyncGenerator<{ job: Job; item: DiscoveredFile }> {
+    for await (const news of changes) {
+      if (news.kind === 'warning') this.emit({ type: 'warning', message: news.message });
+      if (news.kind === 'ended') this.stop(stopEvent('folders-gone', news.message));
+      if (news.kind !== 'file') continue;
+      const file = news.path;
       // This run's own results, written inside a watched folder (in place), are never inputs.
       if (this.written.has(file)) continue;
       const item = await inputs.classify(file);
       if (item?.kind === 'ignored') this.emit({ type: 'ignored', input: this.shown(item.path), reason: item.reason });
       if (item?.kind !== 'file') continue;
       if (this.options.shard && !inShard(this.options.shard, item)) continue;
-      const job = planner.jobFor(item);
-      // Listed afresh each time: the outputs of this session are new since the survey.
-      const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.signature(job));
-      if (verdict !== false && (await verdict)) {
-        await this.report(this.skippedResult(job));
-        continue;
-      }
-      this.pending += 1;
-      yield { job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } };
+      yield { job: planner.jobFor(item), item };
     }
+  }
+
+  /** A watched input, when its turn for its output comes: resumed (its newest version may be done already) or sent. */
+  private async sendWatched(job: Job, item: DiscoveredFile): Promise<void> {
+    if (this.stopped) return;
+    // Listed afresh each time: the outputs of this session are new since the survey.
+    const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.signature(job));
+    if (verdict !== false && (await verdict)) return this.report(this.skippedResult(job));
+    this.pending += 1;
+    await this.sendJob({ job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } });
   }
 
   /**

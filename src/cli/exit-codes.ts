@@ -10,6 +10,8 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   disk: EXIT.someInputsFailed,
   'output-closed': EXIT.someInputsFailed,
   cancelled: EXIT.cancelled,
+  // The run stopped early, as for a dead service: a supervisor sees it and can restart it.
+  'folders-gone': EXIT.someInputsFailed,
 };
 
 export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {

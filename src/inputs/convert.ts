@@ -8,6 +8,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readRegularFile } from '../regular-file.js';
 import type { InputFix } from './sniff.js';
 
 export interface ConvertedInput {
@@ -27,15 +28,17 @@ export async function convertForUpload(file: string, fix: InputFix): Promise<Con
   const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
   const remove = () => rm(folder, { recursive: true, force: true });
   try {
+    // Read once through a non-blocking open: sharp would open the path itself, blocking on a pipe put there since the check.
+    const input = await readRegularFile(file);
     // Orientation is applied (EXIF does not survive a change of format); the first frame of an animation is taken.
-    const image = () => sharp(file, { limitInputPixels: false }).rotate().toColourspace('srgb');
+    const image = () => sharp(input, { limitInputPixels: false }).rotate().toColourspace('srgb');
     const stem = path.parse(file).name;
     if (fix.kind === 'convert') {
       const output = path.join(folder, `${stem}.png`);
       await image().png({ compressionLevel: 6 }).toFile(output);
       return { path: output, size: (await stat(output)).size, filename: `${stem}.png`, remove };
     }
-    const { width = 0, height = 0, format } = await sharp(file, { limitInputPixels: false }).metadata();
+    const { width = 0, height = 0, format } = await sharp(input, { limitInputPixels: false }).metadata();
     const keepsFormat = format === 'jpeg' || format === 'webp' || format === 'png';
     const extension = keepsFormat ? (format === 'jpeg' ? 'jpg' : format) : 'png';
     const output = path.join(folder, `${stem}.${extension}`);

@@ -13,12 +13,13 @@ import { fileNameFromUrl, isUrlInput } from './urls.js';
 /**
  * Why a discovered file was left out before planning. `earlier-output`: a result of an
  * earlier run (it has a sidecar), or one of its records: never an input again.
+ * `not-a-file`: a named pipe, a device or a socket, whatever its name: never opened.
  */
-export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'earlier-output' | 'excluded';
+export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'earlier-output' | 'excluded' | 'not-a-file';
 
 /** No file left out yet, by reason. */
 export function noneIgnored(): Record<IgnoreReason, number> {
-  return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0 };
+  return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0, 'not-a-file': 0 };
 }
 
 export interface DiscoverOptions {
@@ -284,7 +285,7 @@ class Discovery {
       if (type.kind !== 'folder') {
         const fileReason =
           reason ??
-          (type.kind === 'other' ? 'not-an-image'
+          (type.kind === 'other' ? 'not-a-file'
           : (await this.options.isEarlierOutput?.(full, names)) ? 'earlier-output'
           : this.filter(entryRelative));
         yield* this.consider(real, full, entryRelative, fileReason);
@@ -334,11 +335,15 @@ class Discovery {
     const relative = toPosix(path.relative(root, file));
     const real = await realpathOr(file);
     const siblings = new Set(await readdir(path.dirname(file)).catch(() => []));
+    // One that is gone already counts as a file, for a later stage to report.
+    const isFile = await stat(file).then((stats) => stats.isFile(), () => true);
     const reason: IgnoreReason | undefined = relative.split('/').some((segment) => segment.startsWith('.'))
       ? 'hidden'
       : isInsideAny(file, real, skipped)
         ? 'output-folder'
-        : (await this.options.isEarlierOutput?.(file, siblings))
+        : !isFile
+          ? 'not-a-file'
+          : (await this.options.isEarlierOutput?.(file, siblings))
           ? 'earlier-output'
           : this.filter(relative);
     return reason ? { kind: 'ignored', reason, path: file } : { kind: 'file', path: file, real, display: this.display(file), relative };

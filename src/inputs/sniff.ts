@@ -5,10 +5,10 @@
  * pixel limits apply. A refusal that converting or downscaling the image would cure says
  * so (`fix`), for the caller to apply or not (--no-convert, --fit-inputs).
  */
-import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
+import { NotARegularFile, openRegularFile } from '../regular-file.js';
 import { fileErrorReason, fileSystemCode, openFailureReason, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
 import { commonImageType } from './signature.js';
@@ -57,16 +57,14 @@ const TYPE_NAMES: Readonly<Record<ImageType, string>> = { png: 'PNG', jpeg: 'JPE
 
 export async function checkInputFile(file: string, options: CheckOptions): Promise<InputCheck> {
   const limits = ENDPOINT_LIMITS[options.endpoint];
-  let handle: FileHandle;
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
   try {
-    // Non-blocking, so that opening a named pipe cannot hang the batch before fstat refuses it.
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    opened = await openRegularFile(file);
   } catch (error) {
-    return failed(await openFailureReason(file, error));
+    return failed(error instanceof NotARegularFile ? error.message : await openFailureReason(file, error));
   }
+  const { handle, stats } = opened;
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return failed('not a regular file');
     if (stats.size === 0) return failed('empty file (0 bytes)');
     const whole = stats.size <= (options.keepUpTo ?? 0);
     const head = await readHead(handle, whole ? stats.size : Math.min(stats.size, SNIFF_BYTES));

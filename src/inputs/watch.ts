@@ -5,8 +5,18 @@
  * unevenly) says when a file's size has stopped changing; a file of a format whose end can
  * be recognised (PNG, JPEG, WebP, GIF) must also be whole, so that a slow copy that pauses
  * longer than the settle time is still never sent half-written.
+ *
+ * A watch reports what it cannot watch and goes on: a symbolic link looping back to a
+ * folder above it is not followed (chokidar would follow it until ELOOP, the paths
+ * multiplying with every further link), a watcher error is a warning naming the path, and
+ * a removed root is no longer watched. Nothing but a regular file is opened.
  */
-import { open } from 'node:fs/promises';
+import { lstatSync, realpathSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { errorCode } from '../errors.js';
+import { relativeInside } from '../paths.js';
+import { openRegularFile } from '../regular-file.js';
 import { commonImageType } from './signature.js';
 
 /** A PNG ends with its IEND chunk: length 0, type, CRC. */
@@ -17,11 +27,12 @@ const TAIL_BYTES = 16;
  * Whether a file holds a whole image, as far as its format lets one tell from its ends:
  * PNG by its IEND chunk, JPEG by its end-of-image marker, WebP by the size its RIFF header
  * announces, GIF by its trailer. Other formats count as whole (the settle time decides).
+ * Throws NotARegularFile for a named pipe or a device, which is never opened blocking.
  */
 export async function isWholeImage(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
+  const { handle, stats } = await openRegularFile(file);
   try {
-    const { size } = await handle.stat();
+    const { size } = stats;
     if (size < TAIL_BYTES) return false;
     const head = Buffer.alloc(TAIL_BYTES);
     const tail = Buffer.alloc(TAIL_BYTES);
@@ -59,6 +70,23 @@ export interface WatchOptions {
   settleMs: number;
   /** Paths never reported (hidden files, the output and state folders). */
   ignored: (file: string) => boolean;
+  /** A path as messages show it. */
+  shown: (file: string) => string;
+}
+
+/** What a watch reports, in the order it happened. */
+export type WatchNews =
+  /** Settled and whole, or a named pipe or device (for the caller to report as ignored). */
+  | { kind: 'file'; path: string }
+  /** Something it cannot watch, or a root removed: the watch goes on. */
+  | { kind: 'warning'; message: string }
+  /** Every root was removed: nothing is left to watch, and `changes` ends. */
+  | { kind: 'ended'; message: string };
+
+/** What the engine reads: FolderWatch, or a scripted stand-in in tests. */
+export interface Watch {
+  changes(signal: AbortSignal): AsyncGenerator<WatchNews>;
+  close(): Promise<void>;
 }
 
 /**
@@ -66,46 +94,66 @@ export interface WatchOptions {
  * meanwhile is missed) and read after it: the files added or changed since, each once
  * settled and whole. `close` ends it.
  */
-export class FolderWatch {
-  private readonly ready: string[] = [];
+export class FolderWatch implements Watch {
+  private readonly news: WatchNews[] = [];
   private wake = () => {};
   private closed = false;
+  /** The roots still watched, each with its inode: a folder made again in its place is another folder. */
+  private readonly liveRoots: Map<string, number>;
+  /** Links found looping, each reported once. */
+  private readonly loops = new Set<string>();
 
-  private constructor(private readonly watcher: import('chokidar').FSWatcher) {
+  private readonly watcher: import('chokidar').FSWatcher;
+
+  private constructor(
+    watch: typeof import('chokidar').watch,
+    private readonly options: WatchOptions,
+    rootInodes: ReadonlyMap<string, number>,
+  ) {
+    this.liveRoots = new Map(rootInodes);
+    this.watcher = watch([...options.roots], {
+      ignoreInitial: true,
+      ignored: (file, stats) => options.ignored(file) || this.loopsBack(file, stats),
+      awaitWriteFinish: { stabilityThreshold: options.settleMs, pollInterval: Math.min(100, options.settleMs) },
+    });
     const settled = (file: string) => {
-      void isWholeImage(file).then(
-        (whole) => {
-          // A file not yet whole is seen again on its next change.
-          if (!whole) return;
-          this.ready.push(file);
-          this.wake();
-        },
-        () => {},
+      isWholeImage(file).then(
+        // A file not yet whole is seen again on its next change.
+        (whole) => whole && this.tell({ kind: 'file', path: file }),
+        // A pipe, a device or an unreadable file is passed on, to be reported with its reason; one gone since is nothing.
+        (error: unknown) => errorCode(error) !== 'ENOENT' && this.tell({ kind: 'file', path: file }),
       );
     };
-    watcher.on('add', settled).on('change', settled);
+    // Listening from the start: the first scan's errors are reported too.
+    this.watcher.on('add', settled).on('change', settled);
+    this.watcher.on('unlinkDir', (folder) => this.rootRemoved(folder));
+    // chokidar says nothing when an empty root is removed: its own watcher's events are checked.
+    this.watcher.on('raw', (_event, _name, details) => {
+      const folder = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (folder !== undefined && this.liveRoots.has(folder)) void this.checkRoot(folder);
+    });
+    this.watcher.on('error', (error) => this.tell({ kind: 'warning', message: cannotWatch(error, options.shown) }));
   }
 
   static async start(options: WatchOptions): Promise<FolderWatch> {
-    const { watch } = await import('chokidar');
-    const watcher = watch([...options.roots], {
-      ignoreInitial: true,
-      ignored: (file) => options.ignored(file),
-      awaitWriteFinish: { stabilityThreshold: options.settleMs, pollInterval: Math.min(100, options.settleMs) },
-    });
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    return new FolderWatch(watcher);
+    const inodes = await Promise.all(options.roots.map(async (root) => [root, (await stat(root)).ino] as const));
+    const folderWatch = new FolderWatch((await import('chokidar')).watch, options, new Map(inodes));
+    await new Promise<void>((resolve) => folderWatch.watcher.once('ready', () => resolve()));
+    return folderWatch;
   }
 
-  /** The files ready so far and as they come, until `signal` aborts or the watch is closed. */
-  async *changes(signal: AbortSignal): AsyncGenerator<string> {
+  /** What happened so far and as it comes, until `signal` aborts, the watch is closed or no root is left. */
+  async *changes(signal: AbortSignal): AsyncGenerator<WatchNews> {
     const onAbort = () => this.wake();
     signal.addEventListener('abort', onAbort);
     try {
       while (!signal.aborted && !this.closed) {
-        const next = this.ready.shift();
-        if (next !== undefined) yield next;
-        else await new Promise<void>((resolve) => (this.wake = resolve));
+        const next = this.news.shift();
+        if (next === undefined) await new Promise<void>((resolve) => (this.wake = resolve));
+        else {
+          yield next;
+          if (next.kind === 'ended') return;
+        }
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -117,4 +165,67 @@ export class FolderWatch {
     this.wake();
     await this.watcher.close();
   }
+
+  private tell(news: WatchNews): void {
+    this.news.push(news);
+    this.wake();
+  }
+
+  private async checkRoot(folder: string): Promise<void> {
+    const now = await stat(folder).catch(() => null);
+    if (now?.ino !== this.liveRoots.get(folder)) this.rootRemoved(folder);
+  }
+
+  /** A removed root is no longer watched (chokidar drops it); the watch goes on while another is left. */
+  private rootRemoved(folder: string): void {
+    if (!this.liveRoots.delete(folder)) return;
+    const message = `${this.options.shown(folder)}: the watched folder was removed; it is no longer watched`;
+    if (this.liveRoots.size > 0) this.tell({ kind: 'warning', message });
+    else this.tell({ kind: 'ended', message: `${message}, and no watched folder is left` });
+  }
+
+  /**
+   * Whether `folder` is a symbolic link to a folder above it (directly or through other
+   * links): then it is not followed, as the first pass's walk does not follow it. Only
+   * links are checked: a loop is always entered through one.
+   */
+  private loopsBack(folder: string, stats: Stats | undefined): boolean {
+    if (!stats?.isDirectory()) return false;
+    try {
+      if (!lstatSync(folder).isSymbolicLink()) return false;
+      const real = realpathSync(folder);
+      for (let above = path.dirname(folder), below = folder; above !== below && this.isWatched(above); below = above, above = path.dirname(above)) {
+        if (realpathSync(above) !== real) continue;
+        if (!this.loops.has(folder)) {
+          this.loops.add(folder);
+          const { shown } = this.options;
+          this.tell({ kind: 'warning', message: `${shown(folder)}: symbolic link loop back to ${shown(above)}, not followed` });
+        }
+        return true;
+      }
+    } catch {
+      // Gone or unreadable: chokidar meets the same error and reports it.
+    }
+    return false;
+  }
+
+  private isWatched(folder: string): boolean {
+    return this.options.roots.some((root) => relativeInside(folder, root) !== null);
+  }
 }
+
+/** A watcher error as one line: the path and the reason. */
+function cannotWatch(error: unknown, shown: (file: string) => string): string {
+  const failed = error as NodeJS.ErrnoException;
+  const where = typeof failed?.path === 'string' ? shown(failed.path) : 'a watched folder';
+  return `${where}: cannot be watched (${WATCH_FAULTS[errorCode(error) ?? ''] ?? (failed?.message || String(error))}); the watch goes on without it`;
+}
+
+const WATCH_FAULTS: Readonly<Record<string, string>> = {
+  ELOOP: 'symbolic link loop',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EMFILE: 'too many open files',
+  // inotify's limit: fs.inotify.max_user_watches.
+  ENOSPC: "the system's limit of watched folders is reached (fs.inotify.max_user_watches)",
+};

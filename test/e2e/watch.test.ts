@@ -3,8 +3,8 @@
  * one of them written slowly in chunks, are each sent once and whole; Ctrl-C ends the run
  * with a summary. The test waits for the CLI's own events, never for a fixed time.
  */
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, open, readFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFile, mkdir, open, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,39 @@ describe('--watch', () => {
     expect(await noFolder.exited).toBe(2);
     const oneFile = watchedRun(['edit', '.', '-o', 'mug.png', '--watch'], root);
     expect(await oneFile.exited).toBe(2);
+  });
+});
+
+describe('--watch under odd folders', () => {
+  it('never opens a named pipe called *.png (each would hold a thread for good), follows no link loop, and Ctrl-C still ends it', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'in/first.png'));
+    await symlink('.', path.join(root, 'in/loop'));
+    execFileSync('mkfifo', [path.join(root, 'in/before.png')]);
+    const run = watchedRun(['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '50', '--verbose'], root);
+    await run.next((event) => event.type === 'watching');
+    // More pipes than libuv's pool has threads (4), then images: each image must still be done.
+    const pipes = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'];
+    for (const name of pipes) execFileSync('mkfifo', [path.join(root, 'in', name)]);
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in/later.jpg'));
+    expect(await run.next(resultFor('in/later.jpg'))).toMatchObject({ status: 'ok' });
+    for (const name of pipes) await run.next((event) => event.type === 'ignored' && event.input === `in/${name}`);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    const ignored = run.events.filter((event) => event.type === 'ignored').map((event) => `${String(event.input)} ${String(event.reason)}`);
+    expect(ignored.sort()).toEqual(['in/before.png', ...pipes.map((name) => `in/${name}`)].map((input) => `${input} not-a-file`).sort());
+    expect(run.events).toContainEqual({ type: 'warning', message: 'in/loop: symbolic link loop back to in, not followed' });
+    expect(run.events.at(-1)).toMatchObject({ type: 'summary', ok: 2, failed: 0, stopped: 'interrupted' });
+  });
+
+  it('says so when the watched folder is removed, and ends with exit 1 (never a silent exit 13)', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    const run = watchedRun(['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '50'], root);
+    await run.next((event) => event.type === 'watching');
+    await rm(path.join(root, 'in'), { recursive: true });
+    expect(await run.exited).toBe(1);
+    expect(run.events.at(-1)).toMatchObject({ type: 'summary', stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
   });
 });

@@ -17,6 +17,8 @@ export interface FakeCall {
   /** 1 for the first request of this input, 2 for its second... */
   attempt: number;
   startedAt: number;
+  /** The uploaded bytes, when the engine kept them in memory (small files). */
+  content?: Buffer;
 }
 
 export type FakeAnswer =
@@ -27,8 +29,8 @@ export type FakeAnswer =
 export interface FakeClientOptions {
   timing: FakeTiming;
   answer(call: FakeCall): FakeAnswer;
-  /** Virtual ms each request takes. */
-  latencyMs?: number;
+  /** Virtual ms each request takes, or takes by call. */
+  latencyMs?: number | ((call: FakeCall) => number);
   /** Asked as each request arrives: an answer given here comes at once (a rate limiter's 429). */
   refuse?(call: FakeCall): FakeAnswer | undefined;
   account?: () => AccountInfo | FakeAnswer;
@@ -50,9 +52,9 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     maxInFlight: 0,
     accountCalls: 0,
     urls: { edit: 'https://fake.test/v2/edit', segment: 'https://fake.test/v1/segment', account: 'https://fake.test/v2/account' },
-    editUpload: (image: Upload, _fields: readonly Field[]) => respond('editUpload', image.path),
+    editUpload: (image: Upload, _fields: readonly Field[]) => respond('editUpload', image.path, image.content, image.onChunk),
     editUrl: (url: string, _fields: readonly Field[]) => respond('editUrl', url),
-    segment: (image: Upload, _fields: readonly Field[]) => respond('segment', image.path),
+    segment: (image: Upload, _fields: readonly Field[]) => respond('segment', image.path, image.content, image.onChunk),
     async account() {
       client.accountCalls += 1;
       const answer = options.account?.() ?? { plan: 'fake', images: { available: 1_000_000, subscription: 1_000_000 } };
@@ -63,16 +65,19 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     close: async () => {},
   };
 
-  async function respond(kind: FakeCall['kind'], input: string): Promise<ApiResponse> {
+  async function respond(kind: FakeCall['kind'], input: string, content?: Buffer, onChunk?: Upload['onChunk']): Promise<ApiResponse> {
+    // As the real client's upload does: the engine hashes what was sent.
+    if (content) onChunk?.(content);
     const attempt = (perInput.get(input) ?? 0) + 1;
     perInput.set(input, attempt);
-    const call = { kind, input, attempt, startedAt: options.timing.now() };
+    const call = { kind, input, attempt, startedAt: options.timing.now(), content };
     calls.push(call);
     inFlight += 1;
     client.maxInFlight = Math.max(client.maxInFlight, inFlight);
     try {
       const refusal = options.refuse?.(call);
-      if (!refusal) await options.timing.sleep(options.latencyMs ?? 100);
+      const latency = typeof options.latencyMs === 'function' ? options.latencyMs(call) : options.latencyMs;
+      if (!refusal) await options.timing.sleep(latency ?? 100);
       const answer = refusal ?? options.answer(call);
       if ('error' in answer) throw answer.error;
       const body = answer.body ?? '';

@@ -51,7 +51,7 @@ async function runOnFakeTime(
   options: {
     count?: number;
     root?: string;
-    latencyMs?: number;
+    latencyMs?: FakeClientOptions['latencyMs'];
     refuse?: FakeClientOptions['refuse'];
     abortAt?: (event: BatchEvent) => boolean;
   } & Partial<BatchOptions> = {},

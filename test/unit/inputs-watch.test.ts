@@ -1,9 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { isWholeImage } from '../../src/inputs/watch.js';
+import { FolderWatch, isWholeImage, type WatchNews } from '../../src/inputs/watch.js';
+import { NotARegularFile } from '../../src/regular-file.js';
 
 describe('telling a whole image from one still being written', () => {
   it('knows PNG, JPEG, WebP and GIF by their ends, and a cut one is not whole', async () => {
@@ -31,5 +33,62 @@ describe('telling a whole image from one still being written', () => {
     const padded = path.join(folder, 'padded.jpg');
     await writeFile(padded, Buffer.concat([jpeg, Buffer.alloc(6)]));
     expect(await isWholeImage(padded)).toBe(true);
+  });
+});
+
+describe('--watch under odd folders', () => {
+  /** A FolderWatch on `root`, with what it reported until `until` holds. */
+  async function watchUntil(root: string, act: () => Promise<void>, until: (news: WatchNews[]) => boolean): Promise<WatchNews[]> {
+    const watch = await FolderWatch.start({ roots: [root], settleMs: 20, ignored: () => false, shown: (file) => path.relative(root, file) || '.' });
+    const seen: WatchNews[] = [];
+    try {
+      await act();
+      for await (const news of watch.changes(new AbortController().signal)) {
+        seen.push(news);
+        if (until(seen)) break;
+      }
+    } finally {
+      await watch.close();
+    }
+    return seen;
+  }
+
+  it('reports a symbolic link loop (ln -s . loop, a→b→a) as a warning, not followed, and goes on watching', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
+    await mkdir(path.join(root, 'a'));
+    await mkdir(path.join(root, 'b'));
+    await symlink('.', path.join(root, 'loop'));
+    await symlink('../b', path.join(root, 'a/to-b'));
+    await symlink('../a', path.join(root, 'b/to-a'));
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer();
+    const news = await watchUntil(root, () => writeFile(path.join(root, 'new.png'), png), (seen) => seen.some((item) => item.kind === 'file'));
+    const warnings = news.filter((item) => item.kind === 'warning').map((item) => item.message);
+    expect(warnings).toContain('loop: symbolic link loop back to ., not followed');
+    expect(warnings.some((message) => /^(a\/to-b\/to-a|b\/to-a\/to-b): symbolic link loop back to (a|b), not followed$/.test(message))).toBe(true);
+    expect(news.filter((item) => item.kind === 'file')).toEqual([{ kind: 'file', path: path.join(root, 'new.png') }]);
+  });
+
+  it('never opens a named pipe: isWholeImage refuses it at once, and the watch passes it on to be reported', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
+    const fifo = path.join(root, 'a.png');
+    execFileSync('mkfifo', [fifo]);
+    await expect(isWholeImage(fifo)).rejects.toBeInstanceOf(NotARegularFile);
+    const second = path.join(root, 'b.png');
+    const news = await watchUntil(root, async () => void execFileSync('mkfifo', [second]), (seen) => seen.length > 0);
+    expect(news).toEqual([{ kind: 'file', path: second }]);
+  });
+
+  it('reports a removed root, and ends once no root is left', async () => {
+    const parent = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
+    const [kept, removed] = [path.join(parent, 'kept'), path.join(parent, 'removed')];
+    await Promise.all([mkdir(kept), mkdir(removed)]);
+    const watch = await FolderWatch.start({ roots: [kept, removed], settleMs: 20, ignored: () => false, shown: (file) => path.basename(file) });
+    const changes = watch.changes(new AbortController().signal);
+    await rm(removed, { recursive: true });
+    expect((await changes.next()).value).toEqual({ kind: 'warning', message: 'removed: the watched folder was removed; it is no longer watched' });
+    await rm(kept, { recursive: true });
+    expect((await changes.next()).value).toEqual({ kind: 'ended', message: 'kept: the watched folder was removed; it is no longer watched, and no watched folder is left' });
+    expect((await changes.next()).done).toBe(true);
+    await watch.close();
   });
 });

@@ -36,7 +36,7 @@ class Capture extends Writable {
 }
 
 const ESC = '\x1b';
-const noneIgnored = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0 };
+const noneIgnored = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0, 'not-a-file': 0 };
 
 function start(overrides: Partial<StartEvent> = {}): StartEvent {
   return { type: 'start', total: 3, skipped: 0, ignored: noneIgnored, dryRun: false, ...overrides };

@@ -29,6 +29,7 @@ export const IGNORED_REASON: Readonly<Record<IgnoreReason, string>> = {
   'output-folder': 'in the output folder',
   'earlier-output': 'a result of an earlier run',
   excluded: 'excluded by --include/--exclude',
+  'not-a-file': 'not a regular file (a named pipe, a device or a socket)',
 };
 
 const ignoredWording: [IgnoreReason, (n: number) => string][] = [
@@ -37,6 +38,7 @@ const ignoredWording: [IgnoreReason, (n: number) => string][] = [
   ['output-folder', (n) => `${n} in the output folder`],
   ['earlier-output', (n) => (n === 1 ? '1 result of an earlier run' : `${n} results of earlier runs`)],
   ['excluded', (n) => `${n} excluded`],
+  ['not-a-file', (n) => (n === 1 ? '1 not a regular file' : `${n} not regular files`)],
 ];
 
 /** `ignored: 2 not images, 1 hidden file`, or '' when nothing was left out. */

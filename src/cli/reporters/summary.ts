@@ -25,6 +25,7 @@ const stopWording: Record<StopReason, { what: string; then: string }> = {
   'output-closed': { what: 'standard output was closed', then: 'rerun to continue' },
   interrupted: { what: 'interrupted', then: 'rerun to continue' },
   cancelled: { what: 'cancelled', then: 'rerun to process them' },
+  'folders-gone': { what: 'every watched folder was removed', then: 'rerun once it is back' },
 };
 
 export function summaryLines(summary: SummaryEvent, options: SummaryOptions): string[] {

@@ -1,0 +1,151 @@
+/**
+ * --watch in the engine, on the fake clock: the watcher is scripted (what it reports, when)
+ * or real on a real folder, and the fake client's answers take as long as each test needs,
+ * so that the order things happen in is fixed, never a matter of wall-clock margins.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import type { BatchEvent, SummaryEvent } from '../../src/batch/events.js';
+import { OnePerOutput } from '../../src/batch/one-per-output.js';
+import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import type { Watch, WatchNews } from '../../src/inputs/watch.js';
+import { buildParamSet } from '../../src/params/paramset.js';
+import { createFakeClient, type FakeClientOptions } from '../support/fake-client.js';
+import { FakeTiming } from '../support/fake-time.js';
+
+/** A watcher that reports exactly what the test tells it to. */
+class ScriptedWatch implements Watch {
+  private readonly news: WatchNews[] = [];
+  private wake = () => {};
+
+  tell(news: WatchNews): void {
+    this.news.push(news);
+    this.wake();
+  }
+
+  async *changes(signal: AbortSignal): AsyncGenerator<WatchNews> {
+    signal.addEventListener('abort', () => this.wake());
+    while (!signal.aborted) {
+      const next = this.news.shift();
+      if (next) yield next;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function watchedBatch(
+  client: Omit<FakeClientOptions, 'timing'>,
+  options: { watch: BatchOptions['watch']; stopAt: (event: BatchEvent, events: BatchEvent[]) => boolean; onEvent?: (event: BatchEvent, root: string) => void },
+) {
+  const timing = new FakeTiming();
+  const root = await mkdtemp(path.join(tmpdir(), 'photoroom-engine-watch-'));
+  await mkdir(path.join(root, 'in'));
+  const fake = createFakeClient({ timing, ...client });
+  const controller = new AbortController();
+  const batch = runBatch({
+    endpoint: 'edit',
+    inputs: ['in'],
+    cwd: root,
+    outDir: path.join(root, 'out'),
+    params: buildParamSet('edit', [], { hasInputImage: true }).params,
+    client: fake,
+    concurrency: 2,
+    retries: 1,
+    timing,
+    signal: controller.signal,
+    watch: options.watch,
+  });
+  const events: BatchEvent[] = [];
+  batch.on('event', (event) => {
+    events.push(event);
+    options.onEvent?.(event, root);
+    if (options.stopAt(event, events)) controller.abort();
+  });
+  const summary: SummaryEvent = await timing.drive(batch.done);
+  return { summary, events, client: fake, root };
+}
+
+const colour = (background: string) => sharp({ create: { width: 8, height: 8, channels: 3, background } }).png().toBuffer();
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('one request per output at a time, the newest input last (--watch)', () => {
+  it('sends a file changed while its request is in flight once more after it, newest version only, so the older answer never lands last', async () => {
+    const [v1, v2, v3] = await Promise.all([colour('#ff0000'), colour('#00ff00'), colour('#0000ff')]);
+    const watch = new ScriptedWatch();
+    let input = '';
+    const results = (events: BatchEvent[]) => events.filter((event) => event.type === 'result').length;
+    const { summary, client, root } = await watchedBatch(
+      {
+        // The echo of what was sent; the first request is slow, any later one fast.
+        answer: (call) => ({ status: 200, headers: { 'content-type': 'image/png' }, body: call.content }),
+        latencyMs: (call) => (call.attempt === 1 ? 1000 : 10),
+        // While the first version's request is in flight, the file is written twice more.
+        refuse: (call) => {
+          if (call.attempt !== 1) return undefined;
+          for (const version of [v2, v3]) {
+            writeFileSync(input, version);
+            watch.tell({ kind: 'file', path: input });
+          }
+          return undefined;
+        },
+      },
+      {
+        watch: { settleMs: 0, start: async () => watch },
+        onEvent: (event, root) => {
+          if (event.type !== 'watching') return;
+          input = path.join(root, 'in/a.png');
+          writeFileSync(input, v1);
+          watch.tell({ kind: 'file', path: input });
+        },
+        stopAt: (event, events) => event.type === 'result' && results(events) === 2,
+      },
+    );
+    expect(await readFile(path.join(root, 'out/a.png'))).toEqual(v3);
+    const sidecar = JSON.parse(await readFile(path.join(root, 'out/a.png.json'), 'utf8')) as { input: { sha256: string } };
+    expect(sidecar.input.sha256).toBe(sha256(v3));
+    expect(summary).toMatchObject({ ok: 2, failed: 0 });
+    // Two requests, not three, and the second only once the first was answered.
+    expect(client.calls.map((call) => sha256(call.content!))).toEqual([sha256(v1), sha256(v3)]);
+    expect(client.calls[1]!.startedAt).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('--watch under odd folders', () => {
+  it('stops with folders-gone, never hangs, when the only watched folder is removed', { timeout: 5000 }, async () => {
+    const { summary, events } = await watchedBatch(
+      { answer: () => ({ status: 200, body: '' }) },
+      {
+        watch: { settleMs: 50 },
+        onEvent: (event, root) => event.type === 'watching' && void rm(path.join(root, 'in'), { recursive: true }),
+        stopAt: () => false,
+      },
+    );
+    expect(summary).toMatchObject({ stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
+    expect(events.filter((event) => event.type === 'stop')).toHaveLength(1);
+  });
+});
+
+describe('OnePerOutput', () => {
+  it('runs work for one output one at a time, only the newest of the waiting, even after a failure', async () => {
+    const perOutput = new OnePerOutput();
+    const ran: string[] = [];
+    let fail = () => {};
+    const first = perOutput.run('a.png', () => new Promise<void>((_, reject) => (fail = () => reject(new Error('lost')))));
+    const replaced = perOutput.run('a.png', async () => void ran.push('replaced'));
+    const newest = perOutput.run('a.png', async () => void ran.push('newest'));
+    const other = perOutput.run('b.png', async () => void ran.push('other output'));
+    await Promise.all([replaced, other]);
+    expect(ran).toEqual(['other output']);
+    fail();
+    await expect(first).rejects.toThrow('lost');
+    await newest;
+    expect(ran).toEqual(['other output', 'newest']);
+  });
+});
