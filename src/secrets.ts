@@ -1,13 +1,30 @@
 /**
  * The last line of defence for the API key: everything the CLI prints or stores (terminal,
- * NDJSON, sidecars, run log) goes through `redact`, which masks every registered secret in
- * each form it can take in text: as is, URL-encoded (query strings, form bodies) and
- * JSON-escaped. A secret is registered explicitly, once it is known (see cli/commands).
+ * NDJSON, sidecars, run log, review page) goes through `redact` where it leaves the program,
+ * never earlier: what a server answers is parsed as it came. A secret is registered
+ * explicitly, once it is known (see cli/commands).
+ *
+ * Not only the whole key is masked: a server (or a proxy's error page) may quote part of it,
+ * so every run of `MASKED_RUN` or more consecutive characters of the key is masked, in each
+ * form the key can take in text: as is, URL-encoded (query strings, form bodies) and
+ * JSON-escaped. A key's public prefix (`sandbox_`, which our own messages name) is no secret
+ * and is not counted. A key shorter than that cannot be masked without masking ordinary text
+ * (a key `e` would mask every letter e, `image/png` included): it is not masked, and the CLI
+ * says so or refuses it (see cli/commands/api-target.ts).
  */
-/** Every form of every registered secret, longest first so that a form holding another is masked whole. */
-let secretForms: string[] = [];
+
+/** The shortest run of a key's characters that is masked; keys shorter than this are not. */
+export const MASKED_RUN = 8;
 
 const MASK = '***';
+
+/** What every key of a kind starts with: published, so not part of the secret. */
+const PUBLIC_PREFIX = 'sandbox_';
+
+/** Every run of MASKED_RUN characters of every form of every registered secret. */
+let fragments = new Set<string>();
+/** Finds, at each position, whether a fragment starts there (a lookahead, so overlapping runs are all found). */
+let fragmentFinder: RegExp | null = null;
 
 /** The spellings of `secret` that text may hold. */
 export function formsOf(secret: string): string[] {
@@ -15,39 +32,47 @@ export function formsOf(secret: string): string[] {
   return [...new Set(forms)].filter((form) => form !== '');
 }
 
+function secretPart(key: string): string {
+  return key.startsWith(PUBLIC_PREFIX) ? key.slice(PUBLIC_PREFIX.length) : key;
+}
+
+/** Whether `secret` is long enough to be masked (see MASKED_RUN). */
+export function isMaskable(secret: string): boolean {
+  return secretPart(secret).length >= MASKED_RUN;
+}
+
+function runsOf(form: string): string[] {
+  return Array.from({ length: form.length - MASKED_RUN + 1 }, (_, start) => form.slice(start, start + MASKED_RUN));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+/** Masks `secret` from now on in everything redacted; a secret too short to mask is ignored (see isMaskable). */
 export function registerSecret(secret: string): void {
-  secretForms = [...new Set([...secretForms, ...formsOf(secret)])].sort(longestFirst);
+  if (!isMaskable(secret)) return;
+  fragments = new Set([...fragments, ...formsOf(secretPart(secret)).flatMap(runsOf)]);
+  fragmentFinder = new RegExp(`(?=(${[...fragments].map(escapeRegExp).join('|')}))`, 'g');
 }
 
-function longestFirst(a: string, b: string): number {
-  return b.length - a.length;
-}
-
-function mask(text: string, forms: readonly string[]): string {
-  return forms.reduce((result, form) => result.replaceAll(form, MASK), text);
-}
-
-/** `text` with every form of every registered secret replaced by `***`. */
+/** `text` with every run of a registered secret's characters replaced by `***`; overlapping or touching runs become one mask. */
 export function redact(text: string): string {
-  return mask(text, secretForms);
-}
-
-/** A masker for one secret, for code that holds the key itself (the client scrubbing answers). */
-export function scrubberFor(secret: string): (text: string) => string {
-  const forms = formsOf(secret).sort(longestFirst);
-  return (text) => mask(text, forms);
-}
-
-/** The same stream (TTY methods, events and all) with redacted writes. */
-export function redacting<T extends NodeJS.WritableStream>(stream: T): T {
-  return new Proxy(stream, {
-    get(target, property) {
-      if (property === 'write') {
-        return (chunk: unknown, ...rest: unknown[]) =>
-          (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? redact(chunk) : chunk, ...rest);
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  if (fragmentFinder === null) return text;
+  const masked: [number, number][] = [];
+  for (const match of text.matchAll(fragmentFinder)) {
+    const start = match.index;
+    const end = start + MASKED_RUN;
+    const last = masked.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else masked.push([start, end]);
+  }
+  if (masked.length === 0) return text;
+  let result = '';
+  let from = 0;
+  for (const [start, end] of masked) {
+    result += `${text.slice(from, start)}${MASK}`;
+    from = end;
+  }
+  return result + text.slice(from);
 }

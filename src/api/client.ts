@@ -10,7 +10,6 @@ import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
 import { LocalFault } from '../errors.js';
-import { scrubberFor } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { discard } from './body.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
@@ -63,10 +62,10 @@ export function endpointUrls(options: Pick<ClientOptions, 'baseUrl' | 'segmentUr
   };
 }
 
-function flattenHeaders(raw: Record<string, string | string[] | undefined>, scrub: (text: string) => string): Record<string, string> {
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (value !== undefined) headers[name.toLowerCase()] = scrub(Array.isArray(value) ? value.join(', ') : value);
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }
@@ -117,9 +116,6 @@ export interface Client {
 }
 
 export function createClient(options: ClientOptions): Client {
-  // Whatever a server sends back (error bodies, headers) is scrubbed of the key before
-  // anything else sees it: a hostile or broken server may echo it.
-  const scrub = scrubberFor(options.apiKey);
   const urls = endpointUrls(options);
   const dispatcher = new Agent({
     connections: options.connections,
@@ -172,11 +168,13 @@ export function createClient(options: ClientOptions): Client {
     } catch (error) {
       throw localFaultIn(error) ?? apiErrorFromFailure(error);
     }
-    const headers = flattenHeaders(response.headers, scrub);
+    // Headers and error bodies are read as they came, the key in them too if a server echoes
+    // it: it is masked where output leaves the program (secrets.ts), never before parsing.
+    const headers = flattenHeaders(response.headers);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       return { status: response.statusCode, headers, body: response.body };
     }
-    const text = scrub(await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => ''));
+    const text = await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => '');
     throw apiErrorFromResponse(response.statusCode, text, headers['retry-after']);
   }
 

@@ -1,9 +1,28 @@
 /** `--dry-run`: the request a job would send, as a curl command a user can paste. */
 import type { Field } from '../params/encode.js';
+import { UNSAFE_CHARACTERS } from '../unsafe-text.js';
 
-/** POSIX shell single-quoting. */
+const UNSAFE = new RegExp(`[${UNSAFE_CHARACTERS}]`);
+
+/**
+ * A word holding characters a terminal would act on (unsafe-text.ts), written without them:
+ * printf's octal escapes of their UTF-8 bytes, in a command substitution (POSIX: dash has no
+ * $'...'). Trailing line feeds, which a command substitution drops, follow in single quotes.
+ */
+function printfWord(text: string): string {
+  const trailing = /\n*$/.exec(text)![0];
+  let format = '';
+  for (const char of text.slice(0, text.length - trailing.length)) {
+    if (UNSAFE.test(char)) format += [...Buffer.from(char)].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+    else format += char === '\\' ? '\\\\' : char === '%' ? '%%' : char === "'" ? `'\\''` : char;
+  }
+  return `"$(printf '${format}')"${trailing ? `'${trailing}'` : ''}`;
+}
+
+/** POSIX shell quoting: single quotes, or printfWord for a word a terminal could act on. */
 function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return UNSAFE.test(text.replace(/\n+$/, '')) ? printfWord(text) : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Everything a command takes from its surroundings: streams, environment, working folder,
  * signals. Only `processIo` touches `process`; tests pass their own.
  */
-import { redacting } from '../secrets.js';
+import { redact } from '../secrets.js';
+import { terminalSafe } from './terminal.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';
 
@@ -27,6 +28,43 @@ export interface Io {
   exitNow(code: number): never;
 }
 
+/** The same stream (TTY methods, events and all) with its text writes passed through `transform`; bytes pass as they are. */
+function transformingWrites<T extends NodeJS.WritableStream>(stream: T, transform: (text: string) => string): T {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? transform(chunk) : chunk, ...rest);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Each output stream's copy that masks the key but does not escape (see unescaped). */
+const unescapedCopies = new WeakMap<object, NodeJS.WritableStream>();
+
+/**
+ * Everything written to stdout and stderr as text leaves the program here: the key is masked
+ * (secrets.ts), then whatever could act on the terminal is escaped (terminal.ts).
+ */
+function outputStream<T extends NodeJS.WritableStream>(stream: T): T {
+  const redacted = transformingWrites(stream, redact);
+  const escaped = transformingWrites(redacted, terminalSafe);
+  unescapedCopies.set(escaped, redacted);
+  return escaped;
+}
+
+/**
+ * `stream` without the terminal escaping (the key is still masked), for what draws on the
+ * terminal itself: the progress bar and the confirmation prompt move the cursor. What they
+ * show of inputs or answers must be escaped before (cli/terminal.ts escapeControls).
+ */
+export function unescaped<T extends NodeJS.WritableStream>(stream: T): T {
+  return (unescapedCopies.get(stream) as T | undefined) ?? stream;
+}
+
 export function processIo(): Io {
   const stdoutClosed = new Set<() => void>();
   // Without a listener, an EPIPE on stdout would crash the process; with it, later writes are dropped.
@@ -36,8 +74,8 @@ export function processIo(): Io {
     stdoutClosed.clear();
   });
   return {
-    stdout: redacting(process.stdout),
-    stderr: redacting(process.stderr),
+    stdout: outputStream(process.stdout),
+    stderr: outputStream(process.stderr),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),

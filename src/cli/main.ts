@@ -17,6 +17,7 @@ import { paramsCommand } from './commands/params.js';
 import { reportCommand } from './commands/report.js';
 import { helpLayout, helpWidth } from './help.js';
 import { processIo, type Io } from './io.js';
+import { escapeControls } from './terminal.js';
 import { wrapProse } from './text.js';
 
 const PROGRAM_HELP = `
@@ -56,26 +57,34 @@ function emptyArguments(command: Command, layerParams: readonly RawParam[]): str
   ];
 }
 
+/** An unexpected error's stack, its message escaped (it may quote an input or an answer) and its frames as they are. */
+function unexpectedDetail(error: unknown): string {
+  if (!(error instanceof Error)) return escapeControls(String(error));
+  const stack = error.stack ?? '';
+  const framesAt = stack.indexOf('\n    at ');
+  return `${escapeControls(`${error.name}: ${error.message}`)}${framesAt < 0 ? '' : stack.slice(framesAt)}`;
+}
+
+/** The failure as lines on stderr, every message escaped (cli/terminal.ts), and its exit code. */
 function reportFailure(error: unknown, io: Io): number {
   if (error instanceof CommanderError) {
     // commander has already printed its message (or the help / version text).
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (error instanceof UserError) {
-    for (const problem of error.problems) io.stderr.write(`photoroom: ${problem}\n`);
+    for (const problem of error.problems) io.stderr.write(`photoroom: ${escapeControls(problem)}\n`);
     if (!(error instanceof StartUpError)) io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
     return EXIT.usage;
   }
   if (error instanceof ApiError) {
-    io.stderr.write(`photoroom: ${error.message}\n`);
+    io.stderr.write(`photoroom: ${escapeControls(error.message)}\n`);
     return error.refusesRun ? EXIT.apiRefusedRun : EXIT.someInputsFailed;
   }
   if (error instanceof LocalFault) {
-    io.stderr.write(`photoroom: ${error.message}\n`);
+    io.stderr.write(`photoroom: ${escapeControls(error.message)}\n`);
     return EXIT.someInputsFailed;
   }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`photoroom: unexpected error (please report it): ${detail}\n`);
+  io.stderr.write(`photoroom: unexpected error (please report it): ${unexpectedDetail(error)}\n`);
   return EXIT.someInputsFailed;
 }
 

@@ -9,6 +9,7 @@ import { buildParamSet, ParamSet, type RawParam } from '../params/paramset.js';
 import type { RuleContext } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
+import { isLoopback } from './loopback.js';
 import type { CommandName, RunSettings } from './options.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
 import { resolveShard } from './shard.js';
@@ -35,10 +36,6 @@ export interface CommandSettings {
   params: ParamSet;
   warnings: string[];
   config: LoadedConfig;
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
 }
 
 /** The key is never sent in clear text to another machine unless the user says so. */

@@ -1,5 +1,6 @@
 /** `writeReport`: the review page of an output folder, written into it. */
 import path from 'node:path';
+import { redact } from '../secrets.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { collectReport, type ReportSources } from './collect.js';
 import { reportHtml } from './page/html.js';
@@ -16,6 +17,7 @@ export async function writeReport(sources: ReportSources): Promise<string> {
   const data = await collectReport(sources);
   const folder = await realFolderPath(path.resolve(sources.cwd, sources.folder));
   const file = path.join(folder, REPORT_NAME);
-  await new OutputFolder(folder).write(file, reportHtml(data));
+  // The run log and sidecars it reads are masked already; a run's --report masks its key here too.
+  await new OutputFolder(folder).write(file, redact(reportHtml(data)));
   return file;
 }

@@ -19,8 +19,27 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** Names curl's -F would cut or misread if they were written as they are. */
-const AWKWARD_NAMES = ['semi;colon.jpg', 'a;type=text.jpg', 'com,ma.jpg', 'dou"ble.jpg', "sin'gle.jpg", 'back\\slash.jpg', ' lead.jpg', 'trail .jpg'];
+/**
+ * Names curl's -F would cut or misread if they were written as they are, and names a
+ * terminal would act on (clear the screen, a C1 CSI, a bidi override) if printed raw.
+ */
+const AWKWARD_NAMES = [
+  'semi;colon.jpg',
+  'a;type=text.jpg',
+  'com,ma.jpg',
+  'dou"ble.jpg',
+  "sin'gle.jpg",
+  'back\\slash.jpg',
+  ' lead.jpg',
+  'trail .jpg',
+  "esc\x1b[2J'%s\\.jpg",
+  'c1\u009b2J\tx.jpg',
+  'rlo\u202egpj.jpg',
+];
+
+/** A raw character a terminal would act on, the line feeds that end lines aside. */
+// eslint-disable-next-line no-control-regex -- the very characters the plan must not hold
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
 
 describe('--dry-run', () => {
   it('prints the plan on stdout and the summary on stderr', async () => {
@@ -45,6 +64,7 @@ describe('--dry-run', () => {
     const env = emulatorEnv(emulator);
     const planned = await runCli(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
     expect(planned.code).toBe(0);
+    expect(planned.stdout).not.toMatch(RAW_CONTROL);
     await writeFile(path.join(root, 'plan.sh'), planned.stdout);
 
     const before = emulator.requests.length;

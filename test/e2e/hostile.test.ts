@@ -105,7 +105,8 @@ describe("/v1/segment's JSON answer", () => {
 });
 
 describe('the key, echoed back by the server', () => {
-  for (const key of [KEY, 'short1', 'k"ey\\with/odd+chars']) {
+  // Keys too short to mask are in 'redaction that breaks things, and a partial leak'.
+  for (const key of [KEY, 'k"ey\\with/odd+chars']) {
     it(`never reaches the terminal, NDJSON, run log or sidecars (${JSON.stringify(key)})`, async () => {
       server = await startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }]);
       const root = await folderOf(2);
@@ -194,5 +195,102 @@ describe('a reader of stdout that goes away', () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+/** A raw character a terminal would act on (C0, DEL, C1, bidi controls, U+2028/9), the line feeds that end lines aside. */
+const RAW_RANGES = [[0x00, 0x09], [0x0b, 0x1f], [0x7f, 0x9f], [0x61c], [0x200e, 0x200f], [0x2028, 0x2029], [0x202a, 0x202e], [0x2066, 0x2069]];
+const RAW_CONTROL = new RegExp(`[${RAW_RANGES.map((range) => range.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('-')).join('')}]`);
+const FORGED = 'ok      in/fake.png → out/fake.png';
+
+function expectNoForgery(text: string): void {
+  expect(text).not.toMatch(RAW_CONTROL);
+  for (const line of text.split('\n')) expect(line).not.toMatch(/^ok +(in\/)?fake\.png/);
+}
+
+describe('the terminal trusts what it prints', () => {
+  // A file name can hold no '/', so its forged line names no folder.
+  const name = `e\x1b[2J\x1b]0;pwned\x07\u009b2J\u202e\r\nok      fake.png → fake.png\b.png`;
+  const message = `bad image\x1b]52;c;cm0gLXJmIH4=\x07\r\n${FORGED}`;
+  const hostileError: HostileAnswer = { kind: 'status', status: 400, body: JSON.stringify({ error: { message } }) };
+
+  async function hostileFolder(): Promise<string> {
+    const root = await folderOf(1);
+    await writeFile(path.join(root, 'in', name), png);
+    return root;
+  }
+
+  it('escapes a file name and a server message in every line, and NDJSON keeps them exact', async () => {
+    server = await startHostileServer([{ kind: 'image', body: png }, hostileError]);
+    const root = await hostileFolder();
+    const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
+    const lines = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
+    expect(lines.code).toBe(1);
+    for (const text of [lines.stdout, lines.stderr]) expectNoForgery(text);
+    expect(lines.stderr).toContain('ok      in/e\\e[2J\\e]0;pwned\\x07\\x9b2J\\u{202e}\\r\\nok      fake.png → fake.png\\x08.png → out/');
+    expect(lines.stderr).toContain(`bad image\\e]52;c;cm0gLXJmIH4=\\x07\\r\\n${FORGED}`);
+
+    const json = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
+    for (const text of [json.stdout, json.stderr]) expectNoForgery(text);
+    const results = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; input?: string; error?: string });
+    expect(results.map((result) => result.input)).toContain(`in/${name}`);
+    expect(results.map((result) => result.error)).toContain(`HTTP 400: ${message}`);
+  });
+
+  it("escapes the account's plan as a server names it", async () => {
+    const plan = `pro\x1b[2J\n${FORGED}`;
+    const body = JSON.stringify({ plan, images: { available: 1, subscription: 1 } });
+    server = await startHostileServer([hostileError], { account: { kind: 'status', status: 200, body } });
+    const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
+    const shown = await runCli(['account'], { env });
+    expect(shown.code).toBe(0);
+    expectNoForgery(shown.stdout);
+    expect(shown.stdout).toContain(`Plan:          pro\\e[2J\\n${FORGED}\n`);
+    const json = await runCli(['account', '--json'], { env });
+    expect(json.stdout).not.toMatch(RAW_CONTROL);
+    expect(JSON.parse(json.stdout)).toMatchObject({ plan });
+  });
+});
+
+describe('redaction that breaks things, and a partial leak', () => {
+  for (const key of ['x', 'e', '0', 'test']) {
+    it(`takes every answer with the short key ${JSON.stringify(key)}, names and counts intact, and says it is not masked`, async () => {
+      server = await startHostileServer([{ kind: 'image', body: png, headers: { 'pr-texts-detected': 'test text' } }]);
+      const root = await tempDir();
+      await mkdir(path.join(root, 'in'));
+      for (let i = 0; i < 10; i++) await writeFile(path.join(root, 'in', `text-${i}.png`), png);
+      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--no-progress'], {
+        cwd: root,
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: key },
+      });
+      expect(stderr).toContain('10 ok, 0 skipped, 0 failed');
+      expect(code).toBe(0);
+      expect(stderr).toContain('ok      in/text-0.png → out/text-0.png');
+      expect(stderr).toContain('warning: the API key is shorter than 8 characters, too short to mask');
+      const sidecar = JSON.parse(await readFile(path.join(root, 'out', 'text-0.png.json'), 'utf8')) as { response: { headers: object; contentType: string } };
+      expect(sidecar.response).toMatchObject({ contentType: 'image/png', headers: { 'pr-texts-detected': 'test text' } });
+    });
+  }
+
+  it('refuses a key too short to mask before sending it to another machine', async () => {
+    const root = await folderOf(1);
+    const { code, stderr } = await runCli(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
+    expect(code).toBe(2);
+    expect(stderr).toContain("photoroom: the API key is 4 characters long: Photoroom's keys are far longer");
+  });
+
+  it("masks the key's first 8 characters quoted by a server in stderr, NDJSON, run log, sidecars and the report", async () => {
+    server = await startHostileServer([{ kind: 'quote-key', status: 400 }, { kind: 'quote-key', status: 200, image: png }]);
+    const root = await folderOf(2);
+    const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
+    const args = ['edit', 'in', '-o', 'out', '--concurrency', '1', '--report'];
+    const lines = await runCli([...args, '--verbose', '--no-progress'], { cwd: root, env });
+    const json = await runCli([...args, '--json', '--overwrite'], { cwd: root, env });
+    expect(lines.stderr).toContain('HTTP 400: the key starting *** is not valid here');
+    const stored = await filesUnder(path.join(root, 'out'));
+    expect(stored).toEqual(expect.arrayContaining(['photoroom-run.jsonl', 'photoroom-report.html', 'p0.png.json', 'p1.png.json']));
+    const texts = await Promise.all(stored.filter((file) => /\.(jsonl?|html)$/.test(file)).map((file) => readFile(path.join(root, 'out', file), 'utf8')));
+    expect(texts.join('\n')).toContain('key ***...');
+    for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...texts]) expect(text).not.toContain(KEY.slice(0, 8));
   });
 });

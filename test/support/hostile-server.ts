@@ -26,7 +26,12 @@ export type HostileAnswer =
   /** Any status, body and headers. */
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   /** Reads the request and never answers. */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /**
+   * Quotes the first 8 characters of the x-api-key it was sent (not the whole key): in a
+   * `pr-*` header of a 200 image when `image` is given, else in an error body and header.
+   */
+  | { kind: 'quote-key'; status: number; image?: Buffer };
 
 export interface HostileRequest {
   method: string;
@@ -104,6 +109,18 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
     }
     case 'stall':
       return;
+    case 'quote-key': {
+      const quoted = key.slice(0, 8);
+      if (scripted.image) {
+        response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.image.length, 'pr-texts-detected': `key ${quoted}...` });
+        response.end(scripted.image);
+        return;
+      }
+      const body = JSON.stringify({ error: { message: `the key starting ${quoted} is not valid here` } });
+      response.writeHead(scripted.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'pr-debug-key': quoted });
+      response.end(body);
+      return;
+    }
   }
 }
 

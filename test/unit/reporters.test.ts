@@ -239,7 +239,7 @@ describe('plain lines', () => {
 
   it('keeps a line break in a file name inside the comment', async () => {
     const { stdout } = await report([start({ total: 1, dryRun: true }), { ...plan, input: 'a\nrm -rf x.jpg' }]);
-    expect(stdout.lines[0]).toBe('# a?rm -rf x.jpg → out/a.png');
+    expect(stdout.lines[0]).toBe('# a\\nrm -rf x.jpg → out/a.png');
   });
 
   it('counts only what --max-images left out of a dry run as left out', async () => {

@@ -2,32 +2,47 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { redact, redacting, registerSecret } from '../../src/secrets.js';
+import { isMaskable, MASKED_RUN, redact, registerSecret } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { FOREIGN_TEMPORARY_MAX_AGE_MS, removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
 import { HOST_TAG, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
 
-describe('redacting the key', () => {
-  it('masks a registered key and its URL-encoded form in everything written', () => {
-    registerSecret('sk_live_abc/def+123');
-    expect(redact('key=sk_live_abc/def+123 and sk_live_abc%2Fdef%2B123')).toBe('key=*** and ***');
-    const sink = new PassThrough();
-    let written = '';
-    sink.on('data', (chunk: Buffer) => (written += chunk.toString()));
-    const stream = redacting(sink);
-    stream.write('x-api-key: sk_live_abc/def+123\n');
-    expect(written).toBe('x-api-key: ***\n');
+describe('redaction that breaks things, and a partial leak', () => {
+  const KEY = 'sk_live_abc/def+1234"\\xyz';
+
+  it('masks the key whole, URL-encoded and JSON-escaped', () => {
+    registerSecret(KEY);
+    expect(redact(`key=${KEY} and ${encodeURIComponent(KEY)}`)).toBe('key=*** and ***');
+    expect(redact(JSON.stringify({ echoed: KEY }))).toBe('{"echoed":"***"}');
+    expect(redact(`k=${new URLSearchParams({ k: KEY }).toString().slice(2)}`)).toBe('k=***');
   });
 
-  it('masks a key of any length, and its JSON-escaped and form-encoded forms', () => {
-    registerSecret('k"\\ 1');
-    expect(redact('a k"\\ 1 b')).toBe('a *** b');
-    expect(redact(JSON.stringify({ echoed: 'k"\\ 1' }))).toBe('{"echoed":"***"}');
-    expect(redact('key=k%22%5C+1')).toBe('key=***');
-    registerSecret('q7');
-    expect(redact('q7q7 ok')).toBe('****** ok');
+  it(`masks any run of ${MASKED_RUN} or more consecutive characters of the key, in each form, and nothing shorter`, () => {
+    registerSecret(KEY);
+    expect(redact(`quoted ${KEY.slice(0, MASKED_RUN)}... of it`)).toBe('quoted ***... of it');
+    expect(redact(`tail ${KEY.slice(-MASKED_RUN)}.`)).toBe('tail ***.');
+    expect(redact(`middle <${KEY.slice(5, 19)}>`)).toBe('middle <***>');
+    expect(redact(`encoded ${encodeURIComponent(KEY).slice(3, 14)}!`)).toBe('encoded ***!');
+    expect(redact(`escaped ${JSON.stringify(KEY).slice(15, 25)}`)).toBe('escaped ***');
+    // Two quotes side by side are one mask; a run one character short is ordinary text.
+    expect(redact(`${KEY.slice(0, 9)}${KEY.slice(0, 9)} ${KEY.slice(0, MASKED_RUN - 1)}`)).toBe(`*** ${KEY.slice(0, MASKED_RUN - 1)}`);
+  });
+
+  it('counts no run of the public prefix sandbox_ as the key', () => {
+    registerSecret('sandbox_0123456789abcdef');
+    expect(redact('sandbox keys start with sandbox_; this one is sandbox_0123456789abcdef')).toBe(
+      'sandbox keys start with sandbox_; this one is sandbox_***',
+    );
+    expect(isMaskable('sandbox_1234567')).toBe(false);
+  });
+
+  it(`leaves text alone for a key shorter than ${MASKED_RUN} characters, which cannot be masked`, () => {
+    for (const key of ['x', 'e', '0', 'test', 'short1']) {
+      expect(isMaskable(key)).toBe(false);
+      registerSecret(key);
+    }
+    expect(redact('content-type: image/png; 10 ok, 0 failed; test/x0.png')).toBe('content-type: image/png; 10 ok, 0 failed; test/x0.png');
   });
 });
 

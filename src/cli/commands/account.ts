@@ -2,8 +2,9 @@
 import { Command } from 'commander';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
+import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
-import { apiTarget, EMULATOR_FLAG_HELP, requireApiKey } from './api-target.js';
+import { apiTarget, checkKeyLength, EMULATOR_FLAG_HELP, requireApiKey } from './api-target.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
@@ -29,8 +30,9 @@ export function accountCommand(io: Io): Command {
     const { run } = settings;
     // From here on the key, whatever its source, is masked in everything printed or stored.
     if (run.apiKey) registerSecret(run.apiKey);
-    if (run.verbose) io.stderr.write(`${configSourceLine(settings.config)}\n`);
-    for (const warning of settings.warnings) io.stderr.write(`warning: ${warning}\n`);
+    if (run.verbose) io.stderr.write(`${escapeControls(configSourceLine(settings.config))}\n`);
+    const warnings = [...settings.warnings, ...checkKeyLength(run, options.emulator)];
+    for (const warning of warnings) io.stderr.write(`warning: ${escapeControls(warning)}\n`);
     const target = await apiTarget(settings.run, options.emulator);
     const apiKey = requireApiKey(target.run);
     const sandbox = apiKey.startsWith('sandbox_');
@@ -43,12 +45,12 @@ export function accountCommand(io: Io): Command {
     try {
       const info = await client.account();
       if (run.json) {
-        io.stdout.write(`${JSON.stringify({ plan: info.plan, images: info.images, sandbox })}\n`);
+        io.stdout.write(jsonLine({ plan: info.plan, images: info.images, sandbox }));
         return;
       }
       io.stdout.write(
         [
-          `Plan:          ${info.plan}`,
+          `Plan:          ${escapeControls(info.plan)}`,
           `Available:     ${info.images.available} images`,
           `Subscription:  ${info.images.subscription} images`,
           ...(sandbox ? [`Note:          ${SANDBOX_NOTICE}`] : []),

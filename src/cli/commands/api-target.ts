@@ -1,6 +1,8 @@
 /** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
 import type { RunSettings } from '../../config/options.js';
+import { isLoopback } from '../../config/loopback.js';
 import { StartUpError, UserError } from '../../errors.js';
+import { isMaskable, MASKED_RUN } from '../../secrets.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
@@ -8,6 +10,26 @@ export function requireApiKey(run: RunSettings): string {
     'no API key: set PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key); sandbox keys (sandbox_...) ' +
       'are free for trials, and --emulator tries everything on a local emulator with no key at all',
   );
+}
+
+/**
+ * A key shorter than MASKED_RUN characters cannot be masked in output without masking
+ * ordinary text (secrets.ts). Photoroom's keys are far longer: sent to another machine, such
+ * a key is a mistake, refused before anything is sent. An emulator on this machine takes any
+ * key: it is used, with a warning that it is not masked (none with --emulator, whose
+ * emulator lives and dies with the run). Returns the warnings.
+ */
+export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefined): string[] {
+  if (useEmulator || !run.apiKey || isMaskable(run.apiKey)) return [];
+  // Without --base-url, requests go to Photoroom; /v1/segment goes to --segment-url if given.
+  const origins = [run.baseUrl, run.segmentUrl ?? run.baseUrl];
+  if (!origins.every((origin) => origin !== undefined && isLoopback(new URL(origin).hostname))) {
+    throw new StartUpError(
+      `the API key is ${run.apiKey.length} characters long: Photoroom's keys are far longer, and one shorter than ${MASKED_RUN} ` +
+        'cannot be masked in output; check PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key)',
+    );
+  }
+  return [`the API key is shorter than ${MASKED_RUN} characters, too short to mask: it is shown as is wherever it appears (fine for an emulator)`];
 }
 
 /** Optional model-version headers the API documents. */

@@ -5,6 +5,7 @@ import { parseCount, parseFaultFlags, type FaultFlagText } from '../../emulator/
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
 import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
+import { escapeControls } from '../terminal.js';
 import { wrapProse } from '../text.js';
 
 interface EmulatorFlags extends FaultFlagText {
@@ -83,13 +84,13 @@ export function emulatorCommand(io: Io): Command {
         port,
         apiKey: flags.apiKey,
         echo: flags.echo,
-        onRequest: flags.verbose ? (line) => io.stderr.write(`${line}\n`) : undefined,
+        onRequest: flags.verbose ? (line) => io.stderr.write(`${escapeControls(line)}\n`) : undefined,
       });
       io.stdout.write(`listening on ${emulator.url}\n`);
       const { STAND_IN_NOTICE } = await import('../../emulator/server.js');
       io.stderr.write(`${STAND_IN_NOTICE}\n`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
-        io.stderr.write(`warning: listening on ${flags.host}: other machines can reach this emulator\n`);
+        io.stderr.write(`warning: listening on ${escapeControls(flags.host)}: other machines can reach this emulator\n`);
       }
       await new Promise<void>((resolve) => {
         const release = io.onSignal(['SIGINT', 'SIGTERM'], () => {

@@ -22,13 +22,15 @@ import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
 import { registerSecret } from '../../secrets.js';
-import type { Io } from '../io.js';
-import { apiTarget, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
+import { unescaped, type Io } from '../io.js';
+import { escapeControls } from '../terminal.js';
+import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
 import { checkOutputFolder } from './output-folder.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
+  // readline moves the cursor as the answer is typed: it writes to the terminal as it is.
+  const prompt = createInterface({ input: io.stdin, output: unescaped(io.stderr) });
   try {
     const answer = await prompt.question(`About to send ${count} images (each successful one is billed). Continue? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
@@ -134,10 +136,12 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   if (inputs.length === 0 && !run.fromFile) {
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
-  if (run.verbose && !run.quiet) io.stderr.write(`${configSourceLine(settings.config)}\n`);
+  if (run.verbose && !run.quiet) io.stderr.write(`${escapeControls(configSourceLine(settings.config))}\n`);
   // Checked before anything is sent, the credits check included; an emulator stands in for a key.
+  const warnings = [...settings.warnings];
   if (!run.dryRun) {
     if (!options.emulator) requireApiKey(run);
+    warnings.push(...checkKeyLength(run, options.emulator));
     if (output.kind !== 'stdout') {
       await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
       if (run.stateDir) await checkOutputFolder(path.resolve(io.cwd, run.stateDir), `--state-dir ${run.stateDir}`, 'state folder');
@@ -163,7 +167,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     stderr: io.stderr,
     onExit: (handler) => io.onExit(handler),
   });
-  for (const warning of settings.warnings) reporter.onEvent({ type: 'warning', message: warning });
+  for (const warning of warnings) reporter.onEvent({ type: 'warning', message: warning });
   if (options.emulator && run.dryRun) {
     // Beside the commands, so that a saved plan says it too.
     if (run.json) reporter.onEvent({ type: 'warning', message: DRY_RUN_EMULATOR_NOTE });
@@ -211,7 +215,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');
       const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd });
-      io.stderr.write(`report: ${displayPath(io.cwd, page)}\n`);
+      io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
     if (output.kind === 'stdout' && summary.ok === 1) await pipeline(createReadStream(outputs.outputFile!), io.stdout, { end: false });
   } finally {

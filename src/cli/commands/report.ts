@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { RUN_OPTIONS } from '../../config/options.js';
 import { displayPath } from '../../paths.js';
 import type { Io } from '../io.js';
+import { escapeControls } from '../terminal.js';
 
 const HELP = `
 Writes photoroom-report.html into the folder: every output beside its input, least certain
@@ -26,6 +27,6 @@ export function reportCommand(io: Io): Command {
     .action(async (folder: string, options: { stateDir?: string }) => {
       const { writeReport } = await import('../../report/write.js');
       const file = await writeReport({ folder, stateFolder: options.stateDir, cwd: io.cwd });
-      io.stdout.write(`${displayPath(io.cwd, file)}\n`);
+      io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
     });
 }

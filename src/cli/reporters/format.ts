@@ -1,5 +1,6 @@
 /** The human wording of batch events, one event at a time; the reporters decide which to show. */
 import type { BatchEvent, IgnoreReason, PlanEvent, StartEvent, SummaryEvent } from '../../batch/events.js';
+import { escapeControls, escapeStrings } from '../terminal.js';
 import type { Style } from './style.js';
 
 /** `850 ms`, `1.2 s`, `3 min 05 s`, `1 h 02 min`. */
@@ -62,18 +63,21 @@ function label(word: string, paint: (text: string) => string): string {
   return `${paint(word)}${' '.repeat(Math.max(1, 8 - word.length))}`;
 }
 
-/** A line break in a file name would end the comment and run the rest as a command. */
-function commentText(text: string): string {
-  return text.replace(/\p{Cc}/gu, '?');
-}
-
-/** A planned request as shell lines: a comment naming the input and output, then its curl command. */
+/**
+ * A planned request as shell lines: a comment naming the input and output (escaped: a line
+ * break in a file name would end the comment and run the rest as a command), then its curl
+ * command, which quotes every name for the shell without an unsafe character (batch/curl.ts).
+ */
 export function planLines(event: PlanEvent): string[] {
-  return [`# ${commentText(`${event.input} → ${event.output}`)}`, event.curl];
+  return [`# ${escapeControls(`${event.input} → ${event.output}`)}`, event.curl];
 }
 
-/** An event as lines on stderr; a dry run's plan goes to stdout by planLines instead. */
-export function formatEvent(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
+/**
+ * An event as lines on stderr; a dry run's plan goes to stdout by planLines instead. Every
+ * text the event carries (names, a server's messages) is escaped first (cli/terminal.ts).
+ */
+export function formatEvent(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
+  const event = escapeStrings(unescapedEvent);
   switch (event.type) {
     case 'start':
       return [startLine(event)];

@@ -9,6 +9,7 @@ import { uncertaintyOf } from '../../api/uncertainty.js';
 import type { ResultEvent } from '../../batch/events.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { printLines } from '../io.js';
+import { jsonLine } from '../terminal.js';
 import { formatEvent } from './format.js';
 import { createStyle } from './style.js';
 import { summaryLines } from './summary.js';
@@ -36,7 +37,7 @@ export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | '
   const style = createStyle(options.color);
   // One write per line, so lines never interleave with other writers.
   const emit = (record: object): void => {
-    options.stdout.write(`${JSON.stringify(record)}\n`);
+    options.stdout.write(jsonLine(record));
   };
   return {
     onEvent(event) {

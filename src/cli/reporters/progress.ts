@@ -5,7 +5,7 @@
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { BatchEvent, PlanEvent, SummaryEvent } from '../../batch/events.js';
-import { printLines } from '../io.js';
+import { printLines, unescaped } from '../io.js';
 import { formatDuration, formatEvent } from './format.js';
 import { createLinesReporter } from './lines.js';
 import { createStyle, type Style } from './style.js';
@@ -59,6 +59,8 @@ const SHOW_CURSOR = '\x1b[?25h';
 
 export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit'>): Reporter {
   const { stderr, verbose } = options;
+  // The bar moves the cursor: it draws on the terminal as it is. The lines it logs are escaped by formatEvent.
+  const terminal = unescaped(stderr);
   const style = createStyle(options.color);
   const counts = { ok: 0, skipped: 0, failed: 0 };
   let resumed = 0;
@@ -69,7 +71,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' |
 
   // A crash that skips close() must not leave the terminal without its cursor.
   const restoreCursor = (): void => {
-    stderr.write(SHOW_CURSOR);
+    terminal.write(SHOW_CURSOR);
   };
 
   const print = (lines: string[]): void => {
@@ -80,7 +82,7 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' |
 
   const start = (total: number): void => {
     multibar = new MultiBar({
-      stream: stderr,
+      stream: terminal,
       hideCursor: true,
       // Leave the terminal's own wrapping on, so long log lines above the bar wrap instead of
       // being cut; the bar line is fitted to the width by barLine.

@@ -10,8 +10,13 @@ export interface Style {
   bold: Paint;
 }
 
+/** Every SGR code the palette below uses: the only escape sequences the CLI's text may hold (see cli/terminal.ts). */
+export const STYLE_CODES = [1, 2, 22, 31, 32, 33, 39] as const;
+
+type StyleCode = (typeof STYLE_CODES)[number];
+
 const paint =
-  (open: number, close: number): Paint =>
+  (open: StyleCode, close: StyleCode): Paint =>
   (text) =>
     `\x1b[${open}m${text}\x1b[${close}m`;
 

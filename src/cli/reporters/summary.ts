@@ -1,6 +1,7 @@
 /** The human end-of-run summary on stderr. */
 import type { StopReason, SummaryEvent } from '../../batch/events.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
+import { escapeStrings } from '../terminal.js';
 import { count, formatDuration, ignoredCounts } from './format.js';
 import type { Style } from './style.js';
 
@@ -28,7 +29,9 @@ const stopWording: Record<StopReason, { what: string; then: string }> = {
   'folders-gone': { what: 'every watched folder was removed', then: 'rerun once it is back' },
 };
 
-export function summaryLines(summary: SummaryEvent, options: SummaryOptions): string[] {
+/** The summary's lines; every text it carries (names, a server's messages) is escaped first (cli/terminal.ts). */
+export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOptions): string[] {
+  const summary = escapeStrings(unescapedSummary);
   const { style } = options;
   const lines: string[] = [];
   if (!options.problemsOnly) lines.push(headline(summary, options));
