@@ -2,6 +2,7 @@
  * One error type for everything the API (or the network on the way) answers instead of an
  * image. The API uses three body shapes; 403 may come with no body at all.
  */
+import { IDLE_TIMEOUT_CODES } from './http.js';
 
 /**
  * - `http`: the API answered an error status.
@@ -80,9 +81,9 @@ export function apiErrorFromResponse(status: number, bodyText: string, retryAfte
   return new ApiError({ status, kind: 'http', message, retryAfter });
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR']);
+const TIMEOUT_CODES = new Set([...Object.values(IDLE_TIMEOUT_CODES), 'ETIMEDOUT', 'ABORT_ERR']);
 
-/** Turns whatever undici or the socket threw into an ApiError (network faults are retryable). */
+/** Turns whatever the HTTP client or the socket threw into an ApiError (network faults are retryable). */
 export function apiErrorFromFailure(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };

@@ -196,3 +196,20 @@ describe('a reader of stdout that goes away', () => {
     }
   });
 });
+
+describe('legal answers the HTTP client must read', () => {
+  it('takes 200s with Connection: close written in two writes: 100 inputs, every output whole, one billed answer each', async () => {
+    // Noise does not compress: each answer is far larger than a stream's buffer, so the
+    // connection ends while the body still waits to be read.
+    const noise = Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i * 7919) % 251));
+    const large = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const { code, stdout, stderr, root, server } = await runAgainst([{ kind: 'close-in-two-writes', body: large }], ['edit', 'in', '-o', 'out', '--concurrency', '8', '--json'], { count: 100 });
+    expect(stderr).not.toContain('Error');
+    expect(code).toBe(0);
+    expect(summaryOf(stdout)).toMatchObject({ ok: 100, failed: 0, notProcessed: 0 });
+    expect(server.imageRequests()).toHaveLength(100);
+    const outputs = await Promise.all(Array.from({ length: 100 }, (_, i) => readFile(path.join(root, 'out', `p${i}.png`))));
+    // Buffer.equals: vitest's deep equality walks 200 KB buffers byte by byte, far too slowly.
+    expect(outputs.filter((output) => output.equals(large))).toHaveLength(100);
+  });
+});

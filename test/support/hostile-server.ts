@@ -26,7 +26,12 @@ export type HostileAnswer =
   /** Any status, body and headers. */
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   /** Reads the request and never answers. */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /**
+   * 200 with `Connection: close` (a proxy, a load balancer): the headers in one write, the
+   * body in a second a little later, then the end of the connection.
+   */
+  | { kind: 'close-in-two-writes'; body: Buffer };
 
 export interface HostileRequest {
   method: string;
@@ -103,6 +108,11 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
       return;
     }
     case 'stall':
+      return;
+    case 'close-in-two-writes':
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.body.length, connection: 'close' });
+      response.flushHeaders();
+      setTimeout(() => response.end(scripted.body), 5);
       return;
   }
 }
