@@ -75,9 +75,10 @@ export interface PlanEvent {
  * - `unavailable`: the service failed every request for too long, or kept answering non-images;
  * - `disk`: the output disk refused a result (full, read-only, no permission);
  * - `output-closed`: the reader of standard output went away (`--json | head`);
- * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation.
+ * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation;
+ * - `crashed`: an exception nobody caught (a library's) during the batch.
  */
-export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled';
+export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled' | 'crashed';
 
 export interface StopEvent {
   type: 'stop';
@@ -105,6 +106,8 @@ export interface SummaryEvent {
   /** What the stop event said. */
   stopMessage?: string;
   requests: number;
+  /** Requests whose 2xx came but gave no kept result, and the inputs they were for: each may have been billed. */
+  maybeBilled: { requests: number; inputs: number };
   rateLimited: number;
   ms: number;
 }

@@ -10,6 +10,7 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   disk: EXIT.someInputsFailed,
   'output-closed': EXIT.someInputsFailed,
   cancelled: EXIT.cancelled,
+  crashed: EXIT.someInputsFailed,
 };
 
 export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {

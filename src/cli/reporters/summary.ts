@@ -25,6 +25,7 @@ const stopWording: Record<StopReason, { what: string; then: string }> = {
   'output-closed': { what: 'standard output was closed', then: 'rerun to continue' },
   interrupted: { what: 'interrupted', then: 'rerun to continue' },
   cancelled: { what: 'cancelled', then: 'rerun to process them' },
+  crashed: { what: 'an unexpected error', then: 'rerun to continue' },
 };
 
 export function summaryLines(summary: SummaryEvent, options: SummaryOptions): string[] {
@@ -51,6 +52,15 @@ export function summaryLines(summary: SummaryEvent, options: SummaryOptions): st
     const listed = summary.failures.slice(0, MAX_LISTED_FAILURES);
     for (const failure of listed) lines.push(`  ${failure.input}: ${failure.error}`);
     if (failedCount > listed.length) lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
+  }
+
+  const { maybeBilled } = summary;
+  if (maybeBilled.requests > 0) {
+    lines.push(
+      style.yellow(
+        `${count(maybeBilled.requests, 'request')} for ${count(maybeBilled.inputs, 'input')} may have been billed without a result (the answer was cut short or not an image)`,
+      ),
+    );
   }
 
   if (summary.rateLimited > 0 && !options.problemsOnly) {
