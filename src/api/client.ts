@@ -1,11 +1,10 @@
 /**
- * The HTTP client, on undici: one keep-alive connection pool per origin, sized to the
- * concurrency; uploads streamed from disk; every call authenticated with `x-api-key`.
+ * The HTTP client, on Node's own (see http.ts): one keep-alive connection pool per origin,
+ * sized to the concurrency; uploads streamed from disk; every call authenticated with `x-api-key`.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
 import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
@@ -13,6 +12,7 @@ import { LocalFault } from '../errors.js';
 import { VERSION } from '../version.js';
 import { discard } from './body.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
+import { closeAgents, httpRequest, keepAliveAgents } from './http.js';
 import { encodeMultipart, type MultipartBody, type Part } from './multipart.js';
 
 export const DEFAULT_EDIT_ORIGIN = 'https://image-api.photoroom.com';
@@ -117,11 +117,7 @@ export interface Client {
 
 export function createClient(options: ClientOptions): Client {
   const urls = endpointUrls(options);
-  const dispatcher = new Agent({
-    connections: options.connections,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
+  const agents = keepAliveAgents(options.connections);
   /**
    * Sizes of files named by parameters (background.imageFile, ...): the same files go with
    * every request of a batch, so each is measured once, not once per image.
@@ -158,11 +154,12 @@ export function createClient(options: ClientOptions): Client {
     let response;
     try {
       const bodyHeaders = body && { 'content-type': body.contentType, 'content-length': String(body.length) };
-      response = await request(url, {
+      response = await httpRequest(url, {
         method,
         body: body?.body,
         headers: { ...baseHeaders, ...bodyHeaders, accept },
-        dispatcher,
+        agents,
+        idleTimeoutMs: options.timeoutMs,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
@@ -171,11 +168,12 @@ export function createClient(options: ClientOptions): Client {
     // Headers and error bodies are read as they came, the key in them too if a server echoes
     // it: it is masked where output leaves the program (secrets.ts), never before parsing.
     const headers = flattenHeaders(response.headers);
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return { status: response.statusCode, headers, body: response.body };
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) {
+      return { status, headers, body: response };
     }
-    const text = await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => '');
-    throw apiErrorFromResponse(response.statusCode, text, headers['retry-after']);
+    const text = await readLimited(response, ERROR_BODY_LIMIT).catch(() => '');
+    throw apiErrorFromResponse(status, text, headers['retry-after']);
   }
 
   return {
@@ -205,8 +203,8 @@ export function createClient(options: ClientOptions): Client {
       }
     },
 
-    close(): Promise<void> {
-      return dispatcher.close();
+    async close(): Promise<void> {
+      closeAgents(agents);
     },
   };
 }

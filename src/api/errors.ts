@@ -2,12 +2,15 @@
  * One error type for everything the API (or the network on the way) answers instead of an
  * image. The API uses three body shapes; 403 may come with no body at all.
  */
+import { IDLE_TIMEOUT_CODES } from './http.js';
 
 /**
  * - `http`: the API answered an error status.
  * - `network`, `timeout`: no whole answer came (connection refused or dropped, body cut short).
  * - `bad-answer`: a 2xx whose body is not the image it claims. Unlike the others it was
  *   probably billed, so the batch retries it at most once.
+ * A 2xx whose status and headers came but whose body was then cut short is a `network` or
+ * `timeout` fault that may have been billed too (see `mayBeBilled`).
  */
 export type ApiErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer';
 
@@ -17,14 +20,17 @@ export class ApiError extends Error {
   readonly retryable: boolean;
   /** The raw `Retry-After` header, when the service sent one. */
   readonly retryAfter?: string;
+  /** A 2xx status came before the failure: the request may have been billed, so it is tried again at most once. */
+  readonly mayBeBilled: boolean;
 
-  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string; retryable?: boolean }) {
+  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string; retryable?: boolean; mayBeBilled?: boolean }) {
     super(options.message);
     this.name = 'ApiError';
     this.status = options.status;
     this.kind = options.kind;
     this.retryAfter = options.retryAfter;
     this.retryable = options.retryable ?? (options.kind !== 'http' || isRetryableStatus(options.status));
+    this.mayBeBilled = options.mayBeBilled ?? options.kind === 'bad-answer';
   }
 
   /** 402 (credits) and 403 (key) refuse every later request too: the run stops. */
@@ -80,9 +86,9 @@ export function apiErrorFromResponse(status: number, bodyText: string, retryAfte
   return new ApiError({ status, kind: 'http', message, retryAfter });
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ABORT_ERR']);
+const TIMEOUT_CODES = new Set([...Object.values(IDLE_TIMEOUT_CODES), 'ETIMEDOUT', 'ABORT_ERR']);
 
-/** Turns whatever undici or the socket threw into an ApiError (network faults are retryable). */
+/** Turns whatever the HTTP client or the socket threw into an ApiError (network faults are retryable). */
 export function apiErrorFromFailure(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
@@ -94,4 +100,11 @@ export function apiErrorFromFailure(error: unknown): ApiError {
     kind: timedOut ? 'timeout' : 'network',
     message: timedOut ? `request timed out (${code})` : `network error: ${reason} (${code})`,
   });
+}
+
+/** `error`, met after a 2xx with `status` had come: a fault of its body, which may have been billed. */
+export function afterBilledStatus(error: ApiError, status: number): ApiError {
+  if (error.mayBeBilled) return error;
+  const { kind, message, retryAfter, retryable } = error;
+  return new ApiError({ status, kind, message, retryAfter, retryable, mayBeBilled: true });
 }

@@ -15,7 +15,7 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 5 * 60_000 };
 
-/** A 2xx that was not an image was probably billed: it is tried again once, not `retries` times. */
+/** A 2xx that gave no image (not one, or cut short) may have been billed: it is tried again once, not `retries` times. */
 export const BAD_ANSWER_RETRIES = 1;
 
 /**
@@ -56,14 +56,17 @@ export function retryDelay(error: ApiError, attempt: number, timing: RetryTiming
 export interface RetryBudget {
   /** Retries after the first attempt. */
   retries: number;
-  /** Bad answers met so far by this input, across rounds (see BAD_ANSWER_RETRIES). */
+  /**
+   * Answers met so far by this input, across rounds, that may have been billed without
+   * giving an image: not one, or cut short (see BAD_ANSWER_RETRIES).
+   */
   badAnswers: number;
 }
 
 /** Whether the attempt numbered `attempt` within its budget, which failed with `error`, is worth another. */
 export function shouldRetry(error: ApiError, attempt: number, budget: RetryBudget): boolean {
   if (!error.retryable) return false;
-  if (error.kind === 'bad-answer') return budget.badAnswers <= BAD_ANSWER_RETRIES;
+  if (error.mayBeBilled) return budget.badAnswers <= BAD_ANSWER_RETRIES;
   return attempt <= budget.retries;
 }
 
@@ -87,7 +90,7 @@ export async function withRetries<T>(loop: RetryLoop<T>): Promise<T> {
       return await loop.attempt(attempt);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.kind === 'bad-answer') loop.budget.badAnswers += 1;
+      if (error.mayBeBilled) loop.budget.badAnswers += 1;
       if (loop.signal?.aborted || !shouldRetry(error, attempt, loop.budget)) throw error;
       const delayMs = retryDelay(error, (loop.attemptsBefore ?? 0) + attempt, loop.timing);
       loop.onRetry?.(error, attempt, delayMs);

@@ -6,7 +6,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { imageAnswer } from '../api/answer.js';
 import type { ApiResponse, Client, Upload } from '../api/client.js';
-import { ApiError, apiErrorFromFailure } from '../api/errors.js';
+import { afterBilledStatus, ApiError, apiErrorFromFailure } from '../api/errors.js';
 import { LocalFault } from '../errors.js';
 import type { Field } from '../params/encode.js';
 import type { Endpoint } from '../params/types.js';
@@ -31,7 +31,11 @@ export interface AttemptResult {
   inputSha256?: string;
 }
 
-export async function sendOnce(context: AttemptContext, input: Sendable, outputPath: string): Promise<AttemptResult> {
+/**
+ * `onAnswer` hears the status of a 2xx as soon as it comes, before its body is read: from
+ * then on the request may have been billed, whatever happens to the body.
+ */
+export async function sendOnce(context: AttemptContext, input: Sendable, outputPath: string, onAnswer: (status: number) => void): Promise<AttemptResult> {
   const { client, endpoint, fields } = context;
   let inputHash: Hash | null = null;
   let response: ApiResponse;
@@ -42,13 +46,14 @@ export async function sendOnce(context: AttemptContext, input: Sendable, outputP
     const upload = { ...input.upload, onChunk: (chunk: Buffer) => hash.update(chunk) };
     response = endpoint === 'segment' ? await client.segment(upload, fields) : await client.editUpload(upload, fields);
   }
+  onAnswer(response.status);
   try {
     const image = imageAnswer(response, { jsonImageAllowed: endpoint === 'segment', maxBytes: context.maxAnswerBytes });
     const output = await context.folder.write(outputPath, image);
     return { status: response.status, headers: response.headers, output, inputSha256: inputHash?.digest('hex') };
   } catch (error) {
-    if (error instanceof ApiError || error instanceof LocalFault) throw error;
+    if (error instanceof LocalFault) throw error;
     // Anything else broke while the answer streamed in: the connection.
-    throw apiErrorFromFailure(error);
+    throw afterBilledStatus(error instanceof ApiError ? error : apiErrorFromFailure(error), response.status);
   }
 }

@@ -77,8 +77,9 @@ export interface PlanEvent {
  * - `output-closed`: the reader of standard output went away (`--json | head`);
  * - `interrupted`: Ctrl-C; `cancelled`: the user declined the confirmation;
  * - `folders-gone`: --watch, and every watched folder was removed.
+ * - `crashed`: an exception nobody caught (a library's) during the batch.
  */
-export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled' | 'folders-gone';
+export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled' | 'folders-gone' | 'crashed';
 
 export interface StopEvent {
   type: 'stop';
@@ -106,6 +107,8 @@ export interface SummaryEvent {
   /** What the stop event said. */
   stopMessage?: string;
   requests: number;
+  /** Requests whose 2xx came but gave no kept result, and the inputs they were for: each may have been billed. */
+  maybeBilled: { requests: number; inputs: number };
   rateLimited: number;
   ms: number;
 }

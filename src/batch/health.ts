@@ -1,13 +1,13 @@
 /**
  * Is the service down? It is declared down, and the run stops, when no request has
  * succeeded for `--give-up-after` (429s included: a service that only ever answers 429 is
- * down too), or when it keeps answering 2xx that are not images (each one probably billed).
+ * down too), or when it keeps answering 2xx without a whole image (each one may have been billed).
  */
 import type { ApiError } from '../api/errors.js';
 
 /** A service is only declared down after this many failures in a row, however long they took. */
 const FAILURES_BEFORE_GIVING_UP = 3;
-/** Bad answers in a row (no success between) before stopping: each one may have been billed. */
+/** 2xx without an image in a row (no success between) before stopping: each one may have been billed. */
 const BAD_ANSWERS_BEFORE_STOPPING = 5;
 
 export const DEFAULT_GIVE_UP_AFTER_MS = 120_000;
@@ -33,10 +33,10 @@ export class ServiceHealth {
   /** Notes a failure of the service; returns why the run should stop, or null. */
   failed(error: ApiError): string | null {
     this.failuresSinceSuccess += 1;
-    if (error.kind === 'bad-answer') {
+    if (error.mayBeBilled) {
       this.badAnswersSinceSuccess += 1;
       if (this.badAnswersSinceSuccess >= BAD_ANSWERS_BEFORE_STOPPING) {
-        return `${this.badAnswersSinceSuccess} answers in a row were not images (the last: ${error.message}); stopped so that no more of them are paid for`;
+        return `${this.badAnswersSinceSuccess} answers in a row were not whole images (the last: ${error.message}); stopped so that no more of them are paid for`;
       }
     }
     const failingFor = this.now() - this.lastSuccessAt;

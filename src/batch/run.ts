@@ -117,6 +117,12 @@ interface JobState {
   attempts: number;
   round: number;
   budget: RetryBudget;
+  /** The last attempt's HTTP status (0: no answer), and how it failed. */
+  last?: { httpStatus: number; error?: string };
+  /** Attempts whose 2xx came but gave no kept result: each may have been billed. */
+  maybeBilled?: number;
+  /** Its result (ok or failed) is recorded. */
+  settled?: boolean;
 }
 
 export class BatchRun extends EventEmitter<{ event: [BatchEvent] }> {
@@ -152,7 +158,12 @@ class Batch {
   private ignored: Record<IgnoreReason, number> = noneIgnored();
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
-  private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0 };
+  private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0, maybeBilledRequests: 0, maybeBilledInputs: 0 };
+  /**
+   * Inputs sent at least once and not yet done or failed, with their latest state (a later
+   * round carries a copy): each gets a run log line however the run ends.
+   */
+  private readonly unsettled = new Map<Job, JobState>();
   /** Outputs this run wrote, with --watch: the watcher sees them too. */
   private readonly written = new Set<string>();
   /** Kinds of fixes already announced (see noteFix). */
@@ -250,6 +261,7 @@ class Batch {
     try {
       await this.send(toSend, runLog);
       if (watch && !this.stopped) await this.watch(watch, inputs, planner);
+      await this.recordUnsettled();
     } finally {
       await runLog.close();
     }
@@ -367,8 +379,23 @@ class Batch {
     }
   }
 
-  /** One input, one round: checked, sent (retried as needed), recorded, or deferred to the next round. */
+  /**
+   * One input, one round. Crash-only: whatever an input's processing throws (a bug, a
+   * library's surprise) fails that input, with its reason in the run log, never the batch.
+   */
   private async sendJob(state: JobState): Promise<void> {
+    try {
+      await this.trySendJob(state);
+    } catch (error) {
+      const detail = `unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`;
+      // Thrown after the input's result was recorded: that result stands.
+      if (state.settled) this.emit({ type: 'warning', input: this.shownInput(state.job), message: `${this.shownInput(state.job)}: ${detail}` });
+      else await this.fail(state, detail);
+    }
+  }
+
+  /** One input, one round: checked, sent (retried as needed), recorded, or deferred to the next round. */
+  private async trySendJob(state: JobState): Promise<void> {
     const { job } = state;
     const { gate, health } = this.sending!;
     // A later round waits first, as a retry would: the fault it met may still be there.
@@ -382,11 +409,14 @@ class Batch {
           gate.run(async () => {
             state.attempts += 1;
             this.counts.requests += 1;
+            this.unsettled.set(state.job, state);
             const attemptStarted = this.timing.now();
+            let answered: number | null = null;
             try {
-              const result = await sendOnce(this.sending!.attempt, prepared, job.outputPath);
+              const result = await sendOnce(this.sending!.attempt, prepared, job.outputPath, (status) => (answered = status));
               await this.recordSuccess(state, result, prepared, attemptStarted);
             } catch (error) {
+              this.noteAttemptFailure(state, error, answered);
               // Before the place is given up, so that no request waiting for it starts after a stop.
               this.stopIfRunRefused(error);
               throw error;
@@ -418,13 +448,26 @@ class Batch {
     }
   }
 
-  /** Where an input that could not be done goes: the next round, a failed result, or nowhere when the run stopped. */
+  /** What an attempt's failure says of its input: its last status, and whether a billed answer gave nothing. */
+  private noteAttemptFailure(state: JobState, error: unknown, answered: number | null): void {
+    const httpStatus = answered ?? (error instanceof ApiError ? error.status : 0);
+    state.last = { httpStatus, error: error instanceof Error ? error.message : String(error) };
+    if (answered === null) return;
+    state.maybeBilled = (state.maybeBilled ?? 0) + 1;
+    this.counts.maybeBilledRequests += 1;
+    if (state.maybeBilled === 1) this.counts.maybeBilledInputs += 1;
+  }
+
+  /**
+   * Where an input that could not be done goes: the next round, a failed result, or, when
+   * the run stopped, nowhere yet (recordUnsettled gives it its line).
+   */
   private async settleFailure(state: JobState, error: unknown): Promise<void> {
     if (error instanceof StoppedBeforeSending) return;
     if (error instanceof LocalFault) return this.fail(state, error.message);
     if (!(error instanceof ApiError)) throw error;
     if (error.refusesRun) return;
-    const transient = error.retryable && error.kind !== 'bad-answer';
+    const transient = error.retryable && !error.mayBeBilled;
     if (transient) {
       this.noteFailure(error);
       // The run stopped while this input waited to retry: it is simply not done yet.
@@ -433,10 +476,18 @@ class Batch {
         this.sending!.deferred.push(state);
         return;
       }
-    } else if (error.kind === 'bad-answer') {
+    } else if (error.mayBeBilled) {
       this.noteFailure(error);
     }
-    return this.fail(state, error.message, error.status);
+    return this.fail(state, error.message);
+  }
+
+  /** Inputs the run stopped before it finished them: a line each, with how their last attempt went. */
+  private async recordUnsettled(): Promise<void> {
+    for (const state of this.unsettled.values()) {
+      await this.report({ ...this.resultOf(state, 'not-processed'), ...(state.last?.error !== undefined && { error: state.last.error }) });
+    }
+    this.unsettled.clear();
   }
 
   /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
@@ -541,50 +592,51 @@ class Batch {
         completedAt: new Date(this.timing.wallClock()),
       }),
     );
+    this.unsettled.delete(state.job);
+    state.settled = true;
     if (this.options.watch) this.written.add(job.outputPath);
     const headers = keptHeaders(result.headers);
     const unsupported = headers['pr-unsupported-attributes'];
     if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     this.counts.ok += 1;
     this.pending -= 1;
-    await this.report({
-      type: 'result',
-      input: this.shownInput(job),
-      output: this.shown(job.outputPath),
-      status: 'ok',
-      httpStatus: result.status,
-      attempts: state.attempts,
-      ms: Math.round(finished - state.begun),
-      headers,
-    });
+    await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers });
   }
 
-  private async fail(state: JobState, error: string, httpStatus?: number): Promise<void> {
-    const { job } = state;
+  private async fail(state: JobState, error: string): Promise<void> {
+    this.unsettled.delete(state.job);
+    state.settled = true;
     this.counts.failed += 1;
     this.pending -= 1;
-    this.failures.push({ input: this.shownInput(job), error });
-    await this.report({
+    this.failures.push({ input: this.shownInput(state.job), error });
+    await this.report({ ...this.resultOf(state, 'failed'), error });
+  }
+
+  /** An input's result as far as its state tells: its last HTTP status and the answers it may have been billed for. */
+  private resultOf(state: JobState, status: ResultEvent['status']): ResultEvent {
+    const { job, last, maybeBilled } = state;
+    return {
       type: 'result',
       input: this.shownInput(job),
       output: this.shown(job.outputPath),
-      status: 'failed',
-      error,
-      ...(httpStatus !== undefined && { httpStatus }),
+      status,
+      ...(last && { httpStatus: last.httpStatus }),
       attempts: state.attempts,
       ms: Math.round(this.timing.now() - state.begun),
-    });
+      ...(maybeBilled && { maybeBilled }),
+    };
   }
 
   private skippedResult(job: Job): ResultEvent {
     return { type: 'result', input: this.shownInput(job), output: this.shown(job.outputPath), status: 'skipped', attempts: 0, ms: 0 };
   }
 
-  /** Emits a result and appends it to the run log. */
+  /** Appends a result to the run log, then emits it (a listener that throws cannot cost the line). */
   private async report(event: ResultEvent): Promise<void> {
-    this.emit(event);
     const { type: _type, headers: _headers, ...line } = event;
-    await this.sending?.runLog.append({ time: new Date(this.timing.wallClock()).toISOString(), run: this.runStartedAt, ...line });
+    const logged = this.sending?.runLog.append({ time: new Date(this.timing.wallClock()).toISOString(), run: this.runStartedAt, ...line });
+    this.emit(event);
+    await logged;
   }
 
   private finish(): SummaryEvent {
@@ -599,6 +651,7 @@ class Batch {
       unsupportedAttributes: [...this.unsupported].map(([value, count]) => ({ value, count })),
       ...(this.stopped && { stopped: this.stopped.reason, stopMessage: this.stopped.message }),
       requests: this.counts.requests,
+      maybeBilled: { requests: this.counts.maybeBilledRequests, inputs: this.counts.maybeBilledInputs },
       rateLimited: this.counts.rateLimited,
       ms: Math.round(this.timing.now() - this.started),
     };

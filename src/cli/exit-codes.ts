@@ -12,6 +12,7 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   cancelled: EXIT.cancelled,
   // The run stopped early, as for a dead service: a supervisor sees it and can restart it.
   'folders-gone': EXIT.someInputsFailed,
+  crashed: EXIT.someInputsFailed,
 };
 
 export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {

@@ -22,6 +22,11 @@ export interface Io {
   onSignal(signals: readonly Interrupt[], handler: () => void): () => void;
   /** Calls `handler` once when the reader of stdout goes away (EPIPE), until released. */
   onStdoutClosed(handler: () => void): () => void;
+  /**
+   * Calls `handler` with each exception or rejection nobody caught (a library's, thrown
+   * from a callback), instead of ending the process, until released.
+   */
+  onUncaught(handler: (error: unknown) => void): () => void;
   /** Calls `handler` when the process exits, however it exits, until released. */
   onExit(handler: () => void): () => void;
   /** Ends the process at once, without waiting for anything (a second Ctrl-C). */
@@ -88,6 +93,13 @@ export function processIo(): Io {
     onStdoutClosed(handler) {
       stdoutClosed.add(handler);
       return () => stdoutClosed.delete(handler);
+    },
+    onUncaught(handler) {
+      const events = ['uncaughtException', 'unhandledRejection'] as const;
+      for (const event of events) process.on(event, handler);
+      return () => {
+        for (const event of events) process.off(event, handler);
+      };
     },
     onExit(handler) {
       process.once('exit', handler);

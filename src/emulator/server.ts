@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request as fetchUrl } from 'undici';
+import { httpRequest } from '../api/http.js';
 import { ENDPOINT_LIMITS } from '../inputs/formats.js';
 import { commonImageType, MIME_TYPE } from '../inputs/signature.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
@@ -75,15 +75,18 @@ const RECORDED_HEADERS = /^(x-api-key|accept|content-type|user-agent|pr-.*)$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** As long as a fetch of an image URL may stay silent. */
+const DOWNLOAD_IDLE_TIMEOUT_MS = 300_000;
+
 async function download(url: string, limit: number): Promise<Buffer> {
-  const response = await fetchUrl(url);
+  const response = await httpRequest(url, { method: 'GET', idleTimeoutMs: DOWNLOAD_IDLE_TIMEOUT_MS });
   if (response.statusCode !== 200) {
-    await response.body.dump();
+    response.destroy();
     throw new RenderRefusal(`could not fetch ${url}: HTTP ${response.statusCode}`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
+  for await (const chunk of response) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new RenderRefusal(`${url} is larger than ${limit / 1024 / 1024} MB`);
     chunks.push(chunk as Buffer);

@@ -99,10 +99,11 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
   };
 }
 
-/** A failed input that left no output: the run log's line is all there is. */
+/** An input that failed, or that a stopped run left unfinished, without an output: the run log's line is all there is. */
 function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ReportRow {
   const inside = relativeInside(path.resolve(cwd, line.output), folder);
-  return { input: line.input, output: inside || line.output, status: 'failed', error: line.error ?? 'failed' };
+  const error = line.status === 'not-processed' ? `not processed: the run stopped (last: ${line.error ?? 'none'})` : (line.error ?? 'failed');
+  return { input: line.input, output: inside || line.output, status: 'failed', error };
 }
 
 /** Where the row's input can be seen: a link to the file when it is still there, or to its URL. */
@@ -125,7 +126,7 @@ export async function collectReport(sources: ReportSources): Promise<ReportData>
   const rows = [
     ...sidecars.map((found) => rowFromSidecar(found, folder, history.lastByInput.get(inputOf(found.sidecar)))),
     ...[...history.lastByInput.values()]
-      .filter((line) => line.status === 'failed' && !withOutput.has(line.input))
+      .filter((line) => (line.status === 'failed' || line.status === 'not-processed') && !withOutput.has(line.input))
       .map((line) => rowFromFailure(line, folder, cwd)),
   ];
   return {

@@ -44,9 +44,11 @@ export interface RunFacts {
   ok: number;
   skipped: number;
   failed: number;
+  /** Inputs sent but left unfinished when the run stopped. */
+  notProcessed: number;
   /** Requests sent, retries included. */
   requests: number;
-  /** Successful calls, each billed. */
+  /** What may have been billed: each ok result, and each 2xx that gave none (cut short, not an image). */
   credits: number;
 }
 
@@ -69,8 +71,9 @@ export function runFacts(lines: readonly RunLogLine[]): RunFacts | null {
     ok: count('ok'),
     skipped: count('skipped'),
     failed: count('failed'),
+    notProcessed: count('not-processed'),
     requests: lines.reduce((sum, line) => sum + line.attempts, 0),
-    credits: count('ok'),
+    credits: count('ok') + lines.reduce((sum, line) => sum + (line.maybeBilled ?? 0), 0),
   };
 }
 

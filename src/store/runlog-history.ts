@@ -27,7 +27,7 @@ function isRunLogLine(value: unknown): value is RunLogLine {
     typeof line.input === 'string' &&
     typeof line.output === 'string' &&
     typeof line.time === 'string' &&
-    (line.status === 'ok' || line.status === 'skipped' || line.status === 'failed') &&
+    (line.status === 'ok' || line.status === 'skipped' || line.status === 'failed' || line.status === 'not-processed') &&
     isNumber(line.attempts) &&
     isNumber(line.ms)
   );

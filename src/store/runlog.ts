@@ -18,12 +18,18 @@ export interface RunLogResult {
   input: string;
   /** The output file, relative to the working folder when inside it. */
   output: string;
-  status: 'ok' | 'skipped' | 'failed';
-  /** One-line reason, for `failed`. */
+  /**
+   * `not-processed`: requests were sent, but the run stopped (a give-up, a 402, Ctrl-C...)
+   * before the input was done or failed for good; a rerun does it.
+   */
+  status: 'ok' | 'skipped' | 'failed' | 'not-processed';
+  /** One-line reason, for `failed`; the last failure, for `not-processed`. */
   error?: string;
   /** HTTP status of the last attempt (0 for a network fault), when a request was made. */
   httpStatus?: number;
   attempts: number;
+  /** Attempts whose 2xx came but gave no kept result (cut short, not an image...): each may have been billed. */
+  maybeBilled?: number;
   ms: number;
 }
 

@@ -61,18 +61,22 @@ describe('transient faults', () => {
     });
     try {
       const root = await imageFolder(300);
-      const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '32', '--retries', '12', '--json'], {
+      const { code, stdout } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '32', '--retries', '12', '--json'], {
         cwd: root,
         env: emulatorEnv(emulator),
       });
-      expect(stderr).toBe('');
-      expect(code).toBe(0);
       const summary = summaryOf(stdout);
-      expect(summary).toMatchObject({ ok: 300, failed: 0, notProcessed: 0 });
-      const { outputs, withSidecar } = await checkOutputFolder(path.join(root, 'out'));
-      expect(outputs).toHaveLength(300);
-      expect(withSidecar).toHaveLength(300);
       const stats = emulator.stats();
+      // A reset drops the connection after a 200's headers: that answer may have been billed,
+      // so it gets one more try only, and an input cut twice (about one in 300 here) fails.
+      expect(summary).toMatchObject({ ok: 300 - summary.failed, notProcessed: 0 });
+      for (const failure of summary.failures) expect(failure.error).toMatch(/^network error: aborted/);
+      expect(summary.maybeBilled.requests).toBeGreaterThanOrEqual(2 * summary.failed);
+      expect(summary.maybeBilled.requests).toBeLessThanOrEqual(stats.resets);
+      expect(code).toBe(summary.failed > 0 ? 1 : 0);
+      const { outputs, withSidecar } = await checkOutputFolder(path.join(root, 'out'));
+      expect(outputs).toHaveLength(summary.ok);
+      expect(withSidecar).toHaveLength(summary.ok);
       expect(stats.failed).toBeGreaterThan(50);
       expect(stats.resets).toBeGreaterThan(3);
       expect(stats.rateLimited).toBeGreaterThan(0);

@@ -81,7 +81,7 @@ describe('answers that are not the image they claim', () => {
   it('stops a batch whose answers keep not being images, instead of paying for each', async () => {
     const { code, stderr, server } = await runAgainst([{ kind: 'html-as-png' }], ['edit', 'in', '-o', 'out', '--concurrency', '1', '--no-progress'], { count: 20 });
     expect(code).toBe(1);
-    expect(stderr).toContain('answers in a row were not images');
+    expect(stderr).toContain('answers in a row were not whole images');
     expect(server.imageRequests().length).toBeLessThanOrEqual(6);
   });
 });
@@ -293,4 +293,80 @@ describe('redaction that breaks things, and a partial leak', () => {
     expect(texts.join('\n')).toContain('key ***...');
     for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...texts]) expect(text).not.toContain(KEY.slice(0, 8));
   });
+});
+
+describe('legal answers the HTTP client must read', () => {
+  it('takes 200s with Connection: close written in two writes: 100 inputs, every output whole, one billed answer each', async () => {
+    // Noise does not compress: each answer is far larger than a stream's buffer, so the
+    // connection ends while the body still waits to be read.
+    const noise = Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i * 7919) % 251));
+    const large = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const { code, stdout, stderr, root, server } = await runAgainst([{ kind: 'close-in-two-writes', body: large }], ['edit', 'in', '-o', 'out', '--concurrency', '8', '--json'], { count: 100 });
+    expect(stderr).not.toContain('Error');
+    expect(code).toBe(0);
+    expect(summaryOf(stdout)).toMatchObject({ ok: 100, failed: 0, notProcessed: 0 });
+    expect(server.imageRequests()).toHaveLength(100);
+    const outputs = await Promise.all(Array.from({ length: 100 }, (_, i) => readFile(path.join(root, 'out', `p${i}.png`))));
+    // Buffer.equals: vitest's deep equality walks 200 KB buffers byte by byte, far too slowly.
+    expect(outputs.filter((output) => output.equals(large))).toHaveLength(100);
+  });
+});
+
+describe('a maybe-billed answer leaves a trace', () => {
+  const runLog = async (root: string) =>
+    (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('tries a 200 whose body is cut once more, and the summary counts both requests', async () => {
+    const { code, stderr, root, server } = await runAgainst([{ kind: 'cut-body', body: png }], ['edit', 'in', '-o', 'out', '--no-progress']);
+    expect(code).toBe(1);
+    expect(server.imageRequests()).toHaveLength(2);
+    expect(stderr).toContain('2 requests for 1 input may have been billed without a result');
+    expect(await runLog(root)).toMatchObject([{ input: 'in/p0.png', status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 }]);
+  });
+
+  it('leaves a line per attempted input when a server that fails everything is given up on', async () => {
+    const { code, stdout, root } = await runAgainst([{ kind: 'status', status: 500 }], ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--json'], { count: 3 });
+    expect(code).toBe(1);
+    const results = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((event) => event.type === 'result');
+    expect(results.length).toBeGreaterThan(0);
+    const lines = await runLog(root);
+    expect(lines.map((line) => line.input)).toEqual(results.map((result) => result.input));
+    for (const line of lines) expect(line).toMatchObject({ status: 'not-processed', httpStatus: 500 });
+  });
+});
+
+describe('an exception nobody caught during a batch', () => {
+  // Loaded before the CLI: after the first result, something throws where nobody catches it.
+  const preload = (throwing: string) =>
+    `data:text/javascript,${encodeURIComponent(
+      `const write = process.stdout.write.bind(process.stdout); let armed = true;
+       process.stdout.write = (chunk, ...rest) => { if (armed && String(chunk).includes('"type":"result"')) { armed = false; setImmediate(() => { ${throwing} }); } return write(chunk, ...rest); };`,
+    )}`;
+  for (const [name, throwing] of [
+    ['an exception', "throw new Error('a library broke')"],
+    ['a rejection', "Promise.reject(new Error('a library broke'))"],
+  ] as const) {
+    it(`stops new work, keeps every result in flight, and exits 1 with one line (${name})`, async () => {
+      const emulator = await recordingEmulator({ echo: true, latency: { min: 30, max: 30 } });
+      try {
+        const root = await folderOf(30);
+        const result = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '2', '--json'], {
+          cwd: root,
+          env: { ...emulatorEnv(emulator), NODE_OPTIONS: `--import=${preload(throwing)}` },
+        });
+        expect(result.code).toBe(1);
+        const summary = summaryOf(result.stdout);
+        expect(summary).toMatchObject({ stopped: 'crashed', exitCode: 1 });
+        expect(summary.stopMessage).toBe('unexpected error (please report it): Error: a library broke: no new work started');
+        expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^stopped: unexpected error \(please report it\): Error: a library broke: no new work started; \d+ inputs not processed/)]);
+        const answered = emulator.requests.filter((request) => request.path === '/v2/edit').length;
+        expect(answered).toBeLessThan(30);
+        const outputs = (await readdir(path.join(root, 'out'))).filter((file) => file.endsWith('.png'));
+        expect(outputs).toHaveLength(answered);
+        expect(summary.ok).toBe(answered);
+      } finally {
+        await emulator.close();
+      }
+    });
+  }
 });

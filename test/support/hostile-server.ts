@@ -31,7 +31,14 @@ export type HostileAnswer =
    * Quotes the first 8 characters of the x-api-key it was sent (not the whole key): in a
    * `pr-*` header of a 200 image when `image` is given, else in an error body and header.
    */
-  | { kind: 'quote-key'; status: number; image?: Buffer };
+  | { kind: 'quote-key'; status: number; image?: Buffer }
+  /**
+   * 200 with `Connection: close` (a proxy, a load balancer): the headers in one write, the
+   * body in a second a little later, then the end of the connection.
+   */
+  | { kind: 'close-in-two-writes'; body: Buffer }
+  /** 200 image/png with a Content-Length, half the body, then the connection destroyed. */
+  | { kind: 'cut-body'; body: Buffer };
 
 export interface HostileRequest {
   method: string;
@@ -121,6 +128,15 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
       response.end(body);
       return;
     }
+    case 'close-in-two-writes':
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.body.length, connection: 'close' });
+      response.flushHeaders();
+      setTimeout(() => response.end(scripted.body), 5);
+      return;
+    case 'cut-body':
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.body.length });
+      response.write(scripted.body.subarray(0, scripted.body.length >> 1), () => response.destroy());
+      return;
   }
 }
 

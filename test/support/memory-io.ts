@@ -1,6 +1,6 @@
 /**
  * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text, stdin
- * is empty, signals and exits are never delivered.
+ * is empty, signals, uncaught exceptions and exits are never delivered.
  */
 import { PassThrough, Writable } from 'node:stream';
 import type { Io } from '../../src/cli/io.js';
@@ -35,6 +35,7 @@ export function memoryIo(options: { env?: Record<string, string>; cwd: string })
     onSignal: () => () => {},
     onStdoutClosed: () => () => {},
     onExit: () => () => {},
+    onUncaught: () => () => {},
     exitNow: (code) => {
       throw new Error(`exitNow(${code}) in an in-process test`);
     },

@@ -11,8 +11,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/api/errors.js';
 import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/events.js';
 import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import { summaryLines } from '../../src/cli/reporters/summary.js';
+import { createStyle } from '../../src/cli/reporters/style.js';
 import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { buildParamSet } from '../../src/params/paramset.js';
+import type { RunLogLine } from '../../src/store/runlog.js';
 import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 
@@ -353,5 +356,92 @@ describe('what is recorded', () => {
     expect((await readdir(path.join(root, 'out'))).sort()).toEqual(['i00.png', 'i00.png.json', 'i02.png', 'i02.png.json', 'photoroom-run.jsonl']);
     const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { status: string });
     expect(lines.map((line) => line.status).sort()).toEqual(['failed', 'ok', 'ok']);
+  });
+});
+
+/** The run log's lines, parsed. */
+async function runLogLines(root: string): Promise<RunLogLine[]> {
+  const text = await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8');
+  return text.trim().split('\n').map((line) => JSON.parse(line) as RunLogLine);
+}
+
+describe('an unexpected exception in one input', () => {
+  it('fails that input with its reason and a run log line, and the batch goes on', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'status')");
+    const { summary, root } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? { error: bug } : ok()), { count: 4 });
+    expect(summary).toMatchObject({ ok: 3, failed: 1, notProcessed: 0 });
+    const reason = `unexpected error (please report it): ${bug.message}`;
+    expect(summary.failures).toEqual([{ input: 'in/i01.png', error: reason }]);
+    expect((await runLogLines(root)).filter((line) => line.status === 'failed')).toMatchObject([{ input: 'in/i01.png', error: reason, httpStatus: 0 }]);
+  });
+
+  it('keeps the result and the run log line of an input a listener choked on, and goes on', async () => {
+    const timing = new FakeTiming();
+    const root = await imageFolder(3);
+    const { params } = buildParamSet('edit', [], { hasInputImage: true });
+    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, concurrency: 1, retries: 0, timing, client: createFakeClient({ timing, answer: ok }) });
+    batch.on('event', (event) => {
+      if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png') throw new Error('a reporter bug');
+    });
+    const warnings: string[] = [];
+    batch.on('event', (event) => event.type === 'warning' && warnings.push(event.message));
+    const summary = await timing.drive(batch.done);
+    expect(summary).toMatchObject({ ok: 3, failed: 0, notProcessed: 0 });
+    expect(warnings).toEqual(['in/i01.png: unexpected error (please report it): a reporter bug']);
+    expect(await readFile(path.join(root, 'out/i01.png'))).toEqual(png);
+    expect((await runLogLines(root)).map((line) => line.status)).toEqual(['ok', 'ok', 'ok']);
+  });
+});
+
+describe('answers that may have been billed without a result', () => {
+  // Its headers came, so the request may have been billed, but the body stopped short of its Content-Length.
+  const cut = (): FakeAnswer => ({ status: 200, headers: { 'content-type': 'image/png', 'content-length': String(png.length * 2) }, body: png });
+
+  it('tries a 2xx cut short once more, not --retries times over three rounds, and says so', async () => {
+    const { summary, client, results, root } = await runOnFakeTime(cut, { count: 1 });
+    expect(client.calls).toHaveLength(2);
+    expect(summary).toMatchObject({ ok: 0, failed: 1, maybeBilled: { requests: 2, inputs: 1 } });
+    expect(results).toMatchObject([{ status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 }]);
+    expect(await runLogLines(root)).toMatchObject([{ status: 'failed', httpStatus: 200, maybeBilled: 2 }]);
+    expect(summaryLines(summary, { style: createStyle(false), problemsOnly: true })).toContain(
+      '2 requests for 1 input may have been billed without a result (the answer was cut short or not an image)',
+    );
+  });
+
+  it('counts a cut answer before a whole one', async () => {
+    const { summary, root } = await runOnFakeTime((call) => (call.attempt === 1 ? cut() : ok()), { count: 2 });
+    expect(summary).toMatchObject({ ok: 2, maybeBilled: { requests: 2, inputs: 2 } });
+    expect(await runLogLines(root)).toMatchObject([{ status: 'ok', maybeBilled: 1 }, { status: 'ok', maybeBilled: 1 }]);
+  });
+
+  it('stops a batch whose answers keep being cut short', async () => {
+    const { summary, client } = await runOnFakeTime(cut, { count: 20, concurrency: 1 });
+    expect(summary.stopped).toBe('unavailable');
+    expect(summary.stopMessage).toContain('answers in a row were not whole images');
+    expect(client.calls.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('inputs a stopped run leaves unfinished', () => {
+  it('get a run log line and a result each with their last HTTP status when the service is given up on', async () => {
+    const { summary, client, results, root } = await runOnFakeTime(() => status(500), { count: 6, giveUpAfterMs: 30_000 });
+    expect(summary.stopped).toBe('unavailable');
+    const attempted = [...new Set(client.calls.map((call) => path.relative(root, call.input)))].sort();
+    expect(attempted.length).toBeGreaterThan(0);
+    const lines = await runLogLines(root);
+    expect(lines.map((line) => line.input).sort()).toEqual(attempted);
+    for (const line of lines) expect(line).toMatchObject({ status: 'not-processed', httpStatus: 500, error: 'HTTP 500: status 500' });
+    expect(results.map((result) => result.status)).toEqual(attempted.map(() => 'not-processed'));
+    expect(summary.notProcessed).toBe(6);
+  });
+
+  it('include one refused by a 402, and none that was never sent', async () => {
+    const { summary, root, client } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? status(402) : ok()), { count: 6, concurrency: 1 });
+    expect(summary.stopped).toBe('credits');
+    expect(client.calls).toHaveLength(2);
+    expect((await runLogLines(root)).map((line) => [line.input, line.status, line.httpStatus])).toEqual([
+      ['in/i00.png', 'ok', 200],
+      ['in/i01.png', 'not-processed', 402],
+    ]);
   });
 });

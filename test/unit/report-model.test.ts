@@ -71,9 +71,19 @@ describe('the facts of the latest run', () => {
       ok: 1,
       failed: 1,
       skipped: 1,
+      notProcessed: 0,
       requests: 8,
       credits: 1,
     });
+  });
+
+  it('counts as credits used what may have been billed: ok results and 2xx answers that gave none', () => {
+    const lines = [
+      line('a.jpg', 'ok', { attempts: 2, maybeBilled: 1 }),
+      line('b.jpg', 'failed', { attempts: 2, maybeBilled: 2 }),
+      line('c.jpg', 'not-processed', { attempts: 4, httpStatus: 500 }),
+    ];
+    expect(runFacts(lines)).toMatchObject({ ok: 1, failed: 1, notProcessed: 1, requests: 8, credits: 4 });
   });
 
   it('starts at the first line when the log has no run mark, and is null with no lines', () => {
@@ -168,6 +178,21 @@ describe('collecting a report', () => {
       { input: 'products/shoes/gone.jpg', output: 'shoes/gone.png', outputHref: 'shoes/gone.png', status: 'ok', ...sent },
     ]);
     expect(report.run).toMatchObject({ ok: 1, failed: 1, skipped: 0, requests: 2, credits: 1 });
+  });
+
+  it('shows the inputs a stopped run left unfinished, and keeps an output an earlier run made', async () => {
+    await writeSidecarFor(path.join(out, 'mug.png'), fileInput('products/mug.jpg'), {});
+    const stopped = { httpStatus: 500, error: 'HTTP 500: the API failed (internal error)' };
+    await writeFile(
+      path.join(out, 'photoroom-run.jsonl'),
+      jsonl([line('products/mug.jpg', 'not-processed', stopped), line('products/cup.jpg', 'not-processed', { output: 'out/cup.png', attempts: 3, ...stopped })]),
+    );
+    const report = await collectReport({ folder: 'out', cwd: root });
+    expect(report.rows.map((row) => [row.input, row.status, row.error])).toEqual([
+      ['products/cup.jpg', 'failed', 'not processed: the run stopped (last: HTTP 500: the API failed (internal error))'],
+      ['products/mug.jpg', 'ok', undefined],
+    ]);
+    expect(report.run).toMatchObject({ ok: 0, failed: 0, notProcessed: 2, requests: 4, credits: 0 });
   });
 
   it('marks an output failed when its input failed since, with the reason', async () => {

@@ -65,6 +65,7 @@ function summary(overrides: Partial<SummaryEvent> = {}): SummaryEvent {
     failures: [],
     unsupportedAttributes: [],
     requests: 1,
+    maybeBilled: { requests: 0, inputs: 0 },
     rateLimited: 0,
     ms: 1500,
     ...overrides,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api/errors.js';
+import { afterBilledStatus, ApiError } from '../../src/api/errors.js';
 import { backoffDelay, parseRetryAfter, retryDelay, shouldRetry } from '../../src/api/retry.js';
 import { createRateLimiter } from '../../src/batch/rate.js';
 
@@ -57,6 +57,14 @@ describe('what is retried', () => {
     expect(shouldRetry(bad, 2, { retries: 4, badAnswers: 2 })).toBe(false);
     const huge = new ApiError({ status: 200, kind: 'bad-answer', message: 'too large', retryable: false });
     expect(shouldRetry(huge, 1, { retries: 4, badAnswers: 1 })).toBe(false);
+  });
+
+  it('retries a 2xx whose body was cut short once too: it may have been billed', () => {
+    const reset = new ApiError({ status: 0, kind: 'network', message: 'network error: aborted (ECONNRESET)' });
+    const cut = afterBilledStatus(reset, 200);
+    expect([cut.status, cut.kind, cut.mayBeBilled, reset.mayBeBilled]).toEqual([200, 'network', true, false]);
+    expect(shouldRetry(cut, 1, { retries: 4, badAnswers: 1 })).toBe(true);
+    expect(shouldRetry(cut, 2, { retries: 4, badAnswers: 2 })).toBe(false);
   });
 });
 

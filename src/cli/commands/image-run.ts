@@ -13,6 +13,7 @@ import { runBatch, type BatchOptions } from '../../batch/run.js';
 import type { RunSettings } from '../../config/options.js';
 import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
+import type { StopEvent } from '../../batch/events.js';
 import { stopEvent } from '../../batch/stops.js';
 import { EXIT, UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
@@ -43,7 +44,7 @@ async function askToContinue(io: Io, count: number): Promise<boolean> {
  * What stops a batch from outside: the first Ctrl-C stops starting new work and lets it
  * finish cleanly, a second quits at once; a closed stdout (`--json | head`) stops it too.
  */
-function stopSignals(io: Io): { signal: AbortSignal; release(): void } {
+function stopSignals(io: Io): { signal: AbortSignal; stop(event: StopEvent): void; release(): void } {
   const controller = new AbortController();
   const releaseSignals = io.onSignal(['SIGINT'], () => {
     if (controller.signal.aborted) io.exitNow(EXIT.interrupted);
@@ -54,11 +55,18 @@ function stopSignals(io: Io): { signal: AbortSignal; release(): void } {
   );
   return {
     signal: controller.signal,
+    stop: (event) => controller.abort(event),
     release: () => {
       releaseSignals();
       releaseStdout();
     },
   };
+}
+
+/** An uncaught exception in one line: its name and the first line of its message. */
+function uncaughtText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `unexpected error (please report it): ${text.split('\n')[0]}`;
 }
 
 /** The options that are not run options: where settings come from, and pass-through parameters. */
@@ -210,7 +218,11 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       ...(run.watch && { watch: { settleMs: run.watchSettle } }),
     });
     batch.on('event', (event) => reporter.onEvent(event));
-    const summary = await batch.done;
+    // Crash-only: an exception nobody caught (a library's) must not lose the results in
+    // flight, some of them paid for. The batch starts nothing new, lets what runs settle
+    // (each request within --timeout), keeps its run log, and says what happened.
+    const releaseUncaught = io.onUncaught((error) => stops.stop(stopEvent('crashed', `${uncaughtText(error)}: no new work started`)));
+    const summary = await batch.done.finally(releaseUncaught);
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');

@@ -86,6 +86,9 @@ export function formatEvent(unescapedEvent: Exclude<BatchEvent, SummaryEvent | P
         return [`${label('ok', style.green)}${event.input} → ${event.output} ${style.dim(`(${formatDuration(event.ms)})`)}`];
       }
       if (event.status === 'skipped') return [`${label('skipped', style.dim)}${event.input} ${style.dim('(already done)')}`];
+      if (event.status === 'not-processed') {
+        return [`${label('stopped', style.yellow)}${event.input}: not processed, the run stopped` + style.dim(` (last: ${event.error ?? 'none'})`)];
+      }
       return [
         `${label('failed', style.red)}${event.input}: ${event.error ?? 'failed'}` +
           (event.attempts > 0 ? style.dim(` (after ${count(event.attempts, 'attempt')})`) : ''),

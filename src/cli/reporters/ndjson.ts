@@ -27,6 +27,7 @@ function resultRecord(event: ResultEvent): Record<string, unknown> {
     attempts: event.attempts,
     ms: event.ms,
     ...(event.httpStatus !== undefined && { httpStatus: event.httpStatus }),
+    ...(event.maybeBilled !== undefined && { maybeBilled: event.maybeBilled }),
     ...(event.headers !== undefined && { headers: event.headers }),
     // The header as a number too, so that `jq 'select(.uncertainty > 0.5)'` needs no parsing.
     ...(uncertainty !== undefined && { uncertainty }),

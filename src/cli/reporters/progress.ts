@@ -124,6 +124,11 @@ export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' |
         if (event.total > 0) start(event.total);
         return;
       case 'result':
+        // Inputs the run stopped before finishing: the bar stays where it is, the summary counts them.
+        if (event.status === 'not-processed') {
+          if (verbose) print(formatEvent(event, style));
+          return;
+        }
         counts[event.status] += 1;
         if (event.status !== 'skipped') bar?.update(counts.ok + counts.failed);
         if (event.status === 'failed' || (verbose && event.status === 'skipped')) print(formatEvent(event, style));

@@ -27,6 +27,7 @@ const stopWording: Record<StopReason, { what: string; then: string }> = {
   interrupted: { what: 'interrupted', then: 'rerun to continue' },
   cancelled: { what: 'cancelled', then: 'rerun to process them' },
   'folders-gone': { what: 'every watched folder was removed', then: 'rerun once it is back' },
+  crashed: { what: 'an unexpected error', then: 'rerun to continue' },
 };
 
 /** The summary's lines; every text it carries (names, a server's messages) is escaped first (cli/terminal.ts). */
@@ -55,6 +56,15 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     const listed = summary.failures.slice(0, MAX_LISTED_FAILURES);
     for (const failure of listed) lines.push(`  ${failure.input}: ${failure.error}`);
     if (failedCount > listed.length) lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
+  }
+
+  const { maybeBilled } = summary;
+  if (maybeBilled.requests > 0) {
+    lines.push(
+      style.yellow(
+        `${count(maybeBilled.requests, 'request')} for ${count(maybeBilled.inputs, 'input')} may have been billed without a result (the answer was cut short or not an image)`,
+      ),
+    );
   }
 
   if (summary.rateLimited > 0 && !options.problemsOnly) {

@@ -228,6 +228,7 @@ export const PAGE_SCRIPT = String.raw`
     fact('', String(run.ok), ' ok');
     fact('', String(run.failed), ' failed', run.failed > 0 ? 'failed' : '');
     fact('', String(run.skipped), ' skipped');
+    if (run.notProcessed > 0) fact('', String(run.notProcessed), ' not processed', 'failed');
     fact('', String(run.requests), run.requests === 1 ? ' request' : ' requests');
     fact('', String(run.credits), run.credits === 1 ? ' credit used' : ' credits used');
   }
