@@ -1,9 +1,11 @@
 /**
  * A 2xx answer is checked before it counts: its body must be the image it claims to be,
- * whole, and within a size cap. `/v1/segment` may also answer `{"base64img": ...}` (JSON),
- * which is decoded on the way. Every check runs as the bytes stream through, so an
- * answer never sits whole in memory.
+ * whole (its format's structure walked to its end, inputs/image-end.ts), and within a size
+ * cap. `/v1/segment` may also answer `{"base64img": ...}` (JSON), which is decoded on the
+ * way and checked the same. Every check runs as the bytes stream through, so an answer
+ * never sits whole in memory.
  */
+import { ImageEndCheck } from '../inputs/image-end.js';
 import { commonImageType, imageTypeOfMime, SIGNATURE_BYTES, type CommonImageType } from '../inputs/signature.js';
 import { Base64JsonError, decodeBase64ImageJson } from './base64-image-json.js';
 import { discard } from './body.js';
@@ -43,9 +45,10 @@ function describeHead(head: Buffer): string {
 
 /**
  * The answer's image bytes, checked as they stream: a body that is not an image (empty,
- * an HTML page labelled image/png, bytes of another format than the one claimed) is a
- * `bad-answer`; one cut short of its Content-Length is a network fault; one over the cap
- * is cut off.
+ * an HTML page labelled image/png, bytes of another format than the one claimed, an image
+ * cut short or followed by junk) is a `bad-answer`, thrown in place of the end, so that a
+ * consumer never finishes with a damaged image; one cut short of its Content-Length is a
+ * network fault; one over the cap is cut off.
  */
 export function imageAnswer(response: ApiResponse, options: AnswerOptions): AsyncGenerator<Buffer> {
   const contentType = response.headers['content-type'] ?? '';
@@ -90,11 +93,13 @@ async function* checkedImage(
    * written): if the connection then drops, the answer was a network fault, not a bad one.
    */
   let refusal: ApiError | null = null;
+  const end = new ImageEndCheck();
   try {
     for await (const chunk of body) {
       received += chunk.length;
       if (received > maxBytes) throw overCap(response, maxBytes);
       if (refusal) continue;
+      end.push(chunk);
       if (head === null) {
         yield chunk;
         continue;
@@ -115,6 +120,8 @@ async function* checkedImage(
   if (received === 0) throw badAnswer(response, 'the answer was empty (0 bytes)');
   if (head !== null) refusal = signatureProblem(response, head, claimed) ?? refusal;
   if (refusal) throw refusal;
+  const { format, problem } = end.verdict();
+  if (problem !== null) throw badAnswer(response, `the answer was not a whole ${format ?? 'image'}: ${problem}`);
   if (head !== null) yield head;
 }
 

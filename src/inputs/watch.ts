@@ -3,8 +3,8 @@
  * each once it has finished being written. chokidar (the watcher the Node ecosystem relies
  * on; `fs.watch` misses events on some file systems and reports renames and partial writes
  * unevenly) says when a file's size has stopped changing; a file of a format whose end can
- * be recognised (PNG, JPEG, WebP, GIF) must also be whole, so that a slow copy that pauses
- * longer than the settle time is still never sent half-written.
+ * be recognised (PNG, JPEG, WebP, GIF, AVIF, HEIF) must also be whole, so that a slow copy
+ * that pauses longer than the settle time is still never sent half-written.
  *
  * A watch reports what it cannot watch and goes on: a symbolic link looping back to a
  * folder above it is not followed (chokidar would follow it until ELOOP, the paths
@@ -17,50 +17,30 @@ import path from 'node:path';
 import { errorCode } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { openRegularFile } from '../regular-file.js';
-import { commonImageType } from './signature.js';
+import { ImageEndCheck } from './image-end.js';
 
-/** A PNG ends with its IEND chunk: length 0, type, CRC. */
-const PNG_END = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
-const TAIL_BYTES = 16;
+const READ_BYTES = 64 * 1024;
 
 /**
- * Whether a file holds a whole image, as far as its format lets one tell from its ends:
- * PNG by its IEND chunk, JPEG by its end-of-image marker, WebP by the size its RIFF header
- * announces, GIF by its trailer. Other formats count as whole (the settle time decides).
- * Throws NotARegularFile for a named pipe or a device, which is never opened blocking.
+ * Whether a file holds a whole image, as far as its format lets one tell (image-end.ts:
+ * PNG, JPEG, WebP, GIF, AVIF and HEIF, by their structure). Other formats count as whole
+ * (the settle time decides). Throws NotARegularFile for a named pipe or a device, which is
+ * never opened blocking.
  */
 export async function isWholeImage(file: string): Promise<boolean> {
-  const { handle, stats } = await openRegularFile(file);
+  const { handle } = await openRegularFile(file);
   try {
-    const { size } = stats;
-    if (size < TAIL_BYTES) return false;
-    const head = Buffer.alloc(TAIL_BYTES);
-    const tail = Buffer.alloc(TAIL_BYTES);
-    await handle.read(head, 0, TAIL_BYTES, 0);
-    await handle.read(tail, 0, TAIL_BYTES, size - TAIL_BYTES);
-    switch (commonImageType(head)) {
-      case 'png':
-        return tail.subarray(TAIL_BYTES - PNG_END.length).equals(PNG_END);
-      case 'jpeg':
-        return trimmedEnd(tail, 0xd9) === 0xff;
-      case 'webp':
-        return head.readUInt32LE(4) + 8 <= size;
-      default:
-        return head.toString('latin1', 0, 4) === 'GIF8' ? tail[TAIL_BYTES - 1] === 0x3b : true;
+    const check = new ImageEndCheck();
+    const buffer = Buffer.alloc(READ_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
+      if (bytesRead === 0) break;
+      check.push(buffer.subarray(0, bytesRead));
     }
+    return check.verdict().problem === null;
   } finally {
     await handle.close();
   }
-}
-
-/**
- * For a JPEG: the byte before its end-of-image marker `FF D9` (0xff when the file ends
- * with it), allowing the zero padding some cameras append; -1 when it does not end so.
- */
-function trimmedEnd(tail: Buffer, marker: number): number {
-  let end = tail.length;
-  while (end > 0 && tail[end - 1] === 0) end -= 1;
-  return end >= 2 && tail[end - 1] === marker ? (tail[end - 2] ?? -1) : -1;
 }
 
 export interface WatchOptions {

@@ -104,6 +104,58 @@ describe("/v1/segment's JSON answer", () => {
   });
 });
 
+describe('answers that are not whole', () => {
+  let webp: Buffer;
+  beforeAll(async () => {
+    webp = await sharp(png).webp().toBuffer();
+  });
+
+  it('never keeps half a PNG in a body that ends cleanly: retried once, the input fails, nothing written; a rerun redoes it', async () => {
+    const { code, stderr, root, server: hostile } = await runAgainst([{ kind: 'truncated-image', body: png }], ['edit', 'in', '-o', 'out', '--no-progress']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/the answer was not a whole PNG: it ends before IEND/);
+    expect(hostile.imageRequests()).toHaveLength(2);
+    expect(await filesUnder(path.join(root, 'out'))).toEqual(['photoroom-run.jsonl']);
+
+    await hostile.close();
+    server = await startHostileServer([{ kind: 'image', body: png }]);
+    const rerun = await runCli(['edit', 'in', '-o', 'out', '--no-progress'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
+    expect(rerun.stderr).toContain('1 ok, 0 skipped, 0 failed');
+    expect(rerun.code).toBe(0);
+    expect(server.imageRequests()).toHaveLength(1);
+    expect(await readFile(path.join(root, 'out/p0.png'))).toEqual(png);
+  });
+
+  const cases: [string, () => Buffer, string, RegExp][] = [
+    ['half a JPEG', () => jpeg, 'image/jpeg', /the answer was not a whole JPEG: it ends before its end-of-image marker \(FF D9\)/],
+    ['half a WebP', () => webp, 'image/webp', /the answer was not a whole WebP: it ends before the \d+ bytes its RIFF header announces/],
+  ];
+  for (const [name, image, contentType, reason] of cases) {
+    it(`never keeps ${name} in a body that ends cleanly, retries it once and fails the input`, async () => {
+      const { code, stderr, root, server } = await runAgainst([{ kind: 'truncated-image', body: image(), contentType }], ['edit', 'in', '-o', 'out', '--no-progress']);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(reason);
+      expect(server.imageRequests()).toHaveLength(2);
+      expect(await filesUnder(path.join(root, 'out'))).toEqual(['photoroom-run.jsonl']);
+    });
+  }
+
+  it('writes no byte of half an image to stdout (-o -)', async () => {
+    const { code, stdout, stderr } = await runAgainst([{ kind: 'truncated-image', body: png }], ['edit', 'in/p0.png', '-o', '-', '--no-progress']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/the answer was not a whole PNG: it ends before IEND/);
+    expect(stdout).toBe('');
+  });
+
+  it('never keeps a segment JSON answer whose base64img is a PNG signature and junk', async () => {
+    const { code, stderr, root, server } = await runAgainst([{ kind: 'segment-json-signature-and-junk' }], ['segment', 'in', '-o', 'out', '--no-progress']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('the answer was not a whole PNG: its chunks are broken at byte 8');
+    expect(server.imageRequests()).toHaveLength(2);
+    expect(await filesUnder(path.join(root, 'out'))).toEqual(['photoroom-run.jsonl']);
+  });
+});
+
 describe('the key, echoed back by the server', () => {
   // Keys too short to mask are in 'redaction that breaks things, and a partial leak'.
   for (const key of [KEY, 'k"ey\\with/odd+chars']) {

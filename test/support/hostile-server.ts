@@ -38,7 +38,11 @@ export type HostileAnswer =
    */
   | { kind: 'close-in-two-writes'; body: Buffer }
   /** 200 image/png with a Content-Length, half the body, then the connection destroyed. */
-  | { kind: 'cut-body'; body: Buffer };
+  | { kind: 'cut-body'; body: Buffer }
+  /** 200 with the first half of these bytes, its Content-Length saying so: a body that ends cleanly, holding half an image. */
+  | { kind: 'truncated-image'; body: Buffer; contentType?: string }
+  /** /v1/segment's JSON shape, whose base64img decodes to a PNG signature followed by junk. */
+  | { kind: 'segment-json-signature-and-junk' };
 
 export interface HostileRequest {
   method: string;
@@ -137,6 +141,17 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
       response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.body.length });
       response.write(scripted.body.subarray(0, scripted.body.length >> 1), () => response.destroy());
       return;
+    case 'truncated-image': {
+      const half = scripted.body.subarray(0, Math.floor(scripted.body.length / 2));
+      response.writeHead(200, { 'content-type': scripted.contentType ?? 'image/png', 'content-length': half.length }).end(half);
+      return;
+    }
+    case 'segment-json-signature-and-junk': {
+      const image = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('junk, not chunks: '.repeat(20))]);
+      const json = JSON.stringify({ base64img: image.toString('base64') });
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+      return;
+    }
   }
 }
 
