@@ -24,7 +24,7 @@ import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputT
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { apiTarget, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
-import { checkOutputFolder } from './output-folder.js';
+import { checkOutputFolder, checkOutputKind } from './output-folder.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -139,8 +139,12 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   if (!run.dryRun) {
     if (!options.emulator) requireApiKey(run);
     if (output.kind !== 'stdout') {
+      const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
+      // Both kinds first: no folder is made for a run that is refused.
+      await checkOutputKind(output.kind === 'folder' ? output.dir : output.file, `-o ${run.out}`, 'output folder');
+      if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
       await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
-      if (run.stateDir) await checkOutputFolder(path.resolve(io.cwd, run.stateDir), `--state-dir ${run.stateDir}`, 'state folder');
+      if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
     }
   }
   const target = await apiTarget(run, options.emulator);
