@@ -59,6 +59,11 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   outputFileLabel?: string;
   /** How the output file is shown in results, when not by its path (`standard output`). */
   outputFileShownAs?: string;
+  /**
+   * Where each result goes once it is written, before it counts as ok (`-o -`: standard
+   * output). A LocalFault fails the input: a result is ok only once it was taken.
+   */
+  deliver?: (file: string) => Promise<void>;
   /** Sidecars and the run log go here, mirroring `outDir`, instead of beside the outputs. */
   stateDir?: string;
   nameTemplate?: string;
@@ -512,6 +517,7 @@ class Batch {
 
   private async recordSuccess(state: JobState, result: AttemptResult, prepared: Prepared, attemptStarted: number): Promise<void> {
     const { job } = state;
+    await this.options.deliver?.(result.output.path);
     const finished = this.timing.now();
     const input =
       prepared.kind === 'url'

@@ -1,23 +1,24 @@
 /**
- * An output that is not a file: a FIFO, a socket, a device or a link where a result, its
- * sidecar or the run log goes. Real file-system traps, all inside a temporary folder.
+ * Outputs that are not files: a FIFO, a socket, a device or a link where a result, its
+ * sidecar or the run log goes (real file-system traps, all inside a temporary folder), and
+ * a result delivered on to standard output, which may refuse it.
  */
 import { execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, readdir, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchEvent, ResultEvent } from '../../src/batch/events.js';
-import { runBatch } from '../../src/batch/run.js';
+import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/events.js';
+import { runBatch, type BatchOptions } from '../../src/batch/run.js';
 import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { OutputFolder } from '../../src/store/outputs.js';
 import { openRunLog } from '../../src/store/runlog.js';
 import { readSidecar } from '../../src/store/sidecar.js';
-import { createFakeClient } from '../support/fake-client.js';
+import { createFakeClient, type FakeClient } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 
 let png: Buffer;
@@ -58,6 +59,27 @@ function withinASecond<T>(promise: Promise<T>): Promise<T | 'blocked'> {
   return Promise.race([promise, blocked]).finally(() => clearTimeout(timer));
 }
 
+/** The images of `root`/in to `root`/out, every answer the PNG, on a fake clock. */
+async function batchOfIn(root: string, options: Partial<BatchOptions> = {}): Promise<{ summary: SummaryEvent; events: BatchEvent[]; client: FakeClient }> {
+  const timing = new FakeTiming();
+  const client = createFakeClient({ timing, answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }) });
+  const batch = runBatch({
+    endpoint: 'edit',
+    inputs: ['in'],
+    cwd: root,
+    outDir: path.join(root, 'out'),
+    params: buildParamSet('edit', [], { hasInputImage: true }).params,
+    client,
+    concurrency: 2,
+    retries: 2,
+    timing,
+    ...options,
+  });
+  const events: BatchEvent[] = [];
+  batch.on('event', (event) => events.push(event));
+  return { summary: await timing.drive(batch.done), events, client };
+}
+
 describe('an output that is not a file', () => {
   it.each([
     ['a FIFO', (file: string) => Promise.resolve(mkfifo(file))],
@@ -83,22 +105,7 @@ describe('an output that is not a file', () => {
     for (const name of ['a', 'b', 'c']) await writeFile(path.join(root, 'in', `${name}.png`), png);
     mkfifo(path.join(root, 'out', 'a.png'));
     await unixSocket(path.join(root, 'out', 'b.png.json'));
-    const timing = new FakeTiming();
-    const client = createFakeClient({ timing, answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }) });
-    const batch = runBatch({
-      endpoint: 'edit',
-      inputs: ['in'],
-      cwd: root,
-      outDir: path.join(root, 'out'),
-      params: buildParamSet('edit', [], { hasInputImage: true }).params,
-      client,
-      concurrency: 2,
-      retries: 0,
-      timing,
-    });
-    const events: BatchEvent[] = [];
-    batch.on('event', (event) => events.push(event));
-    const summary = await timing.drive(batch.done);
+    const { summary, events, client } = await batchOfIn(root);
     expect(summary).toMatchObject({ ok: 1, failed: 2 });
     const failed = events.filter((event): event is ResultEvent => event.type === 'result' && event.status === 'failed');
     expect(failed.map((event) => event.error).sort()).toEqual([
@@ -130,5 +137,27 @@ describe('an output that is not a file', () => {
       await freeReaders(fifo);
     }
     await expect(openRunLog('/dev/null')).rejects.toThrow('/dev/null is a character device: the run log is written only to a regular file');
+  });
+});
+
+describe('-o - reports success before stdout took it', () => {
+  it('fails an input whose delivery is refused: a failed result, run-log line and summary, no sidecar', async () => {
+    const root = await folder();
+    await mkdir(path.join(root, 'in'));
+    await writeFile(path.join(root, 'in', 'a.png'), png);
+    const delivered: Buffer[] = [];
+    const refusal = 'standard output refused the image: no space left on the device (ENOSPC)';
+    const { summary, events } = await batchOfIn(root, {
+      deliver: async (file) => {
+        delivered.push(await readFile(file));
+        throw new LocalFault(refusal, { code: 'ENOSPC' });
+      },
+    });
+    expect(delivered).toEqual([png]);
+    expect(summary).toMatchObject({ ok: 0, failed: 1, requests: 1, failures: [{ input: 'in/a.png', error: refusal }] });
+    expect(events.filter((event) => event.type === 'result').map((event) => event.status)).toEqual(['failed']);
+    const log = (await readFile(path.join(root, 'out', 'photoroom-run.jsonl'), 'utf8')).trim().split('\n');
+    expect(log.map((line) => (JSON.parse(line) as { status: string }).status)).toEqual(['failed']);
+    expect(await readdir(path.join(root, 'out'))).not.toContain('a.png.json');
   });
 });
