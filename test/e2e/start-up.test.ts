@@ -149,6 +149,17 @@ describe('an output that is not a file', () => {
     expect((await readdir(traps)).sort()).toEqual(['fifo.png', 'mug.jpg', 'null.png', 'socket']);
   });
 
+  it('refuses an output file that is a symbolic link, which a result would replace', async () => {
+    const folder = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
+    await writeFile(path.join(folder, 'kept.png'), 'kept');
+    await symlink('kept.png', path.join(folder, 'latest.png'));
+    const result = await runCli(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], { cwd: folder, env: emulatorEnv(emulator, 'sk_test_traps') });
+    expect(startUpError(result)).toBe('photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another');
+    expect(await readlink(path.join(folder, 'latest.png'))).toBe('kept.png');
+    expect(await readFile(path.join(folder, 'kept.png'), 'utf8')).toBe('kept');
+  });
+
   it('never renames over a link to its own standard output (/dev/stdout > result.png, in a folder of the test)', async () => {
     const folder = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));

@@ -152,7 +152,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     if (output.kind !== 'stdout') {
       const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
       // Both kinds first: no folder is made for a run that is refused.
-      await checkOutputKind(output.kind === 'folder' ? output.dir : output.file, `-o ${run.out}`, 'output folder');
+      if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
+      else await checkOutputKind(output.file, `-o ${run.out}`, 'output file');
       if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
       await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
       if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder');

@@ -11,6 +11,9 @@ import { realFolderPath, temporaryPathFor } from '../../store/outputs.js';
 
 export type OutputKind = 'output folder' | 'state folder';
 
+/** What `-o` or `--state-dir` names: one output file, or a folder. */
+export type OutputPlace = OutputKind | 'output file';
+
 /** A process's (or thread's) descriptors in /proc, as /dev/fd, /dev/stdout and /proc/self/fd lead to them. */
 const DESCRIPTOR_FOLDER = /^\/proc\/[^/]+(\/task\/[^/]+)?\/fd$/;
 
@@ -50,13 +53,14 @@ export async function checkOutputFolder(folder: string, named: string, kind: Out
 /**
  * Refuses an output that is neither a file nor a folder: a device, a FIFO, a socket, or a
  * descriptor link (`/dev/stdout` leads to /proc/self/fd/1, whatever fd 1 is). A result would be
- * renamed over it, replacing the device's name with a file. `target` is the output file or
- * folder; each link on the way is followed by hand, since /proc's descriptor links do not
- * resolve to a path when they stand for a pipe.
+ * renamed over it, replacing the device's name with a file; for the same reason an output
+ * file that is a link is refused. `target` is the output file or folder; each link on the
+ * way is followed by hand, since /proc's descriptor links do not resolve to a path when they
+ * stand for a pipe.
  */
-export async function checkOutputKind(target: string, named: string, kind: OutputKind): Promise<void> {
+export async function checkOutputKind(target: string, named: string, place: OutputPlace): Promise<void> {
   const refuse = (what: string) =>
-    new StartUpError(`${named} ${what}, not a file or a folder: results are written only to files and folders${kind === 'output folder' ? '; for standard output use -o -' : ''}`);
+    new StartUpError(`${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '' : '; for standard output use -o -'}`);
   let hop = target;
   for (let links = 0; links < MAX_LINKS; links++) {
     if (DESCRIPTOR_FOLDER.test(await realFolderPath(path.dirname(hop)))) {
@@ -71,4 +75,8 @@ export async function checkOutputKind(target: string, named: string, kind: Outpu
   const stats = await stat(target).catch(() => null);
   const special = stats && specialKind(stats);
   if (special) throw refuse(`is ${special}`);
+  // A result is renamed over its file: over a link, that would replace the link, not what it leads to.
+  if (place === 'output file' && hop !== target) {
+    throw new StartUpError(`${named} is a symbolic link: a result replaces only a regular file; name the file it leads to, or another`);
+  }
 }
