@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { errorCode, faultReason, LocalFault } from '../errors.js';
 
 /** How a refused write to standard output is said: the reader going away is not a fault of the stream. */
-export function stdoutRefusal(error: unknown): string {
+function stdoutRefusal(error: unknown): string {
   return errorCode(error) === 'EPIPE'
     ? 'standard output was closed before it took the whole image (EPIPE)'
     : `standard output refused the image: ${faultReason(error)}`;
