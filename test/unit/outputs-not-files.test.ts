@@ -17,6 +17,7 @@ import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { OutputFolder } from '../../src/store/outputs.js';
 import { openRunLog } from '../../src/store/runlog.js';
+import { readRunLogHistory } from '../../src/store/runlog-history.js';
 import { readSidecar } from '../../src/store/sidecar.js';
 import { createFakeClient, type FakeClient } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
@@ -137,6 +138,17 @@ describe('an output that is not a file', () => {
       await freeReaders(fifo);
     }
     await expect(openRunLog('/dev/null')).rejects.toThrow('/dev/null is a character device: the run log is written only to a regular file');
+  });
+
+  it('reads back a run log that is a FIFO as a fault, without waiting for a writer (the review page)', async () => {
+    const root = await folder();
+    const fifo = path.join(root, 'photoroom-run.jsonl');
+    mkfifo(fifo);
+    try {
+      await expect(withinASecond(readRunLogHistory(root))).rejects.toThrow(`cannot read ${fifo}: it is a FIFO, not a file`);
+    } finally {
+      await freeReaders(fifo);
+    }
   });
 });
 
