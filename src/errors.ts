@@ -56,6 +56,8 @@ const CODE_MEANING: Readonly<Record<string, string>> = {
   ENOTDIR: 'a file is in the way of a folder',
   ELOOP: 'a symbolic link is in the way',
   ENOENT: 'no such file or folder',
+  EIO: 'input/output error',
+  EBADF: 'bad file descriptor',
 };
 
 /** `no space left on the device (ENOSPC)`: what a failed file-system call means. */

@@ -26,6 +26,7 @@ import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { hashFile } from '../store/hash.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
+import { notReplaceable } from '../store/file-kind.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
@@ -59,6 +60,11 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   outputFileLabel?: string;
   /** How the output file is shown in results, when not by its path (`standard output`). */
   outputFileShownAs?: string;
+  /**
+   * Where each result goes once it is written, before it counts as ok (`-o -`: standard
+   * output). A LocalFault fails the input: a result is ok only once it was taken.
+   */
+  deliver?: (file: string) => Promise<void>;
   /** Sidecars and the run log go here, mirroring `outDir`, instead of beside the outputs. */
   stateDir?: string;
   nameTemplate?: string;
@@ -401,6 +407,8 @@ class Batch {
     // A later round waits first, as a retry would: the fault it met may still be there.
     if (state.round > 1) await this.timing.sleep(backoffDelay(state.attempts, this.timing.random), this.stopping.signal);
     if (this.stopped) return;
+    const inTheWay = await this.outputInTheWay(job);
+    if (inTheWay) return this.fail(state, inTheWay);
     const prepared = await this.prepare(job);
     if ('reason' in prepared) return this.fail(state, prepared.reason);
     try {
@@ -438,6 +446,15 @@ class Batch {
     } finally {
       if (prepared.kind === 'file') await prepared.release?.();
     }
+  }
+
+  /** A FIFO, a device or a link where the output or its sidecar goes: found before the result is paid for, never renamed over. */
+  private async outputInTheWay(job: Job): Promise<string | null> {
+    for (const file of [job.outputPath, this.layout.sidecarOf(job.outputPath)]) {
+      const inTheWay = await notReplaceable(file);
+      if (inTheWay) return `${displayPath(this.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`;
+    }
+    return null;
   }
 
   /** 402 and 403 refuse every later request; a full or read-only disk would lose every later result. */
@@ -567,6 +584,7 @@ class Batch {
 
   private async recordSuccess(state: JobState, result: AttemptResult, prepared: Prepared, attemptStarted: number): Promise<void> {
     const { job } = state;
+    await this.options.deliver?.(result.output.path);
     const finished = this.timing.now();
     const input =
       prepared.kind === 'url'

@@ -20,8 +20,8 @@ export interface Io {
   exitCode?: number;
   /** Calls `handler` on each of these signals until the returned function is called. */
   onSignal(signals: readonly Interrupt[], handler: () => void): () => void;
-  /** Calls `handler` once when the reader of stdout goes away (EPIPE), until released. */
-  onStdoutClosed(handler: () => void): () => void;
+  /** Calls `handler` once when stdout refuses a write (EPIPE: its reader went away; ENOSPC, EIO...), until released. */
+  onStdoutRefused(handler: (error: Error) => void): () => void;
   /**
    * Calls `handler` with each exception or rejection nobody caught (a library's, thrown
    * from a callback), instead of ending the process, until released.
@@ -71,12 +71,12 @@ export function unescaped<T extends NodeJS.WritableStream>(stream: T): T {
 }
 
 export function processIo(): Io {
-  const stdoutClosed = new Set<() => void>();
-  // Without a listener, an EPIPE on stdout would crash the process; with it, later writes are dropped.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    for (const handler of stdoutClosed) handler();
-    stdoutClosed.clear();
+  const stdoutRefused = new Set<(error: Error) => void>();
+  // Without a listener, a refused write on stdout would crash the process with a stack trace;
+  // with it, later writes are dropped and the listeners say what was lost.
+  process.stdout.on('error', (error: Error) => {
+    for (const handler of stdoutRefused) handler(error);
+    stdoutRefused.clear();
   });
   return {
     stdout: outputStream(process.stdout),
@@ -90,9 +90,9 @@ export function processIo(): Io {
         for (const signal of signals) process.off(signal, handler);
       };
     },
-    onStdoutClosed(handler) {
-      stdoutClosed.add(handler);
-      return () => stdoutClosed.delete(handler);
+    onStdoutRefused(handler) {
+      stdoutRefused.add(handler);
+      return () => stdoutRefused.delete(handler);
     },
     onUncaught(handler) {
       const events = ['uncaughtException', 'unhandledRejection'] as const;
@@ -107,6 +107,14 @@ export function processIo(): Io {
     },
     exitNow: (code) => process.exit(code),
   };
+}
+
+/**
+ * Resolves once everything written to `stream` so far was taken or refused, and a refusal
+ * was told to its listeners (they hear of it a tick after the write's callback).
+ */
+export function settled(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => setImmediate(resolve)));
 }
 
 export function printLines(stream: NodeJS.WritableStream, lines: readonly string[]): void {

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ApiError } from '../api/errors.js';
-import { EXIT, LocalFault, StartUpError, UserError } from '../errors.js';
+import { errorCode, EXIT, faultReason, LocalFault, StartUpError, UserError } from '../errors.js';
 import { watchRepeats } from './given-once.js';
 import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
@@ -16,7 +16,7 @@ import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
 import { reportCommand } from './commands/report.js';
 import { helpLayout, helpWidth } from './help.js';
-import { processIo, type Io } from './io.js';
+import { processIo, settled, type Io } from './io.js';
 import { escapeControls } from './terminal.js';
 import { wrapProse } from './text.js';
 
@@ -121,10 +121,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (problems.length > 0) throw new UserError(problems);
   });
 
+  // What a command printed and standard output refused (a full disk behind `> file`) is said
+  // once; a reader that went away (`| head`) took what it wanted.
+  let refused: Error | null = null;
+  const releaseStdout = io.onStdoutRefused((error) => (refused = errorCode(error) === 'EPIPE' ? null : error));
+  let code: number;
   try {
     await program.parseAsync([...preparsed.argv], { from: 'user' });
-    return io.exitCode ?? EXIT.ok;
+    code = io.exitCode ?? EXIT.ok;
   } catch (error) {
-    return reportFailure(error, io);
+    code = reportFailure(error, io);
   }
+  await settled(io.stdout);
+  releaseStdout();
+  if (refused === null || code !== EXIT.ok) return code;
+  io.stderr.write(`photoroom: standard output refused what was written: ${faultReason(refused)}\n`);
+  return EXIT.someInputsFailed;
 }

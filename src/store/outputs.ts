@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { errorCode, LocalFault, writeFault } from '../errors.js';
 import { relativeInside, shortenName } from '../paths.js';
+import { notReplaceable } from './file-kind.js';
 
 /** Temporary files start with this, so stale ones from a crash can be recognised. */
 export const TEMP_PREFIX = '.photoroom-tmp-';
@@ -87,6 +88,7 @@ export class OutputFolder {
         await writeWhole(handle, chunk).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
       }
       await handle.close().catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+      await this.checkReplaceable(finalPath);
       await rename(temporary, finalPath).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
       return { path: finalPath, bytes, sha256: hash.digest('hex') };
     } catch (error) {
@@ -94,6 +96,15 @@ export class OutputFolder {
       await rm(temporary, { force: true }).catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * A rename replaces whatever has the name: a FIFO, a device or a link (`/dev/stdout`) would
+   * be replaced by a file. Only a regular file, or nothing, is renamed over.
+   */
+  private async checkReplaceable(finalPath: string): Promise<void> {
+    const inTheWay = await notReplaceable(finalPath);
+    if (inTheWay) throw new LocalFault(`cannot write ${finalPath}: it is ${inTheWay}, not a file; results replace only regular files`);
   }
 
   /** Opened before any byte arrives, so that on failure the file exists by the time it is removed. */

@@ -9,6 +9,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, LocalFault, UserError, writeFault } from '../errors.js';
 import { redact } from '../secrets.js';
+import { specialKind } from './file-kind.js';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
 
@@ -75,12 +76,18 @@ export async function openRunLog(file: string): Promise<RunLog> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
     // O_NOFOLLOW: a symbolic link in its place could make the log overwrite any file the user can write.
-    handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-    await dropTornLine(handle);
+    // O_NONBLOCK: a FIFO in its place answers at once instead of holding a thread; it is then refused below.
+    handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
   } catch (error) {
     if (errorCode(error) === 'ELOOP') throw new UserError(`${file} is a symbolic link: the run log is never written through one; remove it`);
     throw writeFault(error, file);
   }
+  const inTheWay = await handle.stat().then((stats) => specialKind(stats), () => null);
+  if (inTheWay) {
+    await handle.close().catch(() => {});
+    throw new UserError(`${file} is ${inTheWay}: the run log is written only to a regular file; remove it`);
+  }
+  await dropTornLine(handle).catch((error: unknown) => Promise.reject(writeFault(error, file)));
   let failure: LocalFault | null = null;
   // One write at a time, in order: with O_APPEND each write lands whole at the end. Lines
   // appended while a write runs go together in the next one: a write per line cost a

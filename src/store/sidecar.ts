@@ -3,11 +3,11 @@
  * back, and enough about the input to know on a rerun whether the work is already done.
  * It never holds the API key: its text goes through `redact` like everything printed.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EndpointPath } from '../params/endpoints.js';
 import { redact } from '../secrets.js';
 import type { OutputFolder, WrittenFile } from './outputs.js';
+import { readRegularFile } from './file-kind.js';
 
 export const SIDECAR_VERSION = 1;
 
@@ -92,7 +92,8 @@ function isSidecar(value: unknown): value is Sidecar {
 
 /** The sidecar at `file`, or null when there is none, it is not ours, or it is damaged (the input is redone). */
 export async function readSidecar(file: string): Promise<Sidecar | null> {
-  return parseSidecar(await readFile(file, 'utf8').catch(() => ''));
+  // Never blocks on a FIFO named like a sidecar: only a regular file is read.
+  return parseSidecar((await readRegularFile(file)) ?? '');
 }
 
 /** A sidecar's text read back, or null when it is not ours or damaged. */

@@ -2,12 +2,15 @@
  * What stops a run before it starts, as a new user meets it: one line that says what to do,
  * exit 2, no stack trace, and nothing sent (not even the credits check).
  */
-import { copyFile, chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { copyFile, chmod, lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createSocketServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { emulatorEnv, FIXTURES, listenOnLoopback, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
+import { BIN, emulatorEnv, FIXTURES, listenOnLoopback, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
 
 let emulator: RunningEmulator;
 let root: string;
@@ -104,5 +107,77 @@ describe('photoroom edit', () => {
     const { result } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'new/deep', '--yes']);
     expect(result.code).toBe(0);
     expect((await readdir(path.join(root, 'new/deep'))).sort()).toEqual(['mug.png', 'mug.png.json', 'photoroom-run.jsonl']);
+  });
+});
+
+describe('an output that is not a file', () => {
+  const toStdout = 'results are written only to files and folders; for standard output use -o -';
+  let traps: string;
+  const socketServer = createSocketServer();
+
+  beforeAll(async () => {
+    traps = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(traps, 'mug.jpg'));
+    execFileSync('mkfifo', [path.join(traps, 'fifo.png')]);
+    await new Promise<void>((resolve) => socketServer.listen(path.join(traps, 'socket'), resolve));
+    await symlink('/dev/null', path.join(traps, 'null.png'));
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => socketServer.close(resolve));
+  });
+
+  // Where the old code made a folder of a device's name or renamed over it, each in the
+  // traps folder; /dev/null and /dev/stdout (a pipe here) are only ever refused.
+  it.each([
+    [['-o', 'fifo.png'], '-o fifo.png is a FIFO'],
+    [['-o', 'socket'], '-o socket is a socket'],
+    [['-o', 'null.png'], '-o null.png is a character device'],
+    [['-o', '/dev/null'], '-o /dev/null is a character device'],
+    [['-o', '/dev/stdout'], '-o /dev/stdout leads to /proc/self/fd/1, a file descriptor'],
+    [['-o', '/dev/fd/1'], '-o /dev/fd/1 is a file descriptor'],
+  ])('refuses %j in one line pointing at -o -, before anything is sent', async (out, refusal) => {
+    const before = emulator.requests.length;
+    const result = await runCli(['edit', 'mug.jpg', ...out], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
+    expect(startUpError(result)).toBe(`photoroom: ${refusal}, not a file or a folder: ${toStdout}`);
+    expect(emulator.requests.slice(before)).toEqual([]);
+  });
+
+  it('refuses a --state-dir that is a FIFO, and makes no output folder', async () => {
+    const result = await runCli(['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'fifo.png'], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
+    expect(startUpError(result)).toBe('photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders');
+    expect((await readdir(traps)).sort()).toEqual(['fifo.png', 'mug.jpg', 'null.png', 'socket']);
+  });
+
+  it('refuses an output file that is a symbolic link, which a result would replace', async () => {
+    const folder = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
+    await writeFile(path.join(folder, 'kept.png'), 'kept');
+    await symlink('kept.png', path.join(folder, 'latest.png'));
+    const result = await runCli(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], { cwd: folder, env: emulatorEnv(emulator, 'sk_test_traps') });
+    expect(startUpError(result)).toBe('photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another');
+    expect(await readlink(path.join(folder, 'latest.png'))).toBe('kept.png');
+    expect(await readFile(path.join(folder, 'kept.png'), 'utf8')).toBe('kept');
+  });
+
+  it('never renames over a link to its own standard output (/dev/stdout > result.png, in a folder of the test)', async () => {
+    const folder = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
+    await symlink('/proc/self/fd/1', path.join(folder, 'stdout.png'));
+    const result = openSync(path.join(folder, 'result.png'), 'w');
+    const child = spawn(process.execPath, [BIN, 'edit', 'mug.jpg', '-o', 'stdout.png', '--yes'], {
+      cwd: folder,
+      env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_traps') },
+      stdio: ['ignore', result, 'pipe'],
+    });
+    closeSync(result);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(startUpError({ code, stdout: '', stderr })).toBe(`photoroom: -o stdout.png leads to /proc/self/fd/1, a file descriptor, not a file or a folder: ${toStdout}`);
+    expect((await lstat(path.join(folder, 'stdout.png'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(path.join(folder, 'stdout.png'))).toBe('/proc/self/fd/1');
+    expect(await readFile(path.join(folder, 'result.png'))).toHaveLength(0);
+    expect((await readdir(folder)).sort()).toEqual(['mug.jpg', 'result.png', 'stdout.png']);
   });
 });

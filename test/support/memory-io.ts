@@ -33,7 +33,7 @@ export function memoryIo(options: { env?: Record<string, string>; cwd: string })
     env: options.env ?? {},
     cwd: options.cwd,
     onSignal: () => () => {},
-    onStdoutClosed: () => () => {},
+    onStdoutRefused: () => () => {},
     onExit: () => () => {},
     onUncaught: () => () => {},
     exitNow: (code) => {

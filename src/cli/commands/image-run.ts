@@ -2,11 +2,9 @@
  * What `photoroom edit` and `photoroom segment` do: resolve the settings, start the batch,
  * show its events, and set the exit code from its summary.
  */
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline/promises';
 import { createClient } from '../../api/client.js';
 import { runBatch, type BatchOptions } from '../../batch/run.js';
@@ -15,7 +13,7 @@ import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
 import type { StopEvent } from '../../batch/events.js';
 import { stopEvent } from '../../batch/stops.js';
-import { EXIT, UserError } from '../../errors.js';
+import { errorCode, EXIT, faultReason, UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
 import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
@@ -24,9 +22,10 @@ import { exitCodeOf } from '../exit-codes.js';
 import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
 import { registerSecret } from '../../secrets.js';
 import { unescaped, type Io } from '../io.js';
+import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
 import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
-import { checkOutputFolder } from './output-folder.js';
+import { checkOutputFolder, checkOutputKind } from './output-folder.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -42,17 +41,21 @@ async function askToContinue(io: Io, count: number): Promise<boolean> {
 
 /**
  * What stops a batch from outside: the first Ctrl-C stops starting new work and lets it
- * finish cleanly, a second quits at once; a closed stdout (`--json | head`) stops it too.
+ * finish cleanly, a second quits at once; a stdout that refuses a write (`--json | head`,
+ * `> /dev/full`) stops it too, unless it holds the image of `-o -`, whose delivery fails
+ * that input itself.
  */
-function stopSignals(io: Io): { signal: AbortSignal; stop(event: StopEvent): void; release(): void } {
+function stopSignals(io: Io, watchStdout: boolean): { signal: AbortSignal; stop(event: StopEvent): void; release(): void } {
   const controller = new AbortController();
   const releaseSignals = io.onSignal(['SIGINT'], () => {
     if (controller.signal.aborted) io.exitNow(EXIT.interrupted);
     controller.abort();
   });
-  const releaseStdout = io.onStdoutClosed(() =>
-    controller.abort(stopEvent('output-closed', 'standard output was closed (EPIPE): no new work started')),
-  );
+  const stdoutStop = (error: Error) =>
+    errorCode(error) === 'EPIPE'
+      ? stopEvent('output-closed', 'standard output was closed (EPIPE): no new work started')
+      : stopEvent('output-closed', `standard output refused a write: ${faultReason(error)}: no new work started`);
+  const releaseStdout = watchStdout ? io.onStdoutRefused((error) => controller.abort(stdoutStop(error))) : () => {};
   return {
     signal: controller.signal,
     stop: (event) => controller.abort(event),
@@ -78,13 +81,15 @@ export interface ImageCommandOptions extends Record<string, unknown> {
 
 /**
  * Where the batch writes, from what `-o` names. Standard output gets the image once it is
- * whole and checked: it is written to a temporary folder first, like any output.
+ * whole and checked: it is written to a temporary folder first, like any output, and is ok
+ * only once standard output took it.
  */
 async function batchOutputs(
   output: OutputTarget,
   run: RunSettings,
   cwd: string,
-): Promise<Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'stateDir'>> {
+  stdout: NodeJS.WritableStream,
+): Promise<Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'deliver' | 'stateDir'>> {
   const stateDir = run.stateDir && path.resolve(cwd, run.stateDir);
   switch (output.kind) {
     case 'folder':
@@ -93,7 +98,13 @@ async function batchOutputs(
       return { outDir: path.dirname(output.file), outputFile: output.file, outputFileLabel: `-o ${run.out}`, stateDir };
     case 'stdout': {
       const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stdout-'));
-      return { outDir: folder, outputFile: path.join(folder, 'result'), outputFileLabel: '-o -', outputFileShownAs: 'standard output' };
+      return {
+        outDir: folder,
+        outputFile: path.join(folder, 'result'),
+        outputFileLabel: '-o -',
+        outputFileShownAs: 'standard output',
+        deliver: deliverTo(stdout),
+      };
     }
   }
 }
@@ -151,8 +162,13 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     if (!options.emulator) requireApiKey(run);
     warnings.push(...checkKeyLength(run, options.emulator));
     if (output.kind !== 'stdout') {
+      const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
+      // Both kinds first: no folder is made for a run that is refused.
+      if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
+      else await checkOutputKind(output.file, `-o ${run.out}`, 'output file');
+      if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
       await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
-      if (run.stateDir) await checkOutputFolder(path.resolve(io.cwd, run.stateDir), `--state-dir ${run.stateDir}`, 'state folder');
+      if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
     }
   }
   const target = await apiTarget(run, options.emulator);
@@ -182,9 +198,9 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     else io.stdout.write(`# ${DRY_RUN_EMULATOR_NOTE}\n`);
   }
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
-  const stops = stopSignals(io);
+  const stops = stopSignals(io, output.kind !== 'stdout' || run.dryRun);
   // Made last, right before the try that removes -o -'s temporary folder again.
-  const outputs = await batchOutputs(output, run, io.cwd);
+  const outputs = await batchOutputs(output, run, io.cwd, io.stdout);
   try {
     const batch = runBatch({
       endpoint,
@@ -229,7 +245,6 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd });
       io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
-    if (output.kind === 'stdout' && summary.ok === 1) await pipeline(createReadStream(outputs.outputFile!), io.stdout, { end: false });
   } finally {
     if (output.kind === 'stdout') await rm(outputs.outDir, { recursive: true, force: true });
     stops.release();

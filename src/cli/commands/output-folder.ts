@@ -3,10 +3,22 @@
  * results (a read-only disk, no permission, a file in its way, /proc) would otherwise be
  * found out only when the first paid result comes back.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, faultReason, StartUpError } from '../../errors.js';
-import { temporaryPathFor } from '../../store/outputs.js';
+import { specialKind } from '../../store/file-kind.js';
+import { realFolderPath, temporaryPathFor } from '../../store/outputs.js';
+
+export type OutputKind = 'output folder' | 'state folder';
+
+/** What `-o` or `--state-dir` names: one output file, or a folder. */
+export type OutputPlace = OutputKind | 'output file';
+
+/** A process's (or thread's) descriptors in /proc, as /dev/fd, /dev/stdout and /proc/self/fd lead to them. */
+const DESCRIPTOR_FOLDER = /^\/proc\/[^/]+(\/task\/[^/]+)?\/fd$/;
+
+/** Links followed before giving up, as the kernel does (ELOOP). */
+const MAX_LINKS = 40;
 
 /**
  * `mkdir -p`, one level at a time: Node's recursive mkdir never returns where a folder
@@ -26,7 +38,7 @@ async function makeFolder(folder: string): Promise<void> {
 }
 
 /** `named` is how the user named it, for the message: `-o out`, `--state-dir state`. */
-export async function checkOutputFolder(folder: string, named: string, kind: 'output folder' | 'state folder'): Promise<void> {
+export async function checkOutputFolder(folder: string, named: string, kind: OutputKind): Promise<void> {
   // A temporary name: a run killed between the write and the removal leaves a file the next run removes.
   const probe = temporaryPathFor(path.join(folder, 'write-check'));
   try {
@@ -35,5 +47,36 @@ export async function checkOutputFolder(folder: string, named: string, kind: 'ou
     await rm(probe);
   } catch (error) {
     throw new StartUpError(`${named}: results cannot be written there: ${faultReason(error)}; choose another ${kind}`);
+  }
+}
+
+/**
+ * Refuses an output that is neither a file nor a folder: a device, a FIFO, a socket, or a
+ * descriptor link (`/dev/stdout` leads to /proc/self/fd/1, whatever fd 1 is). A result would be
+ * renamed over it, replacing the device's name with a file; for the same reason an output
+ * file that is a link is refused. `target` is the output file or folder; each link on the
+ * way is followed by hand, since /proc's descriptor links do not resolve to a path when they
+ * stand for a pipe.
+ */
+export async function checkOutputKind(target: string, named: string, place: OutputPlace): Promise<void> {
+  const refuse = (what: string) =>
+    new StartUpError(`${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '' : '; for standard output use -o -'}`);
+  let hop = target;
+  for (let links = 0; links < MAX_LINKS; links++) {
+    if (DESCRIPTOR_FOLDER.test(await realFolderPath(path.dirname(hop)))) {
+      throw refuse(hop === target ? 'is a file descriptor' : `leads to ${hop}, a file descriptor`);
+    }
+    const stats = await lstat(hop).catch(() => null);
+    if (!stats?.isSymbolicLink()) break;
+    const next = await readlink(hop).catch(() => null);
+    if (next === null) break;
+    hop = path.resolve(path.dirname(hop), next);
+  }
+  const stats = await stat(target).catch(() => null);
+  const special = stats && specialKind(stats);
+  if (special) throw refuse(`is ${special}`);
+  // A result is renamed over its file: over a link, that would replace the link, not what it leads to.
+  if (place === 'output file' && hop !== target) {
+    throw new StartUpError(`${named} is a symbolic link: a result replaces only a regular file; name the file it leads to, or another`);
   }
 }

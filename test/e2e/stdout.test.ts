@@ -1,0 +1,83 @@
+/**
+ * A standard output that refuses what it is given: a full disk behind `> file` (/dev/full)
+ * and a reader that goes away early (`| head -c 10`). The process is the point: its real
+ * stdout is the trap.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { BIN, emulatorEnv, recordingEmulator, tempDir, type CliResult } from './harness.js';
+
+let emulator: RunningEmulator;
+let root: string;
+
+beforeAll(async () => {
+  emulator = await recordingEmulator({ echo: true });
+  root = await tempDir();
+  // Noise does not compress: the echoed answer is more than a pipe holds (64 KB), so a
+  // reader that leaves early is met by the writes.
+  const noise = { type: 'gaussian', mean: 128, sigma: 60 } as const;
+  await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise } }).png().toFile(path.join(root, 'noise.png'));
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** `photoroom ...args` with its stdout on `stdout`: a file descriptor, or a pipe whose reader leaves after `keepBytes`. */
+function runWithStdout(args: readonly string[], stdout: number | { keepBytes: number }): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: root,
+    env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_stdout'), NO_COLOR: '1' },
+    stdio: ['ignore', typeof stdout === 'number' ? stdout : 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let kept = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  if (typeof stdout !== 'number') {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      kept += chunk.subarray(0, stdout.keepBytes - kept.length).toString('latin1');
+      if (kept.length >= stdout.keepBytes) child.stdout!.destroy();
+    });
+  }
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: kept, stderr }));
+  });
+}
+
+/** The lines that are neither progress nor summary: what is said about the image. */
+function expectOneRefusal(stderr: string, refusal: string): void {
+  expect(stderr).not.toMatch(/^ok /m);
+  expect(stderr).not.toMatch(/ 1 ok/);
+  expect(stderr).not.toContain('unexpected error');
+  expect(stderr).not.toMatch(/^\s+at /m);
+  expect(stderr).toContain(`failed  noise.png: ${refusal}`);
+  expect(stderr).toMatch(/: 0 ok, 0 skipped, 1 failed/);
+}
+
+describe('-o - reports success before stdout took it', () => {
+  it('fails the input, in one line without a stack trace, and exits 1 when stdout is a full disk', async () => {
+    const full = openSync('/dev/full', 'w');
+    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full).finally(() => closeSync(full));
+    expect(result.code).toBe(1);
+    expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
+  });
+
+  it('fails the input and exits 1 when the reader of stdout leaves after 10 bytes', async () => {
+    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], { keepBytes: 10 });
+    expect(result.stdout).toBe('\x89PNG\r\n\x1a\n\0\0');
+    expect(result.code).toBe(1);
+    expectOneRefusal(result.stderr, 'standard output was closed before it took the whole image (EPIPE)');
+  });
+
+  it('says in one line, exit 1, that a full disk took no text of another command', async () => {
+    const full = openSync('/dev/full', 'w');
+    const result = await runWithStdout(['params'], full).finally(() => closeSync(full));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('photoroom: standard output refused what was written: no space left on the device (ENOSPC)\n');
+  });
+});
