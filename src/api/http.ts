@@ -59,6 +59,8 @@ export function httpRequest(url: string, options: HttpRequest): Promise<Incoming
       agent: options.agents?.[secure ? 'https' : 'http'],
     });
     let response: IncomingMessage | undefined;
+    /** The request body's own failure: pipeline() aborts the request, which then fails as a mere hang-up. */
+    let bodyError: Error | undefined;
     const end = (error: unknown) => (response ?? request).destroy(error instanceof Error ? error : new Error(String(error)));
     const onAbort = () => end(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -66,7 +68,7 @@ export function httpRequest(url: string, options: HttpRequest): Promise<Incoming
     request.setTimeout(options.idleTimeoutMs, () => end(idleTimeout(response ? 'body' : 'headers', options.idleTimeoutMs)));
     request.on('error', (error) => {
       released();
-      reject(error);
+      reject(bodyError ?? error);
     });
     request.on('response', (answer) => {
       response = answer;
@@ -75,7 +77,9 @@ export function httpRequest(url: string, options: HttpRequest): Promise<Incoming
     });
     if (options.signal?.aborted) onAbort();
     else if (options.body === undefined || Buffer.isBuffer(options.body)) request.end(options.body);
-    // A failing body destroys the request with its own error, which the 'error' listener rejects with.
-    else pipeline(options.body, request, () => {});
+    else {
+      options.body.once('error', (error: Error) => (bodyError = error));
+      pipeline(options.body, request, () => {});
+    }
   });
 }
