@@ -9,6 +9,7 @@ import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
 import { LocalFault } from '../errors.js';
+import { registerSecret } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { discard } from './body.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
@@ -116,6 +117,8 @@ export interface Client {
 }
 
 export function createClient(options: ClientOptions): Client {
+  // Whoever holds the key registers it, so a library user's run log and sidecars mask it too.
+  registerSecret(options.apiKey);
   const urls = endpointUrls(options);
   const agents = keepAliveAgents(options.connections);
   /**

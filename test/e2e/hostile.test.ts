@@ -9,6 +9,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
+import { createClient } from '../../src/api/client.js';
+import { runBatch } from '../../src/batch/run.js';
+import { buildParamSet } from '../../src/params/paramset.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
 import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
@@ -173,6 +176,22 @@ describe('the key, echoed back by the server', () => {
       expect(lines.stderr).toContain('invalid key ***');
     });
   }
+
+  it("is masked in a library user's run log and sidecars: the client that sends it registers it", async () => {
+    server = await startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }]);
+    const root = await folderOf(2);
+    const client = createClient({ apiKey: KEY, baseUrl: server.url, connections: 1, timeoutMs: 10_000 });
+    const { params } = buildParamSet('edit', [], { hasInputImage: true });
+    try {
+      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, client, concurrency: 1, retries: 0 });
+      expect(await batch.done).toMatchObject({ ok: 1, failed: 1 });
+    } finally {
+      await client.close();
+    }
+    const stored = await Promise.all((await filesUnder(path.join(root, 'out'))).filter((f) => /\.jsonl?$/.test(f)).map((f) => readFile(path.join(root, 'out', f), 'utf8')));
+    expect(stored.join('\n')).toContain('invalid key ***');
+    expect(stored.join('\n')).not.toContain(KEY);
+  });
 });
 
 describe('a service that never gets better', () => {
