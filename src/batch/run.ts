@@ -26,7 +26,7 @@ import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { hashFile } from '../store/hash.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
-import { notReplaceable } from '../store/file-kind.js';
+import { notReplaceable } from '../regular-file.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';

@@ -150,6 +150,13 @@ describe('an output that is not a file', () => {
       await freeReaders(fifo);
     }
   });
+
+  it('reads back a run log that is a folder as a fault that says so', async () => {
+    const root = await folder();
+    const log = path.join(root, 'photoroom-run.jsonl');
+    await mkdir(log);
+    await expect(readRunLogHistory(root)).rejects.toThrow(`cannot read ${log}: it is a folder, not a file`);
+  });
 });
 
 describe('-o - reports success before stdout took it', () => {
