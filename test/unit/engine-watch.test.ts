@@ -12,11 +12,11 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { BatchEvent, SummaryEvent } from '../../src/batch/events.js';
 import { OnePerOutput } from '../../src/batch/one-per-output.js';
-import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import type { BatchOptions } from '../../src/batch/run.js';
 import type { Watch, WatchNews } from '../../src/inputs/watch.js';
-import { buildParamSet } from '../../src/params/paramset.js';
 import { createFakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 /** A watcher that reports exactly what the test tells it to. */
 class ScriptedWatch implements Watch {
@@ -49,19 +49,7 @@ async function watchedBatch(
   await mkdir(path.join(root, 'in'));
   const fake = createFakeClient({ timing, ...client });
   const controller = new AbortController();
-  const batch = runBatch({
-    endpoint: 'edit',
-    inputs: ['in'],
-    cwd: root,
-    outDir: path.join(root, 'out'),
-    params: buildParamSet('edit', [], { hasInputImage: true }).params,
-    client: fake,
-    concurrency: 2,
-    retries: 1,
-    timing,
-    signal: controller.signal,
-    watch: options.watch,
-  });
+  const batch = editInToOut(root, fake, timing, { retries: 1, signal: controller.signal, watch: options.watch });
   const events: BatchEvent[] = [];
   batch.on('event', (event) => {
     events.push(event);
