@@ -1,18 +1,36 @@
 /**
- * Opening a file that must be a regular file (an input, a file a parameter names) without
- * ever blocking. Opening a named pipe for reading blocks until a writer comes, and so does a
- * device that never answers: each such open holds one of the four threads of libuv's pool
- * for good, and four of them stop every file operation of the process, Ctrl-C's included.
- * The open is non-blocking and the type is read from the open handle: a stat before the
- * open could be raced by a rename.
+ * Regular files only. Opening a named pipe for reading blocks until a writer comes, and so
+ * does a device that never answers: each such open holds one of the four threads of libuv's
+ * pool for good, and four of them stop every file operation of the process, Ctrl-C's
+ * included. And a rename replaces whatever has the name: a FIFO, a device or a link
+ * (`/dev/stdout`) would be replaced by a file. So inputs, records of ours and files a
+ * parameter names are opened without blocking and their type is read from the open handle
+ * (a stat before the open could be raced by a rename), and a result is renamed only over a
+ * regular file or nothing.
  */
 import { constants, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { lstat, open, type FileHandle } from 'node:fs/promises';
+
+/** `a FIFO`, `a socket`, `a character device`, `a block device`; null for a file, a folder or a link. */
+export function specialKind(stats: Stats): string | null {
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return null;
+}
 
 /** The file is a named pipe, a device, a socket or a folder: it is never read. */
 export class NotARegularFile extends Error {
-  constructor(readonly file: string) {
+  /** What it is instead: `a FIFO`, `a folder`... */
+  readonly kind: string;
+
+  constructor(
+    readonly file: string,
+    stats: Stats,
+  ) {
     super('not a regular file');
+    this.kind = stats.isDirectory() ? 'a folder' : (specialKind(stats) ?? 'not a regular file');
   }
 }
 
@@ -22,7 +40,7 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new NotARegularFile(file);
+    if (!stats.isFile()) throw new NotARegularFile(file, stats);
     return { handle, stats };
   } catch (error) {
     await handle.close();
@@ -45,4 +63,13 @@ export async function readRegularFile(file: string): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/** What stands at `file` that a result must not be renamed over (anything but a regular file), or null. */
+export async function notReplaceable(file: string): Promise<string | null> {
+  const stats = await lstat(file).catch(() => null);
+  if (!stats || stats.isFile()) return null;
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a folder';
+  return specialKind(stats) ?? 'not a regular file';
 }

@@ -91,8 +91,10 @@ const TIMEOUT_CODES = new Set([...Object.values(IDLE_TIMEOUT_CODES), 'ETIMEDOUT'
 /** Turns whatever the HTTP client or the socket threw into an ApiError (network faults are retryable). */
 export function apiErrorFromFailure(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.code ?? err.cause?.code ?? err.name ?? 'ERROR';
+  const err = error as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown; message?: string } };
+  // Only a text code says something: a DOMException's is a legacy number (an AbortSignal.timeout's reason has 23).
+  const textCode = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const code = textCode(err.code) ?? textCode(err.cause?.code) ?? err.name ?? 'ERROR';
   const timedOut = TIMEOUT_CODES.has(code) || err.name === 'TimeoutError';
   const reason = err.cause?.message ?? err.message ?? String(error);
   return new ApiError({

@@ -26,7 +26,7 @@ import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { hashFile } from '../store/hash.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
-import { notReplaceable } from '../store/file-kind.js';
+import { notReplaceable } from '../regular-file.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
@@ -170,6 +170,8 @@ class Batch {
    * round carries a copy): each gets a run log line however the run ends.
    */
   private readonly unsettled = new Map<Job, JobState>();
+  /** Warnings said about the inputs (link loops, unreadable folders...), by the first pass or the watch. */
+  private readonly inputWarnings = new Set<string>();
   /** Outputs this run wrote, with --watch: the watcher sees them too. */
   private readonly written = new Set<string>();
   /** Kinds of fixes already announced (see noteFix). */
@@ -244,7 +246,10 @@ class Batch {
       rememberNames: watch !== null,
       signature: (job) => this.signature(job),
       refusal: (job) => this.refusal(job),
-      notify: (event) => this.emit(event),
+      notify: (event) => {
+        if (event.type === 'warning') this.inputWarnings.add(event.message);
+        this.emit(event);
+      },
     });
     const survey = await planner.survey();
     this.ignored = survey.ignored;
@@ -332,7 +337,11 @@ class Batch {
 
   private async *watchedJobs(changes: AsyncIterable<WatchNews>, inputs: ResolvedInputs, planner: Planner): AsyncGenerator<{ job: Job; item: DiscoveredFile }> {
     for await (const news of changes) {
-      if (news.kind === 'warning') this.emit({ type: 'warning', message: news.message });
+      // The watch's first scan meets the link loops the first pass reported: each is said once.
+      if (news.kind === 'warning' && !this.inputWarnings.has(news.message)) {
+        this.inputWarnings.add(news.message);
+        this.emit({ type: 'warning', message: news.message });
+      }
       if (news.kind === 'ended') this.stop(stopEvent('folders-gone', news.message));
       if (news.kind !== 'file') continue;
       const file = news.path;

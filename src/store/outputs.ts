@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { errorCode, LocalFault, writeFault } from '../errors.js';
 import { relativeInside, shortenName } from '../paths.js';
-import { notReplaceable } from './file-kind.js';
+import { notReplaceable } from '../regular-file.js';
 
 /** Temporary files start with this, so stale ones from a crash can be recognised. */
 export const TEMP_PREFIX = '.photoroom-tmp-';

@@ -3,12 +3,10 @@
  * input, which says how it last went, and the lines of the latest run. Read as a stream,
  * so that a long history costs one entry per input, not one per line.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { errorCode, LocalFault } from '../errors.js';
-import { specialKind } from './file-kind.js';
+import { NotARegularFile, openRegularFile } from '../regular-file.js';
 import { RUN_LOG_NAME, type RunLogLine } from './runlog.js';
 
 export type { RunLogLine } from './runlog.js';
@@ -50,15 +48,12 @@ export async function readRunLogHistory(folder: string): Promise<RunLogHistory> 
   const file = path.join(folder, RUN_LOG_NAME);
   const refusal = (error: unknown) => new LocalFault(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   // Opened without blocking and checked on the descriptor: a FIFO in its place would hold a thread for good.
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) =>
-    errorCode(error) === 'ENOENT' ? null : Promise.reject(refusal(error)),
-  );
-  if (!handle) return history;
-  const special = specialKind(await handle.stat());
-  if (special) {
-    await handle.close();
-    throw refusal(`it is ${special}, not a file`);
-  }
+  const opened = await openRegularFile(file).catch((error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw refusal(error instanceof NotARegularFile ? `it is ${error.kind}, not a file` : error);
+  });
+  if (!opened) return history;
+  const { handle } = opened;
   const stream = handle.createReadStream({ encoding: 'utf8' });
   try {
     for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {

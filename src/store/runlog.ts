@@ -9,7 +9,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, LocalFault, UserError, writeFault } from '../errors.js';
 import { redact } from '../secrets.js';
-import { specialKind } from './file-kind.js';
+import { specialKind } from '../regular-file.js';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
 

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { EndpointPath } from '../params/endpoints.js';
 import { redact } from '../secrets.js';
+import { readRegularFile } from '../regular-file.js';
 import type { OutputFolder, WrittenFile } from './outputs.js';
-import { readRegularFile } from './file-kind.js';
 
 export const SIDECAR_VERSION = 1;
 
@@ -93,7 +93,7 @@ function isSidecar(value: unknown): value is Sidecar {
 /** The sidecar at `file`, or null when there is none, it is not ours, or it is damaged (the input is redone). */
 export async function readSidecar(file: string): Promise<Sidecar | null> {
   // Never blocks on a FIFO named like a sidecar: only a regular file is read.
-  return parseSidecar((await readRegularFile(file)) ?? '');
+  return parseSidecar(await readRegularFile(file).then((bytes) => bytes.toString('utf8'), () => ''));
 }
 
 /** A sidecar's text read back, or null when it is not ours or damaged. */

@@ -29,6 +29,13 @@ describe('the three error body shapes', () => {
     const slow = apiErrorFromFailure(Object.assign(new Error('no answer for 1 s'), { code: 'HEADERS_TIMEOUT' }));
     expect([slow.kind, slow.retryable]).toEqual(['timeout', true]);
   });
+
+  it('names a timeout by what it is, not by a DOMException\'s legacy number', async () => {
+    const signal = AbortSignal.timeout(1);
+    await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    const timedOut = apiErrorFromFailure(signal.reason);
+    expect([timedOut.kind, timedOut.message]).toEqual(['timeout', 'request timed out (TimeoutError)']);
+  });
 });
 
 describe('endpoint hosts', () => {

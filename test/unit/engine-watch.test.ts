@@ -5,18 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { BatchEvent, SummaryEvent } from '../../src/batch/events.js';
 import { OnePerOutput } from '../../src/batch/one-per-output.js';
-import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import type { BatchOptions } from '../../src/batch/run.js';
 import type { Watch, WatchNews } from '../../src/inputs/watch.js';
-import { buildParamSet } from '../../src/params/paramset.js';
 import { createFakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 /** A watcher that reports exactly what the test tells it to. */
 class ScriptedWatch implements Watch {
@@ -42,26 +42,21 @@ class ScriptedWatch implements Watch {
 
 async function watchedBatch(
   client: Omit<FakeClientOptions, 'timing'>,
-  options: { watch: BatchOptions['watch']; stopAt: (event: BatchEvent, events: BatchEvent[]) => boolean; onEvent?: (event: BatchEvent, root: string) => void },
+  options: {
+    watch: BatchOptions['watch'];
+    stopAt: (event: BatchEvent, events: BatchEvent[]) => boolean;
+    onEvent?: (event: BatchEvent, root: string) => void;
+    /** Makes what the input folder holds before the batch starts. */
+    prepare?: (folder: string) => Promise<void>;
+  },
 ) {
   const timing = new FakeTiming();
   const root = await mkdtemp(path.join(tmpdir(), 'photoroom-engine-watch-'));
   await mkdir(path.join(root, 'in'));
+  await options.prepare?.(path.join(root, 'in'));
   const fake = createFakeClient({ timing, ...client });
   const controller = new AbortController();
-  const batch = runBatch({
-    endpoint: 'edit',
-    inputs: ['in'],
-    cwd: root,
-    outDir: path.join(root, 'out'),
-    params: buildParamSet('edit', [], { hasInputImage: true }).params,
-    client: fake,
-    concurrency: 2,
-    retries: 1,
-    timing,
-    signal: controller.signal,
-    watch: options.watch,
-  });
+  const batch = editInToOut(root, fake, timing, { retries: 1, signal: controller.signal, watch: options.watch });
   const events: BatchEvent[] = [];
   batch.on('event', (event) => {
     events.push(event);
@@ -129,6 +124,26 @@ describe('--watch under odd folders', () => {
     );
     expect(summary).toMatchObject({ stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
     expect(events.filter((event) => event.type === 'stop')).toHaveLength(1);
+  });
+
+  it('says a link loop once: the watch meets again what the first pass reported', async () => {
+    const watch = new ScriptedWatch();
+    const loop = 'in/loop: symbolic link loop back to in, not followed';
+    const other = 'in/locked: cannot be watched (permission denied); the watch goes on without it';
+    const { events } = await watchedBatch(
+      { answer: () => ({ status: 200, body: '' }) },
+      {
+        prepare: (folder) => symlink('.', path.join(folder, 'loop')),
+        watch: { settleMs: 50, start: async () => watch },
+        onEvent: (event) => {
+          if (event.type !== 'watching') return;
+          for (const message of [loop, other]) watch.tell({ kind: 'warning', message });
+        },
+        stopAt: (event) => event.type === 'warning' && event.message === other,
+      },
+    );
+    const warnings = events.filter((event) => event.type === 'warning').map((event) => event.message);
+    expect(warnings).toEqual([loop, other]);
   });
 });
 

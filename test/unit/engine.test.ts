@@ -14,6 +14,7 @@ import { runBatch, type BatchOptions } from '../../src/batch/run.js';
 import { summaryLines } from '../../src/cli/reporters/summary.js';
 import { createStyle } from '../../src/cli/reporters/style.js';
 import { createFaultPolicy } from '../../src/emulator/faults.js';
+import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { RunLogLine } from '../../src/store/runlog.js';
 import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
@@ -404,7 +405,7 @@ describe('answers that may have been billed without a result', () => {
     expect(results).toMatchObject([{ status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 }]);
     expect(await runLogLines(root)).toMatchObject([{ status: 'failed', httpStatus: 200, maybeBilled: 2 }]);
     expect(summaryLines(summary, { style: createStyle(false), problemsOnly: true })).toContain(
-      '2 requests for 1 input may have been billed without a result (the answer was cut short or not an image)',
+      '2 requests for 1 input may have been billed without a result (a 2xx answer came, but no image from it was kept)',
     );
   });
 
@@ -412,6 +413,17 @@ describe('answers that may have been billed without a result', () => {
     const { summary, root } = await runOnFakeTime((call) => (call.attempt === 1 ? cut() : ok()), { count: 2 });
     expect(summary).toMatchObject({ ok: 2, maybeBilled: { requests: 2, inputs: 2 } });
     expect(await runLogLines(root)).toMatchObject([{ status: 'ok', maybeBilled: 1 }, { status: 'ok', maybeBilled: 1 }]);
+  });
+
+  it('counts a whole answer that could not be kept, and does not blame the answer for it', async () => {
+    const refused = async () => {
+      throw new LocalFault('standard output refused the image: no space left on the device (ENOSPC)', { code: 'ENOSPC' });
+    };
+    const { summary } = await runOnFakeTime(ok, { count: 1, deliver: refused });
+    expect(summary).toMatchObject({ ok: 0, failed: 1, maybeBilled: { requests: 1, inputs: 1 } });
+    const lines = summaryLines(summary, { style: createStyle(false), problemsOnly: true });
+    expect(lines).toContain('1 request for 1 input may have been billed without a result (a 2xx answer came, but no image from it was kept)');
+    expect(lines.join('\n')).not.toMatch(/cut short|not an image/);
   });
 
   it('stops a batch whose answers keep being cut short', async () => {
@@ -436,12 +448,16 @@ describe('inputs a stopped run leaves unfinished', () => {
   });
 
   it('include one refused by a 402, and none that was never sent', async () => {
-    const { summary, root, client } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? status(402) : ok()), { count: 6, concurrency: 1 });
+    // The second request is refused, whichever input it is: inputs are checked concurrently, so
+    // the order in which they reach the gate is not the order of their names.
+    let requests = 0;
+    const { summary, root, client } = await runOnFakeTime(() => (++requests === 2 ? status(402) : ok()), { count: 6, concurrency: 1 });
     expect(summary.stopped).toBe('credits');
     expect(client.calls).toHaveLength(2);
+    const [first, second] = client.calls.map((call) => path.relative(root, call.input));
     expect((await runLogLines(root)).map((line) => [line.input, line.status, line.httpStatus])).toEqual([
-      ['in/i00.png', 'ok', 200],
-      ['in/i01.png', 'not-processed', 402],
+      [first, 'ok', 200],
+      [second, 'not-processed', 402],
     ]);
   });
 });

@@ -12,15 +12,15 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/events.js';
-import { runBatch, type BatchOptions } from '../../src/batch/run.js';
+import type { BatchOptions } from '../../src/batch/run.js';
 import { LocalFault } from '../../src/errors.js';
-import { buildParamSet } from '../../src/params/paramset.js';
 import { OutputFolder } from '../../src/store/outputs.js';
 import { openRunLog } from '../../src/store/runlog.js';
 import { readRunLogHistory } from '../../src/store/runlog-history.js';
 import { readSidecar } from '../../src/store/sidecar.js';
 import { createFakeClient, type FakeClient } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 let png: Buffer;
 const servers: Server[] = [];
@@ -64,18 +64,7 @@ function withinASecond<T>(promise: Promise<T>): Promise<T | 'blocked'> {
 async function batchOfIn(root: string, options: Partial<BatchOptions> = {}): Promise<{ summary: SummaryEvent; events: BatchEvent[]; client: FakeClient }> {
   const timing = new FakeTiming();
   const client = createFakeClient({ timing, answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }) });
-  const batch = runBatch({
-    endpoint: 'edit',
-    inputs: ['in'],
-    cwd: root,
-    outDir: path.join(root, 'out'),
-    params: buildParamSet('edit', [], { hasInputImage: true }).params,
-    client,
-    concurrency: 2,
-    retries: 2,
-    timing,
-    ...options,
-  });
+  const batch = editInToOut(root, client, timing, options);
   const events: BatchEvent[] = [];
   batch.on('event', (event) => events.push(event));
   return { summary: await timing.drive(batch.done), events, client };
@@ -149,6 +138,13 @@ describe('an output that is not a file', () => {
     } finally {
       await freeReaders(fifo);
     }
+  });
+
+  it('reads back a run log that is a folder as a fault that says so', async () => {
+    const root = await folder();
+    const log = path.join(root, 'photoroom-run.jsonl');
+    await mkdir(log);
+    await expect(readRunLogHistory(root)).rejects.toThrow(`cannot read ${log}: it is a folder, not a file`);
   });
 });
 

@@ -6,7 +6,7 @@
 import { lstat, mkdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, faultReason, StartUpError } from '../../errors.js';
-import { specialKind } from '../../store/file-kind.js';
+import { specialKind } from '../../regular-file.js';
 import { realFolderPath, temporaryPathFor } from '../../store/outputs.js';
 
 export type OutputKind = 'output folder' | 'state folder';

@@ -1,0 +1,22 @@
+/** The batch most engine tests run: `edit` of the images in `root`/in to `root`/out, on a fake clock and a fake client. */
+import path from 'node:path';
+import type { Client } from '../../src/api/client.js';
+import { runBatch, type BatchOptions, type BatchRun } from '../../src/batch/run.js';
+import { buildParamSet } from '../../src/params/paramset.js';
+import type { FakeTiming } from './fake-time.js';
+
+/** `options` replace the defaults (two requests at a time, two retries). */
+export function editInToOut(root: string, client: Client, timing: FakeTiming, options: Partial<BatchOptions> = {}): BatchRun {
+  return runBatch({
+    endpoint: 'edit',
+    inputs: ['in'],
+    cwd: root,
+    outDir: path.join(root, 'out'),
+    params: buildParamSet('edit', [], { hasInputImage: true }).params,
+    client,
+    concurrency: 2,
+    retries: 2,
+    timing,
+    ...options,
+  });
+}
