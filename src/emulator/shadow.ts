@@ -17,9 +17,15 @@ export interface PlacedLayer {
   top: number;
 }
 
+const SOFT = { drop: 0.02, shift: 0.01, blur: 0.03, opacity: 0.45 } as const;
+const HARD = { drop: 0.012, shift: 0.008, blur: 0.006, opacity: 0.6 } as const;
+/** The 2026-04-15 model's presets cast as the legacy ones; its automatic shadow is the soft one. */
 const CAST = {
-  'ai.soft': { drop: 0.02, shift: 0.01, blur: 0.03, opacity: 0.45 },
-  'ai.hard': { drop: 0.012, shift: 0.008, blur: 0.006, opacity: 0.6 },
+  'ai.soft': SOFT,
+  'ai.hard': HARD,
+  'ai.preset-soft': SOFT,
+  'ai.preset-hard': HARD,
+  'ai.auto-with-overrides': SOFT,
 } as const;
 
 /** A canvas-sized RGBA layer holding the shadow; `placement` is the subject's full box. */

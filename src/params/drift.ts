@@ -21,6 +21,8 @@ export interface ContractSchema {
   maximum?: number;
   exclusiveMinimum?: number;
   pattern?: string;
+  minItems?: number;
+  maxItems?: number;
   properties?: Record<string, ContractSchema>;
   additionalProperties?: ContractSchema | boolean;
   anyOf?: ContractSchema[];
@@ -63,6 +65,8 @@ interface Leaf {
   readonly exclusiveMinimum?: number;
   readonly pattern?: string;
   readonly default?: unknown;
+  readonly minItems?: number;
+  readonly maxItems?: number;
 }
 
 const KEY = '{key}';
@@ -122,6 +126,8 @@ function leavesOf(
       exclusiveMinimum: resolved.exclusiveMinimum,
       pattern: resolved.pattern,
       default: resolved.default ?? defaultAt(inherited.default, inherited.path),
+      minItems: resolved.minItems,
+      maxItems: resolved.maxItems,
     }]);
   }
   const branches = resolved.anyOf ?? [resolved];
@@ -186,6 +192,8 @@ function rowLeaf(spec: ParamSpec, enumValues = spec.enum): Leaf {
     exclusiveMinimum: spec.exclusiveMinimum,
     pattern: spec.pattern,
     default: spec.default,
+    minItems: spec.minItems,
+    maxItems: spec.maxItems,
   };
 }
 
@@ -227,7 +235,7 @@ function leafDifferences(contract: Leaf, table: Leaf): string[] {
     ...setDifference('value', contract.enum, table.enum),
   ];
   if (contract.type !== table.type) differences.push(`type: contract ${contract.type}, table ${table.type}`);
-  for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'pattern', 'default'] as const) {
+  for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'pattern', 'default', 'minItems', 'maxItems'] as const) {
     // Defaults are compared as sent: the contract's `"false"` and `false` are one value on the wire.
     const [a, b] = key === 'default' ? [contract[key], table[key]].map((v) => (v === undefined ? v : String(v))) : [contract[key], table[key]];
     if (a !== b) differences.push(`${key}: contract ${show(contract[key])}, table ${show(table[key])}`);

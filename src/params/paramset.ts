@@ -6,7 +6,7 @@
 import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
 import { ParamSet, type ParamEntry } from './set.js';
-import { LAYER_FIELDS, paramByName, PARAMS } from './table.js';
+import { isKeyed, LAYER_FIELDS, paramByName, PARAMS } from './table.js';
 import type { Endpoint, ParamSpec, ParamValue } from './types.js';
 import { parseValue } from './values.js';
 
@@ -36,9 +36,13 @@ export function resolveParamName(name: string): ParamSpec | undefined {
   return paramByName(name) ?? PARAMS.find((spec) => spec.objectField?.name === name);
 }
 
-/** The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else the name as given. */
+/**
+ * The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else
+ * the name as given: a keyed name (`editWithAI.additionalImages.front.imageUrl`) is its own.
+ */
 function canonicalName(name: string): string {
-  return resolveParamName(name)?.name ?? name;
+  const spec = resolveParamName(name);
+  return spec && !isKeyed(spec) ? spec.name : name;
 }
 
 function describeRaw(value: ParamValue): string {
@@ -114,6 +118,11 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     else invalid(parsed.expected);
   }
 
+  const replaced = entries.filter((entry) => entry.spec?.replacedBy);
+  if (replaced.length > 0) {
+    const instead = replaced.map((entry) => `--${entry.spec?.replacedBy}`).join(', ');
+    warnings.push(`${replaced.map((entry) => entry.source).join(', ')}: deprecated by the API in favour of editWithAI.*; sent as given (use ${instead})`);
+  }
   const params = new ParamSet(entries);
   problems.push(...checkCrossFieldRules(params, context));
   return { params, problems, warnings };

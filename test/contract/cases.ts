@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { buildParamSet } from '../../src/params/paramset.js';
-import { flagOf, LAYER_FIELDS, paramsFor } from '../../src/params/table.js';
+import { flagOf, isKeyed, KEY, LAYER_FIELDS, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, Method } from '../../src/params/types.js';
 import type { ValueRule } from '../../src/params/values.js';
 import { validText } from '../support/samples.js';
@@ -42,7 +42,9 @@ export function paramsToSend(endpoint: Endpoint, method: Method, file: string): 
   const rows = paramsFor(endpoint).flatMap((spec, index) => {
     const flag = flagOf(spec);
     if (flag === null || spec.kind === 'layers' || !allowed(spec.methods, method)) return [];
-    return valuesOf(spec, file, SEED + index).map((value) => ({ name: spec.name, flag: `--${flag}`, value }));
+    // A keyed row is sent under one key of its own.
+    const name = isKeyed(spec) ? spec.name.replace(KEY, 'front') : spec.name;
+    return valuesOf(spec, file, SEED + index).map((value) => ({ name, flag: `--${isKeyed(spec) ? name : flag}`, value }));
   });
   if (endpoint === 'segment') return rows;
   const layers = LAYER_FIELDS.filter((field) => allowed(field.methods, method)).flatMap((field, index) => {

@@ -40,3 +40,13 @@ export function isKnownField(fields: Fields, name: string): boolean {
     return schema !== undefined && reaches(schema, segments.slice(i + 1));
   });
 }
+
+/**
+ * Can this value of this field be sent under the contract: a field it knows, and, where its
+ * schema lists the values, one of them? The seed predates the parameters and values the
+ * 2026-06-22 contract added, which its Prism must not be sent.
+ */
+export function isSendable(fields: Fields, name: string, value: string): boolean {
+  const values = fields.get(name)?.enum;
+  return isKnownField(fields, name) && (values === undefined || values.map(String).includes(value));
+}

@@ -84,7 +84,7 @@ describe('flags derived from the table', () => {
   it('takes template layer flags out before commander sees them', () => {
     const { pre, inputs } = parse(['a.jpg', '--layers.logo.image.imageUrl', 'https://a.test/l.png', '--layers.t.text.content=Sale']);
     expect(inputs).toEqual(['a.jpg']);
-    expect(pre.layerParams).toEqual([
+    expect(pre.openEndedParams).toEqual([
       { name: 'layers.logo.image.imageUrl', value: 'https://a.test/l.png', source: '--layers.logo.image.imageUrl' },
       { name: 'layers.t.text.content', value: 'Sale', source: '--layers.t.text.content' },
     ]);

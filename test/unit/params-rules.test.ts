@@ -120,8 +120,8 @@ describe('building a parameter set', () => {
   });
 
   it('names the source, the value and what is allowed in each problem', () => {
-    expect(problemsOf({ 'export.format': 'gif' })).toEqual([
-      '--export.format: invalid value "gif"; expected one of png, jpeg, jpg, webp',
+    expect(problemsOf({ 'export.format': 'bmp' })).toEqual([
+      '--export.format: invalid value "bmp"; expected one of png, jpeg, jpg, webp, avif',
     ]);
     expect(problemsOf({ padding: '60%' })[0]).toBe(
       '--padding: invalid value "60%"; expected a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"',
@@ -170,6 +170,6 @@ describe('suggestions for near misses', () => {
     expect(problemsOf({ 'background.color': 'whte' })[0]).toMatch(/; did you mean "white"\?$/);
     expect(problemsOf({ 'shadow.mode': 'ai.sft' })[0]).toMatch(/; did you mean "ai.soft"\?$/);
     expect(problemsOf({ 'shadow.mode': 'soft' })[0]).toMatch(/; did you mean "ai.soft"\?$/);
-    expect(problemsOf({ 'export.format': 'gif' })[0]).not.toContain('did you mean');
+    expect(problemsOf({ 'export.format': 'bmp' })[0]).not.toContain('did you mean');
   });
 });
