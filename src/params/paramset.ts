@@ -6,7 +6,7 @@
 import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
 import { ParamSet, type ParamEntry } from './set.js';
-import { isKeyed, LAYER_FIELDS, paramByName, PARAMS } from './table.js';
+import { CONTRACT_DATE, isKeyed, LAYER_FIELDS, paramByName, PARAMS } from './table.js';
 import type { Endpoint, ParamSpec, ParamValue } from './types.js';
 import { parseValue } from './values.js';
 
@@ -16,7 +16,7 @@ export interface RawParam {
   readonly value: ParamValue;
   /** Where it came from, as the user would recognise it: `--padding`, `.photoroomrc: edit.padding`. */
   readonly source: string;
-  /** Given through `--param`: a name the table does not know is passed through with a warning. */
+  /** Given through `--param`: a name or a value the table does not know is passed through with a warning. */
   readonly passThrough?: boolean;
 }
 
@@ -115,7 +115,13 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     }
     const parsed = parseValue(spec, raw.value);
     if (parsed.ok) entries.push({ name, value: parsed.value, source: raw.source, spec });
-    else invalid(parsed.expected);
+    else if (raw.passThrough && spec.enum !== undefined) {
+      // The API adds values faster than the table follows: one it does not know costs a refused
+      // (unbilled) call, so --param sends it. Numbers, colours and the like are still read: their
+      // form is not what moves. The row stays attached, so the rules across fields still hold.
+      warnings.push(`${raw.source}: ${describeRaw(raw.value)} is not a value the table knows (${CONTRACT_DATE} contract; expected ${parsed.expected}); sending it as given`);
+      entries.push({ name, value: String(raw.value), source: raw.source, spec });
+    } else invalid(parsed.expected);
   }
 
   const replaced = entries.filter((entry) => entry.spec?.replacedBy);

@@ -207,4 +207,13 @@ describe('the parameters of the 2026-06-22 contract', () => {
     const notices = stderr.split('\n').filter((line) => line.includes('editWithAI'));
     expect(notices).toEqual([expect.stringContaining('--describeAnyChange.mode, --describeAnyChange.prompt: deprecated by the API in favour of editWithAI.*; sent as given (use --editWithAI.mode, --editWithAI.prompt)')]);
   });
+
+  it('sends a value the table does not know through --param, with one warning naming the contract date; the flag refuses it', async () => {
+    const passed = await run(['--param', 'shadow.mode=ai.preset-medium']);
+    expect(passed.received.map(({ fields }) => fields.filter(([name]) => name !== 'imageFile'))).toEqual([[['shadow.mode', 'ai.preset-medium']]]);
+    expect(passed.stderr.split('\n').filter((line) => line.includes('2026-06-22'))).toHaveLength(1);
+    expect(passed.code).toBe(0);
+    const refused = await run(['--shadow.mode', 'ai.preset-medium']);
+    expect([refused.code, refused.received]).toEqual([2, []]);
+  });
 });

@@ -155,6 +155,17 @@ describe('building a parameter set', () => {
     expect(passed.params.entry('future.mode')?.value).toBe('x');
   });
 
+  it('sends through --param a value the table does not know for a known parameter, with one warning naming the contract date', () => {
+    const built = buildParamSet('edit', [{ name: 'shadow.mode', value: 'ai.preset-medium', source: '--param shadow.mode', passThrough: true }], POST);
+    expect(built.problems).toEqual([]);
+    expect(built.warnings).toEqual([
+      '--param shadow.mode: "ai.preset-medium" is not a value the table knows (2026-06-22 contract; expected one of ai.soft, ai.hard, ai.floating, ai.preset-soft, ai.preset-hard, ai.auto-with-overrides); sending it as given',
+    ]);
+    expect(built.params.entry('shadow.mode')?.value).toBe('ai.preset-medium');
+    // The flag, and a config file, still refuse it.
+    expect(problemsOf({ 'shadow.mode': 'ai.preset-medium' })[0]).toMatch(/^--shadow.mode: invalid value "ai.preset-medium"/);
+  });
+
   it('validates a known name given through --param like its flag', () => {
     const built = buildParamSet('edit', [{ name: 'padding', value: '0.9', source: '--param padding', passThrough: true }], POST);
     expect(built.problems).toHaveLength(1);
