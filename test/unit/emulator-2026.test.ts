@@ -9,7 +9,9 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { renderEdit } from '../../src/emulator/render.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { decode, params, pixel } from '../support/rendered.js';
 import { FIXTURES } from '../e2e/harness.js';
 import { memoryIo } from '../support/memory-io.js';
 
@@ -66,4 +68,71 @@ describe('the 2026-06-22 parameters against the emulator', () => {
       expect(sent.at(-1)).toEqual(expect.arrayContaining(names));
     });
   }
+});
+
+/** A green block on white, 200x150: the subject the stand-ins draw around. */
+const BLOCK = sharp({ create: { width: 200, height: 150, channels: 3, background: 'white' } })
+  .composite([{ input: { create: { width: 60, height: 50, channels: 3, background: { r: 20, g: 160, b: 40 } } }, left: 70, top: 50 }])
+  .png()
+  .toBuffer();
+
+/** How many pixels of a rendered image pass `test`. */
+async function count(body: Buffer, test: (values: number[]) => boolean): Promise<number> {
+  const image = await decode(body);
+  let n = 0;
+  for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) if (test(pixel(image, x, y))) n += 1;
+  return n;
+}
+
+const redOpaque = ([r = 0, g = 0, b = 0, alpha = 255]: number[]) => alpha > 200 && r > 200 && g < 60 && b < 60;
+
+describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
+  it('draws the outline around the cutout, as wide as asked, in its colour', async () => {
+    // Padding leaves room around the subject, which otherwise fills the canvas.
+    const plain = await renderEdit(await BLOCK, params({ padding: 0.3 }));
+    const thin = await renderEdit(await BLOCK, params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.01 }));
+    const bold = await renderEdit(await BLOCK, params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.05 }));
+    expect(await count(plain.body, redOpaque)).toBe(0);
+    const [thinRed, boldRed] = [await count(thin.body, redOpaque), await count(bold.body, redOpaque)];
+    expect(thinRed).toBeGreaterThan(0);
+    expect(boldRed).toBeGreaterThan(thinRed * 2);
+    // Under the subject: its own pixels are not painted over (only its anti-aliased rim, half
+    // transparent, now shows over the outline).
+    const green = ([r = 0, g = 0, b = 0, alpha = 255]: number[]) => alpha > 200 && g > 120 && r < 80 && b < 80;
+    const [greenBefore, greenAfter] = [await count(plain.body, green), await count(bold.body, green)];
+    expect(Math.abs(greenAfter - greenBefore)).toBeLessThan(greenBefore * 0.01);
+  });
+
+  it('moves and darkens the shadow by the overrides of ai.auto-with-overrides', async () => {
+    const shadowAt = async (overrides: Record<string, string | number>) => {
+      const values = { padding: 0.3, 'shadow.mode': 'ai.auto-with-overrides', 'background.color': 'FFFFFF', ...overrides };
+      const image = await decode((await renderEdit(await BLOCK, params(values))).body);
+      // Darkness beside the block, left and right of it at its middle height: which side the shadow fell on.
+      const middle = Math.floor(image.height / 2);
+      const darkness = (from: number, to: number) => {
+        let sum = 0;
+        for (let x = Math.floor(from * image.width); x < to * image.width; x++) sum += 255 - (pixel(image, x, middle)[0] ?? 255);
+        return sum;
+      };
+      return { left: darkness(0, 0.3), right: darkness(0.7, 1) };
+    };
+    const left = await shadowAt({ 'shadow.directionOverride': 'left', 'shadow.spreadOverride': 'long' });
+    const right = await shadowAt({ 'shadow.directionOverride': 270, 'shadow.spreadOverride': 90 });
+    expect(left.left).toBeGreaterThan(left.right);
+    expect(right.right).toBeGreaterThan(right.left);
+    const faint = await shadowAt({ 'shadow.directionOverride': 'left', 'shadow.spreadOverride': 'long', 'shadow.intensityOverride': 0 });
+    expect(left.left).toBeGreaterThan(faint.left);
+  });
+
+  it('answers a generative feature with the usual edit, bannered and named in a header: never blank', async () => {
+    const plain = await renderEdit(await BLOCK, params({ 'background.color': 'FFFFFF' }));
+    const { body, headers } = await renderEdit(await BLOCK, params({ 'background.color': 'FFFFFF', 'ghostMannequin.mode': 'ai.auto', 'virtualModel.mode': 'ai.auto' }));
+    expect(headers['x-emulator-stand-in']).toMatch(/^virtual model, ghost mannequin \(/);
+    const image = await decode(body);
+    const foot = pixel(image, 5, image.height - 2);
+    expect(foot[0]).toBeLessThan(120);
+    expect(pixel(await decode(plain.body), 5, image.height - 2)[0]).toBe(255);
+    // The subject is still there, above the banner.
+    expect(pixel(image, 100, 75).slice(0, 3)).toEqual(pixel(await decode(plain.body), 100, 75).slice(0, 3));
+  });
 });
