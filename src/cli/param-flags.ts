@@ -179,7 +179,7 @@ export function rawParamsFromPassThrough(pairs: readonly string[]): { params: Ra
       continue;
     }
     const name = pair.slice(0, at);
-    params.push({ name, value: pair.slice(at + 1), source: `--param ${name}`, passThrough: true });
+    params.push({ name, value: pair.slice(at + 1), source: `--param ${name}`, passThrough: true, sendUnknownValue: true });
   }
   return { params, problems };
 }

@@ -16,8 +16,10 @@ export interface RawParam {
   readonly value: ParamValue;
   /** Where it came from, as the user would recognise it: `--padding`, `.photoroomrc: edit.padding`. */
   readonly source: string;
-  /** Given through `--param`: a name or a value the table does not know is passed through with a warning. */
+  /** A name the table does not know is passed through with a warning (`--param`; the emulator, as the API ignores it). */
   readonly passThrough?: boolean;
+  /** A value the table does not know, of a parameter it knows, is sent with a warning (`--param` only: the API refuses it). */
+  readonly sendUnknownValue?: boolean;
 }
 
 export { ParamSet, type ParamEntry } from './set.js';
@@ -115,7 +117,7 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     }
     const parsed = parseValue(spec, raw.value);
     if (parsed.ok) entries.push({ name, value: parsed.value, source: raw.source, spec });
-    else if (raw.passThrough && spec.enum !== undefined) {
+    else if (raw.sendUnknownValue && spec.enum !== undefined) {
       // The API adds values faster than the table follows: one it does not know costs a refused
       // (unbilled) call, so --param sends it. Numbers, colours and the like are still read: their
       // form is not what moves. The row stays attached, so the rules across fields still hold.

@@ -86,6 +86,23 @@ async function count(body: Buffer, test: (values: number[]) => boolean): Promise
 
 const redOpaque = ([r = 0, g = 0, b = 0, alpha = 255]: number[]) => alpha > 200 && r > 200 && g < 60 && b < 60;
 
+describe('the emulator reads a list as the CLI sends it, one field per value', () => {
+  it('takes up to 4 virtualModel.additionalProductImages and refuses a fifth, as the contract\'s maxItems says', async () => {
+    const send = async (count: number) => {
+      const body = new FormData();
+      body.append('imageFile', new Blob([await readFile(MUG)], { type: 'image/jpeg' }), 'mug.jpg');
+      body.append('virtualModel.mode', 'ai.auto');
+      for (let i = 1; i <= count; i++) body.append('virtualModel.additionalProductImages', `https://example.com/${i}.jpg`);
+      const response = await fetch(`${emulator.url}/v2/edit`, { method: 'POST', body, headers: { 'x-api-key': 'k' } });
+      return { status: response.status, text: await response.text() };
+    };
+    expect((await send(4)).status).toBe(200);
+    const refused = await send(5);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('virtualModel.additionalProductImages: invalid value');
+  });
+});
+
 describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
   it('draws the outline around the cutout, as wide as asked, in its colour', async () => {
     // Padding leaves room around the subject, which otherwise fills the canvas.

@@ -102,7 +102,7 @@ describe('flags derived from the table', () => {
 
   it('reads --param NAME=VALUE pairs, keeping = inside values and refusing an empty value', () => {
     expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken', 'future.empty='])).toEqual({
-      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true }],
+      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true, sendUnknownValue: true }],
       problems: ['--param broken: expected NAME=VALUE', '--param future.empty=: expected NAME=VALUE'],
     });
   });

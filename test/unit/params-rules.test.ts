@@ -156,7 +156,8 @@ describe('building a parameter set', () => {
   });
 
   it('sends through --param a value the table does not know for a known parameter, with one warning naming the contract date', () => {
-    const built = buildParamSet('edit', [{ name: 'shadow.mode', value: 'ai.preset-medium', source: '--param shadow.mode', passThrough: true }], POST);
+    const given = { name: 'shadow.mode', value: 'ai.preset-medium', source: '--param shadow.mode', passThrough: true, sendUnknownValue: true };
+    const built = buildParamSet('edit', [given], POST);
     expect(built.problems).toEqual([]);
     expect(built.warnings).toEqual([
       '--param shadow.mode: "ai.preset-medium" is not a value the table knows (2026-06-22 contract; expected one of ai.soft, ai.hard, ai.floating, ai.preset-soft, ai.preset-hard, ai.auto-with-overrides); sending it as given',
