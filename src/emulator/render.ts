@@ -161,10 +161,14 @@ export async function renderEdit(
   );
   if (read.text('expand.mode')) canvas = await expand(canvas, read.number('expand.seed') ?? 0);
   const standIns = generativeFeatures((name) => params.has(name));
+  const notes: string[] = [];
   if (standIns.length > 0) {
     canvas = await withBanner(canvas, standIns);
-    headers[STAND_IN_HEADER] = `${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`;
+    notes.push(`${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`);
   }
+  // The decoded pixels are sRGB already; the input's profile is not carried through.
+  if (read.text('colorSpace') === 'original') notes.push('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
+  if (notes.length > 0) headers[STAND_IN_HEADER] = notes.join('; ');
 
   const encoded = await encodeImage(canvas, imageFormat(read.text('export.format')), read.number('export.dpi'));
   return { ...encoded, headers };

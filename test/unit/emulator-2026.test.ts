@@ -152,4 +152,10 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
     // The subject is still there, above the banner.
     expect(pixel(image, 100, 75).slice(0, 3)).toEqual(pixel(await decode(plain.body), 100, 75).slice(0, 3));
   });
+
+  it('says in its header that colorSpace original keeps no profile here, and answers the PNG', async () => {
+    const { headers, contentType } = await renderEdit(await BLOCK, params({ colorSpace: 'original' }));
+    expect(contentType).toBe('image/png');
+    expect(headers['x-emulator-stand-in']).toBe('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
+  });
 });
