@@ -59,13 +59,14 @@ type Accepts = (request: readonly Param[]) => boolean;
 /** The fewest pairs of `request` beside which the CLI accepts `param` (none: alone), or null. */
 function companyFor(param: Param, request: readonly Param[], accepts: Accepts): Param[] | null {
   let company = request.filter((p) => p.name !== param.name);
-  if (!accepts([...company, param])) return null;
   // From the end: a pair that needs another (background.scaling) goes before what it needs.
+  // While the CLI refuses the lot, a pair goes too: it may be one `param` excludes (a preset
+  // beside a custom virtual model image).
   for (const p of [...company].reverse()) {
     const without = company.filter((other) => other !== p);
-    if (accepts([...without, param])) company = without;
+    if (accepts([...without, param]) || !accepts([...company, param])) company = without;
   }
-  return company;
+  return accepts([...company, param]) ? company : null;
 }
 
 /**

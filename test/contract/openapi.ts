@@ -9,6 +9,7 @@ import path from 'node:path';
 import { load } from 'js-yaml';
 import type { ContractDocument } from '../../src/params/drift.js';
 import { ROOT } from '../e2e/harness.js';
+import { typeFormsFromQueries, type OpenApiDocument } from './seed.js';
 
 const FILE_NAME = 'photoroom-openapi-2026-06-22.yaml';
 export const SHARED_OPENAPI = path.resolve(ROOT, '../shared/contract', FILE_NAME);
@@ -18,4 +19,9 @@ export const OPENAPI = existsSync(SHARED_OPENAPI) ? SHARED_OPENAPI : KEPT_OPENAP
 /** An OpenAPI document in YAML or JSON (YAML's subset), as Photoroom serves it. */
 export function readOpenApi(file: string): ContractDocument {
   return load(readFileSync(file, 'utf8')) as ContractDocument;
+}
+
+/** The 2026-06-22 document as Prism serves it, the POST form of /v2/edit typed as its GET twin. */
+export function todaysContract(): OpenApiDocument {
+  return typeFormsFromQueries(readOpenApi(OPENAPI) as unknown as OpenApiDocument);
 }
