@@ -6,7 +6,7 @@
  * never sits whole in memory.
  */
 import { ImageEndCheck } from '../inputs/image-end.js';
-import { commonImageType, imageTypeOfMime, SIGNATURE_BYTES, type CommonImageType } from '../inputs/signature.js';
+import { answerImageType, answerTypeOfMime, SIGNATURE_BYTES, type AnswerImageType } from '../inputs/signature.js';
 import { Base64JsonError, decodeBase64ImageJson } from './base64-image-json.js';
 import { discard } from './body.js';
 import type { ApiResponse } from './client.js';
@@ -55,7 +55,7 @@ export function imageAnswer(response: ApiResponse, options: AnswerOptions): Asyn
   if (options.jsonImageAllowed && isJson(contentType)) {
     return checkedImage(response, decodeJsonImage(response, options.maxBytes), undefined, options.maxBytes);
   }
-  const claimed = imageTypeOfMime(contentType);
+  const claimed = answerTypeOfMime(contentType);
   if (!claimed) {
     discard(response.body);
     throw badAnswer(response, `the answer was not an image (content-type ${contentType || 'missing'})`);
@@ -81,7 +81,7 @@ async function* decodeJsonImage(response: ApiResponse, maxBytes: number): AsyncG
 async function* checkedImage(
   response: ApiResponse,
   body: AsyncIterable<Buffer>,
-  claimed: CommonImageType | undefined,
+  claimed: AnswerImageType | undefined,
   maxBytes: number,
   declaredLength: number | null = null,
 ): AsyncGenerator<Buffer> {
@@ -125,8 +125,8 @@ async function* checkedImage(
   if (head !== null) yield head;
 }
 
-function signatureProblem(response: ApiResponse, head: Buffer, claimed: CommonImageType | undefined): ApiError | null {
-  const actual = commonImageType(head);
+function signatureProblem(response: ApiResponse, head: Buffer, claimed: AnswerImageType | undefined): ApiError | null {
+  const actual = answerImageType(head);
   if (actual === undefined) {
     return badAnswer(response, `the answer was not an image: its bytes start with ${describeHead(head.subarray(0, SIGNATURE_BYTES))}`);
   }

@@ -46,10 +46,10 @@ function holdsEmpty(value: unknown): boolean {
  * walk the working folder, and `--out ''` or `--crop "$UNSET"` would stand for a default the
  * user did not choose. Checks every argument and option value of the command about to run.
  */
-function emptyArguments(command: Command, layerParams: readonly RawParam[]): string[] {
+function emptyArguments(command: Command, openEndedParams: readonly RawParam[]): string[] {
   const emptyFlags = [
     ...command.options.filter((option) => holdsEmpty(command.getOptionValue(option.attributeName()))).map((option) => option.long ?? option.short),
-    ...layerParams.filter((param) => param.value === '').map((param) => param.source),
+    ...openEndedParams.filter((param) => param.value === '').map((param) => param.source),
   ];
   return [
     ...(command.args.includes('') ? ["an empty input argument ('') names no file, folder or URL"] : []),
@@ -117,7 +117,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   for (const command of commands) program.addCommand(command);
   const repeatedOptions = new Map([program, ...commands].map((command) => [command, watchRepeats(command)]));
   program.hook('preAction', (_program, command) => {
-    const problems = [...(repeatedOptions.get(command)?.() ?? []), ...emptyArguments(command, preparsed.layerParams)];
+    const problems = [...(repeatedOptions.get(command)?.() ?? []), ...emptyArguments(command, preparsed.openEndedParams)];
     if (problems.length > 0) throw new UserError(problems);
   });
 

@@ -7,7 +7,7 @@ import { Option } from 'commander';
 import { allowRepeats } from './given-once.js';
 import { AliasedOption, COMMON_OPTIONS } from './help.js';
 import { duplicateProblems, type RawParam } from '../params/paramset.js';
-import { flagOf, LAYER_FIELDS, paramsFor } from '../params/table.js';
+import { flagOf, isKeyed, LAYER_FIELDS, paramByName, paramsFor } from '../params/table.js';
 import type { Endpoint, ParamSpec, ParamValue } from '../params/types.js';
 import { describeKind, readBooleanWord } from '../params/values.js';
 
@@ -26,9 +26,16 @@ function placeholder(spec: ParamSpec): string {
   return text.length <= LONGEST_INLINE_CHOICES && !text.includes(' ') ? text : 'value';
 }
 
+/** What a flag takes, in words that wrap: `one of a, b`, `degrees or one of a, b`. */
+function valuesText(spec: ParamSpec): string {
+  const choices = (spec.enum ?? []).join(', ');
+  if (spec.kind === 'enum') return `one of ${choices}`;
+  return spec.kind === 'numberOrPreset' ? `degrees or one of ${choices}` : describeKind(spec);
+}
+
 function helpText(spec: ParamSpec): string {
   const parts = [spec.description];
-  if (placeholder(spec) === 'value') parts.push(`(${spec.kind === 'enum' ? `one of ${describeKind(spec).replaceAll('|', ', ')}` : describeKind(spec)})`);
+  if (placeholder(spec) === 'value') parts.push(`(${valuesText(spec)})`);
   if (spec.default !== undefined) parts.push(`(API default: ${String(spec.default)})`);
   return parts.join(' ');
 }
@@ -45,7 +52,8 @@ function flagTerm(flag: string, spec: ParamSpec): string {
 export function paramFlagBindings(endpoint: Endpoint): FlagBinding[] {
   return paramsFor(endpoint).flatMap((spec) => {
     const flag = flagOf(spec);
-    if (flag === null || spec.kind === 'layers') return [];
+    // Open-ended names (`--layers.<id>.<field>`, `--editWithAI.additionalImages.<key>.imageUrl`) are read by preparseArgv.
+    if (flag === null || spec.kind === 'layers' || isKeyed(spec)) return [];
     const aliases = (spec.aliases ?? []).map((alias) => `--${alias}`);
     // preparseArgv refuses a parameter given twice, across all its spellings.
     const shown = allowRepeats(new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(spec.common ? COMMON_OPTIONS : `${spec.group} options:`));
@@ -64,12 +72,24 @@ export function layerFlagsHelp(): string {
   return `Template layers (with --templateId): --layers.<layerId>.<field> VALUE, where <field> is one of: ${fields}.`;
 }
 
+/** The paragraph on keyed flags, whose <key> the user chooses, from the keyed rows. */
+export function keyedFlagsHelp(): string {
+  const flags = paramsFor('edit').filter(isKeyed).map((spec) => `--${flagOf(spec)} ${spec.kind === 'file' ? 'FILE (POST)' : 'URL'}`);
+  return `Keyed images: ${flags.join(', ')}, where <key> is a name of your choice (front, back...), one flag per image.`;
+}
+
 const INLINE_VALUE = /^(--[^=]+)=(.*)$/s;
 const LAYER_FLAG = /^--layers\./;
 
+/** A flag whose name the user completes: a template layer's field, or a keyed row's key (`--editWithAI.additionalImages.front.imageUrl`). */
+function isOpenEnded(flag: string): boolean {
+  const spec = paramByName(flag.slice(2));
+  return LAYER_FLAG.test(flag) || (spec !== undefined && isKeyed(spec));
+}
+
 export interface PreparsedArgv {
   argv: string[];
-  layerParams: RawParam[];
+  openEndedParams: RawParam[];
   problems: string[];
 }
 
@@ -93,7 +113,7 @@ function parameterOf(
   const spec = bindings.get(flag)?.spec;
   if (spec) return (value) => ({ name: spec.name, value, source: flag });
   if (endpoint && flag === '--param') return (pair) => rawParamsFromPassThrough([pair]).params[0];
-  if (endpoint === 'edit' && LAYER_FLAG.test(flag)) return (value) => ({ name: flag.slice(2), value, source: flag });
+  if (endpoint === 'edit' && isOpenEnded(flag)) return (value) => ({ name: flag.slice(2), value, source: flag });
   return null;
 }
 
@@ -106,7 +126,7 @@ function parameterOf(
  */
 export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null): PreparsedArgv {
   const bindings = new Map(endpoint ? paramFlagBindings(endpoint).map((binding) => [binding.flag, binding]) : []);
-  const result: PreparsedArgv = { argv: [], layerParams: [], problems: [] };
+  const result: PreparsedArgv = { argv: [], openEndedParams: [], problems: [] };
   const given: RawParam[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] ?? '';
@@ -131,9 +151,9 @@ export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null)
     const value = inline ?? argv[++i];
     const param = value === undefined ? undefined : toParam(value);
     if (param) given.push(param);
-    if (!LAYER_FLAG.test(flag)) {
+    if (!(endpoint === 'edit' && isOpenEnded(flag))) {
       result.argv.push(token, ...(inline === undefined && value !== undefined ? [value] : []));
-    } else if (param) result.layerParams.push(param);
+    } else if (param) result.openEndedParams.push(param);
     else result.problems.push(`${flag}: missing value`);
   }
   result.problems.push(...duplicateProblems(given));
@@ -159,7 +179,7 @@ export function rawParamsFromPassThrough(pairs: readonly string[]): { params: Ra
       continue;
     }
     const name = pair.slice(0, at);
-    params.push({ name, value: pair.slice(at + 1), source: `--param ${name}`, passThrough: true });
+    params.push({ name, value: pair.slice(at + 1), source: `--param ${name}`, passThrough: true, sendUnknownValue: true });
   }
   return { params, problems };
 }

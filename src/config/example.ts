@@ -2,7 +2,7 @@
  * The commented `.photoroomrc` template (`photoroom params --config-example`), generated from
  * the run options table and the parameter table so it always lists every supported key.
  */
-import { flagOf, paramsFor } from '../params/table.js';
+import { flagOf, KEY, paramsFor } from '../params/table.js';
 import type { Endpoint, ParamSpec } from '../params/types.js';
 import { RUN_OPTIONS } from './options.js';
 
@@ -21,6 +21,10 @@ function exampleValue(spec: ParamSpec): string {
       return spec.colorStyle === 'hash' ? '"#FFFFFF"' : 'white';
     case 'url':
       return 'https://example.com/background.jpg';
+    case 'urlList':
+      return 'https://example.com/side.jpg,https://example.com/back.jpg';
+    case 'numberOrPreset':
+      return spec.enum?.[0] ?? '90';
     case 'file':
       return 'background.jpg';
     case 'uuid':
@@ -38,7 +42,8 @@ function paramSection(endpoint: Endpoint, title: string): string[] {
     '',
     `# ${title}`,
     `# ${endpoint}:`,
-    ...rows.map((spec) => `${`#   ${spec.name}: ${exampleValue(spec)}`.padEnd(56)} # ${spec.description}`),
+    // A keyed row shows one key: `editWithAI.additionalImages.front.imageUrl`.
+    ...rows.map((spec) => `${`#   ${spec.name.replace(KEY, 'front')}: ${exampleValue(spec)}`.padEnd(56)} # ${spec.description}`),
   ];
 }
 

@@ -2,7 +2,7 @@
 import type { Sharp } from 'sharp';
 import { fromRaster, type Raster } from './raster.js';
 
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
+export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'avif';
 
 export interface Encoded {
   body: Buffer;
@@ -16,7 +16,7 @@ const WHITE: Rgb = { r: 255, g: 255, b: 255 };
 /** `jpg` and `jpeg` are the same format. */
 export function imageFormat(name: string | undefined): ImageFormat {
   if (name === 'jpg' || name === 'jpeg') return 'jpeg';
-  return name === 'webp' ? 'webp' : 'png';
+  return name === 'webp' || name === 'avif' ? name : 'png';
 }
 
 /** Flattens onto `matte`; the result has no alpha channel. */
@@ -24,7 +24,7 @@ export function flatten(raster: Raster, matte: Rgb): Sharp {
   return fromRaster(raster).flatten({ background: { r: matte.r, g: matte.g, b: matte.b } });
 }
 
-/** PNG (lossless), JPEG at quality 80 (flattened on white) or WebP at quality 90. */
+/** PNG (lossless), JPEG at quality 80 (flattened on white), WebP or AVIF at quality 90. */
 export async function encodeImage(raster: Raster, format: ImageFormat, dpi?: number): Promise<Encoded> {
   let pipeline = fromRaster(raster);
   // sharp would widen a one-channel raster to sRGB on output.
@@ -33,6 +33,7 @@ export async function encodeImage(raster: Raster, format: ImageFormat, dpi?: num
   if (dpi !== undefined) pipeline = pipeline.withDensity(dpi);
   if (format === 'jpeg') pipeline = pipeline.jpeg({ quality: 80 });
   else if (format === 'webp') pipeline = pipeline.webp({ quality: 90 });
+  else if (format === 'avif') pipeline = pipeline.avif({ quality: 90 });
   else pipeline = pipeline.png();
   return { body: await pipeline.toBuffer(), contentType: `image/${format}` };
 }

@@ -27,7 +27,9 @@ import {
 import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js';
 import { RenderRefusal } from './refusal.js';
 import { hashSeed } from './seed.js';
-import { type PlacedLayer, shadowLayer } from './shadow.js';
+import { generativeFeatures, STAND_IN_HEADER, withBanner } from './generative.js';
+import { outlineLayer } from './outline.js';
+import { type PlacedLayer, SHADOW_PRESET_DEGREES, type ShadowOverrides, shadowLayer } from './shadow.js';
 import { cutoutHeaders } from './stand-in.js';
 
 export { RenderRefusal };
@@ -138,8 +140,17 @@ export async function renderEdit(
   }
   const shadowMode = read.choice('shadow.mode');
   if (placed && shadowMode) {
-    const shadow = await shadowLayer(placed, layout.placement, layout.canvas, shadowMode);
+    const shadow = await shadowLayer(placed, layout.placement, layout.canvas, shadowMode, shadowOverrides(read));
     overlays.push({ input: shadow.data, raw: rawOf(shadow) });
+  }
+  const outlineColour = read.colour('outline.color');
+  if (placed && outlineColour) {
+    const outline = await outlineLayer(placed, layout.canvas, {
+      color: outlineColour,
+      width: read.number('outline.width') ?? 0.03,
+      blurRadius: read.number('outline.blurRadius') ?? 0,
+    });
+    if (outline) overlays.push({ input: outline.data, raw: rawOf(outline) });
   }
   if (placed) overlays.push({ input: placed.raster.data, raw: rawOf(placed.raster), left: placed.left, top: placed.top });
 
@@ -149,9 +160,32 @@ export async function renderEdit(
     sharp({ create: { width, height, channels: 4, background: { r, g, b, alpha: alpha / 255 } } }).composite(overlays),
   );
   if (read.text('expand.mode')) canvas = await expand(canvas, read.number('expand.seed') ?? 0);
+  const standIns = generativeFeatures((name) => params.has(name));
+  const notes: string[] = [];
+  if (standIns.length > 0) {
+    canvas = await withBanner(canvas, standIns);
+    notes.push(`${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`);
+  }
+  // The decoded pixels are sRGB already; the input's profile is not carried through.
+  if (read.text('colorSpace') === 'original') notes.push('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
+  if (notes.length > 0) headers[STAND_IN_HEADER] = notes.join('; ');
 
   const encoded = await encodeImage(canvas, imageFormat(read.text('export.format')), read.number('export.dpi'));
   return { ...encoded, headers };
+}
+
+/** `shadow.*Override` as numbers: degrees as given or from their preset, ratios as given. */
+function shadowOverrides(read: Reader): ShadowOverrides {
+  const degrees = (name: string) => {
+    const value = read.text(name);
+    return value === undefined ? undefined : (SHADOW_PRESET_DEGREES[value] ?? Number(value));
+  };
+  return {
+    direction: degrees('shadow.directionOverride'),
+    spread: degrees('shadow.spreadOverride'),
+    intensity: read.number('shadow.intensityOverride'),
+    softness: read.number('shadow.softnessOverride'),
+  };
 }
 
 /** Without background removal the whole image is the subject, and nothing snaps. */

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { buildParamSet, type BuildResult, type RawParam } from '../params/paramset.js';
 import type { Endpoint, Method } from '../params/types.js';
+import { paramByName } from '../params/table.js';
 
 export interface UploadedFile {
   filename: string;
@@ -72,8 +73,12 @@ export function parseRequest(endpoint: Endpoint, method: Method, fields: Fields)
       continue;
     }
     if (typeof value !== 'string') files.set(name, value);
+    const text = typeof value === 'string' ? value : value.filename;
+    // A list comes as one field per value: they are read back as one comma-separated list.
+    const earlier = paramByName(name)?.kind === 'urlList' ? raws.findIndex((raw) => raw.name === name) : -1;
+    if (earlier >= 0) raws[earlier] = { ...raws[earlier]!, value: `${String(raws[earlier]!.value)},${text}` };
     // Unknown fields pass through: like the API, the emulator ignores them and says so.
-    raws.push({ name, value: typeof value === 'string' ? value : value.filename, source: name, passThrough: true });
+    else raws.push({ name, value: text, source: name, passThrough: true });
   }
   const validation = buildParamSet(endpoint, raws, { method, hasInputImage: image !== undefined });
   return { image, files, validation };

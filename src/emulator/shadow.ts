@@ -17,15 +17,53 @@ export interface PlacedLayer {
   top: number;
 }
 
+const SOFT = { drop: 0.02, shift: 0.01, blur: 0.03, opacity: 0.45 } as const;
+const HARD = { drop: 0.012, shift: 0.008, blur: 0.006, opacity: 0.6 } as const;
+/** The 2026-04-15 model's presets cast as the legacy ones; its automatic shadow is the soft one. */
 const CAST = {
-  'ai.soft': { drop: 0.02, shift: 0.01, blur: 0.03, opacity: 0.45 },
-  'ai.hard': { drop: 0.012, shift: 0.008, blur: 0.006, opacity: 0.6 },
+  'ai.soft': SOFT,
+  'ai.hard': HARD,
+  'ai.preset-soft': SOFT,
+  'ai.preset-hard': HARD,
+  'ai.auto-with-overrides': SOFT,
 } as const;
 
+/** The overrides of `ai.auto-with-overrides`, in the contract's units: degrees, and 0–1. */
+export interface ShadowOverrides {
+  direction?: number;
+  intensity?: number;
+  softness?: number;
+  spread?: number;
+}
+
+/** The contract's presets of the overrides that take degrees. */
+export const SHADOW_PRESET_DEGREES: Readonly<Record<string, number>> = {
+  behind: 0, behindLeft: 45, left: 90, frontLeft: 135, front: 180, frontRight: 225, right: 270, behindRight: 315,
+  short: 10, medium: 45, long: 90,
+  flatlay: 0, upright: 90,
+};
+
+/**
+ * The automatic cast with the overrides applied: intensity sets the opacity, softness the blur,
+ * and direction and spread where the silhouette falls (0° behind the subject, so up; 90° to
+ * its left; 180° in front, so down; a spread of 90° as far as 0.06 of its height).
+ */
+function overridden(overrides: ShadowOverrides): { drop: number; shift: number; blur: number; opacity: number } {
+  const base = CAST['ai.auto-with-overrides'];
+  const reach = overrides.spread === undefined ? Math.hypot(base.drop, base.shift) : 0.005 + (0.055 * Math.min(90, Math.max(0, overrides.spread))) / 90;
+  const angle = ((overrides.direction ?? 180) * Math.PI) / 180;
+  return {
+    drop: -Math.cos(angle) * reach,
+    shift: -Math.sin(angle) * reach,
+    blur: overrides.softness === undefined ? base.blur : 0.004 + 0.04 * overrides.softness,
+    opacity: overrides.intensity === undefined ? base.opacity : 0.1 + 0.8 * overrides.intensity,
+  };
+}
+
 /** A canvas-sized RGBA layer holding the shadow; `placement` is the subject's full box. */
-export async function shadowLayer(layer: PlacedLayer, placement: Box, canvas: Size, mode: ShadowMode): Promise<Raster> {
+export async function shadowLayer(layer: PlacedLayer, placement: Box, canvas: Size, mode: ShadowMode, overrides: ShadowOverrides = {}): Promise<Raster> {
   if (mode === 'ai.floating') return floatingShadow(placement, canvas);
-  const cast = CAST[mode];
+  const cast = mode === 'ai.auto-with-overrides' ? overridden(overrides) : CAST[mode];
   const { width, height } = layer.raster;
   const black: Raster = { data: Buffer.alloc(width * height * 3), width, height, channels: 3 };
   const silhouette = withAlpha(black, alphaOf(layer.raster));

@@ -1,6 +1,7 @@
 /**
  * The fixed signatures of PNG, JPEG and WebP: the formats every endpoint takes and answers
- * in. One sniffer for the input checks, the answer checks and the emulator.
+ * in, and of AVIF, which `/v2/edit` answers in too. One sniffer for the input checks, the
+ * answer checks and the emulator.
  */
 
 export type CommonImageType = 'png' | 'jpeg' | 'webp';
@@ -33,4 +34,22 @@ export function imageTypeOfMime(mime: string): CommonImageType | undefined {
   const bare = mime.split(';')[0]?.trim().toLowerCase() ?? '';
   if (bare === 'image/jpg') return 'jpeg';
   return (Object.keys(MIME_TYPE) as CommonImageType[]).find((type) => MIME_TYPE[type] === bare);
+}
+
+/** What an answer may be: the three, or AVIF (`export.format avif`, since the 2026-06-22 contract). */
+export type AnswerImageType = CommonImageType | 'avif';
+
+/** AVIF's ISO BMFF `ftyp` box, brand `avif` (a still image) or `avis` (a sequence). */
+function isAvif(head: Uint8Array): boolean {
+  return head.length >= SIGNATURE_BYTES && ascii(head, 4, 8) === 'ftyp' && ['avif', 'avis'].includes(ascii(head, 8, 12));
+}
+
+/** The format an answer's first bytes announce, or undefined. */
+export function answerImageType(head: Uint8Array): AnswerImageType | undefined {
+  return commonImageType(head) ?? (isAvif(head) ? 'avif' : undefined);
+}
+
+/** The answer format a MIME type names, or undefined. */
+export function answerTypeOfMime(mime: string): AnswerImageType | undefined {
+  return imageTypeOfMime(mime) ?? (mime.split(';')[0]?.trim().toLowerCase() === 'image/avif' ? 'avif' : undefined);
 }

@@ -24,7 +24,12 @@ function fieldValue(entry: ParamEntry): FieldValue {
 }
 
 export function encodeFields(params: ParamSet): Field[] {
-  return params.entries().map((entry) => [fieldName(entry), fieldValue(entry)] as const);
+  return params.entries().flatMap((entry): Field[] =>
+    // A list is one field per value, as a form or query string repeats a name.
+    entry.spec?.kind === 'urlList'
+      ? String(entry.value).split(',').map((url) => [entry.name, url] as const)
+      : [[fieldName(entry), fieldValue(entry)] as const],
+  );
 }
 
 /** GET /v2/edit: every parameter in the query string, the image as `imageUrl`. */

@@ -6,7 +6,7 @@
 import { ENDPOINT_PATH } from './endpoints.js';
 import { checkCrossFieldRules, type RuleContext } from './rules.js';
 import { ParamSet, type ParamEntry } from './set.js';
-import { LAYER_FIELDS, paramByName, PARAMS } from './table.js';
+import { CONTRACT_DATE, isKeyed, LAYER_FIELDS, paramByName, PARAMS } from './table.js';
 import type { Endpoint, ParamSpec, ParamValue } from './types.js';
 import { parseValue } from './values.js';
 
@@ -16,8 +16,10 @@ export interface RawParam {
   readonly value: ParamValue;
   /** Where it came from, as the user would recognise it: `--padding`, `.photoroomrc: edit.padding`. */
   readonly source: string;
-  /** Given through `--param`: a name the table does not know is passed through with a warning. */
+  /** A name the table does not know is passed through with a warning (`--param`; the emulator, as the API ignores it). */
   readonly passThrough?: boolean;
+  /** A value the table does not know, of a parameter it knows, is sent with a warning (`--param` only: the API refuses it). */
+  readonly sendUnknownValue?: boolean;
 }
 
 export { ParamSet, type ParamEntry } from './set.js';
@@ -36,9 +38,13 @@ export function resolveParamName(name: string): ParamSpec | undefined {
   return paramByName(name) ?? PARAMS.find((spec) => spec.objectField?.name === name);
 }
 
-/** The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else the name as given. */
+/**
+ * The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else
+ * the name as given: a keyed name (`editWithAI.additionalImages.front.imageUrl`) is its own.
+ */
 function canonicalName(name: string): string {
-  return resolveParamName(name)?.name ?? name;
+  const spec = resolveParamName(name);
+  return spec && !isKeyed(spec) ? spec.name : name;
 }
 
 function describeRaw(value: ParamValue): string {
@@ -111,9 +117,20 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     }
     const parsed = parseValue(spec, raw.value);
     if (parsed.ok) entries.push({ name, value: parsed.value, source: raw.source, spec });
-    else invalid(parsed.expected);
+    else if (raw.sendUnknownValue && spec.enum !== undefined) {
+      // The API adds values faster than the table follows: one it does not know costs a refused
+      // (unbilled) call, so --param sends it. Numbers, colours and the like are still read: their
+      // form is not what moves. The row stays attached, so the rules across fields still hold.
+      warnings.push(`${raw.source}: ${describeRaw(raw.value)} is not a value the table knows (${CONTRACT_DATE} contract; expected ${parsed.expected}); sending it as given`);
+      entries.push({ name, value: String(raw.value), source: raw.source, spec });
+    } else invalid(parsed.expected);
   }
 
+  const replaced = entries.filter((entry) => entry.spec?.replacedBy);
+  if (replaced.length > 0) {
+    const instead = replaced.map((entry) => `--${entry.spec?.replacedBy}`).join(', ');
+    warnings.push(`${replaced.map((entry) => entry.source).join(', ')}: deprecated by the API in favour of editWithAI.*; sent as given (use ${instead})`);
+  }
   const params = new ParamSet(entries);
   problems.push(...checkCrossFieldRules(params, context));
   return { params, problems, warnings };

@@ -11,10 +11,64 @@ const ALIGN_H = ['left', 'center', 'right'] as const;
 const ALIGN_V = ['top', 'center', 'bottom'] as const;
 const IMAGE_SIZES = ['LANDSCAPE_16_9', 'LANDSCAPE_4_3', 'PORTRAIT_16_9', 'PORTRAIT_4_3', 'SQUARE_HD'] as const;
 const SEGMENTATION_MODES = ['keepSalientObject', 'ignoreSalientObject'] as const;
+/** Sizes of the fashion generators (flat lay, ghost mannequin, virtual model). */
+const HD_SIZES = ['PORTRAIT_HD_16_9', 'PORTRAIT_HD_4_3', 'PORTRAIT_HD_3_2', 'SQUARE_HD', 'LANDSCAPE_HD_3_2', 'LANDSCAPE_HD_4_3', 'LANDSCAPE_HD_16_9'] as const;
+const SHADOW_OVERRIDE = 'needs shadow.mode ai.auto-with-overrides (2026-04-15 shadow model)';
+
+/** The date of the contract the table follows: Photoroom's OpenAPI document as served that day. */
+export const CONTRACT_DATE = '2026-06-22';
+
+/** A key the user chooses inside a parameter name, as the contract writes it (`editWithAI.additionalImages.{key}.imageUrl`). */
+export const KEY = '{key}';
 
 const SIDES = ['Top', 'Right', 'Bottom', 'Left'] as const;
 
 /** Per-side margin and padding rows, which differ only by side. */
+/** The three rows of a fashion generator that takes a mode, a prompt and a size. */
+function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base, what: string) {
+  return [
+    {
+      name: `${base}.mode` as `${Base}.mode`, endpoints: ['edit'] as const, kind: 'enum' as const, enum: ['ai.auto'] as const,
+      group: 'Fashion', description: `ai.auto turns the garment photo into ${what}.`,
+    },
+    {
+      name: `${base}.prompt` as `${Base}.prompt`, endpoints: ['edit'] as const, kind: 'string' as const,
+      group: 'Fashion', description: `Optional prompt guiding the style of the ${what}.`,
+    },
+    {
+      name: `${base}.size` as `${Base}.size`, endpoints: ['edit'] as const, kind: 'enum' as const, enum: HD_SIZES,
+      default: 'SQUARE_HD', group: 'Fashion', description: `Size of the generated ${what}.`,
+    },
+  ];
+}
+
+/** A virtual model's person or scene: a preset by name, or a custom image (URL, or a file on POST). */
+function virtualModelChoice<Part extends 'model' | 'scene'>(part: Part, presets: readonly string[], preset: string, what: string) {
+  const base = `virtualModel.${part}` as const;
+  return [
+    {
+      name: `${base}.preset.name` as `virtualModel.${Part}.preset.name`, endpoints: ['edit'] as const, kind: 'enum' as const,
+      enum: presets, default: preset, group: 'Fashion', description: `Preset ${what} of the virtual model.`,
+    },
+    {
+      name: `${base}.custom.imageUrl` as `virtualModel.${Part}.custom.imageUrl`, endpoints: ['edit'] as const, kind: 'url' as const,
+      group: 'Fashion', description: `URL of a custom ${what} image, instead of a preset.`,
+    },
+    {
+      name: `${base}.custom.imageFile` as `virtualModel.${Part}.custom.imageFile`, endpoints: ['edit'] as const, methods: ['POST'] as const,
+      kind: 'file' as const, group: 'Fashion', description: `Local custom ${what} image, instead of a preset (POST only).`,
+    },
+  ];
+}
+
+/** Shadow overrides that take degrees or a named preset. */
+function shadowAngle<Name extends string>(name: Name, presets: readonly string[], what: string) {
+  return {
+    name, endpoints: ['edit'] as const, kind: 'numberOrPreset' as const, enum: presets,
+    group: 'AI features', description: `${what}, in degrees or a preset; ${SHADOW_OVERRIDE}.`,
+  };
+}
+
 function sideLengths<Base extends 'margin' | 'padding'>(base: Base) {
   return SIDES.map((side) => ({
     name: `${base}${side}` as `${Base}${(typeof SIDES)[number]}`,
@@ -170,8 +224,8 @@ const TABLE = [
   // ── Export ──
   {
     name: 'export.format', endpoints: ['edit'], kind: 'enum',
-    enum: ['png', 'jpeg', 'jpg', 'webp'], default: 'png', aliases: ['format'], common: true, group: 'Export',
-    description: 'Output format: png, jpeg/jpg (quality 80) or webp (quality 90).',
+    enum: ['png', 'jpeg', 'jpg', 'webp', 'avif'], default: 'png', aliases: ['format'], common: true, group: 'Export',
+    description: 'Output format: png, jpeg/jpg (quality 80), webp or avif (quality 90).',
   },
   {
     name: 'export.dpi', endpoints: ['edit'], kind: 'number', minimum: 72, maximum: 1200,
@@ -179,20 +233,49 @@ const TABLE = [
   },
   {
     name: 'preserveMetadata', endpoints: ['edit'], kind: 'enum',
-    enum: ['never', 'xmp', 'exifSubset'], default: 'never', group: 'Export',
-    description: 'Metadata kept from the original: never, xmp or exifSubset.',
+    enum: ['never', 'xmp', 'exifSubset', 'exifSubsetWithXmpCompatibility'], default: 'never', group: 'Export',
+    description: 'Metadata kept from the original: never, xmp, exifSubset (deprecated) or exifSubsetWithXmpCompatibility (EXIF copyright and comment, also as XMP).',
+  },
+  {
+    name: 'colorSpace', endpoints: ['edit'], kind: 'enum', enum: ['original', 'sRGB'], default: 'sRGB',
+    group: 'Export',
+    description: 'Colour space of the result: sRGB, or original (keeps the input\'s ICC profile; pure background removal to PNG only).',
   },
 
   // ── AI features ──
   {
     name: 'shadow.mode', endpoints: ['edit'], kind: 'enum',
-    enum: ['ai.soft', 'ai.hard', 'ai.floating'], aliases: ['shadow'], common: true, group: 'AI features',
-    description: 'Generate a soft, hard or floating shadow.',
+    enum: ['ai.soft', 'ai.hard', 'ai.floating', 'ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides'],
+    aliases: ['shadow'], common: true, group: 'AI features',
+    description: 'Generate a shadow: ai.soft, ai.hard (legacy models), ai.floating; ai.preset-soft, ai.preset-hard, ai.auto-with-overrides (2026-04-15 model).',
+  },
+  shadowAngle('shadow.directionOverride', ['behind', 'behindLeft', 'left', 'frontLeft', 'front', 'frontRight', 'right', 'behindRight'], 'Direction of the shadow (0 behind, 90 left, 180 front, 270 right)'),
+  {
+    name: 'shadow.intensityOverride', endpoints: ['edit'], kind: 'number', minimum: 0, maximum: 1,
+    group: 'AI features', description: `Darkness of the shadow, 0 faint to 1 dark; ${SHADOW_OVERRIDE}.`,
   },
   {
+    name: 'shadow.softnessOverride', endpoints: ['edit'], kind: 'number', minimum: 0, maximum: 1,
+    group: 'AI features', description: `Softness of the shadow, 0 hard to 1 soft; ${SHADOW_OVERRIDE}.`,
+  },
+  shadowAngle('shadow.spreadOverride', ['short', 'medium', 'long'], 'Spread of the shadow (short 10, medium 45, long 90)'),
+  shadowAngle('shadow.subjectPoseOverride', ['flatlay', 'upright'], 'Pose of the subject (flatlay 0, upright 90)'),
+  {
     name: 'lighting.mode', endpoints: ['edit'], kind: 'enum',
-    enum: ['ai.auto', 'ai.preserve-hue-and-saturation'], group: 'AI features',
-    description: 'Relight the subject automatically.',
+    enum: ['ai.auto', 'ai.preserve-hue-and-saturation', 'ai.optimize-portrait'], group: 'AI features',
+    description: 'Relight the subject automatically; ai.optimize-portrait for portraits.',
+  },
+  {
+    name: 'outline.color', endpoints: ['edit'], kind: 'color', group: 'Outline',
+    description: 'Colour of an outline around the subject: hex (FF0000, FF0000EE) or a CSS name.',
+  },
+  {
+    name: 'outline.width', endpoints: ['edit'], kind: 'number', minimum: 0, maximum: 0.1, default: 0.03,
+    group: 'Outline', description: 'Width of the outline as a ratio of the image size, 0 to 0.1 (0.01 thin, 0.05 bold).',
+  },
+  {
+    name: 'outline.blurRadius', endpoints: ['edit'], kind: 'number', minimum: 0, maximum: 0.025, default: 0,
+    group: 'Outline', description: 'Blur of the outline, for a glow, 0 to 0.025.',
   },
   {
     name: 'textRemoval.mode', endpoints: ['edit'], kind: 'enum',
@@ -221,8 +304,21 @@ const TABLE = [
     description: '(Alpha) Upscale up to 4x; input at most 1000x1000 (ai.fast) or 512x512 (ai.slow).',
   },
   {
-    name: 'beautify.mode', endpoints: ['edit'], kind: 'enum', enum: ['ai.auto', 'ai.food'],
-    group: 'AI features', description: '(Alpha) Beautify a product (ai.auto) or food (ai.food) photo.',
+    name: 'upscale.downscaleIfNeeded', endpoints: ['edit'], kind: 'enum',
+    enum: ['never', 'always', 'skipUpscaleIfNotNeeded'], group: 'AI features',
+    description: 'Downscale an input too large for the upscaler: never (an error), always, or skipUpscaleIfNotNeeded.',
+  },
+  {
+    name: 'beautify.mode', endpoints: ['edit'], kind: 'enum', enum: ['ai.auto', 'ai.food', 'ai.car'],
+    group: 'AI features', description: '(Alpha) Beautify a product (ai.auto), food (ai.food) or car (ai.car) photo.',
+  },
+  {
+    name: 'beautify.onSubjectMismatch', endpoints: ['edit'], kind: 'enum', enum: ['ignore', 'error'],
+    group: 'AI features', description: 'error: refuse (400) an image that is not food, before beautifying it (beautify.mode ai.food only).',
+  },
+  {
+    name: 'ironing.mode', endpoints: ['edit'], kind: 'enum', enum: ['ai.auto'], group: 'Fashion',
+    description: 'ai.auto irons the wrinkles out of a garment.',
   },
   {
     name: 'beautify.seed', endpoints: ['edit'], kind: 'number', group: 'AI features',
@@ -251,6 +347,68 @@ const TABLE = [
   {
     name: 'imageFromPrompt.size', endpoints: ['edit'], kind: 'enum', enum: IMAGE_SIZES,
     group: 'AI features', description: 'Size of the generated image.',
+  },
+
+  // ── Edit with AI ──
+  {
+    name: 'editWithAI.mode', endpoints: ['edit'], kind: 'enum', enum: ['ai.auto'], group: 'Edit with AI',
+    description: 'ai.auto applies the change editWithAI.prompt describes.',
+  },
+  {
+    name: 'editWithAI.prompt', endpoints: ['edit'], kind: 'string', group: 'Edit with AI',
+    description: 'The change to make, in words: "Remove the coffee cup on the table".',
+  },
+  {
+    name: 'editWithAI.seed', endpoints: ['edit'], kind: 'number', group: 'Edit with AI',
+    description: 'Seed of the edit, to get similar results again.',
+  },
+  {
+    name: `editWithAI.additionalImages.${KEY}.imageUrl`, endpoints: ['edit'], methods: ['GET'], kind: 'url',
+    flag: 'editWithAI.additionalImages.<key>.imageUrl', group: 'Edit with AI',
+    description: 'URL of a reference image, under a key of your choice (front, back...).',
+  },
+  {
+    name: `editWithAI.additionalImages.${KEY}.imageFile`, endpoints: ['edit'], methods: ['POST'], kind: 'file',
+    flag: 'editWithAI.additionalImages.<key>.imageFile', group: 'Edit with AI',
+    description: 'Local reference image, under a key of your choice (POST only).',
+  },
+  ...(['mode', 'prompt', 'seed'] as const).map((field) => ({
+    name: `describeAnyChange.${field}` as const, endpoints: ['edit'] as const,
+    kind: field === 'mode' ? ('enum' as const) : field === 'prompt' ? ('string' as const) : ('number' as const),
+    ...(field === 'mode' ? { enum: ['ai.auto'] as const } : {}),
+    replacedBy: `editWithAI.${field}`, group: 'Edit with AI',
+    description: `(Deprecated) Use editWithAI.${field}.`,
+  })),
+
+  // ── Fashion ──
+  ...fashionGenerator('flatLay', 'flat lay'),
+  ...fashionGenerator('ghostMannequin', 'ghost mannequin'),
+  {
+    name: 'virtualModel.mode', endpoints: ['edit'], kind: 'enum', enum: ['ai.auto'], group: 'Fashion',
+    description: 'ai.auto shows the garment worn by a virtual model.',
+  },
+  {
+    name: 'virtualModel.prompt', endpoints: ['edit'], kind: 'string', group: 'Fashion',
+    description: 'Optional prompt guiding the style of the virtual model photo.',
+  },
+  {
+    name: 'virtualModel.pose', endpoints: ['edit'], kind: 'enum', default: 'random', group: 'Fashion',
+    enum: ['random', 'standing', '34turn', 'powerstance', 'walkingforward', 'handinpocket', 'crossedarms', 'back', 'overtheshoulder', 'seated', 'adjustingclothing', 'playfulspin'],
+    description: 'Pose of the virtual model.',
+  },
+  {
+    name: 'virtualModel.quality', endpoints: ['edit'], kind: 'enum', enum: ['standard', 'advanced', 'premium'],
+    default: 'standard', group: 'Fashion', description: 'Quality: standard (~1K), advanced (~2K) or premium (~4K).',
+  },
+  {
+    name: 'virtualModel.size', endpoints: ['edit'], kind: 'enum', enum: HD_SIZES, default: 'PORTRAIT_HD_3_2',
+    group: 'Fashion', description: 'Size of the virtual model photo.',
+  },
+  ...virtualModelChoice('model', ['avery', 'sam', 'taylor', 'kendall', 'jordan', 'casey', 'alex', 'maya', 'reece', 'lena', 'julia', 'jackson', 'sophia', 'emma', 'ava', 'zoe', 'fiona'], 'avery', 'person'),
+  ...virtualModelChoice('scene', ['random', 'street', 'bedroom', 'sunset', 'factory', 'studio', 'coloredstudio', 'concretestudio', 'beach', 'tropical', 'library', 'forest', 'businessdistrict', 'countryside', 'flowers', 'goldenlight', 'mountain', 'pool', 'latincity', 'cafe', 'asiancity', 'nightlights', 'desert'], 'random', 'scene'),
+  {
+    name: 'virtualModel.additionalProductImages', endpoints: ['edit'], kind: 'urlList', minItems: 1, maxItems: 4,
+    group: 'Fashion', description: 'URLs of up to 4 more photos of the product (other angles, details), comma-separated.',
   },
 
   // ── Templates ──
@@ -343,8 +501,20 @@ export type ValueOf<Name extends ParamName> =
 
 const BY_NAME = new Map(PARAMS.map((spec) => [spec.name, spec]));
 
+/** Keyed rows, each with the pattern of the names it takes (`{key}`: one name segment). */
+const KEYED = PARAMS.filter((spec) => spec.name.includes(KEY)).map((spec) => ({
+  spec,
+  pattern: new RegExp(`^${spec.name.replaceAll('.', '\\.').replace(KEY, '[^.]+')}$`),
+}));
+
+/** A row by its name, or the keyed row a name with a key fills in (`editWithAI.additionalImages.front.imageUrl`). */
 export function paramByName(name: string): ParamSpec | undefined {
-  return BY_NAME.get(name);
+  return BY_NAME.get(name) ?? KEYED.find(({ pattern }) => pattern.test(name))?.spec;
+}
+
+/** Is this row's name open-ended, with a key the user chooses? */
+export function isKeyed(spec: ParamSpec): boolean {
+  return spec.name.includes(KEY);
 }
 
 export function paramsFor(endpoint: 'edit' | 'segment'): ParamSpec[] {
@@ -352,8 +522,10 @@ export function paramsFor(endpoint: 'edit' | 'segment'): ParamSpec[] {
 }
 
 /** The type the OpenAPI contract gives a parameter, as `photoroom params` prints it. */
-export function contractType(spec: ParamSpec): 'string' | 'number' | 'boolean' | 'number|string' | 'binary' | 'object' {
+export function contractType(spec: Pick<ParamSpec, 'kind' | 'methods' | 'enum'>): 'string' | 'number' | 'boolean' | 'number|string' | 'binary' | 'object' | 'array' {
   switch (spec.kind) {
+    case 'urlList':
+      return 'array';
     case 'file':
       return 'binary';
     case 'image':
@@ -361,6 +533,7 @@ export function contractType(spec: ParamSpec): 'string' | 'number' | 'boolean' |
     case 'layers':
       return 'object';
     case 'length':
+    case 'numberOrPreset':
       return 'number|string';
     case 'number':
     case 'pixels':

@@ -12,6 +12,8 @@ export type Method = 'GET' | 'POST';
  * - `pixels`: a whole number of pixels above zero
  * - `file`: a path to a local file uploaded as a form part (POST only)
  * - `image`: the main input itself (file or URL), never a flag
+ * - `numberOrPreset`: a number (degrees) or one of the row's `enum` presets
+ * - `urlList`: URLs, comma-separated, between `minItems` and `maxItems` of them; one field each
  */
 export type ValueKind =
   | 'string'
@@ -26,7 +28,9 @@ export type ValueKind =
   | 'url'
   | 'file'
   | 'image'
-  | 'layers';
+  | 'layers'
+  | 'numberOrPreset'
+  | 'urlList';
 
 export interface ParamSpec {
   /** The API's own (dotted) name, sent as the form field or query key. */
@@ -40,6 +44,8 @@ export interface ParamSpec {
   readonly maximum?: number;
   readonly exclusiveMinimum?: number;
   readonly pattern?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
   readonly default?: string | number | boolean;
   /** CLI flag without dashes; defaults to the API name. `null`: not a flag (the input). */
   readonly flag?: string | null;
@@ -53,6 +59,8 @@ export interface ParamSpec {
   readonly needsBackgroundRemoval?: boolean;
   /** Colours: `hash` is sent as `#RRGGBB` with no alpha (v1); default is hex without `#`. */
   readonly colorStyle?: 'bare' | 'hash';
+  /** The contract deprecates this parameter for that one: accepted, with a notice. */
+  readonly replacedBy?: string;
   /** Values sent as a field of an object parameter (`{ mode: "ai.auto" }` → `<name>.mode`). */
   readonly objectField?: { readonly name: string; readonly values: readonly string[] };
 }

@@ -15,6 +15,9 @@ export interface ValueRule {
   readonly colorStyle?: 'bare' | 'hash';
   /** The contract's pattern, for kinds read by one (outputSize). */
   readonly pattern?: string;
+  /** How many values a list takes. */
+  readonly minItems?: number;
+  readonly maxItems?: number;
 }
 
 /** What a boolean accepts, for messages. */
@@ -176,6 +179,25 @@ export function didYouMean(text: string, candidates: readonly string[]): string 
   return best && typed.length > 2 ? `; did you mean ${JSON.stringify(best)}?` : '';
 }
 
+/** A number (degrees), or one of the row's presets as the API spells it. */
+function parseNumberOrPreset(rule: ValueRule, raw: ParamValue): Parsed {
+  const preset = parseEnum(rule, raw);
+  if (preset.ok) return preset;
+  const n = toNumber(raw);
+  return n !== null ? ok(n) : fail(`a number of degrees or one of ${(rule.enum ?? []).join(', ')}${didYouMean(String(raw), rule.enum ?? [])}`);
+}
+
+/** Comma-separated http(s) URLs, as many as the row allows; kept as one comma-separated text. */
+function parseUrlList(rule: ValueRule, raw: ParamValue): Parsed {
+  const count = `${rule.minItems ?? 1} to ${rule.maxItems ?? 'any number of'}`;
+  const expected = `${count} http:// or https:// URLs, separated by commas`;
+  if (typeof raw !== 'string') return fail(expected);
+  const urls = raw.split(',').map((part) => parseUrl(part));
+  if (urls.some((url) => !url.ok)) return fail(expected);
+  if (urls.length < (rule.minItems ?? 1) || urls.length > (rule.maxItems ?? Infinity)) return fail(expected);
+  return ok(urls.map((url) => (url.ok ? String(url.value) : '')).join(','));
+}
+
 /** Reads one raw value by the rule of its parameter. Empty text is never a value. */
 export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
   if (typeof raw === 'string' && raw.trim() === '' ) return fail(`a value (${describeKind(rule)})`);
@@ -207,6 +229,10 @@ export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
       return ok(String(raw));
     case 'layers':
       return fail('layer fields given as layers.<id>.<field>');
+    case 'numberOrPreset':
+      return parseNumberOrPreset(rule, raw);
+    case 'urlList':
+      return parseUrlList(rule, raw);
   }
 }
 
@@ -240,5 +266,9 @@ export function describeKind(rule: ValueRule): string {
       return 'text';
     case 'layers':
       return 'value';
+    case 'numberOrPreset':
+      return ['degrees', ...(rule.enum ?? [])].join('|');
+    case 'urlList':
+      return 'url,url,...';
   }
 }

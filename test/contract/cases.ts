@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { buildParamSet } from '../../src/params/paramset.js';
-import { flagOf, LAYER_FIELDS, paramsFor } from '../../src/params/table.js';
+import { flagOf, isKeyed, KEY, LAYER_FIELDS, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, Method } from '../../src/params/types.js';
 import type { ValueRule } from '../../src/params/values.js';
 import { validText } from '../support/samples.js';
@@ -42,7 +42,9 @@ export function paramsToSend(endpoint: Endpoint, method: Method, file: string): 
   const rows = paramsFor(endpoint).flatMap((spec, index) => {
     const flag = flagOf(spec);
     if (flag === null || spec.kind === 'layers' || !allowed(spec.methods, method)) return [];
-    return valuesOf(spec, file, SEED + index).map((value) => ({ name: spec.name, flag: `--${flag}`, value }));
+    // A keyed row is sent under one key of its own.
+    const name = isKeyed(spec) ? spec.name.replace(KEY, 'front') : spec.name;
+    return valuesOf(spec, file, SEED + index).map((value) => ({ name, flag: `--${isKeyed(spec) ? name : flag}`, value }));
   });
   if (endpoint === 'segment') return rows;
   const layers = LAYER_FIELDS.filter((field) => allowed(field.methods, method)).flatMap((field, index) => {
@@ -57,13 +59,14 @@ type Accepts = (request: readonly Param[]) => boolean;
 /** The fewest pairs of `request` beside which the CLI accepts `param` (none: alone), or null. */
 function companyFor(param: Param, request: readonly Param[], accepts: Accepts): Param[] | null {
   let company = request.filter((p) => p.name !== param.name);
-  if (!accepts([...company, param])) return null;
   // From the end: a pair that needs another (background.scaling) goes before what it needs.
+  // While the CLI refuses the lot, a pair goes too: it may be one `param` excludes (a preset
+  // beside a custom virtual model image).
   for (const p of [...company].reverse()) {
     const without = company.filter((other) => other !== p);
-    if (accepts([...without, param])) company = without;
+    if (accepts([...without, param]) || !accepts([...company, param])) company = without;
   }
-  return company;
+  return accepts([...company, param]) ? company : null;
 }
 
 /**

@@ -33,10 +33,32 @@ function reaches(schema: Schema, path: readonly string[]): boolean {
   return typeof schema.additionalProperties === 'object' && reaches(schema.additionalProperties, rest);
 }
 
+/** The schema of a field by its name, where a `{key}` segment of the contract's names stands for any one segment. */
+function fieldSchema(fields: Fields, name: string): Schema | undefined {
+  const exact = fields.get(name);
+  if (exact) return exact;
+  const segments = name.split('.');
+  for (const [pattern, schema] of fields) {
+    const parts = pattern.split('.');
+    if (parts.length === segments.length && parts.every((part, i) => part === '{key}' || part === segments[i])) return schema;
+  }
+  return undefined;
+}
+
 export function isKnownField(fields: Fields, name: string): boolean {
   const segments = name.split('.');
   return segments.some((_, i) => {
-    const schema = fields.get(segments.slice(0, i + 1).join('.'));
+    const schema = fieldSchema(fields, segments.slice(0, i + 1).join('.'));
     return schema !== undefined && reaches(schema, segments.slice(i + 1));
   });
+}
+
+/**
+ * Can this value of this field be sent under the contract: a field it knows, and, where its
+ * schema lists the values, one of them? The seed predates the parameters and values the
+ * 2026-06-22 contract added, which its Prism must not be sent.
+ */
+export function isSendable(fields: Fields, name: string, value: string): boolean {
+  const values = fieldSchema(fields, name)?.enum;
+  return isKnownField(fields, name) && (values === undefined || values.map(String).includes(value));
 }

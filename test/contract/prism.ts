@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { contract } from './seed.js';
+import { contract, type OpenApiDocument } from './seed.js';
 
 const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 const LISTENING = /Prism is listening on (http:\/\/\S+)/;
@@ -41,11 +41,12 @@ function listening(child: ChildProcess): Promise<string> {
   });
 }
 
-export async function startPrism(): Promise<RunningPrism> {
+/** Prism mocking `document`: by default the seed's four documents as one. */
+export async function startPrism(document: OpenApiDocument = contract()): Promise<RunningPrism> {
   const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-prism-'));
-  const document = path.join(folder, 'photoroom-api.json');
-  await writeFile(document, JSON.stringify(contract()));
-  const child = spawn(process.execPath, [PRISM, 'mock', document, '--errors', '--host', '127.0.0.1', '--port', '0'], {
+  const file = path.join(folder, 'photoroom-api.json');
+  await writeFile(file, JSON.stringify(document));
+  const child = spawn(process.execPath, [PRISM, 'mock', file, '--errors', '--host', '127.0.0.1', '--port', '0'], {
     env: { ...process.env, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,6 +17,7 @@ export const SEED = existsSync(SHARED_SEED) ? SHARED_SEED : KEPT_SEED;
 /** The part of JSON Schema the contract uses. */
 export interface Schema {
   type?: string | string[];
+  enum?: unknown[];
   properties?: Record<string, Schema>;
   additionalProperties?: Schema | boolean;
   anyOf?: Schema[];

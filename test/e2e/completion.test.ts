@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flagOf, paramsFor } from '../../src/params/table.js';
+import { flagOf, isKeyed, paramsFor } from '../../src/params/table.js';
 import { runCli, tempDir } from './harness.js';
 
 let root: string;
@@ -63,16 +63,18 @@ describe('bash completion', () => {
     const offered = bashComplete('edit', '-');
     const fromTable = paramsFor('edit').flatMap((spec) => {
       const flag = flagOf(spec);
-      return flag === null || spec.kind === 'layers' ? [] : [flag, ...(spec.aliases ?? [])].map((name) => `--${name}`);
+      // Open-ended names (a layer id, an image key) are the user's to complete.
+      return flag === null || spec.kind === 'layers' || isKeyed(spec) ? [] : [flag, ...(spec.aliases ?? [])].map((name) => `--${name}`);
     });
     expect(fromTable.filter((flag) => !offered.includes(flag))).toEqual([]);
     expect(offered).toEqual(expect.arrayContaining(['-o', '--out', '--config', '--from-file', '--no-progress', '-h', '--help']));
   });
 
   it('completes the values of a flag that takes a list, as --flag value or --flag=value', () => {
-    expect(bashComplete('edit', '--shadow.mode', 'ai.')).toEqual(['ai.floating', 'ai.hard', 'ai.soft']);
+    expect(bashComplete('edit', '--shadow.mode', 'ai.p')).toEqual(['ai.preset-hard', 'ai.preset-soft']);
     expect(bashComplete('edit', '--shadow', 'ai.s')).toEqual(['ai.soft']);
     expect(bashComplete('edit', '--export.format', '=', 'w')).toEqual(['webp']);
+    expect(bashComplete('edit', '--export.format', 'a')).toEqual(['avif']);
     expect(bashComplete('edit', '--removeBackground', '')).toEqual(['false', 'true']);
     expect(bashComplete('params', '--endpoint', '')).toEqual(['edit', 'segment']);
     expect(bashComplete('completion', '')).toEqual(['bash', 'fish', 'zsh']);
@@ -135,7 +137,7 @@ describe('fish completion', () => {
 
   it('completes flags, list values and paths', () => {
     expect(fishComplete('photoroom edit --shadow.m')).toEqual(['--shadow.mode']);
-    expect(fishComplete('photoroom edit --shadow.mode ai.')).toEqual(['ai.floating', 'ai.hard', 'ai.soft']);
+    expect(fishComplete('photoroom edit --shadow.mode ai.')).toEqual(['ai.auto-with-overrides', 'ai.floating', 'ai.hard', 'ai.preset-hard', 'ai.preset-soft', 'ai.soft']);
     expect(fishComplete('photoroom edit pro')).toEqual(['products/', 'promo shot.jpg']);
   });
 });

@@ -415,9 +415,13 @@ describe('photoroom account', () => {
 });
 
 describe('photoroom params', () => {
-  it('prints all 63 parameters as JSON, filterable by endpoint', async () => {
+  it('prints all 101 parameters as JSON, filterable by endpoint', async () => {
     const all = JSON.parse((await runCli(['params', '--json'])).stdout) as { name: string; endpoints: string[] }[];
-    expect(all).toHaveLength(63);
+    // The 2026-06-22 contract's 87 of GET /v2/edit, 3 files of its POST form, the virtual
+    // model's person and scene as 3 fields each, and the 7 of /v1/segment.
+    expect(all).toHaveLength(101);
+    expect(all.find((p) => p.name === 'virtualModel.additionalProductImages')).toMatchObject({ type: 'array', minItems: 1, maxItems: 4 });
+    expect(all.find((p) => p.name === 'editWithAI.additionalImages.{key}.imageUrl')).toMatchObject({ methods: ['GET'], flag: '--editWithAI.additionalImages.<key>.imageUrl' });
     const padding = all.find((p) => p.name === 'padding');
     expect(padding).toMatchObject({ endpoints: ['edit'], type: 'number|string', default: 0, flag: '--padding' });
     expect(all.find((p) => p.name === 'background.blur.radius')).toMatchObject({ exclusiveMinimum: 0, maximum: 0.05 });

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
-import { flagOf, paramsFor } from '../../src/params/table.js';
+import { flagOf, KEY, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, ParamSpec } from '../../src/params/types.js';
 import { invalidText, validText } from '../support/samples.js';
 import { BIN, recordingEmulator, serveFolder, tempDir } from './harness.js';
@@ -46,13 +46,27 @@ async function post(emulator: RunningEmulator, route: string, fields: Record<str
 
 const image = () => ({ bytes: small, filename: 'small.png' });
 
+/** By name prefix, the fields a parameter needs beside it (the rules of the 2026-06-22 contract). */
+const COMPANIONS: Record<string, Record<string, string>> = {
+  'shadow.': { 'shadow.mode': 'ai.auto-with-overrides' },
+  'upscale.downscaleIfNeeded': { 'upscale.mode': 'ai.fast' },
+  'beautify.onSubjectMismatch': { 'beautify.mode': 'ai.food' },
+  'flatLay.': { 'flatLay.mode': 'ai.auto' },
+  'ghostMannequin.': { 'ghostMannequin.mode': 'ai.auto' },
+  'virtualModel.': { 'virtualModel.mode': 'ai.auto' },
+};
+
 /** Fields that make a sample value of `spec` a complete, otherwise valid request. */
 function requestFor(endpoint: Endpoint, spec: ParamSpec, text: string): Record<string, Part> {
   const fields: Record<string, Part> = { [endpoint === 'edit' ? 'imageFile' : 'image_file']: image() };
-  if (spec.kind === 'file') fields[spec.name] = image();
-  else if (spec.kind === 'url') fields[spec.name] = `${files.url}/small.png`;
-  else fields[spec.name] = text;
+  const name = spec.name.replace(KEY, 'front');
+  if (spec.kind === 'file') fields[name] = image();
+  else if (spec.kind === 'url') fields[name] = `${files.url}/small.png`;
+  else fields[name] = text;
   if (spec.name === 'background.scaling') fields['background.imageFile'] = image();
+  // What the contract's prose rules make a parameter need beside it.
+  const needs = Object.entries(COMPANIONS).find(([prefix, companions]) => spec.name.startsWith(prefix) && !(spec.name in companions));
+  if (needs) Object.assign(fields, needs[1]);
   if (spec.name === 'maxWidth' || spec.name === 'maxHeight') fields.outputSize = 'originalImage';
   // Small enlargements and outputs keep the test quick.
   if (spec.name === 'outputSize' && /^\d+x\d+$/.test(text)) fields[spec.name] = '120x90';
@@ -82,7 +96,7 @@ describe('the emulator accepts and refuses every parameter as the spec says', ()
           return;
         }
         expect(accepted.status, await accepted.clone().text()).toBe(200);
-        expect(accepted.headers.get('content-type')).toMatch(/^image\/(png|jpeg|webp)$/);
+        expect(accepted.headers.get('content-type')).toMatch(/^image\/(png|jpeg|webp|avif)$/);
         // Templates are the one thing the emulator cannot render; it says so like the API would.
         const unsupported = spec.name === 'templateId' ? 'Unsupported attributes: templateId (templates are not emulated)' : null;
         expect(accepted.headers.get('pr-unsupported-attributes')).toBe(unsupported);

@@ -47,6 +47,12 @@ export function validText(spec: ValueRule): fc.Arbitrary<string> {
     case 'image':
     case 'layers':
       return fc.constant('');
+    case 'numberOrPreset':
+      return fc.oneof(fc.constantFrom(...(spec.enum ?? [])), fc.integer({ min: 0, max: 359 }).map(String));
+    case 'urlList': {
+      const url = fc.webUrl({ validSchemes: ['https', 'http'] }).filter((text) => !text.includes(','));
+      return fc.array(url, { minLength: spec.minItems ?? 1, maxLength: spec.maxItems ?? 4 }).map((urls) => urls.join(','));
+    }
   }
 }
 
@@ -76,6 +82,10 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
       return fc.constantFrom('1234', 'not-a-uuid', '123e4567-e89b-12d3-a456-42661417400');
     case 'url':
       return fc.constantFrom('not a url', 'ftp://example.com/a.png', 'file:///etc/passwd', 'example.com/a.png');
+    case 'numberOrPreset':
+      return fc.constantFrom('sideways', '90deg', 'NaN', 'abc');
+    case 'urlList':
+      return fc.constantFrom('not a url', 'https://a.example/1.jpg,', 'https://a.example/1.jpg,ftp://b.example/2.jpg', 'https://a.example/1.jpg,https://a.example/2.jpg,https://a.example/3.jpg,https://a.example/4.jpg,https://a.example/5.jpg');
     default:
       return null;
   }

@@ -8,7 +8,7 @@ import { RUN_OPTIONS } from '../../src/config/options.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from '../../src/config/resolve.js';
 import { buildParamSet } from '../../src/params/paramset.js';
-import { paramsFor } from '../../src/params/table.js';
+import { KEY, paramsFor } from '../../src/params/table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -33,7 +33,7 @@ describe('.photoroomrc.example', () => {
     const text = configExample();
     for (const spec of [...paramsFor('edit'), ...paramsFor('segment')]) {
       if (spec.kind === 'image') continue;
-      expect(text).toContain(spec.kind === 'layers' ? '#   layers:' : `#   ${spec.name}: `);
+      expect(text).toContain(spec.kind === 'layers' ? '#   layers:' : `#   ${spec.name.replace(KEY, 'front')}: `);
     }
   });
 

@@ -84,7 +84,7 @@ describe('flags derived from the table', () => {
   it('takes template layer flags out before commander sees them', () => {
     const { pre, inputs } = parse(['a.jpg', '--layers.logo.image.imageUrl', 'https://a.test/l.png', '--layers.t.text.content=Sale']);
     expect(inputs).toEqual(['a.jpg']);
-    expect(pre.layerParams).toEqual([
+    expect(pre.openEndedParams).toEqual([
       { name: 'layers.logo.image.imageUrl', value: 'https://a.test/l.png', source: '--layers.logo.image.imageUrl' },
       { name: 'layers.t.text.content', value: 'Sale', source: '--layers.t.text.content' },
     ]);
@@ -102,7 +102,7 @@ describe('flags derived from the table', () => {
 
   it('reads --param NAME=VALUE pairs, keeping = inside values and refusing an empty value', () => {
     expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken', 'future.empty='])).toEqual({
-      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true }],
+      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true, sendUnknownValue: true }],
       problems: ['--param broken: expected NAME=VALUE', '--param future.empty=: expected NAME=VALUE'],
     });
   });

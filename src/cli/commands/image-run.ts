@@ -128,7 +128,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     {
       command: endpoint,
       flags: typed,
-      flagParams: [...passThrough.params, ...pre.layerParams, ...rawParamsFromOptions(bindings, options)],
+      flagParams: [...passThrough.params, ...pre.openEndedParams, ...rawParamsFromOptions(bindings, options)],
       argvProblems: [...pre.problems, ...passThrough.problems],
       configPath: options.config,
       env: io.env,

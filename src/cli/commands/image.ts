@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { repeatable } from '../given-once.js';
 import { addHelpAll, COMMON_OPTIONS, helpWidth } from '../help.js';
-import { layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
+import { keyedFlagsHelp, layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import type { Io } from '../io.js';
 import type { ImageCommandOptions } from './image-run.js';
@@ -68,7 +68,7 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
   for (const option of ownOptions()) command.addOption(option);
   addHelpAll(command);
   if (endpoint === 'edit') {
-    command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}` : ''));
+    command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}\n${wrapProse(keyedFlagsHelp(), width)}` : ''));
   }
   command.addHelpText('after', () => wrapProse(EXAMPLES[endpoint], width));
 
