@@ -9,11 +9,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
-import { contractDrift } from '../dist/params/drift.js';
+import { contractDrift } from '../../dist/params/drift.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const file = process.argv[2] ?? path.join(ROOT, 'test/contract/photoroom-openapi-2026-06-22.yaml');
-const differences = contractDrift(load(readFileSync(file, 'utf8')));
+let differences;
+try {
+  differences = contractDrift(load(readFileSync(file, 'utf8')));
+} catch (error) {
+  console.error(`${file}: not an OpenAPI document this script can read (YAML or JSON): ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+  process.exit(2);
+}
 for (const line of differences) console.log(line);
 console.error(differences.length === 0 ? `${file}: the table matches it` : `${file}: ${differences.length} differences from the table`);
 process.exitCode = differences.length === 0 ? 0 : 1;
