@@ -43,6 +43,7 @@ export interface RunSettings {
   giveUpAfter: number;
   maxAnswerSize: number;
   aiBackgroundModelVersion?: string;
+  aiShadowsModelVersion?: string;
   backgroundRemovalModelVersion?: string;
   report: boolean;
   json: boolean;
@@ -227,6 +228,11 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
   aiBackgroundModelVersion: {
     flag: '--ai-background-model-version', placeholder: '<version>', kind: 'text', example: '3', commands: ['edit'],
     group: CONNECTION, description: 'AI backgrounds model (sent as the pr-ai-background-model-version header)',
+  },
+  aiShadowsModelVersion: {
+    flag: '--ai-shadows-model-version', placeholder: '<version>', kind: 'text', example: '2026-04-15', commands: ['edit'],
+    group: CONNECTION,
+    description: 'AI shadows model, e.g. 2026-04-15 for shadow.mode ai.preset-soft, ai.preset-hard and ai.auto-with-overrides (sent as the pr-ai-shadows-model-version header)',
   },
   backgroundRemovalModelVersion: {
     flag: '--background-removal-model-version', placeholder: '<version>', kind: 'text', example: '2', commands: ['edit'],

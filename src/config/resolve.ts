@@ -35,13 +35,23 @@ type ReadResult = { ok: true; value: RunValue } | { ok: false; expected: string 
 const SHARD_EXPECTED = `I/N, shard I of N counted from 1 (N up to ${MAX_SHARDS}), such as 2/3, in digits only (no spaces, signs or leading zeros)`;
 const SHARD_COUNT_EXPECTED = `a whole number from 1 to ${MAX_SHARDS} in digits only (no spaces, signs or leading zeros)`;
 
+/**
+ * A YAML config reads an unquoted `2026-04-15` as a date (a model version, say): the text as
+ * written, the day alone when it had no time of day.
+ */
+function yamlDateText(date: Date): string | null {
+  if (Number.isNaN(date.getTime())) return null;
+  const iso = date.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}
+
 function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
   if (spec.kind === 'switch') {
     const on = typeof value === 'boolean' ? value : readBooleanWord(String(value));
     return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
   if (spec.kind === 'list') return readList(value);
-  const given = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+  const given = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : value instanceof Date ? yamlDateText(value) : null;
   // A shard is read exactly as given: one that only looks right could be another machine's.
   if (spec.kind === 'shard') {
     const shard = given === null ? null : parseShard(given);

@@ -36,6 +36,7 @@ export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefine
 export function clientHeaders(run: RunSettings): Record<string, string> {
   return {
     ...(run.aiBackgroundModelVersion && { 'pr-ai-background-model-version': run.aiBackgroundModelVersion }),
+    ...(run.aiShadowsModelVersion && { 'pr-ai-shadows-model-version': run.aiShadowsModelVersion }),
     ...(run.backgroundRemovalModelVersion && {
       'pr-background-removal-model-version': run.backgroundRemovalModelVersion,
     }),
