@@ -6,15 +6,24 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RawParam } from '../params/paramset.js';
+import { paramByName } from '../params/table.js';
 import type { Endpoint } from '../params/types.js';
 
 export type OutputTarget = { kind: 'folder'; dir: string } | { kind: 'file'; file: string } | { kind: 'stdout' };
 
-/** The image formats an output file may be named for, by extension, as both endpoints' format parameters take them. */
-const FORMAT_OF_EXTENSION: Readonly<Record<string, string>> = { png: 'png', jpg: 'jpg', jpeg: 'jpg', webp: 'webp' };
-
 /** The parameter that chooses the output format on each endpoint. */
 export const FORMAT_PARAM: Readonly<Record<Endpoint, 'export.format' | 'format'>> = { edit: 'export.format', segment: 'format' };
+
+/**
+ * The image formats an output file may be named for, by extension: every value of either
+ * endpoint's format parameter in the table (so a format the API gains, such as avif, names
+ * a file at once), `jpeg` spelled `jpg` as segment's parameter takes it.
+ */
+const FORMAT_OF_EXTENSION: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(FORMAT_PARAM)
+    .flatMap((name) => paramByName(name)?.enum ?? [])
+    .map((format) => [format, format === 'jpeg' ? 'jpg' : format]),
+);
 
 function extensionOf(file: string): string {
   return path.extname(file).slice(1).toLowerCase();
@@ -44,7 +53,7 @@ export function impliedFormat(target: OutputTarget, endpoint: Endpoint, out: str
 export function formatMismatch(target: OutputTarget, chosen: { value: string; source: string } | undefined, out: string): string | null {
   if (target.kind !== 'file' || !chosen) return null;
   const named = FORMAT_OF_EXTENSION[extensionOf(target.file)];
-  if (!named) return `-o ${out}: name the output file .png, .jpg or .webp, or give -o a folder`;
+  if (!named) return `-o ${out}: name the output file ${Object.keys(FORMAT_OF_EXTENSION).map((extension) => `.${extension}`).join(', ')}, or give -o a folder`;
   const asked = FORMAT_OF_EXTENSION[chosen.value] ?? chosen.value;
   return named === asked ? null : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}`;
 }
