@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { startEmulator } from '../dist/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,31 +64,23 @@ function smallPng(index) {
   return encodePng(width, height, raw);
 }
 
-/** A PNG-signed file of `bytes` bytes (the emulator's --echo only sniffs the signature). */
+/**
+ * A whole PNG of exactly `bytes` bytes: a 1×1 image padded by a private ancillary chunk
+ * (decoders skip it), since every answer, the emulator's --echo included, is checked whole.
+ */
 function bigPng(bytes, index) {
-  const head = encodePng(1, 1, Buffer.from([0, index & 0xff, 0, 0]));
-  const filler = Buffer.alloc(bytes - head.length);
+  const filler = Buffer.alloc(bytes - encodePng(1, 1, Buffer.alloc(4)).length - 12);
   for (let i = 0; i < filler.length; i += 4096) filler[i] = (i + index) & 0xff;
-  return Buffer.concat([head, filler]);
+  return encodePng(1, 1, Buffer.from([0, index & 0xff, 0, 0]), filler);
 }
 
-function encodePng(width, height, raw) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buffer) => {
-    let c = 0xffffffff;
-    for (const byte of buffer) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
+function encodePng(width, height, raw, filler) {
   const chunk = (type, data) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const out = Buffer.alloc(8 + data.length + 4);
     out.writeUInt32BE(data.length, 0);
     body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
     return out;
   };
   const header = Buffer.alloc(13);
@@ -100,6 +92,7 @@ function encodePng(width, height, raw) {
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
     chunk('IDAT', deflateSync(raw)),
+    ...(filler ? [chunk('prFl', filler)] : []),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
