@@ -27,7 +27,7 @@ import {
 import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js';
 import { RenderRefusal } from './refusal.js';
 import { hashSeed } from './seed.js';
-import { generativeFeatures, STAND_IN_HEADER, withBanner } from './generative.js';
+import { aspectOf, generatedSizeParam, generativeFeatures, shapedCanvas, STAND_IN_HEADER, withBanner } from './generative.js';
 import { outlineLayer } from './outline.js';
 import { type PlacedLayer, SHADOW_PRESET_DEGREES, type ShadowOverrides, shadowLayer } from './shadow.js';
 import { cutoutHeaders } from './stand-in.js';
@@ -130,7 +130,8 @@ export async function renderEdit(
   if (removeBackground) subjectLayer = withAlpha(scene.image, scene.mask);
   else if (blurMode) subjectLayer = await blurAroundSubject(scene, blurRadius, blurMode);
 
-  const layout = layoutOf(scene, removeBackground, read);
+  const notes: string[] = [];
+  const layout = generatedLayout(scene, removeBackground, read, (name) => params.has(name), notes);
   const placed = await placeLayer(subjectLayer, layout);
   const overlays: OverlayOptions[] = [];
   const background = await backgroundLayer(read, layout, assets, headers);
@@ -161,10 +162,9 @@ export async function renderEdit(
   );
   if (read.text('expand.mode')) canvas = await expand(canvas, read.number('expand.seed') ?? 0);
   const standIns = generativeFeatures((name) => params.has(name));
-  const notes: string[] = [];
   if (standIns.length > 0) {
     canvas = await withBanner(canvas, standIns);
-    notes.push(`${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`);
+    notes.unshift(`${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`);
   }
   // The decoded pixels are sRGB already; the input's profile is not carried through.
   if (read.text('colorSpace') === 'original') notes.push('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
@@ -185,16 +185,32 @@ function shadowOverrides(read: Reader): ShadowOverrides {
     spread: degrees('shadow.spreadOverride'),
     intensity: read.number('shadow.intensityOverride'),
     softness: read.number('shadow.softnessOverride'),
+    pose: degrees('shadow.subjectPoseOverride'),
   };
 }
 
+/**
+ * The usual layout, on a canvas of the shape a generative feature's size parameter (or its
+ * default) names, with a note saying so. An outputSize given is pixels asked for, and stays.
+ */
+function generatedLayout(scene: Scene, removeBackground: boolean, read: Reader, has: (name: string) => boolean, notes: string[]): Layout {
+  const layout = layoutOf(scene, removeBackground, read);
+  const sizeParam = generatedSizeParam(has);
+  const generatedSize = sizeParam && read.text(sizeParam);
+  if (!generatedSize || has('outputSize')) return layout;
+  const aspect = aspectOf(generatedSize);
+  const { width, height } = shapedCanvas(layout.canvas, aspect);
+  notes.push(`${sizeParam} ${generatedSize} (the canvas takes its ${aspect.width}:${aspect.height} shape, not its HD pixel size)`);
+  return layoutOf(scene, removeBackground, read, `${width}x${height}`);
+}
+
 /** Without background removal the whole image is the subject, and nothing snaps. */
-function layoutOf(scene: Scene, removeBackground: boolean, read: Reader): Layout {
+function layoutOf(scene: Scene, removeBackground: boolean, read: Reader, outputSize = read.text('outputSize') ?? 'auto'): Layout {
   const frame = { width: scene.image.width, height: scene.image.height };
   return computeLayout({
     frame,
     subject: removeBackground && scene.subject ? scene.subject : { left: 0, top: 0, ...frame },
-    outputSize: read.text('outputSize') ?? 'auto',
+    outputSize,
     scaling: read.text('scaling') === 'fill' ? 'fill' : 'fit',
     margin: read.sides('margin'),
     padding: read.sides('padding'),

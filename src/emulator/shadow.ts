@@ -34,6 +34,8 @@ export interface ShadowOverrides {
   intensity?: number;
   softness?: number;
   spread?: number;
+  /** The subject's pose: 0° laid flat, 90° upright. */
+  pose?: number;
 }
 
 /** The contract's presets of the overrides that take degrees. */
@@ -43,14 +45,22 @@ export const SHADOW_PRESET_DEGREES: Readonly<Record<string, number>> = {
   flatlay: 0, upright: 90,
 };
 
+/** Degrees kept to 0°–90°. */
+function quarterTurn(degrees: number): number {
+  return Math.min(90, Math.max(0, degrees));
+}
+
 /**
  * The automatic cast with the overrides applied: intensity sets the opacity, softness the blur,
  * and direction and spread where the silhouette falls (0° behind the subject, so up; 90° to
- * its left; 180° in front, so down; a spread of 90° as far as 0.06 of its height).
+ * its left; 180° in front, so down; a spread of 90° as far as 0.06 of its height). The pose
+ * scales that reach by the subject's height above the floor: laid flat (0°) it has none, and
+ * its shadow stays under it; upright (90°, as when no pose is given) it falls at full reach.
  */
 function overridden(overrides: ShadowOverrides): { drop: number; shift: number; blur: number; opacity: number } {
   const base = CAST['ai.auto-with-overrides'];
-  const reach = overrides.spread === undefined ? Math.hypot(base.drop, base.shift) : 0.005 + (0.055 * Math.min(90, Math.max(0, overrides.spread))) / 90;
+  const spread = overrides.spread === undefined ? Math.hypot(base.drop, base.shift) : 0.005 + (0.055 * quarterTurn(overrides.spread)) / 90;
+  const reach = spread * Math.sin((quarterTurn(overrides.pose ?? 90) * Math.PI) / 180);
   const angle = ((overrides.direction ?? 180) * Math.PI) / 180;
   return {
     drop: -Math.cos(angle) * reach,

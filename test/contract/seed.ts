@@ -18,6 +18,8 @@ export const SEED = existsSync(SHARED_SEED) ? SHARED_SEED : KEPT_SEED;
 export interface Schema {
   type?: string | string[];
   enum?: unknown[];
+  /** What Prism's static mock answers for this value (else "string" for a string). */
+  example?: unknown;
   properties?: Record<string, Schema>;
   additionalProperties?: Schema | boolean;
   anyOf?: Schema[];
@@ -30,6 +32,8 @@ export interface MediaType {
 
 export interface Response {
   description: string;
+  /** Header name → its description and schema. */
+  headers?: Record<string, unknown>;
   content?: Record<string, MediaType>;
 }
 
