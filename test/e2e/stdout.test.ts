@@ -1,10 +1,11 @@
 /**
  * A standard output that refuses what it is given: a full disk behind `> file` (/dev/full)
  * and a reader that goes away early (`| head -c 10`). The process is the point: its real
- * stdout is the trap.
+ * stdout is the trap. The image it refused was paid for, so it is kept and its place said.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,13 +51,21 @@ function runWithStdout(args: readonly string[], stdout: number | { keepBytes: nu
 }
 
 /** The lines that are neither progress nor summary: what is said about the image. */
-function expectOneRefusal(stderr: string, refusal: string): void {
+async function expectOneRefusal(stderr: string, refusal: string): Promise<void> {
   expect(stderr).not.toMatch(/^ok /m);
   expect(stderr).not.toMatch(/ 1 ok/);
   expect(stderr).not.toContain('unexpected error');
   expect(stderr).not.toMatch(/^\s+at /m);
   expect(stderr).toContain(`failed  noise.png: ${refusal}`);
   expect(stderr).toMatch(/: 0 ok, 0 skipped, 1 failed/);
+  // The image was paid for: it is kept, whole, where the last line says.
+  const kept = /^photoroom: the image standard output did not take is kept at (.+) \(it was paid for\)$/m.exec(stderr)?.[1];
+  expect(kept).toBeDefined();
+  try {
+    expect((await readFile(kept!)).equals(await readFile(path.join(root, 'noise.png')))).toBe(true);
+  } finally {
+    await rm(path.dirname(kept!), { recursive: true, force: true });
+  }
 }
 
 describe('-o - reports success before stdout took it', () => {
@@ -64,14 +73,14 @@ describe('-o - reports success before stdout took it', () => {
     const full = openSync('/dev/full', 'w');
     const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full).finally(() => closeSync(full));
     expect(result.code).toBe(1);
-    expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
+    await expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
   });
 
   it('fails the input and exits 1 when the reader of stdout leaves after 10 bytes', async () => {
     const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], { keepBytes: 10 });
     expect(result.stdout).toBe('\x89PNG\r\n\x1a\n\0\0');
     expect(result.code).toBe(1);
-    expectOneRefusal(result.stderr, 'standard output was closed before it took the whole image (EPIPE)');
+    await expectOneRefusal(result.stderr, 'standard output was closed before it took the whole image (EPIPE)');
   });
 
   it('says in one line, exit 1, that a full disk took no text of another command', async () => {

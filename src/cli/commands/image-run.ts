@@ -2,7 +2,7 @@
  * What `photoroom edit` and `photoroom segment` do: resolve the settings, start the batch,
  * show its events, and set the exit code from its summary.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -77,6 +77,17 @@ export interface ImageCommandOptions extends Record<string, unknown> {
   config?: string;
   param?: string[];
   emulator?: boolean;
+}
+
+/**
+ * After a `-o -` run, its temporary folder goes, unless it holds an image that standard
+ * output did not take (a full disk, a reader that left): that image was paid for, so it is
+ * kept, with the run log beside it, and its place is said.
+ */
+async function keepUndelivered(file: string, delivered: boolean, stderr: NodeJS.WritableStream): Promise<void> {
+  const undelivered = !delivered && (await stat(file).then((info) => info.isFile(), () => false));
+  if (undelivered) stderr.write(`photoroom: the image standard output did not take is kept at ${escapeControls(file)} (it was paid for)\n`);
+  else await rm(path.dirname(file), { recursive: true, force: true });
 }
 
 /**
@@ -201,6 +212,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   const stops = stopSignals(io, output.kind !== 'stdout' || run.dryRun);
   // Made last, right before the try that removes -o -'s temporary folder again.
   const outputs = await batchOutputs(output, run, io.cwd, io.stdout);
+  /** With -o -: whether standard output took the image. */
+  let delivered = false;
   try {
     const batch = runBatch({
       endpoint,
@@ -239,6 +252,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     // (each request within --timeout), keeps its run log, and says what happened.
     const releaseUncaught = io.onUncaught((error) => stops.stop(stopEvent('crashed', `${uncaughtText(error)}: no new work started`)));
     const summary = await batch.done.finally(releaseUncaught);
+    delivered = summary.ok > 0;
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');
@@ -246,7 +260,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
   } finally {
-    if (output.kind === 'stdout') await rm(outputs.outDir, { recursive: true, force: true });
+    if (output.kind === 'stdout') await keepUndelivered(outputs.outputFile!, delivered, io.stderr);
     stops.release();
     reporter.close();
     await client.close();
