@@ -405,7 +405,7 @@ describe('answers that may have been billed without a result', () => {
     expect(results).toMatchObject([{ status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 }]);
     expect(await runLogLines(root)).toMatchObject([{ status: 'failed', httpStatus: 200, maybeBilled: 2 }]);
     expect(summaryLines(summary, { style: createStyle(false), problemsOnly: true })).toContain(
-      '2 requests for 1 input may have been billed without a result (a 2xx answer came, but no image from it was kept)',
+      '2 requests for 1 input may have been billed without a result (a 2xx answer came, but did not end as an ok output)',
     );
   });
 
@@ -422,7 +422,7 @@ describe('answers that may have been billed without a result', () => {
     const { summary } = await runOnFakeTime(ok, { count: 1, deliver: refused });
     expect(summary).toMatchObject({ ok: 0, failed: 1, maybeBilled: { requests: 1, inputs: 1 } });
     const lines = summaryLines(summary, { style: createStyle(false), problemsOnly: true });
-    expect(lines).toContain('1 request for 1 input may have been billed without a result (a 2xx answer came, but no image from it was kept)');
+    expect(lines).toContain('1 request for 1 input may have been billed without a result (a 2xx answer came, but did not end as an ok output)');
     expect(lines.join('\n')).not.toMatch(/cut short|not an image/);
   });
 

@@ -62,7 +62,7 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
   if (maybeBilled.requests > 0) {
     lines.push(
       style.yellow(
-        `${count(maybeBilled.requests, 'request')} for ${count(maybeBilled.inputs, 'input')} may have been billed without a result (a 2xx answer came, but no image from it was kept)`,
+        `${count(maybeBilled.requests, 'request')} for ${count(maybeBilled.inputs, 'input')} may have been billed without a result (a 2xx answer came, but did not end as an ok output)`,
       ),
     );
   }
