@@ -22,7 +22,9 @@ async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise
   if (!info) return false;
   if (info.size !== recorded.size) return false;
   if (info.mtimeMs === recorded.mtimeMs) return true;
-  return (await hashFile(current.path)) === recorded.sha256;
+  // An input that cannot be read now (removed, a folder or a FIFO in its place) is not known
+  // done: it is redone, and its own check then says what is wrong with it.
+  return (await hashFile(current.path).catch(() => null)) === recorded.sha256;
 }
 
 /**
