@@ -124,7 +124,8 @@ interface JobState {
   round: number;
   budget: RetryBudget;
   /** The last attempt's HTTP status (0: no answer), and how it failed. */
-  last?: { httpStatus: number; error?: string };
+  /** The last failure; its HTTP status when the service answered (0 for a network fault), none for a local one. */
+  last?: { httpStatus?: number; error?: string };
   /** Attempts whose 2xx came but gave no kept result: each may have been billed. */
   maybeBilled?: number;
   /** Its result (ok or failed) is recorded. */
@@ -476,7 +477,7 @@ class Batch {
 
   /** What an attempt's failure says of its input: its last status, and whether a billed answer gave nothing. */
   private noteAttemptFailure(state: JobState, error: unknown, answered: number | null): void {
-    const httpStatus = answered ?? (error instanceof ApiError ? error.status : 0);
+    const httpStatus = answered ?? (error instanceof ApiError ? error.status : undefined);
     state.last = { httpStatus, error: error instanceof Error ? error.message : String(error) };
     if (answered === null) return;
     state.maybeBilled = (state.maybeBilled ?? 0) + 1;
@@ -647,7 +648,7 @@ class Batch {
       input: this.shownInput(job),
       output: this.shown(job.outputPath),
       status,
-      ...(last && { httpStatus: last.httpStatus }),
+      ...(last?.httpStatus !== undefined && { httpStatus: last.httpStatus }),
       attempts: state.attempts,
       ms: Math.round(this.timing.now() - state.begun),
       ...(maybeBilled && { maybeBilled }),
