@@ -36,6 +36,11 @@ function secretPart(key: string): string {
   return key.startsWith(PUBLIC_PREFIX) ? key.slice(PUBLIC_PREFIX.length) : key;
 }
 
+/** How many of the key's characters are secret: all but a public `sandbox_` prefix. */
+export function secretLength(key: string): number {
+  return secretPart(key).length;
+}
+
 /** Whether `secret` is long enough to be masked (see MASKED_RUN). */
 export function isMaskable(secret: string): boolean {
   return secretPart(secret).length >= MASKED_RUN;

@@ -3,10 +3,12 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { isMaskable, MASKED_RUN, redact, registerSecret } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { FOREIGN_TEMPORARY_MAX_AGE_MS, removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
 import { HOST_TAG, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
+import { memoryIo } from '../support/memory-io.js';
 
 describe('redaction that breaks things, and a partial leak', () => {
   const KEY = 'sk_live_abc/def+1234"\\xyz';
@@ -103,5 +105,13 @@ describe('where the key may travel', () => {
     ]);
     await chmod(file, 0o600);
     expect((await settings({}, folder)).warnings).toEqual([]);
+  });
+});
+
+describe('a key too short to mask, refused before it leaves this machine', () => {
+  it('counts the characters that are secret: a public sandbox_ prefix is not', async () => {
+    const io = memoryIo({ env: { PHOTOROOM_API_KEY: 'sandbox_abc' }, cwd: tmpdir() });
+    expect(await main(['account'], io)).toBe(2);
+    expect(io.err()).toContain("photoroom: the API key is 3 characters long besides its public sandbox_ prefix: Photoroom's keys are far longer");
   });
 });

@@ -1,8 +1,9 @@
 /** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
+import { endpointUrls } from '../../api/client.js';
 import type { RunSettings } from '../../config/options.js';
 import { isLoopback } from '../../config/loopback.js';
 import { StartUpError, UserError } from '../../errors.js';
-import { isMaskable, MASKED_RUN } from '../../secrets.js';
+import { isMaskable, MASKED_RUN, secretLength } from '../../secrets.js';
 
 export function requireApiKey(run: RunSettings): string {
   if (run.apiKey) return run.apiKey;
@@ -21,11 +22,10 @@ export function requireApiKey(run: RunSettings): string {
  */
 export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefined): string[] {
   if (useEmulator || !run.apiKey || isMaskable(run.apiKey)) return [];
-  // Without --base-url, requests go to Photoroom; /v1/segment goes to --segment-url if given.
-  const origins = [run.baseUrl, run.segmentUrl ?? run.baseUrl];
-  if (!origins.every((origin) => origin !== undefined && isLoopback(new URL(origin).hostname))) {
+  if (!Object.values(endpointUrls(run)).every((url) => isLoopback(new URL(url).hostname))) {
+    const sandbox = secretLength(run.apiKey) < run.apiKey.length ? ' besides its public sandbox_ prefix' : '';
     throw new StartUpError(
-      `the API key is ${run.apiKey.length} characters long: Photoroom's keys are far longer, and one shorter than ${MASKED_RUN} ` +
+      `the API key is ${secretLength(run.apiKey)} characters long${sandbox}: Photoroom's keys are far longer, and one shorter than ${MASKED_RUN} ` +
         'cannot be masked in output; check PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key)',
     );
   }
