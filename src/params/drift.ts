@@ -7,7 +7,7 @@
  * `npm run contract-drift -- FILE` prints the list; test/contract/drift.test.ts fails on it.
  */
 import { ENDPOINT_PATH } from './endpoints.js';
-import { contractType, LAYER_FIELDS, PARAMS } from './table.js';
+import { contractType, KEY, LAYER_FIELDS, PARAMS } from './table.js';
 import type { Endpoint, Method, ParamSpec } from './types.js';
 
 /** The part of JSON Schema the contract's parameters use. */
@@ -69,7 +69,6 @@ interface Leaf {
   readonly maxItems?: number;
 }
 
-const KEY = '{key}';
 
 function resolveRef(document: ContractDocument, schema: ContractSchema): ContractSchema {
   const name = schema.$ref?.replace('#/components/schemas/', '');

@@ -23,7 +23,6 @@ export const KEY = '{key}';
 
 const SIDES = ['Top', 'Right', 'Bottom', 'Left'] as const;
 
-/** Per-side margin and padding rows, which differ only by side. */
 /** The three rows of a fashion generator that takes a mode, a prompt and a size. */
 function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base, what: string) {
   return [
@@ -69,6 +68,7 @@ function shadowAngle<Name extends string>(name: Name, presets: readonly string[]
   };
 }
 
+/** Per-side margin and padding rows, which differ only by side. */
 function sideLengths<Base extends 'margin' | 'padding'>(base: Base) {
   return SIDES.map((side) => ({
     name: `${base}${side}` as `${Base}${(typeof SIDES)[number]}`,
@@ -487,7 +487,7 @@ export type ParamName = (typeof TABLE)[number]['name'];
 
 type RowOf<Name extends ParamName> = Extract<(typeof TABLE)[number], { name: Name }>;
 
-/** The values an enum parameter takes, from its row: `EnumOf<'shadow.mode'>` is `'ai.soft' | 'ai.hard' | 'ai.floating'`. */
+/** The values an enum parameter takes, from its row: `EnumOf<'background.scaling'>` is `'fit' | 'fill'`. */
 export type EnumOf<Name extends ParamName> = RowOf<Name> extends { enum: readonly (infer Value)[] } ? Value : never;
 
 /** A parameter's canonical value, as its kind reads it (see values.ts). */
