@@ -75,6 +75,11 @@ export class ImageEndCheck {
     if (this.head.length >= SIGNATURE_BYTES) this.start();
   }
 
+  /** Whether more bytes can no longer change the verdict: a format not told here, or a problem found. */
+  get decided(): boolean {
+    return (this.head === null && this.format === null) || this.problem !== null;
+  }
+
   verdict(): Wholeness {
     if (this.head !== null) this.start();
     if (!this.format) return { format: null, problem: this.received < SIGNATURE_BYTES ? 'it is too short to tell what it is' : null };

@@ -16,7 +16,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode } from '../errors.js';
 import { relativeInside } from '../paths.js';
-import { openRegularFile } from '../regular-file.js';
+import { regularFileChunks } from '../regular-file.js';
 import { ImageEndCheck } from './image-end.js';
 
 const READ_BYTES = 64 * 1024;
@@ -28,19 +28,13 @@ const READ_BYTES = 64 * 1024;
  * never opened blocking.
  */
 export async function isWholeImage(file: string): Promise<boolean> {
-  const { handle } = await openRegularFile(file);
-  try {
-    const check = new ImageEndCheck();
-    const buffer = Buffer.alloc(READ_BYTES);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null);
-      if (bytesRead === 0) break;
-      check.push(buffer.subarray(0, bytesRead));
-    }
-    return check.verdict().problem === null;
-  } finally {
-    await handle.close();
+  const check = new ImageEndCheck();
+  for await (const chunk of regularFileChunks(file, READ_BYTES)) {
+    check.push(chunk);
+    // A TIFF, or a PNG with bytes after IEND, is told as soon as seen: the rest is not read.
+    if (check.decided) break;
   }
+  return check.verdict().problem === null;
 }
 
 export interface WatchOptions {
@@ -108,9 +102,10 @@ export class FolderWatch implements Watch {
     this.watcher.on('add', settled).on('change', settled);
     this.watcher.on('unlinkDir', (folder) => this.rootRemoved(folder));
     // chokidar says nothing when an empty root is removed: its own watcher's events are checked.
-    this.watcher.on('raw', (_event, _name, details) => {
+    // A removal arrives as a 'rename'; every write into the root is a 'change', not checked.
+    this.watcher.on('raw', (event, _name, details) => {
       const folder = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (folder !== undefined && this.liveRoots.has(folder)) void this.checkRoot(folder);
+      if (event === 'rename' && folder !== undefined && this.liveRoots.has(folder)) void this.checkRoot(folder);
     });
     this.watcher.on('error', (error) => this.tell({ kind: 'warning', message: cannotWatch(error, options.shown) }));
   }

@@ -119,3 +119,23 @@ describe("a whole image, told by walking its format's structure", () => {
     expect(judge(Buffer.alloc(0)).problem).not.toBeNull();
   });
 });
+
+describe('a check that is decided before the end', () => {
+  it('is decided at once for bytes of no format it tells, and for bytes after the end', () => {
+    const tiff = new ImageEndCheck();
+    tiff.push(Buffer.from('II*\0........................'));
+    expect(tiff.decided).toBe(true);
+    const trailing = new ImageEndCheck();
+    trailing.push(Buffer.concat([images.png!, Buffer.from('junk')]));
+    expect(trailing.decided).toBe(true);
+    expect(trailing.verdict().problem).not.toBeNull();
+  });
+
+  it('is not decided while a whole image is still coming', () => {
+    const check = new ImageEndCheck();
+    check.push(images.png!.subarray(0, images.png!.length - 1));
+    expect(check.decided).toBe(false);
+    check.push(images.png!.subarray(images.png!.length - 1));
+    expect(check.verdict().problem).toBeNull();
+  });
+});
