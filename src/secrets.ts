@@ -2,7 +2,8 @@
  * The last line of defence for the API key: everything the CLI prints or stores (terminal,
  * NDJSON, sidecars, run log, review page) goes through `redact` where it leaves the program,
  * never earlier: what a server answers is parsed as it came. A secret is registered
- * explicitly, once it is known (see cli/commands).
+ * explicitly, once it is known: by the client that sends it (api/client.ts), and by the
+ * commands before any client exists (their dry runs and start-up messages).
  *
  * Not only the whole key is masked: a server (or a proxy's error page) may quote part of it,
  * so every run of `MASKED_RUN` or more consecutive characters of the key is masked, in each
@@ -27,7 +28,7 @@ let fragments = new Set<string>();
 let fragmentFinder: RegExp | null = null;
 
 /** The spellings of `secret` that text may hold. */
-export function formsOf(secret: string): string[] {
+function formsOf(secret: string): string[] {
   const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), new URLSearchParams({ k: secret }).toString().slice(2)];
   return [...new Set(forms)].filter((form) => form !== '');
 }
