@@ -1,5 +1,6 @@
 /**
- * Contract tests of the requests: the built CLI sends every parameter of the table, with
+ * Contract tests of the requests (run per contract by requests-*.test.ts, so that the two
+ * Prisms run in parallel files): the built CLI sends every parameter of the table, with
  * values of every kind, through a recording proxy to Prism mocking each contract: the seed
  * (those parameters and values it knows: the newer ones are not its to judge) and the
  * 2026-06-22 document the table follows (every one). Prism
@@ -15,27 +16,10 @@ import { contractInputs, type Inputs } from './inputs.js';
 import { PRISM_START_TIMEOUT_MS, startPrism, type RunningPrism } from './prism.js';
 import { paramByName } from '../../src/params/table.js';
 import { startProxy, type ContractProxy, type Exchange } from './proxy.js';
-import { todaysContract } from './openapi.js';
-import { contract, type OpenApiDocument } from './seed.js';
+import type { OpenApiDocument } from './seed.js';
 
 /** What `file` parameters (background.imageFile, ...) upload. */
 const UPLOAD = path.join(FIXTURES, 'mug.jpg');
-
-/** Each contract, and what Prism's mock of its /v2/account says is left (its example). */
-const CONTRACTS: readonly { label: string; document: OpenApiDocument; noneLeft: boolean }[] = [
-  { label: 'the seed', document: contract(), noneLeft: true },
-  { label: 'the 2026-06-22 contract', document: todaysContract(), noneLeft: false },
-];
-
-let inputs: Inputs;
-
-beforeAll(async () => {
-  inputs = await contractInputs(['small.png']);
-});
-
-afterAll(async () => {
-  await inputs?.close();
-});
 
 /**
  * Prism's multipart reader keeps a form field sent several times as one string and refuses
@@ -51,7 +35,18 @@ function fieldCount(request: readonly { name: string; value: string }[]): number
   return request.reduce((count, { name, value }) => count + (paramByName(name)?.kind === 'urlList' ? value.split(',').length : 1), 0);
 }
 
-for (const { label, document, noneLeft } of CONTRACTS) {
+/** Prism mocking `document` accepts every request the CLI builds; `noneLeft`: what its /v2/account example says. */
+export function prismAcceptsEveryRequest(label: string, document: OpenApiDocument, noneLeft: boolean): void {
+  let inputs: Inputs;
+
+  beforeAll(async () => {
+    inputs = await contractInputs(['small.png']);
+  });
+
+  afterAll(async () => {
+    await inputs?.close();
+  });
+
   describe(`Prism on ${label}`, () => {
     let prism: RunningPrism;
     let proxy: ContractProxy;
