@@ -18,10 +18,11 @@ let root: string;
 beforeAll(async () => {
   emulator = await recordingEmulator({ echo: true });
   root = await tempDir();
-  // Noise does not compress: the echoed answer is more than a pipe holds (64 KB), so a
-  // reader that leaves early is met by the writes.
+  // Noise does not compress: the echoed answer (about 4 MB) is far more than the child's
+  // stdout can hold unread (Node's stdio pipes are socket pairs, whose buffers take a few
+  // hundred KB), so a reader that leaves early is met by the writes, however slow it is.
   const noise = { type: 'gaussian', mean: 128, sigma: 60 } as const;
-  await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise } }).png().toFile(path.join(root, 'noise.png'));
+  await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise } }).png().toFile(path.join(root, 'noise.png'));
 });
 
 afterAll(async () => {
