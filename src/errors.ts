@@ -27,11 +27,12 @@ export class UserError extends Error {
 
 /**
  * A start-up check that failed: no API key, a port taken, an output folder that cannot take
- * files. Said in one line that says what to do; exit 2, nothing sent.
+ * files, a server's flags that cannot be read. Said in one line each that says what to do;
+ * exit 2, nothing sent.
  */
 export class StartUpError extends UserError {
-  constructor(problem: string) {
-    super(problem);
+  constructor(problems: string | readonly string[]) {
+    super(problems);
     this.name = 'StartUpError';
   }
 }

@@ -6,6 +6,7 @@
 import { Option } from 'commander';
 import { allowRepeats } from './given-once.js';
 import { AliasedOption, COMMON_OPTIONS } from './help.js';
+import { COMMAND_LINE_OPTIONS } from '../config/options.js';
 import { duplicateProblems, type RawParam } from '../params/paramset.js';
 import { flagOf, isKeyed, LAYER_FIELDS, paramByName, paramsFor } from '../params/table.js';
 import type { Endpoint, ParamSpec, ParamValue } from '../params/types.js';
@@ -112,7 +113,7 @@ function parameterOf(
 ): ((value: string) => RawParam | undefined) | null {
   const spec = bindings.get(flag)?.spec;
   if (spec) return (value) => ({ name: spec.name, value, source: flag });
-  if (endpoint && flag === '--param') return (pair) => rawParamsFromPassThrough([pair]).params[0];
+  if (endpoint && flag === COMMAND_LINE_OPTIONS.param.flag) return (pair) => rawParamsFromPassThrough([pair]).params[0];
   if (endpoint === 'edit' && isOpenEnded(flag)) return (value) => ({ name: flag.slice(2), value, source: flag });
   return null;
 }

@@ -69,13 +69,13 @@ type KindFor<Value> = Value extends boolean ? KindsOf['boolean']
   : Value extends Shard ? KindsOf['shard']
   : KindsOf['list'];
 
-export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
+/** What every option of `edit`, `segment` and `account` gives: its flag, how it is read and shown. */
+export interface OptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   /** The long flag, as typed: `--out`. A switch whose default is on is turned off by `--no-<name>`. */
   readonly flag: `--${string}`;
   readonly short?: `-${string}`;
-  /** What the flag's value is called in `--help`: `<dir>`. Switches take none. */
+  /** What the flag's value is called in `--help`: `<dir>`. Switches take none; a list repeats. */
   readonly placeholder?: `<${string}>`;
-  readonly env?: `PHOTOROOM_${string}`;
   readonly kind: Kind;
   readonly default?: string | number | boolean | readonly string[];
   readonly minimum?: number;
@@ -86,6 +86,11 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   /** Listed among the common options of the short `--help`; every flag is in `--help-all`. */
   readonly common?: boolean;
   readonly description: string;
+}
+
+/** A run option: a setting given by its flag, its environment variable or a config file. */
+export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> extends OptionSpec<Kind> {
+  readonly env?: `PHOTOROOM_${string}`;
   /** A value for `.photoroomrc.example` where there is no default. */
   readonly example?: string;
   /**
@@ -101,6 +106,7 @@ const INPUTS = 'Inputs and outputs:';
 const RUN = 'Run options:';
 const OUTPUT = 'What is printed:';
 const CONNECTION = 'Connection:';
+const OTHER = 'Other options:';
 
 export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec<KindFor<NonNullable<RunSettings[Key]>>> } = {
   apiKey: {
@@ -265,4 +271,36 @@ export type RunOptionKey = keyof RunSettings;
 /** The rows of one command, in table order. */
 export function runOptionsFor(command: CommandName): [RunOptionKey, RunOptionSpec][] {
   return (Object.entries(RUN_OPTIONS) as [RunOptionKey, RunOptionSpec][]).filter(([, spec]) => spec.commands.includes(command));
+}
+
+/**
+ * Options given on the command line alone, never by the environment nor a config file: which
+ * config file to read, where the requests go for this one run, and parameters passed through.
+ */
+export interface CommandLineSettings {
+  /** Cannot come from a config file: it names the file. */
+  config?: string;
+  emulator?: boolean;
+  /** `--param NAME=VALUE`, repeatable: API parameters the table does not know, read by cli/param-flags.ts. */
+  param?: string[];
+}
+
+export const COMMAND_LINE_OPTIONS: { readonly [Key in keyof CommandLineSettings]-?: OptionSpec<KindFor<NonNullable<CommandLineSettings[Key]>>> } = {
+  config: {
+    flag: '--config', placeholder: '<path>', kind: 'path', commands: ALL, group: OTHER,
+    description: 'read settings from this file instead of searching for .photoroomrc',
+  },
+  emulator: {
+    flag: '--emulator', kind: 'switch', default: false, commands: ALL, common: true,
+    description: 'run against a local emulator started for this run (no key, no network, no credits)',
+  },
+  param: {
+    flag: '--param', placeholder: '<name=value>', kind: 'list', commands: IMAGE_COMMANDS, group: OTHER,
+    description: 'send a parameter the table does not know (repeatable)',
+  },
+};
+
+/** The command-line-only options of one command, in table order. */
+export function commandLineOptionsFor(command: CommandName): OptionSpec[] {
+  return Object.values(COMMAND_LINE_OPTIONS).filter((spec) => spec.commands.includes(command));
 }

@@ -120,8 +120,11 @@ function checkCount(value: number, name: string, min: number, problems: string[]
   if (!Number.isSafeInteger(value) || value < min) problems.push(`${name} must be a whole number of at least ${min}, got ${value}`);
 }
 
-/** Every problem with programmatic options (the text parsers below catch flag mistakes earlier). */
-function optionProblems(options: FaultOptions): string[] {
+/**
+ * Every problem with fault options: those read from flags (the text parsers below catch a
+ * flag's own mistakes earlier) and programmatic ones.
+ */
+export function faultOptionProblems(options: FaultOptions): string[] {
   const problems: string[] = [];
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push(`seed must be an integer, got ${options.seed}`);
   if (options.latency) {
@@ -144,7 +147,7 @@ function optionProblems(options: FaultOptions): string[] {
 }
 
 export function createFaultPolicy(options: FaultOptions = {}): FaultPolicy {
-  const problems = optionProblems(options);
+  const problems = faultOptionProblems(options);
   if (problems.length > 0) throw new UserError(problems);
 
   const random = seededRandom(options.seed ?? 1);
@@ -292,44 +295,4 @@ export function parseSeed(text: string, flagName = '--seed'): number {
   const value = SIGNED_INTEGER.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(value)) throw new UserError(`${flagName} expects an integer, got ${JSON.stringify(text)}`);
   return value;
-}
-
-/** The emulator flags in text form (absent = default), by FaultOptions key. */
-export interface FaultFlagText {
-  seed?: string;
-  latency?: string;
-  failRate?: string;
-  resetRate?: string;
-  rateLimit?: string;
-  credits?: string;
-}
-
-/**
- * Parse every fault flag at once and report all problems in one UserError (exit 2), then
- * check the combination (e.g. fail + reset rates above 1) the way `createFaultPolicy` will.
- */
-export function parseFaultFlags(flags: FaultFlagText): Omit<FaultOptions, 'now'> {
-  const problems: string[] = [];
-  const options: Omit<FaultOptions, 'now'> = {};
-  const read = <T>(text: string | undefined, parse: (text: string) => T, assign: (value: T) => void): void => {
-    if (text === undefined) return;
-    try {
-      assign(parse(text));
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.push(...error.problems);
-    }
-  };
-  read(flags.seed, (text) => parseSeed(text), (value) => { options.seed = value; });
-  read(flags.latency, (text) => parseLatency(text), (value) => { options.latency = value; });
-  read(flags.failRate, (text) => parseRate(text, '--fail-rate'), (value) => { options.failRate = value; });
-  read(flags.resetRate, (text) => parseRate(text, '--reset-rate'), (value) => { options.resetRate = value; });
-  read(flags.rateLimit, (text) => parseRateLimit(text), (value) => {
-    options.rateLimit = value.limit;
-    options.rateWindowMs = value.windowMs;
-  });
-  read(flags.credits, (text) => parseCount(text, '--credits'), (value) => { options.credits = value; });
-  if (problems.length === 0) problems.push(...optionProblems(options));
-  if (problems.length > 0) throw new UserError(problems);
-  return options;
 }

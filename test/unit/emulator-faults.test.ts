@@ -3,7 +3,6 @@ import { UserError } from '../../src/errors.js';
 import {
   createFaultPolicy,
   parseCount,
-  parseFaultFlags,
   parseLatency,
   parseRate,
   parseSeed,
@@ -326,22 +325,6 @@ describe('parsers', () => {
     expect(parseSeed('42')).toBe(42);
     expect(parseSeed('-7')).toBe(-7);
     expect(errorOf(() => parseSeed('4.2')).message).toBe('--seed expects an integer, got "4.2"');
-  });
-
-  it('parses all flags at once, reporting every problem', () => {
-    expect(parseFaultFlags({ seed: '9', latency: '10-20', failRate: '0.1', resetRate: '0.2', rateLimit: '60', credits: '5' }))
-      .toEqual({ seed: 9, latency: { min: 10, max: 20 }, failRate: 0.1, resetRate: 0.2, rateLimit: 60, rateWindowMs: 60_000, credits: 5 });
-    expect(parseFaultFlags({})).toEqual({});
-
-    const error = errorOf(() => parseFaultFlags({ latency: 'x', failRate: '2', credits: '-1' }));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).problems).toHaveLength(3);
-    expect(error.message).toMatch(/--latency/);
-    expect(error.message).toMatch(/--fail-rate/);
-    expect(error.message).toMatch(/--credits/);
-
-    expect(errorOf(() => parseFaultFlags({ failRate: '0.7', resetRate: '0.5' })).message)
-      .toMatch(/--fail-rate \(0\.7\) and --reset-rate \(0\.5\).*must not exceed 1/);
   });
 
   it('validates programmatic options too', () => {

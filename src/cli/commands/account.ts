@@ -1,22 +1,21 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
+import type { CommandLineSettings } from '../../config/options.js';
 import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
-import { apiTarget, checkKeyLength, EMULATOR_FLAG_HELP, requireApiKey } from './api-target.js';
+import { apiTarget, checkKeyLength, requireApiKey } from './api-target.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
 export function accountCommand(io: Io): Command {
   const command = new Command('account')
-    .description('show the plan and the images left on the account')
-    .option('--config <path>', 'read settings from this file instead of searching for .photoroomrc')
-    .option('--emulator', EMULATOR_FLAG_HELP);
+    .description('show the plan and the images left on the account');
   addRunOptions(command, 'account');
   command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
 
-  command.action(async (options: { config?: string; emulator?: boolean }) => {
+  command.action(async (options: Pick<CommandLineSettings, 'config' | 'emulator'>) => {
     // Loaded on use, to keep start-up quick for every other command.
     const [{ createClient }, { resolveCommandSettings }, { configSourceLine }] = await Promise.all([
       import('../../api/client.js'),

@@ -77,5 +77,3 @@ export async function apiTarget(run: RunSettings, useEmulator: boolean | undefin
     close: () => emulator.close(),
   };
 }
-
-export const EMULATOR_FLAG_HELP = 'run against a local emulator started for this run (no key, no network, no credits)';

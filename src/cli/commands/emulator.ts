@@ -1,20 +1,14 @@
 /** `photoroom emulator`: run the local Photoroom-compatible server until Ctrl-C. */
 import { Command } from 'commander';
 import { errorCode, StartUpError } from '../../errors.js';
-import { parseCount, parseFaultFlags, type FaultFlagText } from '../../emulator/faults.js';
+import { faultOptionProblems } from '../../emulator/faults.js';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
+import { addFlagTable } from '../flag-table.js';
 import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
 import { escapeControls } from '../terminal.js';
 import { wrapProse } from '../text.js';
-
-interface EmulatorFlags extends FaultFlagText {
-  host: string;
-  port: string;
-  apiKey?: string;
-  echo?: boolean;
-  verbose?: boolean;
-}
+import { EMULATOR_OPTIONS, type EmulatorFlags } from './emulator-options.js';
 
 const HELP = `
 Serves POST/GET /v2/edit, POST /v1/segment and GET /v2/account like the real API: same
@@ -32,14 +26,6 @@ Examples:
   photoroom emulator --latency 100-300 --fail-rate 0.3 --rate-limit 120
   photoroom emulator --credits 10 --api-key sk_test # 402 after 10 images
   photoroom emulator --echo --latency 100           # answers the upload as is`;
-
-const HIGHEST_PORT = 65_535;
-
-function parsePort(text: string): number {
-  const port = parseCount(text, '--port');
-  if (port > HIGHEST_PORT) throw new StartUpError(`--port ${text}: a port is a number from 1 to ${HIGHEST_PORT} (0: any free port)`);
-  return port;
-}
 
 /** Why a server could not listen, and what to do about it. */
 const LISTEN_FAULTS: Readonly<Record<string, string>> = {
@@ -60,49 +46,49 @@ async function listen(options: EmulatorOptions & { host: string; port: number })
   }
 }
 
+/** The emulator's options from its flags, every flag that cannot be read refused at once (exit 2). */
+function emulatorOptions(flags: Partial<EmulatorFlags>, problems: readonly string[], io: Io): EmulatorOptions & { host: string; port: number } {
+  const { rateLimit, verbose, ...rest } = flags;
+  const options = {
+    ...rest,
+    host: flags.host ?? EMULATOR_OPTIONS.host.default,
+    port: flags.port ?? EMULATOR_OPTIONS.port.default,
+    seed: flags.seed ?? EMULATOR_OPTIONS.seed.default,
+    ...(rateLimit && { rateLimit: rateLimit.limit, rateWindowMs: rateLimit.windowMs }),
+    onRequest: verbose ? (line: string) => io.stderr.write(`${escapeControls(line)}\n`) : undefined,
+  };
+  // Flags read one by one may still not fit together (--fail-rate and --reset-rate above 1).
+  const all = problems.length > 0 ? problems : faultOptionProblems(options);
+  if (all.length > 0) throw new StartUpError(all);
+  return options;
+}
+
 export function emulatorCommand(io: Io): Command {
-  return new Command('emulator')
+  const command = new Command('emulator')
     .description('run a local Photoroom-compatible API server (real images, fault injection)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0: any free port)', '0')
-    .option('--seed <n>', 'seed of every random decision (default 1)')
-    .option('--latency <ms>', 'delay before each answer: MS or MIN-MAX (uniform)')
-    .option('--fail-rate <p>', 'share of requests answered 500, 502 or 503 (0 to 1)')
-    .option('--reset-rate <p>', 'share of requests whose connection is dropped mid-response (0 to 1)')
-    .option('--rate-limit <n>', 'at most N requests a minute (or N/10s, N/5m); 429 with Retry-After beyond')
-    .option('--credits <n>', 'answer 402 once N billable calls have succeeded')
-    .option('--api-key <key>', 'accept only this key (default: any non-empty key)')
-    .option('--echo', 'skip rendering: answer the uploaded bytes (throughput benchmarks)')
-    .option('--verbose', 'log one line per request on stderr')
-    .addHelpText('after', () => wrapProse(HELP, helpWidth(io.stdout)))
-    .action(async (flags: EmulatorFlags) => {
-      const faults = parseFaultFlags(flags);
-      const port = parsePort(flags.port);
-      const emulator = await listen({
-        ...faults,
-        host: flags.host,
-        port,
-        apiKey: flags.apiKey,
-        echo: flags.echo,
-        onRequest: flags.verbose ? (line) => io.stderr.write(`${escapeControls(line)}\n`) : undefined,
+    .addHelpText('after', () => wrapProse(HELP, helpWidth(io.stdout)));
+  const readFlags = addFlagTable<EmulatorFlags>(command, EMULATOR_OPTIONS);
+  return command.action(async () => {
+    const { values, problems } = readFlags();
+    const options = emulatorOptions(values, problems, io);
+    const emulator = await listen(options);
+    io.stdout.write(`listening on ${emulator.url}\n`);
+    const { STAND_IN_NOTICE } = await import('../../emulator/server.js');
+    io.stderr.write(`${STAND_IN_NOTICE}\n`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
+      io.stderr.write(`warning: listening on ${escapeControls(options.host)}: other machines can reach this emulator\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const release = io.onSignal(['SIGINT', 'SIGTERM'], () => {
+        release();
+        resolve();
       });
-      io.stdout.write(`listening on ${emulator.url}\n`);
-      const { STAND_IN_NOTICE } = await import('../../emulator/server.js');
-      io.stderr.write(`${STAND_IN_NOTICE}\n`);
-      if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
-        io.stderr.write(`warning: listening on ${escapeControls(flags.host)}: other machines can reach this emulator\n`);
-      }
-      await new Promise<void>((resolve) => {
-        const release = io.onSignal(['SIGINT', 'SIGTERM'], () => {
-          release();
-          resolve();
-        });
-      });
-      await emulator.close();
-      const stats = emulator.stats();
-      io.stderr.write(
-        `emulator stopped: ${stats.requests} requests, ${stats.succeeded} succeeded, ${stats.failed} failed, ` +
-          `${stats.resets} reset, ${stats.rateLimited} rate-limited, ${stats.noCredits} without credits\n`,
-      );
     });
+    await emulator.close();
+    const stats = emulator.stats();
+    io.stderr.write(
+      `emulator stopped: ${stats.requests} requests, ${stats.succeeded} succeeded, ${stats.failed} failed, ` +
+        `${stats.resets} reset, ${stats.rateLimited} rate-limited, ${stats.noCredits} without credits\n`,
+    );
+  });
 }

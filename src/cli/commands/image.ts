@@ -3,16 +3,14 @@
  * their flags derived from the parameter table and the run options table. What they do is
  * in image-run.ts.
  */
-import { Command, Option } from 'commander';
-import { repeatable } from '../given-once.js';
-import { addHelpAll, COMMON_OPTIONS, helpWidth } from '../help.js';
+import { Command } from 'commander';
+import { addHelpAll, helpWidth } from '../help.js';
 import { keyedFlagsHelp, layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import type { Io } from '../io.js';
 import type { ImageCommandOptions } from './image-run.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
 import { wrapProse } from '../text.js';
-import { EMULATOR_FLAG_HELP } from './api-target.js';
 
 const EXAMPLES: Readonly<Record<Endpoint, string>> = {
   edit: `
@@ -45,17 +43,6 @@ const SUMMARIES: Readonly<Record<Endpoint, string>> = {
   segment: 'remove the background of images with /v1/segment (Basic plan)',
 };
 
-const OTHER_OPTIONS = 'Other options:';
-
-/** The options that are neither parameters nor run options. */
-function ownOptions(): Option[] {
-  return [
-    new Option('--emulator', EMULATOR_FLAG_HELP).helpGroup(COMMON_OPTIONS),
-    new Option('--config <path>', 'read settings from this file instead of searching for .photoroomrc').helpGroup(OTHER_OPTIONS),
-    repeatable(new Option('--param <name=value>', 'send a parameter the table does not know (repeatable)')).helpGroup(OTHER_OPTIONS),
-  ];
-}
-
 export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => PreparsedArgv): Command {
   const bindings = paramFlagBindings(endpoint);
   const width = helpWidth(io.stdout);
@@ -65,7 +52,6 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
   // In this order in --help: what to do to the images, where to put them, how to run.
   for (const binding of bindings) command.addOption(binding.option);
   addRunOptions(command, endpoint);
-  for (const option of ownOptions()) command.addOption(option);
   addHelpAll(command);
   if (endpoint === 'edit') {
     command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}\n${wrapProse(keyedFlagsHelp(), width)}` : ''));

@@ -1,9 +1,11 @@
 /** `photoroom params`: the parameter table, for people (a table) and programs (`--json`). */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { configExample } from '../../config/example.js';
+import { UserError } from '../../errors.js';
 import { contractType, flagOf, PARAMS } from '../../params/table.js';
-import type { ParamSpec } from '../../params/types.js';
+import type { Endpoint, ParamSpec } from '../../params/types.js';
 import { describeKind } from '../../params/values.js';
+import { addFlagTable, isOn, oneOf, type FlagTable } from '../flag-table.js';
 import { helpWidth } from '../help.js';
 import type { Io } from '../io.js';
 import { layerFlagsHelp } from '../param-flags.js';
@@ -62,19 +64,33 @@ function asTable(specs: readonly ParamSpec[], width: number): string {
   return [...formatTable(COLUMNS, rows, width), ...layers].join('\n');
 }
 
+interface ParamsFlags {
+  endpoint?: Endpoint;
+  json?: boolean;
+  configExample?: boolean;
+}
+
+const ENDPOINTS: readonly Endpoint[] = ['edit', 'segment'];
+
+export const PARAMS_OPTIONS: FlagTable<ParamsFlags> = {
+  endpoint: { flag: '--endpoint', placeholder: '<endpoint>', choices: ENDPOINTS, read: oneOf(ENDPOINTS), description: 'only the parameters of one endpoint' },
+  json: { flag: '--json', read: isOn, description: 'print a JSON array (name, endpoints, type, enum, bounds, pattern, default, flag, description)' },
+  configExample: { flag: '--config-example', read: isOn, description: 'print a commented .photoroomrc with every supported key' },
+};
+
 export function paramsCommand(io: Io): Command {
-  return new Command('params')
+  const command = new Command('params')
     .description('list every API parameter: flag, allowed values, API default')
-    .addOption(new Option('--endpoint <endpoint>', 'only the parameters of one endpoint').choices(['edit', 'segment']))
-    .option('--json', 'print a JSON array (name, endpoints, type, enum, bounds, pattern, default, flag, description)')
-    .option('--config-example', 'print a commented .photoroomrc with every supported key')
-    .addHelpText('after', '\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq \'.[] | select(.enum)\'\n  photoroom params --config-example > .photoroomrc')
-    .action((options: { endpoint?: 'edit' | 'segment'; json?: boolean; configExample?: boolean }) => {
-      if (options.configExample) {
-        io.stdout.write(configExample());
-        return;
-      }
-      const specs = PARAMS.filter((spec) => !options.endpoint || spec.endpoints.includes(options.endpoint));
-      io.stdout.write(options.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs, helpWidth(io.stdout))}\n`);
-    });
+    .addHelpText('after', '\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq \'.[] | select(.enum)\'\n  photoroom params --config-example > .photoroomrc');
+  const readFlags = addFlagTable(command, PARAMS_OPTIONS);
+  return command.action(() => {
+    const { values: flags, problems } = readFlags();
+    if (problems.length > 0) throw new UserError(problems);
+    if (flags.configExample) {
+      io.stdout.write(configExample());
+      return;
+    }
+    const specs = PARAMS.filter((spec) => !flags.endpoint || spec.endpoints.includes(flags.endpoint));
+    io.stdout.write(flags.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs, helpWidth(io.stdout))}\n`);
+  });
 }

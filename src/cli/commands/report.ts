@@ -1,9 +1,22 @@
 /** `photoroom report [folder]`: the review page of an output folder. */
 import { Command } from 'commander';
 import { RUN_OPTIONS } from '../../config/options.js';
+import { UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
 import type { Io } from '../io.js';
+import { addFlagTable, asText, type FlagTable } from '../flag-table.js';
 import { escapeControls } from '../terminal.js';
+
+interface ReportFlags {
+  stateDir?: string;
+}
+
+export const REPORT_OPTIONS: FlagTable<ReportFlags> = {
+  stateDir: {
+    flag: '--state-dir', placeholder: '<dir>', read: asText,
+    description: 'where the run kept its sidecars and run log, if not beside the outputs (see edit --state-dir)',
+  },
+};
 
 const HELP = `
 Writes photoroom-report.html into the folder: every output beside its input, least certain
@@ -19,14 +32,16 @@ Examples:
   photoroom edit ./products --bg white -o out --report   # a run writes it at its end`;
 
 export function reportCommand(io: Io): Command {
-  return new Command('report')
+  const command = new Command('report')
     .description('write a review page (HTML) of an output folder: outputs beside inputs, least certain first')
     .argument('[folder]', 'the output folder of a run (-o)', String(RUN_OPTIONS.out.default))
-    .option('--state-dir <dir>', 'where the run kept its sidecars and run log, if not beside the outputs (see edit --state-dir)')
-    .addHelpText('after', HELP)
-    .action(async (folder: string, options: { stateDir?: string }) => {
-      const { writeReport } = await import('../../report/write.js');
-      const file = await writeReport({ folder, stateFolder: options.stateDir, cwd: io.cwd });
-      io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
-    });
+    .addHelpText('after', HELP);
+  const readFlags = addFlagTable(command, REPORT_OPTIONS);
+  return command.action(async (folder: string) => {
+    const { values, problems } = readFlags();
+    if (problems.length > 0) throw new UserError(problems);
+    const { writeReport } = await import('../../report/write.js');
+    const file = await writeReport({ folder, stateFolder: values.stateDir, cwd: io.cwd });
+    io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
+  });
 }

@@ -1,0 +1,247 @@
+/**
+ * Every flag of every command comes from a table: the run options, the command-line-only
+ * options, the parameter table, and the tables of `emulator`, `report` and `params`. What
+ * follows from the tables is checked against them, in-process (`main(argv, io)`): the
+ * completion scripts, `--help`, the given-once check, unknown flags, the config example, and
+ * the emulator's reading of its flags.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_OPTIONS, type EmulatorFlags } from '../../src/cli/commands/emulator-options.js';
+import { PARAMS_OPTIONS } from '../../src/cli/commands/params.js';
+import { REPORT_OPTIONS } from '../../src/cli/commands/report.js';
+import { addFlagTable } from '../../src/cli/flag-table.js';
+import { main } from '../../src/cli/main.js';
+import { runOptionFlag } from '../../src/cli/option-flags.js';
+import { paramFlagBindings } from '../../src/cli/param-flags.js';
+import { configExample } from '../../src/config/example.js';
+import { COMMAND_LINE_OPTIONS, RUN_OPTIONS, type CommandName, type OptionSpec } from '../../src/config/options.js';
+import { memoryIo } from '../support/memory-io.js';
+
+let work: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'photoroom-flag-tables-'));
+});
+
+async function run(argv: string[], io = memoryIo({ cwd: work })) {
+  const code = await main(argv, io);
+  return { code, stdout: io.out(), stderr: io.err() };
+}
+
+/** The spellings of a run option or command-line-only row, as commander registers them (`-o`, `--out`, `--no-progress`). */
+function spellingsOfSpec(spec: OptionSpec): string[] {
+  const option = runOptionFlag(spec);
+  return [option.short, option.long].filter((flag) => flag !== undefined);
+}
+
+function optionRows(command: CommandName): OptionSpec[] {
+  return [...Object.values(RUN_OPTIONS), ...Object.values(COMMAND_LINE_OPTIONS)].filter((spec) => spec.commands.includes(command));
+}
+
+/** The flags of a command's own table. */
+const tableFlags = (table: Readonly<Record<string, { flag: string }>>): string[] => Object.values(table).map((row) => row.flag);
+
+const HELP = ['-h', '--help'];
+
+/** The commands with a table of their own. */
+const OWN_TABLES: Readonly<Record<string, Readonly<Record<string, { flag: string; placeholder?: string }>>>> = {
+  params: PARAMS_OPTIONS,
+  emulator: EMULATOR_OPTIONS,
+  report: REPORT_OPTIONS,
+};
+
+/** Every flag each command takes, from the tables alone. */
+const FLAGS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
+  '': ['-v', '--version', ...HELP],
+  ...Object.fromEntries(
+    (['edit', 'segment'] as const).map((endpoint) => [
+      endpoint,
+      [...paramFlagBindings(endpoint).map((binding) => binding.flag), ...optionRows(endpoint).flatMap(spellingsOfSpec), '--help-all', ...HELP],
+    ]),
+  ),
+  account: [...optionRows('account').flatMap(spellingsOfSpec), ...HELP],
+  ...Object.fromEntries(Object.entries(OWN_TABLES).map(([command, table]) => [command, [...tableFlags(table), ...HELP]])),
+  completion: HELP,
+};
+
+/** The flags a completion script offers, by command ('' for the program itself). */
+type Offered = Map<string, string[]>;
+
+function add(offered: Offered, command: string, flag: string): void {
+  offered.set(command, [...(offered.get(command) ?? []), flag]);
+}
+
+function bashFlags(script: string): Offered {
+  const offered: Offered = new Map();
+  let command = '';
+  for (const line of script.split('\n')) {
+    const arm = /^ {4}'([^']*)'\)$/.exec(line);
+    if (arm) command = arm[1] ?? '';
+    const flags = /^ {6}flags=\((.*)\)$/.exec(line);
+    if (flags) for (const word of flags[1]?.match(/'[^']*'/g) ?? []) add(offered, command, word.slice(1, -1));
+  }
+  return offered;
+}
+
+function zshFlags(script: string): Offered {
+  const offered: Offered = new Map();
+  let command = '';
+  for (const line of script.split('\n')) {
+    const arm = /^ {8}'([^']*)'\)$/.exec(line);
+    if (arm) command = arm[1] ?? '';
+    const flag = /^ +'\*(-[^=[+]+)[=+]?\[/.exec(line);
+    if (flag?.[1]) add(offered, command, flag[1]);
+  }
+  return offered;
+}
+
+function fishFlags(script: string): Offered {
+  const offered: Offered = new Map();
+  for (const line of script.split('\n')) {
+    const match = /^complete -c photoroom -n '([^']*)' -([ls]) '([^']*)'/.exec(line);
+    if (!match) continue;
+    const command = /^__fish_seen_subcommand_from (\S+)$/.exec(match[1] ?? '')?.[1] ?? '';
+    add(offered, command, `${match[2] === 'l' ? '--' : '-'}${match[3]}`);
+  }
+  return offered;
+}
+
+const PARSERS = { bash: bashFlags, zsh: zshFlags, fish: fishFlags } as const;
+
+describe('shell completion', () => {
+  it.each(Object.keys(PARSERS) as (keyof typeof PARSERS)[])('%s offers every flag of every command, each from a table, and no other', async (shell) => {
+    const { code, stdout } = await run(['completion', shell]);
+    expect(code).toBe(0);
+    const offered = PARSERS[shell](stdout);
+    expect([...offered.keys()].sort()).toEqual(Object.keys(FLAGS_BY_TABLE).sort());
+    for (const [command, flags] of Object.entries(FLAGS_BY_TABLE)) {
+      expect([...(offered.get(command) ?? [])].sort(), `${shell}: photoroom ${command}`).toEqual([...flags].sort());
+    }
+  });
+});
+
+/** `text` names `flag` as a whole word: `--bg` is not found in `--bg-color`. */
+function mentions(text: string, flag: string): boolean {
+  const escaped = flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[\\s,(\`])${escaped}(?=$|[\\s,)\`=<\\[])`, 'm').test(text);
+}
+
+describe('--help', () => {
+  it.each(Object.keys(FLAGS_BY_TABLE).filter((command) => command !== ''))('photoroom %s shows every flag of its tables', async (command) => {
+    const helpAll = command === 'edit' || command === 'segment' ? '--help-all' : '--help';
+    const { code, stdout } = await run([command, helpAll]);
+    expect(code).toBe(0);
+    // Parameter aliases are shown beside their flag; hidden alias options are not listed apart.
+    expect((FLAGS_BY_TABLE[command] ?? []).filter((flag) => !mentions(stdout, flag))).toEqual([]);
+  });
+
+  it('shows a row\'s default beside its description', async () => {
+    const { stdout } = await run(['emulator', '--help']);
+    expect(stdout).toMatch(/--host <host> +address to listen on \(default 127\.0\.0\.1\)/);
+    expect(stdout).toMatch(/--port <port> +port to listen on \(0: any free port\) \(default 0\)/);
+  });
+});
+
+/** A value each flag that takes one accepts, so that only the repeat is wrong. */
+function valueFor(flag: string): string {
+  return flag === '--endpoint' ? 'edit' : '1';
+}
+
+describe('a flag that takes a value is given once', () => {
+  const valueFlags: [string, string][] = [
+    ...(['edit', 'segment', 'account'] as const).flatMap((command) =>
+      optionRows(command).filter((spec) => spec.placeholder && spec.kind !== 'list').map((spec): [string, string] => [command, spec.flag]),
+    ),
+    ...Object.entries(OWN_TABLES).flatMap(([command, table]) =>
+      Object.values(table).filter((row) => row.placeholder).map((row): [string, string] => [command, row.flag]),
+    ),
+  ];
+
+  it.each(valueFlags)('photoroom %s %s, given twice, is refused before anything runs', async (command, flag) => {
+    const { code, stderr, stdout } = await run([command, flag, valueFor(flag), `${flag}=${valueFor(flag)}`]);
+    expect(stderr).toContain(` is given 2 times ("${valueFor(flag)}", "${valueFor(flag)}"); give it once\n`);
+    expect(stderr).toContain(flag);
+    expect([code, stdout]).toEqual([2, '']);
+  });
+
+  it('keeps every value of a repeatable row: --param', async () => {
+    const { stderr } = await run(['edit', 'missing.png', '--dry-run', '--param', 'a.b=1', '--param', 'a.c=2']);
+    expect(stderr).not.toContain('given 2 times');
+    expect(stderr).toContain('warning: --param a.b: "a.b" is not a known /v2/edit parameter');
+    expect(stderr).toContain('warning: --param a.c: "a.c" is not a known /v2/edit parameter');
+  });
+});
+
+describe('an unknown flag', () => {
+  it.each([
+    ['emulator', '--prot', '--port'],
+    ['report', '--state-dr', '--state-dir'],
+    ['params', '--endpiont', '--endpoint'],
+    ['account', '--emulatr', '--emulator'],
+  ])('photoroom %s %s is refused, suggesting the table\'s flag', async (command, typo, flag) => {
+    const { code, stderr } = await run([command, typo]);
+    expect(stderr).toContain(`unknown option '${typo}'`);
+    expect(stderr).toContain(`(Did you mean ${flag}?)`);
+    expect(code).toBe(2);
+  });
+});
+
+describe('the command-line-only options', () => {
+  it('are no config keys: not in the example, refused in a config file', async () => {
+    const example = configExample();
+    for (const key of Object.keys(COMMAND_LINE_OPTIONS)) expect(example).not.toMatch(new RegExp(`^# ${key}:`, 'm'));
+    const file = path.join(work, 'rc.yml');
+    await writeFile(file, 'emulator: true\nconfig: other.yml\n');
+    const { code, stderr } = await run(['account', '--config', file]);
+    expect(stderr).toContain('rc.yml: emulator: unknown setting');
+    expect(stderr).toContain('rc.yml: config: unknown setting');
+    expect(code).toBe(2);
+  });
+});
+
+describe('photoroom emulator reads its flags from its table', () => {
+  it('reads every flag into its value', () => {
+    const command = new Command('emulator').exitOverride();
+    const read = addFlagTable<EmulatorFlags>(command, EMULATOR_OPTIONS);
+    const argv = ['--seed', '9', '--latency', '10-20', '--fail-rate', '0.1', '--reset-rate', '0.2', '--rate-limit', '20/5s', '--credits', '5'];
+    command.parse([...argv, '--port', '8787', '--host', '::1', '--api-key', 'k', '--echo', '--verbose'], { from: 'user' });
+    expect(read()).toEqual({
+      values: {
+        seed: 9, latency: { min: 10, max: 20 }, failRate: 0.1, resetRate: 0.2, rateLimit: { limit: 20, windowMs: 5000 }, credits: 5,
+        port: 8787, host: '::1', apiKey: 'k', echo: true, verbose: true,
+      },
+      problems: [],
+    });
+  });
+
+  it('refuses every flag it cannot read at once, one line each, exit 2', async () => {
+    const { code, stderr, stdout } = await run(['emulator', '--latency', 'x', '--fail-rate', '2', '--credits', '-1', '--port', 'abc']);
+    expect(stderr.split('\n').filter(Boolean)).toEqual([
+      'photoroom: --port abc: a port is a number from 1 to 65535 (0: any free port)',
+      'photoroom: --latency expects whole milliseconds as MS or MIN-MAX (e.g. 200 or 100-800), got "x"',
+      'photoroom: --fail-rate expects a probability between 0 and 1 (e.g. 0.05), got "2"',
+      'photoroom: --credits expects a whole number of at least 0, got "-1"',
+    ]);
+    expect([code, stdout]).toEqual([2, '']);
+  });
+
+  it('refuses flags that do not fit together', async () => {
+    const { code, stderr } = await run(['emulator', '--fail-rate', '0.7', '--reset-rate', '0.5']);
+    expect(stderr).toMatch(/^photoroom: --fail-rate \(0\.7\) and --reset-rate \(0\.5\).*must not exceed 1\n$/);
+    expect(code).toBe(2);
+  });
+
+  it('starts with what it read, and stops on a signal', async () => {
+    const io = memoryIo({ cwd: work });
+    // The signal arrives as soon as the emulator waits for one.
+    const stopped = { ...io, onSignal: (_signals: unknown, handler: () => void) => (setImmediate(handler), () => {}) };
+    const code = await main(['emulator', '--port', '0', '--rate-limit', '20/5s', '--credits', '3', '--seed', '4', '--echo'], stopped);
+    expect(io.out()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(io.err()).toContain('emulator stopped: 0 requests');
+    expect(code).toBe(0);
+  });
+});
