@@ -57,6 +57,9 @@ const TERM_MIN = 16;
 
 export function helpLayout(width: number): HelpConfiguration {
   const base = new Help();
+  // Only while the short help is printed: commander also asks for the visible options to
+  // suggest a flag for a mistyped one, and every flag may be the one meant.
+  let printingShortHelp = false;
   return {
     helpWidth: width,
     minWidthToWrap: 20,
@@ -64,7 +67,7 @@ export function helpLayout(width: number): HelpConfiguration {
     visibleOptions(command) {
       const visible = base.visibleOptions.call(this, command);
       const common = visible.filter((option) => option.helpGroupHeading === COMMON_OPTIONS);
-      return showsCommonOnly(command) ? common : [...common, ...visible.filter((option) => !common.includes(option))];
+      return printingShortHelp ? common : [...common, ...visible.filter((option) => !common.includes(option))];
     },
     // Groups in the order their options are shown, so that the common ones come first.
     groupItems: (_unsorted, visible, groupOf) => base.groupItems(visible, visible, groupOf),
@@ -78,7 +81,13 @@ export function helpLayout(width: number): HelpConfiguration {
       return `  ${term}${below}`;
     },
     formatHelp(command, helper) {
-      const text = base.formatHelp.call(this, command, helper);
+      printingShortHelp = showsCommonOnly(command);
+      let text: string;
+      try {
+        text = base.formatHelp.call(this, command, helper);
+      } finally {
+        printingShortHelp = false;
+      }
       if (!showsCommonOnly(command)) return text;
       const more = `More options, by group: ${otherGroups(command)}. See them all with \`photoroom ${command.name()} --help-all\`.`;
       return `${text}\n${wrapLine(more, width).join('\n')}\n`;

@@ -182,6 +182,8 @@ describe('an unknown flag', () => {
     ['report', '--state-dr', '--state-dir'],
     ['params', '--endpiont', '--endpoint'],
     ['account', '--emulatr', '--emulator'],
+    ['edit', '--confg', '--config'],
+    ['segment', '--concurency', '--concurrency'],
   ])('photoroom %s %s is refused, suggesting the table\'s flag', async (command, typo, flag) => {
     const { code, stderr } = await run([command, typo]);
     expect(stderr).toContain(`unknown option '${typo}'`);
