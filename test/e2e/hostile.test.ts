@@ -14,6 +14,7 @@ import { runBatch } from '../../src/batch/run.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
+import { runInProcess } from '../support/in-process.js';
 import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
 
 let png: Buffer;
@@ -345,7 +346,7 @@ describe('redaction that breaks things, and a partial leak', () => {
 
   it('refuses a key too short to mask before sending it to another machine', async () => {
     const root = await folderOf(1);
-    const { code, stderr } = await runCli(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
     expect(code).toBe(2);
     expect(stderr).toContain("photoroom: the API key is 4 characters long: Photoroom's keys are far longer");
   });
