@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
-import { BIN, emulatorEnv, FIXTURES, recordingEmulator, runCli, runInTerminal, scriptedServer, serveFolder, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, runInTerminal, scriptedServer, serveFolder, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
 let env: Record<string, string>;
@@ -40,7 +40,7 @@ const EXPECTED_OUTPUTS = ['shoes/run fast.png', 'twin.png', 'twin-png.png', 'Ét
 
 async function run(args: string[], cwd: string, extraEnv: Record<string, string> = {}) {
   const before = emulator.requests.length;
-  const result = await runCli(args, { cwd, env: { ...env, ...extraEnv } });
+  const result = await runInProcess(args, { cwd, env: { ...env, ...extraEnv } });
   return { ...result, requests: emulator.requests.slice(before) };
 }
 
@@ -170,7 +170,7 @@ describe('a folder batch', () => {
     expect(fromFile.code).toBe(0);
     expect(existsSync(path.join(root, 'out/products/shoes/run fast.png'))).toBe(true);
     const before = emulator.requests.length;
-    const fromStdin = await runCli(['segment', '-', '-o', 'seg', '--json'], { cwd: root, env, input: 'products/twin.png\n' });
+    const fromStdin = await runInProcess(['segment', '-', '-o', 'seg', '--json'], { cwd: root, env, input: 'products/twin.png\n' });
     expect(fromStdin.code).toBe(0);
     expect(emulator.requests.slice(before).map((r) => r.path)).toEqual(['/v2/account', '/v1/segment']);
     expect(existsSync(path.join(root, 'seg/products/twin.png'))).toBe(true);
@@ -204,7 +204,7 @@ describe('retries and refusals', () => {
     const flaky = await recordingEmulator({ echo: true, failRate: 0.5, seed: 2 });
     try {
       const root = await productFolder();
-      const { code, stdout } = await runCli(['edit', 'products', '-o', 'out', '--json', '--retries', '8', '--verbose', '--yes', '--concurrency', '1'], {
+      const { code, stdout } = await runInProcess(['edit', 'products', '-o', 'out', '--json', '--retries', '8', '--verbose', '--yes', '--concurrency', '1'], {
         cwd: root,
         env: emulatorEnv(flaky),
       });
@@ -227,7 +227,7 @@ describe('retries and refusals', () => {
     const server = await scriptedServer([{ status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"imageFile is corrupt"}}' }]);
     try {
       const root = await productFolder();
-      const { code, stderr } = await runCli(['edit', 'products/twin.png', '-o', 'out', '--yes', '--no-progress'], {
+      const { code, stderr } = await runInProcess(['edit', 'products/twin.png', '-o', 'out', '--yes', '--no-progress'], {
         cwd: root,
         env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
@@ -244,7 +244,7 @@ describe('retries and refusals', () => {
     const root = await productFolder();
     const broke = await recordingEmulator({ echo: true, credits: 2 });
     try {
-      const { code, stderr } = await runCli(['edit', 'products', '-o', 'out', '--concurrency', '1', '--yes', '--no-progress'], {
+      const { code, stderr } = await runInProcess(['edit', 'products', '-o', 'out', '--concurrency', '1', '--yes', '--no-progress'], {
         cwd: root,
         env: emulatorEnv(broke),
       });
@@ -257,7 +257,7 @@ describe('retries and refusals', () => {
     }
     const toppedUp = await recordingEmulator({ echo: true });
     try {
-      const { code } = await runCli(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(toppedUp) });
+      const { code } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(toppedUp) });
       expect(code).toBe(0);
       expect(toppedUp.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(2);
     } finally {
@@ -269,7 +269,7 @@ describe('retries and refusals', () => {
     const root = await productFolder();
     const low = await recordingEmulator({ echo: true, credits: 3 });
     try {
-      const { code, stderr } = await runCli(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(low) });
+      const { code, stderr } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(low) });
       expect(code).toBe(3);
       expect(stderr).toContain('4 images to process but the account has 3 left: nothing was sent');
       expect(low.requests.map((r) => r.path)).toEqual(['/v2/account']);
@@ -371,13 +371,10 @@ describe('where results go', () => {
   });
 
   it('writes one image to standard output with -o -, whole, and nothing else there', async () => {
-    const child = spawn(process.execPath, [BIN, 'edit', 'mug.jpg', '-o', '-', '--yes'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdoutBytes } = await runInProcess(['edit', 'mug.jpg', '-o', '-', '--yes'], { cwd: root, env });
     expect(code).toBe(0);
     // The echo emulator answers the upload: the bytes on stdout are exactly the image.
-    expect(Buffer.concat(chunks)).toEqual(await readFile(path.join(root, 'mug.jpg')));
+    expect(stdoutBytes).toEqual(await readFile(path.join(root, 'mug.jpg')));
     expect((await readdir(root)).sort()).toEqual(['mug.jpg', 'sneaker.jpg']);
   });
 
@@ -477,7 +474,7 @@ describe('lists', () => {
     const odd = 'shots/day 1/#1 mug\nfront.jpg';
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, odd));
     await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'shots/b.jpg'));
-    const result = await runCli(['edit', '-', '-0', '-o', 'out', '--yes', '--json'], { cwd: root, env, input: `./${odd}\0./shots/b.jpg\0` });
+    const result = await runInProcess(['edit', '-', '-0', '-o', 'out', '--yes', '--json'], { cwd: root, env, input: `./${odd}\0./shots/b.jpg\0` });
     expect(result.code).toBe(0);
     expect(existsSync(path.join(root, 'out/shots/day 1/#1 mug\nfront.png'))).toBe(true);
     expect(existsSync(path.join(root, 'out/shots/b.png'))).toBe(true);

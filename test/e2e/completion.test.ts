@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flagOf, isKeyed, paramsFor } from '../../src/params/table.js';
-import { runCli, tempDir } from './harness.js';
+import { tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
 
 let root: string;
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   for (const name of ODD_NAMES) await writeFile(path.join(root, 'names', name), 'x');
   await writeFile(path.join(root, '-dash.png'), 'x');
   for (const shell of ['bash', 'zsh', 'fish']) {
-    const { code, stdout, stderr } = await runCli(['completion', shell]);
+    const { code, stdout, stderr } = await runInProcess(['completion', shell]);
     expect(code, stderr).toBe(0);
     scripts[shell] = path.join(root, `completion.${shell}`);
     await writeFile(scripts[shell], stdout);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { PARAMS } from '../../src/params/table.js';
 import { emulatorEnv, recordingEmulator, runCli, scriptedServer, serveFolder, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
 
 let emulator: RunningEmulator;
 let work: string;
@@ -27,10 +28,14 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** Runs the CLI and returns the image requests the emulator received during that run. */
-async function runAndCapture(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+/**
+ * Runs the CLI (in this process, or spawned when what reaches the real stdout and stderr is
+ * the point) and returns the image requests the emulator received during that run.
+ */
+async function runAndCapture(args: string[], options: { env?: Record<string, string>; cwd?: string; spawned?: boolean } = {}) {
   const before = emulator.requests.length;
-  const result = await runCli(args, { env: { ...env, ...options.env }, cwd: options.cwd ?? work });
+  const run = options.spawned ? runCli : runInProcess;
+  const result = await run(args, { env: { ...env, ...options.env }, cwd: options.cwd ?? work });
   // The credits check before a batch (GET /v2/account) is tested in batch.test.ts.
   return { ...result, requests: emulator.requests.slice(before).filter((request) => request.path !== '/v2/account') };
 }
@@ -107,6 +112,7 @@ describe('photoroom edit: the request a flag set produces', () => {
   it('sends the key in x-api-key and never prints it', async () => {
     const { code, stdout, stderr, requests } = await runAndCapture(['edit', shoe, '-o', await tempDir()], {
       env: { PHOTOROOM_API_KEY: 'sk_secret_123' },
+      spawned: true,
     });
     expect(code).toBe(0);
     expect(requests[0]?.headers['x-api-key']).toBe('sk_secret_123');
@@ -269,7 +275,7 @@ describe('where the config file is searched', () => {
       expect(withRootConfig.requests[0]?.fields).toContainEqual(['format', 'webp']);
       expect(withRootConfig.code).toBe(0);
 
-      const account = await runCli(['account', '--verbose'], { cwd: project, env: { ...env, HOME: home } });
+      const account = await runInProcess(['account', '--verbose'], { cwd: project, env: { ...env, HOME: home } });
       expect(account.stderr).toContain(`config: ${path.join(project, '.photoroomrc')}\n`);
       expect(listener.requests).toEqual([]);
     } finally {
@@ -282,7 +288,7 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   /** Runs the CLI in `work` (which holds an image) and returns every request the emulator received. */
   async function refused(args: string[], cwd = work) {
     const before = emulator.requests.length;
-    const result = await runCli(args, { env, cwd });
+    const result = await runInProcess(args, { env, cwd });
     return { ...result, requests: emulator.requests.slice(before) };
   }
 
@@ -324,7 +330,7 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   }
 
   it('refuses an empty emulator option instead of listening on every interface', async () => {
-    const { code, stderr } = await runCli(['emulator', '--host', '', '--port', '']);
+    const { code, stderr } = await runInProcess(['emulator', '--host', '', '--port', '']);
     expect(stderr).toContain('photoroom: --host: empty value');
     expect(stderr).toContain('photoroom: --port: empty value');
     expect(code).toBe(2);
@@ -362,7 +368,7 @@ describe('exit codes for API refusals', () => {
   it('exits 3 when the credits are gone (402)', async () => {
     const broke = await recordingEmulator({ echo: true, credits: 0 });
     try {
-      const result = await runCli(['edit', shoe, '-o', await tempDir(), '--yes'], { env: emulatorEnv(broke) });
+      const result = await runInProcess(['edit', shoe, '-o', await tempDir(), '--yes'], { env: emulatorEnv(broke) });
       expect(result.stderr).toContain('HTTP 402: Not enough credits');
       expect(result.code).toBe(3);
     } finally {
@@ -373,6 +379,7 @@ describe('exit codes for API refusals', () => {
   it('exits 3 when the key is refused (403)', async () => {
     const strict = await recordingEmulator({ echo: true, apiKey: 'the_right_key' });
     try {
+      // Spawned: the key must not reach the real stderr.
       const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(strict, 'a_wrong_key') });
       expect(result.stderr).toContain('HTTP 403: the API key was refused');
       expect(result.stderr).not.toContain('a_wrong_key');
@@ -385,7 +392,7 @@ describe('exit codes for API refusals', () => {
   it('exits 1 when the input failed on the server side', async () => {
     const failing = await recordingEmulator({ echo: true, failRate: 1 });
     try {
-      const result = await runCli(['edit', shoe, '-o', await tempDir(), '--retries', '0', '--yes'], { env: emulatorEnv(failing) });
+      const result = await runInProcess(['edit', shoe, '-o', await tempDir(), '--retries', '0', '--yes'], { env: emulatorEnv(failing) });
       expect(result.stderr).toMatch(/HTTP 50[023]/);
       expect(result.code).toBe(1);
     } finally {
@@ -398,12 +405,12 @@ describe('photoroom account', () => {
   it('prints plan and images, and a notice for sandbox keys', async () => {
     const limited = await recordingEmulator({ credits: 5 });
     try {
-      const text = await runCli(['account'], { env: emulatorEnv(limited, 'sandbox_abc') });
+      const text = await runInProcess(['account'], { env: emulatorEnv(limited, 'sandbox_abc') });
       expect(text.code).toBe(0);
       expect(text.stdout).toContain('Plan:          emulator');
       expect(text.stdout).toContain('Available:     5 images');
       expect(text.stdout).toContain('sandbox key');
-      const json = await runCli(['account', '--json'], { env: emulatorEnv(limited) });
+      const json = await runInProcess(['account', '--json'], { env: emulatorEnv(limited) });
       expect(JSON.parse(json.stdout)).toEqual({ plan: 'emulator', images: { available: 5, subscription: 5 }, sandbox: false });
       expect(limited.requests.map((r) => [r.method, r.path])).toEqual([
         ['GET', '/v2/account'],
@@ -417,7 +424,7 @@ describe('photoroom account', () => {
 
 describe('photoroom params', () => {
   it('prints every row of the table as JSON, filterable by endpoint', async () => {
-    const all = JSON.parse((await runCli(['params', '--json'])).stdout) as { name: string; endpoints: string[] }[];
+    const all = JSON.parse((await runInProcess(['params', '--json'])).stdout) as { name: string; endpoints: string[] }[];
     // How many rows the contract makes is params-table.test.ts's to say.
     expect(all).toHaveLength(PARAMS.length);
     expect(all.find((p) => p.name === 'virtualModel.additionalProductImages')).toMatchObject({ type: 'array', minItems: 1, maxItems: 4 });
@@ -425,12 +432,12 @@ describe('photoroom params', () => {
     const padding = all.find((p) => p.name === 'padding');
     expect(padding).toMatchObject({ endpoints: ['edit'], type: 'number|string', default: 0, flag: '--padding' });
     expect(all.find((p) => p.name === 'background.blur.radius')).toMatchObject({ exclusiveMinimum: 0, maximum: 0.05 });
-    const segment = JSON.parse((await runCli(['params', '--json', '--endpoint', 'segment'])).stdout) as unknown[];
+    const segment = JSON.parse((await runInProcess(['params', '--json', '--endpoint', 'segment'])).stdout) as unknown[];
     expect(segment).toHaveLength(7);
   });
 
   it('exits 2 on a usage error', async () => {
-    const result = await runCli(['params', '--endpoint', 'nope']);
+    const result = await runInProcess(['params', '--endpoint', 'nope']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("argument 'nope' is invalid");
   });

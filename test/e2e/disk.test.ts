@@ -11,7 +11,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
-import { BIN, emulatorEnv, recordingEmulator, runCli, runProgram, tempDir, type CliResult } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
+import { BIN, emulatorEnv, recordingEmulator, runProgram, tempDir, type CliResult } from './harness.js';
 
 let emulator: RunningEmulator;
 let png: Buffer;
@@ -118,7 +119,7 @@ describe('inputs are never written', () => {
     const root = await project({ 'proj/a.png': png, 'proj/b.png': png });
     await symlink(path.join(root, 'proj'), path.join(root, 'proj-out'));
     const before = editRequests();
-    const { code, stderr } = await runCli(['edit', 'proj', '-o', 'proj-out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'proj', '-o', 'proj-out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
     expect(code).toBe(2);
     expect(stderr).toContain('would be written over the input');
     expect(editRequests() - before).toBe(0);
@@ -129,7 +130,7 @@ describe('inputs are never written', () => {
     const root = await project({ 'in/sub/a.png': png, 'elsewhere/keep.txt': Buffer.from('mine') });
     await mkdir(path.join(root, 'out'));
     await symlink(path.join(root, 'elsewhere'), path.join(root, 'out/sub'));
-    const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
     expect(code).toBe(2);
     expect(stderr).toContain('out/sub is a symbolic link out of the output folder');
     expect(await readdir(path.join(root, 'elsewhere'))).toEqual(['keep.txt']);
@@ -139,7 +140,7 @@ describe('inputs are never written', () => {
     const root = await project({ 'in/a.png': png, 'victim.txt': Buffer.from('precious') });
     await mkdir(path.join(root, 'out'));
     await symlink(path.join(root, 'victim.txt'), path.join(root, 'out/photoroom-run.jsonl'));
-    const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
     expect(code).toBe(2);
     expect(stderr).toContain('the run log is never written through one');
     expect(await readFile(path.join(root, 'victim.txt'), 'utf8')).toBe('precious');
@@ -150,14 +151,14 @@ describe('names and folders', () => {
   it('shortens a name too long for the file system, the same way on every run', async () => {
     const long = `${'é'.repeat(120)}-${'x'.repeat(10)}.jpg`; // 251 bytes: the .png.json sidecar would not fit
     const root = await project({ [`in/${long}`]: await sharp(png).jpeg().toBuffer() });
-    const first = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const first = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const written = await filesUnder(path.join(root, 'out'));
     expect(written).toHaveLength(3);
     for (const name of written) expect(Buffer.byteLength(path.basename(name))).toBeLessThanOrEqual(255);
     const before = editRequests();
-    const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
     expect(rerun.code).toBe(0);
     expect(editRequests() - before).toBe(0);
   });
@@ -197,7 +198,7 @@ describe('what an earlier run left', () => {
     const root = await project({ 'in/a.png': png });
     await mkdir(path.join(root, 'out'));
     await writeFile(path.join(root, 'out/photoroom-run.jsonl'), '{"status":"ok","input":"old.png"}\n{"status":"o');
-    const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
     expect(code).toBe(0);
     const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -206,12 +207,12 @@ describe('what an earlier run left', () => {
 
   it('redoes an input whose sidecar is damaged, without crashing', async () => {
     const root = await project({ 'in/a.png': png, 'in/b.png': png });
-    const first = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const first = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
     expect(first.code).toBe(0);
     await writeFile(path.join(root, 'out/a.png.json'), '{"version":1,"input":{"path":"in/a.png"}}');
     await writeFile(path.join(root, 'out/b.png.json'), '{"version":1, "inp');
     const before = editRequests();
-    const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--no-progress'], { cwd: root, env: emulatorEnv(emulator) });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--no-progress'], { cwd: root, env: emulatorEnv(emulator) });
     expect(rerun.stderr).not.toContain('unexpected error');
     expect(rerun.code).toBe(0);
     expect(editRequests() - before).toBe(2);

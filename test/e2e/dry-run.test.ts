@@ -7,6 +7,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
+import { runInProcess } from '../support/in-process.js';
 import { emulatorEnv, FIXTURES, recordingEmulator, runCli, runProgram, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -45,7 +46,7 @@ describe('--dry-run', () => {
   it('prints the plan on stdout and the summary on stderr', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const { code, stdout, stderr } = await runCli(['edit', 'mug.jpg', '--bg', 'white', '--dry-run', '-o', 'out'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stdout, stderr } = await runInProcess(['edit', 'mug.jpg', '--bg', 'white', '--dry-run', '-o', 'out'], { cwd: root, env: emulatorEnv(emulator) });
     expect(code).toBe(0);
     expect(stdout.split('\n')).toEqual([
       '# mug.jpg → out/mug.png',
@@ -62,6 +63,7 @@ describe('--dry-run', () => {
     for (const name of AWKWARD_NAMES) await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in', name));
     await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'back;ground,"x".png'));
     const env = emulatorEnv(emulator);
+    // Spawned until relative file parameters resolve against Io's cwd (issue 19, the Io seam).
     const planned = await runCli(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
     expect(planned.code).toBe(0);
     expect(planned.stdout).not.toMatch(RAW_CONTROL);
@@ -88,7 +90,7 @@ describe('--dry-run', () => {
   it('with --emulator, points the commands at an emulator on port 8787 and says none is running', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const { code, stdout } = await runCli(['edit', 'mug.jpg', '--emulator', '--dry-run'], { cwd: root });
+    const { code, stdout } = await runInProcess(['edit', 'mug.jpg', '--emulator', '--dry-run'], { cwd: root });
     expect(code).toBe(0);
     const [note, , curl] = stdout.split('\n');
     expect(note).toMatch(/^# .*none was started for this dry run: start one with `photoroom emulator --port 8787`/);

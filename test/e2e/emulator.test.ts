@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { flagOf, KEY, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, ParamSpec } from '../../src/params/types.js';
 import { invalidText, validText } from '../support/samples.js';
-import { BIN, recordingEmulator, serveFolder, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
+import { recordingEmulator, serveFolder, tempDir } from './harness.js';
 
 let small: Buffer;
 let files: { url: string; close(): Promise<void> };
@@ -318,37 +316,9 @@ describe('fault injection over HTTP', () => {
 });
 
 describe('photoroom emulator (the command)', () => {
-  it('prints its URL, serves requests, and reports its counts on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', '--credits', '2', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)\n$/.exec(chunk.toString());
-        if (match?.[1]) resolve(match[1]);
-        else reject(new Error(`unexpected output: ${chunk.toString()}`));
-      });
-    });
-    const response = await fetch(`${url}/v1/segment`, {
-      method: 'POST',
-      body: form({ image_file: { bytes: await readFile(path.join(path.dirname(BIN), '../fixtures/products/mug.jpg')), filename: 'mug.jpg' } }),
-      headers: { 'x-api-key': 'any' },
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('x-emulator-cutout')).toBe("border-key (emulator stand-in, not Photoroom's model)");
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGINT');
-    expect(await exit).toBe(0);
-    expect(stderr).toMatch(/POST \/v1\/segment → 200 \(\d+ ms\)/);
-    expect(stderr).toContain('emulator stopped: 1 requests, 1 succeeded');
-    expect(stderr).toContain(`${STAND_IN_NOTICE}\n`);
-  });
-
+  // Its spawned run, Ctrl-C and all, is in smoke.test.ts.
   it('refuses bad fault options with exit 2', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', '--fail-rate', '1.5', '--latency', '9-3'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stderr } = await runInProcess(['emulator', '--fail-rate', '1.5', '--latency', '9-3']);
     expect(code).toBe(2);
     expect(stderr).toContain('--fail-rate expects a probability between 0 and 1');
     expect(stderr).toContain('--latency "9-3": MIN (9) must not exceed MAX (3)');

@@ -42,6 +42,17 @@ function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefi
   return ['unshare', ['--user', '--map-user=65534', '--map-group=65534', ...cli]];
 }
 
+/**
+ * The environment a test's CLI run sees: this process's without any PHOTOROOM_* (a developer's
+ * own key or URL must not leak into a test), colour off, then the test's own (an undefined
+ * value leaves a variable out, as `spawn` does).
+ */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_'));
+  const merged = Object.entries({ ...Object.fromEntries(inherited), NO_COLOR: '1', ...extra });
+  return Object.fromEntries(merged.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /** Runs `photoroom ...args` with a clean environment (no PHOTOROOM_* from the host). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const [command, commandArgs] = cliCommand(args, options.withoutPrivileges);
@@ -50,11 +61,10 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
 
 /** Runs a program as runCli runs the CLI: its environment clean of PHOTOROOM_*, colour off, stdin given. */
 export function runProgram(command: string, args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<CliResult> {
-  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_')));
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
-      env: { ...baseEnv, NO_COLOR: '1', ...options.env },
+      env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

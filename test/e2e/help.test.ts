@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runOptionFlag } from '../../src/cli/option-flags.js';
 import { RUN_OPTIONS } from '../../src/config/options.js';
 import { flagOf, PARAMS } from '../../src/params/table.js';
-import { runCli, runInTerminal, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
+import { runInTerminal, tempDir } from './harness.js';
 
 const TEXTS = [
   ['edit', '--help'],
@@ -25,7 +26,7 @@ const rendered = new Map<string, string>();
 
 beforeAll(async () => {
   for (const args of TEXTS) {
-    const { code, stdout } = await runCli(args);
+    const { code, stdout } = await runInProcess(args);
     expect(code, args.join(' ')).toBe(0);
     rendered.set(args.join(' '), stdout);
   }

@@ -14,6 +14,7 @@ import { runBatch } from '../../src/batch/run.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
+import { runInProcess } from '../support/in-process.js';
 import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
 
 let png: Buffer;
@@ -48,10 +49,15 @@ function summaryOf(stdout: string): SummaryEvent & { exitCode: number } {
 
 const KEY = 'sk_test_hostile_0123';
 
-async function runAgainst(script: readonly HostileAnswer[], args: readonly string[], options: { key?: string; count?: number } = {}) {
+/**
+ * Runs the CLI in this process against a hostile server answering from `script`. What the
+ * real stdout and stderr carry (the key, terminal escapes), an exception nobody caught,
+ * signals and EPIPE are checked on spawned runs below.
+ */
+async function runAgainst(script: readonly HostileAnswer[], args: readonly string[], options: { count?: number } = {}) {
   server = await startHostileServer(script);
   const root = await folderOf(options.count ?? 1);
-  const result = await runCli(args, { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: options.key ?? KEY } });
+  const result = await runInProcess(args, { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
   return { ...result, root, server };
 }
 
@@ -122,7 +128,7 @@ describe('answers that are not whole', () => {
 
     await hostile.close();
     server = await startHostileServer([{ kind: 'image', body: png }]);
-    const rerun = await runCli(['edit', 'in', '-o', 'out', '--no-progress'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--no-progress'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
     expect(rerun.stderr).toContain('1 ok, 0 skipped, 0 failed');
     expect(rerun.code).toBe(0);
     expect(server.imageRequests()).toHaveLength(1);
@@ -345,7 +351,7 @@ describe('redaction that breaks things, and a partial leak', () => {
 
   it('refuses a key too short to mask before sending it to another machine', async () => {
     const root = await folderOf(1);
-    const { code, stderr } = await runCli(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
     expect(code).toBe(2);
     expect(stderr).toContain("photoroom: the API key is 4 characters long: Photoroom's keys are far longer");
   });

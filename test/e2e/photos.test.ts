@@ -7,14 +7,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isBlank } from '../../src/emulator/blank.js';
 import { decode } from '../support/rendered.js';
-import { ROOT, runCli, tempDir } from './harness.js';
+import { ROOT, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
 
 const PHOTOS = path.join(ROOT, 'fixtures/photos');
 
 describe.each(['edit', 'segment'])('photoroom %s fixtures/photos --emulator', (command) => {
   it('answers every photograph with a non-blank image and a numeric x-uncertainty-score', async () => {
     const out = await tempDir();
-    const { code, stdout, stderr } = await runCli([command, 'fixtures/photos', '--emulator', '-o', out, '--no-progress']);
+    const { code, stdout, stderr } = await runInProcess([command, 'fixtures/photos', '--emulator', '-o', out, '--no-progress']);
     expect(code, stderr).toBe(0);
     // The in-process emulator adds nothing to what the command prints.
     expect(stdout + stderr).not.toMatch(/stand-in|listening/);

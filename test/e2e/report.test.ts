@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { readSidecar, SIDECAR_SUFFIX, sidecarRecord } from '../../src/store/sidecar.js';
 import { openBrowser, type Browser } from '../support/browser.js';
-import { emulatorEnv, FIXTURES, recordingEmulator, runCli, tempDir } from './harness.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -67,13 +68,13 @@ describe('the report of a real batch', () => {
     await writeFile(path.join(root, 'products/broken.jpg'), 'this is not a JPEG');
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'products', `${HOSTILE}.jpg`));
     const env = emulatorEnv(emulator);
-    const first = await runCli(['edit', 'products', '-o', 'out', '--bg', 'white'], { cwd: root, env });
+    const first = await runInProcess(['edit', 'products', '-o', 'out', '--bg', 'white'], { cwd: root, env });
     expect(first.code, first.stderr).toBe(1);
     // The latest run: one input redone with a parameter the API ignores.
-    const second = await runCli(['edit', 'products/mug.jpg', '-o', 'out', '--bg', 'white', '--param', 'unknown.thing=1'], { cwd: root, env });
+    const second = await runInProcess(['edit', 'products/mug.jpg', '-o', 'out', '--bg', 'white', '--param', 'unknown.thing=1'], { cwd: root, env });
     expect(second.code, second.stderr).toBe(0);
 
-    const written = await runCli(['report', 'out'], { cwd: root });
+    const written = await runInProcess(['report', 'out'], { cwd: root });
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toBe('out/photoroom-report.html\n');
     report = path.join(root, 'out/photoroom-report.html');
@@ -191,7 +192,7 @@ describe('the report of 10,000 results', () => {
       log.push(JSON.stringify({ time: '2025-01-01T10:05:00.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${name}`, status: 'ok', attempts: 1, ms: 5 }));
     }
     await writeFile(path.join(out, 'photoroom-run.jsonl'), `${log.join('\n')}\n`);
-    const written = await runCli(['report', 'out'], { cwd: root });
+    const written = await runInProcess(['report', 'out'], { cwd: root });
     expect(written.code, written.stderr).toBe(0);
     report = path.join(out, 'photoroom-report.html');
     expect((await readFile(report)).length).toBeLessThan(5_000_000);

@@ -1,6 +1,7 @@
 /**
- * `--shard I/N`: three CLI processes at once, one per shard, into one output folder, against
- * one emulator whose rate limit they share.
+ * `--shard I/N`: three CLI runs at once, one per shard, into one output folder, against one
+ * emulator whose rate limit they share. They run in-process: shards coordinate only through
+ * the output folder and the server, which separate processes would share the same way.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -10,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
-import { emulatorEnv, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
+import { emulatorEnv, recordingEmulator, tempDir, type CliResult } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
 
 let emulator: RunningEmulator;
 
@@ -60,7 +62,7 @@ const SHARDS = [
 
 function runShards(root: string): Promise<CliResult[]> {
   return Promise.all(
-    SHARDS.map((shard) => runCli(['edit', 'products', '-o', 'out', '--json', ...shard.args], { cwd: root, env: { ...emulatorEnv(emulator), ...shard.env } })),
+    SHARDS.map((shard) => runInProcess(['edit', 'products', '-o', 'out', '--json', ...shard.args], { cwd: root, env: { ...emulatorEnv(emulator), ...shard.env } })),
   );
 }
 
@@ -119,10 +121,10 @@ describe('three shards at once into one folder', () => {
     const { root } = await productFolder();
     const before = emulator.requests.length;
     const env = emulatorEnv(emulator);
-    const outOfRange = await runCli(['edit', 'products', '--shard', '4/3'], { cwd: root, env });
+    const outOfRange = await runInProcess(['edit', 'products', '--shard', '4/3'], { cwd: root, env });
     expect(outOfRange.code).toBe(2);
     expect(outOfRange.stderr).toContain('--shard: invalid value "4/3"; expected I/N, shard I of N counted from 1');
-    const noIndex = await runCli(['edit', 'products', '--shards', '3'], { cwd: root, env });
+    const noIndex = await runInProcess(['edit', 'products', '--shards', '3'], { cwd: root, env });
     expect(noIndex.code).toBe(2);
     expect(noIndex.stderr).toContain('--shards 3 takes the shard from JOB_COMPLETION_INDEX, which is not set');
     expect(emulator.requests.slice(before)).toEqual([]);

@@ -10,6 +10,7 @@ import { createServer as createSocketServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
+import { runInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, FIXTURES, listenOnLoopback, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -35,15 +36,17 @@ function startUpError({ code, stdout, stderr }: CliResult): string {
   return lines[0] ?? '';
 }
 
+/** In this process, or spawned without privileges: file modes apply only to an unprivileged process. */
 async function runAgainstEmulator(args: string[], options: { withoutPrivileges?: boolean } = {}) {
   const before = emulator.requests.length;
-  const result = await runCli(args, { cwd: root, env: emulatorEnv(emulator, 'sk_test_start_up'), ...options });
+  const run = options.withoutPrivileges ? runCli : runInProcess;
+  const result = await run(args, { cwd: root, env: emulatorEnv(emulator, 'sk_test_start_up'), ...options });
   return { result, requests: emulator.requests.slice(before) };
 }
 
 describe('photoroom emulator', () => {
   it('says when the port is out of range', async () => {
-    expect(startUpError(await runCli(['emulator', '--port', '70000']))).toBe(
+    expect(startUpError(await runInProcess(['emulator', '--port', '70000']))).toBe(
       'photoroom: --port 70000: a port is a number from 1 to 65535 (0: any free port)',
     );
   });
@@ -52,7 +55,7 @@ describe('photoroom emulator', () => {
     const taken = await listenOnLoopback(createServer());
     try {
       const port = new URL(taken.url).port;
-      expect(startUpError(await runCli(['emulator', '--port', port]))).toBe(
+      expect(startUpError(await runInProcess(['emulator', '--port', port]))).toBe(
         `photoroom: cannot listen on 127.0.0.1:${port}: the port is already in use (another emulator?): choose another --port, or --port 0 for any free one`,
       );
     } finally {
@@ -63,7 +66,7 @@ describe('photoroom emulator', () => {
 
 describe('photoroom edit', () => {
   it('without a key, points at sandbox keys and at --emulator', async () => {
-    const line = startUpError(await runCli(['edit', 'mug.jpg'], { cwd: root }));
+    const line = startUpError(await runInProcess(['edit', 'mug.jpg'], { cwd: root }));
     expect(line).toMatch(/^photoroom: no API key: set PHOTOROOM_API_KEY .*sandbox keys \(sandbox_\.\.\.\) are free for trials/);
     expect(line).toContain('--emulator');
   });
@@ -138,13 +141,13 @@ describe('an output that is not a file', () => {
     [['-o', '/dev/fd/1'], '-o /dev/fd/1 is a file descriptor'],
   ])('refuses %j in one line pointing at -o -, before anything is sent', async (out, refusal) => {
     const before = emulator.requests.length;
-    const result = await runCli(['edit', 'mug.jpg', ...out], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
+    const result = await runInProcess(['edit', 'mug.jpg', ...out], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
     expect(startUpError(result)).toBe(`photoroom: ${refusal}, not a file or a folder: ${toStdout}`);
     expect(emulator.requests.slice(before)).toEqual([]);
   });
 
   it('refuses a --state-dir that is a FIFO, and makes no output folder', async () => {
-    const result = await runCli(['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'fifo.png'], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
+    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'fifo.png'], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
     expect(startUpError(result)).toBe('photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders');
     expect((await readdir(traps)).sort()).toEqual(['fifo.png', 'mug.jpg', 'null.png', 'socket']);
   });
@@ -154,7 +157,7 @@ describe('an output that is not a file', () => {
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
     await writeFile(path.join(folder, 'kept.png'), 'kept');
     await symlink('kept.png', path.join(folder, 'latest.png'));
-    const result = await runCli(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], { cwd: folder, env: emulatorEnv(emulator, 'sk_test_traps') });
+    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], { cwd: folder, env: emulatorEnv(emulator, 'sk_test_traps') });
     expect(startUpError(result)).toBe('photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another');
     expect(await readlink(path.join(folder, 'latest.png'))).toBe('kept.png');
     expect(await readFile(path.join(folder, 'kept.png'), 'utf8')).toBe('kept');

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { shardOf } from '../../src/inputs/shard.js';
+import { runInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -121,10 +122,10 @@ describe('--watch', () => {
   it('refuses --watch without a folder to watch, or with -o naming a file', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const noFolder = watchedRun(['edit', 'mug.jpg', '-o', 'out', '--watch'], root);
-    expect(await noFolder.exited).toBe(2);
-    const oneFile = watchedRun(['edit', '.', '-o', 'mug.png', '--watch'], root);
-    expect(await oneFile.exited).toBe(2);
+    const noFolder = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--watch', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    expect(noFolder.code).toBe(2);
+    const oneFile = await runInProcess(['edit', '.', '-o', 'mug.png', '--watch', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    expect(oneFile.code).toBe(2);
   });
 });
 

@@ -10,15 +10,17 @@ export interface MemoryIo extends Io {
   readonly err: () => string;
 }
 
-function textSink(): { stream: Writable; text: () => string } {
-  let text = '';
+/** A stream that keeps what is written to it; `transform` rewrites each text write first, bytes are kept as they are. */
+export function textSink(transform: (text: string) => string = (text) => text): { stream: Writable; text: () => string; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
   const stream = new Writable({
+    decodeStrings: false,
     write(chunk: Buffer | string, _encoding, done) {
-      text += chunk.toString();
+      chunks.push(typeof chunk === 'string' ? Buffer.from(transform(chunk)) : chunk);
       done();
     },
   });
-  return { stream, text: () => text };
+  return { stream, text: () => Buffer.concat(chunks).toString(), bytes: () => Buffer.concat(chunks) };
 }
 
 export function memoryIo(options: { env?: Record<string, string>; cwd: string }): MemoryIo {

@@ -1,0 +1,98 @@
+/**
+ * The CLI run in the test's own process: `main(argv, io)` with in-memory streams, the
+ * environment the spawn harness gives (test/e2e/harness.ts cleanEnv), and signal, exit and
+ * uncaught-exception handlers that are recorded instead of installed on this process. The
+ * result has runCli's shape, so a test moves between the two with a one-word change.
+ *
+ * What it cannot show, and keeps to spawned tests: a terminal, real signals, a stdout that
+ * refuses writes, a process that never exits, and whatever reads the process (TMPDIR,
+ * privileges). When to use which: CONTRIBUTING.md, "In-process or spawned?".
+ */
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Interrupt, Io } from '../../src/cli/io.js';
+import { terminalSafe } from '../../src/cli/terminal.js';
+import { redact } from '../../src/secrets.js';
+import { cleanEnv, ROOT, type CliResult, type RunOptions } from '../e2e/harness.js';
+import { textSink } from './memory-io.js';
+
+export interface InProcessResult extends CliResult {
+  code: number;
+  /** Standard output as bytes: the image of `-o -`. */
+  stdoutBytes: Buffer;
+}
+
+/** A run under way: what it registered on "the process", and the means to fire it. */
+export interface RunningCli {
+  readonly done: Promise<InProcessResult>;
+  /** The signals some handler listens to now. */
+  listening(): Interrupt[];
+  /** Delivers `signal` to every handler listening to it, as `kill -INT` would; false if none listens. */
+  signal(signal: Interrupt): boolean;
+}
+
+/** Handlers registered as with `process.on`: the same function twice is called twice, and each release removes its own. */
+function handlerSet() {
+  const entries = new Set<{ handler: () => void }>();
+  return {
+    size: () => entries.size,
+    all: () => [...entries].map((entry) => entry.handler),
+    add(handler: () => void): () => void {
+      const entry = { handler };
+      entries.add(entry);
+      return () => entries.delete(entry);
+    },
+  };
+}
+
+/** Starts `photoroom ...args` in this process; see runInProcess for most tests. */
+export function startInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): RunningCli {
+  // What leaves the program is masked, then escaped, as processIo does (cli/io.ts).
+  const stdout = textSink((text) => redact(terminalSafe(text)));
+  const stderr = textSink((text) => redact(terminalSafe(text)));
+  const stdin = new PassThrough();
+  stdin.end(options.input ?? '');
+  const signals = new Map<Interrupt, ReturnType<typeof handlerSet>>([
+    ['SIGINT', handlerSet()],
+    ['SIGTERM', handlerSet()],
+  ]);
+  const exits = handlerSet();
+  const io: Io = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin,
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? ROOT,
+    onSignal(names, handler) {
+      const releases = names.map((name) => signals.get(name)!.add(handler));
+      return () => releases.forEach((release) => release());
+    },
+    // Memory never refuses a write: a refusing stdout is a spawned test's (stdout.test.ts).
+    onStdoutRefused: () => () => {},
+    // An exception nobody caught fails the test itself (vitest reports it): a spawned test's (hostile.test.ts).
+    onUncaught: () => () => {},
+    onExit: (handler) => exits.add(handler),
+    exitNow: (code) => {
+      throw new Error(`exitNow(${code}): ending the process at once is a spawned test's`);
+    },
+  };
+  const done = main(args, io).then((code) => {
+    // The process would exit now: what still listens for its exit hears it.
+    for (const handler of exits.all()) handler();
+    return { code, stdout: stdout.text(), stderr: stderr.text(), stdoutBytes: stdout.bytes() };
+  });
+  return {
+    done,
+    listening: () => [...signals].filter(([, set]) => set.size() > 0).map(([name]) => name),
+    signal(name) {
+      const handlers = signals.get(name)!.all();
+      for (const handler of handlers) handler();
+      return handlers.length > 0;
+    },
+  };
+}
+
+/** Runs `photoroom ...args` in this process, as runCli runs it in a child: same options, same result. */
+export function runInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<InProcessResult> {
+  return startInProcess(args, options).done;
+}
