@@ -204,7 +204,7 @@ class Batch {
   async run(): Promise<SummaryEvent> {
     const { options } = this;
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
-    this.fields = encodeFields(options.params);
+    this.fields = encodeFields(options.params, options.cwd);
     this.signatureFields = await this.signatureOf(this.fields);
     // Compared and written as real paths: a link to an input folder is that input folder.
     const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
