@@ -30,6 +30,8 @@ export interface ClientOptions {
   timeoutMs: number;
   /** Extra request headers (model version selectors). */
   headers?: Readonly<Record<string, string>>;
+  /** The runtime named in the user agent after the CLI's version (Host.runtime: `node/20.11.0`). */
+  runtime?: string;
 }
 
 export interface ApiResponse {
@@ -143,7 +145,7 @@ export function createClient(options: ClientOptions): Client {
 
   const baseHeaders = {
     'x-api-key': options.apiKey,
-    'user-agent': `photoroom-cli/${VERSION} node/${process.versions.node}`,
+    'user-agent': [`photoroom-cli/${VERSION}`, options.runtime].filter(Boolean).join(' '),
     ...options.headers,
   };
 

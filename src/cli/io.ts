@@ -1,7 +1,10 @@
 /**
  * Everything a command takes from its surroundings: streams, environment, working folder,
- * signals. Only `processIo` touches `process`; tests pass their own.
+ * temporary folder, signals. Only this module reads `process` and `node:os`
+ * (eslint.config.js); tests pass their own `Io`.
  */
+import { hostname, tmpdir } from 'node:os';
+import type { Host } from '../host.js';
 import { redact } from '../secrets.js';
 import { terminalSafe } from './terminal.js';
 
@@ -16,6 +19,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The temporary folder, this machine and process, as a run takes them (see Host). */
+  host: Host;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */
   exitCode?: number;
   /** Calls `handler` on each of these signals until the returned function is called. */
@@ -70,6 +75,21 @@ export function unescaped<T extends NodeJS.WritableStream>(stream: T): T {
   return (unescapedCopies.get(stream) as T | undefined) ?? stream;
 }
 
+/** Whether process `pid` runs: signal 0 checks without sending; EPERM means it runs as another user. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** This process, as a run takes it: TMPDIR (through os.tmpdir), the machine's name, the pid. */
+export function processHost(): Host {
+  return { tmpdir: tmpdir(), hostname: hostname(), pid: process.pid, isRunning, runtime: `node/${process.versions.node}` };
+}
+
 export function processIo(): Io {
   const stdoutRefused = new Set<(error: Error) => void>();
   // Without a listener, a refused write on stdout would crash the process with a stack trace;
@@ -84,6 +104,7 @@ export function processIo(): Io {
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    host: processHost(),
     onSignal(signals, handler) {
       for (const signal of signals) process.on(signal, handler);
       return () => {

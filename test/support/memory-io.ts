@@ -1,9 +1,10 @@
 /**
  * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text, stdin
- * is empty, signals, uncaught exceptions and exits are never delivered.
+ * is empty, signals, uncaught exceptions and exits are never delivered. The run's temporary
+ * folder is `tmpdir` when given, the environment's otherwise.
  */
 import { PassThrough, Writable } from 'node:stream';
-import type { Io } from '../../src/cli/io.js';
+import { processHost, type Io } from '../../src/cli/io.js';
 
 export interface MemoryIo extends Io {
   readonly out: () => string;
@@ -21,7 +22,8 @@ function textSink(): { stream: Writable; text: () => string } {
   return { stream, text: () => text };
 }
 
-export function memoryIo(options: { env?: Record<string, string>; cwd: string }): MemoryIo {
+export function memoryIo(options: { env?: Record<string, string>; cwd: string; tmpdir?: string }): MemoryIo {
+  const host = processHost();
   const stdout = textSink();
   const stderr = textSink();
   const stdin = new PassThrough();
@@ -32,6 +34,7 @@ export function memoryIo(options: { env?: Record<string, string>; cwd: string })
     stdin,
     env: options.env ?? {},
     cwd: options.cwd,
+    host: { ...host, tmpdir: options.tmpdir ?? host.tmpdir },
     onSignal: () => () => {},
     onStdoutRefused: () => () => {},
     onExit: () => () => {},

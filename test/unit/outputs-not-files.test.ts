@@ -92,7 +92,7 @@ describe('an output that is not a file', () => {
     const output = path.join(root, 'x.png');
     await make(output);
     const before = await lstat(output);
-    const written = new OutputFolder(root).write(output, png);
+    const written = new OutputFolder(root, { hostname: 'test', pid: 1 }).write(output, png);
     await expect(written).rejects.toThrow(LocalFault);
     await expect(written).rejects.toThrow(`cannot write ${output}: it is ${kind}, not a file`);
     const after = await lstat(output);

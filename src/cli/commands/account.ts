@@ -41,6 +41,7 @@ export function accountCommand(io: Io): Command {
       baseUrl: target.run.baseUrl,
       connections: 1,
       timeoutMs: target.run.timeout * 1000,
+      runtime: io.host.runtime,
     });
     try {
       const info = await client.account();
