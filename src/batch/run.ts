@@ -271,7 +271,7 @@ class Batch {
     this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
     if (options.dryRun) return this.dryRun(planner, survey, total);
 
-    const runLog = await openRunLog(this.layout.runLogPath);
+    const runLog = await openRunLog(this.layout.runLogPath, options.client.redactor);
     const toSend = planner.toSend(survey, total, (job) => this.report(this.skippedResult(job)));
     try {
       await this.send(toSend, runLog);
@@ -623,6 +623,7 @@ class Batch {
         cliVersion: VERSION,
         completedAt: new Date(this.timing.wallClock()),
       }),
+      this.options.client.redactor,
     );
     this.unsettled.delete(state.job);
     state.settled = true;

@@ -5,7 +5,7 @@
  */
 import { hostname, tmpdir } from 'node:os';
 import type { Host } from '../host.js';
-import { redact } from '../secrets.js';
+import { Redactor } from '../secrets.js';
 import { terminalSafe } from './terminal.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';
@@ -21,6 +21,8 @@ export interface Io {
   cwd: string;
   /** The temporary folder, this machine and process, as a run takes them (see Host). */
   host: Host;
+  /** Masks the run's key in stdout and stderr (see outputStream), and in what the run stores. */
+  redactor: Redactor;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */
   exitCode?: number;
   /** Calls `handler` on each of these signals until the returned function is called. */
@@ -57,10 +59,10 @@ const unescapedCopies = new WeakMap<object, NodeJS.WritableStream>();
 
 /**
  * Everything written to stdout and stderr as text leaves the program here: the key is masked
- * (secrets.ts), then whatever could act on the terminal is escaped (terminal.ts).
+ * (`redactor`, secrets.ts), then whatever could act on the terminal is escaped (terminal.ts).
  */
-function outputStream<T extends NodeJS.WritableStream>(stream: T): T {
-  const redacted = transformingWrites(stream, redact);
+export function outputStream<T extends NodeJS.WritableStream>(stream: T, redactor: Redactor): T {
+  const redacted = transformingWrites(stream, redactor.redact);
   const escaped = transformingWrites(redacted, terminalSafe);
   unescapedCopies.set(escaped, redacted);
   return escaped;
@@ -98,13 +100,15 @@ export function processIo(): Io {
     for (const handler of stdoutRefused) handler(error);
     stdoutRefused.clear();
   });
+  const redactor = new Redactor();
   return {
-    stdout: outputStream(process.stdout),
-    stderr: outputStream(process.stderr),
+    stdout: outputStream(process.stdout, redactor),
+    stderr: outputStream(process.stderr, redactor),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
     host: processHost(),
+    redactor,
     onSignal(signals, handler) {
       for (const signal of signals) process.on(signal, handler);
       return () => {

@@ -1,10 +1,12 @@
 /**
- * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text, stdin
- * is empty, signals, uncaught exceptions and exits are never delivered. The run's temporary
- * folder is `tmpdir` when given, the environment's otherwise.
+ * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text (the
+ * run's key masked and the terminal's controls escaped, as processIo's), stdin is empty,
+ * signals, uncaught exceptions and exits are never delivered. The run's temporary folder is
+ * `tmpdir` when given, the environment's otherwise.
  */
 import { PassThrough, Writable } from 'node:stream';
-import { processHost, type Io } from '../../src/cli/io.js';
+import { outputStream, processHost, type Io } from '../../src/cli/io.js';
+import { Redactor } from '../../src/secrets.js';
 
 export interface MemoryIo extends Io {
   readonly out: () => string;
@@ -24,17 +26,19 @@ function textSink(): { stream: Writable; text: () => string } {
 
 export function memoryIo(options: { env?: Record<string, string>; cwd: string; tmpdir?: string }): MemoryIo {
   const host = processHost();
+  const redactor = new Redactor();
   const stdout = textSink();
   const stderr = textSink();
   const stdin = new PassThrough();
   stdin.end();
   return {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
+    stdout: outputStream(stdout.stream, redactor),
+    stderr: outputStream(stderr.stream, redactor),
     stdin,
     env: options.env ?? {},
     cwd: options.cwd,
     host: { ...host, tmpdir: options.tmpdir ?? host.tmpdir },
+    redactor,
     onSignal: () => () => {},
     onStdoutRefused: () => () => {},
     onExit: () => () => {},

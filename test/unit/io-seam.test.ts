@@ -1,7 +1,7 @@
 /**
  * The `Io` seam holds for runs of `main(argv, io)` in-process, several at once: what a run
  * takes from its surroundings (working folder, temporary folder, the key to mask) comes from
- * its own `Io`, never from the process the test runs in.
+ * its own `Io`, never from the process the test runs in or from another run.
  */
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
+import { startHostileServer } from '../support/hostile-server.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/products');
@@ -92,5 +93,48 @@ describe('the temporary folder of an in-process run', () => {
     const refused = memoryIo({ cwd, tmpdir: missing, env: { ...env, PHOTOROOM_BASE_URL: emulator.url } });
     expect(await main(['edit', 'mug.jpg', '-o', '-', '--yes'], refused)).not.toBe(0);
     expect(refused.err()).toContain(missing);
+  });
+});
+
+describe('two runs in one process, each with its own key', () => {
+  /** Stored text of a run: its run log and sidecars. */
+  async function storedText(folder: string): Promise<string> {
+    const files = (await readdir(folder, { recursive: true })).filter((file) => /\.jsonl?$/.test(file));
+    expect(files.length).toBeGreaterThanOrEqual(2); // the run log and a sidecar
+    return (await Promise.all(files.map((file) => readFile(path.join(folder, file), 'utf8')))).join('\n');
+  }
+
+  it('mask each their own key in their streams, run log and sidecars, and nothing of the other\'s', async () => {
+    // A server that quotes the key it gets: in a 400's message, then in an image's pr-* headers.
+    const png = await readFile(path.join(FIXTURES, 'bottle.png'));
+    const servers = await Promise.all([0, 1].map(() => startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }])));
+    // Each run's second input is named after the other run's key: that key is ordinary text in this run.
+    const runs = [
+      { key: 'sk_live_holiday-mug-2026', input: 'blue-vase-2026' },
+      { key: 'sk_live_blue-vase-2026', input: 'holiday-mug-2026' },
+    ].map(({ key, input }, i) => ({ key, input, server: servers[i]!, cwd: path.join(work, `own-key-${i}`) }));
+    try {
+      const ios = await Promise.all(
+        runs.map(async ({ key, input, server, cwd }) => {
+          await mkdir(path.join(cwd, 'in'), { recursive: true });
+          for (const name of ['a-first', input]) await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(cwd, 'in', `${name}.png`));
+          return memoryIo({ cwd, env: { PHOTOROOM_API_KEY: key, PHOTOROOM_BASE_URL: server.url } });
+        }),
+      );
+      const codes = await Promise.all(runs.map((run, i) => main(['edit', 'in', '-o', 'out', '--yes', '--retries', '0', '--concurrency', '1', '--no-progress'], ios[i]!)));
+      for (const [i, run] of runs.entries()) {
+        const io = ios[i]!;
+        expect(codes[i], io.err()).toBe(1);
+        expect(run.server.imageRequests().map((request) => request.apiKey)).toEqual([run.key, run.key]);
+        const stored = await storedText(path.join(run.cwd, 'out'));
+        for (const text of [io.out() + io.err(), stored]) {
+          expect(text).toContain('invalid key ***');
+          for (const other of runs) expect(text).not.toContain(other.key);
+          expect(text).toContain(`${run.input}.png`);
+        }
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
   });
 });

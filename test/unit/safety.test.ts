@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { isMaskable, MASKED_RUN, redact, registerSecret } from '../../src/secrets.js';
+import { isMaskable, MASKED_RUN, Redactor } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { FOREIGN_TEMPORARY_MAX_AGE_MS, removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
 import { hostTag, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
@@ -13,16 +13,22 @@ import { memoryIo } from '../support/memory-io.js';
 
 describe('redaction that breaks things, and a partial leak', () => {
   const KEY = 'sk_live_abc/def+1234"\\xyz';
+  /** A redactor that knows `keys`: each test has its own, as each run has. */
+  function redactorOf(...keys: string[]): (text: string) => string {
+    const redactor = new Redactor();
+    for (const key of keys) redactor.register(key);
+    return redactor.redact;
+  }
 
   it('masks the key whole, URL-encoded and JSON-escaped', () => {
-    registerSecret(KEY);
+    const redact = redactorOf(KEY);
     expect(redact(`key=${KEY} and ${encodeURIComponent(KEY)}`)).toBe('key=*** and ***');
     expect(redact(JSON.stringify({ echoed: KEY }))).toBe('{"echoed":"***"}');
     expect(redact(`k=${new URLSearchParams({ k: KEY }).toString().slice(2)}`)).toBe('k=***');
   });
 
   it(`masks any run of ${MASKED_RUN} or more consecutive characters of the key, in each form, and nothing shorter`, () => {
-    registerSecret(KEY);
+    const redact = redactorOf(KEY);
     expect(redact(`quoted ${KEY.slice(0, MASKED_RUN)}... of it`)).toBe('quoted ***... of it');
     expect(redact(`tail ${KEY.slice(-MASKED_RUN)}.`)).toBe('tail ***.');
     expect(redact(`middle <${KEY.slice(5, 19)}>`)).toBe('middle <***>');
@@ -33,7 +39,7 @@ describe('redaction that breaks things, and a partial leak', () => {
   });
 
   it('counts no run of the public prefix sandbox_ as the key', () => {
-    registerSecret('sandbox_0123456789abcdef');
+    const redact = redactorOf('sandbox_0123456789abcdef');
     expect(redact('sandbox keys start with sandbox_; this one is sandbox_0123456789abcdef')).toBe(
       'sandbox keys start with sandbox_; this one is sandbox_***',
     );
@@ -41,10 +47,9 @@ describe('redaction that breaks things, and a partial leak', () => {
   });
 
   it(`leaves text alone for a key shorter than ${MASKED_RUN} characters, which cannot be masked`, () => {
-    for (const key of ['x', 'e', '0', 'test', 'short1']) {
-      expect(isMaskable(key)).toBe(false);
-      registerSecret(key);
-    }
+    const keys = ['x', 'e', '0', 'test', 'short1'];
+    for (const key of keys) expect(isMaskable(key)).toBe(false);
+    const redact = redactorOf(...keys);
     expect(redact('content-type: image/png; 10 ok, 0 failed; test/x0.png')).toBe('content-type: image/png; 10 ok, 0 failed; test/x0.png');
   });
 });

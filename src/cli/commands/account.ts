@@ -1,6 +1,5 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
-import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
@@ -29,7 +28,7 @@ export function accountCommand(io: Io): Command {
     );
     const { run } = settings;
     // From here on the key, whatever its source, is masked in everything printed or stored.
-    if (run.apiKey) registerSecret(run.apiKey);
+    if (run.apiKey) io.redactor.register(run.apiKey);
     if (run.verbose) io.stderr.write(`${escapeControls(configSourceLine(settings.config))}\n`);
     const warnings = [...settings.warnings, ...checkKeyLength(run, options.emulator)];
     for (const warning of warnings) io.stderr.write(`warning: ${escapeControls(warning)}\n`);
@@ -42,6 +41,7 @@ export function accountCommand(io: Io): Command {
       connections: 1,
       timeoutMs: target.run.timeout * 1000,
       runtime: io.host.runtime,
+      redactor: io.redactor,
     });
     try {
       const info = await client.account();

@@ -19,7 +19,6 @@ import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
-import { registerSecret } from '../../secrets.js';
 import { unescaped, type Io } from '../io.js';
 import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
@@ -160,7 +159,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     throw new UserError('--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -');
   }
   // From here on the key, whatever its source, is masked in everything printed or stored.
-  if (run.apiKey) registerSecret(run.apiKey);
+  if (run.apiKey) io.redactor.register(run.apiKey);
   if (inputs.length === 0 && !run.fromFile) {
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
@@ -189,6 +188,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     timeoutMs: run.timeout * 1000,
     headers: clientHeaders(run),
     runtime: io.host.runtime,
+    redactor: io.redactor,
   });
   const reporter = await createReporter({
     json: run.json,
@@ -256,7 +256,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');
-      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd }, { writer: io.host });
+      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
       io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
   } finally {

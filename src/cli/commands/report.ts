@@ -26,7 +26,7 @@ export function reportCommand(io: Io): Command {
     .addHelpText('after', HELP)
     .action(async (folder: string, options: { stateDir?: string }) => {
       const { writeReport } = await import('../../report/write.js');
-      const file = await writeReport({ folder, stateFolder: options.stateDir, cwd: io.cwd }, { writer: io.host });
+      const file = await writeReport({ folder, stateFolder: options.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
       io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
     });
 }
