@@ -42,6 +42,11 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: `ImportExpression[source.value=${PROCESS_MODULES}]`, message: PROCESS_STATE },
+        {
+          // One argument resolves against process.cwd(), which is not the run's working folder.
+          selector: "CallExpression[callee.object.name='path'][callee.property.name='resolve'][arguments.length=1]",
+          message: "Resolve against the run's working folder: path.resolve(cwd, file)",
+        },
       ],
     },
   },

@@ -210,9 +210,10 @@ class Batch {
     this.fields = encodeFields(options.params, options.cwd);
     this.signatureFields = await this.signatureOf(this.fields);
     // Compared and written as real paths: a link to an input folder is that input folder.
-    const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
+    // Relative folders are the run's working folder's, not the process's.
+    const outDir = await realFolderPath(path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir));
     const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
-    this.layout = stateLayout(outDir, options.stateDir && (await realFolderPath(options.stateDir)));
+    this.layout = stateLayout(outDir, options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))));
     const { stateDir } = this.layout;
     const discovery = {
       ...options,

@@ -9,7 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/api/client.js';
+import { runBatch } from '../../src/batch/run.js';
+import { processHost } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { buildParamSet } from '../../src/params/paramset.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
 import { startHostileServer } from '../support/hostile-server.js';
 import { memoryIo } from '../support/memory-io.js';
@@ -136,5 +140,23 @@ describe('two runs in one process, each with its own key', () => {
     } finally {
       await Promise.all(servers.map((server) => server.close()));
     }
+  });
+});
+
+describe("a library user's run, in a working folder not the process's", () => {
+  it('reads relative inputs and file parameters, and writes a relative output folder, from BatchOptions.cwd', async () => {
+    const cwd = await folderWith('library-relative', ['mug.jpg', 'bottle.png']);
+    const client = createClient({ apiKey: 'sk_test_library_relative', baseUrl: emulator.url, connections: 1, timeoutMs: 10_000 });
+    const { params } = buildParamSet('edit', [{ name: 'background.imageFile', value: 'bottle.png', source: 'script' }], { hasInputImage: true });
+    const before = emulator.requests.length;
+    try {
+      const batch = runBatch({ endpoint: 'edit', inputs: ['mug.jpg'], cwd, outDir: 'out', params, client, host: processHost(), concurrency: 1, retries: 0 });
+      expect(await batch.done).toMatchObject({ ok: 1, failed: 0 });
+    } finally {
+      await client.close();
+    }
+    const bottle = await readFile(path.join(cwd, 'bottle.png'));
+    expect(emulator.requests[before]?.fields).toContainEqual(['background.imageFile', expect.objectContaining({ filename: 'bottle.png', size: bottle.length })]);
+    expect(await readdir(path.join(cwd, 'out'))).toContain('mug.png');
   });
 });
