@@ -123,9 +123,9 @@ describe('the process, read only in cli/io.ts', () => {
   ];
   const eslint = new ESLint({ cwd: ROOT });
 
-  /** The lines the boundary rules refuse in `filePath` (unused imports and the like are another matter). */
-  async function problems(filePath: string): Promise<number[]> {
-    const [result] = await eslint.lintText(READS_THE_PROCESS.join('\n'), { filePath: path.join(ROOT, filePath) });
+  /** The lines of `code` the boundary rules refuse in `filePath` (unused imports and the like are another matter). */
+  async function problems(filePath: string, code = READS_THE_PROCESS.join('\n')): Promise<number[]> {
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, filePath) });
     expect(result!.messages.filter((message) => message.fatal)).toEqual([]);
     return result!.messages.filter((message) => message.ruleId?.startsWith('no-restricted-')).map((message) => message.line);
   }
@@ -135,6 +135,12 @@ describe('the process, read only in cli/io.ts', () => {
     for (const file of ['src/batch/x.ts', 'src/store/x.ts', 'src/cli/commands/x.ts', 'src/index.ts']) {
       expect(new Set(await problems(file)), file).toEqual(new Set(everyLine));
     }
+  });
+
+  it("is not asked for the working folder either: path.resolve takes the run's", async () => {
+    const code = ["import path from 'node:path';", "export const implicit = path.resolve('x.png');", "export const explicit = (cwd: string) => path.resolve(cwd, 'x.png');"].join('\n');
+    expect(await problems('src/report/x.ts', code)).toEqual([2]);
+    expect(await problems('src/cli/io.ts', code)).toEqual([]);
   });
 
   it('is allowed in cli/io.ts, and in tests', async () => {
