@@ -108,7 +108,7 @@ export async function loadConfig(explicitPath: string | undefined, search: Confi
   try {
     found = await findConfig(explorer, explicitPath, search);
   } catch (error) {
-    throw new UserError(await unreadableConfigMessage(error, explicitPath));
+    throw new UserError(await unreadableConfigMessage(error, explicitPath, search.cwd));
   }
   const { result, searched } = found;
   if (!result) return { ...NO_CONFIG, searched };

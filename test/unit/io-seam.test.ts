@@ -3,7 +3,7 @@
  * takes from its surroundings (working folder, temporary folder, the key to mask) comes from
  * its own `Io`, never from the process the test runs in or from another run.
  */
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,22 @@ describe('the working folder of an in-process run', () => {
     expect(request?.fields).toContainEqual(['background.imageFile', expect.objectContaining({ filename: 'bottle.png', size: bottle.length })]);
     const sidecar = JSON.parse(await readFile(path.join(cwd, 'out', 'mug.png.json'), 'utf8')) as { request: { fields: unknown[] } };
     expect(sidecar.request.fields).toContainEqual(['background.imageFile', { file: 'bottle.png', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+
+  it('is where --config is found, and a config file names files relative to itself', async () => {
+    const cwd = await folderWith('relative-config', ['mug.jpg']);
+    await mkdir(path.join(cwd, 'settings'));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(cwd, 'settings', 'backdrop.png'));
+    await writeFile(path.join(cwd, 'settings', 'rc.json'), JSON.stringify({ edit: { background: { imageFile: 'backdrop.png' } } }));
+    const io = memoryIo({ cwd, env: { PHOTOROOM_API_KEY: 'sk_test_relative_config', PHOTOROOM_BASE_URL: emulator.url } });
+    const before = emulator.requests.length;
+    expect(await main(['edit', 'mug.jpg', '--config', 'settings/rc.json', '-o', 'out', '--yes'], io), io.err()).toBe(0);
+    expect(emulator.requests[before]?.fields).toContainEqual(['background.imageFile', expect.objectContaining({ filename: 'backdrop.png' })]);
+
+    await writeFile(path.join(cwd, 'settings', 'torn.json'), '{\n  "edit": {\n');
+    const torn = memoryIo({ cwd, env: {} });
+    expect(await main(['edit', 'mug.jpg', '--config', 'settings/torn.json', '-o', 'out'], torn)).toBe(2);
+    expect(torn.err()).toMatch(/settings\/torn\.json, line 3: /);
   });
 });
 
