@@ -66,7 +66,10 @@ export class Redactor {
     this.fragmentFinder = new RegExp(`(?=(${[...this.fragments].map(escapeRegExp).join('|')}))`, 'g');
   }
 
-  /** `text` with every run of a registered secret's characters replaced by `***`; overlapping or touching runs become one mask. */
+  /**
+   * `text` with every run of a registered secret's characters replaced by `***`; overlapping or
+   * touching runs become one mask. A bound function: the output streams take it as their transform.
+   */
   readonly redact = (text: string): string => {
     if (this.fragmentFinder === null) return text;
     const masked: [number, number][] = [];
