@@ -7,6 +7,8 @@ export { createClient, endpointUrls, type Client, type ClientOptions, type Accou
 export { ApiError } from './api/errors.js';
 export { UserError, EXIT } from './errors.js';
 export { runBatch, BatchRun, type BatchOptions } from './batch/run.js';
+export type { Host } from './host.js';
+export { processHost } from './cli/io.js';
 export type * from './batch/events.js';
 export { discoverInputs, type DiscoverOptions, type DiscoveredInput } from './inputs/discover.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/server.js';

@@ -1,9 +1,11 @@
 /**
  * The last line of defence for the API key: everything the CLI prints or stores (terminal,
- * NDJSON, sidecars, run log, review page) goes through `redact` where it leaves the program,
- * never earlier: what a server answers is parsed as it came. A secret is registered
- * explicitly, once it is known: by the client that sends it (api/client.ts), and by the
- * commands before any client exists (their dry runs and start-up messages).
+ * NDJSON, sidecars, run log, review page) goes through a `Redactor` where it leaves the
+ * program, never earlier: what a server answers is parsed as it came. Each run has its own
+ * (one per `Io`, cli/io.ts; the client's, api/client.ts), so that runs sharing a process
+ * mask their own key and nothing of another's. A secret is registered explicitly, once it is
+ * known: by the client that sends it, and by the commands before any client exists (their
+ * dry runs and start-up messages).
  *
  * Not only the whole key is masked: a server (or a proxy's error page) may quote part of it,
  * so every run of `MASKED_RUN` or more consecutive characters of the key is masked, in each
@@ -21,11 +23,6 @@ const MASK = '***';
 
 /** What every key of a kind starts with: published, so not part of the secret. */
 const PUBLIC_PREFIX = 'sandbox_';
-
-/** Every run of MASKED_RUN characters of every form of every registered secret. */
-let fragments = new Set<string>();
-/** Finds, at each position, whether a fragment starts there (a lookahead, so overlapping runs are all found). */
-let fragmentFinder: RegExp | null = null;
 
 /** The spellings of `secret` that text may hold. */
 function formsOf(secret: string): string[] {
@@ -55,30 +52,41 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
-/** Masks `secret` from now on in everything redacted; a secret too short to mask is ignored (see isMaskable). */
-export function registerSecret(secret: string): void {
-  if (!isMaskable(secret)) return;
-  fragments = new Set([...fragments, ...formsOf(secretPart(secret)).flatMap(runsOf)]);
-  fragmentFinder = new RegExp(`(?=(${[...fragments].map(escapeRegExp).join('|')}))`, 'g');
-}
+/** The secrets of one run, and the masking of them. */
+export class Redactor {
+  /** Every run of MASKED_RUN characters of every form of every registered secret. */
+  private fragments = new Set<string>();
+  /** Finds, at each position, whether a fragment starts there (a lookahead, so overlapping runs are all found). */
+  private fragmentFinder: RegExp | null = null;
 
-/** `text` with every run of a registered secret's characters replaced by `***`; overlapping or touching runs become one mask. */
-export function redact(text: string): string {
-  if (fragmentFinder === null) return text;
-  const masked: [number, number][] = [];
-  for (const match of text.matchAll(fragmentFinder)) {
-    const start = match.index;
-    const end = start + MASKED_RUN;
-    const last = masked.at(-1);
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else masked.push([start, end]);
+  /** Masks `secret` from now on in everything this redactor redacts; a secret too short to mask is ignored (see isMaskable). */
+  register(secret: string): void {
+    if (!isMaskable(secret)) return;
+    this.fragments = new Set([...this.fragments, ...formsOf(secretPart(secret)).flatMap(runsOf)]);
+    this.fragmentFinder = new RegExp(`(?=(${[...this.fragments].map(escapeRegExp).join('|')}))`, 'g');
   }
-  if (masked.length === 0) return text;
-  let result = '';
-  let from = 0;
-  for (const [start, end] of masked) {
-    result += `${text.slice(from, start)}${MASK}`;
-    from = end;
-  }
-  return result + text.slice(from);
+
+  /**
+   * `text` with every run of a registered secret's characters replaced by `***`; overlapping or
+   * touching runs become one mask. A bound function: the output streams take it as their transform.
+   */
+  readonly redact = (text: string): string => {
+    if (this.fragmentFinder === null) return text;
+    const masked: [number, number][] = [];
+    for (const match of text.matchAll(this.fragmentFinder)) {
+      const start = match.index;
+      const end = start + MASKED_RUN;
+      const last = masked.at(-1);
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else masked.push([start, end]);
+    }
+    if (masked.length === 0) return text;
+    let result = '';
+    let from = 0;
+    for (const [start, end] of masked) {
+      result += `${text.slice(from, start)}${MASK}`;
+      from = end;
+    }
+    return result + text.slice(from);
+  };
 }

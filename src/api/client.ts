@@ -9,7 +9,7 @@ import type { Field } from '../params/encode.js';
 import { ACCOUNT_PATH, ENDPOINT_PATH } from '../params/endpoints.js';
 import { toQueryString } from '../params/encode.js';
 import { LocalFault } from '../errors.js';
-import { registerSecret } from '../secrets.js';
+import { Redactor } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { discard } from './body.js';
 import { apiErrorFromFailure, apiErrorFromResponse, ApiError } from './errors.js';
@@ -30,6 +30,10 @@ export interface ClientOptions {
   timeoutMs: number;
   /** Extra request headers (model version selectors). */
   headers?: Readonly<Record<string, string>>;
+  /** The runtime named in the user agent after the CLI's version (Host.runtime: `node/20.11.0`). */
+  runtime?: string;
+  /** The run's redactor, which the key joins (a command's, io.redactor); a new one by default. */
+  redactor?: Redactor;
 }
 
 export interface ApiResponse {
@@ -106,6 +110,8 @@ export interface Upload {
 /** The API, as the batch engine and the commands use it (tests pass fakes). */
 export interface Client {
   readonly urls: Endpoints;
+  /** Masks the key this client sends: what the run stores (run log, sidecars) goes through it. */
+  readonly redactor: Redactor;
   /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
   editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse>;
   /** GET /v2/edit: the image by URL, parameters in the query string. */
@@ -118,7 +124,8 @@ export interface Client {
 
 export function createClient(options: ClientOptions): Client {
   // Whoever holds the key registers it, so a library user's run log and sidecars mask it too.
-  registerSecret(options.apiKey);
+  const redactor = options.redactor ?? new Redactor();
+  redactor.register(options.apiKey);
   const urls = endpointUrls(options);
   const agents = keepAliveAgents(options.connections);
   /**
@@ -143,7 +150,7 @@ export function createClient(options: ClientOptions): Client {
 
   const baseHeaders = {
     'x-api-key': options.apiKey,
-    'user-agent': `photoroom-cli/${VERSION} node/${process.versions.node}`,
+    'user-agent': [`photoroom-cli/${VERSION}`, options.runtime].filter(Boolean).join(' '),
     ...options.headers,
   };
 
@@ -181,6 +188,7 @@ export function createClient(options: ClientOptions): Client {
 
   return {
     urls,
+    redactor,
 
     async editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {
       return send(urls.edit, 'POST', await multipart('imageFile', image, fields));

@@ -19,6 +19,8 @@ export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext)
   const byUrl = isUrlJob(job);
   const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
   const sent: Field[] = byUrl ? [['imageUrl', job.source], ...fields] : [...fields];
+  // Files as the input is: relative to the working folder when inside it.
+  const shown = sent.map(([name, value]): Field => [name, typeof value === 'string' ? value : { file: displayPath(cwd, value.file) }]);
   const input = displayInput(cwd, job.source);
   const output = displayPath(cwd, job.outputPath);
   return {
@@ -27,12 +29,12 @@ export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext)
     output,
     method,
     url: byUrl ? `${url}?${toQueryString(job.source, fields)}` : url,
-    fields: sent.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
+    fields: shown.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
     curl: curlCommand({
       method,
       url,
       upload: byUrl ? undefined : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: input },
-      fields: sent,
+      fields: shown,
       outputPath: output,
     }),
   };

@@ -37,6 +37,8 @@ export interface PrepareOptions {
   onFixed?: (fix: InputFix) => void;
   /** Check only: nothing is converted (a dry run). */
   checkOnly?: boolean;
+  /** Where converted copies are made (Host.tmpdir). */
+  tmpdir: string;
 }
 
 export async function prepareInput(job: Job, options: PrepareOptions): Promise<Prepared | { reason: string }> {
@@ -50,7 +52,7 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
   if (options.checkOnly) return { kind: 'file', upload: { path: job.source, size: 0 }, mtimeMs: 0 };
   let converted;
   try {
-    converted = await convertForUpload(job.source, fix);
+    converted = await convertForUpload(job.source, fix, options.tmpdir);
   } catch (error) {
     return { reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${(error as Error).message}` };
   }

@@ -13,6 +13,7 @@ import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault, UserError } from '../errors.js';
+import type { Host } from '../host.js';
 import { noneIgnored, resolveInputs, type DiscoveredInput, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
 import { FolderWatch, type Watch, type WatchNews, type WatchOptions } from '../inputs/watch.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
@@ -71,6 +72,8 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
   /** Validated parameters (see buildParamSet). */
   params: ParamSet;
   client: Client;
+  /** The process the run takes its temporary folder and writer's name from (cli/io.ts processHost). */
+  host: Host;
   concurrency: number;
   ratePerMinute?: number;
   retries: number;
@@ -204,12 +207,13 @@ class Batch {
   async run(): Promise<SummaryEvent> {
     const { options } = this;
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
-    this.fields = encodeFields(options.params);
+    this.fields = encodeFields(options.params, options.cwd);
     this.signatureFields = await this.signatureOf(this.fields);
     // Compared and written as real paths: a link to an input folder is that input folder.
-    const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
+    // Relative folders are the run's working folder's, not the process's.
+    const outDir = await realFolderPath(path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir));
     const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
-    this.layout = stateLayout(outDir, options.stateDir && (await realFolderPath(options.stateDir)));
+    this.layout = stateLayout(outDir, options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))));
     const { stateDir } = this.layout;
     const discovery = {
       ...options,
@@ -268,7 +272,7 @@ class Batch {
     this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
     if (options.dryRun) return this.dryRun(planner, survey, total);
 
-    const runLog = await openRunLog(this.layout.runLogPath);
+    const runLog = await openRunLog(this.layout.runLogPath, options.client.redactor);
     const toSend = planner.toSend(survey, total, (job) => this.report(this.skippedResult(job)));
     try {
       await this.send(toSend, runLog);
@@ -300,10 +304,10 @@ class Batch {
   private async send(toSend: AsyncIterable<Job>, runLog: RunLog): Promise<void> {
     const { options } = this;
     const { outDir, stateDir } = this.layout;
-    const folder = new OutputFolder(outDir);
-    const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir);
-    let stale = await removeStaleTemporaryFiles(outDir);
-    if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir);
+    const folder = new OutputFolder(outDir, options.host);
+    const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir, options.host);
+    let stale = await removeStaleTemporaryFiles(outDir, options.host);
+    if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir, options.host);
     if (stale > 0) this.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
     this.sending = {
       gate: new Gate({ concurrency: options.concurrency, ratePerMinute: rateShare(options.ratePerMinute, options.shard), timing: this.timing, stopped: this.stopping.signal }),
@@ -539,6 +543,7 @@ class Batch {
       convert: options.convert ?? true,
       fitInputs: options.fitInputs ?? false,
       checkOnly,
+      tmpdir: options.host.tmpdir,
       onFixed: (fix) => this.noteFix(fix),
     });
   }
@@ -619,6 +624,7 @@ class Batch {
         cliVersion: VERSION,
         completedAt: new Date(this.timing.wallClock()),
       }),
+      this.options.client.redactor,
     );
     this.unsettled.delete(state.job);
     state.settled = true;

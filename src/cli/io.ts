@@ -1,8 +1,11 @@
 /**
  * Everything a command takes from its surroundings: streams, environment, working folder,
- * signals. Only `processIo` touches `process`; tests pass their own.
+ * temporary folder, signals. Only this module reads `process` and `node:os`
+ * (eslint.config.js); tests pass their own `Io`.
  */
-import { redact } from '../secrets.js';
+import { hostname, tmpdir } from 'node:os';
+import type { Host } from '../host.js';
+import { Redactor } from '../secrets.js';
 import { terminalSafe } from './terminal.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';
@@ -16,6 +19,10 @@ export interface Io {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The temporary folder, this machine and process, as a run takes them (see Host). */
+  host: Host;
+  /** Masks the run's key in stdout and stderr (see outputStream), and in what the run stores. */
+  redactor: Redactor;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */
   exitCode?: number;
   /** Calls `handler` on each of these signals until the returned function is called. */
@@ -52,10 +59,10 @@ const unescapedCopies = new WeakMap<object, NodeJS.WritableStream>();
 
 /**
  * Everything written to stdout and stderr as text leaves the program here: the key is masked
- * (secrets.ts), then whatever could act on the terminal is escaped (terminal.ts).
+ * (`redactor`, secrets.ts), then whatever could act on the terminal is escaped (terminal.ts).
  */
-function outputStream<T extends NodeJS.WritableStream>(stream: T): T {
-  const redacted = transformingWrites(stream, redact);
+export function outputStream<T extends NodeJS.WritableStream>(stream: T, redactor: Redactor): T {
+  const redacted = transformingWrites(stream, redactor.redact);
   const escaped = transformingWrites(redacted, terminalSafe);
   unescapedCopies.set(escaped, redacted);
   return escaped;
@@ -70,6 +77,21 @@ export function unescaped<T extends NodeJS.WritableStream>(stream: T): T {
   return (unescapedCopies.get(stream) as T | undefined) ?? stream;
 }
 
+/** Whether process `pid` runs: signal 0 checks without sending; EPERM means it runs as another user. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** This process, as a run takes it: TMPDIR (through os.tmpdir), the machine's name, the pid. */
+export function processHost(): Host {
+  return { tmpdir: tmpdir(), hostname: hostname(), pid: process.pid, isRunning, runtime: `node/${process.versions.node}` };
+}
+
 export function processIo(): Io {
   const stdoutRefused = new Set<(error: Error) => void>();
   // Without a listener, a refused write on stdout would crash the process with a stack trace;
@@ -78,12 +100,15 @@ export function processIo(): Io {
     for (const handler of stdoutRefused) handler(error);
     stdoutRefused.clear();
   });
+  const redactor = new Redactor();
   return {
-    stdout: outputStream(process.stdout),
-    stderr: outputStream(process.stderr),
+    stdout: outputStream(process.stdout, redactor),
+    stderr: outputStream(process.stderr, redactor),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
+    host: processHost(),
+    redactor,
     onSignal(signals, handler) {
       for (const signal of signals) process.on(signal, handler);
       return () => {

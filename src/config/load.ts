@@ -63,7 +63,7 @@ async function othersCanWrite(folder: string): Promise<boolean> {
 
 /** Symbolic links resolved, so a home folder reached through a link is still recognised. */
 async function canonical(folder: string): Promise<string> {
-  return realpath(folder).catch(() => path.resolve(folder));
+  return realpath(folder).catch(() => path.normalize(folder));
 }
 
 /**
@@ -74,7 +74,8 @@ async function canonical(folder: string): Promise<string> {
  */
 async function configSearchFolders({ cwd, home }: ConfigSearch): Promise<string[]> {
   const start = await canonical(cwd);
-  const stop = home ? await canonical(home) : undefined;
+  // A relative HOME is taken from the working folder, never from the process's.
+  const stop = home ? await canonical(path.resolve(cwd, home)) : undefined;
   const folders: string[] = [];
   for (let folder = start; ; ) {
     folders.push(folder);
@@ -107,7 +108,7 @@ export async function loadConfig(explicitPath: string | undefined, search: Confi
   try {
     found = await findConfig(explorer, explicitPath, search);
   } catch (error) {
-    throw new UserError(await unreadableConfigMessage(error, explicitPath));
+    throw new UserError(await unreadableConfigMessage(error, explicitPath, search.cwd));
   }
   const { result, searched } = found;
   if (!result) return { ...NO_CONFIG, searched };

@@ -3,6 +3,7 @@
  * place. Any problem stops the command before a request is sent (UserError, exit 2).
  */
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import { checkInputFile } from '../inputs/sniff.js';
 import { buildParamSet, ParamSet, type RawParam } from '../params/paramset.js';
@@ -61,12 +62,12 @@ async function exposedKeyWarning(config: LoadedConfig): Promise<string[]> {
   return [`${config.path} holds the API key and other users can read it (mode ${mode.toString(8)}): chmod 600 it, or use PHOTOROOM_API_KEY`];
 }
 
-/** Local files named by parameters are checked like inputs before anything is sent. */
-async function badFiles(params: ParamSet): Promise<string[]> {
+/** Local files named by parameters (relative to the working folder) are checked like inputs before anything is sent. */
+async function badFiles(params: ParamSet, cwd: string): Promise<string[]> {
   const files = params.entries().filter((entry) => (entry.spec?.kind ?? entry.layerField?.kind) === 'file');
   const problems: string[] = [];
   for (const entry of files) {
-    const check = await checkInputFile(String(entry.value), { endpoint: 'edit' });
+    const check = await checkInputFile(path.resolve(cwd, String(entry.value)), { endpoint: 'edit' });
     if (!check.ok) problems.push(`${entry.source} ${JSON.stringify(entry.value)}: ${check.reason}`);
   }
   return problems;
@@ -92,7 +93,7 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
       for (const problem of built.problems) if (!problems.includes(problem)) problems.push(problem);
       for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);
     }
-    problems.push(...(await badFiles(params)));
+    problems.push(...(await badFiles(params, input.cwd)));
   }
   if (problems.length > 0) throw new UserError(problems);
   return { run: { ...run.settings, shard: sharding.shard }, params, warnings, config };

@@ -3,6 +3,7 @@
  * from what cosmiconfig's YAML (js-yaml) and JSON (parse-json) readers report.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 interface YamlError {
   reason: string;
@@ -40,12 +41,12 @@ function filepathOf(error: unknown): string | undefined {
   return typeof filepath === 'string' ? filepath : undefined;
 }
 
-/** `config file /p/.photoroomrc, line 4: bad indentation of a mapping entry`. */
-export async function unreadableConfigMessage(error: unknown, namedPath: string | undefined): Promise<string> {
+/** `config file /p/.photoroomrc, line 4: bad indentation of a mapping entry`; `namedPath` (--config) is relative to `cwd`. */
+export async function unreadableConfigMessage(error: unknown, namedPath: string | undefined, cwd: string): Promise<string> {
   const file = filepathOf(error) ?? namedPath;
   const where = file ? `config file ${file}` : 'config file';
   if (isYamlError(error)) return `${where}, ${yamlProblem(error)}`;
   const message = error instanceof Error ? error.message : String(error);
-  if (file && message.startsWith('JSON Error')) return `${where}, ${await jsonProblem(message, file)}`;
+  if (file && message.startsWith('JSON Error')) return `${where}, ${await jsonProblem(message, path.resolve(cwd, file))}`;
   return `${where} could not be read: ${message.split('\n')[0]}`;
 }

@@ -3,10 +3,10 @@
  * needs it): an image in a format no endpoint takes (TIFF, GIF, AVIF, SVG, 16-bit PNG, CMYK
  * JPEG) becomes an 8-bit sRGB PNG, losslessly compressed; an image over the endpoint's byte
  * or pixel limits is scaled down to fit them (--fit-inputs). The result goes to a temporary
- * file, so that memory does not grow with the image; the caller removes it when done.
+ * file in a folder of its own under the run's temporary folder (Host.tmpdir), so that memory
+ * does not grow with the image; the caller removes it when done.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRegularFile } from '../regular-file.js';
 import type { InputFix } from './sniff.js';
@@ -23,9 +23,9 @@ export interface ConvertedInput {
 /** Tries before giving up on fitting a byte limit: each scales the image down a little more. */
 const FIT_ATTEMPTS = 6;
 
-export async function convertForUpload(file: string, fix: InputFix): Promise<ConvertedInput> {
+export async function convertForUpload(file: string, fix: InputFix, tmpdir: string): Promise<ConvertedInput> {
   const { default: sharp } = await import('sharp');
-  const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
+  const folder = await mkdtemp(path.join(tmpdir, 'photoroom-convert-'));
   const remove = () => rm(folder, { recursive: true, force: true });
   try {
     // Read once through a non-blocking open: sharp would open the path itself, blocking on a pipe put there since the check.

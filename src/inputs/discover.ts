@@ -312,7 +312,7 @@ class Discovery {
       return;
     }
     const files = matches.map((match) => {
-      const file = path.resolve(match);
+      const file = path.resolve(cwd, match);
       return { file, relative: toPosix(path.relative(root, file)) };
     });
     files.sort((a, b) => comparePaths(a.relative, b.relative));
@@ -418,11 +418,12 @@ async function matcher(patterns: readonly string[] | undefined, whenNone: boolea
 }
 
 
+/** `file` (absolute) with symbolic links resolved, or as it is when it cannot be. */
 async function realpathOr(file: string): Promise<string> {
   try {
     return await realpath(file);
   } catch {
-    return path.resolve(file);
+    return path.normalize(file);
   }
 }
 

@@ -115,7 +115,7 @@ function withInputLink(row: ReportRow, folder: string, cwd: string): ReportRow {
 }
 
 export async function collectReport(sources: ReportSources): Promise<ReportData> {
-  const cwd = path.resolve(sources.cwd);
+  const cwd = path.normalize(sources.cwd);
   const folder = path.resolve(cwd, sources.folder);
   const stateFolder = path.resolve(cwd, sources.stateFolder ?? sources.folder);
   const isFolder = await stat(folder).then((info) => info.isDirectory(), () => false);

@@ -1,6 +1,7 @@
 /** `writeReport`: the review page of an output folder, written into it. */
 import path from 'node:path';
-import { redact } from '../secrets.js';
+import type { TemporaryWriter } from '../host.js';
+import type { Redactor } from '../secrets.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { collectReport, type ReportSources } from './collect.js';
 import { reportHtml } from './page/html.js';
@@ -9,15 +10,21 @@ export const REPORT_NAME = 'photoroom-report.html';
 
 export type { ReportSources } from './collect.js';
 
+/** What writes the page: who its temporary file names, and the run's redactor. */
+export interface ReportWriter {
+  writer: TemporaryWriter;
+  redactor: Redactor;
+}
+
 /**
  * Writes `photoroom-report.html` into `sources.folder` (replacing an earlier one whole, as
  * every output is written) and returns its path.
  */
-export async function writeReport(sources: ReportSources): Promise<string> {
+export async function writeReport(sources: ReportSources, { writer, redactor }: ReportWriter): Promise<string> {
   const data = await collectReport(sources);
   const folder = await realFolderPath(path.resolve(sources.cwd, sources.folder));
   const file = path.join(folder, REPORT_NAME);
   // The run log and sidecars it reads are masked already; a run's --report masks its key here too.
-  await new OutputFolder(folder).write(file, redact(reportHtml(data)));
+  await new OutputFolder(folder, writer).write(file, redactor.redact(reportHtml(data)));
   return file;
 }

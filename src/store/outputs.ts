@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { errorCode, LocalFault, writeFault } from '../errors.js';
+import type { TemporaryWriter } from '../host.js';
 import { relativeInside, shortenName } from '../paths.js';
 import { notReplaceable } from '../regular-file.js';
 
@@ -27,16 +27,18 @@ export interface WrittenFile {
 let temporaryCount = 0;
 
 /**
- * This machine, in temporary names: a pid means something only on the machine that wrote it
+ * A machine, in temporary names: a pid means something only on the machine that wrote it
  * (shards on Kubernetes share one output folder from pods that each have their own pids).
  */
-export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+export function hostTag(hostname: string): string {
+  return createHash('sha256').update(hostname).digest('hex').slice(0, 8);
+}
 
 /** `<prefix><name>.<host>.<pid>-<n>`: the host and pid tell a later run whether the writer is still alive. */
-export function temporaryPathFor(finalPath: string): string {
+export function temporaryPathFor(finalPath: string, writer: TemporaryWriter): string {
   temporaryCount += 1;
   const name = shortenName(path.basename(finalPath), TEMP_NAME_BYTES);
-  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${HOST_TAG}.${process.pid}-${temporaryCount.toString(16)}`);
+  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${hostTag(writer.hostname)}.${writer.pid}-${temporaryCount.toString(16)}`);
 }
 
 /**
@@ -67,8 +69,11 @@ export class OutputFolder {
   /** Folders known to exist inside the root (made or checked once, not once per file). */
   private readonly readyFolders = new Set<string>();
 
-  /** `root`: the output folder's real path (symbolic links resolved). */
-  constructor(readonly root: string) {}
+  /** `root`: the output folder's real path (symbolic links resolved); `writer`: who writes its temporary files. */
+  constructor(
+    readonly root: string,
+    private readonly writer: TemporaryWriter,
+  ) {}
 
   /**
    * Writes `source` to `finalPath` atomically, hashing on the way (no second read). Chunks
@@ -76,7 +81,7 @@ export class OutputFolder {
    * `source` comes out as it is; a file-system failure comes out as a LocalFault.
    */
   async write(finalPath: string, source: AsyncIterable<Buffer> | Buffer | string): Promise<WrittenFile> {
-    const temporary = temporaryPathFor(finalPath);
+    const temporary = temporaryPathFor(finalPath, this.writer);
     const handle = await this.createTemporary(temporary);
     const hash = createHash('sha256');
     let bytes = 0;

@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, LocalFault, UserError, writeFault } from '../errors.js';
-import { redact } from '../secrets.js';
+import type { Redactor } from '../secrets.js';
 import { specialKind } from '../regular-file.js';
 
 export const RUN_LOG_NAME = 'photoroom-run.jsonl';
@@ -70,8 +70,8 @@ async function dropTornLine(handle: FileHandle): Promise<void> {
   await handle.truncate(lastBreak < 0 ? Math.max(0, size - length) : size - length + lastBreak + 1);
 }
 
-/** Opens the run log at `file` (see StateLayout.runLogPath) for appending. */
-export async function openRunLog(file: string): Promise<RunLog> {
+/** Opens the run log at `file` (see StateLayout.runLogPath) for appending; each line goes through the run's `redactor`. */
+export async function openRunLog(file: string, redactor: Redactor): Promise<RunLog> {
   let handle: FileHandle;
   try {
     await mkdir(path.dirname(file), { recursive: true });
@@ -107,7 +107,7 @@ export async function openRunLog(file: string): Promise<RunLog> {
   };
   return {
     append(record) {
-      waiting.push(redact(`${JSON.stringify(record)}\n`));
+      waiting.push(redactor.redact(`${JSON.stringify(record)}\n`));
       if (waiting.length === 1) queue = queue.then(writeWaiting);
       // As a stream's write() does: the caller waits only once many lines are waiting, so a
       // long run of skipped inputs is logged in few writes, and memory stays bounded.

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { EndpointPath } from '../params/endpoints.js';
-import { redact } from '../secrets.js';
+import type { Redactor } from '../secrets.js';
 import { readRegularFile } from '../regular-file.js';
 import type { OutputFolder, WrittenFile } from './outputs.js';
 
@@ -71,9 +71,9 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
   };
 }
 
-/** Writes `sidecar` at `file` (see StateLayout.sidecarOf) through the folder that holds it. */
-export async function writeSidecar(folder: OutputFolder, file: string, sidecar: Sidecar): Promise<void> {
-  await folder.write(file, redact(`${JSON.stringify(sidecar, null, 2)}\n`));
+/** Writes `sidecar` at `file` (see StateLayout.sidecarOf) through the folder that holds it, the run's key masked. */
+export async function writeSidecar(folder: OutputFolder, file: string, sidecar: Sidecar, redactor: Redactor): Promise<void> {
+  await folder.write(file, redactor.redact(`${JSON.stringify(sidecar, null, 2)}\n`));
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -16,6 +16,7 @@ import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
 import { runInProcess } from '../support/in-process.js';
 import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
+import { processHost } from '../../src/cli/io.js';
 
 let png: Buffer;
 let jpeg: Buffer;
@@ -189,7 +190,7 @@ describe('the key, echoed back by the server', () => {
     const client = createClient({ apiKey: KEY, baseUrl: server.url, connections: 1, timeoutMs: 10_000 });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
     try {
-      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, client, concurrency: 1, retries: 0 });
+      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 1, retries: 0 });
       expect(await batch.done).toMatchObject({ ok: 1, failed: 1 });
     } finally {
       await client.close();

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { AccountInfo, ApiResponse, Client, Upload } from '../../src/api/client.js';
 import { apiErrorFromResponse } from '../../src/api/errors.js';
 import type { Field } from '../../src/params/encode.js';
+import { Redactor } from '../../src/secrets.js';
 import type { FakeTiming } from './fake-time.js';
 
 export interface FakeCall {
@@ -51,6 +52,7 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     calls,
     maxInFlight: 0,
     accountCalls: 0,
+    redactor: new Redactor(),
     urls: { edit: 'https://fake.test/v2/edit', segment: 'https://fake.test/v1/segment', account: 'https://fake.test/v2/account' },
     editUpload: (image: Upload, _fields: readonly Field[]) => respond('editUpload', image.path, image.content, image.onChunk),
     editUrl: (url: string, _fields: readonly Field[]) => respond('editUrl', url),

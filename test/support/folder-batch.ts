@@ -4,6 +4,7 @@ import type { Client } from '../../src/api/client.js';
 import { runBatch, type BatchOptions, type BatchRun } from '../../src/batch/run.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { FakeTiming } from './fake-time.js';
+import { processHost } from '../../src/cli/io.js';
 
 /** `options` replace the defaults (two requests at a time, two retries). */
 export function editInToOut(root: string, client: Client, timing: FakeTiming, options: Partial<BatchOptions> = {}): BatchRun {
@@ -14,6 +15,7 @@ export function editInToOut(root: string, client: Client, timing: FakeTiming, op
     outDir: path.join(root, 'out'),
     params: buildParamSet('edit', [], { hasInputImage: true }).params,
     client,
+    host: processHost(),
     concurrency: 2,
     retries: 2,
     timing,

@@ -10,9 +10,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Interrupt, Io } from '../../src/cli/io.js';
-import { terminalSafe } from '../../src/cli/terminal.js';
-import { redact } from '../../src/secrets.js';
+import { outputStream, processHost, type Interrupt, type Io } from '../../src/cli/io.js';
+import { Redactor } from '../../src/secrets.js';
 import { cleanEnv, ROOT, type CliResult, type RunOptions } from '../e2e/harness.js';
 import { textSink } from './memory-io.js';
 
@@ -47,9 +46,12 @@ function handlerSet() {
 
 /** Starts `photoroom ...args` in this process; see runInProcess for most tests. */
 export function startInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): RunningCli {
-  // What leaves the program is masked, then escaped, as processIo does (cli/io.ts).
-  const stdout = textSink((text) => redact(terminalSafe(text)));
-  const stderr = textSink((text) => redact(terminalSafe(text)));
+  // What leaves the program is masked by the run's own redactor, then escaped, as processIo does.
+  const redactor = new Redactor();
+  const stdout = textSink();
+  const stderr = textSink();
+  const env = cleanEnv(options.env);
+  const host = processHost();
   const stdin = new PassThrough();
   stdin.end(options.input ?? '');
   const signals = new Map<Interrupt, ReturnType<typeof handlerSet>>([
@@ -58,11 +60,14 @@ export function startInProcess(args: readonly string[], options: Omit<RunOptions
   ]);
   const exits = handlerSet();
   const io: Io = {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
+    stdout: outputStream(stdout.stream, redactor),
+    stderr: outputStream(stderr.stream, redactor),
     stdin,
-    env: cleanEnv(options.env),
+    env,
     cwd: options.cwd ?? ROOT,
+    // As os.tmpdir() reads it in a process of its own.
+    host: { ...host, tmpdir: env.TMPDIR || host.tmpdir },
+    redactor,
     onSignal(names, handler) {
       const releases = names.map((name) => signals.get(name)!.add(handler));
       return () => releases.forEach((release) => release());

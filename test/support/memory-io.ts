@@ -1,39 +1,46 @@
 /**
- * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text, stdin
- * is empty, signals, uncaught exceptions and exits are never delivered.
+ * An `Io` for running `main(argv, io)` in-process: stdout and stderr are kept as text (the
+ * run's key masked and the terminal's controls escaped, as processIo's), stdin is empty,
+ * signals, uncaught exceptions and exits are never delivered. The run's temporary folder is
+ * `tmpdir` when given, the environment's otherwise.
  */
 import { PassThrough, Writable } from 'node:stream';
-import type { Io } from '../../src/cli/io.js';
+import { outputStream, processHost, type Io } from '../../src/cli/io.js';
+import { Redactor } from '../../src/secrets.js';
 
 export interface MemoryIo extends Io {
   readonly out: () => string;
   readonly err: () => string;
 }
 
-/** A stream that keeps what is written to it; `transform` rewrites each text write first, bytes are kept as they are. */
-export function textSink(transform: (text: string) => string = (text) => text): { stream: Writable; text: () => string; bytes: () => Buffer } {
+/** A stream that keeps what is written to it, text and bytes alike. */
+export function textSink(): { stream: Writable; text: () => string; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _encoding, done) {
-      chunks.push(typeof chunk === 'string' ? Buffer.from(transform(chunk)) : chunk);
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       done();
     },
   });
   return { stream, text: () => Buffer.concat(chunks).toString(), bytes: () => Buffer.concat(chunks) };
 }
 
-export function memoryIo(options: { env?: Record<string, string>; cwd: string }): MemoryIo {
+export function memoryIo(options: { env?: Record<string, string>; cwd: string; tmpdir?: string }): MemoryIo {
+  const host = processHost();
+  const redactor = new Redactor();
   const stdout = textSink();
   const stderr = textSink();
   const stdin = new PassThrough();
   stdin.end();
   return {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
+    stdout: outputStream(stdout.stream, redactor),
+    stderr: outputStream(stderr.stream, redactor),
     stdin,
     env: options.env ?? {},
     cwd: options.cwd,
+    host: { ...host, tmpdir: options.tmpdir ?? host.tmpdir },
+    redactor,
     onSignal: () => () => {},
     onStdoutRefused: () => () => {},
     onExit: () => () => {},

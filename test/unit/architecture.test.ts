@@ -1,14 +1,16 @@
 /**
  * The layers of src/, as ARCHITECTURE.md draws them: no import cycles (type-only imports
  * included), each folder importing only the layers below it, commander only in cli/, and
- * `process` only where the CLI meets the world.
+ * `process` and `node:os` only where the CLI meets the world (eslint.config.js, checked here).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SRC = path.join(ROOT, 'src');
 
 const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
@@ -67,7 +69,7 @@ function cycles(): string[][] {
   return found;
 }
 
-/** What each layer may import, besides itself and the root modules (errors, paths, secrets, unsafe-text, version). */
+/** What each layer may import, besides itself and the root modules (errors, host, paths, secrets, unsafe-text, version). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   params: [],
   inputs: ['params'],
@@ -79,7 +81,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   report: ['params', 'inputs', 'api', 'store'],
   cli: ['params', 'inputs', 'api', 'store', 'config', 'batch', 'emulator', 'report'],
 };
-const ROOT_MODULES = new Set(['errors', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
+const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
 
 describe('the layers of src/', () => {
   it('has no import cycles, type-only imports included', () => {
@@ -105,10 +107,44 @@ describe('the layers of src/', () => {
     expect(users).toEqual([]);
   });
 
-  it('touches the process streams, signals and exit only in cli/io.ts', () => {
-    const touching = files.filter(
-      (file) => file !== 'cli/io.ts' && /\bprocess\.(stdin|stdout|stderr|on|once|off|exit|env|cwd)\b/.test(sources.get(file)!),
-    );
-    expect(touching).toEqual([]);
+});
+
+describe('the process, read only in cli/io.ts', () => {
+  /** Each way a module could reach the process or the machine, one per line. */
+  const READS_THE_PROCESS = [
+    "import { tmpdir } from 'node:os';",
+    "import os from 'os';",
+    "import { argv } from 'node:process';",
+    'export const pid = process.pid;',
+    'export const alive = (other: number) => process.kill(other, 0);',
+    'export const runtime = process.versions.node;',
+    'export const env = globalThis.process.env;',
+    "export const home = async () => (await import('node:os')).homedir();",
+  ];
+  const eslint = new ESLint({ cwd: ROOT });
+
+  /** The lines of `code` the boundary rules refuse in `filePath` (unused imports and the like are another matter). */
+  async function problems(filePath: string, code = READS_THE_PROCESS.join('\n')): Promise<number[]> {
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, filePath) });
+    expect(result!.messages.filter((message) => message.fatal)).toEqual([]);
+    return result!.messages.filter((message) => message.ruleId?.startsWith('no-restricted-')).map((message) => message.line);
+  }
+
+  it('is refused everywhere below cli/io.ts, cli/ included, each way on its own line', async () => {
+    const everyLine = READS_THE_PROCESS.map((_, index) => index + 1);
+    for (const file of ['src/batch/x.ts', 'src/store/x.ts', 'src/cli/commands/x.ts', 'src/index.ts']) {
+      expect(new Set(await problems(file)), file).toEqual(new Set(everyLine));
+    }
+  });
+
+  it("is not asked for the working folder either: path.resolve takes the run's", async () => {
+    const code = ["import path from 'node:path';", "export const implicit = path.resolve('x.png');", "export const explicit = (cwd: string) => path.resolve(cwd, 'x.png');"].join('\n');
+    expect(await problems('src/report/x.ts', code)).toEqual([2]);
+    expect(await problems('src/cli/io.ts', code)).toEqual([]);
+  });
+
+  it('is allowed in cli/io.ts, and in tests', async () => {
+    expect(await problems('src/cli/io.ts')).toEqual([]);
+    expect(await problems('test/unit/x.test.ts')).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { buildParamSet } from '../../src/params/paramset.js';
 import type { RunLogLine } from '../../src/store/runlog.js';
 import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { processHost } from '../../src/cli/io.js';
 
 let png: Buffer;
 
@@ -72,6 +73,7 @@ async function runOnFakeTime(
     outDir: path.join(root, 'out'),
     params,
     client,
+    host: processHost(),
     concurrency: 2,
     retries: 4,
     timing,
@@ -267,7 +269,7 @@ async function shareRollingWindow(batches: number, retryAfter: (seconds: number)
     Promise.all(
       roots.map((root, i) => {
         const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
-        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, client, concurrency: 8, retries: 4, timing });
+        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 8, retries: 4, timing });
         return batch.done.then((summary) => {
           finished[i] = timing.now();
           return summary;
@@ -341,7 +343,7 @@ describe('the credits check', () => {
       account: () => (++asked === 1 ? status(503) : { plan: 'p', images: { available: 3, subscription: 10 } }),
     });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, client, concurrency: 2, retries: 2, checkCredits: true, timing });
+    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 2, retries: 2, checkCredits: true, timing });
     const summary = await timing.drive(batch.done);
     expect(summary).toMatchObject({ stopped: 'credits', notProcessed: 5 });
     expect(summary.stopMessage).toContain('use --max-images 3');
@@ -383,7 +385,7 @@ describe('an unexpected exception in one input', () => {
     const timing = new FakeTiming();
     const root = await imageFolder(3);
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, concurrency: 1, retries: 0, timing, client: createFakeClient({ timing, answer: ok }) });
+    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), concurrency: 1, retries: 0, timing, client: createFakeClient({ timing, answer: ok }) });
     batch.on('event', (event) => {
       if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png') throw new Error('a reporter bug');
     });

@@ -18,9 +18,10 @@ describe('fitting an input within the endpoint limits', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
     const input = path.join(folder, 'noise.png');
     await noisyPng(input, 400, 300);
-    const fitted = await convertForUpload(input, { kind: 'fit', maxBytes: 100_000 });
+    const fitted = await convertForUpload(input, { kind: 'fit', maxBytes: 100_000 }, folder);
     expect(fitted.size).toBeLessThanOrEqual(100_000);
     expect(fitted.filename).toBe('noise.png');
+    expect(path.dirname(path.dirname(fitted.path))).toBe(folder); // a folder of its own in the given temporary folder
     const { width = 0, height = 0, format } = await sharp(fitted.path).metadata();
     expect(format).toBe('png');
     expect(width).toBeLessThan(400);
@@ -33,7 +34,7 @@ describe('fitting an input within the endpoint limits', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
     const input = path.join(folder, 'scan.tiff');
     await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c08040' } }).tiff().toFile(input);
-    const converted = await convertForUpload(input, { kind: 'convert', from: 'TIFF' });
+    const converted = await convertForUpload(input, { kind: 'convert', from: 'TIFF' }, folder);
     expect(converted.filename).toBe('scan.png');
     const [original, copy] = await Promise.all([sharp(input).raw().toBuffer(), sharp(converted.path).raw().toBuffer()]);
     expect(copy).toEqual(original);

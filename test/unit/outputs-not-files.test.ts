@@ -16,6 +16,7 @@ import type { BatchOptions } from '../../src/batch/run.js';
 import { LocalFault } from '../../src/errors.js';
 import { OutputFolder } from '../../src/store/outputs.js';
 import { openRunLog } from '../../src/store/runlog.js';
+import { Redactor } from '../../src/secrets.js';
 import { readRunLogHistory } from '../../src/store/runlog-history.js';
 import { readSidecar } from '../../src/store/sidecar.js';
 import { createFakeClient, type FakeClient } from '../support/fake-client.js';
@@ -92,7 +93,7 @@ describe('an output that is not a file', () => {
     const output = path.join(root, 'x.png');
     await make(output);
     const before = await lstat(output);
-    const written = new OutputFolder(root).write(output, png);
+    const written = new OutputFolder(root, { hostname: 'test', pid: 1 }).write(output, png);
     await expect(written).rejects.toThrow(LocalFault);
     await expect(written).rejects.toThrow(`cannot write ${output}: it is ${kind}, not a file`);
     const after = await lstat(output);
@@ -134,11 +135,11 @@ describe('an output that is not a file', () => {
     const fifo = path.join(root, 'photoroom-run.jsonl');
     mkfifo(fifo);
     try {
-      await expect(withoutBlocking(openRunLog(fifo), fifo)).rejects.toThrow(`${fifo} is a FIFO: the run log is written only to a regular file; remove it`);
+      await expect(withoutBlocking(openRunLog(fifo, new Redactor()), fifo)).rejects.toThrow(`${fifo} is a FIFO: the run log is written only to a regular file; remove it`);
     } finally {
       await freeReaders(fifo);
     }
-    await expect(openRunLog('/dev/null')).rejects.toThrow('/dev/null is a character device: the run log is written only to a regular file');
+    await expect(openRunLog('/dev/null', new Redactor())).rejects.toThrow('/dev/null is a character device: the run log is written only to a regular file');
   });
 
   it('reads back a run log that is a FIFO as a fault, without waiting for a writer (the review page)', async () => {

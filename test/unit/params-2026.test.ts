@@ -46,13 +46,13 @@ beforeAll(async () => {
   const { port } = server.address() as { port: number };
   work = await mkdtemp(path.join(tmpdir(), 'photoroom-2026-'));
   await writeFile(path.join(work, 'shirt.png'), png);
-  await writeFile(FRONT, png);
+  await writeFile(path.join(work, FRONT), png);
   env = { PHOTOROOM_API_KEY: 'test_key_for_2026', PHOTOROOM_BASE_URL: `http://127.0.0.1:${port}` };
 });
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(FRONT, { force: true });
+  await rm(work, { recursive: true, force: true });
 });
 
 async function run(args: string[], input = 'shirt.png') {
@@ -63,8 +63,8 @@ async function run(args: string[], input = 'shirt.png') {
 }
 
 const URL_INPUT = 'https://example.com/shirt.jpg';
-/** A reference image to upload (an absolute path: the in-process run shares the test's working folder). */
-const FRONT = path.join(tmpdir(), 'photoroom-2026-front.png');
+/** A reference image to upload, named relative to the run's working folder (`work`). */
+const FRONT = 'photoroom-2026-front.png';
 
 /** Flags as typed → the fields sent for them, as the contract spells them. */
 const GOOD: { title: string; args: string[]; sent: [string, string][]; input?: string }[] = [

@@ -11,7 +11,7 @@ function encode(endpoint: Endpoint, values: Record<string, string | number | boo
     { method: 'POST', hasInputImage: true },
   );
   expect(built.problems).toEqual([]);
-  return encodeFields(built.params);
+  return encodeFields(built.params, '/work/photos');
 }
 
 describe('encoding parameters as request fields', () => {
@@ -66,8 +66,9 @@ describe('encoding parameters as request fields', () => {
     expect(encode('edit', { 'background.expandPrompt.mode': 'ai.never' })).toEqual([['background.expandPrompt.mode', 'ai.never']]);
   });
 
-  it('names local files instead of reading them', () => {
-    expect(encode('edit', { 'background.imageFile': 'bg.jpg' })).toEqual([['background.imageFile', { file: 'bg.jpg' }]]);
+  it('names local files instead of reading them, relative to the run\'s working folder', () => {
+    expect(encode('edit', { 'background.imageFile': 'bg.jpg' })).toEqual([['background.imageFile', { file: '/work/photos/bg.jpg' }]]);
+    expect(encode('edit', { 'background.imageFile': '/srv/bg.jpg' })).toEqual([['background.imageFile', { file: '/srv/bg.jpg' }]]);
   });
 
   it('canonicalises enum case to the API spelling', () => {

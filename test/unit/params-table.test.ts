@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeFields } from '../../src/params/encode.js';
 import { paramFlagBindings } from '../../src/cli/param-flags.js';
@@ -49,12 +50,12 @@ describe('the parameter table', () => {
             const built = buildParamSet(endpoint, [{ name: spec.name, value: text, source: `--${spec.name}` }], POST);
             const ownProblems = built.problems.filter((problem) => problem.startsWith(`--${spec.name}:`));
             expect(ownProblems).toEqual([]);
-            const fields = encodeFields(built.params);
+            const fields = encodeFields(built.params, '/work');
             // A list is one field per value.
             expect(fields).toHaveLength(spec.kind === 'urlList' ? text.split(',').length : 1);
             const [fieldName, fieldValue] = fields[0]!;
             expect(fieldName === spec.name || fieldName === spec.objectField?.name).toBe(true);
-            if (spec.kind === 'file') expect(fieldValue).toEqual({ file: text });
+            if (spec.kind === 'file') expect(fieldValue).toEqual({ file: path.resolve('/work', text) });
             else expect(typeof fieldValue).toBe('string');
           }),
           { numRuns: 40 },

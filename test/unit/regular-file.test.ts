@@ -39,6 +39,6 @@ describe('inputs that are not regular files', () => {
     await expect(hashFile(pipe)).rejects.toBeInstanceOf(NotARegularFile);
     const { body } = encodeMultipart([{ name: 'imageFile', filename: 'a.png', path: pipe, size: 10 }]);
     await expect((async () => { for await (const _ of body as Readable); })()).rejects.toBeInstanceOf(LocalFault);
-    await expect(convertForUpload(pipe, { kind: 'convert', from: 'TIFF' })).rejects.toBeInstanceOf(NotARegularFile);
+    await expect(convertForUpload(pipe, { kind: 'convert', from: 'TIFF' }, path.dirname(pipe))).rejects.toBeInstanceOf(NotARegularFile);
   });
 });

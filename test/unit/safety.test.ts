@@ -1,27 +1,34 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { isMaskable, MASKED_RUN, redact, registerSecret } from '../../src/secrets.js';
+import { isMaskable, MASKED_RUN, Redactor } from '../../src/secrets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { FOREIGN_TEMPORARY_MAX_AGE_MS, removeStaleTemporaryFiles } from '../../src/store/cleanup.js';
-import { HOST_TAG, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
+import { hostTag, TEMP_PREFIX, temporaryPathFor } from '../../src/store/outputs.js';
+import { processHost } from '../../src/cli/io.js';
 import { memoryIo } from '../support/memory-io.js';
 
 describe('redaction that breaks things, and a partial leak', () => {
   const KEY = 'sk_live_abc/def+1234"\\xyz';
+  /** A redactor that knows `keys`: each test has its own, as each run has. */
+  function redactorOf(...keys: string[]): (text: string) => string {
+    const redactor = new Redactor();
+    for (const key of keys) redactor.register(key);
+    return redactor.redact;
+  }
 
   it('masks the key whole, URL-encoded and JSON-escaped', () => {
-    registerSecret(KEY);
+    const redact = redactorOf(KEY);
     expect(redact(`key=${KEY} and ${encodeURIComponent(KEY)}`)).toBe('key=*** and ***');
     expect(redact(JSON.stringify({ echoed: KEY }))).toBe('{"echoed":"***"}');
     expect(redact(`k=${new URLSearchParams({ k: KEY }).toString().slice(2)}`)).toBe('k=***');
   });
 
   it(`masks any run of ${MASKED_RUN} or more consecutive characters of the key, in each form, and nothing shorter`, () => {
-    registerSecret(KEY);
+    const redact = redactorOf(KEY);
     expect(redact(`quoted ${KEY.slice(0, MASKED_RUN)}... of it`)).toBe('quoted ***... of it');
     expect(redact(`tail ${KEY.slice(-MASKED_RUN)}.`)).toBe('tail ***.');
     expect(redact(`middle <${KEY.slice(5, 19)}>`)).toBe('middle <***>');
@@ -32,7 +39,7 @@ describe('redaction that breaks things, and a partial leak', () => {
   });
 
   it('counts no run of the public prefix sandbox_ as the key', () => {
-    registerSecret('sandbox_0123456789abcdef');
+    const redact = redactorOf('sandbox_0123456789abcdef');
     expect(redact('sandbox keys start with sandbox_; this one is sandbox_0123456789abcdef')).toBe(
       'sandbox keys start with sandbox_; this one is sandbox_***',
     );
@@ -40,41 +47,50 @@ describe('redaction that breaks things, and a partial leak', () => {
   });
 
   it(`leaves text alone for a key shorter than ${MASKED_RUN} characters, which cannot be masked`, () => {
-    for (const key of ['x', 'e', '0', 'test', 'short1']) {
-      expect(isMaskable(key)).toBe(false);
-      registerSecret(key);
-    }
+    const keys = ['x', 'e', '0', 'test', 'short1'];
+    for (const key of keys) expect(isMaskable(key)).toBe(false);
+    const redact = redactorOf(...keys);
     expect(redact('content-type: image/png; 10 ok, 0 failed; test/x0.png')).toBe('content-type: image/png; 10 ok, 0 failed; test/x0.png');
   });
 });
 
 describe('removing temporary files of killed runs', () => {
-  it('removes those whose writer is gone, keeps those of a live writer, recursively', async () => {
+  /** A run's process as cleanup sees it: pid 4242 on build-1, where 4343 runs too and nothing else does. */
+  const HOST = { hostname: 'build-1', pid: 4242, isRunning: (pid: number) => pid === 4343 };
+
+  it('removes those whose writer is gone, keeps those of a live writer and its own, recursively', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stale-'));
     await mkdir(path.join(folder, 'nested'));
     const dead = path.join(folder, 'nested', `${TEMP_PREFIX}a.png.999999999-deadbeef`);
-    const live = path.join(folder, `${TEMP_PREFIX}b.png.${process.pid}-cafe0123`);
+    const live = path.join(folder, `${TEMP_PREFIX}b.png.4343-cafe0123`);
+    const own = temporaryPathFor(path.join(folder, 'e.png'), HOST);
     const output = path.join(folder, 'a.png');
-    for (const file of [dead, live, output]) await writeFile(file, 'x');
-    expect(await removeStaleTemporaryFiles(folder)).toBe(1);
-    expect([existsSync(dead), existsSync(live), existsSync(output)]).toEqual([false, true, true]);
+    for (const file of [dead, live, own, output]) await writeFile(file, 'x');
+    expect(await removeStaleTemporaryFiles(folder, HOST)).toBe(1);
+    expect([existsSync(dead), existsSync(live), existsSync(own), existsSync(output)]).toEqual([false, true, true, true]);
   });
 
   it("names this machine in temporary names, and leaves another machine's alone until it has long been idle", async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stale-'));
     // A shard in another pod, writing to the same volume: its pid means nothing here.
-    const otherHost = HOST_TAG === '0badf00d' ? 'deadbeef' : '0badf00d';
-    const foreign = path.join(folder, `${TEMP_PREFIX}c.png.${otherHost}.1-1`);
-    const ours = temporaryPathFor(path.join(folder, 'd.png'));
-    expect(path.basename(ours)).toMatch(new RegExp(`^\\.photoroom-tmp-d\\.png\\.${HOST_TAG}\\.${process.pid}-[0-9a-f]+$`));
+    const foreign = path.join(folder, `${TEMP_PREFIX}c.png.${hostTag('pod-2')}.1-1`);
+    const ours = temporaryPathFor(path.join(folder, 'd.png'), HOST);
+    expect(path.basename(ours)).toMatch(new RegExp(`^\\.photoroom-tmp-d\\.png\\.${hostTag('build-1')}\\.4242-[0-9a-f]+$`));
     for (const file of [foreign, ours]) await writeFile(file, 'x');
-    expect(await removeStaleTemporaryFiles(folder)).toBe(0);
-    expect(await removeStaleTemporaryFiles(folder, Date.now() + FOREIGN_TEMPORARY_MAX_AGE_MS + 60_000)).toBe(1);
+    expect(await removeStaleTemporaryFiles(folder, HOST)).toBe(0);
+    expect(await removeStaleTemporaryFiles(folder, HOST, Date.now() + FOREIGN_TEMPORARY_MAX_AGE_MS + 60_000)).toBe(1);
     expect([existsSync(foreign), existsSync(ours)]).toEqual([false, true]);
   });
 
+  it("tells, for the CLI's process, a running pid from a gone one", () => {
+    const host = processHost();
+    expect([host.pid, host.hostname]).toEqual([process.pid, hostname()]);
+    expect(host.isRunning(process.ppid)).toBe(true);
+    expect(host.isRunning(2 ** 22 + 1)).toBe(false); // above Linux's pid_max
+  });
+
   it('treats a missing folder as clean', async () => {
-    expect(await removeStaleTemporaryFiles(path.join(tmpdir(), 'photoroom-no-such-folder'))).toBe(0);
+    expect(await removeStaleTemporaryFiles(path.join(tmpdir(), 'photoroom-no-such-folder'), HOST)).toBe(0);
   });
 });
 

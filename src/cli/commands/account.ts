@@ -1,7 +1,6 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
 import type { CommandLineSettings } from '../../config/options.js';
-import { registerSecret } from '../../secrets.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
@@ -28,7 +27,7 @@ export function accountCommand(io: Io): Command {
     );
     const { run } = settings;
     // From here on the key, whatever its source, is masked in everything printed or stored.
-    if (run.apiKey) registerSecret(run.apiKey);
+    if (run.apiKey) io.redactor.register(run.apiKey);
     if (run.verbose) io.stderr.write(`${escapeControls(configSourceLine(settings.config))}\n`);
     const warnings = [...settings.warnings, ...checkKeyLength(run, options.emulator)];
     for (const warning of warnings) io.stderr.write(`warning: ${escapeControls(warning)}\n`);
@@ -40,6 +39,8 @@ export function accountCommand(io: Io): Command {
       baseUrl: target.run.baseUrl,
       connections: 1,
       timeoutMs: target.run.timeout * 1000,
+      runtime: io.host.runtime,
+      redactor: io.redactor,
     });
     try {
       const info = await client.account();

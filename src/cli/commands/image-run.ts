@@ -3,7 +3,6 @@
  * show its events, and set the exit code from its summary.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createClient } from '../../api/client.js';
@@ -20,7 +19,6 @@ import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
 import { FORMAT_PARAM, formatMismatch, impliedFormat, outputTarget, type OutputTarget } from '../output-target.js';
-import { registerSecret } from '../../secrets.js';
 import { unescaped, type Io } from '../io.js';
 import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
@@ -98,23 +96,22 @@ async function keepUndelivered(file: string, delivered: boolean, stderr: NodeJS.
 async function batchOutputs(
   output: OutputTarget,
   run: RunSettings,
-  cwd: string,
-  stdout: NodeJS.WritableStream,
+  io: Pick<Io, 'cwd' | 'host' | 'stdout'>,
 ): Promise<Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'deliver' | 'stateDir'>> {
-  const stateDir = run.stateDir && path.resolve(cwd, run.stateDir);
+  const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
   switch (output.kind) {
     case 'folder':
       return { outDir: output.dir, stateDir };
     case 'file':
       return { outDir: path.dirname(output.file), outputFile: output.file, outputFileLabel: `-o ${run.out}`, stateDir };
     case 'stdout': {
-      const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-stdout-'));
+      const folder = await mkdtemp(path.join(io.host.tmpdir, 'photoroom-stdout-'));
       return {
         outDir: folder,
         outputFile: path.join(folder, 'result'),
         outputFileLabel: '-o -',
         outputFileShownAs: 'standard output',
-        deliver: deliverTo(stdout),
+        deliver: deliverTo(io.stdout),
       };
     }
   }
@@ -162,7 +159,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     throw new UserError('--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -');
   }
   // From here on the key, whatever its source, is masked in everything printed or stored.
-  if (run.apiKey) registerSecret(run.apiKey);
+  if (run.apiKey) io.redactor.register(run.apiKey);
   if (inputs.length === 0 && !run.fromFile) {
     throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
   }
@@ -178,8 +175,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
       else await checkOutputKind(output.file, `-o ${run.out}`, 'output file');
       if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
-      await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder');
-      if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
+      await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder', io.host);
+      if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder', io.host);
     }
   }
   const target = await apiTarget(run, options.emulator);
@@ -190,6 +187,8 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     connections: run.concurrency,
     timeoutMs: run.timeout * 1000,
     headers: clientHeaders(run),
+    runtime: io.host.runtime,
+    redactor: io.redactor,
   });
   const reporter = await createReporter({
     json: run.json,
@@ -211,7 +210,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY) && !run.json;
   const stops = stopSignals(io, output.kind !== 'stdout' || run.dryRun);
   // Made last, right before the try that removes -o -'s temporary folder again.
-  const outputs = await batchOutputs(output, run, io.cwd, io.stdout);
+  const outputs = await batchOutputs(output, run, io);
   /** With -o -: whether standard output took the image. */
   let delivered = false;
   try {
@@ -229,6 +228,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       nameTemplate: run.name,
       params: settings.params,
       client,
+      host: io.host,
       concurrency: run.concurrency,
       ratePerMinute: run.rate,
       retries: run.retries,
@@ -256,7 +256,7 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');
-      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd });
+      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
       io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
   } finally {

@@ -7,6 +7,7 @@ import { lstat, mkdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, faultReason, StartUpError } from '../../errors.js';
 import { specialKind } from '../../regular-file.js';
+import type { TemporaryWriter } from '../../host.js';
 import { realFolderPath, temporaryPathFor } from '../../store/outputs.js';
 
 export type OutputKind = 'output folder' | 'state folder';
@@ -38,9 +39,9 @@ async function makeFolder(folder: string): Promise<void> {
 }
 
 /** `named` is how the user named it, for the message: `-o out`, `--state-dir state`. */
-export async function checkOutputFolder(folder: string, named: string, kind: OutputKind): Promise<void> {
+export async function checkOutputFolder(folder: string, named: string, kind: OutputKind, writer: TemporaryWriter): Promise<void> {
   // A temporary name: a run killed between the write and the removal leaves a file the next run removes.
-  const probe = temporaryPathFor(path.join(folder, 'write-check'));
+  const probe = temporaryPathFor(path.join(folder, 'write-check'), writer);
   try {
     await makeFolder(folder);
     await writeFile(probe, '');

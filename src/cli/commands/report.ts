@@ -41,7 +41,7 @@ export function reportCommand(io: Io): Command {
     const { values, problems } = readFlags();
     if (problems.length > 0) throw new UserError(problems);
     const { writeReport } = await import('../../report/write.js');
-    const file = await writeReport({ folder, stateFolder: values.stateDir, cwd: io.cwd });
+    const file = await writeReport({ folder, stateFolder: values.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
     io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
   });
 }
