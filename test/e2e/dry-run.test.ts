@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { runInProcess } from '../support/in-process.js';
-import { emulatorEnv, FIXTURES, recordingEmulator, runCli, runProgram, tempDir } from './harness.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, runProgram, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
 
@@ -63,8 +63,7 @@ describe('--dry-run', () => {
     for (const name of AWKWARD_NAMES) await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in', name));
     await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'back;ground,"x".png'));
     const env = emulatorEnv(emulator);
-    // Spawned until relative file parameters resolve against Io's cwd (issue 19, the Io seam).
-    const planned = await runCli(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
+    const planned = await runInProcess(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
     expect(planned.code).toBe(0);
     expect(planned.stdout).not.toMatch(RAW_CONTROL);
     await writeFile(path.join(root, 'plan.sh'), planned.stdout);
