@@ -18,19 +18,16 @@ import { FolderWatch, type Watch, type WatchNews, type WatchOptions } from '../i
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import { inShard, rateShare, type Shard } from '../inputs/shard.js';
 import type { InputFix } from '../inputs/sniff.js';
-import { encodeFields, toQueryString, type Field } from '../params/encode.js';
-import { ENDPOINT_PATH } from '../params/endpoints.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
 import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
-import { hashFile } from '../store/hash.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
 import { notReplaceable } from '../regular-file.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
-import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar, type RequestSignature } from '../store/sidecar.js';
+import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
 import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
 import { guardCredits } from './credits.js';
@@ -40,9 +37,10 @@ import { prepareInput, type Prepared } from './prepare.js';
 import type { BatchEvent, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
-import { isUrlJob, type Job } from './jobs.js';
+import type { Job } from './jobs.js';
 import { checkNameTemplate } from './output-names.js';
 import { Planner, type Survey } from './planner.js';
+import { BatchRequest } from './request.js';
 import { createResumeCheck } from './resume.js';
 import { refusalStop, stopEvent, stopRequested } from './stops.js';
 import { REAL_TIMING, type BatchTiming } from './timing.js';
@@ -105,9 +103,6 @@ export interface BatchOptions extends Omit<DiscoverOptions, 'extensions' | 'skip
 }
 
 type DiscoveredFile = Extract<DiscoveredInput, { kind: 'file' }>;
-
-/** Most servers refuse a request line longer than about 8 KB. */
-const MAX_URL_BYTES = 8 * 1024;
 
 /**
  * Rounds an input gets: its retries, then at the end of the batch up to two more rounds of
@@ -182,8 +177,7 @@ class Batch {
   private stopped: StopEvent | null = null;
   /** Aborted on stop: every wait of the engine ends at once. */
   private readonly stopping = new AbortController();
-  private fields: Field[] = [];
-  private signatureFields: RequestSignature['fields'] = [];
+  private request!: BatchRequest;
   private layout: StateLayout = stateLayout('');
   private sending: Sending | null = null;
   private readonly started: number;
@@ -204,8 +198,7 @@ class Batch {
   async run(): Promise<SummaryEvent> {
     const { options } = this;
     if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
-    this.fields = encodeFields(options.params);
-    this.signatureFields = await this.signatureOf(this.fields);
+    this.request = await BatchRequest.of(options.endpoint, options.params, options.client.urls.edit);
     // Compared and written as real paths: a link to an input folder is that input folder.
     const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
     const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
@@ -245,8 +238,8 @@ class Batch {
       layout: this.layout,
       outputFile,
       rememberNames: watch !== null,
-      signature: (job) => this.signature(job),
-      refusal: (job) => this.refusal(job),
+      signature: (job) => this.request.signature(job),
+      refusal: (job) => this.request.refusal(job),
       notify: (event) => {
         if (event.type === 'warning') this.inputWarnings.add(event.message);
         this.emit(event);
@@ -285,7 +278,7 @@ class Batch {
   private async dryRun(planner: Planner, survey: Survey, total: number): Promise<SummaryEvent> {
     const { options } = this;
     const url = options.endpoint === 'segment' ? options.client.urls.segment : options.client.urls.edit;
-    const context = { endpoint: options.endpoint, url, fields: this.fields, cwd: options.cwd };
+    const context = { endpoint: options.endpoint, url, fields: this.request.fields, cwd: options.cwd };
     for await (const job of planner.toSend(survey, total, (skipped) => this.report(this.skippedResult(skipped)))) {
       const prepared = await this.prepare(job, true);
       if ('reason' in prepared) await this.fail({ job, begun: this.timing.now(), attempts: 0, round: 1, budget: { retries: 0, badAnswers: 0 } }, prepared.reason);
@@ -311,7 +304,7 @@ class Batch {
       folder,
       stateFolder,
       runLog,
-      attempt: { client: options.client, endpoint: options.endpoint, fields: this.fields, folder, maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024 },
+      attempt: { client: options.client, endpoint: options.endpoint, fields: this.request.fields, folder, maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024 },
       deferred: [],
     };
     await this.feed(toSend, (job) => this.sendJob({ job, begun: this.timing.now(), attempts: 0, round: 1, budget: { retries: options.retries, badAnswers: 0 } }));
@@ -360,7 +353,7 @@ class Batch {
   private async sendWatched(job: Job, item: DiscoveredFile): Promise<void> {
     if (this.stopped) return;
     // Listed afresh each time: the outputs of this session are new since the survey.
-    const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.signature(job));
+    const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.request.signature(job));
     if (verdict !== false && (await verdict)) return this.report(this.skippedResult(job));
     this.pending += 1;
     await this.sendJob({ job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } });
@@ -557,17 +550,6 @@ class Batch {
     });
   }
 
-  /** Why the API would refuse a job's request, before anything is sent. */
-  private refusal(job: Job): string | null {
-    // A file parameter with a URL input is refused by the cross-field rules, with its own message.
-    if (!isUrlJob(job) || this.fields.some(([, value]) => typeof value !== 'string')) return null;
-    const url = `${this.options.client.urls.edit}?${toQueryString(job.source, this.fields)}`;
-    const bytes = Buffer.byteLength(url);
-    return bytes > MAX_URL_BYTES
-      ? `the GET request would be ${bytes} bytes long, over the ~8 KB servers take; download the image and give the file instead (it is then uploaded by POST)`
-      : null;
-  }
-
   /** The input as the user named it: a URL, or a path relative to the working folder when inside it. */
   private shownInput(job: Job): string {
     return displayInput(this.options.cwd, job.source);
@@ -576,20 +558,6 @@ class Batch {
   /** An output as the user is shown it: relative to the working folder when inside it. */
   private shown(file: string): string {
     return (this.options.outputFileShownAs && this.options.outputFile ? this.options.outputFileShownAs : null) ?? displayPath(this.options.cwd, file);
-  }
-
-  /** Local files named by parameters are part of the signature by content. */
-  private async signatureOf(fields: readonly Field[]): Promise<RequestSignature['fields']> {
-    return Promise.all(
-      fields.map(async ([name, value]): Promise<RequestSignature['fields'][number]> =>
-        typeof value === 'string' ? [name, value] : [name, { file: path.basename(value.file), sha256: await hashFile(value.file) }],
-      ),
-    );
-  }
-
-  private signature(job: Job): RequestSignature {
-    const method = this.options.endpoint === 'edit' && isUrlJob(job) ? 'GET' : 'POST';
-    return { endpoint: ENDPOINT_PATH[this.options.endpoint], method, fields: this.signatureFields };
   }
 
   private async recordSuccess(state: JobState, result: AttemptResult, prepared: Prepared, attemptStarted: number): Promise<void> {
@@ -610,7 +578,7 @@ class Batch {
       this.layout.sidecarOf(job.outputPath),
       sidecarRecord({
         input,
-        request: this.signature(job),
+        request: this.request.signature(job),
         status: result.status,
         headers: result.headers,
         attempts: state.attempts,
