@@ -13,7 +13,7 @@ import type { Client } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault, UserError } from '../errors.js';
-import { noneIgnored, resolveInputs, type DiscoveredInput, type DiscoverOptions, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
+import { resolveInputs, type DiscoveredInput, type DiscoverOptions, type ResolvedInputs } from '../inputs/discover.js';
 import { FolderWatch, type Watch, type WatchNews, type WatchOptions } from '../inputs/watch.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import { inShard, rateShare, type Shard } from '../inputs/shard.js';
@@ -27,14 +27,14 @@ import { notReplaceable } from '../regular-file.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
 import { OutputFolder, realFolderPath } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
-import { isMeaningfulHeader, keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
+import { keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
 import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
 import { guardCredits } from './credits.js';
 import { OnePerOutput } from './one-per-output.js';
 import { planEvent } from './dry-run.js';
 import { prepareInput, type Prepared } from './prepare.js';
-import type { BatchEvent, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
+import type { BatchEvent, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
 import type { Job } from './jobs.js';
@@ -43,6 +43,7 @@ import { Planner, type Survey } from './planner.js';
 import { BatchRequest } from './request.js';
 import { createResumeCheck } from './resume.js';
 import { refusalStop, stopEvent, stopRequested } from './stops.js';
+import { Tallies } from './tallies.js';
 import { REAL_TIMING, type BatchTiming } from './timing.js';
 
 export type { BatchTiming } from './timing.js';
@@ -157,10 +158,7 @@ interface Sending {
 
 class Batch {
   private readonly timing: BatchTiming;
-  private ignored: Record<IgnoreReason, number> = noneIgnored();
-  private readonly failures: Failure[] = [];
-  private readonly unsupported = new Map<string, number>();
-  private readonly counts = { ok: 0, skipped: 0, failed: 0, requests: 0, rateLimited: 0, maybeBilledRequests: 0, maybeBilledInputs: 0 };
+  private readonly tallies = new Tallies();
   /**
    * Inputs sent at least once and not yet done or failed, with their latest state (a later
    * round carries a copy): each gets a run log line however the run ends.
@@ -172,8 +170,6 @@ class Batch {
   private readonly written = new Set<string>();
   /** Kinds of fixes already announced (see noteFix). */
   private readonly fixesNoted = new Set<string>();
-  /** Inputs planned but not done: counted down as results come. */
-  private pending = 0;
   private stopped: StopEvent | null = null;
   /** Aborted on stop: every wait of the engine ends at once. */
   private readonly stopping = new AbortController();
@@ -246,9 +242,7 @@ class Batch {
       },
     });
     const survey = await planner.survey();
-    this.ignored = survey.ignored;
-    this.pending = survey.pending;
-    this.counts.skipped = survey.done.size;
+    this.tallies.surveyed(survey);
     const total = Math.min(survey.pending, options.maxImages ?? Infinity);
     options.signal?.addEventListener('abort', () => this.stop(stopRequested(options.signal!)), { once: true });
     if (options.signal?.aborted) this.stop(stopRequested(options.signal));
@@ -258,7 +252,7 @@ class Batch {
       if (refusal) this.stop(refusal);
     }
     if (this.stopped) return this.finish();
-    this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...this.ignored }, dryRun: Boolean(options.dryRun) });
+    this.emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...survey.ignored }, dryRun: Boolean(options.dryRun) });
     if (options.dryRun) return this.dryRun(planner, survey, total);
 
     const runLog = await openRunLog(this.layout.runLogPath);
@@ -284,7 +278,7 @@ class Batch {
       if ('reason' in prepared) await this.fail({ job, begun: this.timing.now(), attempts: 0, round: 1, budget: { retries: 0, badAnswers: 0 } }, prepared.reason);
       else {
         this.emit(planEvent(job, context));
-        this.pending -= 1;
+        this.tallies.planned();
       }
     }
     return this.finish();
@@ -355,7 +349,7 @@ class Batch {
     // Listed afresh each time: the outputs of this session are new since the survey.
     const verdict = !this.options.overwrite && createResumeCheck(this.layout)(job.outputPath, item, () => this.request.signature(job));
     if (verdict !== false && (await verdict)) return this.report(this.skippedResult(job));
-    this.pending += 1;
+    this.tallies.added();
     await this.sendJob({ job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } });
   }
 
@@ -419,7 +413,7 @@ class Batch {
         attempt: () =>
           gate.run(async () => {
             state.attempts += 1;
-            this.counts.requests += 1;
+            this.tallies.sent();
             this.unsettled.set(state.job, state);
             const attemptStarted = this.timing.now();
             let answered: number | null = null;
@@ -474,8 +468,6 @@ class Batch {
     state.last = { httpStatus, error: error instanceof Error ? error.message : String(error) };
     if (answered === null) return;
     state.maybeBilled = (state.maybeBilled ?? 0) + 1;
-    this.counts.maybeBilledRequests += 1;
-    if (state.maybeBilled === 1) this.counts.maybeBilledInputs += 1;
   }
 
   /**
@@ -512,7 +504,7 @@ class Batch {
 
   /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
   private noteFailure(error: ApiError): void {
-    if (error.status === 429) this.counts.rateLimited += 1;
+    if (error.status === 429) this.tallies.limited();
     const down = this.sending!.health.failed(error);
     if (down) this.stop(stopEvent('unavailable', down));
   }
@@ -591,20 +583,12 @@ class Batch {
     this.unsettled.delete(state.job);
     state.settled = true;
     if (this.options.watch) this.written.add(job.outputPath);
-    const headers = keptHeaders(result.headers);
-    const unsupported = headers['pr-unsupported-attributes'];
-    if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
-    this.counts.ok += 1;
-    this.pending -= 1;
-    await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers });
+    await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers: keptHeaders(result.headers) });
   }
 
   private async fail(state: JobState, error: string): Promise<void> {
     this.unsettled.delete(state.job);
     state.settled = true;
-    this.counts.failed += 1;
-    this.pending -= 1;
-    this.failures.push({ input: this.shownInput(state.job), error });
     await this.report({ ...this.resultOf(state, 'failed'), error });
   }
 
@@ -630,27 +614,14 @@ class Batch {
   /** Appends a result to the run log, then emits it (a listener that throws cannot cost the line). */
   private async report(event: ResultEvent): Promise<void> {
     const { type: _type, headers: _headers, ...line } = event;
+    this.tallies.result(event);
     const logged = this.sending?.runLog.append({ time: new Date(this.timing.wallClock()).toISOString(), run: this.runStartedAt, ...line });
     this.emit(event);
     await logged;
   }
 
   private finish(): SummaryEvent {
-    const summary: SummaryEvent = {
-      type: 'summary',
-      ok: this.counts.ok,
-      skipped: this.counts.skipped,
-      failed: this.counts.failed,
-      notProcessed: this.pending,
-      ignored: { ...this.ignored },
-      failures: this.failures,
-      unsupportedAttributes: [...this.unsupported].map(([value, count]) => ({ value, count })),
-      ...(this.stopped && { stopped: this.stopped.reason, stopMessage: this.stopped.message }),
-      requests: this.counts.requests,
-      maybeBilled: { requests: this.counts.maybeBilledRequests, inputs: this.counts.maybeBilledInputs },
-      rateLimited: this.counts.rateLimited,
-      ms: Math.round(this.timing.now() - this.started),
-    };
+    const summary = this.tallies.summary(this.stopped, Math.round(this.timing.now() - this.started));
     this.emit(summary);
     return summary;
   }
