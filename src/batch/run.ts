@@ -35,6 +35,7 @@ import { OnePerOutput } from './one-per-output.js';
 import { planEvent } from './dry-run.js';
 import { prepareInput, type Prepared } from './prepare.js';
 import type { BatchEvent, ResultEvent, StopEvent, SummaryEvent } from './events.js';
+import { feed } from './feeder.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
 import type { Job } from './jobs.js';
@@ -353,33 +354,9 @@ class Batch {
     await this.sendJob({ job, begun: this.timing.now(), attempts: 0, round: ROUNDS, budget: { retries: this.options.retries, badAnswers: 0 } });
   }
 
-  /**
-   * Starts work as places free up: at most twice the requests in flight, so that the next
-   * inputs are checked and the last results recorded while requests run, and waiting work
-   * never piles up in memory. Once the run stops, no further input is read or checked.
-   */
-  private async feed<T>(items: AsyncIterable<T> | Iterable<T>, start: (item: T) => Promise<void>): Promise<void> {
-    const gate = this.sending!.gate;
-    const running = new Set<Promise<void>>();
-    let placeFreed = () => {};
-    const onStop = () => placeFreed();
-    this.stopping.signal.addEventListener('abort', onStop);
-    try {
-      for await (const item of items) {
-        while (running.size >= 2 * gate.concurrency && !this.stopped) {
-          await new Promise<void>((resolve) => (placeFreed = resolve));
-        }
-        if (this.stopped) break;
-        const task: Promise<void> = start(item).then(() => {
-          running.delete(task);
-          placeFreed();
-        });
-        running.add(task);
-      }
-      await Promise.all(running);
-    } finally {
-      this.stopping.signal.removeEventListener('abort', onStop);
-    }
+  /** At most twice the requests in flight: the next inputs are checked and the last results recorded while requests run. */
+  private feed<T>(items: AsyncIterable<T> | Iterable<T>, start: (item: T) => Promise<void>): Promise<void> {
+    return feed(items, start, { bound: 2 * this.sending!.gate.concurrency, stopped: this.stopping.signal });
   }
 
   /**
