@@ -58,7 +58,8 @@ export interface RetryBudget {
   retries: number;
   /**
    * Answers met so far by this input, across rounds, that may have been billed without
-   * giving an image: not one, or cut short (see BAD_ANSWER_RETRIES).
+   * giving a result: not an image, or cut short (see BAD_ANSWER_RETRIES); for a batch
+   * input, also a whole one that could not be kept. A batch reports it as `maybeBilled`.
    */
   badAnswers: number;
 }

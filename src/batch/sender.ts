@@ -40,11 +40,10 @@ export interface JobState {
   begun: number;
   attempts: number;
   round: number;
+  /** Its retries, and the answers it may have been billed for without a result (`badAnswers`). */
   budget: RetryBudget;
   /** The last failure; its HTTP status when the service answered (0 for a network fault), none for a local one. */
   last?: { httpStatus?: number; error?: string };
-  /** Attempts whose 2xx came but gave no kept result: each may have been billed. */
-  maybeBilled?: number;
   /** Its result (ok or failed) is recorded. */
   settled?: boolean;
 }
@@ -218,7 +217,9 @@ export class Sender {
   private noteAttemptFailure(state: JobState, error: unknown, answered: number | null): void {
     const httpStatus = answered ?? (error instanceof ApiError ? error.status : undefined);
     state.last = { httpStatus, error: error instanceof Error ? error.message : String(error) };
-    if (answered !== null) state.maybeBilled = (state.maybeBilled ?? 0) + 1;
+    // The retry loop counts the bad answers it meets; a whole answer that could not be kept (a full disk) was paid for too.
+    const counted = error instanceof ApiError && error.mayBeBilled;
+    if (answered !== null && !counted) state.budget.badAnswers += 1;
   }
 
   /**
@@ -295,7 +296,8 @@ export class Sender {
 
   /** An input's result as far as its state tells: its last HTTP status and the answers it may have been billed for. */
   private resultOf(state: JobState, status: ResultEvent['status']): ResultEvent {
-    const { job, last, maybeBilled } = state;
+    const { job, last } = state;
+    const maybeBilled = state.budget.badAnswers;
     return {
       type: 'result',
       input: this.run.shown.input(job),
