@@ -11,7 +11,6 @@ import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { rateShare } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
-import { notReplaceable } from '../regular-file.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { OutputFolder } from '../store/outputs.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
@@ -155,14 +154,13 @@ export class Sender {
     // A later round waits first, as a retry would: the fault it met may still be there.
     if (state.round > 1) await timing.sleep(backoffDelay(state.attempts, timing.random), stop.signal);
     if (stop.event) return;
-    const inTheWay = await this.outputInTheWay(job);
-    if (inTheWay) return this.fail(state, inTheWay);
     const prepared = await this.run.prepare(job);
     if ('reason' in prepared) return this.fail(state, prepared.reason);
     try {
       await withRetries({
-        attempt: () =>
-          this.gate.run(async () => {
+        attempt: async () => {
+          await this.checkPlaces(job);
+          return this.gate.run(async () => {
             state.attempts += 1;
             this.run.tallies.sent();
             this.unsettled.set(state.job, state);
@@ -177,7 +175,8 @@ export class Sender {
               this.stopIfRunRefused(error);
               throw error;
             }
-          }),
+          });
+        },
         budget: state.budget,
         timing,
         // A later round starts where the earlier ones left off, so its waits start long.
@@ -196,13 +195,16 @@ export class Sender {
     }
   }
 
-  /** A FIFO, a device or a link where the output or its sidecar goes: found before the result is paid for, never renamed over. */
-  private async outputInTheWay(job: Job): Promise<string | null> {
-    for (const file of [job.outputPath, this.run.layout.sidecarOf(job.outputPath)]) {
-      const inTheWay = await notReplaceable(file);
-      if (inTheWay) return `${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`;
+  /**
+   * A FIFO, a device or a link where the output or its sidecar goes fails the input before
+   * the attempt is sent (and paid for): it is never renamed over. Throws a LocalFault.
+   */
+  private async checkPlaces(job: Job): Promise<void> {
+    const places: [OutputFolder, string][] = [[this.attempt.folder, job.outputPath], [this.stateFolder, this.run.layout.sidecarOf(job.outputPath)]];
+    for (const [folder, file] of places) {
+      const inTheWay = await folder.inTheWay(file);
+      if (inTheWay) throw new LocalFault(`${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`);
     }
-    return null;
   }
 
   /** 402 and 403 refuse every later request; a full or read-only disk would lose every later result. */
