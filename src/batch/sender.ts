@@ -7,7 +7,7 @@
  */
 import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 import { ApiError } from '../api/errors.js';
-import { backoffDelay, withRetries, type RetryBudget } from '../api/retry.js';
+import { waitAsRetry, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { rateShare } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
@@ -151,8 +151,7 @@ export class Sender {
   private async trySendJob(state: JobState): Promise<void> {
     const { job } = state;
     const { timing, stop } = this.run;
-    // A later round waits first, as a retry would: the fault it met may still be there.
-    if (state.round > 1) await timing.sleep(backoffDelay(state.attempts, timing.random), stop.signal);
+    if (state.round > 1) await waitAsRetry(state.attempts, timing, stop.signal);
     if (stop.event) return;
     const prepared = await this.run.prepare(job);
     if ('reason' in prepared) return this.fail(state, prepared.reason);

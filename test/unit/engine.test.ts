@@ -19,6 +19,7 @@ import { buildParamSet } from '../../src/params/paramset.js';
 import type { RunLogLine } from '../../src/store/runlog.js';
 import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 let png: Buffer;
 
@@ -155,6 +156,18 @@ describe('transient faults', () => {
     expect(summary.failed).toBe(1);
     expect(summary.failures[0]?.error).toBe('HTTP 500: status 500');
     expect(client.calls).toHaveLength(6); // 3 rounds of 2 attempts
+  });
+
+  it('waits before a later round as before a retry: both follow the one backoff policy the timing gives', async () => {
+    const timing = Object.assign(new FakeTiming(), { policy: { baseMs: 10_000, maxMs: 40_000, maxRetryAfterMs: 60_000 } });
+    // Every wait is half its ceiling, min(maxMs, baseMs * 2^(attempt - 1)).
+    timing.random = () => 0.5;
+    const root = await imageFolder(1);
+    const client = createFakeClient({ timing, answer: () => status(503), latencyMs: 0 });
+    const summary = await timing.drive(editInToOut(root, client, timing, { retries: 1, giveUpAfterMs: 10 * 60_000 }).done);
+    expect(summary.failed).toBe(1);
+    // Round 1: a retry after 5 s; round 2 waits 10 s (2 attempts made), then retries after 20 s; round 3 waits 20 s, then 20 s.
+    expect(client.calls.map((call) => call.startedAt)).toEqual([0, 5_000, 15_000, 35_000, 55_000, 75_000]);
   });
 
   it('retries a 2xx that is not an image once, never more, and keeps nothing', async () => {
