@@ -3,7 +3,7 @@ import { displayInput, displayPath } from '../paths.js';
 import type { StateLayout } from '../store/layout.js';
 import type { BatchEvent, ResultEvent } from './events.js';
 import type { Job } from './jobs.js';
-import type { BatchOptions } from './options.js';
+import type { BatchOptions, BatchSettings } from './options.js';
 import type { Prepared } from './prepare.js';
 import type { BatchRequest } from './request.js';
 import type { RunStop } from './stops.js';
@@ -12,6 +12,8 @@ import type { BatchTiming } from './timing.js';
 
 export interface RunContext {
   readonly options: BatchOptions;
+  /** The run settings, the table's defaults filled in. */
+  readonly settings: BatchSettings;
   readonly timing: BatchTiming;
   readonly emit: (event: BatchEvent) => void;
   readonly stop: RunStop;

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import { runSettingDefaults } from '../config/defaults.js';
 import { resolveInputs, type ResolvedInputs } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import type { Watch } from '../inputs/watch.js';
@@ -18,7 +19,7 @@ import { Shown, type RunContext } from './context.js';
 import { guardCredits } from './credits.js';
 import { planEvent } from './dry-run.js';
 import type { BatchEvent, ResultEvent, SummaryEvent } from './events.js';
-import type { BatchOptions } from './options.js';
+import type { BatchOptions, BatchSettings } from './options.js';
 import { checkNameTemplate } from './output-names.js';
 import { Planner, type Survey } from './planner.js';
 import { announceFixesOnce, prepareInput } from './prepare.js';
@@ -30,7 +31,7 @@ import { REAL_TIMING } from './timing.js';
 import { startWatch, WatchFeed } from './watch-feed.js';
 
 export type { BatchTiming } from './timing.js';
-export type { BatchOptions } from './options.js';
+export type { BatchOptions, BatchSettings } from './options.js';
 
 export class BatchRun extends EventEmitter<{ event: [BatchEvent] }> {
   /** Resolves with the summary (also emitted as the last event); rejects with a UserError. */
@@ -52,7 +53,8 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   const timing = options.timing ?? REAL_TIMING;
   const started = timing.now();
   const startedAt = new Date(timing.wallClock()).toISOString();
-  if (options.nameTemplate) checkNameTemplate(options.nameTemplate);
+  const settings: BatchSettings = { ...runSettingDefaults(), ...options.settings };
+  if (settings.name) checkNameTemplate(settings.name);
   const request = await BatchRequest.of(options.endpoint, options.params, options.client.urls.edit);
   // Compared and written as real paths: a link to an input folder is that input folder.
   const outDir = await realFolderPath(options.outputFile ? path.dirname(options.outputFile) : options.outDir);
@@ -61,6 +63,7 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   const onFixed = announceFixesOnce(emit);
   const run: RunContext = {
     options,
+    settings,
     timing,
     emit,
     stop: new RunStop(emit),
@@ -73,14 +76,26 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
       prepareInput(job, {
         endpoint: options.endpoint,
         upscaleMode: options.params.get('upscale.mode'),
-        convert: options.convert ?? true,
-        fitInputs: options.fitInputs ?? false,
+        convert: settings.convert,
+        fitInputs: settings.fitInputs,
         checkOnly,
         onFixed,
       }),
   };
-  const inputs = await resolveInputs({ ...options, skipFolders: [outDir, layout.stateDir], isEarlierOutput: earlierOutputCheck(layout), extensions: IMAGE_EXTENSIONS });
-  const watch = options.watch ? await startWatch(run, inputs, options.watch) : null;
+  const inputs = await resolveInputs({
+    inputs: options.inputs,
+    stdin: options.stdin,
+    cwd: options.cwd,
+    fromFile: settings.fromFile,
+    column: settings.column,
+    nulSeparated: settings.null,
+    include: settings.include,
+    exclude: settings.exclude,
+    skipFolders: [outDir, layout.stateDir],
+    isEarlierOutput: earlierOutputCheck(layout),
+    extensions: IMAGE_EXTENSIONS,
+  });
+  const watch = settings.watch ? await startWatch(run, inputs) : null;
   try {
     await runPasses(run, inputs, outputFile, watch);
   } finally {
@@ -93,10 +108,13 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
 
 /** The first pass over the inputs, the later rounds, and the watch when there is one. */
 async function runPasses(run: RunContext, inputs: ResolvedInputs, outputFile: string | undefined, watch: Watch | null): Promise<void> {
-  const { options, emit, stop, request } = run;
+  const { options, settings, emit, stop, request } = run;
   const inputWarnings = new Set<string>();
   const planner = new Planner(inputs, {
     ...options,
+    nameTemplate: settings.name,
+    overwrite: settings.overwrite,
+    shard: settings.shard,
     layout: run.layout,
     outputFile,
     rememberNames: watch !== null,
@@ -109,18 +127,18 @@ async function runPasses(run: RunContext, inputs: ResolvedInputs, outputFile: st
   });
   const survey = await planner.survey();
   run.tallies.surveyed(survey);
-  const total = Math.min(survey.pending, options.maxImages ?? Infinity);
+  const total = Math.min(survey.pending, settings.maxImages ?? Infinity);
   const { signal } = options;
   signal?.addEventListener('abort', () => stop.stop(stopRequested(signal)), { once: true });
   if (signal?.aborted) stop.stop(stopRequested(signal));
 
-  if (!options.dryRun && total > 0 && !stop.event) {
-    const refusal = await guardCredits({ ...options, count: total, timing: run.timing, signal: stop.signal });
+  if (!settings.dryRun && total > 0 && !stop.event) {
+    const refusal = await guardCredits({ client: options.client, settings, confirm: options.confirm, count: total, timing: run.timing, signal: stop.signal });
     if (refusal) stop.stop(refusal);
   }
   if (stop.event) return;
-  emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...survey.ignored }, dryRun: Boolean(options.dryRun) });
-  if (options.dryRun) return dryRun(run, planner, survey, total);
+  emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...survey.ignored }, dryRun: settings.dryRun });
+  if (settings.dryRun) return dryRun(run, planner, survey, total);
 
   const sender = await Sender.open(run);
   try {

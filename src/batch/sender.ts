@@ -5,7 +5,6 @@
  * run stopped), and records every result: the sidecar beside a success, a run log line for
  * each input however the run ends.
  */
-import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 import { ApiError } from '../api/errors.js';
 import { waitAsRetry, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
@@ -21,7 +20,7 @@ import type { RunContext } from './context.js';
 import type { ResultEvent } from './events.js';
 import { feed } from './feeder.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
-import { DEFAULT_GIVE_UP_AFTER_MS, ServiceHealth } from './health.js';
+import { ServiceHealth } from './health.js';
 import type { Job } from './jobs.js';
 import type { Prepared } from './prepare.js';
 import { refusalStop, stopEvent } from './stops.js';
@@ -68,10 +67,10 @@ export class Sender {
     /** Where sidecars are written: the output folder itself, or the state folder. */
     private readonly stateFolder: OutputFolder,
   ) {
-    const { options, timing } = run;
-    this.gate = new Gate({ concurrency: options.concurrency, ratePerMinute: rateShare(options.ratePerMinute, options.shard), timing, stopped: run.stop.signal });
-    this.health = new ServiceHealth(options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS, () => timing.now());
-    const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_MB * 1024 * 1024;
+    const { options, settings, timing } = run;
+    this.gate = new Gate({ concurrency: settings.concurrency, ratePerMinute: rateShare(settings.rate, settings.shard), timing, stopped: run.stop.signal });
+    this.health = new ServiceHealth(settings.giveUpAfter * 1000, () => timing.now());
+    const maxAnswerBytes = settings.maxAnswerSize * 1024 * 1024;
     this.attempt = { client: options.client, endpoint: options.endpoint, fields: run.request.fields, folder, maxAnswerBytes };
   }
 
@@ -102,12 +101,12 @@ export class Sender {
 
   /** An input's first round; `round: ROUNDS` gives it no later rounds (--watch). */
   send(job: Job, round = 1): Promise<void> {
-    return this.sendJob({ job, begun: this.run.timing.now(), attempts: 0, round, budget: { retries: this.run.options.retries, badAnswers: 0 } });
+    return this.sendJob({ job, begun: this.run.timing.now(), attempts: 0, round, budget: { retries: this.run.settings.retries, badAnswers: 0 } });
   }
 
   /** A deferred input's next round, with its retries renewed. */
   sendAgain(state: JobState, round: number): Promise<void> {
-    return this.sendJob({ ...state, round, budget: { ...state.budget, retries: this.run.options.retries } });
+    return this.sendJob({ ...state, round, budget: { ...state.budget, retries: this.run.settings.retries } });
   }
 
   reportSkipped(job: Job): Promise<void> {
@@ -285,7 +284,7 @@ export class Sender {
     );
     this.unsettled.delete(state.job);
     state.settled = true;
-    if (options.watch) this.written.add(job.outputPath);
+    if (this.run.settings.watch) this.written.add(job.outputPath);
     await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers: keptHeaders(result.headers) });
   }
 

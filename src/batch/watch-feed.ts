@@ -14,7 +14,6 @@ import { UserError } from '../errors.js';
 import type { RunContext } from './context.js';
 import type { Job } from './jobs.js';
 import { OnePerOutput } from './one-per-output.js';
-import type { BatchOptions } from './options.js';
 import type { Planner } from './planner.js';
 import { createResumeCheck } from './resume.js';
 import { ROUNDS, type Sender } from './sender.js';
@@ -23,14 +22,14 @@ import { stopEvent } from './stops.js';
 type DiscoveredFile = Extract<DiscoveredInput, { kind: 'file' }>;
 
 /** Starts watching the input folders: before the first pass walks them, so that nothing added meanwhile is missed. */
-export function startWatch(run: RunContext, inputs: ResolvedInputs, watch: NonNullable<BatchOptions['watch']>): Promise<Watch> {
+export function startWatch(run: RunContext, inputs: ResolvedInputs): Promise<Watch> {
   const folders = inputs.folders();
   if (folders.length === 0) throw new UserError('--watch watches folders: name at least one folder (or a glob) among the inputs');
   // As in a walk, the output and state folders are left out only below a root: `-o .` watches them.
   const skipped = [run.layout.outDir, run.layout.stateDir].filter((folder) => !folders.some((root) => relativeInside(root, folder) !== null));
   const ignored = (file: string) => path.basename(file).startsWith('.') || skipped.some((folder) => relativeInside(file, folder) !== null);
-  const start = watch.start ?? ((options: WatchOptions) => FolderWatch.start(options));
-  return start({ roots: folders, settleMs: watch.settleMs, ignored, shown: (file) => run.shown.output(file) });
+  const start = run.options.startWatch ?? ((options: WatchOptions) => FolderWatch.start(options));
+  return start({ roots: folders, settleMs: run.settings.watchSettle, ignored, shown: (file) => run.shown.output(file) });
 }
 
 export class WatchFeed {
@@ -66,7 +65,7 @@ export class WatchFeed {
       const item = await this.inputs.classify(file);
       if (item?.kind === 'ignored') this.run.emit({ type: 'ignored', input: this.run.shown.output(item.path), reason: item.reason });
       if (item?.kind !== 'file') continue;
-      if (this.run.options.shard && !inShard(this.run.options.shard, item)) continue;
+      if (this.run.settings.shard && !inShard(this.run.settings.shard, item)) continue;
       yield { job: this.planner.jobFor(item), item };
     }
   }
@@ -76,7 +75,7 @@ export class WatchFeed {
     const { run } = this;
     if (run.stop.event) return;
     // Listed afresh each time: the outputs of this session are new since the survey.
-    const verdict = !run.options.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));
+    const verdict = !run.settings.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));
     if (verdict !== false && (await verdict)) return this.sender.reportSkipped(job);
     run.tallies.added();
     await this.sender.send(job, ROUNDS);

@@ -5,7 +5,7 @@ import { runBatch, type BatchOptions, type BatchRun } from '../../src/batch/run.
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { FakeTiming } from './fake-time.js';
 
-/** `options` replace the defaults (two requests at a time, two retries). */
+/** `options` replace the defaults, and `options.settings` the table's (two requests at a time, two retries, no credits check). */
 export function editInToOut(root: string, client: Client, timing: FakeTiming, options: Partial<BatchOptions> = {}): BatchRun {
   return runBatch({
     endpoint: 'edit',
@@ -14,9 +14,8 @@ export function editInToOut(root: string, client: Client, timing: FakeTiming, op
     outDir: path.join(root, 'out'),
     params: buildParamSet('edit', [], { hasInputImage: true }).params,
     client,
-    concurrency: 2,
-    retries: 2,
     timing,
     ...options,
+    settings: { concurrency: 2, retries: 2, yes: true, ...options.settings },
   });
 }
