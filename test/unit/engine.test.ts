@@ -202,6 +202,16 @@ describe('run settings', () => {
     expect(client.calls.filter((call) => call.input.endsWith('i00.png'))).toHaveLength(defaults.retries + 2);
     expect(summary).toMatchObject({ ok: 20, failed: 0 });
   });
+
+  it('reads --max-answer-size in MB, as the table gives it, and cuts off a larger answer without retrying it', async () => {
+    const large = Buffer.concat([png, Buffer.alloc(1024 * 1024)]);
+    const { summary, client } = await runOnFakeTime(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: large }), {
+      count: 1,
+      settings: { maxAnswerSize: 1 },
+    });
+    expect(summary.failures).toEqual([{ input: 'in/i00.png', error: 'the answer is larger than the 1 MB cap (--max-answer-size); cut off' }]);
+    expect(client.calls).toHaveLength(1);
+  });
 });
 
 describe('back-pressure', () => {
