@@ -11,7 +11,8 @@ import type { Tallies } from './tallies.js';
 import type { BatchTiming } from './timing.js';
 
 export interface RunContext {
-  readonly options: BatchOptions;
+  /** What the caller gave, but for the settings (read `settings`). */
+  readonly options: Omit<BatchOptions, 'settings'>;
   /** The run settings, the table's defaults filled in. */
   readonly settings: BatchSettings;
   readonly timing: BatchTiming;
