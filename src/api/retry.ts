@@ -27,6 +27,14 @@ export function backoffDelay(attempt: number, random: () => number, policy: Back
   return Math.floor(random() * ceiling);
 }
 
+/**
+ * Waits as a retry after `attempt` attempts would when the service named no time: a batch
+ * input's later round starts so, as the fault it met may still be there.
+ */
+export function waitAsRetry(attempt: number, timing: RetryLoop<unknown>['timing'], signal?: AbortSignal): Promise<void> {
+  return timing.sleep(backoffDelay(attempt, timing.random, timing.policy), signal);
+}
+
 /** `Retry-After` as seconds (`120`) or an HTTP date, in ms from `nowMs`; null when unreadable. */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | null {
   if (value === undefined) return null;
@@ -58,7 +66,8 @@ export interface RetryBudget {
   retries: number;
   /**
    * Answers met so far by this input, across rounds, that may have been billed without
-   * giving an image: not one, or cut short (see BAD_ANSWER_RETRIES).
+   * giving a result: not an image, or cut short (see BAD_ANSWER_RETRIES); for a batch
+   * input, also a whole one that could not be kept. A batch reports it as `maybeBilled`.
    */
   badAnswers: number;
 }

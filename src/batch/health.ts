@@ -10,8 +10,6 @@ const FAILURES_BEFORE_GIVING_UP = 3;
 /** 2xx without an image in a row (no success between) before stopping: each one may have been billed. */
 const BAD_ANSWERS_BEFORE_STOPPING = 5;
 
-export const DEFAULT_GIVE_UP_AFTER_MS = 120_000;
-
 export class ServiceHealth {
   private lastSuccessAt: number;
   private failuresSinceSuccess = 0;

@@ -1,4 +1,5 @@
-/** The stop events the engine raises itself, worded once. */
+/** The stop events the engine raises itself, worded once, and the run's one stop. */
+import { setMaxListeners } from 'node:events';
 import type { ApiError } from '../api/errors.js';
 import type { StopEvent, StopReason } from './events.js';
 
@@ -21,4 +22,32 @@ export function stopRequested(signal: AbortSignal): StopEvent {
   const reason: unknown = signal.reason;
   if (typeof reason === 'object' && reason !== null && (reason as StopEvent).type === 'stop') return reason as StopEvent;
   return stopEvent('interrupted', 'interrupted: no new work started');
+}
+
+/** A run's stop: the first reason given wins and is told once; every wait of the engine listens to `signal`. */
+export class RunStop {
+  private stopped: StopEvent | null = null;
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly tell: (event: StopEvent) => void) {
+    // Every wait of every input in flight listens to it.
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  /** Why the run stopped, or null while it runs. */
+  get event(): StopEvent | null {
+    return this.stopped;
+  }
+
+  /** Aborted on stop: every wait of the engine ends at once. */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  stop(event: StopEvent): void {
+    if (this.stopped) return;
+    this.stopped = event;
+    this.tell(event);
+    this.stopping.abort();
+  }
 }

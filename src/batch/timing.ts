@@ -1,5 +1,6 @@
 /** Time as the batch engine sees it: passed in, so that engine tests run on a fake clock. */
 import { setTimeout as delay } from 'node:timers/promises';
+import type { BackoffPolicy } from '../api/retry.js';
 
 export interface BatchTiming {
   /** Monotonic ms. */
@@ -9,6 +10,8 @@ export interface BatchTiming {
   random(): number;
   /** Wall-clock ms since the epoch (HTTP-date Retry-After values, timestamps). */
   wallClock(): number;
+  /** The backoff of retries and of later rounds alike; DEFAULT_BACKOFF when absent. */
+  policy?: BackoffPolicy;
 }
 
 export const REAL_TIMING: BatchTiming = {

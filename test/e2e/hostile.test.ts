@@ -190,7 +190,7 @@ describe('the key, echoed back by the server', () => {
     const client = createClient({ apiKey: KEY, baseUrl: server.url, connections: 1, timeoutMs: 10_000 });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
     try {
-      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 1, retries: 0 });
+      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 1, retries: 0, yes: true } });
       expect(await batch.done).toMatchObject({ ok: 1, failed: 1 });
     } finally {
       await client.close();

@@ -6,7 +6,7 @@ import { buildParamSet } from '../../src/params/paramset.js';
 import type { FakeTiming } from './fake-time.js';
 import { processHost } from '../../src/cli/io.js';
 
-/** `options` replace the defaults (two requests at a time, two retries). */
+/** `options` replace the defaults, and `options.settings` the table's (two requests at a time, two retries, no credits check). */
 export function editInToOut(root: string, client: Client, timing: FakeTiming, options: Partial<BatchOptions> = {}): BatchRun {
   return runBatch({
     endpoint: 'edit',
@@ -16,9 +16,8 @@ export function editInToOut(root: string, client: Client, timing: FakeTiming, op
     params: buildParamSet('edit', [], { hasInputImage: true }).params,
     client,
     host: processHost(),
-    concurrency: 2,
-    retries: 2,
     timing,
     ...options,
+    settings: { concurrency: 2, retries: 2, yes: true, ...options.settings },
   });
 }

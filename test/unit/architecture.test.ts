@@ -76,7 +76,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   api: ['params', 'inputs'],
   store: ['params'],
   config: ['params', 'inputs', 'api'],
-  batch: ['params', 'inputs', 'api', 'store'],
+  batch: ['params', 'inputs', 'api', 'store', 'config'],
   emulator: ['params', 'inputs', 'api'],
   report: ['params', 'inputs', 'api', 'store'],
   cli: ['params', 'inputs', 'api', 'store', 'config', 'batch', 'emulator', 'report'],

@@ -43,7 +43,8 @@ class ScriptedWatch implements Watch {
 async function watchedBatch(
   client: Omit<FakeClientOptions, 'timing'>,
   options: {
-    watch: BatchOptions['watch'];
+    /** The watch's settle time (ms), and the scripted watch, if any. */
+    watch: { settleMs: number; start?: BatchOptions['startWatch'] };
     stopAt: (event: BatchEvent, events: BatchEvent[]) => boolean;
     onEvent?: (event: BatchEvent, root: string) => void;
     /** Makes what the input folder holds before the batch starts. */
@@ -56,7 +57,11 @@ async function watchedBatch(
   await options.prepare?.(path.join(root, 'in'));
   const fake = createFakeClient({ timing, ...client });
   const controller = new AbortController();
-  const batch = editInToOut(root, fake, timing, { retries: 1, signal: controller.signal, watch: options.watch });
+  const batch = editInToOut(root, fake, timing, {
+    signal: controller.signal,
+    startWatch: options.watch.start,
+    settings: { retries: 1, watch: true, watchSettle: options.watch.settleMs },
+  });
   const events: BatchEvent[] = [];
   batch.on('event', (event) => {
     events.push(event);

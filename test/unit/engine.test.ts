@@ -13,6 +13,8 @@ import type { BatchEvent, ResultEvent, SummaryEvent } from '../../src/batch/even
 import { runBatch, type BatchOptions } from '../../src/batch/run.js';
 import { summaryLines } from '../../src/cli/reporters/summary.js';
 import { createStyle } from '../../src/cli/reporters/style.js';
+import { runSettingDefaults } from '../../src/config/defaults.js';
+import { RUN_OPTIONS } from '../../src/config/options.js';
 import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
@@ -20,6 +22,7 @@ import type { RunLogLine } from '../../src/store/runlog.js';
 import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 import { processHost } from '../../src/cli/io.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 let png: Buffer;
 
@@ -74,11 +77,10 @@ async function runOnFakeTime(
     params,
     client,
     host: processHost(),
-    concurrency: 2,
-    retries: 4,
     timing,
     signal: controller.signal,
     ...options,
+    settings: { concurrency: 2, retries: 4, yes: true, ...options.settings },
   });
   const events: BatchEvent[] = [];
   batch.on('event', (event) => {
@@ -91,7 +93,7 @@ async function runOnFakeTime(
 
 describe('a service that is down', () => {
   it('stops after --give-up-after of nothing but 429s, counting them as failures', async () => {
-    const { summary, timing, client } = await runOnFakeTime(() => status(429, '5'), { count: 4, giveUpAfterMs: 60_000 });
+    const { summary, timing, client } = await runOnFakeTime(() => status(429, '5'), { count: 4, settings: { giveUpAfter: 60 } });
     expect(summary.stopped).toBe('unavailable');
     expect(summary.stopMessage).toMatch(/^no request has succeeded for \d+ s \(\d+ failures, the last: HTTP 429/);
     expect(summary.ok + summary.failed).toBe(0);
@@ -104,7 +106,7 @@ describe('a service that is down', () => {
 
   it('stops after --give-up-after of 5xx and network faults', async () => {
     const reset = new ApiError({ status: 0, kind: 'network', message: 'network error: socket hang up (ECONNRESET)' });
-    const { summary } = await runOnFakeTime((call) => (call.attempt % 2 ? status(503) : { error: reset }), { count: 10, giveUpAfterMs: 30_000 });
+    const { summary } = await runOnFakeTime((call) => (call.attempt % 2 ? status(503) : { error: reset }), { count: 10, settings: { giveUpAfter: 30 } });
     expect(summary.stopped).toBe('unavailable');
     expect(summary.notProcessed).toBe(10);
   });
@@ -127,7 +129,7 @@ describe('stopping', () => {
     await symlink(path.join(root, 'nowhere.png'), path.join(root, 'in', 'i10-link.png'));
     const { summary, results, client } = await runOnFakeTime((call) => (call.input.endsWith('i02.png') ? status(402) : ok()), {
       root,
-      concurrency: 1,
+      settings: { concurrency: 1 },
     });
     expect(summary.stopped).toBe('credits');
     expect(results.map((result) => result.input)).not.toContain('in/i10-link.png');
@@ -136,7 +138,7 @@ describe('stopping', () => {
   });
 
   it('stops at the first 403, whatever was waiting for a place', async () => {
-    const { summary, client } = await runOnFakeTime(() => status(403), { count: 20, concurrency: 4 });
+    const { summary, client } = await runOnFakeTime(() => status(403), { count: 20, settings: { concurrency: 4 } });
     expect(summary.stopped).toBe('key');
     expect(client.calls.length).toBeLessThanOrEqual(4);
   });
@@ -153,10 +155,22 @@ describe('transient faults', () => {
   });
 
   it('fails an input only after its last round, with the last reason', async () => {
-    const { summary, client } = await runOnFakeTime(() => status(500), { count: 1, retries: 1, giveUpAfterMs: 10 * 60_000 });
+    const { summary, client } = await runOnFakeTime(() => status(500), { count: 1, settings: { retries: 1, giveUpAfter: 600 } });
     expect(summary.failed).toBe(1);
     expect(summary.failures[0]?.error).toBe('HTTP 500: status 500');
     expect(client.calls).toHaveLength(6); // 3 rounds of 2 attempts
+  });
+
+  it('waits before a later round as before a retry: both follow the one backoff policy the timing gives', async () => {
+    const timing = Object.assign(new FakeTiming(), { policy: { baseMs: 10_000, maxMs: 40_000, maxRetryAfterMs: 60_000 } });
+    // Every wait is half its ceiling, min(maxMs, baseMs * 2^(attempt - 1)).
+    timing.random = () => 0.5;
+    const root = await imageFolder(1);
+    const client = createFakeClient({ timing, answer: () => status(503), latencyMs: 0 });
+    const summary = await timing.drive(editInToOut(root, client, timing, { settings: { retries: 1, giveUpAfter: 600 } }).done);
+    expect(summary.failed).toBe(1);
+    // Round 1: a retry after 5 s; round 2 waits 10 s (2 attempts made), then retries after 20 s; round 3 waits 20 s, then 20 s.
+    expect(client.calls.map((call) => call.startedAt)).toEqual([0, 5_000, 15_000, 35_000, 55_000, 75_000]);
   });
 
   it('retries a 2xx that is not an image once, never more, and keeps nothing', async () => {
@@ -175,9 +189,36 @@ describe('transient faults', () => {
   });
 });
 
+describe('run settings', () => {
+  it("takes the table's defaults for every setting a library caller leaves out: the credits check, --concurrency, --retries", async () => {
+    const timing = new FakeTiming();
+    const root = await imageFolder(20);
+    const client = createFakeClient({ timing, answer: (call) => (call.input.endsWith('i00.png') && call.attempt <= 5 ? status(503) : ok()) });
+    const { params } = buildParamSet('edit', [], { hasInputImage: true });
+    const summary = await timing.drive(runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, timing }).done);
+    const defaults = runSettingDefaults();
+    expect(defaults).toMatchObject({ yes: false, concurrency: RUN_OPTIONS.concurrency.default, retries: RUN_OPTIONS.retries.default });
+    expect(client.accountCalls).toBe(1);
+    expect(client.maxInFlight).toBe(defaults.concurrency);
+    // Its first round spends every retry (the first attempt and 4 more), its second one succeeds.
+    expect(client.calls.filter((call) => call.input.endsWith('i00.png'))).toHaveLength(defaults.retries + 2);
+    expect(summary).toMatchObject({ ok: 20, failed: 0 });
+  });
+
+  it('reads --max-answer-size in MB, as the table gives it, and cuts off a larger answer without retrying it', async () => {
+    const large = Buffer.concat([png, Buffer.alloc(1024 * 1024)]);
+    const { summary, client } = await runOnFakeTime(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: large }), {
+      count: 1,
+      settings: { maxAnswerSize: 1 },
+    });
+    expect(summary.failures).toEqual([{ input: 'in/i00.png', error: 'the answer is larger than the 1 MB cap (--max-answer-size); cut off' }]);
+    expect(client.calls).toHaveLength(1);
+  });
+});
+
 describe('back-pressure', () => {
   it('never has more requests in flight than --concurrency', async () => {
-    const { summary, client } = await runOnFakeTime(() => ok(), { count: 30, concurrency: 3 });
+    const { summary, client } = await runOnFakeTime(() => ok(), { count: 30, settings: { concurrency: 3 } });
     expect(summary.ok).toBe(30);
     expect(client.maxInFlight).toBe(3);
   });
@@ -192,7 +233,7 @@ describe('back-pressure', () => {
         }
         return ok();
       },
-      { count: 40, concurrency: 4 },
+      { count: 40, settings: { concurrency: 4 } },
     );
     expect(summary).toMatchObject({ ok: 40, rateLimited: 1 });
     const startedDuringPause = client.calls.filter((call) => call.startedAt > limited! + 100 && call.startedAt < limited! + 10_000);
@@ -208,7 +249,7 @@ describe('back-pressure', () => {
     const refusedAt: number[] = [];
     const { summary, client } = await runOnFakeTime(() => ok(), {
       count: 40,
-      concurrency: 4,
+      settings: { concurrency: 4 },
       // A window another shard has filled again by the time the pause ends.
       refuse: (call) => {
         if (call.startedAt < 500 || refusedAt.length >= 2) return undefined;
@@ -224,7 +265,7 @@ describe('back-pressure', () => {
   });
 
   it('spaces requests by --rate', async () => {
-    const { client } = await runOnFakeTime(() => ok(), { count: 6, concurrency: 6, ratePerMinute: 60 });
+    const { client } = await runOnFakeTime(() => ok(), { count: 6, settings: { concurrency: 6, rate: 60 } });
     const starts = client.calls.map((call) => call.startedAt).sort((a, b) => a - b);
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(1_000);
   });
@@ -269,7 +310,7 @@ async function shareRollingWindow(batches: number, retryAfter: (seconds: number)
     Promise.all(
       roots.map((root, i) => {
         const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
-        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 8, retries: 4, timing });
+        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 8, retries: 4, yes: true }, timing });
         return batch.done.then((summary) => {
           finished[i] = timing.now();
           return summary;
@@ -343,7 +384,7 @@ describe('the credits check', () => {
       account: () => (++asked === 1 ? status(503) : { plan: 'p', images: { available: 3, subscription: 10 } }),
     });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 2, retries: 2, checkCredits: true, timing });
+    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 2, retries: 2, yes: false }, timing });
     const summary = await timing.drive(batch.done);
     expect(summary).toMatchObject({ stopped: 'credits', notProcessed: 5 });
     expect(summary.stopMessage).toContain('use --max-images 3');
@@ -385,7 +426,7 @@ describe('an unexpected exception in one input', () => {
     const timing = new FakeTiming();
     const root = await imageFolder(3);
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), concurrency: 1, retries: 0, timing, client: createFakeClient({ timing, answer: ok }) });
+    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), settings: { concurrency: 1, retries: 0, yes: true }, timing, client: createFakeClient({ timing, answer: ok }) });
     batch.on('event', (event) => {
       if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png') throw new Error('a reporter bug');
     });
@@ -432,7 +473,7 @@ describe('answers that may have been billed without a result', () => {
   });
 
   it('stops a batch whose answers keep being cut short', async () => {
-    const { summary, client } = await runOnFakeTime(cut, { count: 20, concurrency: 1 });
+    const { summary, client } = await runOnFakeTime(cut, { count: 20, settings: { concurrency: 1 } });
     expect(summary.stopped).toBe('unavailable');
     expect(summary.stopMessage).toContain('answers in a row were not whole images');
     expect(client.calls.length).toBeLessThanOrEqual(6);
@@ -441,7 +482,7 @@ describe('answers that may have been billed without a result', () => {
 
 describe('inputs a stopped run leaves unfinished', () => {
   it('get a run log line and a result each with their last HTTP status when the service is given up on', async () => {
-    const { summary, client, results, root } = await runOnFakeTime(() => status(500), { count: 6, giveUpAfterMs: 30_000 });
+    const { summary, client, results, root } = await runOnFakeTime(() => status(500), { count: 6, settings: { giveUpAfter: 30 } });
     expect(summary.stopped).toBe('unavailable');
     const attempted = [...new Set(client.calls.map((call) => path.relative(root, call.input)))].sort();
     expect(attempted.length).toBeGreaterThan(0);
@@ -456,7 +497,7 @@ describe('inputs a stopped run leaves unfinished', () => {
     // The second request is refused, whichever input it is: inputs are checked concurrently, so
     // the order in which they reach the gate is not the order of their names.
     let requests = 0;
-    const { summary, root, client } = await runOnFakeTime(() => (++requests === 2 ? status(402) : ok()), { count: 6, concurrency: 1 });
+    const { summary, root, client } = await runOnFakeTime(() => (++requests === 2 ? status(402) : ok()), { count: 6, settings: { concurrency: 1 } });
     expect(summary.stopped).toBe('credits');
     expect(client.calls).toHaveLength(2);
     const [first, second] = client.calls.map((call) => path.relative(root, call.input));

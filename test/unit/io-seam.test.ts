@@ -166,7 +166,7 @@ describe("a library user's run, in a working folder not the process's", () => {
     const { params } = buildParamSet('edit', [{ name: 'background.imageFile', value: 'bottle.png', source: 'script' }], { hasInputImage: true });
     const before = emulator.requests.length;
     try {
-      const batch = runBatch({ endpoint: 'edit', inputs: ['mug.jpg'], cwd, outDir: 'out', params, client, host: processHost(), concurrency: 1, retries: 0 });
+      const batch = runBatch({ endpoint: 'edit', inputs: ['mug.jpg'], cwd, outDir: 'out', params, client, host: processHost(), settings: { concurrency: 1, retries: 0, yes: true } });
       expect(await batch.done).toMatchObject({ ok: 1, failed: 0 });
     } finally {
       await client.close();

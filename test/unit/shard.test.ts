@@ -49,7 +49,7 @@ async function addFiles(root: string, files: readonly string[]): Promise<void> {
 async function plan(root: string, shard?: Shard): Promise<Map<string, string>> {
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const client = createFakeClient({ timing: new FakeTiming(), answer: () => ({ status: 500 }) });
-  const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, concurrency: 2, retries: 0, dryRun: true, shard });
+  const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 2, retries: 0, dryRun: true, shard } });
   const planned = new Map<string, string>();
   batch.on('event', (event) => {
     if (event.type === 'plan') planned.set((event as PlanEvent).input, event.output);
@@ -157,7 +157,7 @@ describe("a shard's own inputs", () => {
         answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }),
         account: () => ({ plan: 'p', images: { available: own, subscription: 12 } }),
       });
-      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, `out-${maxImages}`), params, host: processHost(), client, concurrency: 2, retries: 0, checkCredits: true, maxImages, shard, timing });
+      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, `out-${maxImages}`), params, host: processHost(), client, settings: { concurrency: 2, retries: 0, yes: false, maxImages, shard }, timing });
       return timing.drive(batch.done);
     };
     expect(await run()).toMatchObject({ ok: own, notProcessed: 0 });

@@ -1,0 +1,323 @@
+/**
+ * What exists once sending starts: the gate, the service's health, the output and state
+ * folders, the run log. It sends one input for one round (checked, sent with retries,
+ * recorded), settles its failure (a later round, a failed result, or nothing yet when the
+ * run stopped), and records every result: the sidecar beside a success, a run log line for
+ * each input however the run ends.
+ */
+import { ApiError } from '../api/errors.js';
+import { waitAsRetry, withRetries, type RetryBudget } from '../api/retry.js';
+import { LocalFault } from '../errors.js';
+import { rateShare } from '../inputs/shard.js';
+import { displayPath } from '../paths.js';
+import { removeStaleTemporaryFiles } from '../store/cleanup.js';
+import { OutputFolder } from '../store/outputs.js';
+import { openRunLog, type RunLog } from '../store/runlog.js';
+import { keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
+import { VERSION } from '../version.js';
+import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
+import type { RunContext } from './context.js';
+import type { ResultEvent } from './events.js';
+import { feed } from './feeder.js';
+import { Gate, StoppedBeforeSending } from './gate.js';
+import { ServiceHealth } from './health.js';
+import type { Job } from './jobs.js';
+import type { Prepared } from './prepare.js';
+import { refusalStop, stopEvent } from './stops.js';
+
+/**
+ * Rounds an input gets: its retries, then at the end of the batch up to two more rounds of
+ * retries for inputs that failed only on transient faults (5xx, 429, network). A service
+ * that is down is still stopped by the give-up rule.
+ */
+export const ROUNDS = 3;
+
+/** An input's history so far, carried into a later round. */
+export interface JobState {
+  job: Job;
+  begun: number;
+  attempts: number;
+  round: number;
+  /** Its retries, and the answers it may have been billed for without a result (`badAnswers`). */
+  budget: RetryBudget;
+  /** The last failure; its HTTP status when the service answered (0 for a network fault), none for a local one. */
+  last?: { httpStatus?: number; error?: string };
+  /** Its result (ok or failed) is recorded. */
+  settled?: boolean;
+}
+
+export class Sender {
+  /** Inputs that failed on transient faults, for the next round. */
+  readonly deferred: JobState[] = [];
+  /** Outputs this run wrote, with --watch: the watcher sees them too. */
+  readonly written = new Set<string>();
+  /**
+   * Inputs sent at least once and not yet done or failed, with their latest state (a later
+   * round carries a copy): each gets a run log line however the run ends.
+   */
+  private readonly unsettled = new Map<Job, JobState>();
+  private readonly gate: Gate;
+  private readonly health: ServiceHealth;
+  private readonly attempt: AttemptContext;
+
+  private constructor(
+    private readonly run: RunContext,
+    private readonly runLog: RunLog,
+    folder: OutputFolder,
+    /** Where sidecars are written: the output folder itself, or the state folder. */
+    private readonly stateFolder: OutputFolder,
+  ) {
+    const { options, settings, timing } = run;
+    this.gate = new Gate({ concurrency: settings.concurrency, ratePerMinute: rateShare(settings.rate, settings.shard), timing, stopped: run.stop.signal });
+    this.health = new ServiceHealth(settings.giveUpAfter * 1000, () => timing.now());
+    const maxAnswerBytes = settings.maxAnswerSize * 1024 * 1024;
+    this.attempt = { client: options.client, endpoint: options.endpoint, fields: run.request.fields, folder, maxAnswerBytes };
+  }
+
+  /** Opens the run log, and removes the temporary files an interrupted run left in the folders written to. */
+  static async open(run: RunContext): Promise<Sender> {
+    const { outDir, stateDir, runLogPath } = run.layout;
+    const { client, host } = run.options;
+    const runLog = await openRunLog(runLogPath, client.redactor);
+    try {
+      const folder = new OutputFolder(outDir, host);
+      const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir, host);
+      let stale = await removeStaleTemporaryFiles(outDir, host);
+      if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir, host);
+      if (stale > 0) run.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
+      return new Sender(run, runLog, folder, stateFolder);
+    } catch (error) {
+      await runLog.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Starts work as places free up: at most twice the requests in flight, so that the next
+   * inputs are checked and the last results recorded while requests run.
+   */
+  feed<T>(items: AsyncIterable<T> | Iterable<T>, start: (item: T) => Promise<void>): Promise<void> {
+    return feed(items, start, { bound: 2 * this.gate.concurrency, stopped: this.run.stop.signal });
+  }
+
+  /** An input's first round; `round: ROUNDS` gives it no later rounds (--watch). */
+  send(job: Job, round = 1): Promise<void> {
+    return this.sendJob({ job, begun: this.run.timing.now(), attempts: 0, round, budget: { retries: this.run.settings.retries, badAnswers: 0 } });
+  }
+
+  /** A deferred input's next round, with its retries renewed. */
+  sendAgain(state: JobState, round: number): Promise<void> {
+    return this.sendJob({ ...state, round, budget: { ...state.budget, retries: this.run.settings.retries } });
+  }
+
+  reportSkipped(job: Job): Promise<void> {
+    return this.report(this.run.shown.skipped(job));
+  }
+
+  /** Inputs the run stopped before it finished them: a line each, with how their last attempt went. */
+  async recordUnsettled(): Promise<void> {
+    for (const state of this.unsettled.values()) {
+      await this.report({ ...this.resultOf(state, 'not-processed'), ...(state.last?.error !== undefined && { error: state.last.error }) });
+    }
+    this.unsettled.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.runLog.close();
+  }
+
+  /** The run log's first write failure, if any (later lines were dropped). */
+  get runLogFailure(): LocalFault | null {
+    return this.runLog.failure;
+  }
+
+  /**
+   * One input, one round. Crash-only: whatever an input's processing throws (a bug, a
+   * library's surprise) fails that input, with its reason in the run log, never the batch.
+   */
+  private async sendJob(state: JobState): Promise<void> {
+    try {
+      await this.trySendJob(state);
+    } catch (error) {
+      const detail = `unexpected error (please report it): ${error instanceof Error ? error.message : String(error)}`;
+      const input = this.run.shown.input(state.job);
+      // Thrown after the input's result was recorded: that result stands.
+      if (state.settled) this.run.emit({ type: 'warning', input, message: `${input}: ${detail}` });
+      else await this.fail(state, detail);
+    }
+  }
+
+  /** One input, one round: checked, sent (retried as needed), recorded, or deferred to the next round. */
+  private async trySendJob(state: JobState): Promise<void> {
+    const { job } = state;
+    const { timing, stop } = this.run;
+    if (state.round > 1) await waitAsRetry(state.attempts, timing, stop.signal);
+    if (stop.event) return;
+    const prepared = await this.run.prepare(job);
+    if ('reason' in prepared) return this.fail(state, prepared.reason);
+    try {
+      await withRetries({
+        attempt: async () => {
+          await this.checkPlaces(job);
+          return this.gate.run(async () => {
+            state.attempts += 1;
+            this.run.tallies.sent();
+            this.unsettled.set(state.job, state);
+            const attemptStarted = timing.now();
+            let answered: number | null = null;
+            try {
+              const result = await sendOnce(this.attempt, prepared, job.outputPath, (status) => (answered = status));
+              await this.recordSuccess(state, result, prepared, attemptStarted);
+            } catch (error) {
+              this.noteAttemptFailure(state, error, answered);
+              // Before the place is given up, so that no request waiting for it starts after a stop.
+              this.stopIfRunRefused(error);
+              throw error;
+            }
+          });
+        },
+        budget: state.budget,
+        timing,
+        // A later round starts where the earlier ones left off, so its waits start long.
+        attemptsBefore: state.attempts,
+        signal: stop.signal,
+        onRetry: (error, _attempt, delayMs) => {
+          this.noteFailure(error);
+          this.run.emit({ type: 'retry', input: this.run.shown.input(job), attempt: state.attempts, delayMs, error: error.message });
+        },
+      });
+      this.health.succeeded();
+    } catch (error) {
+      await this.settleFailure(state, error);
+    } finally {
+      if (prepared.kind === 'file') await prepared.release?.();
+    }
+  }
+
+  /**
+   * A FIFO, a device or a link where the output or its sidecar goes fails the input before
+   * the attempt is sent (and paid for): it is never renamed over. Throws a LocalFault.
+   */
+  private async checkPlaces(job: Job): Promise<void> {
+    const places: [OutputFolder, string][] = [[this.attempt.folder, job.outputPath], [this.stateFolder, this.run.layout.sidecarOf(job.outputPath)]];
+    for (const [folder, file] of places) {
+      const inTheWay = await folder.inTheWay(file);
+      if (inTheWay) throw new LocalFault(`${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`);
+    }
+  }
+
+  /** 402 and 403 refuse every later request; a full or read-only disk would lose every later result. */
+  private stopIfRunRefused(error: unknown): void {
+    if (error instanceof ApiError && error.refusesRun) this.run.stop.stop(refusalStop(error));
+    if (error instanceof LocalFault && error.stopsRun) {
+      this.run.stop.stop(stopEvent('disk', `${error.message}: stopped, as every further result would be paid for and lost`));
+    }
+  }
+
+  /** What an attempt's failure says of its input: its last status, and whether a billed answer gave nothing. */
+  private noteAttemptFailure(state: JobState, error: unknown, answered: number | null): void {
+    const httpStatus = answered ?? (error instanceof ApiError ? error.status : undefined);
+    state.last = { httpStatus, error: error instanceof Error ? error.message : String(error) };
+    // The retry loop counts the bad answers it meets; a whole answer that could not be kept (a full disk) was paid for too.
+    const counted = error instanceof ApiError && error.mayBeBilled;
+    if (answered !== null && !counted) state.budget.badAnswers += 1;
+  }
+
+  /**
+   * Where an input that could not be done goes: the next round, a failed result, or, when
+   * the run stopped, nowhere yet (recordUnsettled gives it its line).
+   */
+  private async settleFailure(state: JobState, error: unknown): Promise<void> {
+    if (error instanceof StoppedBeforeSending) return;
+    if (error instanceof LocalFault) return this.fail(state, error.message);
+    if (!(error instanceof ApiError)) throw error;
+    if (error.refusesRun) return;
+    const transient = error.retryable && !error.mayBeBilled;
+    if (transient) {
+      this.noteFailure(error);
+      // The run stopped while this input waited to retry: it is simply not done yet.
+      if (this.run.stop.event) return;
+      if (state.round < ROUNDS) {
+        this.deferred.push(state);
+        return;
+      }
+    } else if (error.mayBeBilled) {
+      this.noteFailure(error);
+    }
+    return this.fail(state, error.message);
+  }
+
+  /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
+  private noteFailure(error: ApiError): void {
+    if (error.status === 429) this.run.tallies.limited();
+    const down = this.health.failed(error);
+    if (down) this.run.stop.stop(stopEvent('unavailable', down));
+  }
+
+  private async recordSuccess(state: JobState, result: AttemptResult, prepared: Prepared, attemptStarted: number): Promise<void> {
+    const { job } = state;
+    const { options, timing, layout } = this.run;
+    await options.deliver?.(result.output.path);
+    const finished = timing.now();
+    const input =
+      prepared.kind === 'url'
+        ? { url: prepared.url }
+        : {
+            path: this.run.shown.input(job),
+            size: prepared.original?.size ?? prepared.upload.size,
+            mtimeMs: prepared.mtimeMs,
+            sha256: prepared.original?.sha256 ?? result.inputSha256 ?? '',
+          };
+    await writeSidecar(
+      this.stateFolder,
+      layout.sidecarOf(job.outputPath),
+      sidecarRecord({
+        input,
+        request: this.run.request.signature(job),
+        status: result.status,
+        headers: result.headers,
+        attempts: state.attempts,
+        durationsMs: { total: Math.round(finished - state.begun), lastAttempt: Math.round(finished - attemptStarted) },
+        output: result.output,
+        cliVersion: VERSION,
+        completedAt: new Date(timing.wallClock()),
+      }),
+      this.run.options.client.redactor,
+    );
+    this.unsettled.delete(state.job);
+    state.settled = true;
+    if (this.run.settings.watch) this.written.add(job.outputPath);
+    await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers: keptHeaders(result.headers) });
+  }
+
+  private async fail(state: JobState, error: string): Promise<void> {
+    this.unsettled.delete(state.job);
+    state.settled = true;
+    await this.report({ ...this.resultOf(state, 'failed'), error });
+  }
+
+  /** An input's result as far as its state tells: its last HTTP status and the answers it may have been billed for. */
+  private resultOf(state: JobState, status: ResultEvent['status']): ResultEvent {
+    const { job, last } = state;
+    const maybeBilled = state.budget.badAnswers;
+    return {
+      type: 'result',
+      input: this.run.shown.input(job),
+      output: this.run.shown.output(job.outputPath),
+      status,
+      ...(last?.httpStatus !== undefined && { httpStatus: last.httpStatus }),
+      attempts: state.attempts,
+      ms: Math.round(this.run.timing.now() - state.begun),
+      ...(maybeBilled && { maybeBilled }),
+    };
+  }
+
+  /** Counts a result, appends it to the run log, then emits it (a listener that throws cannot cost the line). */
+  private async report(event: ResultEvent): Promise<void> {
+    this.run.tallies.result(event);
+    const { type: _type, headers: _headers, ...line } = event;
+    const logged = this.runLog.append({ time: new Date(this.run.timing.wallClock()).toISOString(), run: this.run.startedAt, ...line });
+    this.run.emit(event);
+    await logged;
+  }
+}

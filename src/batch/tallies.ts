@@ -1,0 +1,86 @@
+/**
+ * What a run adds up for its summary: results by status, the inputs still to do, the
+ * failures, the unsupported attributes the API named, and the requests that may have been
+ * billed without a result. Counted from the result events as they are reported.
+ */
+import { noneIgnored, type IgnoreReason } from '../inputs/discover.js';
+import { isMeaningfulHeader } from '../store/sidecar.js';
+import type { Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
+import type { Survey } from './planner.js';
+
+export class Tallies {
+  private ignored: Record<IgnoreReason, number> = noneIgnored();
+  private ok = 0;
+  private skipped = 0;
+  private failed = 0;
+  /** Inputs planned but not done: counted down as results come. */
+  private pending = 0;
+  private requests = 0;
+  private rateLimited = 0;
+  private readonly maybeBilled = { requests: 0, inputs: 0 };
+  private readonly failures: Failure[] = [];
+  private readonly unsupported = new Map<string, number>();
+
+  /** The survey's verdicts: what is done already, what is left out, what is to do. */
+  surveyed(survey: Survey): void {
+    this.ignored = survey.ignored;
+    this.pending = survey.pending;
+    this.skipped = survey.done.size;
+  }
+
+  /** One more input to do (--watch). */
+  added(): void {
+    this.pending += 1;
+  }
+
+  /** An input a dry run planned: not to do any more. */
+  planned(): void {
+    this.pending -= 1;
+  }
+
+  /** A request was sent. */
+  sent(): void {
+    this.requests += 1;
+  }
+
+  /** A request was answered 429. */
+  limited(): void {
+    this.rateLimited += 1;
+  }
+
+  /** An input's result; a skipped one was counted by the survey. */
+  result(event: ResultEvent): void {
+    if (event.maybeBilled) {
+      this.maybeBilled.requests += event.maybeBilled;
+      this.maybeBilled.inputs += 1;
+    }
+    if (event.status === 'ok') {
+      this.ok += 1;
+      this.pending -= 1;
+      const unsupported = event.headers?.['pr-unsupported-attributes'];
+      if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
+    } else if (event.status === 'failed') {
+      this.failed += 1;
+      this.pending -= 1;
+      this.failures.push({ input: event.input, error: event.error ?? '' });
+    }
+  }
+
+  summary(stopped: StopEvent | null, ms: number): SummaryEvent {
+    return {
+      type: 'summary',
+      ok: this.ok,
+      skipped: this.skipped,
+      failed: this.failed,
+      notProcessed: this.pending,
+      ignored: { ...this.ignored },
+      failures: this.failures,
+      unsupportedAttributes: [...this.unsupported].map(([value, count]) => ({ value, count })),
+      ...(stopped && { stopped: stopped.reason, stopMessage: stopped.message }),
+      requests: this.requests,
+      maybeBilled: { ...this.maybeBilled },
+      rateLimited: this.rateLimited,
+      ms,
+    };
+  }
+}
