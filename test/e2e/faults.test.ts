@@ -62,7 +62,8 @@ describe('transient faults', () => {
   // either written whole with its sidecar or failed with a network reason, nothing is left
   // half-written, and the requests that may have been billed are counted. 40 inputs meet
   // every kind of fault (seed 5 draws 18 fails and 4 resets in its first 40 requests); the
-  // 300 this test once sent proved nothing more and took most of a minute.
+  // 300 this test once sent proved nothing more and took most of a minute. Its retries wait
+  // real backoffs and Retry-After pauses: about 7 s idle, over 30 s on a loaded machine.
   it('finishes a batch through 5xx, resets, a tight rate limit and latency, every output whole', async () => {
     const emulator = await recordingEmulator({
       echo: true,
@@ -100,7 +101,7 @@ describe('transient faults', () => {
     } finally {
       await emulator.close();
     }
-  });
+  }, 120_000);
 
   it('honours Retry-After given as an HTTP date', async () => {
     // The date is set when the first request arrives (a whole second, as HTTP dates are, 1 to
