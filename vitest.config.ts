@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // One worker pool for both projects (vitest requires one count for projects that run
-    // together): unit files are CPU, end-to-end and contract files mostly wait (spawned CLIs,
-    // loopback servers, Prism), so on 2 cores several files at once overlap those waits.
+    // One count for the pool all three projects share (vitest wants one for projects that
+    // run together). End-to-end and contract files wait on spawned CLIs, loopback servers and
+    // Prism part of the time; with four files at once on 2 cores, another file's work fills
+    // those waits (six ran no faster: the suite is then bound by CPU).
     maxWorkers: 4,
     // End-to-end tests spawn the built CLI and a loopback server; give them room on 2 cores.
     testTimeout: 30_000,
@@ -26,10 +27,18 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts'],
           // A process per file: whatever a file leaves running (a server, a child) ends with it.
           pool: 'forks',
-          // One Prism per contract for every contract file (see the file).
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          pool: 'forks',
+          // One Prism per contract for all the contract files, started only when one runs.
           globalSetup: ['test/contract/prisms.setup.ts'],
         },
       },

@@ -1,6 +1,6 @@
 /**
  * The two contracts the CLI is checked against, each mocked by one Prism for the whole run
- * (started by prisms.setup.ts, the vitest globalSetup of the e2e project): the seed, and
+ * (started by prisms.setup.ts, the vitest globalSetup of the contract project): the seed, and
  * the 2026-06-22 document the parameter table follows. A test file finds its Prism with
  * `prismUrl` (prism-url.ts).
  */
