@@ -2,13 +2,46 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Most of the suite's time is waiting (spawned CLIs, loopback servers, Prism), not CPU:
-    // four files at once overlap those waits on 2 cores (about 80 s instead of 200 s idle,
-    // 105 s with another process keeping a core busy). Vitest's default here would be one.
+    // One count for the pool all three projects share (vitest wants one for projects that
+    // run together). End-to-end and contract files wait on spawned CLIs, loopback servers and
+    // Prism part of the time; with four files at once on 2 cores, another file's work fills
+    // those waits (six ran no faster: the suite is then bound by CPU).
     maxWorkers: 4,
     // End-to-end tests spawn the built CLI and a loopback server; give them room on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // Worker threads, one module graph for all unit files: each file importing the
+          // source, sharp and fast-check afresh cost about a third of the unit tests' CPU.
+          // So a unit test leaves no global behind (fake timers restored, no process state).
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // A process per file: whatever a file leaves running (a server, a child) ends with it.
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          pool: 'forks',
+          // One Prism per contract for all the contract files, started only when one runs.
+          globalSetup: ['test/contract/prisms.setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -9,15 +9,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../e2e/harness.js';
 import { contractInputs, type Inputs } from './inputs.js';
-import { todaysContract } from './openapi.js';
-import { PRISM_START_TIMEOUT_MS, startPrism, type RunningPrism } from './prism.js';
+import { CONTRACTS } from './contracts.js';
+import { prismUrl } from './prism-url.js';
 import { startProxy } from './proxy.js';
-import { contract, operation, resolve, type OpenApiDocument, type Response } from './seed.js';
+import { operation, resolve, type OpenApiDocument, type Response } from './seed.js';
 
-const CONTRACTS: readonly { label: string; document: OpenApiDocument }[] = [
-  { label: 'the seed', document: contract() },
-  { label: 'the 2026-06-22 contract', document: todaysContract() },
-];
 const NAMES = ['a.png', 'b.png'];
 
 let inputs: Inputs;
@@ -107,18 +103,9 @@ function expectedText(document: OpenApiDocument, response: Response, says: strin
   return says.replace(/\{([\w.]+)\}/g, (_, place: string) => mockedAt(document, response, place));
 }
 
-for (const { label, document } of CONTRACTS) {
+for (const contract of CONTRACTS) {
+  const { label, document } = contract;
   describe(`Prism on ${label}`, () => {
-    let prism: RunningPrism;
-
-    beforeAll(async () => {
-      prism = await startPrism(document);
-    }, PRISM_START_TIMEOUT_MS);
-
-    afterAll(async () => {
-      await prism?.stop();
-    });
-
     for (const { method, route, outcomes, args } of CALLS) {
       describe(`${method} ${route}: every answer the contract allows reaches the CLI`, () => {
         for (const [status, response] of Object.entries(operation(document, method, route).responses)) {
@@ -128,7 +115,7 @@ for (const { label, document } of CONTRACTS) {
             it(`${status} ${type ?? 'without a body'}`, async () => {
               const outcome = outcomes[status];
               expect(outcome, `no outcome expected for ${status}`).toBeDefined();
-              const proxy = await startProxy(prism.url, { image: inputs.image, steer });
+              const proxy = await startProxy(prismUrl(contract), { image: inputs.image, steer });
               try {
                 const out = await tempDir();
                 const result = await runCli([...args(out), ...(outcome!.reportsHeaders ? ['--json'] : [])], { env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' } });

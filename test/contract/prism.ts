@@ -13,9 +13,6 @@ import { contract, type OpenApiDocument } from './seed.js';
 const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 const LISTENING = /Prism is listening on (http:\/\/\S+)/;
 
-/** For the hook that starts Prism: a few seconds alone, far more on a loaded 2-core machine. */
-export const PRISM_START_TIMEOUT_MS = 120_000;
-
 export interface RunningPrism {
   url: string;
   stop(): Promise<void>;

@@ -4,6 +4,7 @@
  * requests sent, the exit codes and the printed reasons.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { chmod, mkdir, readdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -11,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
-import { BIN, emulatorEnv, recordingEmulator, runCli, scriptedServer, tempDir } from './harness.js';
+import { BIN, emulatorEnv, listenOnLoopback, recordingEmulator, runCli, scriptedServer, tempDir } from './harness.js';
 
 let tinyPng: Buffer;
 
@@ -48,28 +49,44 @@ function summaryOf(stdout: string): SummaryEvent {
 
 const editRequests = (emulator: RunningEmulator) => emulator.requests.filter((request) => request.path === '/v2/edit');
 
+/**
+ * Resolves once the emulator has answered (and recorded) every request it took, as it does
+ * for those still in flight when a client dies: an event to wait for, not a time.
+ */
+async function everyRequestAnswered(emulator: RunningEmulator): Promise<void> {
+  while (emulator.requests.length < emulator.stats().requests) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 describe('transient faults', () => {
-  it('finishes a batch of 300 through 5xx, resets, a tight rate limit and latency, every output whole', async () => {
+  // The property: under a seeded mix of 5xx, resets, 429s and latency, every input ends
+  // either written whole with its sidecar or failed with a network reason, nothing is left
+  // half-written, and the requests that may have been billed are counted. 40 inputs meet
+  // every kind of fault (seed 5 draws 18 fails and 4 resets in its first 40 requests); the
+  // 300 this test once sent proved nothing more and took most of a minute. Its retries wait
+  // real backoffs and Retry-After pauses: about 7 s idle, over 30 s on a loaded machine.
+  it('finishes a batch through 5xx, resets, a tight rate limit and latency, every output whole', async () => {
     const emulator = await recordingEmulator({
       echo: true,
       seed: 5,
       failRate: 0.3,
-      resetRate: 0.05,
-      rateLimit: 100,
+      resetRate: 0.1,
+      // 16 admitted in any second: of the first 24 requests, sent at once, some meet a 429
+      // (they would have to be spread over a second not to).
+      rateLimit: 16,
       rateWindowMs: 1_000,
       latency: { min: 20, max: 300 },
     });
     try {
-      const root = await imageFolder(300);
-      const { code, stdout } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '32', '--retries', '12', '--json'], {
+      const root = await imageFolder(40);
+      const { code, stdout } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '24', '--retries', '12', '--json'], {
         cwd: root,
         env: emulatorEnv(emulator),
       });
       const summary = summaryOf(stdout);
       const stats = emulator.stats();
       // A reset drops the connection after a 200's headers: that answer may have been billed,
-      // so it gets one more try only, and an input cut twice (about one in 300 here) fails.
-      expect(summary).toMatchObject({ ok: 300 - summary.failed, notProcessed: 0 });
+      // so it gets one more try only, and an input cut twice fails.
+      expect(summary).toMatchObject({ ok: 40 - summary.failed, notProcessed: 0 });
       for (const failure of summary.failures) expect(failure.error).toMatch(/^network error: aborted/);
       expect(summary.maybeBilled.requests).toBeGreaterThanOrEqual(2 * summary.failed);
       expect(summary.maybeBilled.requests).toBeLessThanOrEqual(stats.resets);
@@ -77,8 +94,8 @@ describe('transient faults', () => {
       const { outputs, withSidecar } = await checkOutputFolder(path.join(root, 'out'));
       expect(outputs).toHaveLength(summary.ok);
       expect(withSidecar).toHaveLength(summary.ok);
-      expect(stats.failed).toBeGreaterThan(50);
-      expect(stats.resets).toBeGreaterThan(3);
+      expect(stats.failed).toBeGreaterThan(5);
+      expect(stats.resets).toBeGreaterThan(0);
       expect(stats.rateLimited).toBeGreaterThan(0);
       expect(summary.rateLimited).toBeGreaterThan(0);
     } finally {
@@ -87,18 +104,31 @@ describe('transient faults', () => {
   }, 120_000);
 
   it('honours Retry-After given as an HTTP date', async () => {
-    // Whole seconds, as HTTP dates are; the CLI must not retry before it.
-    const retryAt = new Date(Date.now() + 2_000).toUTCString();
-    const server = await scriptedServer([
-      { status: 503, headers: { 'retry-after': retryAt, 'content-type': 'application/json' }, body: '{"error":{"message":"busy"}}' },
-      { status: 200, headers: { 'content-type': 'image/png' }, body: tinyPng },
-    ]);
+    // The date is set when the first request arrives (a whole second, as HTTP dates are, 1 to
+    // 2 s ahead), so however late the CLI starts, it is still ahead and the CLI must wait for it.
+    let retryAt = 0;
+    const arrivals: number[] = [];
+    const server = await listenOnLoopback(
+      createServer((request, response) => {
+        request.resume();
+        request.on('end', () => {
+          arrivals.push(Date.now());
+          if (arrivals.length === 1) {
+            retryAt = Math.ceil(Date.now() / 1000) * 1000 + 1000;
+            const body = '{"error":{"message":"busy"}}';
+            response.writeHead(503, { 'retry-after': new Date(retryAt).toUTCString(), 'content-type': 'application/json' }).end(body);
+          } else {
+            response.writeHead(200, { 'content-type': 'image/png' }).end(tinyPng);
+          }
+        });
+      }),
+    );
     try {
       const root = await imageFolder(1);
       const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' } });
       expect(code).toBe(0);
-      expect(server.requests).toHaveLength(2);
-      expect(server.requests[1]!.wallAt).toBeGreaterThanOrEqual(Date.parse(retryAt));
+      expect(arrivals).toHaveLength(2);
+      expect(arrivals[1]).toBeGreaterThanOrEqual(retryAt);
     } finally {
       await server.close();
     }
@@ -163,15 +193,14 @@ describe('crashes and interruptions', () => {
   it('after SIGKILL at any moment, a rerun leaves every output whole and redoes at most the in-flight requests', async () => {
     const emulator = await recordingEmulator({ echo: true, latency: { min: 30, max: 80 } });
     try {
-      const root = await imageFolder(200);
+      const root = await imageFolder(60);
       let results = 0;
       const { exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '8', '--yes', '--json'], root, emulatorEnv(emulator), (line, child) => {
-        if (line.includes('"type":"result"') && ++results === 40) child.kill('SIGKILL');
+        if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGKILL');
       });
       const killed = await exit;
       expect(killed.signal).toBe('SIGKILL');
-      // Requests in flight at the kill are recorded when the emulator finishes them.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await everyRequestAnswered(emulator);
       const sentBeforeKill = editRequests(emulator).length;
       const out = path.join(root, 'out');
       const files = await filesUnder(out);
@@ -184,21 +213,23 @@ describe('crashes and interruptions', () => {
       const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
       expect(rerun.code).toBe(0);
       const { outputs, withSidecar } = await checkOutputFolder(out);
-      expect(outputs).toHaveLength(200);
-      expect(withSidecar).toHaveLength(200);
+      expect(outputs).toHaveLength(60);
+      expect(withSidecar).toHaveLength(60);
       const resent = editRequests(emulator).length - sentBeforeKill;
-      expect(resent).toBe(200 - done);
+      expect(resent).toBe(60 - done);
       // Redone = sent before the kill but not recorded as done: at most the 8 in flight.
       expect(sentBeforeKill - done).toBeLessThanOrEqual(8);
     } finally {
       await emulator.close();
     }
-  }, 60_000);
+  });
 
   it('on Ctrl-C stops starting new work, finishes what is in flight, writes the summary and exits 130', async () => {
     const emulator = await recordingEmulator({ echo: true, latency: { min: 50, max: 100 } });
     try {
-      const root = await imageFolder(120);
+      // The emulator answers in this process: however loaded the machine, the CLI cannot
+      // finish the 40 inputs left (at 4 × 50 ms at least) before the signal is sent.
+      const root = await imageFolder(60);
       let results = 0;
       const { exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'], root, emulatorEnv(emulator), (line, child) => {
         if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGINT');
@@ -207,7 +238,7 @@ describe('crashes and interruptions', () => {
       expect(code).toBe(130);
       const summary = summaryOf(stdout);
       expect(summary).toMatchObject({ type: 'summary', stopped: 'interrupted', exitCode: 130 });
-      expect(summary.ok + summary.notProcessed).toBe(120);
+      expect(summary.ok + summary.notProcessed).toBe(60);
       expect(summary.notProcessed).toBeGreaterThan(0);
       const { withSidecar } = await checkOutputFolder(path.join(root, 'out'));
       expect(withSidecar).toHaveLength(summary.ok);
@@ -223,23 +254,22 @@ describe('crashes and interruptions', () => {
   });
 
   it('quits at once on a second Ctrl-C', async () => {
-    const emulator = await recordingEmulator({ echo: true, latency: { min: 10_000, max: 10_000 } });
+    // The emulator holds every request longer than the test may take: only quitting without
+    // waiting for them ends the run in time.
+    const emulator = await recordingEmulator({ echo: true, latency: { min: 120_000, max: 120_000 } });
     try {
       const root = await imageFolder(4);
-      let sent = false;
-      const { child, exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '2', '--yes', '--json', '--verbose'], root, emulatorEnv(emulator), () => {});
-      // Wait until the first requests are in flight (the emulator holds them for 10 s).
-      while (!sent) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        sent = emulator.stats().requests >= 2;
-      }
-      const started = performance.now();
+      const { child, exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '2', '--yes', '--json'], root, emulatorEnv(emulator), (line) => {
+        // The first Ctrl-C was taken (the run stops starting new work): now the second.
+        if (line.includes('"type":"stop"')) child.kill('SIGINT');
+      });
+      // Wait until the first requests are in flight.
+      while (emulator.stats().requests < 2) await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGINT');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      child.kill('SIGINT');
-      const { code } = await exit;
+      const { code, stdout } = await exit;
       expect(code).toBe(130);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(stdout).toContain('"reason":"interrupted"');
+      expect(editRequests(emulator)).toEqual([]); // none was answered: the CLI did not wait
     } finally {
       await emulator.close();
     }
@@ -350,22 +380,28 @@ describe('secrets', () => {
   it('never prints, logs or stores the key, whatever the output mode or failure', async () => {
     const emulator = await recordingEmulator({ echo: true, failRate: 0.5, seed: 2 });
     try {
-      const root = await imageFolder(6);
+      // Two images, one at a time: seed 2 fails a request, which is retried and printed.
+      const root = await imageFolder(2);
       await writeFile(path.join(root, 'list.txt'), `in/img-0000.png\nhttp://127.0.0.1:1/${KEY}.png\n`);
       const runs = [
-        ['edit', 'in', '-o', 'out', '--verbose', '--no-progress', '--retries', '6', '--concurrency', '1'],
-        ['edit', 'in', '-o', 'out2', '--json', '--verbose', '--retries', '6', '--concurrency', '1'],
+        ['edit', 'in', '-o', 'out', '--verbose', '--no-progress', '--retries', '2', '--concurrency', '1'],
+        ['edit', 'in', '-o', 'out2', '--json', '--verbose', '--retries', '2', '--concurrency', '1'],
         ['edit', 'in', '-o', 'out3', '--dry-run'],
-        ['edit', '--from-file', 'list.txt', '-o', 'out4', '--retries', '0', '--no-progress'],
+        // --yes: no credits check (which the emulator may fail), so the URL holding the key is sent, and fails.
+        ['edit', '--from-file', 'list.txt', '-o', 'out4', '--retries', '0', '--yes', '--no-progress'],
         ['account', '--json'],
         ['edit', 'in', '--base-url', 'http://photoroom.example.com'],
         ['segment', 'in', '--channels', 'nope'],
       ];
+      const printed: string[] = [];
       for (const args of runs) {
         const { stdout, stderr } = await runCli(args, { cwd: root, env: emulatorEnv(emulator, KEY) });
         expect(stdout + stderr, args.join(' ')).not.toContain(KEY);
         expect(stdout + stderr).not.toContain('VERY_SECRET');
+        printed.push(stdout + stderr);
       }
+      expect(printed[0]).toMatch(/^retry /m);
+      expect(printed[3]).toContain('failed  http://127.0.0.1:1/***.png: ');
       for (const file of await filesUnder(root)) {
         if (file.endsWith('.json') || file.endsWith('.jsonl')) expect(await readFile(file, 'utf8'), file).not.toContain('VERY_SECRET');
       }
