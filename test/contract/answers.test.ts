@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../e2e/harness.js';
+import { tempDir } from '../e2e/harness.js';
+import { runInProcess } from '../support/in-process.js';
 import { contractInputs, type Inputs } from './inputs.js';
 import { CONTRACTS } from './contracts.js';
 import { prismUrl } from './prism-url.js';
@@ -118,7 +119,7 @@ for (const contract of CONTRACTS) {
               const proxy = await startProxy(prismUrl(contract), { image: inputs.image, steer });
               try {
                 const out = await tempDir();
-                const result = await runCli([...args(out), ...(outcome!.reportsHeaders ? ['--json'] : [])], { env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' } });
+                const result = await runInProcess([...args(out), ...(outcome!.reportsHeaders ? ['--json'] : [])], { env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' } });
                 const printed = result.stdout + result.stderr;
                 expect(proxy.exchanges.map((exchange) => exchange.status), printed).toEqual(Array(outcome!.requests).fill(Number(status)));
                 expect(result.code, printed).toBe(outcome!.exit);

@@ -9,7 +9,8 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, runCli, tempDir } from '../e2e/harness.js';
+import { FIXTURES, tempDir } from '../e2e/harness.js';
+import { runInProcess } from '../support/in-process.js';
 import { flagsOf, packRequests, paramsToSend } from './cases.js';
 import { fieldsOf, isKnownField, isSendable } from './fields.js';
 import { contractInputs, type Inputs } from './inputs.js';
@@ -94,7 +95,7 @@ function againstEachPrism(tests: (contract: Contract, run: (args: readonly strin
 
       const run = async (args: readonly string[]): Promise<PrismRun> => {
         const before = proxy.exchanges.length;
-        const { code, stderr } = await runCli([...args, '-o', await tempDir()], {
+        const { code, stderr } = await runInProcess([...args, '-o', await tempDir()], {
           env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' },
         });
         return { code, stderr, verdicts: proxy.exchanges.slice(before).map((exchange) => verdict(contract, exchange)) };
