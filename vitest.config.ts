@@ -16,11 +16,22 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          exclude: ['test/unit/**/*.isolated.test.ts'],
           // Worker threads, one module graph for all unit files: each file importing the
           // source, sharp and fast-check afresh cost about a third of the unit tests' CPU.
           // So a unit test leaves no global behind (fake timers restored, no process state).
           pool: 'threads',
           isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // A unit file that replaces a module (vi.mock) needs a module graph of its own: in the
+          // shared one, the module may be loaded already, unmocked, or the mock would leak.
+          name: 'unit-isolated',
+          include: ['test/unit/**/*.isolated.test.ts'],
+          pool: 'threads',
         },
       },
       {
