@@ -299,7 +299,8 @@ describe('the terminal trusts what it prints', () => {
   }
 
   it('escapes a file name and a server message in every line, and NDJSON keeps them exact', async () => {
-    server = await startHostileServer([{ kind: 'image', body: png }, hostileError]);
+    // The odd name gets the image and p0.png the message, whichever is sent first.
+    server = await startHostileServer([{ kind: 'image', body: png }], { byUpload: { text: 'filename="p0.png"', answer: hostileError } });
     const root = await hostileFolder();
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
     const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
