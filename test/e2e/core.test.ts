@@ -379,8 +379,7 @@ describe('exit codes for API refusals', () => {
   it('exits 3 when the key is refused (403)', async () => {
     const strict = await recordingEmulator({ echo: true, apiKey: 'the_right_key' });
     try {
-      // Spawned: the key must not reach the real stderr.
-      const result = await runCli(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(strict, 'a_wrong_key') });
+      const result = await runInProcess(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(strict, 'a_wrong_key') });
       expect(result.stderr).toContain('HTTP 403: the API key was refused');
       expect(result.stderr).not.toContain('a_wrong_key');
       expect(result.code).toBe(3);

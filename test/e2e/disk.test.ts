@@ -4,14 +4,13 @@
  * onto the inputs or out of the output folder, names too long for the file system, an
  * output folder removed mid-run, a torn run log and damaged sidecars.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
-import { runInProcess } from '../support/in-process.js';
+import { runInProcess, startInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, recordingEmulator, runProgram, tempDir, type CliResult } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -168,21 +167,11 @@ describe('names and folders', () => {
     try {
       const inputs = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`in/sub/p${i}.png`, png]));
       const root = await project(inputs);
-      const child = spawn(process.execPath, [BIN, 'edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json'], {
-        cwd: root,
-        env: { ...process.env, ...emulatorEnv(slow) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let removed = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (!removed && stdout.includes('"status":"ok"')) {
-          removed = true;
-          void rm(path.join(root, 'out/sub'), { recursive: true, force: true });
-        }
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const running = startInProcess(['edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json'], { cwd: root, env: emulatorEnv(slow) });
+      // Removed as soon as the first result is told, while the next image is in flight.
+      await running.printed('"status":"ok"');
+      await rm(path.join(root, 'out/sub'), { recursive: true, force: true });
+      const { code } = await running.done;
       expect(code).toBe(0);
       const left = await filesUnder(path.join(root, 'out/sub'));
       expect(left.length).toBeGreaterThan(0);

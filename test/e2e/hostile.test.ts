@@ -51,9 +51,9 @@ function summaryOf(stdout: string): SummaryEvent & { exitCode: number } {
 const KEY = 'sk_test_hostile_0123';
 
 /**
- * Runs the CLI in this process against a hostile server answering from `script`. What the
- * real stdout and stderr carry (the key, terminal escapes), an exception nobody caught,
- * signals and EPIPE are checked on spawned runs below.
+ * Runs the CLI in this process against a hostile server answering from `script`: its stdout
+ * and stderr are masked and escaped as a process's are. That a process's real stdout and
+ * stderr are, an exception nobody caught, signals and EPIPE are checked on spawned runs below.
  */
 async function runAgainst(script: readonly HostileAnswer[], args: readonly string[], options: { count?: number } = {}) {
   server = await startHostileServer(script);
@@ -173,8 +173,8 @@ describe('the key, echoed back by the server', () => {
       server = await startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }]);
       const root = await folderOf(2);
       const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: key };
-      const lines = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
-      const json = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
+      const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
+      const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
       const stored = await Promise.all((await filesUnder(path.join(root, 'out'))).filter((f) => /\.jsonl?$/.test(f)).map((f) => readFile(path.join(root, 'out', f), 'utf8')));
       expect(stored.length).toBeGreaterThanOrEqual(2);
       for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...stored]) {
@@ -299,16 +299,17 @@ describe('the terminal trusts what it prints', () => {
   }
 
   it('escapes a file name and a server message in every line, and NDJSON keeps them exact', async () => {
-    server = await startHostileServer([{ kind: 'image', body: png }, hostileError]);
+    // The odd name gets the image and p0.png the message, whichever is sent first.
+    server = await startHostileServer([{ kind: 'image', body: png }], { byUpload: { text: 'filename="p0.png"', answer: hostileError } });
     const root = await hostileFolder();
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
-    const lines = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
+    const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
     expect(lines.code).toBe(1);
     for (const text of [lines.stdout, lines.stderr]) expectNoForgery(text);
     expect(lines.stderr).toContain('ok      in/e\\e[2J\\e]0;pwned\\x07\\x9b2J\\u{202e}\\r\\nok      fake.png → fake.png\\x08.png → out/');
     expect(lines.stderr).toContain(`bad image\\e]52;c;cm0gLXJmIH4=\\x07\\r\\n${FORGED}`);
 
-    const json = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
+    const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
     for (const text of [json.stdout, json.stderr]) expectNoForgery(text);
     const results = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; input?: string; error?: string });
     expect(results.map((result) => result.input)).toContain(`in/${name}`);
@@ -320,13 +321,31 @@ describe('the terminal trusts what it prints', () => {
     const body = JSON.stringify({ plan, images: { available: 1, subscription: 1 } });
     server = await startHostileServer([hostileError], { account: { kind: 'status', status: 200, body } });
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
-    const shown = await runCli(['account'], { env });
+    const shown = await runInProcess(['account'], { env });
     expect(shown.code).toBe(0);
     expectNoForgery(shown.stdout);
     expect(shown.stdout).toContain(`Plan:          pro\\e[2J\\n${FORGED}\n`);
-    const json = await runCli(['account', '--json'], { env });
+    const json = await runInProcess(['account', '--json'], { env });
     expect(json.stdout).not.toMatch(RAW_CONTROL);
     expect(JSON.parse(json.stdout)).toMatchObject({ plan });
+  });
+});
+
+describe("a process's real stdout and stderr", () => {
+  // The runs above check the masking and escaping in this process; this one, that a process's own streams go through them too.
+  it('mask the key a server echoes and escape a file name, on both streams (spawned)', async () => {
+    server = await startHostileServer([{ kind: 'echo-key', status: 400 }]);
+    const root = await folderOf(0);
+    await writeFile(path.join(root, 'in', 'e\x1b[2J\u202e.png'), png);
+    const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
+    const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--json', '--verbose'], { cwd: root, env });
+    expect(code).toBe(1);
+    for (const text of [stdout, stderr]) {
+      expect(text).not.toContain(KEY);
+      expect(text).not.toMatch(RAW_CONTROL);
+    }
+    expect(stdout).toContain('{"type":"result","input":"in/e\\u001b[2J\\u202e.png","output":"out/e\\u001b[2J\\u202e.png","status":"failed","error":"HTTP 400: invalid key ***"');
+    expect(stderr).toContain('  in/e\\e[2J\\u{202e}.png: HTTP 400: invalid key ***\n');
   });
 });
 
@@ -337,7 +356,7 @@ describe('redaction that breaks things, and a partial leak', () => {
       const root = await tempDir();
       await mkdir(path.join(root, 'in'));
       for (let i = 0; i < 10; i++) await writeFile(path.join(root, 'in', `text-${i}.png`), png);
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--no-progress'], {
+      const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--no-progress'], {
         cwd: root,
         env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: key },
       });
@@ -362,8 +381,8 @@ describe('redaction that breaks things, and a partial leak', () => {
     const root = await folderOf(2);
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
     const args = ['edit', 'in', '-o', 'out', '--concurrency', '1', '--report'];
-    const lines = await runCli([...args, '--verbose', '--no-progress'], { cwd: root, env });
-    const json = await runCli([...args, '--json', '--overwrite'], { cwd: root, env });
+    const lines = await runInProcess([...args, '--verbose', '--no-progress'], { cwd: root, env });
+    const json = await runInProcess([...args, '--json', '--overwrite'], { cwd: root, env });
     expect(lines.stderr).toContain('HTTP 400: the key starting *** is not valid here');
     const stored = await filesUnder(path.join(root, 'out'));
     expect(stored).toEqual(expect.arrayContaining(['photoroom-run.jsonl', 'photoroom-report.html', 'p0.png.json', 'p1.png.json']));

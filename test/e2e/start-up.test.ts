@@ -90,7 +90,8 @@ describe('photoroom edit', () => {
 
   it('leaves no temporary folder behind when a run with -o - is refused at start-up', async () => {
     const temporary = await tempDir();
-    const result = await runCli(['edit', 'mug.jpg', '-o', '-'], { cwd: root, env: { TMPDIR: temporary } });
+    // The run's temporary folder is TMPDIR's, as in a process of its own (that a real process reads it: stdout.test.ts).
+    const result = await runInProcess(['edit', 'mug.jpg', '-o', '-'], { cwd: root, env: { TMPDIR: temporary } });
     expect(startUpError(result)).toMatch(/^photoroom: no API key/);
     expect(await readdir(temporary)).toEqual([]);
   });

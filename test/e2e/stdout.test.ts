@@ -29,11 +29,14 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** `photoroom ...args` with its stdout on `stdout`: a file descriptor, or a pipe whose reader leaves after `keepBytes`. */
-function runWithStdout(args: readonly string[], stdout: number | { keepBytes: number }): Promise<CliResult> {
+/**
+ * `photoroom ...args` with its stdout on `stdout`: a file descriptor, or a pipe whose reader
+ * leaves after `keepBytes`; `env` adds to the environment.
+ */
+function runWithStdout(args: readonly string[], stdout: number | { keepBytes: number }, env: Record<string, string> = {}): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
-    env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_stdout'), NO_COLOR: '1' },
+    env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_stdout'), NO_COLOR: '1', ...env },
     stdio: ['ignore', typeof stdout === 'number' ? stdout : 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -51,8 +54,8 @@ function runWithStdout(args: readonly string[], stdout: number | { keepBytes: nu
   });
 }
 
-/** The lines that are neither progress nor summary: what is said about the image. */
-async function expectOneRefusal(stderr: string, refusal: string): Promise<void> {
+/** The lines that are neither progress nor summary: what is said about the image; the folder it is kept in is returned (removed). */
+async function expectOneRefusal(stderr: string, refusal: string): Promise<string> {
   expect(stderr).not.toMatch(/^ok /m);
   expect(stderr).not.toMatch(/ 1 ok/);
   expect(stderr).not.toContain('unexpected error');
@@ -67,14 +70,18 @@ async function expectOneRefusal(stderr: string, refusal: string): Promise<void> 
   } finally {
     await rm(path.dirname(kept!), { recursive: true, force: true });
   }
+  return path.dirname(kept!);
 }
 
 describe('-o - reports success before stdout took it', () => {
-  it('fails the input, in one line without a stack trace, and exits 1 when stdout is a full disk', async () => {
+  it('fails the input, in one line without a stack trace, and exits 1 when stdout is a full disk; the image is kept under TMPDIR', async () => {
     const full = openSync('/dev/full', 'w');
-    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full).finally(() => closeSync(full));
+    // The process reads TMPDIR itself (os.tmpdir()): in-process runs are given it instead.
+    const temporary = await tempDir();
+    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full, { TMPDIR: temporary }).finally(() => closeSync(full));
     expect(result.code).toBe(1);
-    await expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
+    const keptIn = await expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
+    expect(path.dirname(keptIn)).toBe(temporary);
   });
 
   it('fails the input and exits 1 when the reader of stdout leaves after 10 bytes', async () => {

@@ -155,15 +155,28 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
   }
 }
 
+/** An answer for the image requests whose body holds `text` (an upload's `filename="p0.png"`), whatever their order. */
+export interface AnswerByUpload {
+  text: string;
+  answer: HostileAnswer;
+}
+
 /**
  * Starts the server. `/v2/account` always answers plenty of credits (unless `account` is
- * scripted); image requests get `script[n]` in turn, the last one repeating.
+ * scripted); image requests get `script[n]` in turn, the last one repeating, but for those
+ * `byUpload` answers.
  */
-export async function startHostileServer(script: readonly HostileAnswer[], options: { account?: HostileAnswer } = {}): Promise<HostileServer> {
+export async function startHostileServer(
+  script: readonly HostileAnswer[],
+  options: { account?: HostileAnswer; byUpload?: AnswerByUpload } = {},
+): Promise<HostileServer> {
   const requests: HostileRequest[] = [];
   let imageCount = 0;
   const server = createServer((request, response) => {
-    request.resume();
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      if (options.byUpload) body.push(chunk);
+    });
     request.on('end', () => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
       requests.push({
@@ -178,6 +191,8 @@ export async function startHostileServer(script: readonly HostileAnswer[], optio
         else response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ACCOUNT) }).end(ACCOUNT);
         return;
       }
+      const { byUpload } = options;
+      if (byUpload && Buffer.concat(body).includes(byUpload.text)) return answer(response, request, byUpload.answer);
       const scripted = script[Math.min(imageCount, script.length - 1)];
       imageCount += 1;
       if (scripted) answer(response, request, scripted);

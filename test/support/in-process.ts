@@ -5,8 +5,9 @@
  * result has runCli's shape, so a test moves between the two with a one-word change.
  *
  * What it cannot show, and keeps to spawned tests: a terminal, real signals, a stdout that
- * refuses writes, a process that never exits, and whatever reads the process (TMPDIR,
- * privileges). When to use which: CONTRIBUTING.md, "In-process or spawned?".
+ * refuses writes, a process that never exits, and whatever reads the process itself
+ * (os.tmpdir(), privileges; the test's TMPDIR is passed on as the run's temporary folder).
+ * When to use which: CONTRIBUTING.md, "In-process or spawned?".
  */
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
@@ -28,6 +29,8 @@ export interface RunningCli {
   listening(): Interrupt[];
   /** Delivers `signal` to every handler listening to it, as `kill -INT` would; false if none listens. */
   signal(signal: Interrupt): boolean;
+  /** Resolves once standard output holds `text` (rejects if the run ends first): for a test that acts while the run goes on. */
+  printed(text: string): Promise<void>;
 }
 
 /** Handlers registered as with `process.on`: the same function twice is called twice, and each release removes its own. */
@@ -48,7 +51,18 @@ function handlerSet() {
 export function startInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): RunningCli {
   // What leaves the program is masked by the run's own redactor, then escaped, as processIo does.
   const redactor = new Redactor();
-  const stdout = textSink();
+  // Tests waiting for a text on stdout (printed), each told once it is there.
+  const waiting = new Set<{ text: string; resolve: () => void; reject: (error: Error) => void }>();
+  const stdout = textSink(() => {
+    if (waiting.size === 0) return;
+    const written = stdout.text();
+    for (const waiter of waiting) {
+      if (written.includes(waiter.text)) {
+        waiting.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  });
   const stderr = textSink();
   const env = cleanEnv(options.env);
   const host = processHost();
@@ -84,6 +98,7 @@ export function startInProcess(args: readonly string[], options: Omit<RunOptions
   const done = main(args, io).then((code) => {
     // The process would exit now: what still listens for its exit hears it.
     for (const handler of exits.all()) handler();
+    for (const waiter of waiting) waiter.reject(new Error(`the run ended without printing ${JSON.stringify(waiter.text)} on stdout`));
     return { code, stdout: stdout.text(), stderr: stderr.text(), stdoutBytes: stdout.bytes() };
   });
   return {
@@ -93,6 +108,10 @@ export function startInProcess(args: readonly string[], options: Omit<RunOptions
       const handlers = signals.get(name)!.all();
       for (const handler of handlers) handler();
       return handlers.length > 0;
+    },
+    printed(text) {
+      if (stdout.text().includes(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => waiting.add({ text, resolve, reject }));
     },
   };
 }

@@ -13,13 +13,14 @@ export interface MemoryIo extends Io {
   readonly err: () => string;
 }
 
-/** A stream that keeps what is written to it, text and bytes alike. */
-export function textSink(): { stream: Writable; text: () => string; bytes: () => Buffer } {
+/** A stream that keeps what is written to it, text and bytes alike; `onWrite` hears of each write once it is kept. */
+export function textSink(onWrite?: () => void): { stream: Writable; text: () => string; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: Buffer | string, _encoding, done) {
       chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      onWrite?.();
       done();
     },
   });
