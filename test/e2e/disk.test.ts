@@ -1,8 +1,9 @@
 /**
- * Traps on disk, against the CLI (in-process, or spawned where the disk is the point): a full or read-only output disk (a real tmpfs,
- * mounted in a mount namespace of the CLI's own), symbolic links that would lead writes
- * onto the inputs or out of the output folder, names too long for the file system, an
- * output folder removed mid-run, a torn run log and damaged sidecars.
+ * Traps on disk, against the CLI (in-process, or spawned where the disk is the point): a
+ * full or read-only output disk (a real tmpfs, mounted in a mount namespace of the CLI's
+ * own), symbolic links that would lead writes onto the inputs or out of the output
+ * folder, names too long for the file system, an output folder removed mid-run, a torn run
+ * log and damaged sidecars.
  */
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
