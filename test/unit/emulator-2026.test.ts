@@ -3,6 +3,7 @@
  * emulator. The emulator accepts each new parameter (it reads the same table), answers an
  * image for it, and AVIF (`export.format avif`) is an answer the CLI takes and writes.
  */
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +16,8 @@ import { decode, params, pixel, size } from '../support/rendered.js';
 import { FIXTURES } from '../e2e/harness.js';
 import { memoryIo } from '../support/memory-io.js';
 
-/** The mug fixture made small: encoding a full-size AVIF takes seconds. */
-const MUG = path.join(tmpdir(), 'photoroom-emulated-mug.jpg');
+/** The mug fixture made small (encoding a full-size AVIF takes seconds), in a folder of this run's own. */
+const MUG = path.join(mkdtempSync(path.join(tmpdir(), 'photoroom-2026-mug-')), 'photoroom-emulated-mug.jpg');
 let emulator: RunningEmulator;
 
 beforeAll(async () => {
@@ -26,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emulator.close();
-  await rm(MUG, { force: true });
+  await rm(path.dirname(MUG), { recursive: true, force: true });
 });
 
 /** One edit of the mug with these flags: exit code, stderr, the output folder, the output's name and first bytes, the fields sent. */
