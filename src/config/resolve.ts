@@ -7,7 +7,7 @@ import path from 'node:path';
 import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
 import { MAX_SHARDS, parseShard, parseShardCount, type Shard } from '../inputs/shard.js';
 import { LAYER_FIELDS } from '../params/table.js';
-import type { Endpoint, ParamValue } from '../params/types.js';
+import type { Endpoint } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
@@ -168,7 +168,7 @@ export function resolveRunOptions(
   for (const [key, spec] of rows) {
     const given = chosen.get(key);
     if (!given) {
-      if (spec.default !== undefined) settings[key] = Array.isArray(spec.default) ? [...spec.default] : (spec.default as RunValue);
+      if (spec.default !== undefined) settings[key] = typeof spec.default === 'object' ? [...spec.default] : spec.default;
       continue;
     }
     const read = readRunOption(spec, given.value);
@@ -181,8 +181,8 @@ export function resolveRunOptions(
     sources[key] = given.source;
     // Paths in a config file are relative to the file, like other tools' configs.
     settings[key] =
-      spec.kind === 'path' && given.layer === 'config' && config.path
-        ? path.resolve(path.dirname(config.path), String(read.value))
+      spec.kind === 'path' && given.layer === 'config' && config.path && typeof read.value === 'string'
+        ? path.resolve(path.dirname(config.path), read.value)
         : read.value;
   }
   // Every setting without a default is optional, and every row's reader gives its setting's type.
@@ -233,7 +233,7 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
     const resolved = isFileParam(name) && config.path && typeof value === 'string'
       ? path.resolve(path.dirname(config.path), value)
       : value;
-    params.push({ name, value: resolved as ParamValue, source });
+    params.push({ name, value: resolved, source });
   }
   problems.push(...duplicateProblems(params));
   return { params, problems };

@@ -256,7 +256,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = http.createServer((request, response) => {
     const started = performance.now();
-    answerRequest(request, response)
+    // node:http waits for no handler: a request that fails is answered in .catch, and a throw
+    // from the caller's onRequest stays an unhandled rejection, as in a synchronous handler.
+    void answerRequest(request, response)
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (!response.headersSent) sendError(response, 'v2', 400, `could not read the request: ${message}`);
