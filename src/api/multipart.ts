@@ -87,7 +87,7 @@ async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterabl
   } catch (error) {
     if (error instanceof LocalFault) throw error;
     const code = errorCode(error);
-    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error as Error).message})`, { code });
+    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error instanceof Error ? error.message : String(error))})`, { code });
   }
   if (sent !== piece.size) throw changed();
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
 import { MAX_SHARDS, parseShard, parseShardCount, type Shard } from '../inputs/shard.js';
 import { LAYER_FIELDS } from '../params/table.js';
-import type { Endpoint } from '../params/types.js';
+import { isParamValue, type Endpoint } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
@@ -243,7 +243,7 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
       problems.push(`${source}: ${unknown}`);
       continue;
     }
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    if (!isParamValue(value)) {
       problems.push(`${source}: expected a string, number or boolean`);
       continue;
     }
