@@ -14,6 +14,13 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules for TypeScript: above all no-floating-promises and no-misused-promises,
+    // as an async engine's forgotten promise is a lost result or an unhandled rejection.
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeCheckedOnly],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     languageOptions: {
       globals: {
         process: 'readonly',

@@ -37,10 +37,16 @@ export class StartUpError extends UserError {
   }
 }
 
+/** The text `value` holds under `key`, when it is an object holding a text there: a field of a thrown value or of JSON. */
+export function textField(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field: unknown = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' ? field : undefined;
+}
+
 /** The code of a system error (`ENOSPC`, `EACCES`...), or undefined for anything else. */
 export function errorCode(error: unknown): string | undefined {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return textField(error, 'code');
 }
 
 /** Codes that say the output disk cannot take any more files: every later result would be lost too. */

@@ -214,8 +214,9 @@ export function createClient(options: ClientOptions): Client {
       }
     },
 
-    async close(): Promise<void> {
+    close(): Promise<void> {
       closeAgents(agents);
+      return Promise.resolve();
     },
   };
 }

@@ -2,6 +2,7 @@
  * One error type for everything the API (or the network on the way) answers instead of an
  * image. The API uses three body shapes; 403 may come with no body at all.
  */
+import { textField } from '../errors.js';
 import { IDLE_TIMEOUT_CODES } from './http.js';
 
 /**
@@ -75,7 +76,7 @@ export function messageFromBody(text: string): string | null {
   if (typeof inner === 'string') return inner;
   const detail = record.detail; // {"detail","status_code","type"}: v1
   if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail)) return detail.map((item) => (item as { msg?: string }).msg ?? JSON.stringify(item)).join('; ');
+  if (Array.isArray(detail)) return detail.map((item: unknown) => textField(item, 'msg') ?? JSON.stringify(item)).join('; ');
   return null;
 }
 
@@ -91,12 +92,12 @@ const TIMEOUT_CODES = new Set([...Object.values(IDLE_TIMEOUT_CODES), 'ETIMEDOUT'
 /** Turns whatever the HTTP client or the socket threw into an ApiError (network faults are retryable). */
 export function apiErrorFromFailure(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  const err = error as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown; message?: string } };
+  const cause: unknown = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+  const name = textField(error, 'name');
   // Only a text code says something: a DOMException's is a legacy number (an AbortSignal.timeout's reason has 23).
-  const textCode = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const code = textCode(err.code) ?? textCode(err.cause?.code) ?? err.name ?? 'ERROR';
-  const timedOut = TIMEOUT_CODES.has(code) || err.name === 'TimeoutError';
-  const reason = err.cause?.message ?? err.message ?? String(error);
+  const code = textField(error, 'code') ?? textField(cause, 'code') ?? name ?? 'ERROR';
+  const timedOut = TIMEOUT_CODES.has(code) || name === 'TimeoutError';
+  const reason = textField(cause, 'message') ?? textField(error, 'message') ?? String(error);
   return new ApiError({
     status: 0,
     kind: timedOut ? 'timeout' : 'network',

@@ -58,7 +58,7 @@ export function encodeMultipart(parts: readonly Part[]): MultipartBody {
 
   const length = pieces.reduce((sum, piece) => sum + (Buffer.isBuffer(piece) ? piece.length : piece.size), 0);
   const contentType = `multipart/form-data; boundary=${boundary}`;
-  if (pieces.every((piece) => Buffer.isBuffer(piece))) return { contentType, length, body: Buffer.concat(pieces as Buffer[]) };
+  if (pieces.every((piece) => Buffer.isBuffer(piece))) return { contentType, length, body: Buffer.concat(pieces) };
   return { contentType, length, body: Readable.from(stream(pieces), { objectMode: false }) };
 }
 
@@ -87,7 +87,7 @@ async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterabl
   } catch (error) {
     if (error instanceof LocalFault) throw error;
     const code = errorCode(error);
-    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error as Error).message})`, { code });
+    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error instanceof Error ? error.message : String(error))})`, { code });
   }
   if (sent !== piece.size) throw changed();
 }

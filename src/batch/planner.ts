@@ -131,7 +131,7 @@ export class Planner {
   }
 
   /** The second walk: hands each input already done to `skip`, and yields up to `limit` jobs to send. */
-  async *toSend(survey: Survey, limit: number, skip: (job: Job) => Promise<void>): AsyncGenerator<Job> {
+  async *toSend(survey: Survey, limit: number, skip: (job: Job) => void | Promise<void>): AsyncGenerator<Job> {
     let sent = 0;
     for await (const { job } of this.walk(null, null)) {
       if (survey.done.has(job.outputPath)) await skip(job);

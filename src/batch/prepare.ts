@@ -55,7 +55,7 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
   try {
     converted = await convertForUpload(job.source, fix, options.tmpdir);
   } catch (error) {
-    return { reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${(error as Error).message}` };
+    return { reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${error instanceof Error ? error.message : String(error)}` };
   }
   options.onFixed?.(fix);
   const [info, sha256] = await Promise.all([stat(job.source), hashFile(job.source)]);

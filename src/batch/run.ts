@@ -175,7 +175,7 @@ async function dryRun(run: RunContext, planner: Planner, survey: Survey, total: 
   };
   const url = options.endpoint === 'segment' ? options.client.urls.segment : options.client.urls.edit;
   const context = { endpoint: options.endpoint, url, fields: run.request.fields, cwd: options.cwd };
-  for await (const job of planner.toSend(survey, total, async (skipped) => report(shown.skipped(skipped)))) {
+  for await (const job of planner.toSend(survey, total, (skipped) => report(shown.skipped(skipped)))) {
     const prepared = await run.prepare(job, true);
     if ('reason' in prepared) {
       report({ type: 'result', input: shown.input(job), output: shown.output(job.outputPath), status: 'failed', attempts: 0, ms: 0, error: prepared.reason });

@@ -20,8 +20,12 @@ export function refusalStop(error: ApiError): StopEvent {
  */
 export function stopRequested(signal: AbortSignal): StopEvent {
   const reason: unknown = signal.reason;
-  if (typeof reason === 'object' && reason !== null && (reason as StopEvent).type === 'stop') return reason as StopEvent;
-  return stopEvent('interrupted', 'interrupted: no new work started');
+  return isStopEvent(reason) ? reason : stopEvent('interrupted', 'interrupted: no new work started');
+}
+
+/** A StopEvent, as a caller builds it with stopEvent (an abort's reason may be anything). */
+function isStopEvent(value: unknown): value is StopEvent {
+  return typeof value === 'object' && value !== null && 'type' in value && value.type === 'stop';
 }
 
 /** A run's stop: the first reason given wins and is told once; every wait of the engine listens to `signal`. */

@@ -59,6 +59,11 @@ export interface FlagReading<Values> {
   problems: string[];
 }
 
+/** What commander holds for a row's flag once given: `true` for a switch, the text typed otherwise. */
+function isGiven(value: unknown): value is string | true {
+  return value === true || typeof value === 'string';
+}
+
 /** Adds a command's table as options; the returned function reads them once commander has parsed. */
 export function addFlagTable<Values>(command: Command, table: FlagTable<Values>): () => FlagReading<Values> {
   const options = new Map<string, Option>();
@@ -73,9 +78,9 @@ export function addFlagTable<Values>(command: Command, table: FlagTable<Values>)
     for (const key in table) {
       const row = table[key];
       const given: unknown = command.getOptionValue(options.get(key)?.attributeName() ?? key);
-      if (given === undefined) continue;
+      if (!isGiven(given)) continue;
       try {
-        values[key] = row.read(given === true ? true : String(given), row);
+        values[key] = row.read(given, row);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         problems.push(...error.problems);

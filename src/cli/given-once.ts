@@ -19,7 +19,7 @@ const collect = (value: string, list: string[] = []) => [...list, value];
 
 /** A repeatable option: each value is kept, in order (`--include a --include b`). */
 export function repeatable<T extends Option>(option: T): T {
-  return allowRepeats(option.argParser(collect) as T);
+  return allowRepeats(option.argParser(collect));
 }
 
 /** The option as the user may have typed it: `-o/--out`. */

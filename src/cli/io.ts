@@ -4,6 +4,7 @@
  * (eslint.config.js); tests pass their own `Io`.
  */
 import { hostname, tmpdir } from 'node:os';
+import { errorCode } from '../errors.js';
 import type { Host } from '../host.js';
 import { Redactor } from '../secrets.js';
 import { terminalSafe } from './terminal.js';
@@ -83,7 +84,7 @@ function isRunning(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }
 

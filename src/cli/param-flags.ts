@@ -9,7 +9,7 @@ import { AliasedOption, COMMON_OPTIONS } from './help.js';
 import { COMMAND_LINE_OPTIONS } from '../config/options.js';
 import { duplicateProblems, type RawParam } from '../params/paramset.js';
 import { flagOf, isKeyed, LAYER_FIELDS, paramByName, paramsFor } from '../params/table.js';
-import type { Endpoint, ParamSpec, ParamValue } from '../params/types.js';
+import { isParamValue, type Endpoint, type ParamSpec } from '../params/types.js';
 import { describeKind, readBooleanWord } from '../params/values.js';
 
 export interface FlagBinding {
@@ -165,7 +165,7 @@ export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null)
 export function rawParamsFromOptions(bindings: readonly FlagBinding[], values: Record<string, unknown>): RawParam[] {
   return bindings.flatMap(({ option, spec, flag }) => {
     const value = values[option.attributeName()];
-    return value === undefined ? [] : [{ name: spec.name, value: value as ParamValue, source: flag }];
+    return isParamValue(value) ? [{ name: spec.name, value, source: flag }] : [];
   });
 }
 

@@ -268,9 +268,20 @@ export const RUN_OPTIONS: { readonly [Key in keyof RunSettings]-?: RunOptionSpec
 
 export type RunOptionKey = keyof RunSettings;
 
+function isRunOptionKey(key: string): key is RunOptionKey {
+  return Object.hasOwn(RUN_OPTIONS, key);
+}
+
+/** Every row, in table order. */
+export function runOptionRows(): [RunOptionKey, RunOptionSpec][] {
+  return Object.keys(RUN_OPTIONS)
+    .filter(isRunOptionKey)
+    .map((key) => [key, RUN_OPTIONS[key]]);
+}
+
 /** The rows of one command, in table order. */
 export function runOptionsFor(command: CommandName): [RunOptionKey, RunOptionSpec][] {
-  return (Object.entries(RUN_OPTIONS) as [RunOptionKey, RunOptionSpec][]).filter(([, spec]) => spec.commands.includes(command));
+  return runOptionRows().filter(([, spec]) => spec.commands.includes(command));
 }
 
 /**

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { duplicateProblems, resolveParamName, type RawParam } from '../params/paramset.js';
 import { MAX_SHARDS, parseShard, parseShardCount, type Shard } from '../inputs/shard.js';
 import { LAYER_FIELDS } from '../params/table.js';
-import type { Endpoint, ParamValue } from '../params/types.js';
+import { isParamValue, type Endpoint } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
-import { runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
+import { runOptionRows, runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
 
 /** The sources of a run option, highest precedence first. */
 type Layer = 'flag' | 'env' | 'config';
@@ -138,6 +138,25 @@ function settleAlternatives(chosen: Map<RunOptionKey, Sourced>, rows: readonly [
   }
 }
 
+type SettingValues = Partial<Record<RunOptionKey, RunValue>>;
+
+/** Every setting with a default, at its default: what a run gets that nothing sets. */
+function defaultValues(): SettingValues {
+  const values: SettingValues = {};
+  for (const [key, spec] of runOptionRows()) {
+    if (spec.default !== undefined) values[key] = typeof spec.default === 'object' ? [...spec.default] : spec.default;
+  }
+  return values;
+}
+
+/**
+ * Every setting with a default has a value: the settings without one are RunSettings'
+ * optional fields. Each row's reader gives its setting's type (the table's kinds say which).
+ */
+function isWhole(values: SettingValues): values is RunSettings {
+  return runOptionRows().every(([key, spec]) => spec.default === undefined || values[key] !== undefined);
+}
+
 export interface ResolvedRunOptions {
   settings: RunSettings;
   /** Where each setting that was given came from (`--shards`, `PHOTOROOM_SHARDS`, `.photoroomrc: shards`). */
@@ -156,7 +175,8 @@ export function resolveRunOptions(
   config: LoadedConfig,
 ): ResolvedRunOptions {
   const rows = runOptionsFor(command);
-  const settings: Partial<Record<RunOptionKey, RunValue>> = {};
+  // Another command's setting, and one that could not be read, keep their defaults.
+  const settings = defaultValues();
   const sources: Partial<Record<RunOptionKey, string>> = {};
   const problems: string[] = [];
   const chosen = new Map<RunOptionKey, Sourced>();
@@ -167,10 +187,7 @@ export function resolveRunOptions(
   settleAlternatives(chosen, rows, problems);
   for (const [key, spec] of rows) {
     const given = chosen.get(key);
-    if (!given) {
-      if (spec.default !== undefined) settings[key] = Array.isArray(spec.default) ? [...spec.default] : (spec.default as RunValue);
-      continue;
-    }
+    if (!given) continue;
     const read = readRunOption(spec, given.value);
     if (!read.ok) {
       // The key itself is never echoed back.
@@ -181,12 +198,12 @@ export function resolveRunOptions(
     sources[key] = given.source;
     // Paths in a config file are relative to the file, like other tools' configs.
     settings[key] =
-      spec.kind === 'path' && given.layer === 'config' && config.path
-        ? path.resolve(path.dirname(config.path), String(read.value))
+      spec.kind === 'path' && given.layer === 'config' && config.path && typeof read.value === 'string'
+        ? path.resolve(path.dirname(config.path), read.value)
         : read.value;
   }
-  // Every setting without a default is optional, and every row's reader gives its setting's type.
-  return { settings: settings as RunSettings, sources, problems };
+  if (!isWhole(settings)) throw new Error('a run setting with a default has no value');
+  return { settings, sources, problems };
 }
 
 /** Top-level config keys that are neither run options nor parameter sections, each with a hint. */
@@ -226,14 +243,14 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
       problems.push(`${source}: ${unknown}`);
       continue;
     }
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    if (!isParamValue(value)) {
       problems.push(`${source}: expected a string, number or boolean`);
       continue;
     }
     const resolved = isFileParam(name) && config.path && typeof value === 'string'
       ? path.resolve(path.dirname(config.path), value)
       : value;
-    params.push({ name, value: resolved as ParamValue, source });
+    params.push({ name, value: resolved, source });
   }
   problems.push(...duplicateProblems(params));
   return { params, problems };

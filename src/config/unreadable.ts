@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { textField } from '../errors.js';
 
 interface YamlError {
   reason: string;
@@ -36,14 +37,9 @@ async function jsonProblem(message: string, file: string): Promise<string> {
   return `line ${text.trimEnd().split('\n').length}: ${reason}`;
 }
 
-function filepathOf(error: unknown): string | undefined {
-  const filepath = (error as { filepath?: unknown } | null)?.filepath;
-  return typeof filepath === 'string' ? filepath : undefined;
-}
-
 /** `config file /p/.photoroomrc, line 4: bad indentation of a mapping entry`; `namedPath` (--config) is relative to `cwd`. */
 export async function unreadableConfigMessage(error: unknown, namedPath: string | undefined, cwd: string): Promise<string> {
-  const file = filepathOf(error) ?? namedPath;
+  const file = textField(error, 'filepath') ?? namedPath;
   const where = file ? `config file ${file}` : 'config file';
   if (isYamlError(error)) return `${where}, ${yamlProblem(error)}`;
   const message = error instanceof Error ? error.message : String(error);

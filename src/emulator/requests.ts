@@ -31,7 +31,7 @@ export async function readMultipart(request: IncomingMessage, origin: string): P
     headers: { 'content-type': contentType },
     body: Readable.toWeb(request) as ReadableStream,
     duplex: 'half',
-  } as RequestInit);
+  });
   const form = await web.formData();
   const fields: Fields = [];
   for (const [name, value] of form) {

@@ -56,11 +56,14 @@ export interface RunningEmulator {
 /** `available` shown by /v2/account when no --credits limit is set. */
 const UNLIMITED_CREDITS = 1_000_000;
 
-interface Route {
-  endpoint: Endpoint | 'account';
+interface RouteTo<Target extends Endpoint | 'account'> {
+  endpoint: Target;
   method: Method;
   family: ApiFamily;
 }
+
+type ImageRoute = RouteTo<Endpoint>;
+type Route = ImageRoute | RouteTo<'account'>;
 
 const ROUTES: Readonly<Record<string, readonly Route[]>> = {
   [ENDPOINT_PATH.edit]: [
@@ -99,7 +102,7 @@ async function fetchImage(url: string, limit: number): Promise<Buffer> {
     return await download(url, limit);
   } catch (error) {
     if (error instanceof RenderRefusal) throw error;
-    throw new RenderRefusal(`could not fetch ${url}: ${(error as Error).message}`);
+    throw new RenderRefusal(`could not fetch ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -126,7 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const requests: RecordedRequest[] = [];
   let origin = '';
 
-  async function render(route: Route, params: ParamSet, image: Buffer, files: Map<string, UploadedFile>): Promise<Rendered> {
+  async function render(route: ImageRoute, params: ParamSet, image: Buffer, files: Map<string, UploadedFile>): Promise<Rendered> {
     if (options.echo) {
       const type = commonImageType(image);
       return { body: image, contentType: type ? MIME_TYPE[type] : 'application/octet-stream', headers: {} };
@@ -147,7 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   /** Validates and renders; returns the status it answered. */
-  async function answerImage(route: Route & { endpoint: Endpoint }, fields: Fields, response: ServerResponse): Promise<number> {
+  async function answerImage(route: ImageRoute, fields: Fields, response: ServerResponse): Promise<number> {
     const { image, files, validation } = parseRequest(route.endpoint, route.method, fields);
     const imageField = route.endpoint === 'segment' ? 'image_file' : route.method === 'GET' ? 'imageUrl' : 'imageFile';
     const problems = [...validation.problems];
@@ -241,7 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return { status: 200, fields };
       }
       try {
-        const status = await answerImage(route as Route & { endpoint: Endpoint }, fields, response);
+        const status = await answerImage(route, fields, response);
         succeeded = status === 200;
         return { status, fields };
       } catch (error) {
@@ -256,7 +259,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = http.createServer((request, response) => {
     const started = performance.now();
-    answerRequest(request, response)
+    // node:http waits for no handler: a request that fails is answered in .catch, and a throw
+    // from the caller's onRequest stays an unhandled rejection, as in a synchronous handler.
+    void answerRequest(request, response)
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         if (!response.headersSent) sendError(response, 'v2', 400, `could not read the request: ${message}`);

@@ -17,7 +17,8 @@ export interface ConvertedInput {
   size: number;
   /** The name it is uploaded under: the input's, with the new format's extension. */
   filename: string;
-  remove(): Promise<void>;
+  /** Removes the converted file's folder; a plain function, so it can be handed on unbound. */
+  remove: () => Promise<void>;
 }
 
 /** Tries before giving up on fitting a byte limit: each scales the image down a little more. */

@@ -203,7 +203,7 @@ class Discovery {
     this.extensions = new Set(options.extensions);
   }
 
-  from(source: Source): AsyncGenerator<DiscoveryItem> {
+  from(source: Source): AsyncIterable<DiscoveryItem> | Iterable<DiscoveryItem> {
     switch (source.kind) {
       case 'url':
         return this.url(source.url);
@@ -218,7 +218,7 @@ class Discovery {
     }
   }
 
-  private async *url(url: string): AsyncGenerator<DiscoveryItem> {
+  private *url(url: string): Generator<DiscoveryItem> {
     if (this.seen.has(url)) return;
     this.seen.set(url, 'input');
     yield { kind: 'url', url, display: url, relative: fileNameFromUrl(url) };

@@ -21,6 +21,10 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...bytes.subarray(from, to));
 }
 
+function isCommonImageType(name: string): name is CommonImageType {
+  return Object.hasOwn(MIME_TYPE, name);
+}
+
 /** The format the first bytes of a file announce, or undefined when they are none of the three. */
 export function commonImageType(head: Uint8Array): CommonImageType | undefined {
   if (PNG_SIGNATURE.every((byte, at) => head[at] === byte)) return 'png';
@@ -33,7 +37,9 @@ export function commonImageType(head: Uint8Array): CommonImageType | undefined {
 export function imageTypeOfMime(mime: string): CommonImageType | undefined {
   const bare = mime.split(';')[0]?.trim().toLowerCase() ?? '';
   if (bare === 'image/jpg') return 'jpeg';
-  return (Object.keys(MIME_TYPE) as CommonImageType[]).find((type) => MIME_TYPE[type] === bare);
+  return Object.keys(MIME_TYPE)
+    .filter(isCommonImageType)
+    .find((type) => MIME_TYPE[type] === bare);
 }
 
 /** What an answer may be: the three, or AVIF (`export.format avif`, since the 2026-06-22 contract). */

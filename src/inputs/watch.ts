@@ -14,7 +14,7 @@
 import { lstatSync, realpathSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { errorCode } from '../errors.js';
+import { errorCode, textField } from '../errors.js';
 import { relativeInside } from '../paths.js';
 import { regularFileChunks } from '../regular-file.js';
 import { ImageEndCheck } from './image-end.js';
@@ -104,7 +104,7 @@ export class FolderWatch implements Watch {
     // chokidar says nothing when an empty root is removed: its own watcher's events are checked.
     // A removal arrives as a 'rename'; every write into the root is a 'change', not checked.
     this.watcher.on('raw', (event, _name, details) => {
-      const folder = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      const folder = textField(details, 'watchedPath');
       if (event === 'rename' && folder !== undefined && this.liveRoots.has(folder)) void this.checkRoot(folder);
     });
     this.watcher.on('error', (error) => this.tell({ kind: 'warning', message: cannotWatch(error, options.shown) }));
@@ -191,9 +191,9 @@ export class FolderWatch implements Watch {
 
 /** A watcher error as one line: the path and the reason. */
 function cannotWatch(error: unknown, shown: (file: string) => string): string {
-  const failed = error as NodeJS.ErrnoException;
-  const where = typeof failed?.path === 'string' ? shown(failed.path) : 'a watched folder';
-  return `${where}: cannot be watched (${WATCH_FAULTS[errorCode(error) ?? ''] ?? (failed?.message || String(error))}); the watch goes on without it`;
+  const file = textField(error, 'path');
+  const where = file === undefined ? 'a watched folder' : shown(file);
+  return `${where}: cannot be watched (${WATCH_FAULTS[errorCode(error) ?? ''] ?? (textField(error, 'message') || String(error))}); the watch goes on without it`;
 }
 
 const WATCH_FAULTS: Readonly<Record<string, string>> = {

@@ -228,6 +228,12 @@ function setDifference(label: string, contract: readonly string[] = [], table: r
   ];
 }
 
+/** Defaults are compared as sent: the contract's `"false"` and `false` are one value on the wire. */
+function asSent(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 function leafDifferences(contract: Leaf, table: Leaf): string[] {
   const differences = [
     ...setDifference('sent by', [...contract.places], [...table.places]),
@@ -235,8 +241,7 @@ function leafDifferences(contract: Leaf, table: Leaf): string[] {
   ];
   if (contract.type !== table.type) differences.push(`type: contract ${contract.type}, table ${table.type}`);
   for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'pattern', 'default', 'minItems', 'maxItems'] as const) {
-    // Defaults are compared as sent: the contract's `"false"` and `false` are one value on the wire.
-    const [a, b] = key === 'default' ? [contract[key], table[key]].map((v) => (v === undefined ? v : String(v))) : [contract[key], table[key]];
+    const [a, b] = key === 'default' ? [asSent(contract[key]), asSent(table[key])] : [contract[key], table[key]];
     if (a !== b) differences.push(`${key}: contract ${show(contract[key])}, table ${show(table[key])}`);
   }
   return differences;

@@ -27,15 +27,15 @@ const SIDES = ['Top', 'Right', 'Bottom', 'Left'] as const;
 function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base, what: string) {
   return [
     {
-      name: `${base}.mode` as `${Base}.mode`, endpoints: ['edit'] as const, kind: 'enum' as const, enum: ['ai.auto'] as const,
+      name: `${base}.mode` as const, endpoints: ['edit'] as const, kind: 'enum' as const, enum: ['ai.auto'] as const,
       group: 'Fashion', description: `ai.auto turns the garment photo into ${what}.`,
     },
     {
-      name: `${base}.prompt` as `${Base}.prompt`, endpoints: ['edit'] as const, kind: 'string' as const,
+      name: `${base}.prompt` as const, endpoints: ['edit'] as const, kind: 'string' as const,
       group: 'Fashion', description: `Optional prompt guiding the style of the ${what}.`,
     },
     {
-      name: `${base}.size` as `${Base}.size`, endpoints: ['edit'] as const, kind: 'enum' as const, enum: HD_SIZES,
+      name: `${base}.size` as const, endpoints: ['edit'] as const, kind: 'enum' as const, enum: HD_SIZES,
       default: 'SQUARE_HD', group: 'Fashion', description: `Size of the generated ${what}.`,
     },
   ];
@@ -46,15 +46,15 @@ function virtualModelChoice<Part extends 'model' | 'scene'>(part: Part, presets:
   const base = `virtualModel.${part}` as const;
   return [
     {
-      name: `${base}.preset.name` as `virtualModel.${Part}.preset.name`, endpoints: ['edit'] as const, kind: 'enum' as const,
+      name: `${base}.preset.name` as const, endpoints: ['edit'] as const, kind: 'enum' as const,
       enum: presets, default: preset, group: 'Fashion', description: `Preset ${what} of the virtual model.`,
     },
     {
-      name: `${base}.custom.imageUrl` as `virtualModel.${Part}.custom.imageUrl`, endpoints: ['edit'] as const, kind: 'url' as const,
+      name: `${base}.custom.imageUrl` as const, endpoints: ['edit'] as const, kind: 'url' as const,
       group: 'Fashion', description: `URL of a custom ${what} image, instead of a preset.`,
     },
     {
-      name: `${base}.custom.imageFile` as `virtualModel.${Part}.custom.imageFile`, endpoints: ['edit'] as const, methods: ['POST'] as const,
+      name: `${base}.custom.imageFile` as const, endpoints: ['edit'] as const, methods: ['POST'] as const,
       kind: 'file' as const, group: 'Fashion', description: `Local custom ${what} image, instead of a preset (POST only).`,
     },
   ];
@@ -71,7 +71,7 @@ function shadowAngle<Name extends string>(name: Name, presets: readonly string[]
 /** Per-side margin and padding rows, which differ only by side. */
 function sideLengths<Base extends 'margin' | 'padding'>(base: Base) {
   return SIDES.map((side) => ({
-    name: `${base}${side}` as `${Base}${(typeof SIDES)[number]}`,
+    name: `${base}${side}` as const,
     endpoints: ['edit'] as const,
     kind: 'length' as const,
     group: 'Layout',

@@ -76,3 +76,7 @@ export interface LayerFieldSpec {
 }
 
 export type ParamValue = string | number | boolean;
+
+export function isParamValue(value: unknown): value is ParamValue {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}

@@ -48,7 +48,7 @@ function problemsIn(stderr: string): string {
     .join('\n');
 }
 
-const imageField = (name: string, filename: string) => [name, expect.objectContaining({ filename })];
+const imageField = (name: string, filename: string): [string, unknown] => [name, expect.objectContaining({ filename })];
 
 describe('photoroom edit: the request a flag set produces', () => {
   const cases: [string, string[], unknown[]][] = [

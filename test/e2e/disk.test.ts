@@ -96,7 +96,7 @@ describe('an output disk that refuses results', () => {
     expect(outputs.filter((output) => !left.includes(`${output}.json`)).length).toBeLessThanOrEqual(2);
     for (const output of outputs) expect((await sharp(path.join(copy, output)).metadata()).format).toBe('png');
     const log = await readFile(path.join(copy, 'photoroom-run.jsonl'), 'utf8').catch(() => '');
-    for (const line of log.split('\n').filter(Boolean)) expect(() => JSON.parse(line), line).not.toThrow();
+    for (const line of log.split('\n').filter(Boolean)) expect((): unknown => JSON.parse(line), line).not.toThrow();
   });
 
   it('sends nothing when the output disk is read-only', async () => {
@@ -192,7 +192,7 @@ describe('what an earlier run left', () => {
     expect(code).toBe(0);
     const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
-    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of lines) expect((): unknown => JSON.parse(line)).not.toThrow();
   });
 
   it('redoes an input whose sidecar is damaged, without crashing', async () => {

@@ -166,7 +166,7 @@ describe('the emulator speaks the API contract', () => {
 
   it('fetches imageUrl for GET /v2/edit and adds pr-edit-further-url', async () => {
     const query = new URLSearchParams({ imageUrl: `${files.url}/small.png`, 'background.color': 'FF0000', 'export.format': 'jpeg' });
-    const response = await fetch(`${emulator.url}/v2/edit?${query}`, { headers: { 'x-api-key': 'sk_right' } });
+    const response = await fetch(`${emulator.url}/v2/edit?${query.toString()}`, { headers: { 'x-api-key': 'sk_right' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('pr-edit-further-url')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/edit-further\/[0-9a-f]{16}$/);
@@ -190,7 +190,7 @@ describe('the emulator speaks the API contract', () => {
       const { base64img } = (await response.json()) as { base64img: string };
       images.push(Buffer.from(base64img, 'base64'));
     }
-    expect((await sharp(images[0]!).metadata()).format).toBe('png');
+    expect((await sharp(images[0]).metadata()).format).toBe('png');
     for (const bytes of images) expect(bytes.equals(images[0]!)).toBe(true);
   });
 

@@ -57,12 +57,11 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     editUpload: (image: Upload, _fields: readonly Field[]) => respond('editUpload', image.path, image.content, image.onChunk),
     editUrl: (url: string, _fields: readonly Field[]) => respond('editUrl', url),
     segment: (image: Upload, _fields: readonly Field[]) => respond('segment', image.path, image.content, image.onChunk),
-    async account() {
+    account() {
       client.accountCalls += 1;
       const answer = options.account?.() ?? { plan: 'fake', images: { available: 1_000_000, subscription: 1_000_000 } };
-      if ('plan' in answer) return answer;
-      if ('error' in answer) throw answer.error;
-      throw apiErrorFromResponse(answer.status, String(answer.body ?? ''), answer.headers?.['retry-after']);
+      if ('plan' in answer) return Promise.resolve(answer);
+      return Promise.reject('error' in answer ? answer.error : apiErrorFromResponse(answer.status, String(answer.body ?? ''), answer.headers?.['retry-after']));
     },
     close: async () => {},
   };

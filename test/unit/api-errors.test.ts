@@ -11,6 +11,11 @@ describe('the three error body shapes', () => {
     expect(messageFromBody('<html>bad gateway</html>')).toBeNull();
   });
 
+  it('describes an odd body or failure without throwing: a detail list without messages, a thrown null', () => {
+    expect(messageFromBody('{"detail":[{"msg":"field required"},null,{"msg":7}]}')).toBe('field required; null; {"msg":7}');
+    expect(apiErrorFromFailure(null).message).toBe('network error: null (ERROR)');
+  });
+
   it('turns each into one ApiError with status, message and whether to retry', () => {
     const credits = apiErrorFromResponse(402, '{"error":{"detail":"no credits"}}');
     expect([credits.status, credits.message, credits.retryable, credits.refusesRun]).toEqual([402, 'HTTP 402: no credits', false, true]);

@@ -1,12 +1,14 @@
 /**
  * The layers of src/, as ARCHITECTURE.md draws them: no import cycles (type-only imports
- * included), each folder importing only the layers below it, commander only in cli/, and
- * `process` and `node:os` only where the CLI meets the world (eslint.config.js, checked here).
+ * included), each folder importing only the layers below it, commander only in cli/,
+ * `process` and `node:os` only where the CLI meets the world, and no promise left floating
+ * (the last two are eslint.config.js's rules, checked here).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -121,7 +123,9 @@ describe('the process, read only in cli/io.ts', () => {
     'export const env = globalThis.process.env;',
     "export const home = async () => (await import('node:os')).homedir();",
   ];
-  const eslint = new ESLint({ cwd: ROOT });
+  // The snippets are linted under made-up paths, which no tsconfig holds: the type-aware rules
+  // (which need the file in the project) are off for them. The boundary rules need no types.
+  const eslint = new ESLint({ cwd: ROOT, overrideConfig: { ...tseslint.configs.disableTypeChecked, files: ['**/*.ts'] } });
 
   /** The lines of `code` the boundary rules refuse in `filePath` (unused imports and the like are another matter). */
   async function problems(filePath: string, code = READS_THE_PROCESS.join('\n')): Promise<number[]> {
@@ -146,5 +150,29 @@ describe('the process, read only in cli/io.ts', () => {
   it('is allowed in cli/io.ts, and in tests', async () => {
     expect(await problems('src/cli/io.ts')).toEqual([]);
     expect(await problems('test/unit/x.test.ts')).toEqual([]);
+  });
+});
+
+describe('promises, each awaited or handed to someone who waits', () => {
+  it('refuses a promise left floating and one handed where nothing waits', async () => {
+    // A real file of the project, so that the type-aware rules see its types; nothing is written.
+    const file = path.join(SRC, 'batch/feeder.ts');
+    const code = [
+      readFileSync(file, 'utf8'),
+      'const stopped = new AbortController().signal;',
+      'export function forgetsTheFeed(items: number[]): void {',
+      '  feed(items, () => Promise.resolve(), { bound: 1, stopped });',
+      '}',
+      'export function feedsFromForEach(items: number[]): void {',
+      '  items.forEach((item) => feed([item], () => Promise.resolve(), { bound: 1, stopped }));',
+      '}',
+    ].join('\n');
+    const [result] = await new ESLint({ cwd: ROOT }).lintText(code, { filePath: file });
+    const lines = code.split('\n');
+    const found = result!.messages.map((message) => [message.ruleId, lines[message.line - 1]?.trim()]);
+    expect(found).toEqual([
+      ['@typescript-eslint/no-floating-promises', 'feed(items, () => Promise.resolve(), { bound: 1, stopped });'],
+      ['@typescript-eslint/no-misused-promises', 'items.forEach((item) => feed([item], () => Promise.resolve(), { bound: 1, stopped }));'],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Base64JsonError, decodeBase64ImageJson, OTHER_CONTENT_LIMIT } from '../../src/api/base64-image-json.js';
 
 /** The body cut into pieces of these sizes (cycled), as plain Uint8Arrays like any stream's. */
+// eslint-disable-next-line @typescript-eslint/require-await -- an async iterable, as a response body is, with nothing to wait for
 async function* chunked(body: string | Buffer, sizes: readonly number[] = [body.length || 1]): AsyncGenerator<Uint8Array> {
   const bytes = Buffer.from(body);
   for (let start = 0, n = 0; start < bytes.length; n += 1) {
@@ -207,6 +208,7 @@ describe('decodeBase64ImageJson: answers it refuses', () => {
 
   it("passes the body's own errors through unchanged", async () => {
     const reset = new Error('socket hang up');
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async iterable, as a response body is, with nothing to wait for
     async function* failing() {
       yield new Uint8Array(Buffer.from('{"base64img": "aGk'));
       throw reset;

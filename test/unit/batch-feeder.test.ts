@@ -50,7 +50,7 @@ describe('the bounded feeder', () => {
     const work = manualWork();
     const stopping = new AbortController();
     let read = 0;
-    async function* items() {
+    function* items() {
       for (let i = 1; i <= 10; i++) {
         read = i;
         yield i;

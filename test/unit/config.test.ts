@@ -41,6 +41,14 @@ describe('run option precedence: flags > environment > config file > defaults', 
     });
   });
 
+  it("gives whole settings: a value that cannot be read, and another command's setting, keep their defaults", () => {
+    const unread = resolveRunOptions('edit', { concurrency: 'many' }, {}, NO_CONFIG);
+    expect(unread.problems).toEqual(['--concurrency: invalid value "many"; expected a whole number from 1 to 256']);
+    expect(unread.settings.concurrency).toBe(8);
+    const account = resolveRunOptions('account', {}, {}, NO_CONFIG).settings;
+    expect(account).toEqual(resolveRunOptions('edit', {}, {}, NO_CONFIG).settings);
+  });
+
   it('reads every run option from the config file too, lists and switches included', () => {
     const config = { path: '/p/.photoroomrc', values: { maxImages: 5, yes: 'yes', include: ['*.jpg'], exclude: '**/raw/**', progress: false } };
     const { settings, problems } = resolveRunOptions('edit', {}, {}, config);

@@ -97,7 +97,7 @@ describe('one request per output at a time, the newest input last (--watch)', ()
         },
       },
       {
-        watch: { settleMs: 0, start: async () => watch },
+        watch: { settleMs: 0, start: () => Promise.resolve(watch) },
         onEvent: (event, root) => {
           if (event.type !== 'watching') return;
           input = path.join(root, 'in/a.png');
@@ -139,7 +139,7 @@ describe('--watch under odd folders', () => {
       { answer: () => ({ status: 200, body: '' }) },
       {
         prepare: (folder) => symlink('.', path.join(folder, 'loop')),
-        watch: { settleMs: 50, start: async () => watch },
+        watch: { settleMs: 50, start: () => Promise.resolve(watch) },
         onEvent: (event) => {
           if (event.type !== 'watching') return;
           for (const message of [loop, other]) watch.tell({ kind: 'warning', message });
@@ -158,9 +158,9 @@ describe('OnePerOutput', () => {
     const ran: string[] = [];
     let fail = () => {};
     const first = perOutput.run('a.png', () => new Promise<void>((_, reject) => (fail = () => reject(new Error('lost')))));
-    const replaced = perOutput.run('a.png', async () => void ran.push('replaced'));
-    const newest = perOutput.run('a.png', async () => void ran.push('newest'));
-    const other = perOutput.run('b.png', async () => void ran.push('other output'));
+    const replaced = perOutput.run('a.png', () => Promise.resolve(void ran.push('replaced')));
+    const newest = perOutput.run('a.png', () => Promise.resolve(void ran.push('newest')));
+    const other = perOutput.run('b.png', () => Promise.resolve(void ran.push('other output')));
     await Promise.all([replaced, other]);
     expect(ran).toEqual(['other output']);
     fail();

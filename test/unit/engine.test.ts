@@ -151,7 +151,8 @@ describe('transient faults', () => {
     });
     expect(summary).toMatchObject({ ok: 3, failed: 0 });
     expect(client.calls.filter((call) => call.input.endsWith('i01.png'))).toHaveLength(6);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'warning', message: expect.stringMatching(/trying 1 input again.*round 2 of 3/) }));
+    const roundTwo: unknown = expect.stringMatching(/trying 1 input again.*round 2 of 3/);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'warning', message: roundTwo }));
   });
 
   it('fails an input only after its last round, with the last reason', async () => {
@@ -462,9 +463,7 @@ describe('answers that may have been billed without a result', () => {
   });
 
   it('counts a whole answer that could not be kept, and does not blame the answer for it', async () => {
-    const refused = async () => {
-      throw new LocalFault('standard output refused the image: no space left on the device (ENOSPC)', { code: 'ENOSPC' });
-    };
+    const refused = () => Promise.reject(new LocalFault('standard output refused the image: no space left on the device (ENOSPC)', { code: 'ENOSPC' }));
     const { summary } = await runOnFakeTime(ok, { count: 1, deliver: refused });
     expect(summary).toMatchObject({ ok: 0, failed: 1, maybeBilled: { requests: 1, inputs: 1 } });
     const lines = summaryLines(summary, { style: createStyle(false), problemsOnly: true });

@@ -12,6 +12,8 @@ import { checkInputFile, type CheckOptions } from '../../src/inputs/sniff.js';
 const MB = 1024 * 1024;
 const EDIT: CheckOptions = { endpoint: 'edit' };
 const SEGMENT: CheckOptions = { endpoint: 'segment' };
+/** Vitest's matcher, typed as what it is to the checked code: a value to compare. */
+const anyNumber: unknown = expect.any(Number);
 
 let dir: string;
 
@@ -76,11 +78,11 @@ async function sparsePng(name: string, bytes: number): Promise<string> {
 describe('checkInputFile: the file itself', () => {
   it('takes a PNG, a JPEG and a WebP on /v2/edit, with their type and size', async () => {
     const png = await blank(20, 10).png().toBuffer();
-    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: png.length, mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: png.length, mtimeMs: anyNumber });
     const jpeg = await blank(20, 10).jpeg().toBuffer();
-    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: anyNumber });
     const webp = await blank(20, 10).webp().toBuffer();
-    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({ ok: true, type: 'webp', bytes: webp.length, mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({ ok: true, type: 'webp', bytes: webp.length, mtimeMs: anyNumber });
   });
 
   it('reports a missing file', async () => {
@@ -179,7 +181,7 @@ describe('checkInputFile: what the bytes are', () => {
       reason: 'HEIC images are not accepted by /v2/edit (use photoroom segment, or convert to JPEG/PNG/WebP)',
     });
     // The header holds no image properties: the pixel check is skipped, the file is not refused.
-    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({ ok: true, type: 'heic', bytes: 24, mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({ ok: true, type: 'heic', bytes: 24, mtimeMs: anyNumber });
   });
 
   it('refuses AVIF, which shares HEIC’s container', async () => {
@@ -237,7 +239,7 @@ describe('checkInputFile: pixel limits', () => {
       reason: '6200x10 px is over the 6000 px limit of /v1/segment',
       fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
     });
-    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: expect.any(Number), mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: anyNumber, mtimeMs: anyNumber });
   });
 
   it('takes exactly 6000 px on /v1/segment, and reports the size', async () => {
@@ -267,7 +269,7 @@ describe('checkInputFile: pixel limits', () => {
 
   it('skips the pixel check, not the file, when the header is past what it reads', async () => {
     const jpeg = withAppSegments(await blank(6200, 10).jpeg().toBuffer(), 600_000);
-    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: expect.any(Number) });
+    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: anyNumber });
   });
 
   it('holds upscale.mode ai.fast to 1000x1000 and ai.slow to 512x512', async () => {

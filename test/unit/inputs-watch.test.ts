@@ -62,7 +62,7 @@ describe('telling a whole image from one still being written', () => {
 
 describe('--watch under odd folders', () => {
   /** A FolderWatch on `root`, with what it reported until `until` holds. */
-  async function watchUntil(root: string, act: () => Promise<void>, until: (news: WatchNews[]) => boolean): Promise<WatchNews[]> {
+  async function watchUntil(root: string, act: () => void | Promise<void>, until: (news: WatchNews[]) => boolean): Promise<WatchNews[]> {
     const watch = await FolderWatch.start({ roots: [root], settleMs: 20, ignored: () => false, shown: (file) => path.relative(root, file) || '.' });
     const seen: WatchNews[] = [];
     try {
@@ -98,7 +98,7 @@ describe('--watch under odd folders', () => {
     execFileSync('mkfifo', [fifo]);
     await expect(isWholeImage(fifo)).rejects.toBeInstanceOf(NotARegularFile);
     const second = path.join(root, 'b.png');
-    const news = await watchUntil(root, async () => void execFileSync('mkfifo', [second]), (seen) => seen.length > 0);
+    const news = await watchUntil(root, () => void execFileSync('mkfifo', [second]), (seen) => seen.length > 0);
     expect(news).toEqual([{ kind: 'file', path: second }]);
   });
 

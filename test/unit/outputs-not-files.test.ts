@@ -68,7 +68,10 @@ function withoutBlocking<T>(promise: Promise<T>, fifo: string): Promise<T | 'blo
   return promise
     .then(
       (value) => (freed ? 'blocked' : value),
-      (error: unknown) => (freed ? 'blocked' : Promise.reject(error)),
+      (error: unknown): 'blocked' => {
+        if (freed) return 'blocked';
+        throw error;
+      },
     )
     .finally(() => clearTimeout(timer));
 }

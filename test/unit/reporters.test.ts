@@ -112,7 +112,7 @@ async function report(events: readonly BatchEvent[], overrides: Partial<Reporter
 describe('choosing a reporter', () => {
   const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), onExit };
 
-  it('takes --json first, then the bar on a terminal, then plain lines', async () => {
+  it('takes --json first, then the bar on a terminal, then plain lines', () => {
     const tty = new Capture({ columns: 80 });
     expect(reporterKind({ ...base, json: true, stderr: tty })).toBe('ndjson');
     expect(reporterKind({ ...base, stderr: tty })).toBe('progress');
@@ -130,7 +130,7 @@ describe('choosing a reporter', () => {
     expect(plain.stderr.text).toContain('ok      a.jpg');
   });
 
-  it('colours only a terminal without NO_COLOR', async () => {
+  it('colours only a terminal without NO_COLOR', () => {
     expect(shouldColor({ isTTY: true }, {})).toBe(true);
     expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
@@ -286,7 +286,7 @@ describe('summary', () => {
   const style = createStyle(false);
   const human = { style, problemsOnly: false };
 
-  it('lists at most 20 failures and says where the rest are', async () => {
+  it('lists at most 20 failures and says where the rest are', () => {
     const failures = Array.from({ length: 25 }, (_, i) => ({ input: `img-${i}.jpg`, error: 'HTTP 500: boom' }));
     const lines = summaryLines(summary({ ok: 118, skipped: 35, failed: 25, failures }), human);
     expect(lines[0]).toBe('done in 1.5 s: 118 ok, 35 skipped, 25 failed');
@@ -297,7 +297,7 @@ describe('summary', () => {
     expect(lines).toContain('  and 5 more; see photoroom-run.jsonl in the output folder');
   });
 
-  it('gives the stop reason, what was not processed and what to do', async () => {
+  it('gives the stop reason, what was not processed and what to do', () => {
     const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', stopMessage: 'no credits left (402)', ms: 185_000 }), human);
     expect(lines).toEqual([
       'stopped after 3 min 05 s: 118 ok, 0 skipped, 0 failed, 40 not processed',
@@ -305,22 +305,22 @@ describe('summary', () => {
     ]);
   });
 
-  it('words the stop by its reason when the summary carries no message', async () => {
+  it('words the stop by its reason when the summary carries no message', () => {
     const lines = summaryLines(summary({ ok: 0, notProcessed: 1, stopped: 'interrupted' }), human);
     expect(lines).toContain('stopped: interrupted; 1 input not processed — rerun to continue');
   });
 
-  it('offers no rerun when the stop left nothing undone (Ctrl-C ending --watch)', async () => {
+  it('offers no rerun when the stop left nothing undone (Ctrl-C ending --watch)', () => {
     const lines = summaryLines(summary({ ok: 2, notProcessed: 0, stopped: 'interrupted', stopMessage: 'interrupted: no new work started' }), human);
     expect(lines).toContain('stopped: interrupted: no new work started');
     expect(lines.join('\n')).not.toContain('rerun');
   });
 
-  it('explains inputs left out by --max-images', async () => {
+  it('explains inputs left out by --max-images', () => {
     expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain('7 inputs left out by --max-images; rerun to process them');
   });
 
-  it('warns loudly about parameters the API ignored, in colour when on', async () => {
+  it('warns loudly about parameters the API ignored, in colour when on', () => {
     const event = summary({ unsupportedAttributes: [{ value: 'shadow.mode', count: 12 }, { value: 'lighting.mode', count: 1 }] });
     const lines = summaryLines(event, human);
     expect(lines).toContain('WARNING: the API ignored parameters it does not support: shadow.mode (12 images)');
@@ -329,12 +329,12 @@ describe('summary', () => {
     expect(colored.find((line) => line.includes('shadow.mode'))?.startsWith(`${ESC}[33m${ESC}[1mWARNING`)).toBe(true);
   });
 
-  it('counts rate limits met, only when there were some', async () => {
+  it('counts rate limits met, only when there were some', () => {
     expect(summaryLines(summary({ rateLimited: 3 }), human)).toContain('3 requests were rate-limited (429) and retried');
     expect(summaryLines(summary(), human).join('\n')).not.toContain('429');
   });
 
-  it('keeps only the problems for --json', async () => {
+  it('keeps only the problems for --json', () => {
     const event = summary({ ok: 5, failed: 1, failures: [{ input: 'b.jpg', error: 'bad' }], rateLimited: 3, notProcessed: 2, stopped: 'key' });
     expect(summaryLines(event, { style, problemsOnly: true })).toEqual([
       'stopped: the API key was refused (403); 2 inputs not processed — fix the key and rerun: finished work is kept',
@@ -345,7 +345,7 @@ describe('summary', () => {
 });
 
 describe('durations', () => {
-  it('reads as ms under a second, tenths of seconds under a minute, then minutes and hours', async () => {
+  it('reads as ms under a second, tenths of seconds under a minute, then minutes and hours', () => {
     expect(formatDuration(850)).toBe('850 ms');
     expect(formatDuration(999.6)).toBe('1.0 s');
     expect(formatDuration(1234)).toBe('1.2 s');
@@ -423,7 +423,7 @@ describe('progress bar', () => {
     expect(stdout.lines).toContain('# a.jpg → out/a.png');
   });
 
-  it('fits the bar line to the width, giving up colour, then the bar', async () => {
+  it('fits the bar line to the width, giving up colour, then the bar', () => {
     const state = { done: 45, total: 120, ok: 40, skipped: 35, failed: 5, elapsedMs: 25_000 };
     const wide = barLine({ ...state, width: 120 }, createStyle(true));
     expect(wide).toContain(ESC);

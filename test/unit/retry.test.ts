@@ -74,8 +74,9 @@ describe('--rate', () => {
     const starts: number[] = [];
     const limiter = createRateLimiter(120, {
       now: () => now,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         now += ms;
+        return Promise.resolve();
       },
     });
     // Sequential awaits model workers that each got their slot in turn.
@@ -88,13 +89,16 @@ describe('--rate', () => {
 
   it('gives concurrent callers distinct slots', async () => {
     const waits: number[] = [];
-    const limiter = createRateLimiter(60, { now: () => 0, sleep: async (ms) => void waits.push(ms) });
+    const limiter = createRateLimiter(60, { now: () => 0, sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      } });
     await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
     expect(waits).toEqual([1_000, 2_000]);
   });
 
   it('does nothing without a rate', async () => {
-    const limiter = createRateLimiter(undefined, { now: () => 0, sleep: async () => expect.fail('slept') });
+    const limiter = createRateLimiter(undefined, { now: () => 0, sleep: () => expect.fail('slept') });
     await limiter.acquire();
   });
 });

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { PlanEvent } from '../../src/batch/events.js';
 import { runBatch } from '../../src/batch/run.js';
 import { resolveRunOptions } from '../../src/config/resolve.js';
 import { NO_CONFIG } from '../../src/config/load.js';
@@ -52,7 +51,7 @@ async function plan(root: string, shard?: Shard): Promise<Map<string, string>> {
   const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 2, retries: 0, dryRun: true, shard } });
   const planned = new Map<string, string>();
   batch.on('event', (event) => {
-    if (event.type === 'plan') planned.set((event as PlanEvent).input, event.output);
+    if (event.type === 'plan') planned.set(event.input, event.output);
   });
   await batch.done;
   expect(client.calls).toEqual([]);
@@ -229,9 +228,9 @@ describe('shard options follow the one precedence, flag > environment > config f
       : top.length === 1 ? { shard: top[0]!.shard, problems: [] }
       : { shard: undefined, problems: [`${top[0]!.shown} and ${top[1]!.shown} both choose the shard; give one`] };
     it(given.map((source) => source.name).join(' + ') || 'none', () => {
-      const flags = Object.assign({}, ...given.map((source) => ('flags' in source ? source.flags : {})));
-      const env = Object.assign({ JOB_COMPLETION_INDEX: '1' }, ...given.map((source) => ('env' in source ? source.env : {})));
-      const values = Object.assign({}, ...given.map((source) => ('values' in source ? source.values : {})));
+      const flags = Object.fromEntries(given.flatMap((source) => ('flags' in source ? Object.entries(source.flags) : [])));
+      const env = { JOB_COMPLETION_INDEX: '1', ...Object.fromEntries(given.flatMap((source) => ('env' in source ? Object.entries(source.env) : []))) };
+      const values = Object.fromEntries(given.flatMap((source) => ('values' in source ? Object.entries(source.values) : [])));
       expect(shardFrom(flags, env, values)).toEqual(expected);
     });
   }

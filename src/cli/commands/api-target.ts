@@ -22,7 +22,8 @@ export function requireApiKey(run: RunSettings): string {
  */
 export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefined): string[] {
   if (useEmulator || !run.apiKey || isMaskable(run.apiKey)) return [];
-  if (!Object.values(endpointUrls(run)).every((url) => isLoopback(new URL(url).hostname))) {
+  const { edit, segment, account } = endpointUrls(run);
+  if (![edit, segment, account].every((url) => isLoopback(new URL(url).hostname))) {
     const sandbox = secretLength(run.apiKey) < run.apiKey.length ? ' besides its public sandbox_ prefix' : '';
     throw new StartUpError(
       `the API key is ${secretLength(run.apiKey)} characters long${sandbox}: Photoroom's keys are far longer, and one shorter than ${MASKED_RUN} ` +

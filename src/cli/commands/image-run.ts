@@ -130,8 +130,9 @@ export interface ImageRun {
 
 export async function runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
-  // Known once the run options are: the callback below sets it.
-  let output = { kind: 'folder', dir: io.cwd } as OutputTarget;
+  // What -o names, looked up once: first while the settings are resolved, as it implies the output format.
+  let named: Promise<OutputTarget> | undefined;
+  const outputOf = (out: string) => (named ??= outputTarget(out, io.cwd));
   const settings = await resolveCommandSettings(
     {
       command: endpoint,
@@ -143,14 +144,12 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       cwd: io.cwd,
       // The rules of each method (POST for files, GET for URLs) are checked by the batch once it has seen its inputs.
       contexts: [{ hasInputImage: true }],
-      impliedParams: async (run) => {
-        output = await outputTarget(run.out, io.cwd);
-        return impliedFormat(output, endpoint, run.out);
-      },
+      impliedParams: async (run) => impliedFormat(await outputOf(run.out), endpoint, run.out),
     },
     endpoint,
   );
   const { run } = settings;
+  const output = await outputOf(run.out);
   const format = settings.params.entry(FORMAT_PARAM[endpoint]);
   const mismatch = formatMismatch(output, format && { value: String(format.value), source: format.source }, run.out);
   if (mismatch) throw new UserError(mismatch);

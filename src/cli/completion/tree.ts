@@ -6,7 +6,7 @@
  */
 import type { Argument, Command, Option } from 'commander';
 import { flagOf, paramsFor } from '../../params/table.js';
-import type { Endpoint, ParamSpec } from '../../params/types.js';
+import type { ParamSpec } from '../../params/types.js';
 
 /** What a word stands for: one of a list of values, or a file or folder path. */
 export type CompletedValue = { choices: readonly string[] } | 'path';
@@ -49,7 +49,7 @@ function specsByFlag(command: Command): Map<string, ParamSpec> {
   const name = command.name();
   if (name !== 'edit' && name !== 'segment') return new Map();
   return new Map(
-    paramsFor(name as Endpoint).flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])].flatMap((flag) => (flag ? [[`--${flag}`, spec] as const] : []))),
+    paramsFor(name).flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])].flatMap((flag) => (flag ? [[`--${flag}`, spec] as const] : []))),
   );
 }
 
