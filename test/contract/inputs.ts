@@ -19,5 +19,5 @@ export async function contractInputs(names: readonly string[]): Promise<Inputs> 
   const files = names.map((name) => path.join(folder, name));
   await Promise.all(files.map((file) => writeFile(file, image)));
   const server = await serveFolder(folder);
-  return { image, files, urls: names.map((name) => `${server.url}/${name}`), close: server.close };
+  return { image, files, urls: names.map((name) => `${server.url}/${name}`), close: () => server.close() };
 }
