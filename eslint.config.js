@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
  * TMPDIR, pid, the machine) is read in one place, src/cli/io.ts, and passed down (`Io`,
  * `Host`): below it, several runs can share a process, each with its own.
  */
-const PROCESS_STATE = 'Read it in src/cli/io.ts and pass it down (Io, Host): runs sharing a process each have their own';
+const PROCESS_STATE =
+  'Read it in src/cli/io.ts and pass it down (Io, Host): runs sharing a process each have their own';
 const PROCESS_MODULES = /^(node:)?(os|process)$/;
 
 export default tseslint.config(

@@ -43,16 +43,21 @@ print(json.dumps({"code": done.returncode, "wallMs": wall * 1000, "userMs": usag
 /** The same, asynchronously, so that an in-process emulator keeps serving meanwhile. */
 function measureAsync(command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--measure', JSON.stringify({ command, args, options })], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--measure', JSON.stringify({ command, args, options })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`measuring ${command} failed`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`measuring ${command} failed`)),
+    );
   });
 }
-
 
 /** A small valid PNG (about 1 KB) whose bytes differ per index. */
 function smallPng(index) {
@@ -137,7 +142,11 @@ async function throughput() {
   const emulator = await startEmulator({ echo: true, latency: { min: latencyMs, max: latencyMs } });
   try {
     const cli = check(
-      await photoroom(['edit', 'in', '-o', 'out', '--concurrency', String(concurrency), '--yes', '--quiet', '--no-progress'], root, emulator),
+      await photoroom(
+        ['edit', 'in', '-o', 'out', '--concurrency', String(concurrency), '--yes', '--quiet', '--no-progress'],
+        root,
+        emulator,
+      ),
       'photoroom',
     );
     mkdirSync(path.join(root, 'curl-out'));
@@ -156,7 +165,14 @@ async function overhead() {
   makeImages(path.join(root, 'in'), n);
   const emulator = await startEmulator({ echo: true });
   try {
-    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'], root, emulator), 'overhead');
+    const run = check(
+      await photoroom(
+        ['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'],
+        root,
+        emulator,
+      ),
+      'overhead',
+    );
     return { n, run, cpuMsPerImage: run.cpuMs / n };
   } finally {
     await emulator.close();
@@ -170,7 +186,14 @@ async function memory() {
   makeImages(path.join(root, 'in'), n, (i) => bigPng(bytes, i));
   const emulator = await startEmulator({ echo: true });
   try {
-    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '16', '--yes', '--quiet', '--no-progress'], root, emulator), 'memory');
+    const run = check(
+      await photoroom(
+        ['edit', 'in', '-o', 'out', '--concurrency', '16', '--yes', '--quiet', '--no-progress'],
+        root,
+        emulator,
+      ),
+      'memory',
+    );
     return { n, megabytesEach: bytes / 1024 / 1024, run };
   } finally {
     await emulator.close();
@@ -185,7 +208,10 @@ async function scale() {
   const emulator = await startEmulator({ echo: true });
   try {
     // Default concurrency: a user's run over a large folder.
-    const run = check(await photoroom(['edit', 'in', '-o', 'out', '--yes', '--quiet', '--no-progress'], root, emulator), 'scale');
+    const run = check(
+      await photoroom(['edit', 'in', '-o', 'out', '--yes', '--quiet', '--no-progress'], root, emulator),
+      'scale',
+    );
     return { n, run };
   } finally {
     await emulator.close();
@@ -199,7 +225,14 @@ async function resumeScan() {
   makeImages(path.join(root, 'in'), n);
   const emulator = await startEmulator({ echo: true });
   try {
-    check(await photoroom(['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'], root, emulator), 'resume setup');
+    check(
+      await photoroom(
+        ['edit', 'in', '-o', 'out', '--concurrency', '32', '--yes', '--quiet', '--no-progress'],
+        root,
+        emulator,
+      ),
+      'resume setup',
+    );
     const before = emulator.stats().requests;
     const run = check(await photoroom(['edit', 'in', '-o', 'out', '--json'], root, emulator), 'resume scan');
     return { n, run, requests: emulator.stats().requests - before, skipped: summaryOf(run).skipped };
@@ -239,12 +272,18 @@ async function rollingWindow({ shards, retryAfter }) {
   const root = freshFolder(`window-${shards}`);
   makeImages(path.join(root, 'in'), n);
   const emulator = await startEmulator({
-    echo: true, rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, latency: { min: latencyMs, max: latencyMs }, retryAfter,
+    echo: true,
+    rateLimit: WINDOW.limit,
+    rateWindowMs: WINDOW.ms,
+    latency: { min: latencyMs, max: latencyMs },
+    retryAfter,
   });
   try {
     const shardArgs = shards === 1 ? [[]] : Array.from({ length: shards }, (_, i) => ['--shard', `${i + 1}/${shards}`]);
     const started = performance.now();
-    const runs = await Promise.all(shardArgs.map((args) => photoroom(['edit', 'in', '-o', 'out', '--yes', '--json', ...args], root, emulator)));
+    const runs = await Promise.all(
+      shardArgs.map((args) => photoroom(['edit', 'in', '-o', 'out', '--yes', '--json', ...args], root, emulator)),
+    );
     const wallMs = performance.now() - started;
     runs.forEach((run, i) => check(run, `rolling window, run ${i + 1}`));
     const ok = runs.reduce((sum, run) => sum + summaryOf(run).ok, 0);
@@ -252,7 +291,14 @@ async function rollingWindow({ shards, retryAfter }) {
     const boundMs = (Math.ceil(n / WINDOW.limit) - 1) * WINDOW.ms + latencyMs;
     const { requests, rateLimited } = emulator.stats();
     return {
-      n, shards, retryAfter, wallMs, boundMs, requests, rateLimited, runs,
+      n,
+      shards,
+      retryAfter,
+      wallMs,
+      boundMs,
+      requests,
+      rateLimited,
+      runs,
       ofBound: boundMs / wallMs,
       ofSustainedRate: ok / wallMs / (WINDOW.limit / WINDOW.ms),
     };
@@ -266,8 +312,18 @@ function rollingWindowRows(w) {
   const goal = w.retryAfter;
   const share = w.rateLimited / w.requests;
   return [
-    [`wall vs the window's bound`, `${seconds(w.wallMs)} vs ${seconds(w.boundMs)}: ${fmt(w.ofBound, 2)} (${fmt(w.ofSustainedRate, 2)} of 10/s)`, goal ? '≥ 0.90' : 'report', !goal || w.ofBound >= 0.9],
-    ['429s met', `${w.rateLimited} of ${w.requests} requests (${fmt(share * 100, 1)}%)`, goal ? '< 5%' : 'report', !goal || share < 0.05],
+    [
+      `wall vs the window's bound`,
+      `${seconds(w.wallMs)} vs ${seconds(w.boundMs)}: ${fmt(w.ofBound, 2)} (${fmt(w.ofSustainedRate, 2)} of 10/s)`,
+      goal ? '≥ 0.90' : 'report',
+      !goal || w.ofBound >= 0.9,
+    ],
+    [
+      '429s met',
+      `${w.rateLimited} of ${w.requests} requests (${fmt(share * 100, 1)}%)`,
+      goal ? '< 5%' : 'report',
+      !goal || share < 0.05,
+    ],
   ];
 }
 
@@ -298,7 +354,8 @@ function machine() {
   };
 }
 
-const fmt = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (value, digits = 0) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const seconds = (ms) => `${fmt(ms / 1000, 2)} s`;
 
 /** Each scenario: what it measures, how, and its rows in the table (figure, measured, target, ok). */
@@ -308,53 +365,125 @@ const SCENARIOS = [
     what: 'throughput (1000 images, latency 100 ms, concurrency 32, and xargs -P 32 curl)',
     run: throughput,
     rows: (t) => [
-      ['wall vs ideal ceil(n/C)×L', `${seconds(t.cli.wallMs)} vs ${seconds(t.idealMs)}: efficiency ${fmt(t.efficiency, 2)}`, '≥ 0.85', t.efficiency >= 0.85],
-      ['wall vs xargs -P 32 curl', `${seconds(t.cli.wallMs)} vs ${seconds(t.curl.wallMs)} (×${fmt(t.cli.wallMs / t.curl.wallMs, 2)})`, '≤ ×1.00', t.cli.wallMs <= t.curl.wallMs],
-      ['CPU (user+sys) vs curl', `${seconds(t.cli.cpuMs)} vs ${seconds(t.curl.cpuMs)} (×${fmt(t.cli.cpuMs / t.curl.cpuMs, 2)})`, '≤ ×0.50', t.cli.cpuMs <= t.curl.cpuMs / 2],
+      [
+        'wall vs ideal ceil(n/C)×L',
+        `${seconds(t.cli.wallMs)} vs ${seconds(t.idealMs)}: efficiency ${fmt(t.efficiency, 2)}`,
+        '≥ 0.85',
+        t.efficiency >= 0.85,
+      ],
+      [
+        'wall vs xargs -P 32 curl',
+        `${seconds(t.cli.wallMs)} vs ${seconds(t.curl.wallMs)} (×${fmt(t.cli.wallMs / t.curl.wallMs, 2)})`,
+        '≤ ×1.00',
+        t.cli.wallMs <= t.curl.wallMs,
+      ],
+      [
+        'CPU (user+sys) vs curl',
+        `${seconds(t.cli.cpuMs)} vs ${seconds(t.curl.cpuMs)} (×${fmt(t.cli.cpuMs / t.curl.cpuMs, 2)})`,
+        '≤ ×0.50',
+        t.cli.cpuMs <= t.curl.cpuMs / 2,
+      ],
     ],
   },
   {
     name: 'overhead',
     what: 'overhead (1000 images, no latency)',
     run: overhead,
-    rows: (o) => [['CPU per image, no latency', `${fmt(o.cpuMsPerImage, 2)} ms (${seconds(o.run.wallMs)} wall for ${o.n})`, 'report', true]],
+    rows: (o) => [
+      [
+        'CPU per image, no latency',
+        `${fmt(o.cpuMsPerImage, 2)} ms (${seconds(o.run.wallMs)} wall for ${o.n})`,
+        'report',
+        true,
+      ],
+    ],
   },
   {
     name: 'memory',
     what: 'memory (32 images of 20 MB, concurrency 16)',
     run: memory,
-    rows: (m) => [[`peak RSS, ${m.n} × ${m.megabytesEach} MB, C=16`, `${fmt(m.run.maxRssMb)} MB (${seconds(m.run.wallMs)})`, '< 200 MB', m.run.maxRssMb < 200]],
+    rows: (m) => [
+      [
+        `peak RSS, ${m.n} × ${m.megabytesEach} MB, C=16`,
+        `${fmt(m.run.maxRssMb)} MB (${seconds(m.run.wallMs)})`,
+        '< 200 MB',
+        m.run.maxRssMb < 200,
+      ],
+    ],
   },
   {
     name: 'scale',
     what: 'scale (20,000 tiny images, default concurrency)',
     run: scale,
-    rows: (c) => [[`peak RSS, ${fmt(c.n)} tiny images`, `${fmt(c.run.maxRssMb)} MB (${seconds(c.run.wallMs)} wall)`, '< 150 MB', c.run.maxRssMb < 150]],
+    rows: (c) => [
+      [
+        `peak RSS, ${fmt(c.n)} tiny images`,
+        `${fmt(c.run.maxRssMb)} MB (${seconds(c.run.wallMs)} wall)`,
+        '< 150 MB',
+        c.run.maxRssMb < 150,
+      ],
+    ],
   },
   {
     name: 'resume',
     what: 'resume scan (a rerun over 5,000 finished images)',
     run: resumeScan,
-    rows: (r) => [[`rerun over ${fmt(r.n)} finished`, `${seconds(r.run.wallMs)}, ${r.requests} requests, ${fmt(r.skipped)} skipped`, '< 3 s, 0 requests', r.run.wallMs < 3000 && r.requests === 0]],
+    rows: (r) => [
+      [
+        `rerun over ${fmt(r.n)} finished`,
+        `${seconds(r.run.wallMs)}, ${r.requests} requests, ${fmt(r.skipped)} skipped`,
+        '< 3 s, 0 requests',
+        r.run.wallMs < 3000 && r.requests === 0,
+      ],
+    ],
   },
   {
     name: 'rate-limit',
     what: 'rate limit (emulator --rate-limit 120, 200 images, no --rate)',
     run: rateLimit,
     rows: (r) => [
-      [`achieved vs --rate-limit ${r.limit}/min`, `${fmt(r.achievedPerMinute)}/min (${fmt((r.achievedPerMinute / r.limit) * 100)}%)`, '≥ 90%', r.achievedPerMinute >= 0.9 * r.limit],
-      ['429s met', `${r.rateLimited} of ${r.requests} requests (${fmt((r.rateLimited / r.requests) * 100, 1)}%)`, '< 10%', r.rateLimited / r.requests < 0.1],
+      [
+        `achieved vs --rate-limit ${r.limit}/min`,
+        `${fmt(r.achievedPerMinute)}/min (${fmt((r.achievedPerMinute / r.limit) * 100)}%)`,
+        '≥ 90%',
+        r.achievedPerMinute >= 0.9 * r.limit,
+      ],
+      [
+        '429s met',
+        `${r.rateLimited} of ${r.requests} requests (${fmt((r.rateLimited / r.requests) * 100, 1)}%)`,
+        '< 10%',
+        r.rateLimited / r.requests < 0.1,
+      ],
     ],
   },
-  windowScenario('window', 'rolling window (emulator --rate-limit 50/5s --latency 100, 400 images, one run)', { shards: 1, retryAfter: true }),
-  windowScenario('window-shards', 'rolling window, 3 shards at once (--shard 1/3, 2/3, 3/3)', { shards: 3, retryAfter: true }),
-  windowScenario('window-bare', 'rolling window, 429s without Retry-After (as the API documents them), one run', { shards: 1, retryAfter: false }),
-  windowScenario('window-bare-shards', 'rolling window, 429s without Retry-After, 3 shards at once', { shards: 3, retryAfter: false }),
+  windowScenario('window', 'rolling window (emulator --rate-limit 50/5s --latency 100, 400 images, one run)', {
+    shards: 1,
+    retryAfter: true,
+  }),
+  windowScenario('window-shards', 'rolling window, 3 shards at once (--shard 1/3, 2/3, 3/3)', {
+    shards: 3,
+    retryAfter: true,
+  }),
+  windowScenario('window-bare', 'rolling window, 429s without Retry-After (as the API documents them), one run', {
+    shards: 1,
+    retryAfter: false,
+  }),
+  windowScenario('window-bare-shards', 'rolling window, 429s without Retry-After, 3 shards at once', {
+    shards: 3,
+    retryAfter: false,
+  }),
   {
     name: 'startup',
     what: 'start-up (photoroom --version vs node -e 0)',
     run: async () => startup(),
-    rows: (s) => [['photoroom --version vs node -e 0', `${fmt(s.cliMs)} ms vs ${fmt(s.nodeMs)} ms (×${fmt(s.cliMs / s.nodeMs, 2)})`, '< ×2', s.cliMs < 2 * s.nodeMs]],
+    rows: (s) => [
+      [
+        'photoroom --version vs node -e 0',
+        `${fmt(s.cliMs)} ms vs ${fmt(s.nodeMs)} ms (×${fmt(s.cliMs / s.nodeMs, 2)})`,
+        '< ×2',
+        s.cliMs < 2 * s.nodeMs,
+      ],
+    ],
   },
 ];
 
@@ -390,7 +519,9 @@ async function main() {
     line(['scenario', 'figure', 'measured', 'target']) + '  ok',
     ...rows.map((row) => `${line(row.slice(0, 4))}  ${row[4] ? 'yes' : 'NO'}`),
   ].join('\n');
-  process.stdout.write(`\n${table}\n\nmachine: ${JSON.stringify(machine())}\nbench took ${seconds(Date.now() - started)}\n`);
+  process.stdout.write(
+    `\n${table}\n\nmachine: ${JSON.stringify(machine())}\nbench took ${seconds(Date.now() - started)}\n`,
+  );
 
   writeFileSync(
     path.join(ROOT, 'bench/results.json'),

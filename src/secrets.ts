@@ -26,7 +26,12 @@ const PUBLIC_PREFIX = 'sandbox_';
 
 /** The spellings of `secret` that text may hold. */
 function formsOf(secret: string): string[] {
-  const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), new URLSearchParams({ k: secret }).toString().slice(2)];
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    new URLSearchParams({ k: secret }).toString().slice(2),
+  ];
   return [...new Set(forms)].filter((form) => form !== '');
 }
 

@@ -30,7 +30,11 @@ function badAnswer(response: ApiResponse, message: string, retryable = true): Ap
 
 function overCap(response: ApiResponse, maxBytes: number): ApiError {
   // Not retried: an answer that large is a service fault that a second billed call would repeat.
-  return badAnswer(response, `the answer is larger than the ${maxBytes / MB} MB cap (--max-answer-size); cut off`, false);
+  return badAnswer(
+    response,
+    `the answer is larger than the ${maxBytes / MB} MB cap (--max-answer-size); cut off`,
+    false,
+  );
 }
 
 function isJson(contentType: string): boolean {
@@ -65,7 +69,13 @@ export function imageAnswer(response: ApiResponse, options: AnswerOptions): Asyn
     discard(response.body);
     throw overCap(response, options.maxBytes);
   }
-  return checkedImage(response, response.body, claimed, options.maxBytes, declared === undefined ? null : Number(declared));
+  return checkedImage(
+    response,
+    response.body,
+    claimed,
+    options.maxBytes,
+    declared === undefined ? null : Number(declared),
+  );
 }
 
 async function* decodeJsonImage(response: ApiResponse, maxBytes: number): AsyncGenerator<Buffer> {
@@ -115,7 +125,11 @@ async function* checkedImage(
     discard(response.body);
   }
   if (declaredLength !== null && received !== declaredLength) {
-    throw new ApiError({ status: response.status, kind: 'network', message: `the answer was cut short (${received} of ${declaredLength} bytes)` });
+    throw new ApiError({
+      status: response.status,
+      kind: 'network',
+      message: `the answer was cut short (${received} of ${declaredLength} bytes)`,
+    });
   }
   if (received === 0) throw badAnswer(response, 'the answer was empty (0 bytes)');
   if (head !== null) refusal = signatureProblem(response, head, claimed) ?? refusal;
@@ -128,10 +142,16 @@ async function* checkedImage(
 function signatureProblem(response: ApiResponse, head: Buffer, claimed: AnswerImageType | undefined): ApiError | null {
   const actual = answerImageType(head);
   if (actual === undefined) {
-    return badAnswer(response, `the answer was not an image: its bytes start with ${describeHead(head.subarray(0, SIGNATURE_BYTES))}`);
+    return badAnswer(
+      response,
+      `the answer was not an image: its bytes start with ${describeHead(head.subarray(0, SIGNATURE_BYTES))}`,
+    );
   }
   if (claimed !== undefined && actual !== claimed) {
-    return badAnswer(response, `the answer claimed ${response.headers['content-type']} but its bytes are ${actual.toUpperCase()}`);
+    return badAnswer(
+      response,
+      `the answer claimed ${response.headers['content-type']} but its bytes are ${actual.toUpperCase()}`,
+    );
   }
   return null;
 }

@@ -95,7 +95,8 @@ class Base64Text {
     this.runs.push(text.slice(0, paddingStart));
     const padding = text.slice(paddingStart);
     const afterPadding = padding.search(NOT_PADDING);
-    if (afterPadding >= 0) throw notBase64(`characters follow the '=' padding at byte ${at + paddingStart + afterPadding}`);
+    if (afterPadding >= 0)
+      throw notBase64(`characters follow the '=' padding at byte ${at + paddingStart + afterPadding}`);
     const allowed = 2 - this.padding;
     if (padding.length > allowed) throw notBase64(`a third '=' at byte ${at + paddingStart + allowed}`);
     this.padding += padding.length;
@@ -114,7 +115,8 @@ class Base64Text {
   finish(): Buffer[] {
     const whole = this.takeDecoded();
     const last = this.pending;
-    if (this.padding > 0 && last.length + this.padding !== 4) throw notBase64(`the '=' padding does not complete a group`);
+    if (this.padding > 0 && last.length + this.padding !== 4)
+      throw notBase64(`the '=' padding does not complete a group`);
     if (last.length === 1) throw notBase64('it ends with a lone character, which no bytes encode to');
     return [whole, last ? Buffer.from(last, 'base64') : null].filter((piece) => piece !== null);
   }
@@ -233,7 +235,8 @@ class AnswerParser {
 
   private counted(piece: Buffer): Buffer {
     this.decodedBytes += piece.length;
-    if (this.decodedBytes > this.maxDecodedBytes) throw new Base64JsonError(`the image in the answer exceeds ${this.maxDecodedBytes} bytes`);
+    if (this.decodedBytes > this.maxDecodedBytes)
+      throw new Base64JsonError(`the image in the answer exceeds ${this.maxDecodedBytes} bytes`);
     return piece;
   }
 
@@ -260,7 +263,8 @@ class AnswerParser {
       this.state = 'image';
       return;
     }
-    if (!VALUE_START.test(String.fromCharCode(byte))) throw notJson(`unexpected ${describeByte(byte)} at byte ${at}, expected a value`);
+    if (!VALUE_START.test(String.fromCharCode(byte)))
+      throw notJson(`unexpected ${describeByte(byte)} at byte ${at}, expected a value`);
     this.token = startScan(byte);
     this.state = 'otherValue';
   }
@@ -290,7 +294,10 @@ class AnswerParser {
  * not valid base64, was cut short, goes on after the object, or decodes to more than
  * `maxDecodedBytes`; errors of `body` itself pass through unchanged.
  */
-export async function* decodeBase64ImageJson(body: AsyncIterable<Uint8Array>, options: Base64JsonOptions): AsyncGenerator<Buffer> {
+export async function* decodeBase64ImageJson(
+  body: AsyncIterable<Uint8Array>,
+  options: Base64JsonOptions,
+): AsyncGenerator<Buffer> {
   const parser = new AnswerParser(options.maxDecodedBytes);
   for await (const chunk of body) {
     yield* parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));

@@ -210,7 +210,11 @@ export function createClient(options: ClientOptions): Client {
         if (typeof info.images?.available !== 'number') throw new Error('no images.available');
         return info;
       } catch {
-        throw new ApiError({ status: response.status, kind: 'http', message: 'the account answer was not the expected JSON' });
+        throw new ApiError({
+          status: response.status,
+          kind: 'http',
+          message: 'the account answer was not the expected JSON',
+        });
       }
     },
 

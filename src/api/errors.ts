@@ -24,7 +24,14 @@ export class ApiError extends Error {
   /** A 2xx status came before the failure: the request may have been billed, so it is tried again at most once. */
   readonly mayBeBilled: boolean;
 
-  constructor(options: { status: number; kind: ApiErrorKind; message: string; retryAfter?: string; retryable?: boolean; mayBeBilled?: boolean }) {
+  constructor(options: {
+    status: number;
+    kind: ApiErrorKind;
+    message: string;
+    retryAfter?: string;
+    retryable?: boolean;
+    mayBeBilled?: boolean;
+  }) {
     super(options.message);
     this.name = 'ApiError';
     this.status = options.status;
@@ -76,7 +83,8 @@ export function messageFromBody(text: string): string | null {
   if (typeof inner === 'string') return inner;
   const detail = record.detail; // {"detail","status_code","type"}: v1
   if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail)) return detail.map((item: unknown) => textField(item, 'msg') ?? JSON.stringify(item)).join('; ');
+  if (Array.isArray(detail))
+    return detail.map((item: unknown) => textField(item, 'msg') ?? JSON.stringify(item)).join('; ');
   return null;
 }
 

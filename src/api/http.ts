@@ -15,7 +15,10 @@ export interface HttpAgents {
 }
 
 export function keepAliveAgents(maxSockets: number): HttpAgents {
-  return { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
+  return {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+  };
 }
 
 export function closeAgents(agents: HttpAgents): void {
@@ -39,9 +42,12 @@ export interface HttpRequest {
 export const IDLE_TIMEOUT_CODES = { headers: 'HEADERS_TIMEOUT', body: 'BODY_TIMEOUT' } as const;
 
 function idleTimeout(waitingFor: keyof typeof IDLE_TIMEOUT_CODES, ms: number): Error {
-  return Object.assign(new Error(`no ${waitingFor === 'headers' ? 'answer' : 'bytes of the answer'} for ${ms / 1000} s`), {
-    code: IDLE_TIMEOUT_CODES[waitingFor],
-  });
+  return Object.assign(
+    new Error(`no ${waitingFor === 'headers' ? 'answer' : 'bytes of the answer'} for ${ms / 1000} s`),
+    {
+      code: IDLE_TIMEOUT_CODES[waitingFor],
+    },
+  );
 }
 
 /**
@@ -61,11 +67,14 @@ export function httpRequest(url: string, options: HttpRequest): Promise<Incoming
     let response: IncomingMessage | undefined;
     /** The request body's own failure: pipeline() aborts the request, which then fails as a mere hang-up. */
     let bodyError: Error | undefined;
-    const end = (error: unknown) => (response ?? request).destroy(error instanceof Error ? error : new Error(String(error)));
+    const end = (error: unknown) =>
+      (response ?? request).destroy(error instanceof Error ? error : new Error(String(error)));
     const onAbort = () => end(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const released = () => options.signal?.removeEventListener('abort', onAbort);
-    request.setTimeout(options.idleTimeoutMs, () => end(idleTimeout(response ? 'body' : 'headers', options.idleTimeoutMs)));
+    request.setTimeout(options.idleTimeoutMs, () =>
+      end(idleTimeout(response ? 'body' : 'headers', options.idleTimeoutMs)),
+    );
     request.on('error', (error) => {
       released();
       reject(bodyError ?? error);

@@ -75,7 +75,8 @@ async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }
  * failure is this machine's (a LocalFault), never the network's to retry.
  */
 async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterable<Buffer> {
-  const changed = () => new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
+  const changed = () =>
+    new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
   let sent = 0;
   try {
     for await (const bytes of regularFileChunks(piece.path, 256 * 1024)) {
@@ -87,7 +88,10 @@ async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterabl
   } catch (error) {
     if (error instanceof LocalFault) throw error;
     const code = errorCode(error);
-    throw new LocalFault(`cannot read ${piece.path} while sending it (${code ?? (error instanceof Error ? error.message : String(error))})`, { code });
+    throw new LocalFault(
+      `cannot read ${piece.path} while sending it (${code ?? (error instanceof Error ? error.message : String(error))})`,
+      { code },
+    );
   }
   if (sent !== piece.size) throw changed();
 }

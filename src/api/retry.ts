@@ -31,7 +31,11 @@ export function backoffDelay(attempt: number, random: () => number, policy: Back
  * Waits as a retry after `attempt` attempts would when the service named no time: a batch
  * input's later round starts so, as the fault it met may still be there.
  */
-export function waitAsRetry(attempt: number, timing: RetryLoop<unknown>['timing'], signal?: AbortSignal): Promise<void> {
+export function waitAsRetry(
+  attempt: number,
+  timing: RetryLoop<unknown>['timing'],
+  signal?: AbortSignal,
+): Promise<void> {
   return timing.sleep(backoffDelay(attempt, timing.random, timing.policy), signal);
 }
 

@@ -35,7 +35,12 @@ export interface AttemptResult {
  * `onAnswer` hears the status of a 2xx as soon as it comes, before its body is read: from
  * then on the request may have been billed, whatever happens to the body.
  */
-export async function sendOnce(context: AttemptContext, input: Sendable, outputPath: string, onAnswer: (status: number) => void): Promise<AttemptResult> {
+export async function sendOnce(
+  context: AttemptContext,
+  input: Sendable,
+  outputPath: string,
+  onAnswer: (status: number) => void,
+): Promise<AttemptResult> {
   const { client, endpoint, fields } = context;
   let inputHash: Hash | null = null;
   let response: ApiResponse;

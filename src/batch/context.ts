@@ -40,11 +40,21 @@ export class Shown {
 
   /** An output (or any path): relative to the working folder when inside it. */
   output(file: string): string {
-    return (this.options.outputFileShownAs && this.options.outputFile ? this.options.outputFileShownAs : null) ?? displayPath(this.options.cwd, file);
+    return (
+      (this.options.outputFileShownAs && this.options.outputFile ? this.options.outputFileShownAs : null) ??
+      displayPath(this.options.cwd, file)
+    );
   }
 
   /** The result of an input that is done already. */
   skipped(job: Job): ResultEvent {
-    return { type: 'result', input: this.input(job), output: this.output(job.outputPath), status: 'skipped', attempts: 0, ms: 0 };
+    return {
+      type: 'result',
+      input: this.input(job),
+      output: this.output(job.outputPath),
+      status: 'skipped',
+      attempts: 0,
+      ms: 0,
+    };
   }
 }

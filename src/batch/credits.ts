@@ -33,12 +33,20 @@ export async function guardCredits(options: GuardOptions): Promise<StopEvent | n
     if (error instanceof ApiError && error.refusesRun) return refusalStop(error);
     if (options.signal.aborted) return null;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError({ status: 0, kind: 'network', message: `could not check the account's credits before the batch: ${reason} (--yes skips this check)` });
+    throw new ApiError({
+      status: 0,
+      kind: 'network',
+      message: `could not check the account's credits before the batch: ${reason} (--yes skips this check)`,
+    });
   }
   if (available < count) {
     const cap = Math.floor(available);
-    const advice = cap >= 1 ? `use --max-images ${cap}, top up, or --yes to try anyway` : 'top up, or --yes to try anyway';
-    return stopEvent('credits', `${count} images to process but the account has ${available} left: nothing was sent (${advice})`);
+    const advice =
+      cap >= 1 ? `use --max-images ${cap}, top up, or --yes to try anyway` : 'top up, or --yes to try anyway';
+    return stopEvent(
+      'credits',
+      `${count} images to process but the account has ${available} left: nothing was sent (${advice})`,
+    );
   }
   if (options.confirm && count > settings.confirmOver && !(await options.confirm(count))) {
     return stopEvent('cancelled', 'cancelled: nothing was sent');

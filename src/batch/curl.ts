@@ -13,7 +13,8 @@ function printfWord(text: string): string {
   const trailing = /\n*$/.exec(text)![0];
   let format = '';
   for (const char of text.slice(0, text.length - trailing.length)) {
-    if (UNSAFE.test(char)) format += [...Buffer.from(char)].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
+    if (UNSAFE.test(char))
+      format += [...Buffer.from(char)].map((byte) => `\\${byte.toString(8).padStart(3, '0')}`).join('');
     else format += char === '\\' ? '\\\\' : char === '%' ? '%%' : char === "'" ? `'\\''` : char;
   }
   return `"$(printf '${format}')"${trailing ? `'${trailing}'` : ''}`;

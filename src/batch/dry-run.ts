@@ -20,7 +20,10 @@ export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext)
   const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
   const sent: Field[] = byUrl ? [['imageUrl', job.source], ...fields] : [...fields];
   // Files as the input is: relative to the working folder when inside it.
-  const shown = sent.map(([name, value]): Field => [name, typeof value === 'string' ? value : { file: displayPath(cwd, value.file) }]);
+  const shown = sent.map(([name, value]): Field => [
+    name,
+    typeof value === 'string' ? value : { file: displayPath(cwd, value.file) },
+  ]);
   const input = displayInput(cwd, job.source);
   const output = displayPath(cwd, job.outputPath);
   return {

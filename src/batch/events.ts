@@ -79,7 +79,16 @@ export interface PlanEvent {
  * - `folders-gone`: --watch, and every watched folder was removed.
  * - `crashed`: an exception nobody caught (a library's) during the batch.
  */
-export type StopReason = 'credits' | 'key' | 'unavailable' | 'disk' | 'output-closed' | 'interrupted' | 'cancelled' | 'folders-gone' | 'crashed';
+export type StopReason =
+  | 'credits'
+  | 'key'
+  | 'unavailable'
+  | 'disk'
+  | 'output-closed'
+  | 'interrupted'
+  | 'cancelled'
+  | 'folders-gone'
+  | 'crashed';
 
 export interface StopEvent {
   type: 'stop';

@@ -11,7 +11,11 @@ export interface FeedOptions {
 }
 
 /** Resolves once every item started has finished; `start` must not reject. */
-export async function feed<T>(items: AsyncIterable<T> | Iterable<T>, start: (item: T) => Promise<void>, { bound, stopped }: FeedOptions): Promise<void> {
+export async function feed<T>(
+  items: AsyncIterable<T> | Iterable<T>,
+  start: (item: T) => Promise<void>,
+  { bound, stopped }: FeedOptions,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   let placeFreed = () => {};
   const onStop = () => placeFreed();

@@ -14,8 +14,27 @@ import type { BatchTiming } from './timing.js';
  */
 export type BatchSettings = Pick<
   RunSettings,
-  | 'fromFile' | 'column' | 'null' | 'include' | 'exclude' | 'name' | 'overwrite' | 'dryRun' | 'yes' | 'maxImages' | 'shard'
-  | 'confirmOver' | 'concurrency' | 'rate' | 'retries' | 'giveUpAfter' | 'maxAnswerSize' | 'convert' | 'fitInputs' | 'watch' | 'watchSettle'
+  | 'fromFile'
+  | 'column'
+  | 'null'
+  | 'include'
+  | 'exclude'
+  | 'name'
+  | 'overwrite'
+  | 'dryRun'
+  | 'yes'
+  | 'maxImages'
+  | 'shard'
+  | 'confirmOver'
+  | 'concurrency'
+  | 'rate'
+  | 'retries'
+  | 'giveUpAfter'
+  | 'maxAnswerSize'
+  | 'convert'
+  | 'fitInputs'
+  | 'watch'
+  | 'watchSettle'
 >;
 
 export interface BatchOptions {

@@ -21,12 +21,18 @@ export function outputExtension(endpoint: Endpoint, params: ParamSet): string {
 }
 
 export function checkNameTemplate(template: string): void {
-  const unknown = [...template.matchAll(PLACEHOLDER)].map((match) => match[1]).filter((name) => !KNOWN_PLACEHOLDERS.has(name ?? ''));
+  const unknown = [...template.matchAll(PLACEHOLDER)]
+    .map((match) => match[1])
+    .filter((name) => !KNOWN_PLACEHOLDERS.has(name ?? ''));
   if (unknown.length > 0) {
-    throw new UserError(`--name ${JSON.stringify(template)}: unknown placeholder {${unknown.join('}, {')}}; use {dir}, {name}, {ext}, {srcext}`);
+    throw new UserError(
+      `--name ${JSON.stringify(template)}: unknown placeholder {${unknown.join('}, {')}}; use {dir}, {name}, {ext}, {srcext}`,
+    );
   }
   if (!template.includes('{name}')) {
-    throw new UserError(`--name ${JSON.stringify(template)}: must contain {name}, or every input would write the same file`);
+    throw new UserError(
+      `--name ${JSON.stringify(template)}: must contain {name}, or every input would write the same file`,
+    );
   }
 }
 
@@ -93,12 +99,15 @@ export class OutputNamer {
 
   private render(values: Record<string, string>): string {
     let text = '';
-    for (let at = 0; at < this.parts.length; at++) text += at % 2 === 0 ? this.parts[at] : (values[this.parts[at] ?? ''] ?? '');
+    for (let at = 0; at < this.parts.length; at++)
+      text += at % 2 === 0 ? this.parts[at] : (values[this.parts[at] ?? ''] ?? '');
     // Segments are rebuilt one by one: nothing in a name can climb out of the output folder.
     const segments = text.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
     // Names too long for the file system are shortened the same way every run; the file
     // name leaves room for its sidecar's `.json`.
-    const fitted = segments.map((segment, at) => shortenName(segment, NAME_MAX_BYTES - (at === segments.length - 1 ? SIDECAR_SUFFIX.length : 0)));
+    const fitted = segments.map((segment, at) =>
+      shortenName(segment, NAME_MAX_BYTES - (at === segments.length - 1 ? SIDECAR_SUFFIX.length : 0)),
+    );
     return `${this.base}${fitted.join(path.sep)}`;
   }
 }

@@ -100,7 +100,9 @@ export class Planner {
       }
       if (item.kind === 'url') {
         if (options.endpoint === 'segment') {
-          throw new UserError(`${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``);
+          throw new UserError(
+            `${item.url}: /v1/segment takes uploaded files only; download the image or use \`photoroom edit\``,
+          );
         }
         urlInputs += 1;
       } else {
@@ -112,7 +114,10 @@ export class Planner {
       if (!outputFolders.has(folder)) {
         outputFolders.add(folder);
         const leadsTo = await folderLeavingRoot(folder, outDir);
-        if (leadsTo) problems.push(`${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it`);
+        if (leadsTo)
+          problems.push(
+            `${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it`,
+          );
       }
       const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
       // Awaited only when there is something to read: most inputs are decided without a promise.
@@ -124,8 +129,13 @@ export class Planner {
     const overwritten = inputsInOutput.find(landsOn);
     if (overwritten) await this.refuseOverwriting(overwritten);
     // /v2/edit uploads files by POST and sends URLs by GET: each method takes its own parameters.
-    const methods = options.endpoint === 'edit' ? [...(fileInputs > 0 ? ['POST' as const] : []), ...(urlInputs > 0 ? ['GET' as const] : [])] : [];
-    const ruleProblems = [...new Set(methods.flatMap((method) => checkCrossFieldRules(options.params, { method, hasInputImage: true })))];
+    const methods =
+      options.endpoint === 'edit'
+        ? [...(fileInputs > 0 ? ['POST' as const] : []), ...(urlInputs > 0 ? ['GET' as const] : [])]
+        : [];
+    const ruleProblems = [
+      ...new Set(methods.flatMap((method) => checkCrossFieldRules(options.params, { method, hasInputImage: true }))),
+    ];
     if (ruleProblems.length > 0) throw new UserError(ruleProblems);
     return { pending, done, ignored };
   }
@@ -168,7 +178,9 @@ export class Planner {
         const source = item.kind === 'url' ? item.url : item.path;
         const outputPath =
           this.options.outputFile ??
-          (survey ? this.claim(survey, item, source, mine) : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
+          (survey
+            ? this.claim(survey, item, source, mine)
+            : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
         yield { job: { source, outputPath }, item, mine };
       }
     }
@@ -204,20 +216,28 @@ export class Planner {
 
   private namer(): OutputNamer {
     const { options } = this;
-    return new OutputNamer(options.layout.outDir, outputExtension(options.endpoint, options.params), options.nameTemplate);
+    return new OutputNamer(
+      options.layout.outDir,
+      outputExtension(options.endpoint, options.params),
+      options.nameTemplate,
+    );
   }
 
   /** Names the input whose output would land on `input` (a third walk: this is the error path). */
   private async refuseOverwriting(input: string): Promise<never> {
     const { cwd } = this.options;
     if (this.options.outputFile) {
-      throw new UserError(`${this.options.outputFileLabel ?? '-o'} is the input itself; inputs are never modified: name another output file`);
+      throw new UserError(
+        `${this.options.outputFileLabel ?? '-o'} is the input itself; inputs are never modified: name another output file`,
+      );
     }
     let writer = 'an input';
     for await (const { job } of this.walk(null, null)) {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
     }
-    throw new UserError(`${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder`);
+    throw new UserError(
+      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder`,
+    );
   }
 }
 

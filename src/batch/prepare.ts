@@ -44,18 +44,32 @@ export interface PrepareOptions {
 
 export async function prepareInput(job: Job, options: PrepareOptions): Promise<Prepared | { reason: string }> {
   if (isUrlJob(job)) return { kind: 'url', url: job.source };
-  const check = await checkInputFile(job.source, { endpoint: options.endpoint, upscaleMode: options.upscaleMode, keepUpTo: KEEP_IN_MEMORY_BYTES });
-  if (check.ok) return { kind: 'file', upload: { path: job.source, size: check.bytes, content: check.content }, mtimeMs: check.mtimeMs };
+  const check = await checkInputFile(job.source, {
+    endpoint: options.endpoint,
+    upscaleMode: options.upscaleMode,
+    keepUpTo: KEEP_IN_MEMORY_BYTES,
+  });
+  if (check.ok)
+    return {
+      kind: 'file',
+      upload: { path: job.source, size: check.bytes, content: check.content },
+      mtimeMs: check.mtimeMs,
+    };
   const { fix } = check;
   if (!fix) return { reason: check.reason };
   const allowed = fix.kind === 'convert' ? options.convert : options.fitInputs;
-  if (!allowed) return { reason: `${check.reason} (${fix.kind === 'convert' ? 'not converted: --no-convert' : '--fit-inputs would scale it down to fit'})` };
+  if (!allowed)
+    return {
+      reason: `${check.reason} (${fix.kind === 'convert' ? 'not converted: --no-convert' : '--fit-inputs would scale it down to fit'})`,
+    };
   if (options.checkOnly) return { kind: 'file', upload: { path: job.source, size: 0 }, mtimeMs: 0 };
   let converted;
   try {
     converted = await convertForUpload(job.source, fix, options.tmpdir);
   } catch (error) {
-    return { reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   options.onFixed?.(fix);
   const [info, sha256] = await Promise.all([stat(job.source), hashFile(job.source)]);
@@ -80,7 +94,7 @@ export function announceFixesOnce(warn: (event: WarningEvent) => void): (fix: In
       message:
         fix.kind === 'convert'
           ? `${fix.from} images are converted to PNG before they are sent (the endpoint does not take them; --no-convert refuses them instead)`
-          : 'images over the endpoint\'s limits are scaled down to fit before they are sent (--fit-inputs)',
+          : "images over the endpoint's limits are scaled down to fit before they are sent (--fit-inputs)",
     });
   };
 }

@@ -56,7 +56,9 @@ export function getTooLong(editUrl: string, url: string, fields: readonly Field[
 function signatureFieldsOf(fields: readonly Field[]): Promise<RequestSignature['fields']> {
   return Promise.all(
     fields.map(async ([name, value]): Promise<RequestSignature['fields'][number]> =>
-      typeof value === 'string' ? [name, value] : [name, { file: path.basename(value.file), sha256: await hashFile(value.file) }],
+      typeof value === 'string'
+        ? [name, value]
+        : [name, { file: path.basename(value.file), sha256: await hashFile(value.file) }],
     ),
   );
 }

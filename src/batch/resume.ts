@@ -39,7 +39,10 @@ class FolderListings {
     const names = this.listed.get(folder);
     if (names) return names.has(path.basename(file));
     return readdir(folder)
-      .then((entries) => new Set(entries), () => new Set<string>())
+      .then(
+        (entries) => new Set(entries),
+        () => new Set<string>(),
+      )
       .then((loaded) => {
         this.listed.set(folder, loaded);
         return loaded.has(path.basename(file));
@@ -52,14 +55,15 @@ class FolderListings {
  * costs no system call and no promise once its folders are listed: the answer is a plain
  * `false` then, which keeps planning 20,000 inputs light.
  */
-export function createResumeCheck(layout: StateLayout): (
-  outputPath: string,
-  input: CurrentInput,
-  signature: () => RequestSignature,
-) => false | Promise<boolean> {
+export function createResumeCheck(
+  layout: StateLayout,
+): (outputPath: string, input: CurrentInput, signature: () => RequestSignature) => false | Promise<boolean> {
   const listings = new FolderListings();
   const verify = async (outputPath: string, input: CurrentInput, signature: RequestSignature) => {
-    const [sidecar, output] = await Promise.all([readSidecar(layout.sidecarOf(outputPath)), stat(outputPath).catch(() => null)]);
+    const [sidecar, output] = await Promise.all([
+      readSidecar(layout.sidecarOf(outputPath)),
+      stat(outputPath).catch(() => null),
+    ]);
     if (!sidecar || !output?.isFile() || output.size !== sidecar.output.size) return false;
     return sameSignature(sidecar.request, signature) && (await sameInput(sidecar.input, input));
   };

@@ -58,9 +58,14 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   const request = await BatchRequest.of(options.endpoint, options.params, options.client.urls.edit, options.cwd);
   // Compared and written as real paths: a link to an input folder is that input folder.
   // Relative folders are the run's working folder's, not the process's.
-  const outDir = await realFolderPath(path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir));
+  const outDir = await realFolderPath(
+    path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir),
+  );
   const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
-  const layout = stateLayout(outDir, options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))));
+  const layout = stateLayout(
+    outDir,
+    options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))),
+  );
   const onFixed = announceFixesOnce(emit);
   const run: RunContext = {
     options,
@@ -109,7 +114,12 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
 }
 
 /** The first pass over the inputs, the later rounds, and the watch when there is one. */
-async function runPasses(run: RunContext, inputs: ResolvedInputs, outputFile: string | undefined, watch: Watch | null): Promise<void> {
+async function runPasses(
+  run: RunContext,
+  inputs: ResolvedInputs,
+  outputFile: string | undefined,
+  watch: Watch | null,
+): Promise<void> {
   const { options, settings, emit, stop, request } = run;
   const inputWarnings = new Set<string>();
   const planner = new Planner(inputs, {
@@ -135,7 +145,14 @@ async function runPasses(run: RunContext, inputs: ResolvedInputs, outputFile: st
   if (signal?.aborted) stop.stop(stopRequested(signal));
 
   if (!settings.dryRun && total > 0 && !stop.event) {
-    const refusal = await guardCredits({ client: options.client, settings, confirm: options.confirm, count: total, timing: run.timing, signal: stop.signal });
+    const refusal = await guardCredits({
+      client: options.client,
+      settings,
+      confirm: options.confirm,
+      count: total,
+      timing: run.timing,
+      signal: stop.signal,
+    });
     if (refusal) stop.stop(refusal);
   }
   if (stop.event) return;
@@ -154,14 +171,18 @@ async function runPasses(run: RunContext, inputs: ResolvedInputs, outputFile: st
   } finally {
     await sender.close();
   }
-  if (sender.runLogFailure) emit({ type: 'warning', message: `the run log is incomplete: ${sender.runLogFailure.message}` });
+  if (sender.runLogFailure)
+    emit({ type: 'warning', message: `the run log is incomplete: ${sender.runLogFailure.message}` });
 }
 
 /** Inputs that failed on transient faults, given up to ROUNDS rounds in all. */
 async function laterRounds(run: RunContext, sender: Sender): Promise<void> {
   for (let round = 2; round <= ROUNDS && sender.deferred.length > 0 && !run.stop.event; round++) {
     const again = sender.deferred.splice(0);
-    run.emit({ type: 'warning', message: `trying ${again.length} input${again.length === 1 ? '' : 's'} again that failed on transient faults (round ${round} of ${ROUNDS})` });
+    run.emit({
+      type: 'warning',
+      message: `trying ${again.length} input${again.length === 1 ? '' : 's'} again that failed on transient faults (round ${round} of ${ROUNDS})`,
+    });
     await sender.feed(again, (state) => sender.sendAgain(state, round));
   }
 }
@@ -178,7 +199,15 @@ async function dryRun(run: RunContext, planner: Planner, survey: Survey, total: 
   for await (const job of planner.toSend(survey, total, (skipped) => report(shown.skipped(skipped)))) {
     const prepared = await run.prepare(job, true);
     if ('reason' in prepared) {
-      report({ type: 'result', input: shown.input(job), output: shown.output(job.outputPath), status: 'failed', attempts: 0, ms: 0, error: prepared.reason });
+      report({
+        type: 'result',
+        input: shown.input(job),
+        output: shown.output(job.outputPath),
+        status: 'failed',
+        attempts: 0,
+        ms: 0,
+        error: prepared.reason,
+      });
     } else {
       run.emit(planEvent(job, context));
       run.tallies.planned();

@@ -68,10 +68,21 @@ export class Sender {
     private readonly stateFolder: OutputFolder,
   ) {
     const { options, settings, timing } = run;
-    this.gate = new Gate({ concurrency: settings.concurrency, ratePerMinute: rateShare(settings.rate, settings.shard), timing, stopped: run.stop.signal });
+    this.gate = new Gate({
+      concurrency: settings.concurrency,
+      ratePerMinute: rateShare(settings.rate, settings.shard),
+      timing,
+      stopped: run.stop.signal,
+    });
     this.health = new ServiceHealth(settings.giveUpAfter * 1000, () => timing.now());
     const maxAnswerBytes = settings.maxAnswerSize * 1024 * 1024;
-    this.attempt = { client: options.client, endpoint: options.endpoint, fields: run.request.fields, folder, maxAnswerBytes };
+    this.attempt = {
+      client: options.client,
+      endpoint: options.endpoint,
+      fields: run.request.fields,
+      folder,
+      maxAnswerBytes,
+    };
   }
 
   /** Opens the run log, and removes the temporary files an interrupted run left in the folders written to. */
@@ -84,7 +95,11 @@ export class Sender {
       const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir, host);
       let stale = await removeStaleTemporaryFiles(outDir, host);
       if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir, host);
-      if (stale > 0) run.emit({ type: 'warning', message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run` });
+      if (stale > 0)
+        run.emit({
+          type: 'warning',
+          message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run`,
+        });
       return new Sender(run, runLog, folder, stateFolder);
     } catch (error) {
       await runLog.close();
@@ -102,7 +117,13 @@ export class Sender {
 
   /** An input's first round; `round: ROUNDS` gives it no later rounds (--watch). */
   send(job: Job, round = 1): Promise<void> {
-    return this.sendJob({ job, begun: this.run.timing.now(), attempts: 0, round, budget: { retries: this.run.settings.retries, badAnswers: 0 } });
+    return this.sendJob({
+      job,
+      begun: this.run.timing.now(),
+      attempts: 0,
+      round,
+      budget: { retries: this.run.settings.retries, badAnswers: 0 },
+    });
   }
 
   /** A deferred input's next round, with its retries renewed. */
@@ -117,7 +138,10 @@ export class Sender {
   /** Inputs the run stopped before it finished them: a line each, with how their last attempt went. */
   async recordUnsettled(): Promise<void> {
     for (const state of this.unsettled.values()) {
-      await this.report({ ...this.resultOf(state, 'not-processed'), ...(state.last?.error !== undefined && { error: state.last.error }) });
+      await this.report({
+        ...this.resultOf(state, 'not-processed'),
+        ...(state.last?.error !== undefined && { error: state.last.error }),
+      });
     }
     this.unsettled.clear();
   }
@@ -183,7 +207,13 @@ export class Sender {
         signal: stop.signal,
         onRetry: (error, _attempt, delayMs) => {
           this.noteFailure(error);
-          this.run.emit({ type: 'retry', input: this.run.shown.input(job), attempt: state.attempts, delayMs, error: error.message });
+          this.run.emit({
+            type: 'retry',
+            input: this.run.shown.input(job),
+            attempt: state.attempts,
+            delayMs,
+            error: error.message,
+          });
         },
       });
       this.health.succeeded();
@@ -199,10 +229,16 @@ export class Sender {
    * the attempt is sent (and paid for): it is never renamed over. Throws a LocalFault.
    */
   private async checkPlaces(job: Job): Promise<void> {
-    const places: [OutputFolder, string][] = [[this.attempt.folder, job.outputPath], [this.stateFolder, this.run.layout.sidecarOf(job.outputPath)]];
+    const places: [OutputFolder, string][] = [
+      [this.attempt.folder, job.outputPath],
+      [this.stateFolder, this.run.layout.sidecarOf(job.outputPath)],
+    ];
     for (const [folder, file] of places) {
       const inTheWay = await folder.inTheWay(file);
-      if (inTheWay) throw new LocalFault(`${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`);
+      if (inTheWay)
+        throw new LocalFault(
+          `${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`,
+        );
     }
   }
 
@@ -210,7 +246,9 @@ export class Sender {
   private stopIfRunRefused(error: unknown): void {
     if (error instanceof ApiError && error.refusesRun) this.run.stop.stop(refusalStop(error));
     if (error instanceof LocalFault && error.stopsRun) {
-      this.run.stop.stop(stopEvent('disk', `${error.message}: stopped, as every further result would be paid for and lost`));
+      this.run.stop.stop(
+        stopEvent('disk', `${error.message}: stopped, as every further result would be paid for and lost`),
+      );
     }
   }
 
@@ -254,7 +292,12 @@ export class Sender {
     if (down) this.run.stop.stop(stopEvent('unavailable', down));
   }
 
-  private async recordSuccess(state: JobState, result: AttemptResult, prepared: Prepared, attemptStarted: number): Promise<void> {
+  private async recordSuccess(
+    state: JobState,
+    result: AttemptResult,
+    prepared: Prepared,
+    attemptStarted: number,
+  ): Promise<void> {
     const { job } = state;
     const { options, timing, layout } = this.run;
     await options.deliver?.(result.output.path);
@@ -287,7 +330,12 @@ export class Sender {
     this.unsettled.delete(state.job);
     state.settled = true;
     if (this.run.settings.watch) this.written.add(job.outputPath);
-    await this.report({ ...this.resultOf(state, 'ok'), httpStatus: result.status, ms: Math.round(finished - state.begun), headers: keptHeaders(result.headers) });
+    await this.report({
+      ...this.resultOf(state, 'ok'),
+      httpStatus: result.status,
+      ms: Math.round(finished - state.begun),
+      headers: keptHeaders(result.headers),
+    });
   }
 
   private async fail(state: JobState, error: string): Promise<void> {
@@ -316,7 +364,11 @@ export class Sender {
   private async report(event: ResultEvent): Promise<void> {
     this.run.tallies.result(event);
     const { type: _type, headers: _headers, ...line } = event;
-    const logged = this.runLog.append({ time: new Date(this.run.timing.wallClock()).toISOString(), run: this.run.startedAt, ...line });
+    const logged = this.runLog.append({
+      time: new Date(this.run.timing.wallClock()).toISOString(),
+      run: this.run.startedAt,
+      ...line,
+    });
     this.run.emit(event);
     await logged;
   }

@@ -11,7 +11,10 @@ export function stopEvent(reason: StopReason, message: string): StopEvent {
 export function refusalStop(error: ApiError): StopEvent {
   return error.status === 402
     ? stopEvent('credits', `no credits left (${error.message})`)
-    : stopEvent('key', `the API key was refused (${error.message}); check PHOTOROOM_API_KEY (sandbox keys start with sandbox_)`);
+    : stopEvent(
+        'key',
+        `the API key was refused (${error.message}); check PHOTOROOM_API_KEY (sandbox keys start with sandbox_)`,
+      );
 }
 
 /**

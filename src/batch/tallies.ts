@@ -58,7 +58,8 @@ export class Tallies {
       this.ok += 1;
       this.pending -= 1;
       const unsupported = event.headers?.['pr-unsupported-attributes'];
-      if (isMeaningfulHeader(unsupported)) this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
+      if (isMeaningfulHeader(unsupported))
+        this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     } else if (event.status === 'failed') {
       this.failed += 1;
       this.pending -= 1;

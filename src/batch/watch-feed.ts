@@ -24,12 +24,21 @@ type DiscoveredFile = Extract<DiscoveredInput, { kind: 'file' }>;
 /** Starts watching the input folders: before the first pass walks them, so that nothing added meanwhile is missed. */
 export function startWatch(run: RunContext, inputs: ResolvedInputs): Promise<Watch> {
   const folders = inputs.folders();
-  if (folders.length === 0) throw new UserError('--watch watches folders: name at least one folder (or a glob) among the inputs');
+  if (folders.length === 0)
+    throw new UserError('--watch watches folders: name at least one folder (or a glob) among the inputs');
   // As in a walk, the output and state folders are left out only below a root: `-o .` watches them.
-  const skipped = [run.layout.outDir, run.layout.stateDir].filter((folder) => !folders.some((root) => relativeInside(root, folder) !== null));
-  const ignored = (file: string) => path.basename(file).startsWith('.') || skipped.some((folder) => relativeInside(file, folder) !== null);
+  const skipped = [run.layout.outDir, run.layout.stateDir].filter(
+    (folder) => !folders.some((root) => relativeInside(root, folder) !== null),
+  );
+  const ignored = (file: string) =>
+    path.basename(file).startsWith('.') || skipped.some((folder) => relativeInside(file, folder) !== null);
   const start = run.options.startWatch ?? ((options: WatchOptions) => FolderWatch.start(options));
-  return start({ roots: folders, settleMs: run.settings.watchSettle, ignored, shown: (file) => run.shown.output(file) });
+  return start({
+    roots: folders,
+    settleMs: run.settings.watchSettle,
+    ignored,
+    shown: (file) => run.shown.output(file),
+  });
 }
 
 export class WatchFeed {
@@ -63,7 +72,8 @@ export class WatchFeed {
       // This run's own results, written inside a watched folder (in place), are never inputs.
       if (this.sender.written.has(file)) continue;
       const item = await this.inputs.classify(file);
-      if (item?.kind === 'ignored') this.run.emit({ type: 'ignored', input: this.run.shown.output(item.path), reason: item.reason });
+      if (item?.kind === 'ignored')
+        this.run.emit({ type: 'ignored', input: this.run.shown.output(item.path), reason: item.reason });
       if (item?.kind !== 'file') continue;
       if (this.run.settings.shard && !inShard(this.run.settings.shard, item)) continue;
       yield { job: this.planner.jobFor(item), item };
@@ -75,7 +85,8 @@ export class WatchFeed {
     const { run } = this;
     if (run.stop.event) return;
     // Listed afresh each time: the outputs of this session are new since the survey.
-    const verdict = !run.settings.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));
+    const verdict =
+      !run.settings.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));
     if (verdict !== false && (await verdict)) return this.sender.reportSkipped(job);
     run.tallies.added();
     await this.sender.send(job, ROUNDS);

@@ -37,10 +37,13 @@ export const isOn = (given: string | true): boolean => given === true;
 export const asText = (given: string | true): string => String(given);
 
 /** A value from `choices`, the row's own (commander refuses any other first). */
-export function oneOf<Choice extends string>(choices: readonly Choice[]): (given: string | true, row: FlagRow<Choice>) => Choice {
+export function oneOf<Choice extends string>(
+  choices: readonly Choice[],
+): (given: string | true, row: FlagRow<Choice>) => Choice {
   return (given, row) => {
     const choice = choices.find((candidate) => candidate === given);
-    if (choice === undefined) throw new UserError(`${row.flag} takes one of ${choices.join(', ')}, got ${JSON.stringify(given)}`);
+    if (choice === undefined)
+      throw new UserError(`${row.flag} takes one of ${choices.join(', ')}, got ${JSON.stringify(given)}`);
     return choice;
   };
 }
@@ -48,7 +51,10 @@ export function oneOf<Choice extends string>(choices: readonly Choice[]): (given
 /** The commander option of a row. It has no commander default: reading applies the row's. */
 export function flagOption<Value>(row: FlagRow<Value>): Option {
   const byDefault = row.default === undefined || row.default === false ? '' : ` (default ${String(row.default)})`;
-  const option = new Option(row.placeholder ? `${row.flag} ${row.placeholder}` : row.flag, `${row.description}${byDefault}`);
+  const option = new Option(
+    row.placeholder ? `${row.flag} ${row.placeholder}` : row.flag,
+    `${row.description}${byDefault}`,
+  );
   return row.choices ? option.choices(row.choices) : option;
 }
 

@@ -36,10 +36,15 @@ export function watchRepeats(command: Command): () => string[] {
   for (const option of command.options) {
     if ((!option.required && !option.optional) || mayRepeat.has(option)) continue;
     // Commander emits this for every occurrence, with the value as typed.
-    command.on(`option:${option.name()}`, (value: string | undefined) => given.set(option, [...(given.get(option) ?? []), value ?? '']));
+    command.on(`option:${option.name()}`, (value: string | undefined) =>
+      given.set(option, [...(given.get(option) ?? []), value ?? '']),
+    );
   }
   return () =>
     [...given]
       .filter(([, values]) => values.length > 1)
-      .map(([option, values]) => `${spellings(option)} is given ${values.length} times (${values.map((value) => JSON.stringify(value)).join(', ')}); give it once`);
+      .map(
+        ([option, values]) =>
+          `${spellings(option)} is given ${values.length} times (${values.map((value) => JSON.stringify(value)).join(', ')}); give it once`,
+      );
 }

@@ -63,7 +63,8 @@ export function helpLayout(width: number): HelpConfiguration {
   return {
     helpWidth: width,
     minWidthToWrap: 20,
-    optionTerm: (option) => (option instanceof AliasedOption ? [...option.aliases, option.flags].join(', ') : option.flags),
+    optionTerm: (option) =>
+      option instanceof AliasedOption ? [...option.aliases, option.flags].join(', ') : option.flags,
     visibleOptions(command) {
       const visible = base.visibleOptions.call(this, command);
       const common = visible.filter((option) => option.helpGroupHeading === COMMON_OPTIONS);
@@ -76,7 +77,8 @@ export function helpLayout(width: number): HelpConfiguration {
       return Math.min(cap, base.padWidth.call(this, command, helper));
     },
     formatItem(term, termWidth, description, helper) {
-      if (helper.displayWidth(term) <= termWidth) return base.formatItem.call(this, term, termWidth, description, helper);
+      if (helper.displayWidth(term) <= termWidth)
+        return base.formatItem.call(this, term, termWidth, description, helper);
       const below = description ? `\n${base.formatItem.call(this, '', termWidth, description, helper)}` : '';
       return `  ${term}${below}`;
     },

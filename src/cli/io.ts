@@ -47,7 +47,10 @@ function transformingWrites<T extends NodeJS.WritableStream>(stream: T, transfor
     get(target, property) {
       if (property === 'write') {
         return (chunk: unknown, ...rest: unknown[]) =>
-          (target.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? transform(chunk) : chunk, ...rest);
+          (target.write as (...args: unknown[]) => boolean)(
+            typeof chunk === 'string' ? transform(chunk) : chunk,
+            ...rest,
+          );
       }
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -90,7 +93,13 @@ function isRunning(pid: number): boolean {
 
 /** This process, as a run takes it: TMPDIR (through os.tmpdir), the machine's name, the pid. */
 export function processHost(): Host {
-  return { tmpdir: tmpdir(), hostname: hostname(), pid: process.pid, isRunning, runtime: `node/${process.versions.node}` };
+  return {
+    tmpdir: tmpdir(),
+    hostname: hostname(),
+    pid: process.pid,
+    isRunning,
+    runtime: `node/${process.versions.node}`,
+  };
 }
 
 export function processIo(): Io {

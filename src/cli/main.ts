@@ -48,7 +48,9 @@ function holdsEmpty(value: unknown): boolean {
  */
 function emptyArguments(command: Command, openEndedParams: readonly RawParam[]): string[] {
   const emptyFlags = [
-    ...command.options.filter((option) => holdsEmpty(command.getOptionValue(option.attributeName()))).map((option) => option.long ?? option.short),
+    ...command.options
+      .filter((option) => holdsEmpty(command.getOptionValue(option.attributeName())))
+      .map((option) => option.long ?? option.short),
     ...openEndedParams.filter((param) => param.value === '').map((param) => param.source),
   ];
   return [
@@ -73,7 +75,8 @@ function reportFailure(error: unknown, io: Io): number {
   }
   if (error instanceof UserError) {
     for (const problem of error.problems) io.stderr.write(`photoroom: ${escapeControls(problem)}\n`);
-    if (!(error instanceof StartUpError)) io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
+    if (!(error instanceof StartUpError))
+      io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
     return EXIT.usage;
   }
   if (error instanceof ApiError) {
@@ -117,7 +120,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   for (const command of commands) program.addCommand(command);
   const repeatedOptions = new Map([program, ...commands].map((command) => [command, watchRepeats(command)]));
   program.hook('preAction', (_program, command) => {
-    const problems = [...(repeatedOptions.get(command)?.() ?? []), ...emptyArguments(command, preparsed.openEndedParams)];
+    const problems = [
+      ...(repeatedOptions.get(command)?.() ?? []),
+      ...emptyArguments(command, preparsed.openEndedParams),
+    ];
     if (problems.length > 0) throw new UserError(problems);
   });
 

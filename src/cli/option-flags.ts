@@ -2,7 +2,14 @@
 import { Command, Option } from 'commander';
 import { repeatable } from './given-once.js';
 import { COMMON_OPTIONS } from './help.js';
-import { commandLineOptionsFor, runOptionsFor, type CommandName, type OptionSpec, type RunOptionKey, type RunOptionSpec } from '../config/options.js';
+import {
+  commandLineOptionsFor,
+  runOptionsFor,
+  type CommandName,
+  type OptionSpec,
+  type RunOptionKey,
+  type RunOptionSpec,
+} from '../config/options.js';
 
 /**
  * The commander option of a row. It has no commander default, so that precedence stays
@@ -12,7 +19,12 @@ export function runOptionFlag(spec: OptionSpec & Pick<RunOptionSpec, 'env'>): Op
   const negated = spec.kind === 'switch' && spec.default === true;
   const long = negated ? spec.flag.replace(/^--/, '--no-') : spec.flag;
   const flags = [spec.short, long].filter(Boolean).join(', ') + (spec.placeholder ? ` ${spec.placeholder}` : '');
-  const details = [spec.env ? `env ${spec.env}` : '', spec.default !== undefined && !negated && spec.kind !== 'switch' && spec.kind !== 'list' ? `default ${String(spec.default)}` : '']
+  const details = [
+    spec.env ? `env ${spec.env}` : '',
+    spec.default !== undefined && !negated && spec.kind !== 'switch' && spec.kind !== 'list'
+      ? `default ${String(spec.default)}`
+      : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const option = new Option(flags, details ? `${spec.description} (${details})` : spec.description);

@@ -12,7 +12,10 @@ import type { Endpoint } from '../params/types.js';
 export type OutputTarget = { kind: 'folder'; dir: string } | { kind: 'file'; file: string } | { kind: 'stdout' };
 
 /** The parameter that chooses the output format on each endpoint. */
-export const FORMAT_PARAM: Readonly<Record<Endpoint, 'export.format' | 'format'>> = { edit: 'export.format', segment: 'format' };
+export const FORMAT_PARAM: Readonly<Record<Endpoint, 'export.format' | 'format'>> = {
+  edit: 'export.format',
+  segment: 'format',
+};
 
 /**
  * The image formats an output file may be named for, by extension: every value of either
@@ -50,10 +53,19 @@ export function impliedFormat(target: OutputTarget, endpoint: Endpoint, out: str
 }
 
 /** Why the chosen format and the output file's name disagree, or null. */
-export function formatMismatch(target: OutputTarget, chosen: { value: string; source: string } | undefined, out: string): string | null {
+export function formatMismatch(
+  target: OutputTarget,
+  chosen: { value: string; source: string } | undefined,
+  out: string,
+): string | null {
   if (target.kind !== 'file' || !chosen) return null;
   const named = FORMAT_OF_EXTENSION[extensionOf(target.file)];
-  if (!named) return `-o ${out}: name the output file ${Object.keys(FORMAT_OF_EXTENSION).map((extension) => `.${extension}`).join(', ')}, or give -o a folder`;
+  if (!named)
+    return `-o ${out}: name the output file ${Object.keys(FORMAT_OF_EXTENSION)
+      .map((extension) => `.${extension}`)
+      .join(', ')}, or give -o a folder`;
   const asked = FORMAT_OF_EXTENSION[chosen.value] ?? chosen.value;
-  return named === asked ? null : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}`;
+  return named === asked
+    ? null
+    : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}`;
 }

@@ -57,7 +57,11 @@ export function paramFlagBindings(endpoint: Endpoint): FlagBinding[] {
     if (flag === null || spec.kind === 'layers' || isKeyed(spec)) return [];
     const aliases = (spec.aliases ?? []).map((alias) => `--${alias}`);
     // preparseArgv refuses a parameter given twice, across all its spellings.
-    const shown = allowRepeats(new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(spec.common ? COMMON_OPTIONS : `${spec.group} options:`));
+    const shown = allowRepeats(
+      new AliasedOption(flagTerm(flag, spec), helpText(spec), aliases).helpGroup(
+        spec.common ? COMMON_OPTIONS : `${spec.group} options:`,
+      ),
+    );
     const hidden = aliases.map((alias) => ({
       option: allowRepeats(new Option(flagTerm(alias.slice(2), spec)).hideHelp()),
       spec,
@@ -75,7 +79,9 @@ export function layerFlagsHelp(): string {
 
 /** The paragraph on keyed flags, whose <key> the user chooses, from the keyed rows. */
 export function keyedFlagsHelp(): string {
-  const flags = paramsFor('edit').filter(isKeyed).map((spec) => `--${flagOf(spec)} ${spec.kind === 'file' ? 'FILE (POST)' : 'URL'}`);
+  const flags = paramsFor('edit')
+    .filter(isKeyed)
+    .map((spec) => `--${flagOf(spec)} ${spec.kind === 'file' ? 'FILE (POST)' : 'URL'}`);
   return `Keyed images: ${flags.join(', ')}, where <key> is a name of your choice (front, back...), one flag per image.`;
 }
 
@@ -180,7 +186,13 @@ export function rawParamsFromPassThrough(pairs: readonly string[]): { params: Ra
       continue;
     }
     const name = pair.slice(0, at);
-    params.push({ name, value: pair.slice(at + 1), source: `--param ${name}`, passThrough: true, sendUnknownValue: true });
+    params.push({
+      name,
+      value: pair.slice(at + 1),
+      source: `--param ${name}`,
+      passThrough: true,
+      sendUnknownValue: true,
+    });
   }
   return { params, problems };
 }

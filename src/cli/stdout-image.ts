@@ -29,10 +29,14 @@ export function deliverTo(stdout: NodeJS.WritableStream): (file: string) => Prom
   return async (file) => {
     try {
       for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-        await written(stdout, chunk).catch((error: unknown) => Promise.reject(new LocalFault(stdoutRefusal(error), { code: errorCode(error) })));
+        await written(stdout, chunk).catch((error: unknown) =>
+          Promise.reject(new LocalFault(stdoutRefusal(error), { code: errorCode(error) })),
+        );
       }
     } catch (error) {
-      throw error instanceof LocalFault ? error : new LocalFault(`cannot read ${file}: ${faultReason(error)}`, { code: errorCode(error) });
+      throw error instanceof LocalFault
+        ? error
+        : new LocalFault(`cannot read ${file}: ${faultReason(error)}`, { code: errorCode(error) });
     }
   };
 }

@@ -10,7 +10,10 @@ import { STYLE_CODES } from './reporters/style.js';
 export { escapeControls } from '../unsafe-text.js';
 
 /** Our own colours (reporters/style.ts), kept; any other unsafe character but a line break, escaped. */
-const UNSAFE_BUT_OURS = new RegExp(`(${STYLE_CODES.map((code) => `\\x1b\\[${code}m`).join('|')})|(?!\\n)[${UNSAFE_CHARACTERS}]`, 'g');
+const UNSAFE_BUT_OURS = new RegExp(
+  `(${STYLE_CODES.map((code) => `\\x1b\\[${code}m`).join('|')})|(?!\\n)[${UNSAFE_CHARACTERS}]`,
+  'g',
+);
 
 /**
  * The last line of defence, applied to everything written to stdout and stderr as text (see
@@ -41,6 +44,9 @@ const RAW_IN_JSON = new RegExp(`[${UNSAFE_CHARACTERS}]`, 'g');
  * safe too and passes terminalSafe unchanged.
  */
 export function jsonLine(record: unknown): string {
-  const json = JSON.stringify(record).replace(RAW_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(record).replace(
+    RAW_IN_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return `${json}\n`;
 }

@@ -51,7 +51,11 @@ const GAP = '  ';
  * column. A first-column cell wider than its column gets lines of its own, the rest of its
  * row starting below them.
  */
-export function formatTable(columns: readonly Column[], rows: readonly (readonly string[][])[], width: number): string[] {
+export function formatTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[][])[],
+  width: number,
+): string[] {
   const natural = columns.map((column, index) =>
     Math.max(column.title.length, ...rows.flatMap((row) => (row[index] ?? []).map((line) => line.length))),
   );
@@ -65,7 +69,10 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
     const columnsBelow = overflow.length > 0 ? [[], ...rest] : wrapped;
     const height = Math.max(...columnsBelow.map((cell) => cell.length));
     const lines = Array.from({ length: height }, (_, line) =>
-      columnsBelow.map((cell, index) => (cell[line] ?? '').padEnd(index < widths.length - 1 ? (widths[index] ?? 0) : 0)).join(GAP).trimEnd(),
+      columnsBelow
+        .map((cell, index) => (cell[line] ?? '').padEnd(index < widths.length - 1 ? (widths[index] ?? 0) : 0))
+        .join(GAP)
+        .trimEnd(),
     );
     return [...overflow, ...lines];
   };

@@ -43,7 +43,9 @@ function paramSection(endpoint: Endpoint, title: string): string[] {
     `# ${title}`,
     `# ${endpoint}:`,
     // A keyed row shows one key: `editWithAI.additionalImages.front.imageUrl`.
-    ...rows.map((spec) => `${`#   ${spec.name.replace(KEY, 'front')}: ${exampleValue(spec)}`.padEnd(56)} # ${spec.description}`),
+    ...rows.map(
+      (spec) => `${`#   ${spec.name.replace(KEY, 'front')}: ${exampleValue(spec)}`.padEnd(56)} # ${spec.description}`,
+    ),
   ];
 }
 

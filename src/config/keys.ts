@@ -20,7 +20,11 @@ function spellingsOf(endpoint: Endpoint): Map<string, string> {
   return new Map(
     paramsFor(endpoint)
       .filter((spec) => spec.kind !== 'image' && spec.kind !== 'layers')
-      .flatMap((spec) => [spec.name, flagOf(spec) ?? spec.name, ...(spec.aliases ?? [])].map((spelling) => [spelling, spec.name] as const)),
+      .flatMap((spec) =>
+        [spec.name, flagOf(spec) ?? spec.name, ...(spec.aliases ?? [])].map(
+          (spelling) => [spelling, spec.name] as const,
+        ),
+      ),
   );
 }
 
@@ -48,6 +52,12 @@ export function unknownSectionKey(endpoint: Endpoint, name: string): string | un
   if (apiName) return `--${name} is the flag; in a config file the key is ${apiName}`;
   // A parameter of the other endpoint: validation says so.
   if (spec) return undefined;
-  if (RUN_OPTION_KEYS.includes(name)) return `a run option, not an API parameter: put it at the top level, outside ${endpoint}:`;
-  return `unknown parameter${didYouMean(name, paramsFor(endpoint).map((spec) => spec.name)) || '; `photoroom params` lists them'}`;
+  if (RUN_OPTION_KEYS.includes(name))
+    return `a run option, not an API parameter: put it at the top level, outside ${endpoint}:`;
+  return `unknown parameter${
+    didYouMean(
+      name,
+      paramsFor(endpoint).map((spec) => spec.name),
+    ) || '; `photoroom params` lists them'
+  }`;
 }

@@ -77,7 +77,7 @@ async function configSearchFolders({ cwd, home }: ConfigSearch): Promise<string[
   // A relative HOME is taken from the working folder, never from the process's.
   const stop = home ? await canonical(path.resolve(cwd, home)) : undefined;
   const folders: string[] = [];
-  for (let folder = start; ; ) {
+  for (let folder = start; ;) {
     folders.push(folder);
     if (folder === stop || (await isProjectRoot(folder))) return folders;
     const parent = path.dirname(folder);
@@ -91,7 +91,11 @@ interface FoundConfig {
   searched?: string[];
 }
 
-async function findConfig(explorer: PublicExplorer, explicitPath: string | undefined, search: ConfigSearch): Promise<FoundConfig> {
+async function findConfig(
+  explorer: PublicExplorer,
+  explicitPath: string | undefined,
+  search: ConfigSearch,
+): Promise<FoundConfig> {
   if (explicitPath) return { result: await explorer.load(path.resolve(search.cwd, explicitPath)) };
   const searched = await configSearchFolders(search);
   for (const folder of searched) {

@@ -11,7 +11,14 @@ import { isParamValue, type Endpoint } from '../params/types.js';
 import { BOOLEAN_EXPECTED, readBooleanWord, readNumber } from '../params/values.js';
 import { TOP_LEVEL_KEYS, unknownSectionKey, unknownTopLevelKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
-import { runOptionRows, runOptionsFor, type CommandName, type RunOptionKey, type RunOptionSpec, type RunSettings } from './options.js';
+import {
+  runOptionRows,
+  runOptionsFor,
+  type CommandName,
+  type RunOptionKey,
+  type RunOptionSpec,
+  type RunSettings,
+} from './options.js';
 
 /** The sources of a run option, highest precedence first. */
 type Layer = 'flag' | 'env' | 'config';
@@ -51,7 +58,14 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
     return on === undefined ? { ok: false, expected: BOOLEAN_EXPECTED } : { ok: true, value: on };
   }
   if (spec.kind === 'list') return readList(value);
-  const given = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : value instanceof Date ? yamlDateText(value) : null;
+  const given =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number'
+        ? String(value)
+        : value instanceof Date
+          ? yamlDateText(value)
+          : null;
   // A shard is read exactly as given: one that only looks right could be another machine's.
   if (spec.kind === 'shard') {
     const shard = given === null ? null : parseShard(given);
@@ -81,7 +95,8 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
     case 'seconds': {
       const n = readNumber(text);
       const whole = spec.kind === 'count';
-      const fits = n !== null && (!whole || Number.isInteger(n)) && n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
+      const fits =
+        n !== null && (!whole || Number.isInteger(n)) && n >= (spec.minimum ?? 0) && n <= (spec.maximum ?? Infinity);
       const noun = whole ? 'a whole number' : 'a number of seconds';
       return fits ? { ok: true, value: n } : { ok: false, expected: `${noun} from ${spec.minimum} to ${spec.maximum}` };
     }
@@ -92,7 +107,9 @@ function readRunOption(spec: RunOptionSpec, value: unknown): ReadResult {
 function readList(value: unknown): ReadResult {
   const items = Array.isArray(value) ? value : [value];
   const texts = items.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
-  return texts.length === items.length ? { ok: true, value: texts } : { ok: false, expected: 'a list of non-empty texts' };
+  return texts.length === items.length
+    ? { ok: true, value: texts }
+    : { ok: false, expected: 'a list of non-empty texts' };
 }
 
 function configLabel(config: LoadedConfig, key: string): string {
@@ -110,10 +127,15 @@ function sourcesOf(
   const fromEnv = spec.env === undefined ? undefined : env[spec.env];
   const candidates: (Sourced | false | undefined)[] = [
     { value: flags[key], source: spec.flag, layer: 'flag' },
-    spec.env !== undefined && fromEnv !== undefined && fromEnv !== '' && { value: fromEnv, source: spec.env, layer: 'env' },
+    spec.env !== undefined &&
+      fromEnv !== undefined &&
+      fromEnv !== '' && { value: fromEnv, source: spec.env, layer: 'env' },
     { value: config.values[key], source: configLabel(config, key), layer: 'config' },
   ];
-  return candidates.filter((candidate): candidate is Sourced => candidate !== undefined && candidate !== false && candidate.value !== undefined);
+  return candidates.filter(
+    (candidate): candidate is Sourced =>
+      candidate !== undefined && candidate !== false && candidate.value !== undefined,
+  );
 }
 
 const LAYERS: readonly Layer[] = ['flag', 'env', 'config'];
@@ -123,7 +145,11 @@ const LAYERS: readonly Layer[] = ['flag', 'env', 'config'];
  * either decides, so `--shard 1/3` beats PHOTOROOM_SHARDS as it beats PHOTOROOM_SHARD; one
  * source giving both is refused, naming both.
  */
-function settleAlternatives(chosen: Map<RunOptionKey, Sourced>, rows: readonly [RunOptionKey, RunOptionSpec][], problems: string[]): void {
+function settleAlternatives(
+  chosen: Map<RunOptionKey, Sourced>,
+  rows: readonly [RunOptionKey, RunOptionSpec][],
+  problems: string[],
+): void {
   for (const [key, spec] of rows) {
     const other = spec.alternativeTo;
     const mine = chosen.get(key);
@@ -247,9 +273,10 @@ export function configParams(endpoint: Endpoint, config: LoadedConfig): { params
       problems.push(`${source}: expected a string, number or boolean`);
       continue;
     }
-    const resolved = isFileParam(name) && config.path && typeof value === 'string'
-      ? path.resolve(path.dirname(config.path), value)
-      : value;
+    const resolved =
+      isFileParam(name) && config.path && typeof value === 'string'
+        ? path.resolve(path.dirname(config.path), value)
+        : value;
     params.push({ name, value: resolved, source });
   }
   problems.push(...duplicateProblems(params));

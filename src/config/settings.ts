@@ -59,7 +59,9 @@ async function exposedKeyWarning(config: LoadedConfig): Promise<string[]> {
   if (!config.path || config.values.apiKey === undefined) return [];
   const mode = (await stat(config.path)).mode & 0o777;
   if ((mode & 0o077) === 0) return [];
-  return [`${config.path} holds the API key and other users can read it (mode ${mode.toString(8)}): chmod 600 it, or use PHOTOROOM_API_KEY`];
+  return [
+    `${config.path} holds the API key and other users can read it (mode ${mode.toString(8)}): chmod 600 it, or use PHOTOROOM_API_KEY`,
+  ];
 }
 
 /** Local files named by parameters (relative to the working folder) are checked like inputs before anything is sent. */

@@ -20,11 +20,19 @@ export function resolveShard(
   const named = source === RUN_OPTIONS.shards.env ? `${source}=${count}` : `${source} ${count}`;
   const text = env[JOB_INDEX_VARIABLE];
   if (text === undefined || text === '') {
-    return { problems: [`${named} takes the shard from ${JOB_INDEX_VARIABLE}, which is not set (a Kubernetes Indexed Job sets it); elsewhere use --shard I/${count}`] };
+    return {
+      problems: [
+        `${named} takes the shard from ${JOB_INDEX_VARIABLE}, which is not set (a Kubernetes Indexed Job sets it); elsewhere use --shard I/${count}`,
+      ],
+    };
   }
   const index = readDigits(text);
   if (index === null || index >= count) {
-    return { problems: [`${JOB_INDEX_VARIABLE}=${JSON.stringify(text)}: expected a whole number from 0 to ${count - 1} in digits only (${named})`] };
+    return {
+      problems: [
+        `${JOB_INDEX_VARIABLE}=${JSON.stringify(text)}: expected a whole number from 0 to ${count - 1} in digits only (${named})`,
+      ],
+    };
   }
   return { shard: { index: index + 1, count }, problems: [] };
 }

@@ -24,7 +24,10 @@ function keyAt(text: string, position: number): string {
 
 function yamlProblem({ reason, mark }: YamlError): string {
   // js-yaml refuses a key given twice in one mapping; the file would otherwise mean two things.
-  const what = reason === 'duplicated mapping key' ? `${JSON.stringify(keyAt(mark.buffer, mark.position))} is given twice; give each key once` : reason;
+  const what =
+    reason === 'duplicated mapping key'
+      ? `${JSON.stringify(keyAt(mark.buffer, mark.position))} is given twice; give each key once`
+      : reason;
   return `line ${mark.line + 1}: ${what}`;
 }
 
@@ -38,11 +41,16 @@ async function jsonProblem(message: string, file: string): Promise<string> {
 }
 
 /** `config file /p/.photoroomrc, line 4: bad indentation of a mapping entry`; `namedPath` (--config) is relative to `cwd`. */
-export async function unreadableConfigMessage(error: unknown, namedPath: string | undefined, cwd: string): Promise<string> {
+export async function unreadableConfigMessage(
+  error: unknown,
+  namedPath: string | undefined,
+  cwd: string,
+): Promise<string> {
   const file = textField(error, 'filepath') ?? namedPath;
   const where = file ? `config file ${file}` : 'config file';
   if (isYamlError(error)) return `${where}, ${yamlProblem(error)}`;
   const message = error instanceof Error ? error.message : String(error);
-  if (file && message.startsWith('JSON Error')) return `${where}, ${await jsonProblem(message, path.resolve(cwd, file))}`;
+  if (file && message.startsWith('JSON Error'))
+    return `${where}, ${await jsonProblem(message, path.resolve(cwd, file))}`;
   return `${where} could not be read: ${message.split('\n')[0]}`;
 }

@@ -48,7 +48,12 @@ export async function cutOut(image: Raster, options: CutoutOptions): Promise<Cut
   // A light feather, so keyed edges are antialiased like a model's output.
   const feathered = await toMask(fromRaster(maskRaster(key.mask, image)).blur(0.6));
   if (keptShare(feathered) > MAX_KEPT_SHARE || isBlank(withAlpha(seen, feathered))) {
-    return { mask: alpha, subject: subjectBox(alpha, image.width, image.height), uncertainty: 1, method: 'whole-frame' };
+    return {
+      mask: alpha,
+      subject: subjectBox(alpha, image.width, image.height),
+      uncertainty: 1,
+      method: 'whole-frame',
+    };
   }
   return describe(feathered, image, 'border-key', key.noise, key.ambiguous);
 }

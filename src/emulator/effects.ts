@@ -84,7 +84,9 @@ export async function enhance(image: Raster, wanted: Enhancements): Promise<Rast
       .recomb(saturationMatrix((food ? 1.2 : 1.08) + jitter, food ? 0.04 : 0));
   }
   if (gain !== 1 || offset !== 0) pipeline = pipeline.linear(gain, offset);
-  return toRaster(pipeline.joinChannel(alphaOf(image), { raw: { width: image.width, height: image.height, channels: 1 } }));
+  return toRaster(
+    pipeline.joinChannel(alphaOf(image), { raw: { width: image.width, height: image.height, channels: 1 } }),
+  );
 }
 
 /** Scales saturation around Rec. 601 luma; `warmth` moves red up and blue down by that share. */
@@ -122,17 +124,22 @@ export async function uncrop(scene: Scene, seed: number): Promise<Scene> {
   const grown = await toRaster(fromRaster(image).extend(options));
   const mask = await toMask(fromRaster(maskRaster(scene.mask, image)).extend(options));
   const { width, height } = grown;
-  const fade = (distanceOut: number, length: number) => (length ? Math.min(1, (length - distanceOut) / (length + 1)) : 1);
+  const fade = (distanceOut: number, length: number) =>
+    length ? Math.min(1, (length - distanceOut) / (length + 1)) : 1;
   for (let y = 0; y < height; y++) {
     const vertical =
-      y < extend.top ? fade(extend.top - y, extend.top)
-      : y >= height - extend.bottom ? fade(y - (height - extend.bottom) + 1, extend.bottom)
-      : 1;
+      y < extend.top
+        ? fade(extend.top - y, extend.top)
+        : y >= height - extend.bottom
+          ? fade(y - (height - extend.bottom) + 1, extend.bottom)
+          : 1;
     for (let x = 0; x < width; x++) {
       const horizontal =
-        x < extend.left ? fade(extend.left - x, extend.left)
-        : x >= width - extend.right ? fade(x - (width - extend.right) + 1, extend.right)
-        : 1;
+        x < extend.left
+          ? fade(extend.left - x, extend.left)
+          : x >= width - extend.right
+            ? fade(x - (width - extend.right) + 1, extend.right)
+            : 1;
       const factor = Math.min(vertical, horizontal);
       if (factor < 1) mask[y * width + x] = Math.round((mask[y * width + x] ?? 0) * factor);
     }

@@ -117,7 +117,8 @@ function checkRate(value: number, name: string, problems: string[]): void {
 }
 
 function checkCount(value: number, name: string, min: number, problems: string[]): void {
-  if (!Number.isSafeInteger(value) || value < min) problems.push(`${name} must be a whole number of at least ${min}, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    problems.push(`${name} must be a whole number of at least ${min}, got ${value}`);
 }
 
 /**
@@ -126,7 +127,8 @@ function checkCount(value: number, name: string, min: number, problems: string[]
  */
 export function faultOptionProblems(options: FaultOptions): string[] {
   const problems: string[] = [];
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) problems.push(`seed must be an integer, got ${options.seed}`);
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed))
+    problems.push(`seed must be an integer, got ${options.seed}`);
   if (options.latency) {
     const { min, max } = options.latency;
     checkCount(min, 'latency min', 0, problems);
@@ -139,7 +141,9 @@ export function faultOptionProblems(options: FaultOptions): string[] {
   checkRate(failRate, 'failRate', problems);
   checkRate(resetRate, 'resetRate', problems);
   if (failRate + resetRate > 1 + 1e-9) {
-    problems.push(`--fail-rate (${failRate}) and --reset-rate (${resetRate}) are shares of the same requests: together they must not exceed 1`);
+    problems.push(
+      `--fail-rate (${failRate}) and --reset-rate (${resetRate}) are shares of the same requests: together they must not exceed 1`,
+    );
   }
   if (options.rateLimit !== undefined) checkCount(options.rateLimit, 'rateLimit', 1, problems);
   if (options.credits !== undefined) checkCount(options.credits, 'credits', 0, problems);
@@ -165,7 +169,15 @@ export function createFaultPolicy(options: FaultOptions = {}): FaultPolicy {
   const pending = new WeakSet<Decision>();
   let used = 0;
   let reserved = 0;
-  const counts: FaultStats = { requests: 0, passed: 0, failed: 0, resets: 0, rateLimited: 0, noCredits: 0, succeeded: 0 };
+  const counts: FaultStats = {
+    requests: 0,
+    passed: 0,
+    failed: 0,
+    resets: 0,
+    rateLimited: 0,
+    noCredits: 0,
+    succeeded: 0,
+  };
 
   function decide(request: FaultRequest): Decision {
     counts.requests += 1;
@@ -244,12 +256,15 @@ export function parseLatency(text: string, flagName = '--latency'): LatencyRange
   const parts = [match[1], match[2]].filter((part): part is string => part !== undefined);
   const values: number[] = [];
   for (const part of parts) {
-    if (part.startsWith('-') && DECIMAL.test(part.slice(1))) throw new UserError(`${flagName} cannot be negative, got ${JSON.stringify(text)}`);
+    if (part.startsWith('-') && DECIMAL.test(part.slice(1)))
+      throw new UserError(`${flagName} cannot be negative, got ${JSON.stringify(text)}`);
     if (!DECIMAL.test(part)) throw new UserError(usage);
     const value = Number(part);
     // Too many digits read as Infinity, which is not a whole number either: say what is wrong with it.
-    if (value > MAX_LATENCY_MS) throw new UserError(`${flagName} must be at most ${MAX_LATENCY_MS} ms, got ${JSON.stringify(text)}`);
-    if (!Number.isInteger(value)) throw new UserError(`${flagName} takes whole milliseconds, got ${JSON.stringify(text)}`);
+    if (value > MAX_LATENCY_MS)
+      throw new UserError(`${flagName} must be at most ${MAX_LATENCY_MS} ms, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value))
+      throw new UserError(`${flagName} takes whole milliseconds, got ${JSON.stringify(text)}`);
     values.push(value);
   }
   const min = values[0] ?? 0;
@@ -284,7 +299,9 @@ export function parseRateLimit(text: string, flagName = '--rate-limit'): { limit
   const limit = Number(match?.[1]);
   const windowMs = match?.[2] ? Number(match[2]) * (match[3] === 'm' ? 60_000 : 1000) : RATE_WINDOW_MS;
   if (!match || !Number.isSafeInteger(limit) || limit < 1 || windowMs < 1000 || windowMs > 3_600_000) {
-    throw new UserError(`${flagName} expects N requests a minute or N/WINDOW such as 20/5s or 100/1m, got ${JSON.stringify(text)}`);
+    throw new UserError(
+      `${flagName} expects N requests a minute or N/WINDOW such as 20/5s or 100/1m, got ${JSON.stringify(text)}`,
+    );
   }
   return { limit, windowMs };
 }

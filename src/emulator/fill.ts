@@ -37,9 +37,7 @@ async function fillFromSurroundings(image: Raster, sigma: number): Promise<Raste
       : image;
   const filled = nearestFill(small);
   if (!filled) return null;
-  return toRaster(
-    fromRaster(filled).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }).blur(sigma),
-  );
+  return toRaster(fromRaster(filled).resize(image.width, image.height, { fit: 'fill', kernel: 'linear' }).blur(sigma));
 }
 
 function nearestFill(image: Raster): Raster | null {
@@ -101,7 +99,11 @@ function nearestFill(image: Raster): Raster | null {
 export async function blurBackground(image: Raster, radius: number, mode: string): Promise<Raster> {
   const sigma = Math.max(0.3, radius * Math.max(image.width, image.height));
   const pipeline =
-    mode === 'bokeh' ? fromRaster(image).blur(sigma * 1.6).modulate({ brightness: 1.05 }) : fromRaster(image).blur(sigma);
+    mode === 'bokeh'
+      ? fromRaster(image)
+          .blur(sigma * 1.6)
+          .modulate({ brightness: 1.05 })
+      : fromRaster(image).blur(sigma);
   return toRaster(pipeline);
 }
 

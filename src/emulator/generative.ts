@@ -45,7 +45,8 @@ export function aspectOf(size: string): Size {
 /** `canvas` given the shape `aspect`, keeping its longer side. */
 export function shapedCanvas(canvas: Size, aspect: Size): Size {
   const side = Math.max(canvas.width, canvas.height);
-  if (aspect.width >= aspect.height) return { width: side, height: Math.max(1, Math.round((side * aspect.height) / aspect.width)) };
+  if (aspect.width >= aspect.height)
+    return { width: side, height: Math.max(1, Math.round((side * aspect.height) / aspect.width)) };
   return { width: Math.max(1, Math.round((side * aspect.width) / aspect.height)), height: side };
 }
 
@@ -62,5 +63,9 @@ export async function withBanner(canvas: Raster, features: readonly string[]): P
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${band}">` +
     `<rect width="${width}" height="${band}" fill="black" fill-opacity="0.65"/>` +
     `<text x="${band * 0.3}" y="${band * 0.7}" font-family="sans-serif" font-size="${band * 0.55}" fill="white">${standInText(features)}</text></svg>`;
-  return toRaster(fromRaster(canvas).composite([{ input: await sharp(Buffer.from(svg)).png().toBuffer(), left: 0, top: height - band }]));
+  return toRaster(
+    fromRaster(canvas).composite([
+      { input: await sharp(Buffer.from(svg)).png().toBuffer(), left: 0, top: height - band },
+    ]),
+  );
 }

@@ -42,7 +42,10 @@ export function keyBackground(image: Raster): Key {
     const db = (data[at + 2] ?? 0) - bb;
     distance[i] = Math.sqrt(dr * dr + dg * dg + db * db);
   }
-  const noise = percentile(border.map((i) => distance[i] ?? 0), 0.9);
+  const noise = percentile(
+    border.map((i) => distance[i] ?? 0),
+    0.9,
+  );
   const low = Math.max(16, noise * 1.5 + 8);
   const high = low + 48;
 

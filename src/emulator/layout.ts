@@ -110,8 +110,7 @@ function targetSpan(total: number, axis: Axis): { start: number; length: number 
 function totalFor(content: number, axis: Axis): number {
   const inner =
     (content + axis.paddingStart.px + axis.paddingEnd.px) / (1 - axis.paddingStart.ratio - axis.paddingEnd.ratio);
-  const total =
-    (inner + axis.marginStart.px + axis.marginEnd.px) / (1 - axis.marginStart.ratio - axis.marginEnd.ratio);
+  const total = (inner + axis.marginStart.px + axis.marginEnd.px) / (1 - axis.marginStart.ratio - axis.marginEnd.ratio);
   return Math.max(1, Math.round(total));
 }
 

@@ -26,12 +26,15 @@ export async function outlineLayer(layer: PlacedLayer, canvas: Size, outline: Ou
   // The silhouette where the subject is drawn, on a canvas-sized mask.
   const raw = { raw: { width: canvas.width, height: canvas.height, channels: 1 } } as const;
   let mask = sharp({ create: { width: canvas.width, height: canvas.height, channels: 3, background: 'black' } })
-    .composite([{ input: alphaOf(layer.raster), raw: { width, height, channels: 1 }, left: layer.left, top: layer.top }])
+    .composite([
+      { input: alphaOf(layer.raster), raw: { width, height, channels: 1 }, left: layer.left, top: layer.top },
+    ])
     .toColourspace('b-w');
   mask = sharp(await toMask(mask), raw);
   // Grown by a blur, then a low threshold (its own pass: sharp thresholds before it blurs): an
   // edge's blur stays above 3 of 255 out to twice its sigma.
-  if (grow >= 1) mask = sharp(await toMask(sharp(await toMask(mask.blur(Math.max(0.3, grow / 2))), raw).threshold(3)), raw);
+  if (grow >= 1)
+    mask = sharp(await toMask(sharp(await toMask(mask.blur(Math.max(0.3, grow / 2))), raw).threshold(3)), raw);
   if (sigma >= 0.3) mask = mask.blur(sigma);
   const alpha = await toMask(mask.linear(outline.color.alpha / 255, 0));
   const { r, g, b } = outline.color;

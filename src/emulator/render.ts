@@ -17,17 +17,18 @@ import { decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './decode.js';
 import { checkUpscale, despill, enhance, type Scene, uncrop, upscale } from './effects.js';
 import { encodeImage, flatten, imageFormat } from './encode.js';
 import { blurAroundSubject, blurBackground, expand } from './fill.js';
-import {
-  computeLayout,
-  type Layout,
-  type Length,
-  resolveSides,
-  type Sides,
-} from './layout.js';
+import { computeLayout, type Layout, type Length, resolveSides, type Sides } from './layout.js';
 import { fromRaster, type Raster, rawOf, toRaster, withAlpha } from './raster.js';
 import { RenderRefusal } from './refusal.js';
 import { hashSeed } from './seed.js';
-import { aspectOf, generatedSizeParam, generativeFeatures, shapedCanvas, STAND_IN_HEADER, withBanner } from './generative.js';
+import {
+  aspectOf,
+  generatedSizeParam,
+  generativeFeatures,
+  shapedCanvas,
+  STAND_IN_HEADER,
+  withBanner,
+} from './generative.js';
 import { outlineLayer } from './outline.js';
 import { type PlacedLayer, SHADOW_PRESET_DEGREES, type ShadowOverrides, shadowLayer } from './shadow.js';
 import { cutoutHeaders } from './stand-in.js';
@@ -153,7 +154,8 @@ export async function renderEdit(
     });
     if (outline) overlays.push({ input: outline.data, raw: rawOf(outline) });
   }
-  if (placed) overlays.push({ input: placed.raster.data, raw: rawOf(placed.raster), left: placed.left, top: placed.top });
+  if (placed)
+    overlays.push({ input: placed.raster.data, raw: rawOf(placed.raster), left: placed.left, top: placed.top });
 
   const { r, g, b, alpha } = read.colour('background.color') ?? { r: 0, g: 0, b: 0, alpha: 0 };
   const { width, height } = layout.canvas;
@@ -164,10 +166,13 @@ export async function renderEdit(
   const standIns = generativeFeatures((name) => params.has(name));
   if (standIns.length > 0) {
     canvas = await withBanner(canvas, standIns);
-    notes.unshift(`${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`);
+    notes.unshift(
+      `${standIns.join(', ')} (the usual edit of the input, bannered: the emulator has no generative model)`,
+    );
   }
   // The decoded pixels are sRGB already; the input's profile is not carried through.
-  if (read.text('colorSpace') === 'original') notes.push('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
+  if (read.text('colorSpace') === 'original')
+    notes.push('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
   if (notes.length > 0) headers[STAND_IN_HEADER] = notes.join('; ');
 
   const encoded = await encodeImage(canvas, imageFormat(read.text('export.format')), read.number('export.dpi'));
@@ -193,19 +198,32 @@ function shadowOverrides(read: Reader): ShadowOverrides {
  * The usual layout, on a canvas of the shape a generative feature's size parameter (or its
  * default) names, with a note saying so. An outputSize given is pixels asked for, and stays.
  */
-function generatedLayout(scene: Scene, removeBackground: boolean, read: Reader, has: (name: string) => boolean, notes: string[]): Layout {
+function generatedLayout(
+  scene: Scene,
+  removeBackground: boolean,
+  read: Reader,
+  has: (name: string) => boolean,
+  notes: string[],
+): Layout {
   const layout = layoutOf(scene, removeBackground, read);
   const sizeParam = generatedSizeParam(has);
   const generatedSize = sizeParam && read.text(sizeParam);
   if (!generatedSize || has('outputSize')) return layout;
   const aspect = aspectOf(generatedSize);
   const { width, height } = shapedCanvas(layout.canvas, aspect);
-  notes.push(`${sizeParam} ${generatedSize} (the canvas takes its ${aspect.width}:${aspect.height} shape, not its HD pixel size)`);
+  notes.push(
+    `${sizeParam} ${generatedSize} (the canvas takes its ${aspect.width}:${aspect.height} shape, not its HD pixel size)`,
+  );
   return layoutOf(scene, removeBackground, read, `${width}x${height}`);
 }
 
 /** Without background removal the whole image is the subject, and nothing snaps. */
-function layoutOf(scene: Scene, removeBackground: boolean, read: Reader, outputSize = read.text('outputSize') ?? 'auto'): Layout {
+function layoutOf(
+  scene: Scene,
+  removeBackground: boolean,
+  read: Reader,
+  outputSize = read.text('outputSize') ?? 'auto',
+): Layout {
   const frame = { width: scene.image.width, height: scene.image.height };
   return computeLayout({
     frame,

@@ -129,7 +129,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const requests: RecordedRequest[] = [];
   let origin = '';
 
-  async function render(route: ImageRoute, params: ParamSet, image: Buffer, files: Map<string, UploadedFile>): Promise<Rendered> {
+  async function render(
+    route: ImageRoute,
+    params: ParamSet,
+    image: Buffer,
+    files: Map<string, UploadedFile>,
+  ): Promise<Rendered> {
     if (options.echo) {
       const type = commonImageType(image);
       return { body: image, contentType: type ? MIME_TYPE[type] : 'application/octet-stream', headers: {} };
@@ -156,7 +161,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const problems = [...validation.problems];
     if (image === undefined) problems.unshift(`${imageField} is required`);
     for (const entry of validation.params.entries()) {
-      if (entry.spec?.kind === 'file' && !files.has(entry.name)) problems.push(`${entry.name} must be an uploaded file`);
+      if (entry.spec?.kind === 'file' && !files.has(entry.name))
+        problems.push(`${entry.name} must be an uploaded file`);
     }
     if (image === undefined || problems.length > 0) {
       sendError(response, route.family, 400, problems.join('; '));
@@ -169,10 +175,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const bytes = typeof image === 'string' ? await fetchImage(image, limit) : image.bytes;
 
     const rendered = await render(route, validation.params, bytes, files);
-    const unsupported = validation.params.entries().filter((entry) => !entry.spec && !entry.layerField).map((entry) => entry.name);
+    const unsupported = validation.params
+      .entries()
+      .filter((entry) => !entry.spec && !entry.layerField)
+      .map((entry) => entry.name);
     if (validation.params.has('templateId')) unsupported.push('templateId (templates are not emulated)');
     const headers: Record<string, string> = { ...rendered.headers };
-    if (unsupported.length > 0) headers['pr-unsupported-attributes'] = `Unsupported attributes: ${unsupported.join(', ')}`;
+    if (unsupported.length > 0)
+      headers['pr-unsupported-attributes'] = `Unsupported attributes: ${unsupported.join(', ')}`;
     if (route.method === 'GET') {
       const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
       headers['pr-edit-further-url'] = `${origin}/edit-further/${digest}`;
@@ -194,7 +204,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setImmediate(() => response.socket?.destroy());
   }
 
-  async function answerRequest(request: IncomingMessage, response: ServerResponse): Promise<{ status: number; fields: Fields }> {
+  async function answerRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<{ status: number; fields: Fields }> {
     const url = new URL(request.url ?? '/', origin);
     const candidates = ROUTES[url.pathname];
     if (!candidates) {
@@ -217,7 +230,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let succeeded = false;
     try {
       if (decision.kind === 'rateLimited') {
-        const headers: Record<string, string> = options.retryAfter === false ? {} : { 'retry-after': String(decision.retryAfterSeconds) };
+        const headers: Record<string, string> =
+          options.retryAfter === false ? {} : { 'retry-after': String(decision.retryAfterSeconds) };
         sendError(response, route.family, 429, 'Too many requests', headers);
         return { status: 429, fields: [] };
       }
@@ -238,7 +252,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (route.endpoint === 'account') {
         const account = policy.account();
         sendJson(response, {
-          images: { available: account.available ?? UNLIMITED_CREDITS, subscription: options.credits ?? UNLIMITED_CREDITS },
+          images: {
+            available: account.available ?? UNLIMITED_CREDITS,
+            subscription: options.credits ?? UNLIMITED_CREDITS,
+          },
           plan: 'emulator',
         });
         return { status: 200, fields };
@@ -277,7 +294,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             .filter(([name]) => RECORDED_HEADERS.test(name))
             .map(([name, value]) => [name, String(value)]),
         );
-        requests.push({ method: request.method ?? '', path: request.url ?? '', headers, fields: describeFields(fields), status });
+        requests.push({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          headers,
+          fields: describeFields(fields),
+          status,
+        });
       });
   });
   server.keepAliveTimeout = 30_000;

@@ -40,9 +40,19 @@ export interface ShadowOverrides {
 
 /** The contract's presets of the overrides that take degrees. */
 export const SHADOW_PRESET_DEGREES: Readonly<Record<string, number>> = {
-  behind: 0, behindLeft: 45, left: 90, frontLeft: 135, front: 180, frontRight: 225, right: 270, behindRight: 315,
-  short: 10, medium: 45, long: 90,
-  flatlay: 0, upright: 90,
+  behind: 0,
+  behindLeft: 45,
+  left: 90,
+  frontLeft: 135,
+  front: 180,
+  frontRight: 225,
+  right: 270,
+  behindRight: 315,
+  short: 10,
+  medium: 45,
+  long: 90,
+  flatlay: 0,
+  upright: 90,
 };
 
 /** Degrees kept to 0°–90°. */
@@ -59,7 +69,10 @@ function quarterTurn(degrees: number): number {
  */
 function overridden(overrides: ShadowOverrides): { drop: number; shift: number; blur: number; opacity: number } {
   const base = CAST['ai.auto-with-overrides'];
-  const spread = overrides.spread === undefined ? Math.hypot(base.drop, base.shift) : 0.005 + (0.055 * quarterTurn(overrides.spread)) / 90;
+  const spread =
+    overrides.spread === undefined
+      ? Math.hypot(base.drop, base.shift)
+      : 0.005 + (0.055 * quarterTurn(overrides.spread)) / 90;
   const reach = spread * Math.sin((quarterTurn(overrides.pose ?? 90) * Math.PI) / 180);
   const angle = ((overrides.direction ?? 180) * Math.PI) / 180;
   return {
@@ -71,7 +84,13 @@ function overridden(overrides: ShadowOverrides): { drop: number; shift: number; 
 }
 
 /** A canvas-sized RGBA layer holding the shadow; `placement` is the subject's full box. */
-export async function shadowLayer(layer: PlacedLayer, placement: Box, canvas: Size, mode: ShadowMode, overrides: ShadowOverrides = {}): Promise<Raster> {
+export async function shadowLayer(
+  layer: PlacedLayer,
+  placement: Box,
+  canvas: Size,
+  mode: ShadowMode,
+  overrides: ShadowOverrides = {},
+): Promise<Raster> {
   if (mode === 'ai.floating') return floatingShadow(placement, canvas);
   const cast = mode === 'ai.auto-with-overrides' ? overridden(overrides) : CAST[mode];
   const { width, height } = layer.raster;
@@ -100,5 +119,9 @@ async function floatingShadow(placement: Box, canvas: Size): Promise<Raster> {
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas.width}" height="${canvas.height}">` +
     `<ellipse cx="${cx}" cy="${cy}" rx="${rx}" ry="${ry}" fill="black" fill-opacity="0.4"/></svg>`;
-  return toRaster(sharp(Buffer.from(svg)).blur(Math.max(1, ry * 0.8)).ensureAlpha());
+  return toRaster(
+    sharp(Buffer.from(svg))
+      .blur(Math.max(1, ry * 0.8))
+      .ensureAlpha(),
+  );
 }

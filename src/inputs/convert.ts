@@ -47,12 +47,21 @@ export async function convertForUpload(file: string, fix: InputFix, tmpdir: stri
     let box = { width: Math.min(width, fix.maxWidth ?? width), height: Math.min(height, fix.maxHeight ?? height) };
     for (let attempt = 1; attempt <= FIT_ATTEMPTS; attempt++) {
       const resized = image().resize({ ...box, fit: 'inside' });
-      const encoded = extension === 'jpg' ? resized.jpeg({ quality: 92 }) : extension === 'webp' ? resized.webp({ quality: 92 }) : resized.png();
+      const encoded =
+        extension === 'jpg'
+          ? resized.jpeg({ quality: 92 })
+          : extension === 'webp'
+            ? resized.webp({ quality: 92 })
+            : resized.png();
       const written = await encoded.toFile(output);
-      if (written.size <= fix.maxBytes) return { path: output, size: written.size, filename: `${stem}.${extension}`, remove };
+      if (written.size <= fix.maxBytes)
+        return { path: output, size: written.size, filename: `${stem}.${extension}`, remove };
       // Bytes grow about with the pixels: aim a little under the limit next time.
       const shrink = Math.sqrt(fix.maxBytes / written.size) * 0.95;
-      box = { width: Math.max(1, Math.floor(written.width * shrink)), height: Math.max(1, Math.floor(written.height * shrink)) };
+      box = {
+        width: Math.max(1, Math.floor(written.width * shrink)),
+        height: Math.max(1, Math.floor(written.height * shrink)),
+      };
     }
     throw new Error(`could not fit it within ${fix.maxBytes} bytes`);
   } catch (error) {

@@ -18,7 +18,11 @@ export interface Dimensions {
  * The size as displayed (EXIF orientation applied), from `head` when it holds the whole
  * header, else from a longer read. Undefined when the header can't be read.
  */
-export async function readDimensions(handle: FileHandle, head: Uint8Array, fileSize: number): Promise<Dimensions | undefined> {
+export async function readDimensions(
+  handle: FileHandle,
+  head: Uint8Array,
+  fileSize: number,
+): Promise<Dimensions | undefined> {
   // Loaded on first use: only /v1/segment and upscale.mode read dimensions.
   const { imageSize } = await import('image-size');
   const dimensionsOf = (bytes: Uint8Array) => dimensionsFrom(imageSize, bytes);
@@ -41,5 +45,7 @@ function dimensionsFrom(imageSize: typeof import('image-size').imageSize, bytes:
   const { width, height, orientation } = size;
   if (!(width > 0 && height > 0)) return undefined;
   // EXIF orientations 5–8 turn the picture a quarter turn.
-  return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+  return orientation !== undefined && orientation >= 5 && orientation <= 8
+    ? { width: height, height: width }
+    : { width, height };
 }

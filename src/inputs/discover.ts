@@ -53,9 +53,7 @@ export type DiscoveredInput =
   | { kind: 'url'; url: string; display: string; relative: string };
 
 export type DiscoveryItem =
-  | DiscoveredInput
-  | { kind: 'ignored'; reason: IgnoreReason; path: string }
-  | { kind: 'warning'; message: string };
+  DiscoveredInput | { kind: 'ignored'; reason: IgnoreReason; path: string } | { kind: 'warning'; message: string };
 
 type Source =
   | { kind: 'url'; url: string }
@@ -86,7 +84,9 @@ export interface ResolvedInputs {
 export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedInputs> {
   const sources = await resolveSources(options);
   const [included, excluded] = await Promise.all([matcher(options.include, true), matcher(options.exclude, false)]);
-  const skipFolders = await Promise.all(options.skipFolders.map(async (folder) => ({ path: folder, real: await realpathOr(folder) })));
+  const skipFolders = await Promise.all(
+    options.skipFolders.map(async (folder) => ({ path: folder, real: await realpathOr(folder) })),
+  );
   const roots = await Promise.all(sources.map((source) => rootOf(source, options.cwd)));
   return {
     async *items() {
@@ -95,7 +95,10 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
     },
     folders: () => roots.filter((root): root is WalkRoot => root !== null).map((root) => root.folder),
     async classify(file) {
-      const root = roots.find((candidate) => candidate && relativeInside(file, candidate.folder) && (!candidate.matches || candidate.matches(file)));
+      const root = roots.find(
+        (candidate) =>
+          candidate && relativeInside(file, candidate.folder) && (!candidate.matches || candidate.matches(file)),
+      );
       if (!root) return null;
       // A fresh judge each time: a file seen before may have changed since.
       return new Discovery(options, skipFolders, included, excluded).judge(root.folder, file);
@@ -121,7 +124,10 @@ async function rootOf(source: Source, cwd: string): Promise<WalkRoot | null> {
   const test = picomatch(source.pattern, { dot: true });
   // A pattern is matched as it was written: an absolute one against the absolute path.
   const named = path.isAbsolute(source.pattern) ? (file: string) => file : (file: string) => path.relative(cwd, file);
-  return { folder: path.resolve(cwd, picomatch.scan(source.pattern, { unescape: true }).base), matches: (file) => test(toPosix(named(file))) };
+  return {
+    folder: path.resolve(cwd, picomatch.scan(source.pattern, { unescape: true }).base),
+    matches: (file) => test(toPosix(named(file))),
+  };
 }
 
 async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
@@ -162,9 +168,19 @@ async function collect(entries: AsyncIterable<string>): Promise<string[]> {
   return all;
 }
 
-async function listSource(source: Parameters<typeof readList>[0], format: ListFormat, options: DiscoverOptions): Promise<Source> {
+async function listSource(
+  source: Parameters<typeof readList>[0],
+  format: ListFormat,
+  options: DiscoverOptions,
+): Promise<Source> {
   const notices: string[] = [];
-  const entries = await collect(await readList(source, { ...format, nulSeparated: options.nulSeparated, notice: (message) => notices.push(message) }));
+  const entries = await collect(
+    await readList(source, {
+      ...format,
+      nulSeparated: options.nulSeparated,
+      notice: (message) => notices.push(message),
+    }),
+  );
   return { kind: 'list', entries, notices };
 }
 
@@ -172,7 +188,11 @@ async function stdinList(options: DiscoverOptions): Promise<Source> {
   const stdin = options.stdin;
   if (!stdin) throw new UserError('- reads a list from standard input, which is not available here');
   // Standard input has no file name to tell a CSV list by: asking for a column says it is one.
-  return listSource(stdin, { name: 'standard input', csv: options.column !== undefined, column: options.column }, options);
+  return listSource(
+    stdin,
+    { name: 'standard input', csv: options.column !== undefined, column: options.column },
+    options,
+  );
 }
 
 async function fileList(file: string, options: DiscoverOptions): Promise<Source> {
@@ -285,9 +305,11 @@ class Discovery {
       if (type.kind !== 'folder') {
         const fileReason =
           reason ??
-          (type.kind === 'other' ? 'not-a-file'
-          : (await this.options.isEarlierOutput?.(full, names)) ? 'earlier-output'
-          : this.filter(entryRelative));
+          (type.kind === 'other'
+            ? 'not-a-file'
+            : (await this.options.isEarlierOutput?.(full, names))
+              ? 'earlier-output'
+              : this.filter(entryRelative));
         yield* this.consider(real, full, entryRelative, fileReason);
       } else if (reason) {
         // A hidden folder or the output folder counts once, without being walked.
@@ -336,7 +358,10 @@ class Discovery {
     const real = await realpathOr(file);
     const siblings = new Set(await readdir(path.dirname(file)).catch(() => []));
     // One that is gone already counts as a file, for a later stage to report.
-    const isFile = await stat(file).then((stats) => stats.isFile(), () => true);
+    const isFile = await stat(file).then(
+      (stats) => stats.isFile(),
+      () => true,
+    );
     const reason: IgnoreReason | undefined = relative.split('/').some((segment) => segment.startsWith('.'))
       ? 'hidden'
       : isInsideAny(file, real, skipped)
@@ -344,9 +369,11 @@ class Discovery {
         : !isFile
           ? 'not-a-file'
           : (await this.options.isEarlierOutput?.(file, siblings))
-          ? 'earlier-output'
-          : this.filter(relative);
-    return reason ? { kind: 'ignored', reason, path: file } : { kind: 'file', path: file, real, display: this.display(file), relative };
+            ? 'earlier-output'
+            : this.filter(relative);
+    return reason
+      ? { kind: 'ignored', reason, path: file }
+      : { kind: 'file', path: file, real, display: this.display(file), relative };
   }
 
   /** The checks a file found in a folder or by a glob must pass, in reporting precedence. */
@@ -407,7 +434,10 @@ async function linkType(full: string, real: string): Promise<EntryType> {
 }
 
 /** Patterns without `/` test the file name alone (`*.tmp.jpg` at any depth), like .gitignore. */
-async function matcher(patterns: readonly string[] | undefined, whenNone: boolean): Promise<(relative: string) => boolean> {
+async function matcher(
+  patterns: readonly string[] | undefined,
+  whenNone: boolean,
+): Promise<(relative: string) => boolean> {
   if (!patterns || patterns.length === 0) return () => whenNone;
   const picomatch = await loadPicomatch();
   const tests = patterns.map((pattern) => {
@@ -416,7 +446,6 @@ async function matcher(patterns: readonly string[] | undefined, whenNone: boolea
   });
   return (relative) => tests.some((test) => test(relative));
 }
-
 
 /** `file` (absolute) with symbolic links resolved, or as it is when it cannot be. */
 async function realpathOr(file: string): Promise<string> {

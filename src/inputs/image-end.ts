@@ -82,7 +82,8 @@ export class ImageEndCheck {
 
   verdict(): Wholeness {
     if (this.head !== null) this.start();
-    if (!this.format) return { format: null, problem: this.received < SIGNATURE_BYTES ? 'it is too short to tell what it is' : null };
+    if (!this.format)
+      return { format: null, problem: this.received < SIGNATURE_BYTES ? 'it is too short to tell what it is' : null };
     return { format: this.format.name, problem: this.problem ?? this.endProblem(this.step, this.format) };
   }
 
@@ -164,7 +165,8 @@ function formatOf(head: Buffer): Format | null {
   const common = commonImageType(head);
   if (common) return FORMATS[common];
   if (ascii(head, 0, 4) === 'GIF8') return FORMATS.gif;
-  if (head.length >= SIGNATURE_BYTES && ascii(head, 4, 8) === 'ftyp') return isoBmff(ascii(head, 8, 11) === 'avi' ? 'AVIF' : 'HEIF');
+  if (head.length >= SIGNATURE_BYTES && ascii(head, 4, 8) === 'ftyp')
+    return isoBmff(ascii(head, 8, 11) === 'avi' ? 'AVIF' : 'HEIF');
   return null;
 }
 
@@ -271,7 +273,8 @@ function jpegTrailer(): Rest {
       if (last >= 0) ending = [last > 0 ? bytes[last - 1]! : lastByte, bytes[last]!];
       if (bytes.length > 0) lastByte = bytes[bytes.length - 1]!;
     },
-    verdict: () => (ending[0] === 0xff && ending[1] === EOI ? null : 'bytes after its end-of-image marker do not end with another'),
+    verdict: () =>
+      ending[0] === 0xff && ending[1] === EOI ? null : 'bytes after its end-of-image marker do not end with another',
   };
 }
 
@@ -286,7 +289,8 @@ function* webpWalk(): Walk {
     const size = chunk.readUInt32LE(4);
     // The last chunk's padding byte is sometimes left out (and left out of the RIFF length).
     const padded = at + 8 + size + (size % 2) <= total ? size + (size % 2) : size;
-    if (at + 8 + padded > total) throw new Broken(`its ${ascii(chunk, 0, 4)} chunk runs past the ${total} bytes its RIFF header announces`);
+    if (at + 8 + padded > total)
+      throw new Broken(`its ${ascii(chunk, 0, 4)} chunk runs past the ${total} bytes its RIFF header announces`);
     yield { skip: padded, cut };
     at += 8 + padded;
   }
@@ -330,7 +334,11 @@ function* isoBmffWalk(): Walk {
   let described = false;
   let dataEnd = 0;
   const missing = (end: number) =>
-    !described ? 'it ends before its meta box' : dataEnd > end ? `it ends before the ${dataEnd} bytes of image data its meta box locates` : null;
+    !described
+      ? 'it ends before its meta box'
+      : dataEnd > end
+        ? `it ends before the ${dataEnd} bytes of image data its meta box locates`
+        : null;
   for (;;) {
     const box = yield* boxHeader(at, at === 0 ? undefined : missing(at));
     if (box.size === 0) {
@@ -338,7 +346,8 @@ function* isoBmffWalk(): Walk {
       return { rest: (bytes) => (end += bytes.length), verdict: () => missing(end) };
     }
     described ||= box.type === 'meta' || box.type === 'moov';
-    if (box.type === 'meta') dataEnd = Math.max(dataEnd, yield* metaDataEnd(at + box.headerBytes, box.size - box.headerBytes));
+    if (box.type === 'meta')
+      dataEnd = Math.max(dataEnd, yield* metaDataEnd(at + box.headerBytes, box.size - box.headerBytes));
     else yield { skip: box.size - box.headerBytes };
     at += box.size;
   }
@@ -371,7 +380,8 @@ function* metaDataEnd(start: number, bodySize: number): Generator<Step, number, 
   let dataEnd = 0;
   while (inside < bodySize) {
     const box = yield* boxHeader(start + inside);
-    if (box.size === 0 || inside + box.size > bodySize) throw new Broken(`its ${box.type} box at byte ${start + inside} runs past its meta box`);
+    if (box.size === 0 || inside + box.size > bodySize)
+      throw new Broken(`its ${box.type} box at byte ${start + inside} runs past its meta box`);
     const body = box.size - box.headerBytes;
     if (box.type === 'iloc' && body <= ILOC_LIMIT) dataEnd = ilocDataEnd(yield { take: body });
     else yield { skip: body };

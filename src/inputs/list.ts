@@ -65,7 +65,8 @@ async function* csvEntries(rows: AsyncGenerator<string[]>, index: number): Async
 }
 
 /** Header names that say a column holds the images, in order of preference. */
-const INPUT_COLUMNS = /^(path|file|filename|file_?path|image|image_?(url|path|file)|url|src|source|input|photo|picture)$/i;
+const INPUT_COLUMNS =
+  /^(path|file|filename|file_?path|image|image_?(url|path|file)|url|src|source|input|photo|picture)$/i;
 
 function columnIndex(header: readonly string[], format: ListFormat): number {
   const column = format.column?.trim();
@@ -74,7 +75,9 @@ function columnIndex(header: readonly string[], format: ListFormat): number {
     const found = names.findIndex((name) => INPUT_COLUMNS.test(name));
     const index = Math.max(0, found);
     const why = found >= 0 ? 'found by its header' : 'the first column; --column picks another';
-    format.notice?.(`${format.name}: reading the inputs from column ${index + 1} (${JSON.stringify(names[index] ?? '')}: ${why})`);
+    format.notice?.(
+      `${format.name}: reading the inputs from column ${index + 1} (${JSON.stringify(names[index] ?? '')}: ${why})`,
+    );
     return index;
   }
   const index = /^\d+$/.test(column)

@@ -47,7 +47,9 @@ export type AnswerImageType = CommonImageType | 'avif';
 
 /** AVIF's ISO BMFF `ftyp` box, brand `avif` (a still image) or `avis` (a sequence). */
 function isAvif(head: Uint8Array): boolean {
-  return head.length >= SIGNATURE_BYTES && ascii(head, 4, 8) === 'ftyp' && ['avif', 'avis'].includes(ascii(head, 8, 12));
+  return (
+    head.length >= SIGNATURE_BYTES && ascii(head, 4, 8) === 'ftyp' && ['avif', 'avis'].includes(ascii(head, 8, 12))
+  );
 }
 
 /** The format an answer's first bytes announce, or undefined. */

@@ -12,7 +12,14 @@ import { NotARegularFile, openRegularFile } from '../regular-file.js';
 import { fileErrorReason, fileSystemCode, openFailureReason, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
 import { commonImageType } from './signature.js';
-import { CONVERTIBLE, ENDPOINT_LIMITS, UPSCALE_LIMITS, type EndpointLimits, type ImageType, type UpscaleMode } from './formats.js';
+import {
+  CONVERTIBLE,
+  ENDPOINT_LIMITS,
+  UPSCALE_LIMITS,
+  type EndpointLimits,
+  type ImageType,
+  type UpscaleMode,
+} from './formats.js';
 
 export type { ImageType, UpscaleMode } from './formats.js';
 
@@ -34,8 +41,7 @@ export type InputCheck =
  * (`from` names what it is), or fitting it within the endpoint's limits.
  */
 export type InputFix =
-  | { kind: 'convert'; from: string }
-  | { kind: 'fit'; maxBytes: number; maxWidth?: number; maxHeight?: number };
+  { kind: 'convert'; from: string } | { kind: 'fit'; maxBytes: number; maxWidth?: number; maxHeight?: number };
 
 export interface CheckOptions {
   endpoint: Endpoint;
@@ -51,7 +57,13 @@ const SNIFF_BYTES = 4100;
 const MB = 1024 * 1024;
 
 /** file-type's extension → ours. APNG is a PNG with extra chunks (decoders show its first frame). */
-const IMAGE_TYPES: Readonly<Record<string, ImageType>> = { png: 'png', apng: 'png', jpg: 'jpeg', webp: 'webp', heic: 'heic' };
+const IMAGE_TYPES: Readonly<Record<string, ImageType>> = {
+  png: 'png',
+  apng: 'png',
+  jpg: 'jpeg',
+  webp: 'webp',
+  heic: 'heic',
+};
 
 const TYPE_NAMES: Readonly<Record<ImageType, string>> = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP', heic: 'HEIC' };
 
@@ -70,7 +82,13 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
     const head = await readHead(handle, whole ? stats.size : Math.min(stats.size, SNIFF_BYTES));
     if (stats.size > limits.maxBytes) return oversized(head, stats.size, limits);
     const check = await checkContents(handle, head, stats.size, limits, options.upscaleMode);
-    return check.ok ? { ...check, mtimeMs: stats.mtimeMs, ...(whole && { content: Buffer.from(head.buffer, head.byteOffset, head.byteLength) }) } : check;
+    return check.ok
+      ? {
+          ...check,
+          mtimeMs: stats.mtimeMs,
+          ...(whole && { content: Buffer.from(head.buffer, head.byteOffset, head.byteLength) }),
+        }
+      : check;
   } catch (error) {
     return failed(fileErrorReason(fileSystemCode(error)));
   } finally {
@@ -78,10 +96,15 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
   }
 }
 
-type ContentCheck = { ok: true; type: ImageType; bytes: number; width?: number; height?: number } | Extract<InputCheck, { ok: false }>;
+type ContentCheck =
+  { ok: true; type: ImageType; bytes: number; width?: number; height?: number } | Extract<InputCheck, { ok: false }>;
 
 /** Over the endpoint's byte limit: an image of a readable kind can be fitted. */
-async function oversized(head: Uint8Array, bytes: number, limits: EndpointLimits): Promise<Extract<InputCheck, { ok: false }>> {
+async function oversized(
+  head: Uint8Array,
+  bytes: number,
+  limits: EndpointLimits,
+): Promise<Extract<InputCheck, { ok: false }>> {
   const reason = `${sizeText(bytes, limits.maxBytes)} is over the ${limits.maxBytes / MB} MB limit of ${limits.path}`;
   const readable = commonImageType(head) !== undefined || (await convertibleFormat(head)) !== undefined;
   return readable ? { ok: false, reason, fix: { kind: 'fit', maxBytes: limits.maxBytes } } : failed(reason);
@@ -110,7 +133,9 @@ function isTiff(head: Uint8Array): boolean {
 
 /** SVG is XML text, which file-type does not name: an `<svg` root after the prolog. */
 function isSvg(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024)).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text);
 }
 
@@ -149,7 +174,9 @@ async function checkContents(
   // large batches.
   const common = commonImageType(head);
   // file-type is loaded for uncommon bytes only, and tells what they are (HEIC, GIF, a PDF...).
-  const sniffed = common ? undefined : await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));
+  const sniffed = common
+    ? undefined
+    : await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));
   const type = common ?? (sniffed && IMAGE_TYPES[sniffed.ext]);
   if (!type || !limits.types.includes(type)) {
     const from = convertibleName(head, sniffed);
@@ -157,25 +184,44 @@ async function checkContents(
     return from ? { ok: false, reason, fix: { kind: 'convert', from } } : failed(reason);
   }
   const variant = refusedVariant(head, type);
-  if (variant) return { ok: false, reason: `${variant} images are not accepted by ${limits.path}`, fix: { kind: 'convert', from: variant } };
+  if (variant)
+    return {
+      ok: false,
+      reason: `${variant} images are not accepted by ${limits.path}`,
+      fix: { kind: 'convert', from: variant },
+    };
   if (limits.maxSide === undefined && upscaleMode === undefined) return { ok: true, type, bytes };
 
   const size = await readDimensions(handle, head, bytes);
   if (!size) return { ok: true, type, bytes };
   const { width, height } = size;
   if (limits.maxSide !== undefined && Math.max(width, height) > limits.maxSide) {
-    const fix = { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: limits.maxSide, maxHeight: limits.maxSide } as const;
+    const fix = {
+      kind: 'fit',
+      maxBytes: limits.maxBytes,
+      maxWidth: limits.maxSide,
+      maxHeight: limits.maxSide,
+    } as const;
     return { ok: false, reason: `${width}x${height} px is over the ${limits.maxSide} px limit of ${limits.path}`, fix };
   }
   const upscale = upscaleMode && UPSCALE_LIMITS[upscaleMode];
   if (upscale && (width > upscale.width || height > upscale.height)) {
     const reason = `upscale.mode ${upscaleMode} takes images of at most ${upscale.width}x${upscale.height} px; this one is ${width}x${height}`;
-    return { ok: false, reason, fix: { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: upscale.width, maxHeight: upscale.height } };
+    return {
+      ok: false,
+      reason,
+      fix: { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: upscale.width, maxHeight: upscale.height },
+    };
   }
   return { ok: true, type, bytes, width, height };
 }
 
-function typeReason(sniffed: FileTypeResult | undefined, type: ImageType | undefined, limits: EndpointLimits, convertible: string | undefined): string {
+function typeReason(
+  sniffed: FileTypeResult | undefined,
+  type: ImageType | undefined,
+  limits: EndpointLimits,
+  convertible: string | undefined,
+): string {
   if (convertible) return `${convertible} images are not accepted by ${limits.path}`;
   if (!sniffed) return 'not an image: unrecognised bytes';
   if (type) {

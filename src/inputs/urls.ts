@@ -19,7 +19,10 @@ function lastSegment(url: string): string {
 
 /** A file name stem from a URL, reduced to safe characters (no `/`, no `..`, never hidden). */
 export function nameFromUrl(url: string): string {
-  const safe = lastSegment(url).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+/, '');
+  const safe = lastSegment(url)
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/^[._]+/, '');
   return safe || 'image';
 }
 

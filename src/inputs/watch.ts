@@ -169,12 +169,19 @@ export class FolderWatch implements Watch {
     try {
       if (!lstatSync(folder).isSymbolicLink()) return false;
       const real = realpathSync(folder);
-      for (let above = path.dirname(folder), below = folder; above !== below && this.isWatched(above); below = above, above = path.dirname(above)) {
+      for (
+        let above = path.dirname(folder), below = folder;
+        above !== below && this.isWatched(above);
+        below = above, above = path.dirname(above)
+      ) {
         if (realpathSync(above) !== real) continue;
         if (!this.loops.has(folder)) {
           this.loops.add(folder);
           const { shown } = this.options;
-          this.tell({ kind: 'warning', message: `${shown(folder)}: symbolic link loop back to ${shown(above)}, not followed` });
+          this.tell({
+            kind: 'warning',
+            message: `${shown(folder)}: symbolic link loop back to ${shown(above)}, not followed`,
+          });
         }
         return true;
       }

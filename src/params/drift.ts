@@ -31,10 +31,16 @@ export interface ContractSchema {
 }
 
 export interface ContractDocument {
-  paths: Record<string, Record<string, {
-    parameters?: { name: string; in: string; schema: ContractSchema }[];
-    requestBody?: { content: Record<string, { schema?: ContractSchema }> };
-  }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; schema: ContractSchema }[];
+        requestBody?: { content: Record<string, { schema?: ContractSchema }> };
+      }
+    >
+  >;
   components?: { schemas?: Record<string, ContractSchema> };
 }
 
@@ -69,7 +75,6 @@ interface Leaf {
   readonly maxItems?: number;
 }
 
-
 function resolveRef(document: ContractDocument, schema: ContractSchema): ContractSchema {
   const name = schema.$ref?.replace('#/components/schemas/', '');
   return name === undefined ? schema : (document.components?.schemas?.[name] ?? {});
@@ -83,7 +88,8 @@ function takesText(schema: ContractSchema): boolean {
 
 /** The type of the text a schema takes: `string`, `number|string`, `binary`, `array`... */
 function typeOf(schema: ContractSchema): string {
-  if (schema.anyOf) return [...new Set(schema.anyOf.filter(takesText).flatMap((branch) => typeOf(branch).split('|')))].sort().join('|');
+  if (schema.anyOf)
+    return [...new Set(schema.anyOf.filter(takesText).flatMap((branch) => typeOf(branch).split('|')))].sort().join('|');
   if (schema.format === 'binary') return 'binary';
   if (schema.type === undefined && schema.const !== undefined) return typeof schema.const;
   const types = [schema.type ?? 'object'].flat().map((type) => (type === 'integer' ? 'number' : type));
@@ -100,7 +106,10 @@ function enumOf(schema: ContractSchema): string[] | undefined {
 
 /** The value at `path` inside an object default (`{ preset: { name: "avery" } }`). */
 function defaultAt(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((inner, key) => (inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (inner, key) => (inner !== null && typeof inner === 'object' ? (inner as Record<string, unknown>)[key] : undefined),
+    value,
+  );
 }
 
 /** Every leaf of one contract parameter: its own name if it takes text, and its object fields. */
@@ -113,21 +122,25 @@ function leavesOf(
 ): [string, Leaf][] {
   const resolved = resolveRef(document, schema);
   // The contract marks files "Only available in the POST request", even in the GET query list.
-  const leafPlaces = resolved.format === 'binary' ? new Set([...places].filter((place) => place.startsWith('POST'))) : places;
+  const leafPlaces =
+    resolved.format === 'binary' ? new Set([...places].filter((place) => place.startsWith('POST'))) : places;
   const leaves: [string, Leaf][] = [];
   if (takesText(resolved)) {
-    leaves.push([name, {
-      places: leafPlaces,
-      type: typeOf(resolved),
-      enum: enumOf(resolved),
-      minimum: resolved.minimum,
-      maximum: resolved.maximum,
-      exclusiveMinimum: resolved.exclusiveMinimum,
-      pattern: resolved.pattern,
-      default: resolved.default ?? defaultAt(inherited.default, inherited.path),
-      minItems: resolved.minItems,
-      maxItems: resolved.maxItems,
-    }]);
+    leaves.push([
+      name,
+      {
+        places: leafPlaces,
+        type: typeOf(resolved),
+        enum: enumOf(resolved),
+        minimum: resolved.minimum,
+        maximum: resolved.maximum,
+        exclusiveMinimum: resolved.exclusiveMinimum,
+        pattern: resolved.pattern,
+        default: resolved.default ?? defaultAt(inherited.default, inherited.path),
+        minItems: resolved.minItems,
+        maxItems: resolved.maxItems,
+      },
+    ]);
   }
   const branches = resolved.anyOf ?? [resolved];
   for (const branch of branches.map((b) => resolveRef(document, b))) {
@@ -176,9 +189,13 @@ export function contractLeaves(document: ContractDocument): Map<string, Leaf> {
 }
 
 function placesOf(endpoints: readonly Endpoint[], methods: readonly Method[] | undefined): Set<Place> {
-  return new Set(endpoints.flatMap((endpoint) =>
-    (endpoint === 'segment' ? (['POST'] as const) : (methods ?? (['GET', 'POST'] as const))).map((method): Place => `${method} ${ENDPOINT_PATH[endpoint]}`),
-  ));
+  return new Set(
+    endpoints.flatMap((endpoint) =>
+      (endpoint === 'segment' ? (['POST'] as const) : (methods ?? (['GET', 'POST'] as const))).map(
+        (method): Place => `${method} ${ENDPOINT_PATH[endpoint]}`,
+      ),
+    ),
+  );
 }
 
 function rowLeaf(spec: ParamSpec, enumValues = spec.enum): Leaf {
@@ -211,7 +228,13 @@ export function tableLeaves(): Map<string, Leaf> {
     leaves.set(objectField.name, rowLeaf(spec, objectField.values));
   }
   for (const field of LAYER_FIELDS) {
-    const spec: ParamSpec = { ...field, name: `layers.${KEY}.${field.path}`, endpoints: ['edit'], group: '', description: '' };
+    const spec: ParamSpec = {
+      ...field,
+      name: `layers.${KEY}.${field.path}`,
+      endpoints: ['edit'],
+      group: '',
+      description: '',
+    };
     leaves.set(spec.name, rowLeaf(spec));
   }
   return leaves;
@@ -231,7 +254,9 @@ function setDifference(label: string, contract: readonly string[] = [], table: r
 /** Defaults are compared as sent: the contract's `"false"` and `false` are one value on the wire. */
 function asSent(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 function leafDifferences(contract: Leaf, table: Leaf): string[] {
@@ -267,8 +292,10 @@ export function contractDrift(document: ContractDocument): string[] {
     if (!contract.has(name)) lines.push(`${name}: a row in the table, not in the contract`);
   }
   for (const listed of notOffered) {
-    if (![...contract.keys()].some((name) => within(name, listed))) lines.push(`${listed}: listed as not offered, not in the contract`);
-    if ([...table.keys()].some((name) => within(name, listed))) lines.push(`${listed}: listed as not offered, yet the table has a row for it`);
+    if (![...contract.keys()].some((name) => within(name, listed)))
+      lines.push(`${listed}: listed as not offered, not in the contract`);
+    if ([...table.keys()].some((name) => within(name, listed)))
+      lines.push(`${listed}: listed as not offered, yet the table has a row for it`);
   }
   return lines.sort();
 }

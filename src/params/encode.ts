@@ -34,7 +34,9 @@ export function encodeFields(params: ParamSet, cwd: string): Field[] {
   return params.entries().flatMap((entry): Field[] =>
     // A list is one field per value, as a form or query string repeats a name.
     entry.spec?.kind === 'urlList'
-      ? String(entry.value).split(',').map((url) => [entry.name, url] as const)
+      ? String(entry.value)
+          .split(',')
+          .map((url) => [entry.name, url] as const)
       : [[fieldName(entry), fieldValue(entry, cwd)] as const],
   );
 }

@@ -89,7 +89,9 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     if (layer && endpoint === 'edit') {
       const layerField = LAYER_FIELDS.find((field) => field.path === layer[2]);
       if (!layerField) {
-        problems.push(`${raw.source}: unknown template layer field "${layer[2]}"; expected one of ${LAYER_FIELDS.map((f) => f.path).join(', ')}`);
+        problems.push(
+          `${raw.source}: unknown template layer field "${layer[2]}"; expected one of ${LAYER_FIELDS.map((f) => f.path).join(', ')}`,
+        );
         continue;
       }
       const parsed = parseValue(layerField, raw.value);
@@ -100,15 +102,21 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
     const spec = paramByName(name);
     if (!spec) {
       if (raw.passThrough) {
-        warnings.push(`${raw.source}: "${name}" is not a known ${endpointLabel(endpoint)} parameter; sending it as given`);
+        warnings.push(
+          `${raw.source}: "${name}" is not a known ${endpointLabel(endpoint)} parameter; sending it as given`,
+        );
         entries.push({ name, value: String(raw.value), source: raw.source });
       } else {
-        problems.push(`${raw.source}: unknown parameter "${name}" (see \`photoroom params\`; --param ${name}=VALUE sends it anyway)`);
+        problems.push(
+          `${raw.source}: unknown parameter "${name}" (see \`photoroom params\`; --param ${name}=VALUE sends it anyway)`,
+        );
       }
       continue;
     }
     if (!spec.endpoints.includes(endpoint)) {
-      problems.push(`${raw.source}: "${name}" is a ${spec.endpoints.map(endpointLabel).join('/')} parameter, not a ${endpointLabel(endpoint)} one`);
+      problems.push(
+        `${raw.source}: "${name}" is a ${spec.endpoints.map(endpointLabel).join('/')} parameter, not a ${endpointLabel(endpoint)} one`,
+      );
       continue;
     }
     if (spec.kind === 'image') {
@@ -121,7 +129,9 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
       // The API adds values faster than the table follows: one it does not know costs a refused
       // (unbilled) call, so --param sends it. Numbers, colours and the like are still read: their
       // form is not what moves. The row stays attached, so the rules across fields still hold.
-      warnings.push(`${raw.source}: ${describeRaw(raw.value)} is not a value the table knows (${CONTRACT_DATE} contract; expected ${parsed.expected}); sending it as given`);
+      warnings.push(
+        `${raw.source}: ${describeRaw(raw.value)} is not a value the table knows (${CONTRACT_DATE} contract; expected ${parsed.expected}); sending it as given`,
+      );
       entries.push({ name, value: String(raw.value), source: raw.source, spec });
     } else invalid(parsed.expected);
   }
@@ -129,7 +139,9 @@ export function buildParamSet(endpoint: Endpoint, raws: Iterable<RawParam>, cont
   const replaced = entries.filter((entry) => entry.spec?.replacedBy);
   if (replaced.length > 0) {
     const instead = replaced.map((entry) => `--${entry.spec?.replacedBy}`).join(', ');
-    warnings.push(`${replaced.map((entry) => entry.source).join(', ')}: deprecated by the API in favour of editWithAI.*; sent as given (use ${instead})`);
+    warnings.push(
+      `${replaced.map((entry) => entry.source).join(', ')}: deprecated by the API in favour of editWithAI.*; sent as given (use ${instead})`,
+    );
   }
   const params = new ParamSet(entries);
   problems.push(...checkCrossFieldRules(params, context));

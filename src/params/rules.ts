@@ -34,7 +34,10 @@ function onlyWithValue(name: ParamName, other: ParamName, allowed: readonly stri
     const value = params.get(other);
     if (!entry || (typeof value === 'string' && allowed.includes(value))) return [];
     const fallback = paramByName(other)?.default;
-    const got = value === undefined ? `it is not set${fallback === undefined ? '' : ` (default ${String(fallback)})`}` : `it is ${String(value)}`;
+    const got =
+      value === undefined
+        ? `it is not set${fallback === undefined ? '' : ` (default ${String(fallback)})`}`
+        : `it is ${String(value)}`;
     return [`${label(entry)} can only be used with ${other} ${allowed.join(' or ')}; ${got}`];
   };
 }
@@ -79,17 +82,21 @@ const methodRestricted: Rule = (params, context) => {
 const originalColorSpace: Rule = (params) => {
   const entry = params.entry('colorSpace');
   if (entry?.value !== 'original') return [];
-  const conflicts = params.entries().filter(({ name, value }) =>
-    name.startsWith('background.') ||
-    name.startsWith('shadow.') ||
-    name === 'export.dpi' ||
-    (name === 'removeBackground' && value === false) ||
-    (name === 'export.format' && value !== 'png') ||
-    (name === 'keepExistingAlphaChannel' && value === 'auto') ||
-    (name === 'preserveMetadata' && String(value).startsWith('exifSubset')),
-  );
-  return conflicts.map((conflict) =>
-    `${label(entry)} original keeps the input's colour profile only for a pure background removal to PNG; ${label(conflict)} ${String(conflict.value)} is another operation`,
+  const conflicts = params
+    .entries()
+    .filter(
+      ({ name, value }) =>
+        name.startsWith('background.') ||
+        name.startsWith('shadow.') ||
+        name === 'export.dpi' ||
+        (name === 'removeBackground' && value === false) ||
+        (name === 'export.format' && value !== 'png') ||
+        (name === 'keepExistingAlphaChannel' && value === 'auto') ||
+        (name === 'preserveMetadata' && String(value).startsWith('exifSubset')),
+    );
+  return conflicts.map(
+    (conflict) =>
+      `${label(entry)} original keeps the input's colour profile only for a pure background removal to PNG; ${label(conflict)} ${String(conflict.value)} is another operation`,
   );
 };
 
@@ -98,17 +105,30 @@ const subjectCheckNeedsFood: Rule = (params) => {
   const entry = params.entry('beautify.onSubjectMismatch');
   const mode = params.entry('beautify.mode');
   if (entry?.value !== 'error' || !mode || mode.value === 'ai.food') return [];
-  return [`${label(entry)} error checks the subject of beautify.mode ai.food only; with ${label(mode)} ${String(mode.value)} the API refuses it`];
+  return [
+    `${label(entry)} error checks the subject of beautify.mode ai.food only; with ${label(mode)} ${String(mode.value)} the API refuses it`,
+  ];
 };
 
 /** The settings of a feature that the contract says "Must be set to `ai.auto` to enable" need its mode. */
 function needsMode(feature: 'flatLay' | 'ghostMannequin' | 'virtualModel'): Rule {
   const mode = `${feature}.mode`;
   return (params) =>
-    params.has(mode) ? [] : params.entries().filter(({ name }) => name.startsWith(`${feature}.`)).map((entry) => `${label(entry)} can only be used with ${mode} ai.auto`);
+    params.has(mode)
+      ? []
+      : params
+          .entries()
+          .filter(({ name }) => name.startsWith(`${feature}.`))
+          .map((entry) => `${label(entry)} can only be used with ${mode} ai.auto`);
 }
 
-const SHADOW_OVERRIDES = ['shadow.directionOverride', 'shadow.intensityOverride', 'shadow.softnessOverride', 'shadow.spreadOverride', 'shadow.subjectPoseOverride'] as const;
+const SHADOW_OVERRIDES = [
+  'shadow.directionOverride',
+  'shadow.intensityOverride',
+  'shadow.softnessOverride',
+  'shadow.spreadOverride',
+  'shadow.subjectPoseOverride',
+] as const;
 
 const scalingNeedsImage: Rule = (params, context) => {
   const entry = params.entry('scaling');
@@ -151,8 +171,16 @@ const RULES: readonly Rule[] = [
   needsMode('ghostMannequin'),
   needsMode('virtualModel'),
   // A preset or a custom image: the contract's `anyOf` of two objects that allow nothing else.
-  mutuallyExclusive(['virtualModel.model.preset.name', 'virtualModel.model.custom.imageUrl', 'virtualModel.model.custom.imageFile']),
-  mutuallyExclusive(['virtualModel.scene.preset.name', 'virtualModel.scene.custom.imageUrl', 'virtualModel.scene.custom.imageFile']),
+  mutuallyExclusive([
+    'virtualModel.model.preset.name',
+    'virtualModel.model.custom.imageUrl',
+    'virtualModel.model.custom.imageFile',
+  ]),
+  mutuallyExclusive([
+    'virtualModel.scene.preset.name',
+    'virtualModel.scene.custom.imageUrl',
+    'virtualModel.scene.custom.imageFile',
+  ]),
   backgroundRemovalRequired,
   methodRestricted,
   scalingNeedsImage,

@@ -46,4 +46,3 @@ export class ParamSet {
     return this.byName.size;
   }
 }
-

@@ -60,9 +60,11 @@ export function readBooleanWord(text: string): boolean | undefined {
 /** "a number from 72 to 1200", "a number above 0 and at most 0.05", ... */
 function describeBounds(rule: ValueRule): string {
   const low =
-    rule.exclusiveMinimum !== undefined ? `above ${rule.exclusiveMinimum}`
-    : rule.minimum !== undefined ? `at least ${rule.minimum}`
-    : '';
+    rule.exclusiveMinimum !== undefined
+      ? `above ${rule.exclusiveMinimum}`
+      : rule.minimum !== undefined
+        ? `at least ${rule.minimum}`
+        : '';
   const high = rule.maximum !== undefined ? `at most ${rule.maximum}` : '';
   if (rule.minimum !== undefined && rule.maximum !== undefined) {
     return `a number from ${rule.minimum} to ${rule.maximum}`;
@@ -145,7 +147,8 @@ function parseEnum(rule: ValueRule, raw: ParamValue): Parsed {
   const choices = rule.enum ?? [];
   const text = String(raw).trim();
   // Case is forgiven (PNG → png) but the value is sent exactly as the API spells it.
-  const match = choices.find((choice) => choice === text) ?? choices.find((c) => c.toLowerCase() === text.toLowerCase());
+  const match =
+    choices.find((choice) => choice === text) ?? choices.find((c) => c.toLowerCase() === text.toLowerCase());
   return match !== undefined ? ok(match) : fail(`one of ${choices.join(', ')}${didYouMean(text, choices)}`);
 }
 
@@ -155,7 +158,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -184,7 +191,9 @@ function parseNumberOrPreset(rule: ValueRule, raw: ParamValue): Parsed {
   const preset = parseEnum(rule, raw);
   if (preset.ok) return preset;
   const n = toNumber(raw);
-  return n !== null ? ok(n) : fail(`a number of degrees or one of ${(rule.enum ?? []).join(', ')}${didYouMean(String(raw), rule.enum ?? [])}`);
+  return n !== null
+    ? ok(n)
+    : fail(`a number of degrees or one of ${(rule.enum ?? []).join(', ')}${didYouMean(String(raw), rule.enum ?? [])}`);
 }
 
 /** Comma-separated http(s) URLs, as many as the row allows; kept as one comma-separated text. */
@@ -200,7 +209,7 @@ function parseUrlList(rule: ValueRule, raw: ParamValue): Parsed {
 
 /** Reads one raw value by the rule of its parameter. Empty text is never a value. */
 export function parseValue(rule: ValueRule, raw: ParamValue): Parsed {
-  if (typeof raw === 'string' && raw.trim() === '' ) return fail(`a value (${describeKind(rule)})`);
+  if (typeof raw === 'string' && raw.trim() === '') return fail(`a value (${describeKind(rule)})`);
   switch (rule.kind) {
     case 'enum':
       return parseEnum(rule, raw);

@@ -44,7 +44,12 @@ function readText(file: string): string {
  */
 async function findSidecars(folder: string, stateFolder: string): Promise<FoundSidecar[]> {
   const { default: glob } = await import('fast-glob');
-  const names = await glob(`**/*${SIDECAR_SUFFIX}`, { cwd: stateFolder, dot: true, onlyFiles: true, followSymbolicLinks: false });
+  const names = await glob(`**/*${SIDECAR_SUFFIX}`, {
+    cwd: stateFolder,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+  });
   return names.flatMap((name) => {
     const sidecar = parseSidecar(readText(path.join(stateFolder, name)));
     return sidecar ? [{ sidecar, output: path.join(folder, name.slice(0, -SIDECAR_SUFFIX.length)) }] : [];
@@ -61,7 +66,9 @@ function parametersOf(sidecar: Sidecar): string[] {
   return sidecar.request.fields.flatMap((field: unknown) => {
     if (!Array.isArray(field) || typeof field[0] !== 'string') return [];
     const value: unknown = field[1];
-    return [`${field[0]}=${typeof value === 'string' ? value : `@${String((value as { file?: unknown } | null)?.file)}`}`];
+    return [
+      `${field[0]}=${typeof value === 'string' ? value : `@${String((value as { file?: unknown } | null)?.file)}`}`,
+    ];
   });
 }
 
@@ -69,7 +76,9 @@ function parametersOf(sidecar: Sidecar): string[] {
 function headersOf(sidecar: Sidecar): Record<string, string> {
   const headers: unknown = sidecar.response?.headers;
   if (typeof headers !== 'object' || headers === null) return {};
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 function inputOf(sidecar: Sidecar): string {
@@ -102,7 +111,10 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
 /** An input that failed, or that a stopped run left unfinished, without an output: the run log's line is all there is. */
 function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ReportRow {
   const inside = relativeInside(path.resolve(cwd, line.output), folder);
-  const error = line.status === 'not-processed' ? `not processed: the run stopped (last: ${line.error ?? 'none'})` : (line.error ?? 'failed');
+  const error =
+    line.status === 'not-processed'
+      ? `not processed: the run stopped (last: ${line.error ?? 'none'})`
+      : (line.error ?? 'failed');
   return { input: line.input, output: inside || line.output, status: 'failed', error };
 }
 
@@ -118,7 +130,10 @@ export async function collectReport(sources: ReportSources): Promise<ReportData>
   const cwd = path.normalize(sources.cwd);
   const folder = path.resolve(cwd, sources.folder);
   const stateFolder = path.resolve(cwd, sources.stateFolder ?? sources.folder);
-  const isFolder = await stat(folder).then((info) => info.isDirectory(), () => false);
+  const isFolder = await stat(folder).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
   if (!isFolder) throw new UserError(`${sources.folder}: no such folder; give the output folder of a run (-o)`);
 
   const [history, sidecars] = await Promise.all([readRunLogHistory(stateFolder), findSidecars(folder, stateFolder)]);

@@ -22,7 +22,12 @@ function writerOf(fileName: string, thisHost: string): { host: string; pid: numb
 /** What tells a temporary file's writer alive or gone: this process and this machine's processes. */
 export type Liveness = Pick<Host, 'hostname' | 'pid' | 'isRunning'>;
 
-async function isStale(file: string, writer: { host: string; pid: number }, host: Liveness, now: number): Promise<boolean> {
+async function isStale(
+  file: string,
+  writer: { host: string; pid: number },
+  host: Liveness,
+  now: number,
+): Promise<boolean> {
   if (writer.host === hostTag(host.hostname)) return writer.pid !== host.pid && !host.isRunning(writer.pid);
   const info = await stat(file).catch(() => null);
   return info !== null && now - info.mtimeMs > FOREIGN_TEMPORARY_MAX_AGE_MS;

@@ -25,7 +25,14 @@ export function earlierOutputCheck(layout: StateLayout): EarlierOutputCheck {
   const inStateFolder = async (sidecar: string) => {
     const folder = path.dirname(sidecar);
     let names = stateListings.get(folder);
-    if (!names) stateListings.set(folder, (names = readdir(folder).then((entries) => new Set(entries), () => new Set<string>())));
+    if (!names)
+      stateListings.set(
+        folder,
+        (names = readdir(folder).then(
+          (entries) => new Set(entries),
+          () => new Set<string>(),
+        )),
+      );
     return (await names).has(path.basename(sidecar)) && isOurSidecar(sidecar);
   };
   const separateState = layout.stateDir !== layout.outDir;

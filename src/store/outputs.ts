@@ -38,7 +38,10 @@ export function hostTag(hostname: string): string {
 export function temporaryPathFor(finalPath: string, writer: TemporaryWriter): string {
   temporaryCount += 1;
   const name = shortenName(path.basename(finalPath), TEMP_NAME_BYTES);
-  return path.join(path.dirname(finalPath), `${TEMP_PREFIX}${name}.${hostTag(writer.hostname)}.${writer.pid}-${temporaryCount.toString(16)}`);
+  return path.join(
+    path.dirname(finalPath),
+    `${TEMP_PREFIX}${name}.${hostTag(writer.hostname)}.${writer.pid}-${temporaryCount.toString(16)}`,
+  );
 }
 
 /**
@@ -124,7 +127,10 @@ export class OutputFolder {
    */
   private async checkReplaceable(finalPath: string): Promise<void> {
     const inTheWay = await notReplaceable(finalPath);
-    if (inTheWay) throw new LocalFault(`cannot write ${finalPath}: it is ${inTheWay}, not a file; results replace only regular files`);
+    if (inTheWay)
+      throw new LocalFault(
+        `cannot write ${finalPath}: it is ${inTheWay}, not a file; results replace only regular files`,
+      );
   }
 
   /** Opened before any byte arrives, so that on failure the file exists by the time it is removed. */
@@ -155,7 +161,7 @@ export class OutputFolder {
 }
 
 async function writeWhole(handle: FileHandle, chunk: Buffer): Promise<void> {
-  for (let offset = 0; offset < chunk.length; ) {
+  for (let offset = 0; offset < chunk.length;) {
     offset += (await handle.write(chunk, offset)).bytesWritten;
   }
 }

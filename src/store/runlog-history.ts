@@ -27,7 +27,10 @@ function isRunLogLine(value: unknown): value is RunLogLine {
     typeof line.input === 'string' &&
     typeof line.output === 'string' &&
     typeof line.time === 'string' &&
-    (line.status === 'ok' || line.status === 'skipped' || line.status === 'failed' || line.status === 'not-processed') &&
+    (line.status === 'ok' ||
+      line.status === 'skipped' ||
+      line.status === 'failed' ||
+      line.status === 'not-processed') &&
     isNumber(line.attempts) &&
     isNumber(line.ms)
   );
@@ -46,7 +49,8 @@ function parseLine(text: string): RunLogLine | null {
 export async function readRunLogHistory(folder: string): Promise<RunLogHistory> {
   const history: RunLogHistory = { lastByInput: new Map(), latestRun: [] };
   const file = path.join(folder, RUN_LOG_NAME);
-  const refusal = (error: unknown) => new LocalFault(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  const refusal = (error: unknown) =>
+    new LocalFault(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   // Opened without blocking and checked on the descriptor: a FIFO in its place would hold a thread for good.
   const opened = await openRegularFile(file).catch((error: unknown) => {
     if (errorCode(error) === 'ENOENT') return null;

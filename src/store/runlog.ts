@@ -77,12 +77,20 @@ export async function openRunLog(file: string, redactor: Redactor): Promise<RunL
     await mkdir(path.dirname(file), { recursive: true });
     // O_NOFOLLOW: a symbolic link in its place could make the log overwrite any file the user can write.
     // O_NONBLOCK: a FIFO in its place answers at once instead of holding a thread; it is then refused below.
-    handle = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+    handle = await open(
+      file,
+      constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o644,
+    );
   } catch (error) {
-    if (errorCode(error) === 'ELOOP') throw new UserError(`${file} is a symbolic link: the run log is never written through one; remove it`);
+    if (errorCode(error) === 'ELOOP')
+      throw new UserError(`${file} is a symbolic link: the run log is never written through one; remove it`);
     throw writeFault(error, file);
   }
-  const inTheWay = await handle.stat().then((stats) => specialKind(stats), () => null);
+  const inTheWay = await handle.stat().then(
+    (stats) => specialKind(stats),
+    () => null,
+  );
   if (inTheWay) {
     await handle.close().catch(() => {});
     throw new UserError(`${file} is ${inTheWay}: the run log is written only to a regular file; remove it`);

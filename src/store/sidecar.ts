@@ -19,9 +19,7 @@ export interface RequestSignature {
   fields: [string, string | { file: string; sha256: string }][];
 }
 
-export type SidecarInput =
-  | { path: string; size: number; mtimeMs: number; sha256: string }
-  | { url: string };
+export type SidecarInput = { path: string; size: number; mtimeMs: number; sha256: string } | { url: string };
 
 export interface Sidecar {
   version: typeof SIDECAR_VERSION;
@@ -62,7 +60,11 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
     version: SIDECAR_VERSION,
     input: facts.input,
     request: facts.request,
-    response: { status: facts.status, headers: keptHeaders(facts.headers), contentType: facts.headers['content-type'] ?? '' },
+    response: {
+      status: facts.status,
+      headers: keptHeaders(facts.headers),
+      contentType: facts.headers['content-type'] ?? '',
+    },
     attempts: facts.attempts,
     durationsMs: facts.durationsMs,
     output: { path: path.basename(facts.output.path), size: facts.output.bytes, sha256: facts.output.sha256 },
@@ -72,11 +74,17 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
 }
 
 /** Writes `sidecar` at `file` (see StateLayout.sidecarOf) through the folder that holds it, the run's key masked. */
-export async function writeSidecar(folder: OutputFolder, file: string, sidecar: Sidecar, redactor: Redactor): Promise<void> {
+export async function writeSidecar(
+  folder: OutputFolder,
+  file: string,
+  sidecar: Sidecar,
+  redactor: Redactor,
+): Promise<void> {
   await folder.write(file, redactor.redact(`${JSON.stringify(sidecar, null, 2)}\n`));
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** The parts a rerun relies on, with the types it relies on: anything else is a damaged sidecar. */
@@ -86,14 +94,22 @@ function isSidecar(value: unknown): value is Sidecar {
   const inputOk =
     isRecord(input) &&
     (typeof input.url === 'string' ||
-      (typeof input.path === 'string' && isNumber(input.size) && isNumber(input.mtimeMs) && typeof input.sha256 === 'string'));
+      (typeof input.path === 'string' &&
+        isNumber(input.size) &&
+        isNumber(input.mtimeMs) &&
+        typeof input.sha256 === 'string'));
   return inputOk && isRecord(request) && Array.isArray(request.fields) && isRecord(output) && isNumber(output.size);
 }
 
 /** The sidecar at `file`, or null when there is none, it is not ours, or it is damaged (the input is redone). */
 export async function readSidecar(file: string): Promise<Sidecar | null> {
   // Never blocks on a FIFO named like a sidecar: only a regular file is read.
-  return parseSidecar(await readRegularFile(file).then((bytes) => bytes.toString('utf8'), () => ''));
+  return parseSidecar(
+    await readRegularFile(file).then(
+      (bytes) => bytes.toString('utf8'),
+      () => '',
+    ),
+  );
 }
 
 /** A sidecar's text read back, or null when it is not ours or damaged. */
@@ -108,7 +124,9 @@ export function parseSidecar(text: string): Sidecar | null {
 
 /** The response headers worth keeping with an output. */
 export function keptHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('pr-') || name === 'x-uncertainty-score'));
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name.startsWith('pr-') || name === 'x-uncertainty-score'),
+  );
 }
 
 /**

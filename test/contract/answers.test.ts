@@ -70,9 +70,24 @@ const ACCOUNT: Record<string, Outcome> = {
 
 /** How the CLI calls each operation, writing outputs (if any) to `out`. */
 const CALLS = [
-  { method: 'POST', route: '/v2/edit', outcomes: EDIT, args: (out: string) => ['edit', ...inputs.files, '-o', out, ...BATCH_FLAGS] },
-  { method: 'GET', route: '/v2/edit', outcomes: EDIT, args: (out: string) => ['edit', ...inputs.urls, '-o', out, ...BATCH_FLAGS] },
-  { method: 'POST', route: '/v1/segment', outcomes: SEGMENT, args: (out: string) => ['segment', ...inputs.files, '-o', out, ...BATCH_FLAGS] },
+  {
+    method: 'POST',
+    route: '/v2/edit',
+    outcomes: EDIT,
+    args: (out: string) => ['edit', ...inputs.files, '-o', out, ...BATCH_FLAGS],
+  },
+  {
+    method: 'GET',
+    route: '/v2/edit',
+    outcomes: EDIT,
+    args: (out: string) => ['edit', ...inputs.urls, '-o', out, ...BATCH_FLAGS],
+  },
+  {
+    method: 'POST',
+    route: '/v1/segment',
+    outcomes: SEGMENT,
+    args: (out: string) => ['segment', ...inputs.files, '-o', out, ...BATCH_FLAGS],
+  },
   { method: 'GET', route: '/v2/account', outcomes: ACCOUNT, args: () => ['account'] },
 ];
 
@@ -119,9 +134,14 @@ for (const contract of CONTRACTS) {
               const proxy = await startProxy(prismUrl(contract), { image: inputs.image, steer });
               try {
                 const out = await tempDir();
-                const result = await runInProcess([...args(out), ...(outcome!.reportsHeaders ? ['--json'] : [])], { env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' } });
+                const result = await runInProcess([...args(out), ...(outcome!.reportsHeaders ? ['--json'] : [])], {
+                  env: { PHOTOROOM_BASE_URL: proxy.url, PHOTOROOM_API_KEY: 'sk_contract' },
+                });
                 const printed = result.stdout + result.stderr;
-                expect(proxy.exchanges.map((exchange) => exchange.status), printed).toEqual(Array(outcome!.requests).fill(Number(status)));
+                expect(
+                  proxy.exchanges.map((exchange) => exchange.status),
+                  printed,
+                ).toEqual(Array(outcome!.requests).fill(Number(status)));
                 expect(result.code, printed).toBe(outcome!.exit);
                 if (outcome!.says) expect(printed).toContain(expectedText(document, response, outcome!.says));
                 if (outcome!.writes) {

@@ -5,8 +5,12 @@ import { paramsToSend } from './cases.js';
 
 describe('request cases', () => {
   it('send lengths as ratios, percentages and pixels', () => {
-    const lengths = paramsToSend('edit', 'POST', 'upload.jpg').filter((param) => paramByName(param.name)?.kind === 'length');
-    const forms = new Set(lengths.map(({ value }) => (value.endsWith('%') ? 'percent' : value.endsWith('px') ? 'pixels' : 'ratio')));
+    const lengths = paramsToSend('edit', 'POST', 'upload.jpg').filter(
+      (param) => paramByName(param.name)?.kind === 'length',
+    );
+    const forms = new Set(
+      lengths.map(({ value }) => (value.endsWith('%') ? 'percent' : value.endsWith('px') ? 'pixels' : 'ratio')),
+    );
     expect([...forms].sort()).toEqual(['percent', 'pixels', 'ratio']);
   });
 });

@@ -44,7 +44,11 @@ export function paramsToSend(endpoint: Endpoint, method: Method, file: string): 
     if (flag === null || spec.kind === 'layers' || !allowed(spec.methods, method)) return [];
     // A keyed row is sent under one key of its own.
     const name = isKeyed(spec) ? spec.name.replace(KEY, 'front') : spec.name;
-    return valuesOf(spec, file, SEED + index).map((value) => ({ name, flag: `--${isKeyed(spec) ? name : flag}`, value }));
+    return valuesOf(spec, file, SEED + index).map((value) => ({
+      name,
+      flag: `--${isKeyed(spec) ? name : flag}`,
+      value,
+    }));
   });
   if (endpoint === 'segment') return rows;
   const layers = LAYER_FIELDS.filter((field) => allowed(field.methods, method)).flatMap((field, index) => {
@@ -78,17 +82,25 @@ function companyFor(param: Param, request: readonly Param[], accepts: Accepts): 
  */
 export function packRequests(endpoint: Endpoint, method: Method, params: readonly Param[]): Param[][] {
   const accepts: Accepts = (request) =>
-    buildParamSet(endpoint, request.map(({ name, value, flag }) => ({ name, value, source: flag })), {
-      method,
-      hasInputImage: true,
-    }).problems.length === 0;
+    buildParamSet(
+      endpoint,
+      request.map(({ name, value, flag }) => ({ name, value, source: flag })),
+      {
+        method,
+        hasInputImage: true,
+      },
+    ).problems.length === 0;
   const requests: Param[][] = [];
   let waiting = [...params];
   while (waiting.length > 0) {
     const deferred: Param[] = [];
     for (const param of waiting) {
-      const home = requests.find((request) => request.every((p) => p.name !== param.name) && accepts([...request, param]));
-      const company = home ? null : [[], ...requests].map((request) => companyFor(param, request, accepts)).find(Boolean);
+      const home = requests.find(
+        (request) => request.every((p) => p.name !== param.name) && accepts([...request, param]),
+      );
+      const company = home
+        ? null
+        : [[], ...requests].map((request) => companyFor(param, request, accepts)).find(Boolean);
       if (home) home.push(param);
       else if (company) requests.push([...company, param]);
       else deferred.push(param);

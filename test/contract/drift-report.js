@@ -17,9 +17,15 @@ let differences;
 try {
   differences = contractDrift(load(readFileSync(file, 'utf8')));
 } catch (error) {
-  console.error(`${file}: not an OpenAPI document this script can read (YAML or JSON): ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+  console.error(
+    `${file}: not an OpenAPI document this script can read (YAML or JSON): ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+  );
   process.exit(2);
 }
 for (const line of differences) console.log(line);
-console.error(differences.length === 0 ? `${file}: the table matches it` : `${file}: ${differences.length} differences from the table`);
+console.error(
+  differences.length === 0
+    ? `${file}: the table matches it`
+    : `${file}: ${differences.length} differences from the table`,
+);
 process.exitCode = differences.length === 0 ? 0 : 1;

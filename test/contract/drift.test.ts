@@ -11,7 +11,7 @@ import { contract as seedContract } from './seed.js';
 const seed = () => seedContract() as ContractDocument;
 
 describe('the 2026-06-22 contract kept in test/contract', () => {
-  it('is the steering folder\'s, byte for byte, when that is beside the repository', () => {
+  it("is the steering folder's, byte for byte, when that is beside the repository", () => {
     const kept = readFileSync(KEPT_OPENAPI, 'utf8');
     expect(kept).toBe(existsSync(SHARED_OPENAPI) ? readFileSync(SHARED_OPENAPI, 'utf8') : kept);
   });
@@ -27,7 +27,14 @@ describe('contract drift', () => {
     const get = moved.paths['/v2/edit']!.get!;
     const form = moved.paths['/v2/edit']!.post!.requestBody!.content['multipart/form-data']!.schema!.properties!;
     const query = (name: string) => get.parameters!.find((parameter) => parameter.name === name)!.schema;
-    query('shadow.mode').enum = ['ai.soft', 'ai.hard', 'ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides', 'ai.new'];
+    query('shadow.mode').enum = [
+      'ai.soft',
+      'ai.hard',
+      'ai.preset-soft',
+      'ai.preset-hard',
+      'ai.auto-with-overrides',
+      'ai.new',
+    ];
     query('export.dpi').maximum = 2400;
     query('scaling').default = 'fill';
     get.parameters = get.parameters!.filter((parameter) => parameter.name !== 'uncrop.seed');
@@ -44,11 +51,13 @@ describe('contract drift', () => {
     ]);
   });
 
-  it('names every parameter and value the seed\'s older contract lacks', () => {
+  it("names every parameter and value the seed's older contract lacks", () => {
     const drift = contractDrift(seed());
     expect(drift).toContain('colorSpace: a row in the table, not in the contract');
     expect(drift).toContain('editWithAI.additionalImages.{key}.imageUrl: a row in the table, not in the contract');
-    expect(drift).toContain('shadow.mode: value ai.preset-soft, ai.preset-hard, ai.auto-with-overrides in the table, not in the contract');
+    expect(drift).toContain(
+      'shadow.mode: value ai.preset-soft, ai.preset-hard, ai.auto-with-overrides in the table, not in the contract',
+    );
     expect(drift).toContain('export.format: value avif in the table, not in the contract');
     // 33 parameters (the two fields of each virtual model choice counted apart), 5 new values.
     expect(drift.filter((line) => line.endsWith('a row in the table, not in the contract'))).toHaveLength(38);

@@ -40,7 +40,8 @@ function fieldSchema(fields: Fields, name: string): Schema | undefined {
   const segments = name.split('.');
   for (const [pattern, schema] of fields) {
     const parts = pattern.split('.');
-    if (parts.length === segments.length && parts.every((part, i) => part === '{key}' || part === segments[i])) return schema;
+    if (parts.length === segments.length && parts.every((part, i) => part === '{key}' || part === segments[i]))
+      return schema;
   }
   return undefined;
 }

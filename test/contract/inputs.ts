@@ -15,7 +15,9 @@ export interface Inputs {
 export async function contractInputs(names: readonly string[]): Promise<Inputs> {
   const folder = await tempDir('photoroom-contract-');
   // Small enough for every parameter: upscale.mode ai.slow takes at most 512x512.
-  const image = await sharp({ create: { width: 40, height: 30, channels: 4, background: '#3366cc80' } }).png().toBuffer();
+  const image = await sharp({ create: { width: 40, height: 30, channels: 4, background: '#3366cc80' } })
+    .png()
+    .toBuffer();
   const files = names.map((name) => path.join(folder, name));
   await Promise.all(files.map((file) => writeFile(file, image)));
   const server = await serveFolder(folder);

@@ -59,7 +59,12 @@ function realised(answer: IncomingMessage, body: Buffer, image: Buffer): Buffer 
   return 'base64img' in json ? Buffer.from(JSON.stringify({ ...json, base64img: image.toString('base64') })) : body;
 }
 
-function forward(target: string, incoming: IncomingMessage, body: Buffer, steer: Record<string, string>): Promise<IncomingMessage> {
+function forward(
+  target: string,
+  incoming: IncomingMessage,
+  body: Buffer,
+  steer: Record<string, string>,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const outgoing = request(new URL(incoming.url ?? '/', target), {
       method: incoming.method,
@@ -83,7 +88,9 @@ export async function startProxy(target: string, options: ProxyOptions): Promise
         status: answer.statusCode ?? 0,
         violations: violationsOf(answer),
       });
-      response.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': answerBody.length }).end(answerBody);
+      response
+        .writeHead(answer.statusCode ?? 502, { ...answer.headers, 'content-length': answerBody.length })
+        .end(answerBody);
     })().catch((error: Error) => response.writeHead(502).end(`proxy: ${error.message}`));
   });
   return { ...(await listenOnLoopback(server)), exchanges };

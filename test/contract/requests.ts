@@ -33,14 +33,22 @@ function prismCanJudge(method: string, name: string): boolean {
 
 /** Fields a request sends for these parameters: one per value of a list, one for each other. */
 function fieldCount(request: readonly { name: string; value: string }[]): number {
-  return request.reduce((count, { name, value }) => count + (paramByName(name)?.kind === 'urlList' ? value.split(',').length : 1), 0);
+  return request.reduce(
+    (count, { name, value }) => count + (paramByName(name)?.kind === 'urlList' ? value.split(',').length : 1),
+    0,
+  );
 }
 
 /** The operations whose requests are checked, each with an input it takes. */
 const CALLS = {
   'POST /v2/edit': { endpoint: 'edit', method: 'POST', route: '/v2/edit', input: (inputs: Inputs) => inputs.files[0]! },
   'GET /v2/edit': { endpoint: 'edit', method: 'GET', route: '/v2/edit', input: (inputs: Inputs) => inputs.urls[0]! },
-  'POST /v1/segment': { endpoint: 'segment', method: 'POST', route: '/v1/segment', input: (inputs: Inputs) => inputs.files[0]! },
+  'POST /v1/segment': {
+    endpoint: 'segment',
+    method: 'POST',
+    route: '/v1/segment',
+    input: (inputs: Inputs) => inputs.files[0]!,
+  },
 } as const;
 
 /** What each contract's /v2/account example says: the seed's has no image left. */
@@ -70,7 +78,9 @@ interface PrismRun {
  * In the calling test file, for each contract: `tests` declared against its Prism (behind a
  * recording proxy), with `run`, which runs the CLI through it on `-o` a new folder.
  */
-function againstEachPrism(tests: (contract: Contract, run: (args: readonly string[]) => Promise<PrismRun>, inputs: () => Inputs) => void): void {
+function againstEachPrism(
+  tests: (contract: Contract, run: (args: readonly string[]) => Promise<PrismRun>, inputs: () => Inputs) => void,
+): void {
   let inputs: Inputs;
 
   beforeAll(async () => {
@@ -121,7 +131,13 @@ export function prismAcceptsEveryRequest(call: keyof typeof CALLS): void {
           const args = [endpoint, input(inputs()), ...flagsOf(request), '--yes', '--retries', '0'];
           const { verdicts, stderr } = await run(args);
           expect(verdicts, `photoroom ${args.join(' ')}\n${stderr}`).toEqual([
-            { request: `${method} ${route}`, status: 200, violations: [], unknownFields: [], fieldsSent: fieldCount(request) + 1 },
+            {
+              request: `${method} ${route}`,
+              status: 200,
+              violations: [],
+              unknownFields: [],
+              fieldsSent: fieldCount(request) + 1,
+            },
           ]);
         });
       });
@@ -135,7 +151,13 @@ export function prismAcceptsTheCreditsCheck(): void {
     describe('GET /v2/account', () => {
       it('is the credits check before a batch, and Prism accepts it', async () => {
         const { stderr, verdicts } = await run(['edit', inputs().files[0]!]);
-        expect(verdicts[0], stderr).toEqual({ request: 'GET /v2/account', status: 200, violations: [], unknownFields: [], fieldsSent: 0 });
+        expect(verdicts[0], stderr).toEqual({
+          request: 'GET /v2/account',
+          status: 200,
+          violations: [],
+          unknownFields: [],
+          fieldsSent: 0,
+        });
       });
 
       if (NONE_LEFT[contract.name]) {

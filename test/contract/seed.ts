@@ -51,7 +51,9 @@ export interface OpenApiDocument {
 
 /** Every ```json fence of the markdown, parsed. */
 export function documentsIn(markdown: string): OpenApiDocument[] {
-  return [...markdown.matchAll(/^```json\n([\s\S]*?)\n```$/gm)].map((match) => JSON.parse(match[1]!) as OpenApiDocument);
+  return [...markdown.matchAll(/^```json\n([\s\S]*?)\n```$/gm)].map(
+    (match) => JSON.parse(match[1]!) as OpenApiDocument,
+  );
 }
 
 /**
@@ -71,7 +73,8 @@ export function mergeDocuments(documents: readonly OpenApiDocument[]): OpenApiDo
       }
     }
     for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
-      if (schemas[name] && !isDeepStrictEqual(schemas[name], schema)) throw new Error(`schema ${name} differs between documents`);
+      if (schemas[name] && !isDeepStrictEqual(schemas[name], schema))
+        throw new Error(`schema ${name} differs between documents`);
       schemas[name] = schema;
     }
   }

@@ -7,7 +7,15 @@ import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
 import { runInProcess } from '../support/in-process.js';
-import { emulatorEnv, FIXTURES, recordingEmulator, runInTerminal, scriptedServer, serveFolder, tempDir } from './harness.js';
+import {
+  emulatorEnv,
+  FIXTURES,
+  recordingEmulator,
+  runInTerminal,
+  scriptedServer,
+  serveFolder,
+  tempDir,
+} from './harness.js';
 
 let emulator: RunningEmulator;
 let env: Record<string, string>;
@@ -45,7 +53,10 @@ async function run(args: string[], cwd: string, extraEnv: Record<string, string>
 }
 
 function ndjson(stdout: string): Record<string, unknown>[] {
-  return stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** The summary: the last event a --json run prints. */
@@ -64,13 +75,20 @@ describe('a folder batch', () => {
   });
 
   it('mirrors the folder, writes sidecars and a run log, and skips clutter', async () => {
-    const { code, stderr, requests } = await run(['edit', 'products', '-o', 'out', '--bg', 'white', '--padding', '10%'], root);
+    const { code, stderr, requests } = await run(
+      ['edit', 'products', '-o', 'out', '--bg', 'white', '--padding', '10%'],
+      root,
+    );
     expect(code).toBe(0);
     expect(requests).toHaveLength(5); // the credits check, then four images
     expect(requests[0]?.path).toBe('/v2/account');
     for (const output of EXPECTED_OUTPUTS) expect(existsSync(path.join(root, 'out', output)), output).toBe(true);
-    expect(await readFile(path.join(root, 'out/twin-png.png'))).toEqual(await readFile(path.join(FIXTURES, 'bottle.png')));
-    expect(stderr).toContain('warning: products/twin.png would also write out/twin.png; writing out/twin-png.png instead');
+    expect(await readFile(path.join(root, 'out/twin-png.png'))).toEqual(
+      await readFile(path.join(FIXTURES, 'bottle.png')),
+    );
+    expect(stderr).toContain(
+      'warning: products/twin.png would also write out/twin.png; writing out/twin-png.png instead',
+    );
     expect(stderr).toContain('ignored: 1 not an image, 1 hidden file');
     expect(stderr).toMatch(/4 ok, 0 skipped, 0 failed/);
 
@@ -79,7 +97,14 @@ describe('a folder batch', () => {
     const version: unknown = expect.any(String);
     expect(sidecar).toMatchObject({
       input: { path: 'products/Été 2024/chaise longue.jpg', size: input.length },
-      request: { endpoint: '/v2/edit', method: 'POST', fields: [['background.color', 'white'], ['padding', '10%']] },
+      request: {
+        endpoint: '/v2/edit',
+        method: 'POST',
+        fields: [
+          ['background.color', 'white'],
+          ['padding', '10%'],
+        ],
+      },
       response: { status: 200, contentType: 'image/jpeg' }, // --echo answers the upload itself
       attempts: 1,
       output: { path: 'chaise longue.png', size: input.length },
@@ -87,10 +112,20 @@ describe('a folder batch', () => {
     });
     expect(JSON.stringify(sidecar)).not.toContain(env.PHOTOROOM_API_KEY);
 
-    const log = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n').map((line): unknown => JSON.parse(line));
-    const inputs = ['products/shoes/run fast.jpg', 'products/twin.jpg', 'products/twin.png', 'products/Été 2024/chaise longue.jpg'];
+    const log = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line): unknown => JSON.parse(line));
+    const inputs = [
+      'products/shoes/run fast.jpg',
+      'products/twin.jpg',
+      'products/twin.png',
+      'products/Été 2024/chaise longue.jpg',
+    ];
     expect(log).toHaveLength(inputs.length);
-    expect(log).toEqual(expect.arrayContaining(inputs.map((input): unknown => expect.objectContaining({ input, status: 'ok' }))));
+    expect(log).toEqual(
+      expect.arrayContaining(inputs.map((input): unknown => expect.objectContaining({ input, status: 'ok' }))),
+    );
   });
 
   it('sends nothing on a rerun, redoes all on a changed parameter, and one input when it changes', async () => {
@@ -110,7 +145,10 @@ describe('a folder batch', () => {
     await copyFile(path.join(FIXTURES, 'gift-box.webp'), twin);
     const changedInput = await run(args, root);
     expect(changedInput.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(1);
-    expect(changedInput.requests.at(-1)?.fields[0]).toEqual(['imageFile', expect.objectContaining({ filename: 'twin.jpg' })]);
+    expect(changedInput.requests.at(-1)?.fields[0]).toEqual([
+      'imageFile',
+      expect.objectContaining({ filename: 'twin.jpg' }),
+    ]);
 
     const changedParameter = await run([...args, '--padding', '0.1'], root);
     expect(changedParameter.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(4);
@@ -128,13 +166,24 @@ describe('a folder batch', () => {
     expect(results[0]).toMatchObject({ status: 'ok', attempts: 1, httpStatus: 200, headers: {} });
     expect(results.map((event) => event.output).sort()).toEqual(EXPECTED_OUTPUTS.map((o) => `out/${o}`).sort());
     const summary = summaryOf(stdout);
-    expect(summary).toMatchObject({ type: 'summary', ok: 4, skipped: 0, failed: 0, exitCode: 0, ignored: { hidden: 1, 'not-an-image': 1 } });
+    expect(summary).toMatchObject({
+      type: 'summary',
+      ok: 4,
+      skipped: 0,
+      failed: 0,
+      exitCode: 0,
+      ignored: { hidden: 1, 'not-an-image': 1 },
+    });
   });
 
   it('lists what would be sent with --dry-run, and sends and writes nothing', async () => {
-    const { code, stdout, stderr, requests } = await run(['edit', 'products', '-o', 'out', '--bg', 'white', '--dry-run'], root, {
-      PHOTOROOM_API_KEY: '',
-    });
+    const { code, stdout, stderr, requests } = await run(
+      ['edit', 'products', '-o', 'out', '--bg', 'white', '--dry-run'],
+      root,
+      {
+        PHOTOROOM_API_KEY: '',
+      },
+    );
     expect(code).toBe(0);
     expect(requests).toHaveLength(0);
     expect(existsSync(path.join(root, 'out'))).toBe(false);
@@ -150,7 +199,10 @@ describe('a folder batch', () => {
     const capped = await run(['edit', 'products', '-o', 'b', '--max-images', '1', '--json'], root);
     expect(capped.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(1);
     expect(ndjson(capped.stdout).at(-1)).toMatchObject({ ok: 1, notProcessed: 3, exitCode: 0 });
-    const flat = await run(['edit', 'products', '-o', 'c', '--name', '{name}-{srcext}.{ext}', '--export.format', 'webp'], root);
+    const flat = await run(
+      ['edit', 'products', '-o', 'c', '--name', '{name}-{srcext}.{ext}', '--export.format', 'webp'],
+      root,
+    );
     expect(flat.code).toBe(0);
     expect((await readdir(path.join(root, 'c'))).filter((f) => f.endsWith('.webp')).sort()).toEqual([
       'chaise longue-jpg.webp',
@@ -161,12 +213,19 @@ describe('a folder batch', () => {
   });
 
   it('reads inputs from a list file and from stdin', async () => {
-    await writeFile(path.join(root, 'list.txt'), '# products to edit\nproducts/twin.jpg\n\nproducts/shoes/run fast.jpg\r\n');
+    await writeFile(
+      path.join(root, 'list.txt'),
+      '# products to edit\nproducts/twin.jpg\n\nproducts/shoes/run fast.jpg\r\n',
+    );
     const fromFile = await run(['edit', '--from-file', 'list.txt', '-o', 'out'], root);
     expect(fromFile.code).toBe(0);
     expect(existsSync(path.join(root, 'out/products/shoes/run fast.png'))).toBe(true);
     const before = emulator.requests.length;
-    const fromStdin = await runInProcess(['segment', '-', '-o', 'seg', '--json'], { cwd: root, env, input: 'products/twin.png\n' });
+    const fromStdin = await runInProcess(['segment', '-', '-o', 'seg', '--json'], {
+      cwd: root,
+      env,
+      input: 'products/twin.png\n',
+    });
     expect(fromStdin.code).toBe(0);
     expect(emulator.requests.slice(before).map((r) => r.path)).toEqual(['/v2/account', '/v1/segment']);
     expect(existsSync(path.join(root, 'seg/products/twin.png'))).toBe(true);
@@ -178,7 +237,10 @@ describe('URL inputs', () => {
     const files = await serveFolder(FIXTURES);
     try {
       const root = await tempDir();
-      const { code, requests } = await run(['edit', `${files.url}/mug.jpg`, `${files.url}/sneaker.jpg`, '-o', 'out', '--bg', 'white'], root);
+      const { code, requests } = await run(
+        ['edit', `${files.url}/mug.jpg`, `${files.url}/sneaker.jpg`, '-o', 'out', '--bg', 'white'],
+        root,
+      );
       expect(code).toBe(0);
       const edits = requests.filter((r) => r.path.startsWith('/v2/edit'));
       // Sent concurrently: they may arrive in either order.
@@ -186,7 +248,9 @@ describe('URL inputs', () => {
         ['GET', ['imageUrl', `${files.url}/mug.jpg`]],
         ['GET', ['imageUrl', `${files.url}/sneaker.jpg`]],
       ]);
-      expect(await readdir(path.join(root, 'out'))).toEqual(expect.arrayContaining(['mug.png', 'sneaker.png', 'mug.png.json']));
+      expect(await readdir(path.join(root, 'out'))).toEqual(
+        expect.arrayContaining(['mug.png', 'sneaker.png', 'mug.png.json']),
+      );
       const rerun = await run(['edit', `${files.url}/mug.jpg`, '-o', 'out', '--bg', 'white'], root);
       expect(rerun.requests).toHaveLength(0);
     } finally {
@@ -200,10 +264,13 @@ describe('retries and refusals', () => {
     const flaky = await recordingEmulator({ echo: true, failRate: 0.5, seed: 2 });
     try {
       const root = await productFolder();
-      const { code, stdout } = await runInProcess(['edit', 'products', '-o', 'out', '--json', '--retries', '8', '--verbose', '--yes', '--concurrency', '1'], {
-        cwd: root,
-        env: emulatorEnv(flaky),
-      });
+      const { code, stdout } = await runInProcess(
+        ['edit', 'products', '-o', 'out', '--json', '--retries', '8', '--verbose', '--yes', '--concurrency', '1'],
+        {
+          cwd: root,
+          env: emulatorEnv(flaky),
+        },
+      );
       expect(code).toBe(0);
       const events = ndjson(stdout);
       const retries = events.filter((event) => event.type === 'retry');
@@ -220,13 +287,22 @@ describe('retries and refusals', () => {
   });
 
   it('does not retry a 400 and reports its reason', async () => {
-    const server = await scriptedServer([{ status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":{"message":"imageFile is corrupt"}}' }]);
+    const server = await scriptedServer([
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":{"message":"imageFile is corrupt"}}',
+      },
+    ]);
     try {
       const root = await productFolder();
-      const { code, stderr } = await runInProcess(['edit', 'products/twin.png', '-o', 'out', '--yes', '--no-progress'], {
-        cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
-      });
+      const { code, stderr } = await runInProcess(
+        ['edit', 'products/twin.png', '-o', 'out', '--yes', '--no-progress'],
+        {
+          cwd: root,
+          env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
+        },
+      );
       expect(code).toBe(1);
       expect(server.requests).toHaveLength(1);
       expect(stderr).toContain('products/twin.png: HTTP 400: imageFile is corrupt');
@@ -240,10 +316,13 @@ describe('retries and refusals', () => {
     const root = await productFolder();
     const broke = await recordingEmulator({ echo: true, credits: 2 });
     try {
-      const { code, stderr } = await runInProcess(['edit', 'products', '-o', 'out', '--concurrency', '1', '--yes', '--no-progress'], {
-        cwd: root,
-        env: emulatorEnv(broke),
-      });
+      const { code, stderr } = await runInProcess(
+        ['edit', 'products', '-o', 'out', '--concurrency', '1', '--yes', '--no-progress'],
+        {
+          cwd: root,
+          env: emulatorEnv(broke),
+        },
+      );
       expect(code).toBe(3);
       expect(stderr).toContain('no credits left');
       expect(stderr).toMatch(/2 inputs not processed/);
@@ -253,7 +332,10 @@ describe('retries and refusals', () => {
     }
     const toppedUp = await recordingEmulator({ echo: true });
     try {
-      const { code } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(toppedUp) });
+      const { code } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], {
+        cwd: root,
+        env: emulatorEnv(toppedUp),
+      });
       expect(code).toBe(0);
       expect(toppedUp.requests.filter((r) => r.path === '/v2/edit')).toHaveLength(2);
     } finally {
@@ -265,7 +347,10 @@ describe('retries and refusals', () => {
     const root = await productFolder();
     const low = await recordingEmulator({ echo: true, credits: 3 });
     try {
-      const { code, stderr } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], { cwd: root, env: emulatorEnv(low) });
+      const { code, stderr } = await runInProcess(['edit', 'products', '-o', 'out', '--no-progress'], {
+        cwd: root,
+        env: emulatorEnv(low),
+      });
       expect(code).toBe(3);
       expect(stderr).toContain('4 images to process but the account has 3 left: nothing was sent');
       expect(low.requests.map((r) => r.path)).toEqual(['/v2/account']);
@@ -327,7 +412,9 @@ describe('inputs are never modified', () => {
     const before = await readFile(path.join(root, 'products/twin.png'));
     const { code, stderr, requests } = await run(['edit', 'products', '-o', 'products'], root);
     expect(code).toBe(2);
-    expect(stderr).toContain('products/twin.jpg would be written over the input products/twin.png; inputs are never modified');
+    expect(stderr).toContain(
+      'products/twin.jpg would be written over the input products/twin.png; inputs are never modified',
+    );
     expect(requests).toHaveLength(0);
     expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
   });
@@ -342,7 +429,10 @@ describe('where results go', () => {
   });
 
   it('writes one input to the file -o names, in the format its extension names', async () => {
-    const { code, stderr, requests } = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'], root);
+    const { code, stderr, requests } = await run(
+      ['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'],
+      root,
+    );
     expect(stderr).toContain('mug.jpg → mug-white.webp');
     expect(code).toBe(0);
     expect(existsSync(path.join(root, 'mug-white.webp'))).toBe(true);
@@ -382,8 +472,17 @@ describe('where results go', () => {
       const rerun = await run(['edit', '.', '-o', '.', '--yes', '--json', '--verbose'], root);
       expect(rerun.stderr).not.toMatch(/warning|failed|would be written/);
       expect(rerun.code).toBe(0);
-      expect(ndjson(rerun.stdout).at(-1)).toMatchObject({ ok: 0, skipped: 2, failed: 0, ignored: { 'earlier-output': 5 } });
-      expect(ndjson(rerun.stdout).filter((event) => event.type === 'ignored').map((event) => event.input)).toContain('mug.png');
+      expect(ndjson(rerun.stdout).at(-1)).toMatchObject({
+        ok: 0,
+        skipped: 2,
+        failed: 0,
+        ignored: { 'earlier-output': 5 },
+      });
+      expect(
+        ndjson(rerun.stdout)
+          .filter((event) => event.type === 'ignored')
+          .map((event) => event.input),
+      ).toContain('mug.png');
       expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
     }
   });
@@ -396,7 +495,13 @@ describe('where results go', () => {
     const images = await readdir(path.join(root, 'dist/images'), { recursive: true });
     expect(images.sort()).toEqual(['mug.png', 'shoes', 'shoes/trail.png', 'sneaker.png']);
     const state = await readdir(path.join(root, '.state'), { recursive: true });
-    expect(state.sort()).toEqual(['mug.png.json', 'photoroom-run.jsonl', 'shoes', 'shoes/trail.png.json', 'sneaker.png.json']);
+    expect(state.sort()).toEqual([
+      'mug.png.json',
+      'photoroom-run.jsonl',
+      'shoes',
+      'shoes/trail.png.json',
+      'sneaker.png.json',
+    ]);
     const rerun = await run(['edit', '.', '-o', 'dist/images', '--state-dir', '.state', '--yes'], root);
     expect(rerun.code).toBe(0);
     expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
@@ -409,7 +514,9 @@ describe('where results go', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('ignored notes.txt (not an image)');
     expect(stderr).toContain('ignored .DS_Store (hidden)');
-    expect(stderr).toMatch(/done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file, 1 in the output folder; --verbose names them\)/);
+    expect(stderr).toMatch(
+      /done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file, 1 in the output folder; --verbose names them\)/,
+    );
   });
 });
 
@@ -426,19 +533,33 @@ describe('any image a user has', () => {
     expect(converted.code).toBe(0);
     expect(converted.stderr).toContain('warning: TIFF images are converted to PNG before they are sent');
     const uploads = converted.requests.filter((request) => request.path === '/v2/edit');
-    expect(uploads.map((request) => (request.fields[0]?.[1] as { filename: string }).filename).sort()).toEqual(['anim.png', 'deep.png', 'print.png', 'scan.png']);
+    expect(uploads.map((request) => (request.fields[0]?.[1] as { filename: string }).filename).sort()).toEqual([
+      'anim.png',
+      'deep.png',
+      'print.png',
+      'scan.png',
+    ]);
     for (const output of ['scan.png', 'anim.png', 'deep.png', 'print.png']) {
-      expect(await sharp(path.join(root, 'out', output)).metadata()).toMatchObject({ format: 'png', depth: 'uchar', space: 'srgb' });
+      expect(await sharp(path.join(root, 'out', output)).metadata()).toMatchObject({
+        format: 'png',
+        depth: 'uchar',
+        space: 'srgb',
+      });
     }
     // The sidecar records the input as it is on disk, so that a rerun finds it done.
     const sidecar = await readSidecar(path.join(root, 'out/scan.png'));
-    expect(sidecar.input).toMatchObject({ path: 'in/scan.tiff', size: (await readFile(path.join(root, 'in/scan.tiff'))).length });
+    expect(sidecar.input).toMatchObject({
+      path: 'in/scan.tiff',
+      size: (await readFile(path.join(root, 'in/scan.tiff'))).length,
+    });
     const rerun = await run(['edit', 'in', '-o', 'out', '--yes'], root);
     expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
 
     const refused = await run(['edit', 'in', '-o', 'out2', '--yes', '--no-convert', '--json'], root);
     expect(refused.code).toBe(1);
-    const reasons = summaryOf(refused.stdout).failures.map((failure) => failure.error).sort();
+    const reasons = summaryOf(refused.stdout)
+      .failures.map((failure) => failure.error)
+      .sort();
     expect(reasons).toEqual([
       '16-bit PNG images are not accepted by /v2/edit (not converted: --no-convert)',
       'CMYK JPEG images are not accepted by /v2/edit (not converted: --no-convert)',
@@ -450,10 +571,14 @@ describe('any image a user has', () => {
   it('scales down an input over the endpoint limits with --fit-inputs, and refuses it without', async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'in'));
-    await sharp({ create: { width: 6400, height: 300, channels: 3, background: '#3070a0' } }).jpeg().toFile(path.join(root, 'in/banner.jpg'));
+    await sharp({ create: { width: 6400, height: 300, channels: 3, background: '#3070a0' } })
+      .jpeg()
+      .toFile(path.join(root, 'in/banner.jpg'));
     const refused = await run(['segment', 'in', '-o', 'out', '--yes', '--no-progress'], root);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('6400x300 px is over the 6000 px limit of /v1/segment (--fit-inputs would scale it down to fit)');
+    expect(refused.stderr).toContain(
+      '6400x300 px is over the 6000 px limit of /v1/segment (--fit-inputs would scale it down to fit)',
+    );
     const fitted = await run(['segment', 'in', '-o', 'out', '--yes', '--no-progress', '--fit-inputs'], root);
     expect(fitted.code).toBe(0);
     const upload = fitted.requests.find((request) => request.path === '/v1/segment');
@@ -470,7 +595,11 @@ describe('lists', () => {
     const odd = 'shots/day 1/#1 mug\nfront.jpg';
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, odd));
     await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'shots/b.jpg'));
-    const result = await runInProcess(['edit', '-', '-0', '-o', 'out', '--yes', '--json'], { cwd: root, env, input: `./${odd}\0./shots/b.jpg\0` });
+    const result = await runInProcess(['edit', '-', '-0', '-o', 'out', '--yes', '--json'], {
+      cwd: root,
+      env,
+      input: `./${odd}\0./shots/b.jpg\0`,
+    });
     expect(result.code).toBe(0);
     expect(existsSync(path.join(root, 'out/shots/day 1/#1 mug\nfront.png'))).toBe(true);
     expect(existsSync(path.join(root, 'out/shots/b.png'))).toBe(true);
@@ -480,7 +609,10 @@ describe('lists', () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
     await writeFile(path.join(root, 'catalogue.csv'), 'sku,title,image_path\n42,Mug,mug.jpg\n');
-    const { code, stderr } = await run(['edit', '--from-file', 'catalogue.csv', '-o', 'out', '--yes', '--no-progress'], root);
+    const { code, stderr } = await run(
+      ['edit', '--from-file', 'catalogue.csv', '-o', 'out', '--yes', '--no-progress'],
+      root,
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('catalogue.csv: reading the inputs from column 3 ("image_path": found by its header)');
   });
@@ -493,7 +625,11 @@ describe('lists', () => {
     expect(code).toBe(1);
     const events = ndjson(stdout);
     expect(events.filter((event) => event.type === 'plan').map((event) => event.input)).toEqual(['mug.jpg']);
-    expect(events.filter((event) => event.type === 'result' && event.status === 'failed').map((event) => [event.input, event.error])).toEqual([
+    expect(
+      events
+        .filter((event) => event.type === 'result' && event.status === 'failed')
+        .map((event) => [event.input, event.error]),
+    ).toEqual([
       ['missing.jpg', 'no such file'],
       ['list.txt', 'not an image: unrecognised bytes'],
     ]);
@@ -505,7 +641,10 @@ describe('--report', () => {
   it('writes the review page at the end of a run, beside the outputs, from the state folder when there is one', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const { code, stderr } = await run(['edit', 'mug.jpg', '-o', 'dist', '--state-dir', 'state', '--yes', '--report', '--no-progress'], root);
+    const { code, stderr } = await run(
+      ['edit', 'mug.jpg', '-o', 'dist', '--state-dir', 'state', '--yes', '--report', '--no-progress'],
+      root,
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('report: dist/photoroom-report.html');
     const page = await readFile(path.join(root, 'dist/photoroom-report.html'), 'utf8');

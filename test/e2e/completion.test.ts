@@ -18,8 +18,20 @@ let root: string;
  * leading dash.
  */
 const ODD_NAMES = [
-  'line\nbreak.png', 'glob[ab].png', 'globa.png', 'globb.png', 'star*.png', 'starry.png', 'q?.png', 'qx.png',
-  '$HOME.png', "it's.png", '"dq".png', 'back\\slash.png', '-dash.png', 'promo shot.jpg',
+  'line\nbreak.png',
+  'glob[ab].png',
+  'globa.png',
+  'globb.png',
+  'star*.png',
+  'starry.png',
+  'q?.png',
+  'qx.png',
+  '$HOME.png',
+  "it's.png",
+  '"dq".png',
+  'back\\slash.png',
+  '-dash.png',
+  'promo shot.jpg',
 ];
 const scripts: Record<string, string> = {};
 
@@ -49,7 +61,10 @@ function run(shell: string, script: string): string {
 /** What bash offers for the command line `words`, the last word being completed. */
 function bashComplete(...words: string[]): string[] {
   const quoted = words.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
-  const output = run('bash', `source ${scripts.bash}; COMP_WORDS=(photoroom ${quoted}); COMP_CWORD=${words.length}; _photoroom; printf '%s\\0' "\${COMPREPLY[@]}"`);
+  const output = run(
+    'bash',
+    `source ${scripts.bash}; COMP_WORDS=(photoroom ${quoted}); COMP_CWORD=${words.length}; _photoroom; printf '%s\\0' "\${COMPREPLY[@]}"`,
+  );
   return output.split('\0').filter(Boolean).sort();
 }
 
@@ -60,15 +75,19 @@ describe('bash completion', () => {
     expect(bashComplete('segment', '--de')).toEqual(['--despill']);
   });
 
-  it('offers every flag of the parameter table, aliases included, and the command\'s own', () => {
+  it("offers every flag of the parameter table, aliases included, and the command's own", () => {
     const offered = bashComplete('edit', '-');
     const fromTable = paramsFor('edit').flatMap((spec) => {
       const flag = flagOf(spec);
       // Open-ended names (a layer id, an image key) are the user's to complete.
-      return flag === null || spec.kind === 'layers' || isKeyed(spec) ? [] : [flag, ...(spec.aliases ?? [])].map((name) => `--${name}`);
+      return flag === null || spec.kind === 'layers' || isKeyed(spec)
+        ? []
+        : [flag, ...(spec.aliases ?? [])].map((name) => `--${name}`);
     });
     expect(fromTable.filter((flag) => !offered.includes(flag))).toEqual([]);
-    expect(offered).toEqual(expect.arrayContaining(['-o', '--out', '--config', '--from-file', '--no-progress', '-h', '--help']));
+    expect(offered).toEqual(
+      expect.arrayContaining(['-o', '--out', '--config', '--from-file', '--no-progress', '-h', '--help']),
+    );
   });
 
   it('completes the values of a flag that takes a list, as --flag value or --flag=value', () => {
@@ -122,8 +141,15 @@ describe('completion candidates', () => {
   });
 
   it('fish: each file name is one candidate, itself', () => {
-    const escaped = run('fish', `source ${scripts.fish}; complete -C --escape 'photoroom edit names/'`).split('\n').filter(Boolean).sort();
-    const fishEscape = (name: string) => name.replace(/[\\'"$*?[\] ]/g, (char) => `\\${char}`).replace('\n', '\\n').replace('\t', '\\t');
+    const escaped = run('fish', `source ${scripts.fish}; complete -C --escape 'photoroom edit names/'`)
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+    const fishEscape = (name: string) =>
+      name
+        .replace(/[\\'"$*?[\] ]/g, (char) => `\\${char}`)
+        .replace('\n', '\\n')
+        .replace('\t', '\\t');
     expect(escaped).toEqual(inNames(ODD_NAMES.map(fishEscape)));
   });
 });
@@ -138,7 +164,14 @@ describe('fish completion', () => {
 
   it('completes flags, list values and paths', () => {
     expect(fishComplete('photoroom edit --shadow.m')).toEqual(['--shadow.mode']);
-    expect(fishComplete('photoroom edit --shadow.mode ai.')).toEqual(['ai.auto-with-overrides', 'ai.floating', 'ai.hard', 'ai.preset-hard', 'ai.preset-soft', 'ai.soft']);
+    expect(fishComplete('photoroom edit --shadow.mode ai.')).toEqual([
+      'ai.auto-with-overrides',
+      'ai.floating',
+      'ai.hard',
+      'ai.preset-hard',
+      'ai.preset-soft',
+      'ai.soft',
+    ]);
     expect(fishComplete('photoroom edit pro')).toEqual(['products/', 'promo shot.jpg']);
   });
 });
@@ -146,6 +179,8 @@ describe('fish completion', () => {
 describe('zsh completion', () => {
   it('parses, and registers its function for photoroom when sourced', () => {
     run('zsh', `zsh -n ${scripts.zsh}`);
-    expect(run('zsh', `autoload -U compinit && compinit -u -D && source ${scripts.zsh} && print -r -- $_comps[photoroom]`)).toBe('_photoroom\n');
+    expect(
+      run('zsh', `autoload -U compinit && compinit -u -D && source ${scripts.zsh} && print -r -- $_comps[photoroom]`),
+    ).toBe('_photoroom\n');
   });
 });

@@ -20,8 +20,12 @@ beforeAll(async () => {
   work = await tempDir();
   shoe = path.join(work, 'shoe.png');
   background = path.join(work, 'bg.jpg');
-  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#eeeeee' } }).png().toFile(shoe);
-  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } }).jpeg().toFile(background);
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#eeeeee' } })
+    .png()
+    .toFile(shoe);
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } })
+    .jpeg()
+    .toFile(background);
 });
 
 afterAll(async () => {
@@ -32,7 +36,10 @@ afterAll(async () => {
  * Runs the CLI (in this process, or spawned when what reaches the real stdout and stderr is
  * the point) and returns the image requests the emulator received during that run.
  */
-async function runAndCapture(args: string[], options: { env?: Record<string, string>; cwd?: string; spawned?: boolean } = {}) {
+async function runAndCapture(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; spawned?: boolean } = {},
+) {
   const before = emulator.requests.length;
   const run = options.spawned ? runCli : runInProcess;
   const result = await run(args, { env: { ...env, ...options.env }, cwd: options.cwd ?? work });
@@ -52,33 +59,83 @@ const imageField = (name: string, filename: string): [string, unknown] => [name,
 
 describe('photoroom edit: the request a flag set produces', () => {
   const cases: [string, string[], unknown[]][] = [
-    ['short alias and percentage padding', ['--bg', 'white', '--padding', '10%'], [['background.color', 'white'], ['padding', '10%']]],
+    [
+      'short alias and percentage padding',
+      ['--bg', 'white', '--padding', '10%'],
+      [
+        ['background.color', 'white'],
+        ['padding', '10%'],
+      ],
+    ],
     [
       'hex colour with alpha, custom size and format',
       ['--background.color', '#FF0000EE', '--outputSize', '1000x1000', '--export.format', 'webp'],
-      [['background.color', 'FF0000EE'], ['outputSize', '1000x1000'], ['export.format', 'webp']],
+      [
+        ['background.color', 'FF0000EE'],
+        ['outputSize', '1000x1000'],
+        ['export.format', 'webp'],
+      ],
     ],
     [
       'false and 0 are sent',
       ['--removeBackground', 'false', '--padding', '0', '--export.dpi', '72'],
-      [['removeBackground', 'false'], ['padding', '0'], ['export.dpi', '72']],
+      [
+        ['removeBackground', 'false'],
+        ['padding', '0'],
+        ['export.dpi', '72'],
+      ],
     ],
     [
       'AI background with its object field',
       ['--background.prompt', 'on a beach', '--background.expandPrompt', 'ai.auto', '--background.seed', '42'],
-      [['background.prompt', 'on a beach'], ['background.expandPrompt.mode', 'ai.auto'], ['background.seed', '42']],
+      [
+        ['background.prompt', 'on a beach'],
+        ['background.expandPrompt.mode', 'ai.auto'],
+        ['background.seed', '42'],
+      ],
     ],
     [
       'per-side layout in pixels with alignment',
-      ['--paddingTop', '100px', '--marginLeft', '0.05', '--horizontalAlignment', 'left', '--ignorePaddingAndSnapOnCroppedSides', 'false'],
-      [['paddingTop', '100px'], ['marginLeft', '0.05'], ['horizontalAlignment', 'left'], ['ignorePaddingAndSnapOnCroppedSides', 'false']],
+      [
+        '--paddingTop',
+        '100px',
+        '--marginLeft',
+        '0.05',
+        '--horizontalAlignment',
+        'left',
+        '--ignorePaddingAndSnapOnCroppedSides',
+        'false',
+      ],
+      [
+        ['paddingTop', '100px'],
+        ['marginLeft', '0.05'],
+        ['horizontalAlignment', 'left'],
+        ['ignorePaddingAndSnapOnCroppedSides', 'false'],
+      ],
     ],
     [
       'template with layer fields',
-      ['--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.logo.image.imageUrl', 'https://example.com/logo.png', '--layers.title.text.content=Summer sale'],
-      [['templateId', '123e4567-e89b-12d3-a456-426614174000'], ['layers.logo.image.imageUrl', 'https://example.com/logo.png'], ['layers.title.text.content', 'Summer sale']],
+      [
+        '--templateId',
+        '123e4567-e89b-12d3-a456-426614174000',
+        '--layers.logo.image.imageUrl',
+        'https://example.com/logo.png',
+        '--layers.title.text.content=Summer sale',
+      ],
+      [
+        ['templateId', '123e4567-e89b-12d3-a456-426614174000'],
+        ['layers.logo.image.imageUrl', 'https://example.com/logo.png'],
+        ['layers.title.text.content', 'Summer sale'],
+      ],
     ],
-    ['maxWidth with originalImage', ['--outputSize', 'originalImage', '--maxWidth', '800'], [['maxWidth', '800'], ['outputSize', 'originalImage']]],
+    [
+      'maxWidth with originalImage',
+      ['--outputSize', 'originalImage', '--maxWidth', '800'],
+      [
+        ['maxWidth', '800'],
+        ['outputSize', 'originalImage'],
+      ],
+    ],
   ];
 
   for (const [title, flags, expected] of cases) {
@@ -87,7 +144,11 @@ describe('photoroom edit: the request a flag set produces', () => {
       const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', out, ...flags]);
       // The emulator renders no templates and says so, as the API does for what it ignores.
       const notices = /templates are not emulated|those images were made without them/;
-      expect(problemsIn(stderr).split('\n').filter((line) => line && !notices.test(line))).toEqual([]);
+      expect(
+        problemsIn(stderr)
+          .split('\n')
+          .filter((line) => line && !notices.test(line)),
+      ).toEqual([]);
       expect(code).toBe(0);
       expect(requests).toHaveLength(1);
       expect(requests[0]?.method).toBe('POST');
@@ -101,7 +162,14 @@ describe('photoroom edit: the request a flag set produces', () => {
 
   it('uploads a background file as its own part and writes the answer atomically', async () => {
     const out = await tempDir();
-    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', out, '--background.imageFile', background]);
+    const { code, stderr, requests } = await runAndCapture([
+      'edit',
+      shoe,
+      '-o',
+      out,
+      '--background.imageFile',
+      background,
+    ]);
     expect(code).toBe(0);
     expect(requests[0]?.fields[1]).toEqual(imageField('background.imageFile', 'bg.jpg'));
     const written = path.join(out, 'shoe.png');
@@ -142,7 +210,14 @@ describe('photoroom edit: the request a flag set produces', () => {
   });
 
   it('passes an unknown --param through, with a warning', async () => {
-    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '-o', await tempDir(), '--param', 'future.mode=ai.auto']);
+    const { code, stderr, requests } = await runAndCapture([
+      'edit',
+      shoe,
+      '-o',
+      await tempDir(),
+      '--param',
+      'future.mode=ai.auto',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toContain('warning: --param future.mode: "future.mode" is not a known /v2/edit parameter');
     expect(stderr).toMatch(/the API ignored parameters it does not support: Unsupported attributes: future\.mode/);
@@ -165,7 +240,19 @@ describe('photoroom edit: the request a flag set produces', () => {
 describe('photoroom segment', () => {
   it('sends image_file and the v1 fields, colours with #', async () => {
     const out = await tempDir();
-    const { code, requests } = await runAndCapture(['segment', shoe, '-o', out, '--bg-color', 'ff00ff', '--crop', '--size', 'hd', '--format', 'webp']);
+    const { code, requests } = await runAndCapture([
+      'segment',
+      shoe,
+      '-o',
+      out,
+      '--bg-color',
+      'ff00ff',
+      '--crop',
+      '--size',
+      'hd',
+      '--format',
+      'webp',
+    ]);
     expect(code).toBe(0);
     expect(requests[0]?.path).toBe('/v1/segment');
     expect(requests[0]?.fields).toEqual([
@@ -182,13 +269,37 @@ describe('photoroom segment', () => {
 describe('refused locally: exit 2, nothing sent', () => {
   const cases: [string, string[], RegExp][] = [
     ['padding out of range', ['--padding', '60%'], /--padding: invalid value "60%"; expected a ratio from 0 to 0.49/],
-    ['an unknown format', ['--export.format', 'gif'], /--export.format: invalid value "gif"; expected one of png, jpeg, jpg, webp/],
-    ['maxWidth without outputSize', ['--maxWidth', '500'], /--maxWidth can only be used with outputSize originalImage or croppedSubject/],
-    ['two background sources', ['--background.prompt', 'x', '--background.imageUrl', 'https://a.test/b.png'], /cannot be used together/],
-    ['a colour with removeBackground false', ['--removeBackground', 'false', '--bg', 'red'], /--bg cannot be used with --removeBackground false/],
+    [
+      'an unknown format',
+      ['--export.format', 'gif'],
+      /--export.format: invalid value "gif"; expected one of png, jpeg, jpg, webp/,
+    ],
+    [
+      'maxWidth without outputSize',
+      ['--maxWidth', '500'],
+      /--maxWidth can only be used with outputSize originalImage or croppedSubject/,
+    ],
+    [
+      'two background sources',
+      ['--background.prompt', 'x', '--background.imageUrl', 'https://a.test/b.png'],
+      /cannot be used together/,
+    ],
+    [
+      'a colour with removeBackground false',
+      ['--removeBackground', 'false', '--bg', 'red'],
+      /--bg cannot be used with --removeBackground false/,
+    ],
     ['a misspelt flag', ['--paddding', '0.1'], /unknown option '--paddding'/],
-    ['a missing background file', ['--background.imageFile', 'nope.jpg'], /--background.imageFile "nope.jpg": no such file/],
-    ['a bad layer field', ['--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.image.color', 'x'], /unknown template layer field "image.color"/],
+    [
+      'a missing background file',
+      ['--background.imageFile', 'nope.jpg'],
+      /--background.imageFile "nope.jpg": no such file/,
+    ],
+    [
+      'a bad layer field',
+      ['--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.image.color', 'x'],
+      /unknown template layer field "image.color"/,
+    ],
   ];
   for (const [title, flags, message] of cases) {
     it(`refuses ${title}`, async () => {
@@ -214,7 +325,12 @@ describe('refused locally: exit 2, nothing sent', () => {
   });
 
   it('refuses a local background file with a URL input', async () => {
-    const { code, stderr, requests } = await runAndCapture(['edit', 'https://example.com/a.png', '--background.imageFile', background]);
+    const { code, stderr, requests } = await runAndCapture([
+      'edit',
+      'https://example.com/a.png',
+      '--background.imageFile',
+      background,
+    ]);
     expect(stderr).toContain('a URL input (GET /v2/edit) cannot carry');
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
@@ -222,14 +338,28 @@ describe('refused locally: exit 2, nothing sent', () => {
 
   it('refuses a URL input whose GET request would be longer than servers take, with a hint', async () => {
     const prompt = 'a marble table in soft morning light, '.repeat(250);
-    const { code, stderr, requests } = await runAndCapture(['edit', 'https://example.com/a.png', '--background.prompt', prompt, '--yes']);
-    expect(stderr).toMatch(/https:\/\/example\.com\/a\.png: the GET request would be \d+ bytes long, over the ~8 KB servers take; download the image and give the file instead/);
+    const { code, stderr, requests } = await runAndCapture([
+      'edit',
+      'https://example.com/a.png',
+      '--background.prompt',
+      prompt,
+      '--yes',
+    ]);
+    expect(stderr).toMatch(
+      /https:\/\/example\.com\/a\.png: the GET request would be \d+ bytes long, over the ~8 KB servers take; download the image and give the file instead/,
+    );
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
   });
 
   it('refuses the URL twin of a background file with an uploaded input: the POST form lacks it', async () => {
-    const { code, stderr, requests } = await runAndCapture(['edit', shoe, '--background.imageUrl', 'https://example.com/bg.jpg', '--yes']);
+    const { code, stderr, requests } = await runAndCapture([
+      'edit',
+      shoe,
+      '--background.imageUrl',
+      'https://example.com/bg.jpg',
+      '--yes',
+    ]);
     expect(stderr).toContain('--background.imageUrl is only accepted by GET /v2/edit, for URL inputs');
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
@@ -243,10 +373,15 @@ describe('refused locally: exit 2, nothing sent', () => {
 
   it('refuses an invalid value in the config file, naming the file and key', async () => {
     const project = await tempDir();
-    await writeFile(path.join(project, '.photoroomrc.json'), JSON.stringify({ edit: { 'shadow.mode': 'soft' }, concurrency: 0 }));
+    await writeFile(
+      path.join(project, '.photoroomrc.json'),
+      JSON.stringify({ edit: { 'shadow.mode': 'soft' }, concurrency: 0 }),
+    );
     const { code, stderr, requests } = await runAndCapture(['edit', shoe], { cwd: project });
     expect(stderr).toContain('.photoroomrc.json: concurrency: invalid value 0; expected a whole number from 1 to 256');
-    expect(stderr).toContain('.photoroomrc.json: edit.shadow.mode: invalid value "soft"; expected one of ai.soft, ai.hard, ai.floating');
+    expect(stderr).toContain(
+      '.photoroomrc.json: edit.shadow.mode: invalid value "soft"; expected one of ai.soft, ai.hard, ai.floating',
+    );
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
   });
@@ -259,9 +394,15 @@ describe('where the config file is searched', () => {
     await mkdir(path.join(project, '.git'), { recursive: true });
     const listener = await scriptedServer([{ status: 500 }]);
     // The environment's PHOTOROOM_BASE_URL wins over this baseUrl, not over its segmentUrl.
-    await writeFile(path.join(home, 'shared', '.photoroomrc'), JSON.stringify({ baseUrl: listener.url, segmentUrl: listener.url }));
+    await writeFile(
+      path.join(home, 'shared', '.photoroomrc'),
+      JSON.stringify({ baseUrl: listener.url, segmentUrl: listener.url }),
+    );
     const runSegment = async () =>
-      runAndCapture(['segment', shoe, '-o', await tempDir(), '--retries', '0', '--verbose'], { cwd: project, env: { HOME: home } });
+      runAndCapture(['segment', shoe, '-o', await tempDir(), '--retries', '0', '--verbose'], {
+        cwd: project,
+        env: { HOME: home },
+      });
     try {
       const withoutRootConfig = await runSegment();
       expect(listener.requests).toEqual([]);
@@ -293,30 +434,83 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   }
 
   const cases: [string, string[], string][] = [
-    ['an empty input, which would walk the working folder', ['edit', ''], "photoroom: an empty input argument ('') names no file, folder or URL"],
+    [
+      'an empty input, which would walk the working folder',
+      ['edit', ''],
+      "photoroom: an empty input argument ('') names no file, folder or URL",
+    ],
     ['an empty input among others', ['segment', 'shoe.png', ''], "an empty input argument ('')"],
-    ['an empty boolean value', ['edit', 'shoe.png', '--removeBackground', ''], 'photoroom: --removeBackground: empty value'],
+    [
+      'an empty boolean value',
+      ['edit', 'shoe.png', '--removeBackground', ''],
+      'photoroom: --removeBackground: empty value',
+    ],
     ['an empty boolean value after =', ['segment', 'shoe.png', '--crop='], 'photoroom: --crop: empty value'],
     ['an empty parameter value', ['edit', 'shoe.png', '--bg', ''], 'photoroom: --bg: empty value'],
     ['an empty output folder', ['edit', 'shoe.png', '-o', ''], 'photoroom: --out: empty value'],
     ['an empty name template', ['edit', 'shoe.png', '--name', ''], 'photoroom: --name: empty value'],
-    ['an empty pattern among several', ['edit', '.', '--include', '*.png', '--include', ''], 'photoroom: --include: empty value'],
+    [
+      'an empty pattern among several',
+      ['edit', '.', '--include', '*.png', '--include', ''],
+      'photoroom: --include: empty value',
+    ],
     ['an empty list name', ['edit', '--from-file', ''], 'photoroom: --from-file: empty value'],
     ['an empty config path', ['edit', 'shoe.png', '--config', ''], 'photoroom: --config: empty value'],
     ['an empty column', ['edit', '--from-file', 'list.csv', '--column', ''], 'photoroom: --column: empty value'],
-    ['an empty layer value', ['edit', 'shoe.png', '--layers.a.text.content', ''], 'photoroom: --layers.a.text.content: empty value'],
-    ['an empty --param value', ['edit', 'shoe.png', '--param', 'future.mode='], 'photoroom: --param future.mode=: expected NAME=VALUE'],
+    [
+      'an empty layer value',
+      ['edit', 'shoe.png', '--layers.a.text.content', ''],
+      'photoroom: --layers.a.text.content: empty value',
+    ],
+    [
+      'an empty --param value',
+      ['edit', 'shoe.png', '--param', 'future.mode='],
+      'photoroom: --param future.mode=: expected NAME=VALUE',
+    ],
     ['an empty account option', ['account', '--timeout', ''], 'photoroom: --timeout: empty value'],
-    ['an infinite seed', ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'], '--background.seed: invalid value "1e309"'],
+    [
+      'an infinite seed',
+      ['edit', 'shoe.png', '--background.prompt', 'x', '--background.seed', '1e309'],
+      '--background.seed: invalid value "1e309"',
+    ],
     ['a hexadecimal count', ['edit', 'shoe.png', '--concurrency', '0x10'], '--concurrency: invalid value "0x10"'],
-    ['a parameter given twice', ['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
-    ['a parameter given twice, once with =', ['edit', 'shoe.png', '--padding=0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding'],
-    ['a flag and its alias', ['edit', 'shoe.png', '--bg', 'white', '--background.color', 'red'], '--bg "white" and --background.color "red" both set background.color'],
-    ['a bare boolean and its value', ['segment', 'shoe.png', '--crop', '--crop', 'false'], '--crop "true" and --crop "false" both set crop'],
-    ['a flag and --param', ['edit', 'shoe.png', '--param', 'padding=0.1', '--padding', '0.2'], '--param padding "0.1" and --padding "0.2" both set padding'],
+    [
+      'a parameter given twice',
+      ['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2'],
+      '--padding "0.1" and --padding "0.2" both set padding; give it once',
+    ],
+    [
+      'a parameter given twice, once with =',
+      ['edit', 'shoe.png', '--padding=0.1', '--padding', '0.2'],
+      '--padding "0.1" and --padding "0.2" both set padding',
+    ],
+    [
+      'a flag and its alias',
+      ['edit', 'shoe.png', '--bg', 'white', '--background.color', 'red'],
+      '--bg "white" and --background.color "red" both set background.color',
+    ],
+    [
+      'a bare boolean and its value',
+      ['segment', 'shoe.png', '--crop', '--crop', 'false'],
+      '--crop "true" and --crop "false" both set crop',
+    ],
+    [
+      'a flag and --param',
+      ['edit', 'shoe.png', '--param', 'padding=0.1', '--padding', '0.2'],
+      '--param padding "0.1" and --padding "0.2" both set padding',
+    ],
     [
       'a layer field given twice',
-      ['edit', 'shoe.png', '--templateId', '123e4567-e89b-12d3-a456-426614174000', '--layers.a.text.content', 'x', '--layers.a.text.content', 'y'],
+      [
+        'edit',
+        'shoe.png',
+        '--templateId',
+        '123e4567-e89b-12d3-a456-426614174000',
+        '--layers.a.text.content',
+        'x',
+        '--layers.a.text.content',
+        'y',
+      ],
       '--layers.a.text.content "x" and --layers.a.text.content "y" both set layers.a.text.content',
     ],
   ];
@@ -338,9 +532,14 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
 
   it('refuses a parameter given twice in one config section', async () => {
     const project = await tempDir();
-    await writeFile(path.join(project, '.photoroomrc.json'), JSON.stringify({ edit: { background: { color: 'white' }, 'background.color': 'red' } }));
+    await writeFile(
+      path.join(project, '.photoroomrc.json'),
+      JSON.stringify({ edit: { background: { color: 'white' }, 'background.color': 'red' } }),
+    );
     const { code, stderr, requests } = await refused(['edit', shoe], project);
-    expect(stderr).toContain('.photoroomrc.json: edit.background.color "white" and .photoroomrc.json: edit.background.color "red" both set background.color');
+    expect(stderr).toContain(
+      '.photoroomrc.json: edit.background.color "white" and .photoroomrc.json: edit.background.color "red" both set background.color',
+    );
     expect(code).toBe(2);
     expect(requests).toHaveLength(0);
   });
@@ -357,7 +556,16 @@ describe('arguments mean what the user meant: refused with exit 2, nothing sent'
   });
 
   it('sends a seed beyond 2^53 with every digit', async () => {
-    const args = ['edit', shoe, '-o', await tempDir(), '--background.prompt', 'x', '--background.seed', '9007199254740993'];
+    const args = [
+      'edit',
+      shoe,
+      '-o',
+      await tempDir(),
+      '--background.prompt',
+      'x',
+      '--background.seed',
+      '9007199254740993',
+    ];
     const { code, requests } = await runAndCapture(args);
     expect(code).toBe(0);
     expect(requests[0]?.fields).toContainEqual(['background.seed', '9007199254740993']);
@@ -379,7 +587,9 @@ describe('exit codes for API refusals', () => {
   it('exits 3 when the key is refused (403)', async () => {
     const strict = await recordingEmulator({ echo: true, apiKey: 'the_right_key' });
     try {
-      const result = await runInProcess(['edit', shoe, '-o', await tempDir()], { env: emulatorEnv(strict, 'a_wrong_key') });
+      const result = await runInProcess(['edit', shoe, '-o', await tempDir()], {
+        env: emulatorEnv(strict, 'a_wrong_key'),
+      });
       expect(result.stderr).toContain('HTTP 403: the API key was refused');
       expect(result.stderr).not.toContain('a_wrong_key');
       expect(result.code).toBe(3);
@@ -391,7 +601,9 @@ describe('exit codes for API refusals', () => {
   it('exits 1 when the input failed on the server side', async () => {
     const failing = await recordingEmulator({ echo: true, failRate: 1 });
     try {
-      const result = await runInProcess(['edit', shoe, '-o', await tempDir(), '--retries', '0', '--yes'], { env: emulatorEnv(failing) });
+      const result = await runInProcess(['edit', shoe, '-o', await tempDir(), '--retries', '0', '--yes'], {
+        env: emulatorEnv(failing),
+      });
       expect(result.stderr).toMatch(/HTTP 50[023]/);
       expect(result.code).toBe(1);
     } finally {
@@ -410,7 +622,11 @@ describe('photoroom account', () => {
       expect(text.stdout).toContain('Available:     5 images');
       expect(text.stdout).toContain('sandbox key');
       const json = await runInProcess(['account', '--json'], { env: emulatorEnv(limited) });
-      expect(JSON.parse(json.stdout)).toEqual({ plan: 'emulator', images: { available: 5, subscription: 5 }, sandbox: false });
+      expect(JSON.parse(json.stdout)).toEqual({
+        plan: 'emulator',
+        images: { available: 5, subscription: 5 },
+        sandbox: false,
+      });
       expect(limited.requests.map((r) => [r.method, r.path])).toEqual([
         ['GET', '/v2/account'],
         ['GET', '/v2/account'],
@@ -423,11 +639,21 @@ describe('photoroom account', () => {
 
 describe('photoroom params', () => {
   it('prints every row of the table as JSON, filterable by endpoint', async () => {
-    const all = JSON.parse((await runInProcess(['params', '--json'])).stdout) as { name: string; endpoints: string[] }[];
+    const all = JSON.parse((await runInProcess(['params', '--json'])).stdout) as {
+      name: string;
+      endpoints: string[];
+    }[];
     // How many rows the contract makes is params-table.test.ts's to say.
     expect(all).toHaveLength(PARAMS.length);
-    expect(all.find((p) => p.name === 'virtualModel.additionalProductImages')).toMatchObject({ type: 'array', minItems: 1, maxItems: 4 });
-    expect(all.find((p) => p.name === 'editWithAI.additionalImages.{key}.imageUrl')).toMatchObject({ methods: ['GET'], flag: '--editWithAI.additionalImages.<key>.imageUrl' });
+    expect(all.find((p) => p.name === 'virtualModel.additionalProductImages')).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: 4,
+    });
+    expect(all.find((p) => p.name === 'editWithAI.additionalImages.{key}.imageUrl')).toMatchObject({
+      methods: ['GET'],
+      flag: '--editWithAI.additionalImages.<key>.imageUrl',
+    });
     const padding = all.find((p) => p.name === 'padding');
     expect(padding).toMatchObject({ endpoints: ['edit'], type: 'number|string', default: 0, flag: '--padding' });
     expect(all.find((p) => p.name === 'background.blur.radius')).toMatchObject({ exclusiveMinimum: 0, maximum: 0.05 });

@@ -21,10 +21,14 @@ let noisy: Buffer;
 
 beforeAll(async () => {
   emulator = await recordingEmulator({ echo: true });
-  png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#806040' } }).png().toBuffer();
+  png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#806040' } })
+    .png()
+    .toBuffer();
   const noise = Buffer.alloc(96 * 96 * 3);
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-  noisy = await sharp(noise, { raw: { width: 96, height: 96, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  noisy = await sharp(noise, { raw: { width: 96, height: 96, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
 });
 
 afterAll(async () => {
@@ -44,7 +48,10 @@ async function project(files: Record<string, Buffer>): Promise<string> {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /**
@@ -52,7 +59,11 @@ async function filesUnder(folder: string): Promise<string[]> {
  * (gone when it exits, so nothing is left mounted); `readOnly` remounts it read-only
  * first. What the CLI left on that disk is copied to `copy` before the namespace ends.
  */
-function runOnSmallDisk(root: string, args: string[], disk: { out: string; sizeKb: number; readOnly?: boolean; copy: string }): Promise<CliResult> {
+function runOnSmallDisk(
+  root: string,
+  args: string[],
+  disk: { out: string; sizeKb: number; readOnly?: boolean; copy: string },
+): Promise<CliResult> {
   const script = [
     'mount -t tmpfs -o size="$SIZE"k tmpfs "$OUT"',
     ...(disk.readOnly ? ['mount -o remount,ro "$OUT"'] : []),
@@ -69,18 +80,24 @@ function runOnSmallDisk(root: string, args: string[], disk: { out: string; sizeK
 
 describe('an output disk that refuses results', () => {
   it('stops new work at once when the disk is full, with a clear message and a whole run log', async () => {
-    const inputs = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`in/n${String(i).padStart(2, '0')}.png`, noisy]));
+    const inputs = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`in/n${String(i).padStart(2, '0')}.png`, noisy]),
+    );
     const root = await project(inputs);
     const out = path.join(root, 'out');
     const copy = path.join(root, 'copy');
     await mkdir(out);
     await mkdir(copy);
     const before = editRequests();
-    const { code, stderr } = await runOnSmallDisk(root, ['edit', 'in', '-o', out, '--yes', '--concurrency', '2', '--no-progress'], {
-      out,
-      sizeKb: 160,
-      copy,
-    });
+    const { code, stderr } = await runOnSmallDisk(
+      root,
+      ['edit', 'in', '-o', out, '--yes', '--concurrency', '2', '--no-progress'],
+      {
+        out,
+        sizeKb: 160,
+        copy,
+      },
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/no space left on the device \(ENOSPC\)/);
     expect(stderr).toContain('stopped');
@@ -106,7 +123,12 @@ describe('an output disk that refuses results', () => {
     await mkdir(out);
     await mkdir(copy);
     const before = editRequests();
-    const { code, stderr } = await runOnSmallDisk(root, ['edit', 'in', '-o', out, '--yes', '--no-progress'], { out, sizeKb: 64, readOnly: true, copy });
+    const { code, stderr } = await runOnSmallDisk(root, ['edit', 'in', '-o', out, '--yes', '--no-progress'], {
+      out,
+      sizeKb: 64,
+      readOnly: true,
+      copy,
+    });
     expect(code).toBe(2);
     expect(stderr).toMatch(/results cannot be written there: read-only file system \(EROFS\)/);
     expect(stderr).not.toContain('unexpected error');
@@ -119,7 +141,10 @@ describe('inputs are never written', () => {
     const root = await project({ 'proj/a.png': png, 'proj/b.png': png });
     await symlink(path.join(root, 'proj'), path.join(root, 'proj-out'));
     const before = editRequests();
-    const { code, stderr } = await runInProcess(['edit', 'proj', '-o', 'proj-out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'proj', '-o', 'proj-out', '--yes'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('would be written over the input');
     expect(editRequests() - before).toBe(0);
@@ -130,7 +155,10 @@ describe('inputs are never written', () => {
     const root = await project({ 'in/sub/a.png': png, 'elsewhere/keep.txt': Buffer.from('mine') });
     await mkdir(path.join(root, 'out'));
     await symlink(path.join(root, 'elsewhere'), path.join(root, 'out/sub'));
-    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('out/sub is a symbolic link out of the output folder');
     expect(await readdir(path.join(root, 'elsewhere'))).toEqual(['keep.txt']);
@@ -140,7 +168,10 @@ describe('inputs are never written', () => {
     const root = await project({ 'in/a.png': png, 'victim.txt': Buffer.from('precious') });
     await mkdir(path.join(root, 'out'));
     await symlink(path.join(root, 'victim.txt'), path.join(root, 'out/photoroom-run.jsonl'));
-    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('the run log is never written through one');
     expect(await readFile(path.join(root, 'victim.txt'), 'utf8')).toBe('precious');
@@ -151,14 +182,20 @@ describe('names and folders', () => {
   it('shortens a name too long for the file system, the same way on every run', async () => {
     const long = `${'é'.repeat(120)}-${'x'.repeat(10)}.jpg`; // 251 bytes: the .png.json sidecar would not fit
     const root = await project({ [`in/${long}`]: await sharp(png).jpeg().toBuffer() });
-    const first = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const first = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const written = await filesUnder(path.join(root, 'out'));
     expect(written).toHaveLength(3);
     for (const name of written) expect(Buffer.byteLength(path.basename(name))).toBeLessThanOrEqual(255);
     const before = editRequests();
-    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(rerun.code).toBe(0);
     expect(editRequests() - before).toBe(0);
   });
@@ -168,7 +205,10 @@ describe('names and folders', () => {
     try {
       const inputs = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`in/sub/p${i}.png`, png]));
       const root = await project(inputs);
-      const running = startInProcess(['edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json'], { cwd: root, env: emulatorEnv(slow) });
+      const running = startInProcess(['edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json'], {
+        cwd: root,
+        env: emulatorEnv(slow),
+      });
       // Removed as soon as the first result is told, while the next image is in flight.
       await running.printed('"status":"ok"');
       await rm(path.join(root, 'out/sub'), { recursive: true, force: true });
@@ -188,7 +228,10 @@ describe('what an earlier run left', () => {
     const root = await project({ 'in/a.png': png });
     await mkdir(path.join(root, 'out'));
     await writeFile(path.join(root, 'out/photoroom-run.jsonl'), '{"status":"ok","input":"old.png"}\n{"status":"o');
-    const { code } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(code).toBe(0);
     const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -202,7 +245,10 @@ describe('what an earlier run left', () => {
     await writeFile(path.join(root, 'out/a.png.json'), '{"version":1,"input":{"path":"in/a.png"}}');
     await writeFile(path.join(root, 'out/b.png.json'), '{"version":1, "inp');
     const before = editRequests();
-    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--no-progress'], { cwd: root, env: emulatorEnv(emulator) });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--no-progress'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(rerun.stderr).not.toContain('unexpected error');
     expect(rerun.code).toBe(0);
     expect(editRequests() - before).toBe(2);

@@ -46,7 +46,10 @@ describe('--dry-run', () => {
   it('prints the plan on stdout and the summary on stderr', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const { code, stdout, stderr } = await runInProcess(['edit', 'mug.jpg', '--bg', 'white', '--dry-run', '-o', 'out'], { cwd: root, env: emulatorEnv(emulator) });
+    const { code, stdout, stderr } = await runInProcess(
+      ['edit', 'mug.jpg', '--bg', 'white', '--dry-run', '-o', 'out'],
+      { cwd: root, env: emulatorEnv(emulator) },
+    );
     expect(code).toBe(0);
     expect(stdout.split('\n')).toEqual([
       '# mug.jpg → out/mug.png',
@@ -63,7 +66,10 @@ describe('--dry-run', () => {
     for (const name of AWKWARD_NAMES) await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'in', name));
     await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'back;ground,"x".png'));
     const env = emulatorEnv(emulator);
-    const planned = await runInProcess(['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'], { cwd: root, env });
+    const planned = await runInProcess(
+      ['edit', 'in', '--background.imageFile', 'back;ground,"x".png', '--dry-run', '-o', 'out'],
+      { cwd: root, env },
+    );
     expect(planned.code).toBe(0);
     expect(planned.stdout).not.toMatch(RAW_CONTROL);
     await writeFile(path.join(root, 'plan.sh'), planned.stdout);
@@ -72,12 +78,17 @@ describe('--dry-run', () => {
     const ran = await runProgram('sh', ['-e', 'plan.sh'], { cwd: root, env });
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
-    const uploads = emulator.requests.slice(before).map((request) => request.fields.filter(([, value]) => typeof value !== 'string'));
+    const uploads = emulator.requests
+      .slice(before)
+      .map((request) => request.fields.filter(([, value]) => typeof value !== 'string'));
     expect(uploads).toHaveLength(AWKWARD_NAMES.length);
     const mug = await readFile(path.join(FIXTURES, 'mug.jpg'));
-    const outputs = (await readdir(path.join(root, 'out'), { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    const outputs = (await readdir(path.join(root, 'out'), { recursive: true, withFileTypes: true })).filter((entry) =>
+      entry.isFile(),
+    );
     expect(outputs).toHaveLength(AWKWARD_NAMES.length);
-    for (const output of outputs) expect(await readFile(path.join(output.parentPath, output.name)), output.name).toEqual(mug);
+    for (const output of outputs)
+      expect(await readFile(path.join(output.parentPath, output.name)), output.name).toEqual(mug);
     for (const name of AWKWARD_NAMES) {
       expect(uploads).toContainEqual([
         ['imageFile', expect.objectContaining({ filename: name, size: mug.length })],

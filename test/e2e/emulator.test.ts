@@ -16,7 +16,9 @@ beforeAll(async () => {
   const folder = await tempDir();
   // A light backdrop with a dark subject, small so that every render is quick.
   small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#f4f4f4' } })
-    .composite([{ input: { create: { width: 20, height: 16, channels: 3, background: '#a03020' } }, left: 22, top: 16 }])
+    .composite([
+      { input: { create: { width: 20, height: 16, channels: 3, background: '#a03020' } }, left: 22, top: 16 },
+    ])
     .png()
     .toBuffer();
   await sharp(small).toFile(path.join(folder, 'small.png'));
@@ -38,8 +40,17 @@ function form(fields: Record<string, Part>): FormData {
   return body;
 }
 
-async function post(emulator: RunningEmulator, route: string, fields: Record<string, Part>, headers: Record<string, string> = {}) {
-  return fetch(`${emulator.url}${route}`, { method: 'POST', body: form(fields), headers: { 'x-api-key': 'k', ...headers } });
+async function post(
+  emulator: RunningEmulator,
+  route: string,
+  fields: Record<string, Part>,
+  headers: Record<string, string> = {},
+) {
+  return fetch(`${emulator.url}${route}`, {
+    method: 'POST',
+    body: form(fields),
+    headers: { 'x-api-key': 'k', ...headers },
+  });
 }
 
 const image = () => ({ bytes: small, filename: 'small.png' });
@@ -63,7 +74,9 @@ function requestFor(endpoint: Endpoint, spec: ParamSpec, text: string): Record<s
   else fields[name] = text;
   if (spec.name === 'background.scaling') fields['background.imageFile'] = image();
   // What the contract's prose rules make a parameter need beside it.
-  const needs = Object.entries(COMPANIONS).find(([prefix, companions]) => spec.name.startsWith(prefix) && !(spec.name in companions));
+  const needs = Object.entries(COMPANIONS).find(
+    ([prefix, companions]) => spec.name.startsWith(prefix) && !(spec.name in companions),
+  );
   if (needs) Object.assign(fields, needs[1]);
   if (spec.name === 'maxWidth' || spec.name === 'maxHeight') fields.outputSize = 'originalImage';
   // Small enlargements and outputs keep the test quick.
@@ -90,20 +103,26 @@ describe('the emulator accepts and refuses every parameter as the spec says', ()
         if (spec.methods && !spec.methods.includes('POST')) {
           // A GET-only parameter (the contract's POST form lacks it) is refused on an upload.
           expect(accepted.status).toBe(400);
-          expect(((await accepted.json()) as { error: { message: string } }).error.message).toContain('is only accepted by GET /v2/edit');
+          expect(((await accepted.json()) as { error: { message: string } }).error.message).toContain(
+            'is only accepted by GET /v2/edit',
+          );
           return;
         }
         expect(accepted.status, await accepted.clone().text()).toBe(200);
         expect(accepted.headers.get('content-type')).toMatch(/^image\/(png|jpeg|webp|avif)$/);
         // Templates are the one thing the emulator cannot render; it says so like the API would.
-        const unsupported = spec.name === 'templateId' ? 'Unsupported attributes: templateId (templates are not emulated)' : null;
+        const unsupported =
+          spec.name === 'templateId' ? 'Unsupported attributes: templateId (templates are not emulated)' : null;
         expect(accepted.headers.get('pr-unsupported-attributes')).toBe(unsupported);
         await accepted.arrayBuffer();
 
         const invalid = invalidText(spec);
         if (!invalid) return;
         const [bad] = fc.sample(invalid, { numRuns: 1, seed: 7 });
-        const refused = await post(emulator, route, { [endpoint === 'edit' ? 'imageFile' : 'image_file']: image(), [spec.name]: bad! });
+        const refused = await post(emulator, route, {
+          [endpoint === 'edit' ? 'imageFile' : 'image_file']: image(),
+          [spec.name]: bad!,
+        });
         expect(refused.status).toBe(400);
         const body = (await refused.json()) as { error?: { message: string }; detail?: string };
         const message = endpoint === 'edit' ? body.error?.message : body.detail;
@@ -134,12 +153,16 @@ describe('the emulator speaks the API contract', () => {
     const v2 = await post(emulator, '/v2/edit', { imageFile: image(), padding: '0.9' }, { 'x-api-key': 'sk_right' });
     expect(v2.status).toBe(400);
     expect(await v2.json()).toEqual({
-      error: { message: 'padding: invalid value "0.9"; expected a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"' },
+      error: {
+        message:
+          'padding: invalid value "0.9"; expected a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"',
+      },
     });
     const v1 = await post(emulator, '/v1/segment', { channels: 'rgb' }, { 'x-api-key': 'sk_right' });
     expect(v1.status).toBe(400);
     expect(await v1.json()).toEqual({
-      detail: 'image_file is required; channels: invalid value "rgb"; expected one of rgba, alpha; did you mean "rgba"?',
+      detail:
+        'image_file is required; channels: invalid value "rgb"; expected one of rgba, alpha; did you mean "rgba"?',
       status_code: 400,
       type: 'invalid_request_error',
     });
@@ -159,18 +182,33 @@ describe('the emulator speaks the API contract', () => {
   });
 
   it('reports unknown fields in pr-unsupported-attributes, as the API does', async () => {
-    const response = await post(emulator, '/v2/edit', { imageFile: image(), 'background.inner': 'x' }, { 'x-api-key': 'sk_right' });
+    const response = await post(
+      emulator,
+      '/v2/edit',
+      { imageFile: image(), 'background.inner': 'x' },
+      { 'x-api-key': 'sk_right' },
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('pr-unsupported-attributes')).toBe('Unsupported attributes: background.inner');
   });
 
   it('fetches imageUrl for GET /v2/edit and adds pr-edit-further-url', async () => {
-    const query = new URLSearchParams({ imageUrl: `${files.url}/small.png`, 'background.color': 'FF0000', 'export.format': 'jpeg' });
-    const response = await fetch(`${emulator.url}/v2/edit?${query.toString()}`, { headers: { 'x-api-key': 'sk_right' } });
+    const query = new URLSearchParams({
+      imageUrl: `${files.url}/small.png`,
+      'background.color': 'FF0000',
+      'export.format': 'jpeg',
+    });
+    const response = await fetch(`${emulator.url}/v2/edit?${query.toString()}`, {
+      headers: { 'x-api-key': 'sk_right' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
-    expect(response.headers.get('pr-edit-further-url')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/edit-further\/[0-9a-f]{16}$/);
-    const { info } = await sharp(Buffer.from(await response.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    expect(response.headers.get('pr-edit-further-url')).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/edit-further\/[0-9a-f]{16}$/,
+    );
+    const { info } = await sharp(Buffer.from(await response.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([64, 48]);
   });
 
@@ -275,8 +313,11 @@ describe('fault injection over HTTP', () => {
     const emulator = await recordingEmulator({ echo: true, credits: 3 });
     try {
       const account = async () =>
-        ((await (await fetch(`${emulator.url}/v2/account`, { headers: { 'x-api-key': 'k' } })).json()) as { images: { available: number } })
-          .images.available;
+        (
+          (await (await fetch(`${emulator.url}/v2/account`, { headers: { 'x-api-key': 'k' } })).json()) as {
+            images: { available: number };
+          }
+        ).images.available;
       expect(await account()).toBe(3);
       // A refused request costs nothing.
       expect((await post(emulator, '/v2/edit', { imageFile: image(), padding: '2' })).status).toBe(400);

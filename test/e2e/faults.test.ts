@@ -17,14 +17,17 @@ import { BIN, emulatorEnv, listenOnLoopback, recordingEmulator, runCli, scripted
 let tinyPng: Buffer;
 
 beforeAll(async () => {
-  tinyPng = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#c04020' } }).png().toBuffer();
+  tinyPng = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#c04020' } })
+    .png()
+    .toBuffer();
 });
 
 /** A folder of `count` small, valid PNG images. */
 async function imageFolder(count: number): Promise<string> {
   const root = await tempDir();
   await mkdir(path.join(root, 'in'));
-  for (let i = 0; i < count; i++) await writeFile(path.join(root, 'in', `img-${String(i).padStart(4, '0')}.png`), tinyPng);
+  for (let i = 0; i < count; i++)
+    await writeFile(path.join(root, 'in', `img-${String(i).padStart(4, '0')}.png`), tinyPng);
   return root;
 }
 
@@ -78,10 +81,13 @@ describe('transient faults', () => {
     });
     try {
       const root = await imageFolder(40);
-      const { code, stdout } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '24', '--retries', '12', '--json'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
+      const { code, stdout } = await runCli(
+        ['edit', 'in', '-o', 'out', '--concurrency', '24', '--retries', '12', '--json'],
+        {
+          cwd: root,
+          env: emulatorEnv(emulator),
+        },
+      );
       const summary = summaryOf(stdout);
       const stats = emulator.stats();
       // A reset drops the connection after a 200's headers: that answer may have been billed,
@@ -116,7 +122,9 @@ describe('transient faults', () => {
           if (arrivals.length === 1) {
             retryAt = Math.ceil(Date.now() / 1000) * 1000 + 1000;
             const body = '{"error":{"message":"busy"}}';
-            response.writeHead(503, { 'retry-after': new Date(retryAt).toUTCString(), 'content-type': 'application/json' }).end(body);
+            response
+              .writeHead(503, { 'retry-after': new Date(retryAt).toUTCString(), 'content-type': 'application/json' })
+              .end(body);
           } else {
             response.writeHead(200, { 'content-type': 'image/png' }).end(tinyPng);
           }
@@ -125,7 +133,10 @@ describe('transient faults', () => {
     );
     try {
       const root = await imageFolder(1);
-      const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' } });
+      const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], {
+        cwd: root,
+        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
+      });
       expect(code).toBe(0);
       expect(arrivals).toHaveLength(2);
       expect(arrivals[1]).toBeGreaterThanOrEqual(retryAt);
@@ -135,7 +146,9 @@ describe('transient faults', () => {
   });
 
   it('never writes an answer that is not an image, and retries it once (it was billed)', async () => {
-    const server = await scriptedServer([{ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy error</html>' }]);
+    const server = await scriptedServer([
+      { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy error</html>' },
+    ]);
     try {
       const root = await imageFolder(1);
       const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--retries', '2', '--yes', '--no-progress'], {
@@ -170,8 +183,17 @@ describe('transient faults', () => {
 });
 
 /** Spawns the CLI, calls `onLine` for each NDJSON line on stdout; resolves with the exit code. */
-function spawnBatch(args: string[], cwd: string, env: Record<string, string>, onLine: (line: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnBatch(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  onLine: (line: string, child: ReturnType<typeof spawn>) => void,
+) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let buffered = '';
   let stdout = '';
   let stderr = '';
@@ -183,8 +205,8 @@ function spawnBatch(args: string[], cwd: string, env: Record<string, string>, on
     for (const line of lines) onLine(line, child);
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, exit };
 }
@@ -195,9 +217,14 @@ describe('crashes and interruptions', () => {
     try {
       const root = await imageFolder(60);
       let results = 0;
-      const { exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '8', '--yes', '--json'], root, emulatorEnv(emulator), (line, child) => {
-        if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGKILL');
-      });
+      const { exit } = spawnBatch(
+        ['edit', 'in', '-o', 'out', '--concurrency', '8', '--yes', '--json'],
+        root,
+        emulatorEnv(emulator),
+        (line, child) => {
+          if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGKILL');
+        },
+      );
       const killed = await exit;
       expect(killed.signal).toBe('SIGKILL');
       await everyRequestAnswered(emulator);
@@ -210,7 +237,10 @@ describe('crashes and interruptions', () => {
         expect((await sharp(file).metadata()).format).toBe('png');
       }
 
-      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+        cwd: root,
+        env: emulatorEnv(emulator),
+      });
       expect(rerun.code).toBe(0);
       const { outputs, withSidecar } = await checkOutputFolder(out);
       expect(outputs).toHaveLength(60);
@@ -231,9 +261,14 @@ describe('crashes and interruptions', () => {
       // finish the 40 inputs left (at 4 × 50 ms at least) before the signal is sent.
       const root = await imageFolder(60);
       let results = 0;
-      const { exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'], root, emulatorEnv(emulator), (line, child) => {
-        if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGINT');
-      });
+      const { exit } = spawnBatch(
+        ['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'],
+        root,
+        emulatorEnv(emulator),
+        (line, child) => {
+          if (line.includes('"type":"result"') && ++results === 20) child.kill('SIGINT');
+        },
+      );
       const { code, stdout } = await exit;
       expect(code).toBe(130);
       const summary = summaryOf(stdout);
@@ -245,7 +280,10 @@ describe('crashes and interruptions', () => {
       expect(editRequests(emulator)).toHaveLength(summary.ok); // in-flight requests were finished, none abandoned
 
       const before = editRequests(emulator).length;
-      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+        cwd: root,
+        env: emulatorEnv(emulator),
+      });
       expect(rerun.code).toBe(0);
       expect(editRequests(emulator).length - before).toBe(summary.notProcessed);
     } finally {
@@ -259,10 +297,15 @@ describe('crashes and interruptions', () => {
     const emulator = await recordingEmulator({ echo: true, latency: { min: 120_000, max: 120_000 } });
     try {
       const root = await imageFolder(4);
-      const { child, exit } = spawnBatch(['edit', 'in', '-o', 'out', '--concurrency', '2', '--yes', '--json'], root, emulatorEnv(emulator), (line) => {
-        // The first Ctrl-C was taken (the run stops starting new work): now the second.
-        if (line.includes('"type":"stop"')) child.kill('SIGINT');
-      });
+      const { child, exit } = spawnBatch(
+        ['edit', 'in', '-o', 'out', '--concurrency', '2', '--yes', '--json'],
+        root,
+        emulatorEnv(emulator),
+        (line) => {
+          // The first Ctrl-C was taken (the run stops starting new work): now the second.
+          if (line.includes('"type":"stop"')) child.kill('SIGINT');
+        },
+      );
       // Wait until the first requests are in flight.
       while (emulator.stats().requests < 2) await new Promise((resolve) => setTimeout(resolve, 50));
       child.kill('SIGINT');
@@ -277,7 +320,6 @@ describe('crashes and interruptions', () => {
 });
 
 describe('bad inputs', () => {
-
   it('reports each with its own reason, never uploads it, and processes the rest (exit 1)', async () => {
     const emulator = await recordingEmulator({ echo: true });
     try {
@@ -290,8 +332,16 @@ describe('bad inputs', () => {
       await write('empty.jpg', '');
       await write('fake.jpg', 'this is a text file with an image extension');
       await write('doc.png', '%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n');
-      await write('large.webp', await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#888' } }).webp().toBuffer());
-      await write('photo.heic', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(0x18)]));
+      await write(
+        'large.webp',
+        await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#888' } })
+          .webp()
+          .toBuffer(),
+      );
+      await write(
+        'photo.heic',
+        Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.alloc(0x18)]),
+      );
       await write('locked.png', tinyPng);
       await chmod(path.join(input, 'locked.png'), 0o000);
       await symlink(path.join(input, 'gone.png'), path.join(input, 'broken.png'));
@@ -304,13 +354,18 @@ describe('bad inputs', () => {
       await writeFile(huge, tinyPng);
       await truncate(huge, 31 * 1024 * 1024);
 
-      const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--upscale.mode', 'ai.fast', '--yes', '--json'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-        withoutPrivileges: true,
-      });
+      const { code, stdout, stderr } = await runCli(
+        ['edit', 'in', '-o', 'out', '--upscale.mode', 'ai.fast', '--yes', '--json'],
+        {
+          cwd: root,
+          env: emulatorEnv(emulator),
+          withoutPrivileges: true,
+        },
+      );
       expect(code).toBe(1);
-      const reasons = Object.fromEntries(summaryOf(stdout).failures.map((failure) => [path.basename(failure.input), failure.error]));
+      const reasons = Object.fromEntries(
+        summaryOf(stdout).failures.map((failure) => [path.basename(failure.input), failure.error]),
+      );
       // Matchers are `any` to the type checker: held as unknown, they are values like the others.
       const aPdf: unknown = expect.stringMatching(/^not an image: the bytes are a PDF/);
       const heicRefused: unknown = expect.stringMatching(/^HEIC images are not accepted by \/v2\/edit/);
@@ -318,7 +373,8 @@ describe('bad inputs', () => {
         'empty.jpg': 'empty file (0 bytes)',
         'fake.jpg': 'not an image: unrecognised bytes',
         'doc.png': aPdf,
-        'large.webp': 'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900 (--fit-inputs would scale it down to fit)',
+        'large.webp':
+          'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900 (--fit-inputs would scale it down to fit)',
         'photo.heic': heicRefused,
         'locked.png': 'cannot read the file (permission denied)',
         'broken.png': 'broken symbolic link',
@@ -329,7 +385,9 @@ describe('bad inputs', () => {
       expect(stderr).toContain('failed (10):');
       expect(stderr).toContain('warning: in/private: cannot read folder (permission denied)');
       expect(stderr).not.toMatch(/\n\s+at /); // no stack traces
-      const uploaded = editRequests(emulator).map((request) => (request.fields[0]?.[1] as { filename: string }).filename);
+      const uploaded = editRequests(emulator).map(
+        (request) => (request.fields[0]?.[1] as { filename: string }).filename,
+      );
       expect(uploaded.sort()).toEqual(['good-1.png', 'good-2.jpg']);
     } finally {
       await emulator.close();
@@ -342,10 +400,13 @@ describe('credits and keys', () => {
     const emulator = await recordingEmulator({ echo: true, credits: 10, latency: { min: 20, max: 40 } });
     try {
       const root = await imageFolder(40);
-      const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
+      const { code, stdout, stderr } = await runCli(
+        ['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'],
+        {
+          cwd: root,
+          env: emulatorEnv(emulator),
+        },
+      );
       expect(code).toBe(3);
       const statuses = editRequests(emulator).map((request) => request.status);
       expect(statuses.filter((status) => status === 200)).toHaveLength(10);
@@ -363,10 +424,13 @@ describe('credits and keys', () => {
     const emulator = await recordingEmulator({ echo: true, apiKey: 'sk_the_right_key_123' });
     try {
       const root = await imageFolder(30);
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--no-progress'], {
-        cwd: root,
-        env: emulatorEnv(emulator, 'sandbox_wrong_key_456'),
-      });
+      const { code, stderr } = await runCli(
+        ['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--no-progress'],
+        {
+          cwd: root,
+          env: emulatorEnv(emulator, 'sandbox_wrong_key_456'),
+        },
+      );
       expect(code).toBe(3);
       expect(stderr).toContain('the API key was refused');
       expect(stderr).toContain('sandbox keys start with sandbox_');
@@ -406,7 +470,8 @@ describe('secrets', () => {
       expect(printed[0]).toMatch(/^retry /m);
       expect(printed[3]).toContain('failed  http://127.0.0.1:1/***.png: ');
       for (const file of await filesUnder(root)) {
-        if (file.endsWith('.json') || file.endsWith('.jsonl')) expect(await readFile(file, 'utf8'), file).not.toContain('VERY_SECRET');
+        if (file.endsWith('.json') || file.endsWith('.jsonl'))
+          expect(await readFile(file, 'utf8'), file).not.toContain('VERY_SECRET');
       }
     } finally {
       await emulator.close();
@@ -415,13 +480,19 @@ describe('secrets', () => {
 
   it('refuses to send the key over plain http to another machine', async () => {
     const root = await imageFolder(1);
-    const { code, stderr } = await runCli(['edit', 'in', '--base-url', 'http://photoroom.example.com'], { cwd: root, env: { PHOTOROOM_API_KEY: KEY } });
-    expect(code).toBe(2);
-    expect(stderr).toContain('plain http to another machine would send the API key unencrypted');
-    const allowed = await runCli(['edit', 'in', '--base-url', 'http://photoroom.example.com', '--allow-insecure-http', '--dry-run'], {
+    const { code, stderr } = await runCli(['edit', 'in', '--base-url', 'http://photoroom.example.com'], {
       cwd: root,
       env: { PHOTOROOM_API_KEY: KEY },
     });
+    expect(code).toBe(2);
+    expect(stderr).toContain('plain http to another machine would send the API key unencrypted');
+    const allowed = await runCli(
+      ['edit', 'in', '--base-url', 'http://photoroom.example.com', '--allow-insecure-http', '--dry-run'],
+      {
+        cwd: root,
+        env: { PHOTOROOM_API_KEY: KEY },
+      },
+    );
     expect(allowed.code).toBe(0);
   });
 
@@ -436,7 +507,13 @@ describe('secrets', () => {
       });
       expect(code).toBe(0);
       const files = (await filesUnder(root)).map((file) => path.relative(root, file)).sort();
-      expect(files).toEqual(['out/b.png', 'out/b.png.json', 'out/escape.png', 'out/escape.png.json', 'out/photoroom-run.jsonl']);
+      expect(files).toEqual([
+        'out/b.png',
+        'out/b.png.json',
+        'out/escape.png',
+        'out/escape.png.json',
+        'out/photoroom-run.jsonl',
+      ]);
     } finally {
       await server.close();
     }

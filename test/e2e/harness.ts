@@ -60,7 +60,11 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
 }
 
 /** Runs a program as runCli runs the CLI: its environment clean of PHOTOROOM_*, colour off, stdin given. */
-export function runProgram(command: string, args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<CliResult> {
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  options: Omit<RunOptions, 'withoutPrivileges'> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? ROOT,
@@ -136,7 +140,12 @@ export async function scriptedServer(
     request.resume();
     request.on('end', () => {
       const answer = answers[Math.min(requests.length, answers.length - 1)]!;
-      requests.push({ method: request.method ?? '', path: request.url ?? '', at: performance.now(), wallAt: Date.now() });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        at: performance.now(),
+        wallAt: Date.now(),
+      });
       const body = answer.body ?? '';
       response.writeHead(answer.status, { 'content-length': Buffer.byteLength(body), ...answer.headers }).end(body);
     });
@@ -145,7 +154,13 @@ export async function scriptedServer(
 }
 
 /** Runs a command under a pseudo-terminal (util-linux `script`) of `columns`, as on a developer's terminal. */
-export function runInTerminal(args: readonly string[], env: Record<string, string>, cwd: string, typed = '', columns = 100): Promise<CliResult> {
+export function runInTerminal(
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  typed = '',
+  columns = 100,
+): Promise<CliResult> {
   const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
   const command = [process.execPath, BIN, ...args].map(quote).join(' ');
   return new Promise((resolve, reject) => {

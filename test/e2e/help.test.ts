@@ -52,7 +52,17 @@ describe('help at 80 columns (not a terminal)', () => {
     const short = rendered.get('edit --help') ?? '';
     expect(linesOf('edit --help').length).toBeLessThan(70);
     expect(short).toMatch(/^ {2}--bg, --background\.color <colour> +Background colour/m);
-    for (const flag of ['-o, --out', '--padding', '--outputSize', '--shadow.mode', '--export.format', '--dry-run', '--emulator', '-y, --yes', '--json']) {
+    for (const flag of [
+      '-o, --out',
+      '--padding',
+      '--outputSize',
+      '--shadow.mode',
+      '--export.format',
+      '--dry-run',
+      '--emulator',
+      '-y, --yes',
+      '--json',
+    ]) {
       expect(short).toContain(flag);
     }
     expect(mentions(short, '--scaling')).toBe(false);
@@ -60,7 +70,18 @@ describe('help at 80 columns (not a terminal)', () => {
 
   it('names every other group in the short help and points at --help-all', () => {
     const short = (rendered.get('edit --help') ?? '').replace(/\s+/g, ' ');
-    for (const group of ['Background', 'AI background', 'Layout', 'Export', 'AI features', 'Template', 'Connection', 'Inputs and outputs', 'Run', 'What is printed']) {
+    for (const group of [
+      'Background',
+      'AI background',
+      'Layout',
+      'Export',
+      'AI features',
+      'Template',
+      'Connection',
+      'Inputs and outputs',
+      'Run',
+      'What is printed',
+    ]) {
       expect(short).toMatch(new RegExp(`[:,] ${group} \\(\\d+\\)`));
     }
     expect(short).toContain('photoroom edit --help-all');
@@ -68,12 +89,16 @@ describe('help at 80 columns (not a terminal)', () => {
 
   it('lists every flag of both tables in a help text or in photoroom params', () => {
     const everything = [...rendered.values()].join('\n');
-    const paramFlags = PARAMS.flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])]).filter((flag) => flag !== null);
+    const paramFlags = PARAMS.flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])]).filter(
+      (flag) => flag !== null,
+    );
     const runFlags = Object.values(RUN_OPTIONS).flatMap((spec) => {
       const option = runOptionFlag(spec);
       return [option.short, option.long].filter((flag) => flag !== undefined);
     });
-    const missing = [...paramFlags.map((flag) => `--${flag}`), ...runFlags].filter((flag) => !mentions(everything, flag));
+    const missing = [...paramFlags.map((flag) => `--${flag}`), ...runFlags].filter(
+      (flag) => !mentions(everything, flag),
+    );
     expect(missing).toEqual([]);
     expect(paramFlags.length + runFlags.length).toBeGreaterThan(80);
   });

@@ -23,7 +23,9 @@ let jpeg: Buffer;
 let server: HostileServer | undefined;
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#3060c0' } }).png().toBuffer();
+  png = await sharp({ create: { width: 24, height: 16, channels: 3, background: '#3060c0' } })
+    .png()
+    .toBuffer();
   jpeg = await sharp(png).jpeg().toBuffer();
 });
 
@@ -41,7 +43,10 @@ async function folderOf(count: number): Promise<string> {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 function summaryOf(stdout: string): SummaryEvent & { exitCode: number } {
@@ -58,15 +63,26 @@ const KEY = 'sk_test_hostile_0123';
 async function runAgainst(script: readonly HostileAnswer[], args: readonly string[], options: { count?: number } = {}) {
   server = await startHostileServer(script);
   const root = await folderOf(options.count ?? 1);
-  const result = await runInProcess(args, { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
+  const result = await runInProcess(args, {
+    cwd: root,
+    env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY },
+  });
   return { ...result, root, server };
 }
 
 describe('answers that are not the image they claim', () => {
   const cases: [string, () => HostileAnswer, RegExp][] = [
     ['an empty 200', () => ({ kind: 'empty' }), /the answer was empty \(0 bytes\)/],
-    ['an HTML page labelled image/png', () => ({ kind: 'html-as-png' }), /the answer was not an image: its bytes start with "<!DOCTYPE h/],
-    ['JPEG bytes labelled image/png', () => ({ kind: 'wrong-format', jpeg }), /claimed image\/png but its bytes are JPEG/],
+    [
+      'an HTML page labelled image/png',
+      () => ({ kind: 'html-as-png' }),
+      /the answer was not an image: its bytes start with "<!DOCTYPE h/,
+    ],
+    [
+      'JPEG bytes labelled image/png',
+      () => ({ kind: 'wrong-format', jpeg }),
+      /claimed image\/png but its bytes are JPEG/,
+    ],
   ];
   for (const [name, answer, reason] of cases) {
     it(`never keeps ${name}, retries it once (it was billed), and fails the input`, async () => {
@@ -79,7 +95,10 @@ describe('answers that are not the image they claim', () => {
   }
 
   it('cuts off an answer that never ends at --max-answer-size, without retrying it', async () => {
-    const { code, stderr, root, server } = await runAgainst([{ kind: 'endless' }], ['edit', 'in', '-o', 'out', '--max-answer-size', '2', '--no-progress']);
+    const { code, stderr, root, server } = await runAgainst(
+      [{ kind: 'endless' }],
+      ['edit', 'in', '-o', 'out', '--max-answer-size', '2', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('the answer is larger than the 2 MB cap (--max-answer-size); cut off');
     expect(server.imageRequests()).toHaveLength(1);
@@ -89,7 +108,11 @@ describe('answers that are not the image they claim', () => {
   });
 
   it('stops a batch whose answers keep not being images, instead of paying for each', async () => {
-    const { code, stderr, server } = await runAgainst([{ kind: 'html-as-png' }], ['edit', 'in', '-o', 'out', '--concurrency', '1', '--no-progress'], { count: 20 });
+    const { code, stderr, server } = await runAgainst(
+      [{ kind: 'html-as-png' }],
+      ['edit', 'in', '-o', 'out', '--concurrency', '1', '--no-progress'],
+      { count: 20 },
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('answers in a row were not whole images');
     expect(server.imageRequests().length).toBeLessThanOrEqual(6);
@@ -98,7 +121,10 @@ describe('answers that are not the image they claim', () => {
 
 describe("/v1/segment's JSON answer", () => {
   it('decodes {"base64img": ...} into the image, with one request', async () => {
-    const { code, stderr, root, server } = await runAgainst([{ kind: 'segment-json', body: png }], ['segment', 'in', '-o', 'out', '--no-progress']);
+    const { code, stderr, root, server } = await runAgainst(
+      [{ kind: 'segment-json', body: png }],
+      ['segment', 'in', '-o', 'out', '--no-progress'],
+    );
     expect(stderr).toContain('1 ok, 0 skipped, 0 failed');
     expect(code).toBe(0);
     expect(server.imageRequests()).toHaveLength(1);
@@ -107,7 +133,10 @@ describe("/v1/segment's JSON answer", () => {
   });
 
   it('refuses a JSON answer whose base64img is not an image', async () => {
-    const { code, stderr, root } = await runAgainst([{ kind: 'segment-json', body: Buffer.from('<html>no</html>') }], ['segment', 'in', '-o', 'out', '--no-progress']);
+    const { code, stderr, root } = await runAgainst(
+      [{ kind: 'segment-json', body: Buffer.from('<html>no</html>') }],
+      ['segment', 'in', '-o', 'out', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('the answer was not an image');
     expect(await filesUnder(path.join(root, 'out'))).toEqual(['photoroom-run.jsonl']);
@@ -121,7 +150,12 @@ describe('answers that are not whole', () => {
   });
 
   it('never keeps half a PNG in a body that ends cleanly: retried once, the input fails, nothing written; a rerun redoes it', async () => {
-    const { code, stderr, root, server: hostile } = await runAgainst([{ kind: 'truncated-image', body: png }], ['edit', 'in', '-o', 'out', '--no-progress']);
+    const {
+      code,
+      stderr,
+      root,
+      server: hostile,
+    } = await runAgainst([{ kind: 'truncated-image', body: png }], ['edit', 'in', '-o', 'out', '--no-progress']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/the answer was not a whole PNG: it ends before IEND/);
     expect(hostile.imageRequests()).toHaveLength(2);
@@ -129,7 +163,10 @@ describe('answers that are not whole', () => {
 
     await hostile.close();
     server = await startHostileServer([{ kind: 'image', body: png }]);
-    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--no-progress'], { cwd: root, env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY } });
+    const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--no-progress'], {
+      cwd: root,
+      env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY },
+    });
     expect(rerun.stderr).toContain('1 ok, 0 skipped, 0 failed');
     expect(rerun.code).toBe(0);
     expect(server.imageRequests()).toHaveLength(1);
@@ -137,12 +174,25 @@ describe('answers that are not whole', () => {
   });
 
   const cases: [string, () => Buffer, string, RegExp][] = [
-    ['half a JPEG', () => jpeg, 'image/jpeg', /the answer was not a whole JPEG: it ends before its end-of-image marker \(FF D9\)/],
-    ['half a WebP', () => webp, 'image/webp', /the answer was not a whole WebP: it ends before the \d+ bytes its RIFF header announces/],
+    [
+      'half a JPEG',
+      () => jpeg,
+      'image/jpeg',
+      /the answer was not a whole JPEG: it ends before its end-of-image marker \(FF D9\)/,
+    ],
+    [
+      'half a WebP',
+      () => webp,
+      'image/webp',
+      /the answer was not a whole WebP: it ends before the \d+ bytes its RIFF header announces/,
+    ],
   ];
   for (const [name, image, contentType, reason] of cases) {
     it(`never keeps ${name} in a body that ends cleanly, retries it once and fails the input`, async () => {
-      const { code, stderr, root, server } = await runAgainst([{ kind: 'truncated-image', body: image(), contentType }], ['edit', 'in', '-o', 'out', '--no-progress']);
+      const { code, stderr, root, server } = await runAgainst(
+        [{ kind: 'truncated-image', body: image(), contentType }],
+        ['edit', 'in', '-o', 'out', '--no-progress'],
+      );
       expect(code).toBe(1);
       expect(stderr).toMatch(reason);
       expect(server.imageRequests()).toHaveLength(2);
@@ -151,14 +201,20 @@ describe('answers that are not whole', () => {
   }
 
   it('writes no byte of half an image to stdout (-o -)', async () => {
-    const { code, stdout, stderr } = await runAgainst([{ kind: 'truncated-image', body: png }], ['edit', 'in/p0.png', '-o', '-', '--no-progress']);
+    const { code, stdout, stderr } = await runAgainst(
+      [{ kind: 'truncated-image', body: png }],
+      ['edit', 'in/p0.png', '-o', '-', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/the answer was not a whole PNG: it ends before IEND/);
     expect(stdout).toBe('');
   });
 
   it('never keeps a segment JSON answer whose base64img is a PNG signature and junk', async () => {
-    const { code, stderr, root, server } = await runAgainst([{ kind: 'segment-json-signature-and-junk' }], ['segment', 'in', '-o', 'out', '--no-progress']);
+    const { code, stderr, root, server } = await runAgainst(
+      [{ kind: 'segment-json-signature-and-junk' }],
+      ['segment', 'in', '-o', 'out', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('the answer was not a whole PNG: its chunks are broken at byte 8');
     expect(server.imageRequests()).toHaveLength(2);
@@ -170,32 +226,62 @@ describe('the key, echoed back by the server', () => {
   // Keys too short to mask are in 'redaction that breaks things, and a partial leak'.
   for (const key of [KEY, 'k"ey\\with/odd+chars']) {
     it(`never reaches the terminal, NDJSON, run log or sidecars (${JSON.stringify(key)})`, async () => {
-      server = await startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }]);
+      server = await startHostileServer([
+        { kind: 'echo-key', status: 400 },
+        { kind: 'echo-key-image', body: png },
+      ]);
       const root = await folderOf(2);
       const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: key };
-      const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
-      const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
-      const stored = await Promise.all((await filesUnder(path.join(root, 'out'))).filter((f) => /\.jsonl?$/.test(f)).map((f) => readFile(path.join(root, 'out', f), 'utf8')));
+      const lines = await runInProcess(
+        ['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'],
+        { cwd: root, env },
+      );
+      const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], {
+        cwd: root,
+        env,
+      });
+      const stored = await Promise.all(
+        (await filesUnder(path.join(root, 'out')))
+          .filter((f) => /\.jsonl?$/.test(f))
+          .map((f) => readFile(path.join(root, 'out', f), 'utf8')),
+      );
       expect(stored.length).toBeGreaterThanOrEqual(2);
       for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...stored]) {
-        for (const form of [key, encodeURIComponent(key), JSON.stringify(key).slice(1, -1)]) expect(text).not.toContain(form);
+        for (const form of [key, encodeURIComponent(key), JSON.stringify(key).slice(1, -1)])
+          expect(text).not.toContain(form);
       }
       expect(lines.stderr).toContain('invalid key ***');
     });
   }
 
   it("is masked in a library user's run log and sidecars: the client that sends it registers it", async () => {
-    server = await startHostileServer([{ kind: 'echo-key', status: 400 }, { kind: 'echo-key-image', body: png }]);
+    server = await startHostileServer([
+      { kind: 'echo-key', status: 400 },
+      { kind: 'echo-key-image', body: png },
+    ]);
     const root = await folderOf(2);
     const client = createClient({ apiKey: KEY, baseUrl: server.url, connections: 1, timeoutMs: 10_000 });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
     try {
-      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 1, retries: 0, yes: true } });
+      const batch = runBatch({
+        endpoint: 'edit',
+        inputs: ['in'],
+        cwd: root,
+        outDir: path.join(root, 'out'),
+        params,
+        host: processHost(),
+        client,
+        settings: { concurrency: 1, retries: 0, yes: true },
+      });
       expect(await batch.done).toMatchObject({ ok: 1, failed: 1 });
     } finally {
       await client.close();
     }
-    const stored = await Promise.all((await filesUnder(path.join(root, 'out'))).filter((f) => /\.jsonl?$/.test(f)).map((f) => readFile(path.join(root, 'out', f), 'utf8')));
+    const stored = await Promise.all(
+      (await filesUnder(path.join(root, 'out')))
+        .filter((f) => /\.jsonl?$/.test(f))
+        .map((f) => readFile(path.join(root, 'out', f), 'utf8')),
+    );
     expect(stored.join('\n')).toContain('invalid key ***');
     expect(stored.join('\n')).not.toContain(KEY);
   });
@@ -203,15 +289,27 @@ describe('the key, echoed back by the server', () => {
 
 describe('a service that never gets better', () => {
   it('counts 429s towards --give-up-after: a service that only answers 429 is down', async () => {
-    const tooMany: HostileAnswer = { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{"error":{"message":"slow down"}}' };
-    const { code, stdout, server } = await runAgainst([tooMany], ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--json'], { count: 3 });
+    const tooMany: HostileAnswer = {
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: '{"error":{"message":"slow down"}}',
+    };
+    const { code, stdout, server } = await runAgainst(
+      [tooMany],
+      ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--json'],
+      { count: 3 },
+    );
     expect(code).toBe(1);
     expect(summaryOf(stdout)).toMatchObject({ stopped: 'unavailable', ok: 0, exitCode: 1 });
     expect(server.imageRequests().length).toBeLessThanOrEqual(6);
   });
 
   it('times out a request that is never answered, and tries it again in later rounds', async () => {
-    const { code, stderr, server } = await runAgainst([{ kind: 'stall' }], ['edit', 'in', '-o', 'out', '--timeout', '1', '--retries', '0', '--no-progress']);
+    const { code, stderr, server } = await runAgainst(
+      [{ kind: 'stall' }],
+      ['edit', 'in', '-o', 'out', '--timeout', '1', '--retries', '0', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/in\/p0\.png: request timed out/);
     expect(server.imageRequests()).toHaveLength(3);
@@ -277,8 +375,19 @@ describe('a reader of stdout that goes away', () => {
 });
 
 /** A raw character a terminal would act on (C0, DEL, C1, bidi controls, U+2028/9), the line feeds that end lines aside. */
-const RAW_RANGES = [[0x00, 0x09], [0x0b, 0x1f], [0x7f, 0x9f], [0x61c], [0x200e, 0x200f], [0x2028, 0x2029], [0x202a, 0x202e], [0x2066, 0x2069]];
-const RAW_CONTROL = new RegExp(`[${RAW_RANGES.map((range) => range.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('-')).join('')}]`);
+const RAW_RANGES = [
+  [0x00, 0x09],
+  [0x0b, 0x1f],
+  [0x7f, 0x9f],
+  [0x61c],
+  [0x200e, 0x200f],
+  [0x2028, 0x2029],
+  [0x202a, 0x202e],
+  [0x2066, 0x2069],
+];
+const RAW_CONTROL = new RegExp(
+  `[${RAW_RANGES.map((range) => range.map((code) => `\\u${code.toString(16).padStart(4, '0')}`).join('-')).join('')}]`,
+);
 const FORGED = 'ok      in/fake.png → out/fake.png';
 
 function expectNoForgery(text: string): void {
@@ -300,18 +409,31 @@ describe('the terminal trusts what it prints', () => {
 
   it('escapes a file name and a server message in every line, and NDJSON keeps them exact', async () => {
     // The odd name gets the image and p0.png the message, whichever is sent first.
-    server = await startHostileServer([{ kind: 'image', body: png }], { byUpload: { text: 'filename="p0.png"', answer: hostileError } });
+    server = await startHostileServer([{ kind: 'image', body: png }], {
+      byUpload: { text: 'filename="p0.png"', answer: hostileError },
+    });
     const root = await hostileFolder();
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
-    const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], { cwd: root, env });
+    const lines = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--verbose', '--no-progress'], {
+      cwd: root,
+      env,
+    });
     expect(lines.code).toBe(1);
     for (const text of [lines.stdout, lines.stderr]) expectNoForgery(text);
-    expect(lines.stderr).toContain('ok      in/e\\e[2J\\e]0;pwned\\x07\\x9b2J\\u{202e}\\r\\nok      fake.png → fake.png\\x08.png → out/');
+    expect(lines.stderr).toContain(
+      'ok      in/e\\e[2J\\e]0;pwned\\x07\\x9b2J\\u{202e}\\r\\nok      fake.png → fake.png\\x08.png → out/',
+    );
     expect(lines.stderr).toContain(`bad image\\e]52;c;cm0gLXJmIH4=\\x07\\r\\n${FORGED}`);
 
-    const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], { cwd: root, env });
+    const json = await runInProcess(['edit', 'in', '-o', 'out', '--concurrency', '1', '--json', '--overwrite'], {
+      cwd: root,
+      env,
+    });
     for (const text of [json.stdout, json.stderr]) expectNoForgery(text);
-    const results = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; input?: string; error?: string });
+    const results = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; input?: string; error?: string });
     expect(results.map((result) => result.input)).toContain(`in/${name}`);
     expect(results.map((result) => result.error)).toContain(`HTTP 400: ${message}`);
   });
@@ -338,13 +460,18 @@ describe("a process's real stdout and stderr", () => {
     const root = await folderOf(0);
     await writeFile(path.join(root, 'in', 'e\x1b[2J\u202e.png'), png);
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
-    const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--json', '--verbose'], { cwd: root, env });
+    const { code, stdout, stderr } = await runCli(['edit', 'in', '-o', 'out', '--json', '--verbose'], {
+      cwd: root,
+      env,
+    });
     expect(code).toBe(1);
     for (const text of [stdout, stderr]) {
       expect(text).not.toContain(KEY);
       expect(text).not.toMatch(RAW_CONTROL);
     }
-    expect(stdout).toContain('{"type":"result","input":"in/e\\u001b[2J\\u202e.png","output":"out/e\\u001b[2J\\u202e.png","status":"failed","error":"HTTP 400: invalid key ***"');
+    expect(stdout).toContain(
+      '{"type":"result","input":"in/e\\u001b[2J\\u202e.png","output":"out/e\\u001b[2J\\u202e.png","status":"failed","error":"HTTP 400: invalid key ***"',
+    );
     expect(stderr).toContain('  in/e\\e[2J\\u{202e}.png: HTTP 400: invalid key ***\n');
   });
 });
@@ -364,20 +491,31 @@ describe('redaction that breaks things, and a partial leak', () => {
       expect(code).toBe(0);
       expect(stderr).toContain('ok      in/text-0.png → out/text-0.png');
       expect(stderr).toContain('warning: the API key is shorter than 8 characters, too short to mask');
-      const sidecar = JSON.parse(await readFile(path.join(root, 'out', 'text-0.png.json'), 'utf8')) as { response: { headers: object; contentType: string } };
-      expect(sidecar.response).toMatchObject({ contentType: 'image/png', headers: { 'pr-texts-detected': 'test text' } });
+      const sidecar = JSON.parse(await readFile(path.join(root, 'out', 'text-0.png.json'), 'utf8')) as {
+        response: { headers: object; contentType: string };
+      };
+      expect(sidecar.response).toMatchObject({
+        contentType: 'image/png',
+        headers: { 'pr-texts-detected': 'test text' },
+      });
     });
   }
 
   it('refuses a key too short to mask before sending it to another machine', async () => {
     const root = await folderOf(1);
-    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out'], { cwd: root, env: { PHOTOROOM_API_KEY: 'test' } });
+    const { code, stderr } = await runInProcess(['edit', 'in', '-o', 'out'], {
+      cwd: root,
+      env: { PHOTOROOM_API_KEY: 'test' },
+    });
     expect(code).toBe(2);
     expect(stderr).toContain("photoroom: the API key is 4 characters long: Photoroom's keys are far longer");
   });
 
   it("masks the key's first 8 characters quoted by a server in stderr, NDJSON, run log, sidecars and the report", async () => {
-    server = await startHostileServer([{ kind: 'quote-key', status: 400 }, { kind: 'quote-key', status: 200, image: png }]);
+    server = await startHostileServer([
+      { kind: 'quote-key', status: 400 },
+      { kind: 'quote-key', status: 200, image: png },
+    ]);
     const root = await folderOf(2);
     const env = { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: KEY };
     const args = ['edit', 'in', '-o', 'out', '--concurrency', '1', '--report'];
@@ -385,10 +523,17 @@ describe('redaction that breaks things, and a partial leak', () => {
     const json = await runInProcess([...args, '--json', '--overwrite'], { cwd: root, env });
     expect(lines.stderr).toContain('HTTP 400: the key starting *** is not valid here');
     const stored = await filesUnder(path.join(root, 'out'));
-    expect(stored).toEqual(expect.arrayContaining(['photoroom-run.jsonl', 'photoroom-report.html', 'p0.png.json', 'p1.png.json']));
-    const texts = await Promise.all(stored.filter((file) => /\.(jsonl?|html)$/.test(file)).map((file) => readFile(path.join(root, 'out', file), 'utf8')));
+    expect(stored).toEqual(
+      expect.arrayContaining(['photoroom-run.jsonl', 'photoroom-report.html', 'p0.png.json', 'p1.png.json']),
+    );
+    const texts = await Promise.all(
+      stored
+        .filter((file) => /\.(jsonl?|html)$/.test(file))
+        .map((file) => readFile(path.join(root, 'out', file), 'utf8')),
+    );
     expect(texts.join('\n')).toContain('key ***...');
-    for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...texts]) expect(text).not.toContain(KEY.slice(0, 8));
+    for (const text of [lines.stdout, lines.stderr, json.stdout, json.stderr, ...texts])
+      expect(text).not.toContain(KEY.slice(0, 8));
   });
 });
 
@@ -397,13 +542,21 @@ describe('legal answers the HTTP client must read', () => {
     // Noise does not compress: each answer is far larger than a stream's buffer, so the
     // connection ends while the body still waits to be read.
     const noise = Buffer.from(Array.from({ length: 256 * 256 * 3 }, (_, i) => (i * 7919) % 251));
-    const large = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
-    const { code, stdout, stderr, root, server } = await runAgainst([{ kind: 'close-in-two-writes', body: large }], ['edit', 'in', '-o', 'out', '--concurrency', '8', '--json'], { count: 100 });
+    const large = await sharp(noise, { raw: { width: 256, height: 256, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    const { code, stdout, stderr, root, server } = await runAgainst(
+      [{ kind: 'close-in-two-writes', body: large }],
+      ['edit', 'in', '-o', 'out', '--concurrency', '8', '--json'],
+      { count: 100 },
+    );
     expect(stderr).not.toContain('Error');
     expect(code).toBe(0);
     expect(summaryOf(stdout)).toMatchObject({ ok: 100, failed: 0, notProcessed: 0 });
     expect(server.imageRequests()).toHaveLength(100);
-    const outputs = await Promise.all(Array.from({ length: 100 }, (_, i) => readFile(path.join(root, 'out', `p${i}.png`))));
+    const outputs = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => readFile(path.join(root, 'out', `p${i}.png`))),
+    );
     // Buffer.equals: vitest's deep equality walks 200 KB buffers byte by byte, far too slowly.
     expect(outputs.filter((output) => output.equals(large))).toHaveLength(100);
   });
@@ -411,20 +564,36 @@ describe('legal answers the HTTP client must read', () => {
 
 describe('a maybe-billed answer leaves a trace', () => {
   const runLog = async (root: string) =>
-    (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('tries a 200 whose body is cut once more, and the summary counts both requests', async () => {
-    const { code, stderr, root, server } = await runAgainst([{ kind: 'cut-body', body: png }], ['edit', 'in', '-o', 'out', '--no-progress']);
+    const { code, stderr, root, server } = await runAgainst(
+      [{ kind: 'cut-body', body: png }],
+      ['edit', 'in', '-o', 'out', '--no-progress'],
+    );
     expect(code).toBe(1);
     expect(server.imageRequests()).toHaveLength(2);
     expect(stderr).toContain('2 requests for 1 input may have been billed without a result');
-    expect(await runLog(root)).toMatchObject([{ input: 'in/p0.png', status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 }]);
+    expect(await runLog(root)).toMatchObject([
+      { input: 'in/p0.png', status: 'failed', httpStatus: 200, attempts: 2, maybeBilled: 2 },
+    ]);
   });
 
   it('leaves a line per attempted input when a server that fails everything is given up on', async () => {
-    const { code, stdout, root } = await runAgainst([{ kind: 'status', status: 500 }], ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--json'], { count: 3 });
+    const { code, stdout, root } = await runAgainst(
+      [{ kind: 'status', status: 500 }],
+      ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--json'],
+      { count: 3 },
+    );
     expect(code).toBe(1);
-    const results = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((event) => event.type === 'result');
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((event) => event.type === 'result');
     expect(results.length).toBeGreaterThan(0);
     const lines = await runLog(root);
     expect(lines.map((line) => line.input)).toEqual(results.map((result) => result.input));
@@ -454,8 +623,14 @@ describe('an exception nobody caught during a batch', () => {
         expect(result.code).toBe(1);
         const summary = summaryOf(result.stdout);
         expect(summary).toMatchObject({ stopped: 'crashed', exitCode: 1 });
-        expect(summary.stopMessage).toBe('unexpected error (please report it): Error: a library broke: no new work started');
-        expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^stopped: unexpected error \(please report it\): Error: a library broke: no new work started; \d+ inputs not processed/)]);
+        expect(summary.stopMessage).toBe(
+          'unexpected error (please report it): Error: a library broke: no new work started',
+        );
+        expect(result.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            /^stopped: unexpected error \(please report it\): Error: a library broke: no new work started; \d+ inputs not processed/,
+          ),
+        ]);
         const answered = emulator.requests.filter((request) => request.path === '/v2/edit').length;
         expect(answered).toBeLessThan(30);
         const outputs = (await readdir(path.join(root, 'out'))).filter((file) => file.endsWith('.png'));

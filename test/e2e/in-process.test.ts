@@ -13,7 +13,9 @@ import { listenOnLoopback, tempDir } from './harness.js';
 
 describe('an in-process run', () => {
   it('listens to Ctrl-C while its batch runs, stops on it with exit 130, and lets go when it ends', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#406080' } })
+      .png()
+      .toBuffer();
     const root = await tempDir();
     await mkdir(path.join(root, 'in'));
     for (let i = 0; i < 6; i++) await writeFile(path.join(root, 'in', `p${i}.png`), png);
@@ -41,7 +43,11 @@ describe('an in-process run', () => {
       expect(heard).toEqual([['SIGINT']]);
       expect(requests).toBe(1);
       expect(code).toBe(130);
-      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: 1, notProcessed: 5, stopped: 'interrupted' });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({
+        ok: 1,
+        notProcessed: 5,
+        stopped: 'interrupted',
+      });
       expect(running.listening()).toEqual([]);
       expect(running.signal('SIGINT')).toBe(false);
     } finally {

@@ -15,7 +15,14 @@ const PHOTOS = path.join(ROOT, 'fixtures/photos');
 describe.each(['edit', 'segment'])('photoroom %s fixtures/photos --emulator', (command) => {
   it('answers every photograph with a non-blank image and a numeric x-uncertainty-score', async () => {
     const out = await tempDir();
-    const { code, stdout, stderr } = await runInProcess([command, 'fixtures/photos', '--emulator', '-o', out, '--no-progress']);
+    const { code, stdout, stderr } = await runInProcess([
+      command,
+      'fixtures/photos',
+      '--emulator',
+      '-o',
+      out,
+      '--no-progress',
+    ]);
     expect(code, stderr).toBe(0);
     // The in-process emulator adds nothing to what the command prints.
     expect(stdout + stderr).not.toMatch(/stand-in|listening/);
@@ -25,7 +32,9 @@ describe.each(['edit', 'segment'])('photoroom %s fixtures/photos --emulator', (c
     for (const photo of photos) {
       const output = path.join(out, photo.replace(/\.\w+$/, '.png'));
       expect(isBlank(await decode(await readFile(output))), `${photo} came back blank`).toBe(false);
-      const sidecar = JSON.parse(await readFile(`${output}.json`, 'utf8')) as { response: { headers: Record<string, string> } };
+      const sidecar = JSON.parse(await readFile(`${output}.json`, 'utf8')) as {
+        response: { headers: Record<string, string> };
+      };
       expect(sidecar.response.headers['x-uncertainty-score'], photo).toMatch(/^[01]\.\d\d$/);
     }
   });

@@ -38,7 +38,7 @@ async function photoroomOnPath(): Promise<string> {
 }
 
 describe('the README CI recipe', () => {
-  it('lists the failed inputs with jq under set -e, then exits with the run\'s code', async () => {
+  it("lists the failed inputs with jq under set -e, then exits with the run's code", async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'assets/products'), { recursive: true });
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'assets/products/mug.jpg'));
@@ -48,11 +48,17 @@ describe('the README CI recipe', () => {
     const bin = await photoroomOnPath();
     const { code, stdout } = await runProgram('bash', ['-e', 'recipe.sh'], {
       cwd: root,
-      env: { PATH: `${bin}:${process.env.PATH}`, PHOTOROOM_KEY_FROM_SECRETS: 'sk_test_ci_recipe', PHOTOROOM_BASE_URL: emulator.url },
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        PHOTOROOM_KEY_FROM_SECRETS: 'sk_test_ci_recipe',
+        PHOTOROOM_BASE_URL: emulator.url,
+      },
     });
     expect(stdout).toBe('assets/products/broken.jpg\n');
     expect(code).toBe(1);
-    expect(await readFile(path.join(root, 'dist/images/mug.png'))).toEqual(await readFile(path.join(FIXTURES, 'mug.jpg')));
+    expect(await readFile(path.join(root, 'dist/images/mug.png'))).toEqual(
+      await readFile(path.join(FIXTURES, 'mug.jpg')),
+    );
   });
 });
 
@@ -66,9 +72,15 @@ describe('the README library example', () => {
     await symlink(ROOT, path.join(root, 'node_modules/photoroom'));
     const example = await readmeScript('### As a library', 'js');
     // The one change: the client talks to the emulator instead of the real API.
-    await writeFile(path.join(root, 'example.mjs'), example.replace('createClient({ ', `createClient({ baseUrl: '${emulator.url}', `));
+    await writeFile(
+      path.join(root, 'example.mjs'),
+      example.replace('createClient({ ', `createClient({ baseUrl: '${emulator.url}', `),
+    );
 
-    const { code, stdout, stderr } = await runProgram(process.execPath, ['example.mjs'], { cwd: root, env: { PHOTOROOM_API_KEY: 'sk_test_library' } });
+    const { code, stdout, stderr } = await runProgram(process.execPath, ['example.mjs'], {
+      cwd: root,
+      env: { PHOTOROOM_API_KEY: 'sk_test_library' },
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('result products/mug.jpg');

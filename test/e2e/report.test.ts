@@ -29,7 +29,10 @@ async function openReport(file: string): Promise<{ page: Page; requested: string
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
   await page.goto(pathToFileURL(file).href);
-  await page.locator('#shown').filter({ hasText: /results/ }).waitFor();
+  await page
+    .locator('#shown')
+    .filter({ hasText: /results/ })
+    .waitFor();
   return { page, requested };
 }
 
@@ -37,7 +40,9 @@ async function openReport(file: string): Promise<{ page: Page; requested: string
 
 /** Waits until every image on the screen has loaded (lazy ones below it are not asked for). */
 function screenImagesLoaded(page: Page): Promise<unknown> {
-  return page.waitForFunction('[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)');
+  return page.waitForFunction(
+    '[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)',
+  );
 }
 
 const rowNames = (page: Page) => page.locator('.row .name').allTextContents();
@@ -71,7 +76,10 @@ describe('the report of a real batch', () => {
     const first = await runInProcess(['edit', 'products', '-o', 'out', '--bg', 'white'], { cwd: root, env });
     expect(first.code, first.stderr).toBe(1);
     // The latest run: one input redone with a parameter the API ignores.
-    const second = await runInProcess(['edit', 'products/mug.jpg', '-o', 'out', '--bg', 'white', '--param', 'unknown.thing=1'], { cwd: root, env });
+    const second = await runInProcess(
+      ['edit', 'products/mug.jpg', '-o', 'out', '--bg', 'white', '--param', 'unknown.thing=1'],
+      { cwd: root, env },
+    );
     expect(second.code, second.stderr).toBe(0);
 
     const written = await runInProcess(['report', 'out'], { cwd: root });
@@ -89,9 +97,18 @@ describe('the report of a real batch', () => {
 
   it('shows every output beside its input, and every image loads from disk', async () => {
     const { page, requested } = await openReport(report);
-    expect((await rowNames(page)).sort()).toEqual([`${HOSTILE}.png`, 'bottle.png', 'broken.png', 'gift-box.png', 'mug.png', 'sneaker.png']);
+    expect((await rowNames(page)).sort()).toEqual([
+      `${HOSTILE}.png`,
+      'bottle.png',
+      'broken.png',
+      'gift-box.png',
+      'mug.png',
+      'sneaker.png',
+    ]);
     await page.waitForFunction('[...document.images].every((image) => image.complete)');
-    const images = await page.evaluate<[string, number][]>("[...document.querySelectorAll('.row img')].map((image) => [image.alt, image.naturalWidth])");
+    const images = await page.evaluate<[string, number][]>(
+      "[...document.querySelectorAll('.row img')].map((image) => [image.alt, image.naturalWidth])",
+    );
     expect(images).toHaveLength(10); // five inputs and five outputs; broken.jpg shows its name
     for (const [alt, width] of images) expect(width, alt).toBeGreaterThan(0);
     expect(await page.locator('.row.failed .thumb.none').allTextContents()).toEqual(['broken.jpg', 'no output']);
@@ -120,7 +137,12 @@ describe('the report of a real batch', () => {
     expect(await mug.locator('dd.ignored').textContent()).toBe('Unsupported attributes: unknown.thing');
     expect(await mug.locator('.meta code.sent').textContent()).toBe('unknown.thing=1 background.color=white');
     expect(await page.evaluate('window.pwned')).toBeUndefined();
-    expect(await page.locator('.row .name').filter({ hasText: `${HOSTILE}.png` }).count()).toBe(1);
+    expect(
+      await page
+        .locator('.row .name')
+        .filter({ hasText: `${HOSTILE}.png` })
+        .count(),
+    ).toBe(1);
     await page.close();
   });
 
@@ -160,7 +182,9 @@ describe('the report of 10,000 results', () => {
     const root = await tempDir();
     const out = path.join(root, 'out');
     await mkdir(out);
-    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#5b3df5' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: '#5b3df5' } })
+      .png()
+      .toBuffer();
     const log: string[] = [];
     expectedFailed = 0;
     expectedAbove = 0;
@@ -169,12 +193,26 @@ describe('the report of 10,000 results', () => {
       const input = `products/item-${i}.jpg`;
       if (i % 997 === 0) {
         expectedFailed++;
-        log.push(JSON.stringify({ time: '2025-01-01T10:05:00.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${name}`, status: 'failed', error: 'HTTP 400: no', attempts: 1, ms: 5 }));
+        log.push(
+          JSON.stringify({
+            time: '2025-01-01T10:05:00.000Z',
+            run: '2025-01-01T10:00:00.000Z',
+            input,
+            output: `out/${name}`,
+            status: 'failed',
+            error: 'HTTP 400: no',
+            attempts: 1,
+            ms: 5,
+          }),
+        );
         continue;
       }
-      const score = i % 50 === 0 ? -1 : (i * 7919) % 1000 / 1000;
+      const score = i % 50 === 0 ? -1 : ((i * 7919) % 1000) / 1000;
       if (score === -1 || score >= 0.9) expectedAbove++;
-      const headers: Record<string, string> = { 'x-uncertainty-score': String(score), ...(i % 1000 === 1 && { 'pr-unsupported-attributes': 'Unsupported attributes: x' }) };
+      const headers: Record<string, string> = {
+        'x-uncertainty-score': String(score),
+        ...(i % 1000 === 1 && { 'pr-unsupported-attributes': 'Unsupported attributes: x' }),
+      };
       const sidecar = sidecarRecord({
         input: { path: input, size: 1, mtimeMs: 1, sha256: 'x' },
         request: { endpoint: '/v2/edit', method: 'POST', fields: [] },
@@ -189,7 +227,17 @@ describe('the report of 10,000 results', () => {
       // Synchronous writes: for 20,000 small files several times quicker than fs/promises.
       writeFileSync(path.join(out, name), png);
       writeFileSync(`${path.join(out, name)}${SIDECAR_SUFFIX}`, JSON.stringify(sidecar));
-      log.push(JSON.stringify({ time: '2025-01-01T10:05:00.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${name}`, status: 'ok', attempts: 1, ms: 5 }));
+      log.push(
+        JSON.stringify({
+          time: '2025-01-01T10:05:00.000Z',
+          run: '2025-01-01T10:00:00.000Z',
+          input,
+          output: `out/${name}`,
+          status: 'ok',
+          attempts: 1,
+          ms: 5,
+        }),
+      );
     }
     await writeFile(path.join(out, 'photoroom-run.jsonl'), `${log.join('\n')}\n`);
     const written = await runInProcess(['report', 'out'], { cwd: root });
@@ -217,11 +265,13 @@ describe('the report of 10,000 results', () => {
 
   it('filters all 10,000 rows, failed first', async () => {
     const { page } = await openReport(report);
-    expect((await page.locator('.row .badges').first().textContent())).toContain('failed');
+    expect(await page.locator('.row .badges').first().textContent()).toContain('failed');
     await page.getByRole('button', { name: /^Failed/ }).click();
     expect(await shownLine(page)).toBe(`${expectedFailed} of 10,000 results, least certain first`);
     await page.getByLabel('Uncertainty threshold').fill('0.9');
-    expect(await shownLine(page)).toBe(`${expectedAbove.toLocaleString('en-US')} of 10,000 results, least certain first`);
+    expect(await shownLine(page)).toBe(
+      `${expectedAbove.toLocaleString('en-US')} of 10,000 results, least certain first`,
+    );
     expect((await shownScores(page)).slice(0, 3)).toEqual([-1, -1, -1]);
     await page.getByRole('button', { name: /^Ignored parameters/ }).click();
     expect(await shownLine(page)).toBe('10 of 10,000 results, least certain first');

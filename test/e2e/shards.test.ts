@@ -34,7 +34,8 @@ async function productFolder(): Promise<{ root: string; inputs: string[] }> {
     await writeFile(path.join(root, 'products', relative), await image.toBuffer());
     inputs.push(`products/${relative}`);
   };
-  const pixels = (i: number) => sharp({ create: { width: 8, height: 8, channels: 3, background: { r: i * 10, g: 255 - i * 10, b: 90 } } });
+  const pixels = (i: number) =>
+    sharp({ create: { width: 8, height: 8, channels: 3, background: { r: i * 10, g: 255 - i * 10, b: 90 } } });
   for (let i = 0; i < 22; i++) await add(`${i % 2 ? 'shoes/' : ''}item-${i}.png`, pixels(i).png());
   await add('twin.jpg', pixels(30).jpeg());
   await add('twin.png', pixels(31).png());
@@ -48,7 +49,10 @@ function summaryOf(result: CliResult): SummaryEvent {
 
 async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -62,7 +66,12 @@ const SHARDS = [
 
 function runShards(root: string): Promise<CliResult[]> {
   return Promise.all(
-    SHARDS.map((shard) => runInProcess(['edit', 'products', '-o', 'out', '--json', ...shard.args], { cwd: root, env: { ...emulatorEnv(emulator), ...shard.env } })),
+    SHARDS.map((shard) =>
+      runInProcess(['edit', 'products', '-o', 'out', '--json', ...shard.args], {
+        cwd: root,
+        env: { ...emulatorEnv(emulator), ...shard.env },
+      }),
+    ),
   );
 }
 
@@ -82,10 +91,12 @@ describe('three shards at once into one folder', () => {
     expect(requests.every((request) => request.status === 200 || request.status === 429)).toBe(true);
     expect(requests.filter((request) => request.path === '/v2/account' && request.status === 200)).toHaveLength(3);
     const edits = requests.filter((request) => request.path === '/v2/edit');
-    const uploaded = edits.filter((request) => request.status === 200).map((request) => {
-      const file = request.fields.find(([name]) => name === 'imageFile')?.[1];
-      return typeof file === 'object' ? file.filename : '';
-    });
+    const uploaded = edits
+      .filter((request) => request.status === 200)
+      .map((request) => {
+        const file = request.fields.find(([name]) => name === 'imageFile')?.[1];
+        return typeof file === 'object' ? file.filename : '';
+      });
     expect(uploaded.sort()).toEqual(inputs.map((input) => path.basename(input)).sort());
 
     const outputs = inputs.map((input) =>
@@ -113,7 +124,9 @@ describe('three shards at once into one folder', () => {
     const rerunFrom = emulator.requests.length;
     const reruns = await runShards(root);
     for (const rerun of reruns) expect(rerun.code, rerun.stderr).toBe(0);
-    expect(reruns.map(summaryOf).map((summary) => [summary.ok, summary.skipped])).toEqual(summaries.map((summary) => [0, summary.ok]));
+    expect(reruns.map(summaryOf).map((summary) => [summary.ok, summary.skipped])).toEqual(
+      summaries.map((summary) => [0, summary.ok]),
+    );
     expect(emulator.requests.slice(rerunFrom)).toEqual([]);
   });
 

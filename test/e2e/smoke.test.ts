@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
 import { runInProcess } from '../support/in-process.js';
-import { BIN, emulatorEnv, FIXTURES, recordingEmulator, runCli, tempDir, type CliResult, type RunOptions } from './harness.js';
+import {
+  BIN,
+  emulatorEnv,
+  FIXTURES,
+  recordingEmulator,
+  runCli,
+  tempDir,
+  type CliResult,
+  type RunOptions,
+} from './harness.js';
 
 let emulator: RunningEmulator;
 let env: Record<string, string>;
@@ -39,17 +48,27 @@ function withoutTimings(result: CliResult): CliResult {
 }
 
 /** Runs `args` spawned, then in-process with the same options in a fresh `cwd` of its own if given; both must say the same. */
-async function spawnedAndInProcess(args: readonly string[], options: RunOptions = {}, freshCwd?: () => Promise<string>): Promise<CliResult> {
+async function spawnedAndInProcess(
+  args: readonly string[],
+  options: RunOptions = {},
+  freshCwd?: () => Promise<string>,
+): Promise<CliResult> {
   const spawned = await runCli(args, options);
   const inProcess = await runInProcess(args, { ...options, ...(freshCwd && { cwd: await freshCwd() }) });
-  expect(withoutTimings({ code: inProcess.code, stdout: inProcess.stdout, stderr: inProcess.stderr })).toEqual(withoutTimings(spawned));
+  expect(withoutTimings({ code: inProcess.code, stdout: inProcess.stdout, stderr: inProcess.stderr })).toEqual(
+    withoutTimings(spawned),
+  );
   return spawned;
 }
 
 describe('each command, spawned, as a user runs it', () => {
   it('edit: sends the image and writes the answer', async () => {
     const root = await withMug();
-    const { code, stderr } = await spawnedAndInProcess(['edit', 'mug.jpg', '-o', 'out', '--bg', 'white', '--yes'], { cwd: root, env }, withMug);
+    const { code, stderr } = await spawnedAndInProcess(
+      ['edit', 'mug.jpg', '-o', 'out', '--bg', 'white', '--yes'],
+      { cwd: root, env },
+      withMug,
+    );
     expect(code).toBe(0);
     expect(stderr).toMatch(/1 ok, 0 skipped, 0 failed/);
     expect(await readFile(path.join(root, 'out/mug.png'))).toEqual(await readFile(path.join(FIXTURES, 'mug.jpg')));
@@ -57,7 +76,11 @@ describe('each command, spawned, as a user runs it', () => {
 
   it('segment: sends the image and writes the answer', async () => {
     const root = await withMug();
-    const { code, stderr } = await spawnedAndInProcess(['segment', 'mug.jpg', '-o', 'out', '--yes'], { cwd: root, env }, withMug);
+    const { code, stderr } = await spawnedAndInProcess(
+      ['segment', 'mug.jpg', '-o', 'out', '--yes'],
+      { cwd: root, env },
+      withMug,
+    );
     expect(code).toBe(0);
     expect(stderr).toMatch(/1 ok, 0 skipped, 0 failed/);
     expect(await readFile(path.join(root, 'out/mug.png'))).toEqual(await readFile(path.join(FIXTURES, 'mug.jpg')));
@@ -91,7 +114,9 @@ describe('each command, spawned, as a user runs it', () => {
   });
 
   it('emulator: prints its URL, serves requests, and reports its counts on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [BIN, 'emulator', '--credits', '2', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'emulator', '--credits', '2', '--verbose'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -102,7 +127,11 @@ describe('each command, spawned, as a user runs it', () => {
       });
     });
     const body = new FormData();
-    body.append('image_file', new Blob([await readFile(path.join(FIXTURES, 'mug.jpg'))], { type: 'image/jpeg' }), 'mug.jpg');
+    body.append(
+      'image_file',
+      new Blob([await readFile(path.join(FIXTURES, 'mug.jpg'))], { type: 'image/jpeg' }),
+      'mug.jpg',
+    );
     const response = await fetch(`${url}/v1/segment`, { method: 'POST', body, headers: { 'x-api-key': 'any' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-emulator-cutout')).toBe("border-key (emulator stand-in, not Photoroom's model)");

@@ -11,7 +11,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { runInProcess } from '../support/in-process.js';
-import { BIN, emulatorEnv, FIXTURES, listenOnLoopback, recordingEmulator, runCli, tempDir, type CliResult } from './harness.js';
+import {
+  BIN,
+  emulatorEnv,
+  FIXTURES,
+  listenOnLoopback,
+  recordingEmulator,
+  runCli,
+  tempDir,
+  type CliResult,
+} from './harness.js';
 
 let emulator: RunningEmulator;
 let root: string;
@@ -67,7 +76,9 @@ describe('photoroom emulator', () => {
 describe('photoroom edit', () => {
   it('without a key, points at sandbox keys and at --emulator', async () => {
     const line = startUpError(await runInProcess(['edit', 'mug.jpg'], { cwd: root }));
-    expect(line).toMatch(/^photoroom: no API key: set PHOTOROOM_API_KEY .*sandbox keys \(sandbox_\.\.\.\) are free for trials/);
+    expect(line).toMatch(
+      /^photoroom: no API key: set PHOTOROOM_API_KEY .*sandbox keys \(sandbox_\.\.\.\) are free for trials/,
+    );
     expect(line).toContain('--emulator');
   });
 
@@ -76,12 +87,21 @@ describe('photoroom edit', () => {
     ['mug.jpg/out', 'a file is in the way of a folder (ENOTDIR)'],
   ])('refuses an output folder it cannot write (-o %s) before anything is sent', async (out, reason) => {
     const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', out]);
-    expect(startUpError(result)).toBe(`photoroom: -o ${out}: results cannot be written there: ${reason}; choose another output folder`);
+    expect(startUpError(result)).toBe(
+      `photoroom: -o ${out}: results cannot be written there: ${reason}; choose another output folder`,
+    );
     expect(requests).toEqual([]);
   });
 
   it('names --state-dir, not -o, when the state folder cannot be written', async () => {
-    const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'fine', '--state-dir', '/proc/photoroom-state']);
+    const { result, requests } = await runAgainstEmulator([
+      'edit',
+      'mug.jpg',
+      '-o',
+      'fine',
+      '--state-dir',
+      '/proc/photoroom-state',
+    ]);
     expect(startUpError(result)).toBe(
       'photoroom: --state-dir /proc/photoroom-state: results cannot be written there: no such file or folder (ENOENT); choose another state folder',
     );
@@ -101,8 +121,12 @@ describe('photoroom edit', () => {
     await mkdir(locked);
     await writeFile(path.join(locked, 'keep.txt'), '');
     await chmod(locked, 0o555);
-    const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'locked'], { withoutPrivileges: true });
-    expect(startUpError(result)).toBe('photoroom: -o locked: results cannot be written there: permission denied (EACCES); choose another output folder');
+    const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'locked'], {
+      withoutPrivileges: true,
+    });
+    expect(startUpError(result)).toBe(
+      'photoroom: -o locked: results cannot be written there: permission denied (EACCES); choose another output folder',
+    );
     expect(requests).toEqual([]);
     expect(await readdir(locked)).toEqual(['keep.txt']);
   });
@@ -110,7 +134,11 @@ describe('photoroom edit', () => {
   it('makes a missing output folder and leaves no probe behind', async () => {
     const { result } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', 'new/deep', '--yes']);
     expect(result.code).toBe(0);
-    expect((await readdir(path.join(root, 'new/deep'))).sort()).toEqual(['mug.png', 'mug.png.json', 'photoroom-run.jsonl']);
+    expect((await readdir(path.join(root, 'new/deep'))).sort()).toEqual([
+      'mug.png',
+      'mug.png.json',
+      'photoroom-run.jsonl',
+    ]);
   });
 });
 
@@ -142,14 +170,22 @@ describe('an output that is not a file', () => {
     [['-o', '/dev/fd/1'], '-o /dev/fd/1 is a file descriptor'],
   ])('refuses %j in one line pointing at -o -, before anything is sent', async (out, refusal) => {
     const before = emulator.requests.length;
-    const result = await runInProcess(['edit', 'mug.jpg', ...out], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
+    const result = await runInProcess(['edit', 'mug.jpg', ...out], {
+      cwd: traps,
+      env: emulatorEnv(emulator, 'sk_test_traps'),
+    });
     expect(startUpError(result)).toBe(`photoroom: ${refusal}, not a file or a folder: ${toStdout}`);
     expect(emulator.requests.slice(before)).toEqual([]);
   });
 
   it('refuses a --state-dir that is a FIFO, and makes no output folder', async () => {
-    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'fifo.png'], { cwd: traps, env: emulatorEnv(emulator, 'sk_test_traps') });
-    expect(startUpError(result)).toBe('photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders');
+    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'fifo.png'], {
+      cwd: traps,
+      env: emulatorEnv(emulator, 'sk_test_traps'),
+    });
+    expect(startUpError(result)).toBe(
+      'photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders',
+    );
     expect((await readdir(traps)).sort()).toEqual(['fifo.png', 'mug.jpg', 'null.png', 'socket']);
   });
 
@@ -158,8 +194,13 @@ describe('an output that is not a file', () => {
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
     await writeFile(path.join(folder, 'kept.png'), 'kept');
     await symlink('kept.png', path.join(folder, 'latest.png'));
-    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], { cwd: folder, env: emulatorEnv(emulator, 'sk_test_traps') });
-    expect(startUpError(result)).toBe('photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another');
+    const result = await runInProcess(['edit', 'mug.jpg', '-o', 'latest.png', '--yes'], {
+      cwd: folder,
+      env: emulatorEnv(emulator, 'sk_test_traps'),
+    });
+    expect(startUpError(result)).toBe(
+      'photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another',
+    );
     expect(await readlink(path.join(folder, 'latest.png'))).toBe('kept.png');
     expect(await readFile(path.join(folder, 'kept.png'), 'utf8')).toBe('kept');
   });
@@ -178,7 +219,9 @@ describe('an output that is not a file', () => {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(startUpError({ code, stdout: '', stderr })).toBe(`photoroom: -o stdout.png leads to /proc/self/fd/1, a file descriptor, not a file or a folder: ${toStdout}`);
+    expect(startUpError({ code, stdout: '', stderr })).toBe(
+      `photoroom: -o stdout.png leads to /proc/self/fd/1, a file descriptor, not a file or a folder: ${toStdout}`,
+    );
     expect((await lstat(path.join(folder, 'stdout.png'))).isSymbolicLink()).toBe(true);
     expect(await readlink(path.join(folder, 'stdout.png'))).toBe('/proc/self/fd/1');
     expect(await readFile(path.join(folder, 'result.png'))).toHaveLength(0);

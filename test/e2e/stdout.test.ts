@@ -22,7 +22,9 @@ beforeAll(async () => {
   // stdout can hold unread (Node's stdio pipes are socket pairs, whose buffers take a few
   // hundred KB), so a reader that leaves early is met by the writes, however slow it is.
   const noise = { type: 'gaussian', mean: 128, sigma: 60 } as const;
-  await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise } }).png().toFile(path.join(root, 'noise.png'));
+  await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise } })
+    .png()
+    .toFile(path.join(root, 'noise.png'));
 });
 
 afterAll(async () => {
@@ -33,7 +35,11 @@ afterAll(async () => {
  * `photoroom ...args` with its stdout on `stdout`: a file descriptor, or a pipe whose reader
  * leaves after `keepBytes`; `env` adds to the environment.
  */
-function runWithStdout(args: readonly string[], stdout: number | { keepBytes: number }, env: Record<string, string> = {}): Promise<CliResult> {
+function runWithStdout(
+  args: readonly string[],
+  stdout: number | { keepBytes: number },
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: root,
     env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_stdout'), NO_COLOR: '1', ...env },
@@ -63,7 +69,9 @@ async function expectOneRefusal(stderr: string, refusal: string): Promise<string
   expect(stderr).toContain(`failed  noise.png: ${refusal}`);
   expect(stderr).toMatch(/: 0 ok, 0 skipped, 1 failed/);
   // The image was paid for: it is kept, whole, where the last line says.
-  const kept = /^photoroom: the image standard output did not take is kept at (.+) \(it was paid for\)$/m.exec(stderr)?.[1];
+  const kept = /^photoroom: the image standard output did not take is kept at (.+) \(it was paid for\)$/m.exec(
+    stderr,
+  )?.[1];
   expect(kept).toBeDefined();
   try {
     expect((await readFile(kept!)).equals(await readFile(path.join(root, 'noise.png')))).toBe(true);
@@ -78,9 +86,14 @@ describe('-o - reports success before stdout took it', () => {
     const full = openSync('/dev/full', 'w');
     // The process reads TMPDIR itself (os.tmpdir()): in-process runs are given it instead.
     const temporary = await tempDir();
-    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full, { TMPDIR: temporary }).finally(() => closeSync(full));
+    const result = await runWithStdout(['edit', 'noise.png', '-o', '-', '--yes'], full, { TMPDIR: temporary }).finally(
+      () => closeSync(full),
+    );
     expect(result.code).toBe(1);
-    const keptIn = await expectOneRefusal(result.stderr, 'standard output refused the image: no space left on the device (ENOSPC)');
+    const keptIn = await expectOneRefusal(
+      result.stderr,
+      'standard output refused the image: no space left on the device (ENOSPC)',
+    );
     expect(path.dirname(keptIn)).toBe(temporary);
   });
 
@@ -95,6 +108,8 @@ describe('-o - reports success before stdout took it', () => {
     const full = openSync('/dev/full', 'w');
     const result = await runWithStdout(['params'], full).finally(() => closeSync(full));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('photoroom: standard output refused what was written: no space left on the device (ENOSPC)\n');
+    expect(result.stderr).toBe(
+      'photoroom: standard output refused what was written: no space left on the device (ENOSPC)\n',
+    );
   });
 });

@@ -25,9 +25,16 @@ afterAll(async () => {
 
 /** The CLI with --json; `next(predicate)` resolves with the first event (past or future) that matches. */
 function watchedRun(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, ...args, '--json'], { cwd, env: { ...process.env, ...emulatorEnv(emulator) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args, '--json'], {
+    cwd,
+    env: { ...process.env, ...emulatorEnv(emulator) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const events: Record<string, unknown>[] = [];
-  const waiting: { test: (event: Record<string, unknown>) => boolean; resolve: (event: Record<string, unknown>) => void }[] = [];
+  const waiting: {
+    test: (event: Record<string, unknown>) => boolean;
+    resolve: (event: Record<string, unknown>) => void;
+  }[] = [];
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -49,7 +56,8 @@ function watchedRun(args: string[], cwd: string) {
   return { child, events, exited, next };
 }
 
-const resultFor = (input: string) => (event: Record<string, unknown>) => event.type === 'result' && event.input === input;
+const resultFor = (input: string) => (event: Record<string, unknown>) =>
+  event.type === 'result' && event.input === input;
 
 describe('--watch', () => {
   it('processes files dropped into the folder after the first pass, a slowly written one once and whole; Ctrl-C ends it', async () => {
@@ -73,7 +81,9 @@ describe('--watch', () => {
     }
     await handle.close();
     expect(await run.next(resultFor('in/slow.jpg'))).toMatchObject({ status: 'ok' });
-    const uploads = emulator.requests.filter((request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename === 'slow.jpg');
+    const uploads = emulator.requests.filter(
+      (request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename === 'slow.jpg',
+    );
     expect(uploads).toHaveLength(1);
     expect((uploads[0]!.fields[0]![1] as { size: number }).size).toBe(slow.length);
     // The echo emulator answers what it was sent: the output is the whole file.
@@ -87,7 +97,22 @@ describe('--watch', () => {
   it('never takes its own outputs, written inside the watched folder, as inputs', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'a.png'));
-    const run = watchedRun(['edit', '.', '-o', '.', '--name', '{dir}/{name}-edited.{ext}', '--yes', '--watch', '--watch-settle', '100', '--verbose'], root);
+    const run = watchedRun(
+      [
+        'edit',
+        '.',
+        '-o',
+        '.',
+        '--name',
+        '{dir}/{name}-edited.{ext}',
+        '--yes',
+        '--watch',
+        '--watch-settle',
+        '100',
+        '--verbose',
+      ],
+      root,
+    );
     await run.next((event) => event.type === 'watching');
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'b.jpg'));
     await run.next(resultFor('b.jpg'));
@@ -103,7 +128,12 @@ describe('--watch', () => {
   it('as shards, each watching shard takes only the new files of its own shard, each once', async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'in'));
-    const shards = [1, 2].map((index) => watchedRun(['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '100', '--shard', `${index}/2`], root));
+    const shards = [1, 2].map((index) =>
+      watchedRun(
+        ['edit', 'in', '-o', 'out', '--yes', '--watch', '--watch-settle', '100', '--shard', `${index}/2`],
+        root,
+      ),
+    );
     await Promise.all(shards.map((run) => run.next((event) => event.type === 'watching')));
     const names = ['drop-a.jpg', 'drop-b.jpg', 'drop-c.jpg', 'drop-d.jpg', 'drop-e.jpg', 'drop-f.jpg'];
     expect(new Set(names.map((name) => shardOf(name, 2)))).toEqual(new Set([1, 2]));
@@ -115,16 +145,24 @@ describe('--watch', () => {
       const taken = run.events.filter((event) => event.type === 'result').map((event) => event.input as string);
       expect(taken.sort()).toEqual(names.filter((name) => shardOf(name, 2) === i + 1).map((name) => `in/${name}`));
     });
-    const sent = emulator.requests.map((request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename).filter((name) => name?.startsWith('drop-'));
+    const sent = emulator.requests
+      .map((request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename)
+      .filter((name) => name?.startsWith('drop-'));
     expect(sent.sort()).toEqual(names);
   });
 
   it('refuses --watch without a folder to watch, or with -o naming a file', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
-    const noFolder = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--watch', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const noFolder = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--watch', '--json'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(noFolder.code).toBe(2);
-    const oneFile = await runInProcess(['edit', '.', '-o', 'mug.png', '--watch', '--json'], { cwd: root, env: emulatorEnv(emulator) });
+    const oneFile = await runInProcess(['edit', '.', '-o', 'mug.png', '--watch', '--json'], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
     expect(oneFile.code).toBe(2);
   });
 });
@@ -146,9 +184,16 @@ describe('--watch under odd folders', () => {
     for (const name of pipes) await run.next((event) => event.type === 'ignored' && event.input === `in/${name}`);
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
-    const ignored = run.events.filter((event) => event.type === 'ignored').map((event) => `${String(event.input)} ${String(event.reason)}`);
-    expect(ignored.sort()).toEqual(['in/before.png', ...pipes.map((name) => `in/${name}`)].map((input) => `${input} not-a-file`).sort());
-    expect(run.events).toContainEqual({ type: 'warning', message: 'in/loop: symbolic link loop back to in, not followed' });
+    const ignored = run.events
+      .filter((event) => event.type === 'ignored')
+      .map((event) => `${String(event.input)} ${String(event.reason)}`);
+    expect(ignored.sort()).toEqual(
+      ['in/before.png', ...pipes.map((name) => `in/${name}`)].map((input) => `${input} not-a-file`).sort(),
+    );
+    expect(run.events).toContainEqual({
+      type: 'warning',
+      message: 'in/loop: symbolic link loop back to in, not followed',
+    });
     expect(run.events.at(-1)).toMatchObject({ type: 'summary', ok: 2, failed: 0, stopped: 'interrupted' });
   });
 
@@ -159,6 +204,10 @@ describe('--watch under odd folders', () => {
     await run.next((event) => event.type === 'watching');
     await rm(path.join(root, 'in'), { recursive: true });
     expect(await run.exited).toBe(1);
-    expect(run.events.at(-1)).toMatchObject({ type: 'summary', stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
+    expect(run.events.at(-1)).toMatchObject({
+      type: 'summary',
+      stopped: 'folders-gone',
+      stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left',
+    });
   });
 });

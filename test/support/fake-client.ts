@@ -53,20 +53,34 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     maxInFlight: 0,
     accountCalls: 0,
     redactor: new Redactor(),
-    urls: { edit: 'https://fake.test/v2/edit', segment: 'https://fake.test/v1/segment', account: 'https://fake.test/v2/account' },
-    editUpload: (image: Upload, _fields: readonly Field[]) => respond('editUpload', image.path, image.content, image.onChunk),
+    urls: {
+      edit: 'https://fake.test/v2/edit',
+      segment: 'https://fake.test/v1/segment',
+      account: 'https://fake.test/v2/account',
+    },
+    editUpload: (image: Upload, _fields: readonly Field[]) =>
+      respond('editUpload', image.path, image.content, image.onChunk),
     editUrl: (url: string, _fields: readonly Field[]) => respond('editUrl', url),
     segment: (image: Upload, _fields: readonly Field[]) => respond('segment', image.path, image.content, image.onChunk),
     account() {
       client.accountCalls += 1;
       const answer = options.account?.() ?? { plan: 'fake', images: { available: 1_000_000, subscription: 1_000_000 } };
       if ('plan' in answer) return Promise.resolve(answer);
-      return Promise.reject('error' in answer ? answer.error : apiErrorFromResponse(answer.status, String(answer.body ?? ''), answer.headers?.['retry-after']));
+      return Promise.reject(
+        'error' in answer
+          ? answer.error
+          : apiErrorFromResponse(answer.status, String(answer.body ?? ''), answer.headers?.['retry-after']),
+      );
     },
     close: async () => {},
   };
 
-  async function respond(kind: FakeCall['kind'], input: string, content?: Buffer, onChunk?: Upload['onChunk']): Promise<ApiResponse> {
+  async function respond(
+    kind: FakeCall['kind'],
+    input: string,
+    content?: Buffer,
+    onChunk?: Upload['onChunk'],
+  ): Promise<ApiResponse> {
     // As the real client's upload does: the engine hashes what was sent.
     if (content) onChunk?.(content);
     const attempt = (perInput.get(input) ?? 0) + 1;

@@ -7,7 +7,12 @@ import type { FakeTiming } from './fake-time.js';
 import { processHost } from '../../src/cli/io.js';
 
 /** `options` replace the defaults, and `options.settings` the table's (two requests at a time, two retries, no credits check). */
-export function editInToOut(root: string, client: Client, timing: FakeTiming, options: Partial<BatchOptions> = {}): BatchRun {
+export function editInToOut(
+  root: string,
+  client: Client,
+  timing: FakeTiming,
+  options: Partial<BatchOptions> = {},
+): BatchRun {
   return runBatch({
     endpoint: 'edit',
     inputs: ['in'],

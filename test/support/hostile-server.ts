@@ -67,7 +67,11 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
   const key = String(request.headers['x-api-key'] ?? '');
   switch (scripted.kind) {
     case 'image':
-      response.writeHead(200, { 'content-type': scripted.contentType ?? 'image/png', 'content-length': scripted.body.length, ...scripted.headers });
+      response.writeHead(200, {
+        'content-type': scripted.contentType ?? 'image/png',
+        'content-length': scripted.body.length,
+        ...scripted.headers,
+      });
       response.end(scripted.body);
       return;
     case 'empty':
@@ -79,7 +83,9 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
       return;
     }
     case 'wrong-format':
-      response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.jpeg.length }).end(scripted.jpeg);
+      response
+        .writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.jpeg.length })
+        .end(scripted.jpeg);
       return;
     case 'endless': {
       response.writeHead(200, { 'content-type': 'image/png' });
@@ -95,12 +101,20 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
     }
     case 'segment-json': {
       const json = JSON.stringify({ base64img: scripted.body.toString('base64') });
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) })
+        .end(json);
       return;
     }
     case 'echo-key': {
-      const body = JSON.stringify({ error: { message: `invalid key ${key}`, detail: `key=${encodeURIComponent(key)}` } });
-      response.writeHead(scripted.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'pr-debug-key': key });
+      const body = JSON.stringify({
+        error: { message: `invalid key ${key}`, detail: `key=${encodeURIComponent(key)}` },
+      });
+      response.writeHead(scripted.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'pr-debug-key': key,
+      });
       response.end(body);
       return;
     }
@@ -123,17 +137,29 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
     case 'quote-key': {
       const quoted = key.slice(0, 8);
       if (scripted.image) {
-        response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.image.length, 'pr-texts-detected': `key ${quoted}...` });
+        response.writeHead(200, {
+          'content-type': 'image/png',
+          'content-length': scripted.image.length,
+          'pr-texts-detected': `key ${quoted}...`,
+        });
         response.end(scripted.image);
         return;
       }
       const body = JSON.stringify({ error: { message: `the key starting ${quoted} is not valid here` } });
-      response.writeHead(scripted.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'pr-debug-key': quoted });
+      response.writeHead(scripted.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'pr-debug-key': quoted,
+      });
       response.end(body);
       return;
     }
     case 'close-in-two-writes':
-      response.writeHead(200, { 'content-type': 'image/png', 'content-length': scripted.body.length, connection: 'close' });
+      response.writeHead(200, {
+        'content-type': 'image/png',
+        'content-length': scripted.body.length,
+        connection: 'close',
+      });
       response.flushHeaders();
       setTimeout(() => response.end(scripted.body), 5);
       return;
@@ -143,13 +169,20 @@ function answer(response: ServerResponse, request: IncomingMessage, scripted: Ho
       return;
     case 'truncated-image': {
       const half = scripted.body.subarray(0, Math.floor(scripted.body.length / 2));
-      response.writeHead(200, { 'content-type': scripted.contentType ?? 'image/png', 'content-length': half.length }).end(half);
+      response
+        .writeHead(200, { 'content-type': scripted.contentType ?? 'image/png', 'content-length': half.length })
+        .end(half);
       return;
     }
     case 'segment-json-signature-and-junk': {
-      const image = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('junk, not chunks: '.repeat(20))]);
+      const image = Buffer.concat([
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+        Buffer.from('junk, not chunks: '.repeat(20)),
+      ]);
       const json = JSON.stringify({ base64img: image.toString('base64') });
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) })
+        .end(json);
       return;
     }
   }
@@ -188,7 +221,10 @@ export async function startHostileServer(
       });
       if (path === '/v2/account') {
         if (options.account) answer(response, request, options.account);
-        else response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ACCOUNT) }).end(ACCOUNT);
+        else
+          response
+            .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ACCOUNT) })
+            .end(ACCOUNT);
         return;
       }
       const { byUpload } = options;

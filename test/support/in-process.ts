@@ -48,7 +48,10 @@ function handlerSet() {
 }
 
 /** Starts `photoroom ...args` in this process; see runInProcess for most tests. */
-export function startInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): RunningCli {
+export function startInProcess(
+  args: readonly string[],
+  options: Omit<RunOptions, 'withoutPrivileges'> = {},
+): RunningCli {
   // What leaves the program is masked by the run's own redactor, then escaped, as processIo does.
   const redactor = new Redactor();
   // Tests waiting for a text on stdout (printed), each told once it is there.
@@ -98,7 +101,8 @@ export function startInProcess(args: readonly string[], options: Omit<RunOptions
   const done = main(args, io).then((code) => {
     // The process would exit now: what still listens for its exit hears it.
     for (const handler of exits.all()) handler();
-    for (const waiter of waiting) waiter.reject(new Error(`the run ended without printing ${JSON.stringify(waiter.text)} on stdout`));
+    for (const waiter of waiting)
+      waiter.reject(new Error(`the run ended without printing ${JSON.stringify(waiter.text)} on stdout`));
     return { code, stdout: stdout.text(), stderr: stderr.text(), stdoutBytes: stdout.bytes() };
   });
   return {
@@ -117,6 +121,9 @@ export function startInProcess(args: readonly string[], options: Omit<RunOptions
 }
 
 /** Runs `photoroom ...args` in this process, as runCli runs it in a child: same options, same result. */
-export function runInProcess(args: readonly string[], options: Omit<RunOptions, 'withoutPrivileges'> = {}): Promise<InProcessResult> {
+export function runInProcess(
+  args: readonly string[],
+  options: Omit<RunOptions, 'withoutPrivileges'> = {},
+): Promise<InProcessResult> {
   return startInProcess(args, options).done;
 }

@@ -51,7 +51,9 @@ export function validText(spec: ValueRule): fc.Arbitrary<string> {
       return fc.oneof(fc.constantFrom(...(spec.enum ?? [])), fc.integer({ min: 0, max: 359 }).map(String));
     case 'urlList': {
       const url = fc.webUrl({ validSchemes: ['https', 'http'] }).filter((text) => !text.includes(','));
-      return fc.array(url, { minLength: spec.minItems ?? 1, maxLength: spec.maxItems ?? 4 }).map((urls) => urls.join(','));
+      return fc
+        .array(url, { minLength: spec.minItems ?? 1, maxLength: spec.maxItems ?? 4 })
+        .map((urls) => urls.join(','));
     }
   }
 }
@@ -60,14 +62,20 @@ export function validText(spec: ValueRule): fc.Arbitrary<string> {
 export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
   switch (spec.kind) {
     case 'enum':
-      return fc.string({ minLength: 1 }).filter((text) => !spec.enum?.some((c) => c.toLowerCase() === text.trim().toLowerCase()));
+      return fc
+        .string({ minLength: 1 })
+        .filter((text) => !spec.enum?.some((c) => c.toLowerCase() === text.trim().toLowerCase()));
     case 'boolean':
       return fc.constantFrom('maybe', 'y', 'n', '2', 'tru', 'constructor');
     case 'number':
       return fc.oneof(
         fc.constantFrom('abc', '1,5', 'NaN', '0x10', '--1', '1e309', '-1e309', 'Infinity'),
-        ...(spec.maximum !== undefined ? [fc.double({ min: spec.maximum + 1e-6, max: 1e9, noNaN: true }).map(String)] : []),
-        ...(spec.minimum !== undefined ? [fc.double({ min: -1e9, max: spec.minimum - 1e-6, noNaN: true }).map(String)] : []),
+        ...(spec.maximum !== undefined
+          ? [fc.double({ min: spec.maximum + 1e-6, max: 1e9, noNaN: true }).map(String)]
+          : []),
+        ...(spec.minimum !== undefined
+          ? [fc.double({ min: -1e9, max: spec.minimum - 1e-6, noNaN: true }).map(String)]
+          : []),
         ...(spec.exclusiveMinimum !== undefined ? [fc.constant(String(spec.exclusiveMinimum))] : []),
       );
     case 'pixels':
@@ -75,7 +83,13 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
     case 'length':
       return fc.constantFrom('0.5', '50%', '-1', '10 px', '12em', '1.2px', 'half', '1e309', '99999999999999999999px');
     case 'color':
-      return fc.constantFrom('notacolour', '#12345', 'GG0000', '#1234567', ...(spec.colorStyle === 'hash' ? ['#FF000080'] : []));
+      return fc.constantFrom(
+        'notacolour',
+        '#12345',
+        'GG0000',
+        '#1234567',
+        ...(spec.colorStyle === 'hash' ? ['#FF000080'] : []),
+      );
     case 'outputSize':
       return fc.constantFrom('big', '0x100', '100x', 'x100', 'original', '100 x 200');
     case 'uuid':
@@ -85,9 +99,13 @@ export function invalidText(spec: ParamSpec): fc.Arbitrary<string> | null {
     case 'numberOrPreset':
       return fc.constantFrom('sideways', '90deg', 'NaN', 'abc');
     case 'urlList':
-      return fc.constantFrom('not a url', 'https://a.example/1.jpg,', 'https://a.example/1.jpg,ftp://b.example/2.jpg', 'https://a.example/1.jpg,https://a.example/2.jpg,https://a.example/3.jpg,https://a.example/4.jpg,https://a.example/5.jpg');
+      return fc.constantFrom(
+        'not a url',
+        'https://a.example/1.jpg,',
+        'https://a.example/1.jpg,ftp://b.example/2.jpg',
+        'https://a.example/1.jpg,https://a.example/2.jpg,https://a.example/3.jpg,https://a.example/4.jpg,https://a.example/5.jpg',
+      );
     default:
       return null;
   }
 }
-

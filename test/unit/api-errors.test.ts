@@ -6,21 +6,34 @@ describe('the three error body shapes', () => {
   it('reads {error:{message}}, {error:{detail}} and {detail,status_code,type}', () => {
     expect(messageFromBody('{"error":{"message":"bad padding"}}')).toBe('bad padding');
     expect(messageFromBody('{"error":{"detail":"no credits"}}')).toBe('no credits');
-    expect(messageFromBody('{"detail":"missing image_file","status_code":400,"type":"invalid_request_error"}')).toBe('missing image_file');
+    expect(messageFromBody('{"detail":"missing image_file","status_code":400,"type":"invalid_request_error"}')).toBe(
+      'missing image_file',
+    );
     expect(messageFromBody('')).toBeNull();
     expect(messageFromBody('<html>bad gateway</html>')).toBeNull();
   });
 
   it('describes an odd body or failure without throwing: a detail list without messages, a thrown null', () => {
-    expect(messageFromBody('{"detail":[{"msg":"field required"},null,{"msg":7}]}')).toBe('field required; null; {"msg":7}');
+    expect(messageFromBody('{"detail":[{"msg":"field required"},null,{"msg":7}]}')).toBe(
+      'field required; null; {"msg":7}',
+    );
     expect(apiErrorFromFailure(null).message).toBe('network error: null (ERROR)');
   });
 
   it('turns each into one ApiError with status, message and whether to retry', () => {
     const credits = apiErrorFromResponse(402, '{"error":{"detail":"no credits"}}');
-    expect([credits.status, credits.message, credits.retryable, credits.refusesRun]).toEqual([402, 'HTTP 402: no credits', false, true]);
+    expect([credits.status, credits.message, credits.retryable, credits.refusesRun]).toEqual([
+      402,
+      'HTTP 402: no credits',
+      false,
+      true,
+    ]);
     const key = apiErrorFromResponse(403, '');
-    expect([key.message, key.retryable, key.refusesRun]).toEqual(['HTTP 403: the API key was refused (missing, wrong, or not allowed for this endpoint)', false, true]);
+    expect([key.message, key.retryable, key.refusesRun]).toEqual([
+      'HTTP 403: the API key was refused (missing, wrong, or not allowed for this endpoint)',
+      false,
+      true,
+    ]);
     const bad = apiErrorFromResponse(400, '{"detail":"channels: invalid","status_code":400,"type":"x"}');
     expect([bad.message, bad.retryable, bad.refusesRun]).toEqual(['HTTP 400: channels: invalid', false, false]);
     const limited = apiErrorFromResponse(429, '', '12');
@@ -35,7 +48,7 @@ describe('the three error body shapes', () => {
     expect([slow.kind, slow.retryable]).toEqual(['timeout', true]);
   });
 
-  it('names a timeout by what it is, not by a DOMException\'s legacy number', async () => {
+  it("names a timeout by what it is, not by a DOMException's legacy number", async () => {
     const signal = AbortSignal.timeout(1);
     await new Promise((resolve) => signal.addEventListener('abort', resolve));
     const timedOut = apiErrorFromFailure(signal.reason);

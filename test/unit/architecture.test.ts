@@ -21,7 +21,10 @@ const sources = new Map(files.map((file) => [file, readFileSync(path.join(SRC, f
 
 /** Static, type-only and dynamic imports of a source file, as module specifiers. */
 function specifiers(source: string): string[] {
-  const found = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/g), ...source.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)];
+  const found = [
+    ...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/g),
+    ...source.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+  ];
   return found.map((match) => match[1]!);
 }
 
@@ -29,7 +32,9 @@ function specifiers(source: string): string[] {
 function localImports(file: string): string[] {
   return specifiers(sources.get(file)!)
     .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'));
+    .map((specifier) =>
+      path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '.ts'),
+    );
 }
 
 const graph = new Map(files.map((file) => [file, localImports(file)]));
@@ -98,17 +103,19 @@ describe('the layers of src/', () => {
       if (ROOT_MODULES.has(from)) continue;
       for (const target of imports) {
         const to = layerOf(target);
-        if (to !== from && !ROOT_MODULES.has(to) && !(ALLOWED[from] ?? []).includes(to)) wrong.push(`${file} → ${target}`);
+        if (to !== from && !ROOT_MODULES.has(to) && !(ALLOWED[from] ?? []).includes(to))
+          wrong.push(`${file} → ${target}`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
   it('keeps commander in cli/', () => {
-    const users = files.filter((file) => specifiers(sources.get(file)!).includes('commander') && !file.startsWith('cli/'));
+    const users = files.filter(
+      (file) => specifiers(sources.get(file)!).includes('commander') && !file.startsWith('cli/'),
+    );
     expect(users).toEqual([]);
   });
-
 });
 
 describe('the process, read only in cli/io.ts', () => {
@@ -125,13 +132,18 @@ describe('the process, read only in cli/io.ts', () => {
   ];
   // The snippets are linted under made-up paths, which no tsconfig holds: the type-aware rules
   // (which need the file in the project) are off for them. The boundary rules need no types.
-  const eslint = new ESLint({ cwd: ROOT, overrideConfig: { ...tseslint.configs.disableTypeChecked, files: ['**/*.ts'] } });
+  const eslint = new ESLint({
+    cwd: ROOT,
+    overrideConfig: { ...tseslint.configs.disableTypeChecked, files: ['**/*.ts'] },
+  });
 
   /** The lines of `code` the boundary rules refuse in `filePath` (unused imports and the like are another matter). */
   async function problems(filePath: string, code = READS_THE_PROCESS.join('\n')): Promise<number[]> {
     const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, filePath) });
     expect(result!.messages.filter((message) => message.fatal)).toEqual([]);
-    return result!.messages.filter((message) => message.ruleId?.startsWith('no-restricted-')).map((message) => message.line);
+    return result!.messages
+      .filter((message) => message.ruleId?.startsWith('no-restricted-'))
+      .map((message) => message.line);
   }
 
   it('is refused everywhere below cli/io.ts, cli/ included, each way on its own line', async () => {
@@ -142,7 +154,11 @@ describe('the process, read only in cli/io.ts', () => {
   });
 
   it("is not asked for the working folder either: path.resolve takes the run's", async () => {
-    const code = ["import path from 'node:path';", "export const implicit = path.resolve('x.png');", "export const explicit = (cwd: string) => path.resolve(cwd, 'x.png');"].join('\n');
+    const code = [
+      "import path from 'node:path';",
+      "export const implicit = path.resolve('x.png');",
+      "export const explicit = (cwd: string) => path.resolve(cwd, 'x.png');",
+    ].join('\n');
     expect(await problems('src/report/x.ts', code)).toEqual([2]);
     expect(await problems('src/cli/io.ts', code)).toEqual([]);
   });
@@ -172,7 +188,10 @@ describe('promises, each awaited or handed to someone who waits', () => {
     const found = result!.messages.map((message) => [message.ruleId, lines[message.line - 1]?.trim()]);
     expect(found).toEqual([
       ['@typescript-eslint/no-floating-promises', 'feed(items, () => Promise.resolve(), { bound: 1, stopped });'],
-      ['@typescript-eslint/no-misused-promises', 'items.forEach((item) => feed([item], () => Promise.resolve(), { bound: 1, stopped }));'],
+      [
+        '@typescript-eslint/no-misused-promises',
+        'items.forEach((item) => feed([item], () => Promise.resolve(), { bound: 1, stopped }));',
+      ],
     ]);
   });
 });

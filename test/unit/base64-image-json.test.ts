@@ -4,7 +4,10 @@ import { Base64JsonError, decodeBase64ImageJson, OTHER_CONTENT_LIMIT } from '../
 
 /** The body cut into pieces of these sizes (cycled), as plain Uint8Arrays like any stream's. */
 // eslint-disable-next-line @typescript-eslint/require-await -- an async iterable, as a response body is, with nothing to wait for
-async function* chunked(body: string | Buffer, sizes: readonly number[] = [body.length || 1]): AsyncGenerator<Uint8Array> {
+async function* chunked(
+  body: string | Buffer,
+  sizes: readonly number[] = [body.length || 1],
+): AsyncGenerator<Uint8Array> {
   const bytes = Buffer.from(body);
   for (let start = 0, n = 0; start < bytes.length; n += 1) {
     const end = start + sizes[n % sizes.length]!;
@@ -59,7 +62,10 @@ function render(answer: Answer): string {
 
 /** Any key and value, unicode and control characters included, split across chunks like the rest. */
 const otherMembers = fc.array(
-  fc.tuple(fc.string({ unit: 'binary' }).filter((key) => key !== 'base64img'), fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })),
+  fc.tuple(
+    fc.string({ unit: 'binary' }).filter((key) => key !== 'base64img'),
+    fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }),
+  ),
   { maxLength: 3 },
 );
 
@@ -67,7 +73,10 @@ const answers: fc.Arbitrary<Answer> = fc.record({
   image: fc.uint8Array({ maxLength: 3000 }),
   before: otherMembers,
   after: otherMembers,
-  spaces: fc.array(fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r'), maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+  spaces: fc.array(fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r'), maxLength: 3 }), {
+    minLength: 1,
+    maxLength: 5,
+  }),
   lineLength: fc.option(fc.integer({ min: 1, max: 100 })),
   lineBreak: fc.constantFrom('\\n', '\\r\\n'),
   escapeSlashes: fc.boolean(),
@@ -129,12 +138,19 @@ describe('decodeBase64ImageJson: what any encoder may write', () => {
 describe('decodeBase64ImageJson: answers it refuses', () => {
   it('refuses every answer cut short, wherever it is cut', async () => {
     await fc.assert(
-      fc.asyncProperty(answers, chunkSizes, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), async (answer, sizes, where) => {
-        const body = render(answer);
-        const cut = Math.floor(where * (body.lastIndexOf('}') + 1));
-        const error = await failureOf(chunked(body.slice(0, cut), sizes));
-        expect(error.message).toBe(`the JSON answer is not valid JSON: it was cut short after ${Buffer.byteLength(body.slice(0, cut))} bytes`);
-      }),
+      fc.asyncProperty(
+        answers,
+        chunkSizes,
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        async (answer, sizes, where) => {
+          const body = render(answer);
+          const cut = Math.floor(where * (body.lastIndexOf('}') + 1));
+          const error = await failureOf(chunked(body.slice(0, cut), sizes));
+          expect(error.message).toBe(
+            `the JSON answer is not valid JSON: it was cut short after ${Buffer.byteLength(body.slice(0, cut))} bytes`,
+          );
+        },
+      ),
     );
   });
 
@@ -142,18 +158,24 @@ describe('decodeBase64ImageJson: answers it refuses', () => {
     await fc.assert(
       fc.asyncProperty(answers, fc.constantFrom('x', '{}', ',', '"', '0'), async (answer, garbage) => {
         const error = await failureOf(chunked(`${render(answer)}${garbage}`));
-        expect(error.message).toMatch(/^the JSON answer is not valid JSON: unexpected .* at byte \d+, expected nothing after the object$/);
+        expect(error.message).toMatch(
+          /^the JSON answer is not valid JSON: unexpected .* at byte \d+, expected nothing after the object$/,
+        );
       }),
     );
   });
 
   it('refuses an image one byte over maxDecodedBytes, mid-stream', async () => {
     await fc.assert(
-      fc.asyncProperty(answers.filter((answer) => answer.image.length > 0), chunkSizes, async (answer, sizes) => {
-        const max = answer.image.length - 1;
-        const error = await failureOf(chunked(render(answer), sizes), max);
-        expect(error.message).toBe(`the image in the answer exceeds ${max} bytes`);
-      }),
+      fc.asyncProperty(
+        answers.filter((answer) => answer.image.length > 0),
+        chunkSizes,
+        async (answer, sizes) => {
+          const max = answer.image.length - 1;
+          const error = await failureOf(chunked(render(answer), sizes), max);
+          expect(error.message).toBe(`the image in the answer exceeds ${max} bytes`);
+        },
+      ),
     );
   });
 

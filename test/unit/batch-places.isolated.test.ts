@@ -21,7 +21,9 @@ vi.mock('../../src/regular-file.js', async (importOriginal) => {
   };
 });
 
-const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
+const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+  .png()
+  .toBuffer();
 const ok = (): FakeAnswer => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png });
 
 async function oneImageBatch(answer: (attempt: number) => FakeAnswer): Promise<{ output: string; sidecar: string }> {
@@ -44,7 +46,9 @@ describe('the places a result goes', () => {
   });
 
   it('are looked at again for each retry, as something may have taken them meanwhile', async () => {
-    const { output, sidecar } = await oneImageBatch((attempt) => (attempt === 1 ? { status: 503, headers: {}, body: Buffer.from('busy') } : ok()));
+    const { output, sidecar } = await oneImageBatch((attempt) =>
+      attempt === 1 ? { status: 503, headers: {}, body: Buffer.from('busy') } : ok(),
+    );
     expect([looks.get(output), looks.get(sidecar)]).toEqual([2, 2]);
   });
 });

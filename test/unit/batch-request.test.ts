@@ -5,7 +5,9 @@ const EDIT = 'https://image-api.photoroom.com/v2/edit';
 
 /** The query a GET carries for `url` with one field of `valueBytes` bytes. */
 function requestBytes(url: string, valueBytes: number): number {
-  return Buffer.byteLength(`${EDIT}?${new URLSearchParams({ imageUrl: url, 'background.prompt': 'a'.repeat(valueBytes) }).toString()}`);
+  return Buffer.byteLength(
+    `${EDIT}?${new URLSearchParams({ imageUrl: url, 'background.prompt': 'a'.repeat(valueBytes) }).toString()}`,
+  );
 }
 
 describe('the length of a GET request (a URL input)', () => {
@@ -20,6 +22,11 @@ describe('the length of a GET request (a URL input)', () => {
   });
 
   it('leaves a file parameter to the cross-field rules, however long the rest', () => {
-    expect(getTooLong(EDIT, url, [['background.prompt', 'a'.repeat(2 * fits)], ['background.imageFile', { file: '/tmp/b.png' }]])).toBeNull();
+    expect(
+      getTooLong(EDIT, url, [
+        ['background.prompt', 'a'.repeat(2 * fits)],
+        ['background.imageFile', { file: '/tmp/b.png' }],
+      ]),
+    ).toBeNull();
   });
 });

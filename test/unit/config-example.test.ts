@@ -13,7 +13,11 @@ import { KEY, paramsFor } from '../../src/params/table.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Keys that are another way to set another key (`shards` for `shard`): a file gives one of the two. */
-const ALTERNATIVES = new Set(Object.entries(RUN_OPTIONS).filter(([, spec]) => spec.alternativeTo).map(([key]) => key));
+const ALTERNATIVES = new Set(
+  Object.entries(RUN_OPTIONS)
+    .filter(([, spec]) => spec.alternativeTo)
+    .map(([key]) => key),
+);
 
 /** The example with every setting line uncommented, as a user enabling everything would. */
 function uncommented(text: string): string {
@@ -62,7 +66,9 @@ describe('the README', () => {
     for (const [key, spec] of Object.entries(RUN_OPTIONS)) {
       const row = readme.split('\n').find((line) => line.startsWith('| ') && line.includes(`| \`${key}\` |`));
       expect(row, key).toBeDefined();
-      expect(row, key).toContain(spec.flag.replace(/^--/, spec.kind === 'switch' && spec.default === true ? '--no-' : '--'));
+      expect(row, key).toContain(
+        spec.flag.replace(/^--/, spec.kind === 'switch' && spec.default === true ? '--no-' : '--'),
+      );
       if (spec.env) expect(row, key).toContain(spec.env);
     }
   });

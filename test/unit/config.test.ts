@@ -35,9 +35,29 @@ describe('run option precedence: flags > environment > config file > defaults', 
   it('falls back to the defaults', () => {
     const { settings } = resolveRunOptions('edit', {}, {}, NO_CONFIG);
     expect(settings).toEqual({
-      out: 'photoroom-out', concurrency: 8, retries: 4, giveUpAfter: 120, confirmOver: 50, timeout: 120, maxAnswerSize: 500,
-      allowInsecureHttp: false, null: false, include: [], exclude: [], convert: true, fitInputs: false, watch: false, watchSettle: 1000, overwrite: false, dryRun: false, yes: false,
-      report: false, json: false, quiet: false, verbose: false, progress: true,
+      out: 'photoroom-out',
+      concurrency: 8,
+      retries: 4,
+      giveUpAfter: 120,
+      confirmOver: 50,
+      timeout: 120,
+      maxAnswerSize: 500,
+      allowInsecureHttp: false,
+      null: false,
+      include: [],
+      exclude: [],
+      convert: true,
+      fitInputs: false,
+      watch: false,
+      watchSettle: 1000,
+      overwrite: false,
+      dryRun: false,
+      yes: false,
+      report: false,
+      json: false,
+      quiet: false,
+      verbose: false,
+      progress: true,
     });
   });
 
@@ -50,15 +70,25 @@ describe('run option precedence: flags > environment > config file > defaults', 
   });
 
   it('reads every run option from the config file too, lists and switches included', () => {
-    const config = { path: '/p/.photoroomrc', values: { maxImages: 5, yes: 'yes', include: ['*.jpg'], exclude: '**/raw/**', progress: false } };
+    const config = {
+      path: '/p/.photoroomrc',
+      values: { maxImages: 5, yes: 'yes', include: ['*.jpg'], exclude: '**/raw/**', progress: false },
+    };
     const { settings, problems } = resolveRunOptions('edit', {}, {}, config);
     expect(problems).toEqual([]);
-    expect(settings).toMatchObject({ maxImages: 5, yes: true, include: ['*.jpg'], exclude: ['**/raw/**'], progress: false });
+    expect(settings).toMatchObject({
+      maxImages: 5,
+      yes: true,
+      include: ['*.jpg'],
+      exclude: ['**/raw/**'],
+      progress: false,
+    });
     expect(resolveRunOptions('edit', { maxImages: '2' }, {}, config).settings.maxImages).toBe(2);
   });
 
   it('gives every row a flag whose commander name is its setting key', () => {
-    for (const [key, spec] of Object.entries(RUN_OPTIONS)) expect(runOptionFlag(spec).attributeName(), spec.flag).toBe(key);
+    for (const [key, spec] of Object.entries(RUN_OPTIONS))
+      expect(runOptionFlag(spec).attributeName(), spec.flag).toBe(key);
   });
 
   it('ignores an empty environment variable', () => {
@@ -84,8 +114,12 @@ describe('run option precedence: flags > environment > config file > defaults', 
   });
 
   it('reads switches with the boolean spellings', () => {
-    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'yes' })).settings.allowInsecureHttp).toBe(true);
-    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'off' })).settings.allowInsecureHttp).toBe(false);
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'yes' })).settings.allowInsecureHttp).toBe(
+      true,
+    );
+    expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'off' })).settings.allowInsecureHttp).toBe(
+      false,
+    );
     expect(resolveRunOptions('edit', {}, {}, config({ allowInsecureHttp: 'maybe' })).problems).toEqual([
       '.photoroomrc: allowInsecureHttp: invalid value "maybe"; expected true or false (or yes/no, on/off, 1/0)',
     ]);
@@ -105,7 +139,10 @@ describe('run option precedence: flags > environment > config file > defaults', 
 
 describe('parameters from the config file', () => {
   it('reads nested and dotted keys alike', () => {
-    const { params } = configParams('edit', config({ edit: { background: { color: 'white' }, 'export.format': 'webp' } }));
+    const { params } = configParams(
+      'edit',
+      config({ edit: { background: { color: 'white' }, 'export.format': 'webp' } }),
+    );
     expect(params.map((p) => [p.name, p.value, p.source])).toEqual([
       ['background.color', 'white', '.photoroomrc: edit.background.color'],
       ['export.format', 'webp', '.photoroomrc: edit.export.format'],
@@ -117,7 +154,9 @@ describe('parameters from the config file', () => {
     expect(configParams('edit', twice).problems).toEqual([
       '.photoroomrc: edit.background.color "white" and .photoroomrc: edit.background.color "red" both set background.color; give it once',
     ]);
-    const modeTwice = config({ edit: { 'background.expandPrompt': 'never', background: { expandPrompt: { mode: 'ai.auto' } } } });
+    const modeTwice = config({
+      edit: { 'background.expandPrompt': 'never', background: { expandPrompt: { mode: 'ai.auto' } } },
+    });
     expect(configParams('edit', modeTwice).problems).toHaveLength(1);
   });
 
@@ -127,7 +166,17 @@ describe('parameters from the config file', () => {
   });
 
   it('suggests the key meant, or the section a parameter belongs to', () => {
-    const problems = unknownConfigKeys(config({ concurrancy: 3, 'dry-run': true, padding: '10%', background: { color: 'white' }, bg_color: 'red', format: 'png', zzz: 1 }));
+    const problems = unknownConfigKeys(
+      config({
+        concurrancy: 3,
+        'dry-run': true,
+        padding: '10%',
+        background: { color: 'white' },
+        bg_color: 'red',
+        format: 'png',
+        zzz: 1,
+      }),
+    );
     expect(problems).toEqual([
       '.photoroomrc: concurrancy: unknown setting; did you mean "concurrency"?',
       '.photoroomrc: dry-run: unknown setting; did you mean "dryRun"?',
@@ -140,7 +189,10 @@ describe('parameters from the config file', () => {
   });
 
   it('explains a section key that is not one of its parameters', () => {
-    const { params, problems } = configParams('edit', config({ edit: { paddin: 0.1, bg: 'white', concurrency: 2, 'shadow.mode': 'ai.soft' } }));
+    const { params, problems } = configParams(
+      'edit',
+      config({ edit: { paddin: 0.1, bg: 'white', concurrency: 2, 'shadow.mode': 'ai.soft' } }),
+    );
     expect(problems).toEqual([
       '.photoroomrc: edit.paddin: unknown parameter; did you mean "padding"?',
       '.photoroomrc: edit.bg: --bg is the flag; in a config file the key is background.color',
@@ -175,7 +227,10 @@ describe('parameters from the config file', () => {
 
     await writeFile(path.join(folder, '.photoroomrc'), '{ "edit": { "padding": 0.7 } }');
     await expect(
-      resolveCommandSettings({ command: 'edit', flags: {}, flagParams: [], env: {}, cwd: folder, contexts: [{ hasInputImage: true }] }, 'edit'),
+      resolveCommandSettings(
+        { command: 'edit', flags: {}, flagParams: [], env: {}, cwd: folder, contexts: [{ hasInputImage: true }] },
+        'edit',
+      ),
     ).rejects.toThrow(UserError);
   });
 });
@@ -197,8 +252,16 @@ describe('finding the config file', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
     const cases: [name: string, text: string, problem: string][] = [
       ['.photoroomrc', 'edit:\n  padding: 10%\n   background: white\n', 'line 3: bad indentation of a mapping entry'],
-      ['.photoroomrc', 'edit:\n  padding: 0.1\n  margin: 0\n  padding: 0.2\n', 'line 4: "padding" is given twice; give each key once'],
-      ['.photoroomrc', '{ "concurrency": 2, "concurrency": 3 }', 'line 1: "concurrency" is given twice; give each key once'],
+      [
+        '.photoroomrc',
+        'edit:\n  padding: 0.1\n  margin: 0\n  padding: 0.2\n',
+        'line 4: "padding" is given twice; give each key once',
+      ],
+      [
+        '.photoroomrc',
+        '{ "concurrency": 2, "concurrency": 3 }',
+        'line 1: "concurrency" is given twice; give each key once',
+      ],
       ['ci.json', '{\n  "concurrency": 2\n  "retries": 1\n}', "line 3: Expected ',' or '}' after property value"],
       ['cut.json', '{\n  "concurrency": ', 'line 2: Unexpected end of JSON input'],
     ];
@@ -213,7 +276,9 @@ describe('finding the config file', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-config-'));
     await writeFile(path.join(folder, 'ci.json'), '{ "concurrency": 3 }');
     expect((await loadConfig('ci.json', searchFrom(folder))).values).toEqual({ concurrency: 3 });
-    await expect(loadConfig('nope.json', searchFrom(folder))).rejects.toThrow(/^config file nope\.json could not be read: ENOENT/);
+    await expect(loadConfig('nope.json', searchFrom(folder))).rejects.toThrow(
+      /^config file nope\.json could not be read: ENOENT/,
+    );
   });
 });
 
@@ -239,12 +304,19 @@ async function foundFrom(root: string, cwd: string, home?: string): Promise<stri
 }
 
 describe('where the config file search stops', () => {
-  it.each(['.git/', '.git', 'package.json'])('reads the project root holding %s, never a folder above it', async (marker) => {
-    const root = await tree(['home/above/.photoroomrc', `home/above/project/${marker}`, 'home/above/project/src/deep/']);
-    expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBeNull();
-    await writeFile(path.join(root, 'home/above/project/.photoroomrc'), 'concurrency: 2\n');
-    expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBe('home/above/project/.photoroomrc');
-  });
+  it.each(['.git/', '.git', 'package.json'])(
+    'reads the project root holding %s, never a folder above it',
+    async (marker) => {
+      const root = await tree([
+        'home/above/.photoroomrc',
+        `home/above/project/${marker}`,
+        'home/above/project/src/deep/',
+      ]);
+      expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBeNull();
+      await writeFile(path.join(root, 'home/above/project/.photoroomrc'), 'concurrency: 2\n');
+      expect(await foundFrom(root, 'home/above/project/src/deep', 'home')).toBe('home/above/project/.photoroomrc');
+    },
+  );
 
   it('reads the home folder, never a folder above it', async () => {
     const root = await tree(['.photoroomrc', 'home/work/shots/']);
@@ -281,7 +353,9 @@ describe('where the config file search stops', () => {
       `config: none found from ${path.join(root, 'home/project/src')} up to ${path.join(root, 'home/project')}`,
     );
     await writeFile(path.join(root, 'home/project/.photoroomrc'), 'concurrency: 2\n');
-    expect(configSourceLine(await loadConfig(undefined, search))).toBe(`config: ${path.join(root, 'home/project/.photoroomrc')}`);
+    expect(configSourceLine(await loadConfig(undefined, search))).toBe(
+      `config: ${path.join(root, 'home/project/.photoroomrc')}`,
+    );
     expect(configSourceLine(await loadConfig(undefined, searchFrom(path.join(root, 'home'))))).toBe(
       `config: none found in ${path.join(root, 'home')}`,
     );

@@ -51,7 +51,12 @@ describe('the 2026-06-22 parameters against the emulator', () => {
   });
 
   it('writes a ghost mannequin of --ghostMannequin.size PORTRAIT_HD_4_3 in that shape', async () => {
-    const { code, stderr, out, written } = await edit(['--ghostMannequin.mode', 'ai.auto', '--ghostMannequin.size', 'PORTRAIT_HD_4_3']);
+    const { code, stderr, out, written } = await edit([
+      '--ghostMannequin.mode',
+      'ai.auto',
+      '--ghostMannequin.size',
+      'PORTRAIT_HD_4_3',
+    ]);
     expect(code, stderr).toBe(0);
     const [width, height] = await size(await readFile(path.join(out, written[0]!)));
     expect(width / height).toBeCloseTo(3 / 4, 2);
@@ -59,13 +64,46 @@ describe('the 2026-06-22 parameters against the emulator', () => {
 
   const cases: [string, string[]][] = [
     ['the new shadow model', ['--shadow.mode', 'ai.preset-soft']],
-    ['shadow overrides', ['--shadow.mode', 'ai.auto-with-overrides', '--shadow.directionOverride', 'frontRight', '--shadow.intensityOverride', '0.7']],
+    [
+      'shadow overrides',
+      [
+        '--shadow.mode',
+        'ai.auto-with-overrides',
+        '--shadow.directionOverride',
+        'frontRight',
+        '--shadow.intensityOverride',
+        '0.7',
+      ],
+    ],
     ['a ghost mannequin', ['--ghostMannequin.mode', 'ai.auto', '--ghostMannequin.size', 'SQUARE_HD']],
     ['a flat lay', ['--flatLay.mode', 'ai.auto']],
-    ['a virtual model', ['--virtualModel.mode', 'ai.auto', '--virtualModel.model.preset.name', 'maya', '--virtualModel.additionalProductImages', 'https://example.com/a.jpg,https://example.com/b.jpg']],
-    ['edit with AI and a keyed reference image', ['--editWithAI.mode', 'ai.auto', '--editWithAI.prompt', 'make it blue', '--editWithAI.additionalImages.front.imageFile', MUG]],
+    [
+      'a virtual model',
+      [
+        '--virtualModel.mode',
+        'ai.auto',
+        '--virtualModel.model.preset.name',
+        'maya',
+        '--virtualModel.additionalProductImages',
+        'https://example.com/a.jpg,https://example.com/b.jpg',
+      ],
+    ],
+    [
+      'edit with AI and a keyed reference image',
+      [
+        '--editWithAI.mode',
+        'ai.auto',
+        '--editWithAI.prompt',
+        'make it blue',
+        '--editWithAI.additionalImages.front.imageFile',
+        MUG,
+      ],
+    ],
     ['an outline', ['--outline.color', 'red', '--outline.width', '0.02']],
-    ['ironing, car beautifying, portrait lighting', ['--ironing.mode', 'ai.auto', '--beautify.mode', 'ai.car', '--lighting.mode', 'ai.optimize-portrait']],
+    [
+      'ironing, car beautifying, portrait lighting',
+      ['--ironing.mode', 'ai.auto', '--beautify.mode', 'ai.car', '--lighting.mode', 'ai.optimize-portrait'],
+    ],
   ];
   for (const [title, args] of cases) {
     it(`accepts ${title} and answers an image`, async () => {
@@ -80,7 +118,13 @@ describe('the 2026-06-22 parameters against the emulator', () => {
 
 /** A green block on white, 200x150: the subject the stand-ins draw around. */
 const BLOCK = sharp({ create: { width: 200, height: 150, channels: 3, background: 'white' } })
-  .composite([{ input: { create: { width: 60, height: 50, channels: 3, background: { r: 20, g: 160, b: 40 } } }, left: 70, top: 50 }])
+  .composite([
+    {
+      input: { create: { width: 60, height: 50, channels: 3, background: { r: 20, g: 160, b: 40 } } },
+      left: 70,
+      top: 50,
+    },
+  ])
   .png()
   .toBuffer();
 
@@ -95,12 +139,13 @@ async function count(body: Buffer, test: (values: number[]) => boolean): Promise
 const redOpaque = ([r = 0, g = 0, b = 0, alpha = 255]: number[]) => alpha > 200 && r > 200 && g < 60 && b < 60;
 
 describe('the emulator reads a list as the CLI sends it, one field per value', () => {
-  it('takes up to 4 virtualModel.additionalProductImages and refuses a fifth, as the contract\'s maxItems says', async () => {
+  it("takes up to 4 virtualModel.additionalProductImages and refuses a fifth, as the contract's maxItems says", async () => {
     const send = async (count: number) => {
       const body = new FormData();
       body.append('imageFile', new Blob([await readFile(MUG)], { type: 'image/jpeg' }), 'mug.jpg');
       body.append('virtualModel.mode', 'ai.auto');
-      for (let i = 1; i <= count; i++) body.append('virtualModel.additionalProductImages', `https://example.com/${i}.jpg`);
+      for (let i = 1; i <= count; i++)
+        body.append('virtualModel.additionalProductImages', `https://example.com/${i}.jpg`);
       const response = await fetch(`${emulator.url}/v2/edit`, { method: 'POST', body, headers: { 'x-api-key': 'k' } });
       return { status: response.status, text: await response.text() };
     };
@@ -111,12 +156,18 @@ describe('the emulator reads a list as the CLI sends it, one field per value', (
   });
 });
 
-describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
+describe("the emulator's stand-ins for the 2026-06-22 features", () => {
   it('draws the outline around the cutout, as wide as asked, in its colour', async () => {
     // Padding leaves room around the subject, which otherwise fills the canvas.
     const plain = await renderEdit(await BLOCK, params({ padding: 0.3 }));
-    const thin = await renderEdit(await BLOCK, params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.01 }));
-    const bold = await renderEdit(await BLOCK, params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.05 }));
+    const thin = await renderEdit(
+      await BLOCK,
+      params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.01 }),
+    );
+    const bold = await renderEdit(
+      await BLOCK,
+      params({ padding: 0.3, 'outline.color': 'FF0000', 'outline.width': 0.05 }),
+    );
     expect(await count(plain.body, redOpaque)).toBe(0);
     const [thinRed, boldRed] = [await count(thin.body, redOpaque), await count(bold.body, redOpaque)];
     expect(thinRed).toBeGreaterThan(0);
@@ -130,12 +181,18 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
 
   /** The shadow of ai.auto-with-overrides beside the block: how dark it is left and right of it at its middle height. */
   const shadowAt = async (overrides: Record<string, string | number>) => {
-    const values = { padding: 0.3, 'shadow.mode': 'ai.auto-with-overrides', 'background.color': 'FFFFFF', ...overrides };
+    const values = {
+      padding: 0.3,
+      'shadow.mode': 'ai.auto-with-overrides',
+      'background.color': 'FFFFFF',
+      ...overrides,
+    };
     const image = await decode((await renderEdit(await BLOCK, params(values))).body);
     const middle = Math.floor(image.height / 2);
     const darkness = (from: number, to: number) => {
       let sum = 0;
-      for (let x = Math.floor(from * image.width); x < to * image.width; x++) sum += 255 - (pixel(image, x, middle)[0] ?? 255);
+      for (let x = Math.floor(from * image.width); x < to * image.width; x++)
+        sum += 255 - (pixel(image, x, middle)[0] ?? 255);
       return sum;
     };
     return { left: darkness(0, 0.3), right: darkness(0.7, 1) };
@@ -146,11 +203,15 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
     const right = await shadowAt({ 'shadow.directionOverride': 270, 'shadow.spreadOverride': 90 });
     expect(left.left).toBeGreaterThan(left.right);
     expect(right.right).toBeGreaterThan(right.left);
-    const faint = await shadowAt({ 'shadow.directionOverride': 'left', 'shadow.spreadOverride': 'long', 'shadow.intensityOverride': 0 });
+    const faint = await shadowAt({
+      'shadow.directionOverride': 'left',
+      'shadow.spreadOverride': 'long',
+      'shadow.intensityOverride': 0,
+    });
     expect(left.left).toBeGreaterThan(faint.left);
   });
 
-  it('keeps the shadow of a subject laid flat under it, and casts an upright one\'s aside (shadow.subjectPoseOverride)', async () => {
+  it("keeps the shadow of a subject laid flat under it, and casts an upright one's aside (shadow.subjectPoseOverride)", async () => {
     const aside = { 'shadow.directionOverride': 'left', 'shadow.spreadOverride': 'long' };
     const upright = await shadowAt({ ...aside, 'shadow.subjectPoseOverride': 'upright' });
     const tilted = await shadowAt({ ...aside, 'shadow.subjectPoseOverride': 45 });
@@ -166,7 +227,10 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
   it('answers a generative feature with the usual edit, bannered and named in a header: never blank', async () => {
     const plain = await renderEdit(await BLOCK, params({ 'background.color': 'FFFFFF' }));
     // Features without a size of their own: the canvas keeps the usual edit's shape.
-    const { body, headers } = await renderEdit(await BLOCK, params({ 'background.color': 'FFFFFF', 'editWithAI.mode': 'ai.auto', 'ironing.mode': 'ai.auto' }));
+    const { body, headers } = await renderEdit(
+      await BLOCK,
+      params({ 'background.color': 'FFFFFF', 'editWithAI.mode': 'ai.auto', 'ironing.mode': 'ai.auto' }),
+    );
     expect(headers['x-emulator-stand-in']).toMatch(/^edit with AI, ironing \(/);
     const image = await decode(body);
     const foot = pixel(image, 5, image.height - 2);
@@ -176,7 +240,7 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
     expect(pixel(image, 100, 75).slice(0, 3)).toEqual(pixel(await decode(plain.body), 100, 75).slice(0, 3));
   });
 
-  describe('a generated image\'s size gives the canvas its shape, keeping the usual canvas\'s longer side (200 here)', () => {
+  describe("a generated image's size gives the canvas its shape, keeping the usual canvas's longer side (200 here)", () => {
     const cases: [feature: string, size: string | undefined, width: number, height: number][] = [
       ['ghostMannequin', 'PORTRAIT_HD_4_3', 150, 200],
       ['ghostMannequin', undefined, 200, 200], // the contract's default, SQUARE_HD
@@ -187,7 +251,11 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
     ];
     for (const [feature, value, width, height] of cases) {
       it(`${feature}.size ${value ?? '(not given)'}: ${width}x${height}`, async () => {
-        const values = { 'background.color': 'FFFFFF', [`${feature}.mode`]: 'ai.auto', ...(value && { [`${feature}.size`]: value }) };
+        const values = {
+          'background.color': 'FFFFFF',
+          [`${feature}.mode`]: 'ai.auto',
+          ...(value && { [`${feature}.size`]: value }),
+        };
         const { body, headers } = await renderEdit(await BLOCK, params(values));
         expect(await size(body)).toEqual([width, height]);
         expect(headers['x-emulator-stand-in']).toContain(`${feature}.size ${value ?? ''}`);
@@ -198,7 +266,14 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
     }
 
     it('lays the subject out on that canvas as on any other: fitted, centred, on the background', async () => {
-      const { body } = await renderEdit(await BLOCK, params({ 'background.color': 'FFFFFF', 'ghostMannequin.mode': 'ai.auto', 'ghostMannequin.size': 'PORTRAIT_HD_4_3' }));
+      const { body } = await renderEdit(
+        await BLOCK,
+        params({
+          'background.color': 'FFFFFF',
+          'ghostMannequin.mode': 'ai.auto',
+          'ghostMannequin.size': 'PORTRAIT_HD_4_3',
+        }),
+      );
       const image = await decode(body);
       // The cut-out block (6:5) fitted into 150x200: as wide as the canvas, background above and below it.
       expect(pixel(image, 75, 10).slice(0, 3)).toEqual([255, 255, 255]);
@@ -207,8 +282,13 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
       expect(r + b).toBeLessThan(120);
     });
 
-    it('takes the first feature\'s size when several are asked for, and leaves an outputSize given as it is', async () => {
-      const both = { 'ghostMannequin.mode': 'ai.auto', 'ghostMannequin.size': 'SQUARE_HD', 'flatLay.mode': 'ai.auto', 'flatLay.size': 'LANDSCAPE_HD_16_9' };
+    it("takes the first feature's size when several are asked for, and leaves an outputSize given as it is", async () => {
+      const both = {
+        'ghostMannequin.mode': 'ai.auto',
+        'ghostMannequin.size': 'SQUARE_HD',
+        'flatLay.mode': 'ai.auto',
+        'flatLay.size': 'LANDSCAPE_HD_16_9',
+      };
       expect(await size((await renderEdit(await BLOCK, params(both))).body)).toEqual([200, 200]);
       const sized = await renderEdit(await BLOCK, params({ ...both, outputSize: '120x60' }));
       expect(await size(sized.body)).toEqual([120, 60]);
@@ -219,6 +299,8 @@ describe('the emulator\'s stand-ins for the 2026-06-22 features', () => {
   it('says in its header that colorSpace original keeps no profile here, and answers the PNG', async () => {
     const { headers, contentType } = await renderEdit(await BLOCK, params({ colorSpace: 'original' }));
     expect(contentType).toBe('image/png');
-    expect(headers['x-emulator-stand-in']).toBe('colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)');
+    expect(headers['x-emulator-stand-in']).toBe(
+      'colorSpace original (the output stays sRGB: the emulator keeps no ICC profile)',
+    );
   });
 });

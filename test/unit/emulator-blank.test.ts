@@ -57,7 +57,7 @@ describe('blank images', () => {
   });
 
   it('reads one-channel (grey) and RGB rasters as opaque', () => {
-    const ramp = Buffer.from(Array.from({ length: 100 * 100 }, (_, i) => i % 100 * 2));
+    const ramp = Buffer.from(Array.from({ length: 100 * 100 }, (_, i) => (i % 100) * 2));
     expect(isBlank({ data: ramp, width: 100, height: 100, channels: 1 })).toBe(false);
     expect(isBlank({ data: Buffer.alloc(100 * 100, 128), width: 100, height: 100, channels: 1 })).toBe(true);
     const rgb = Buffer.alloc(100 * 100 * 3, 250);

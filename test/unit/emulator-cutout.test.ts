@@ -15,7 +15,9 @@ const RED: Pixel = [220, 20, 20, 255];
 function png(width: number, height: number, paint: (x: number, y: number) => Pixel): Promise<Buffer> {
   const data = Buffer.alloc(width * height * 4);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(paint(x, y), (y * width + x) * 4);
-  return sharp(data, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 /** Seeded noise with channels below `max`: nothing like a plain backdrop. */

@@ -17,7 +17,12 @@ function run(options: FaultOptions, count: number, billable = false): Decision[]
 
 function fakeClock(start = 0): { now: () => number; set: (ms: number) => void } {
   let time = start;
-  return { now: () => time, set: (ms) => { time = ms; } };
+  return {
+    now: () => time,
+    set: (ms) => {
+      time = ms;
+    },
+  };
 }
 
 function errorOf(fn: () => unknown): Error {
@@ -49,7 +54,7 @@ describe('seeded reproducibility', () => {
     expect(run(options, 100)).toEqual(run({ ...options, seed: 1 }, 100));
   });
 
-  it('keeps request k\'s draws independent of earlier 429s (three draws per request)', () => {
+  it("keeps request k's draws independent of earlier 429s (three draws per request)", () => {
     const clock = fakeClock();
     const limited = createFaultPolicy({ ...options, seed: 7, rateLimit: 2, now: clock.now });
     const free = createFaultPolicy({ ...options, seed: 7 });
@@ -298,7 +303,9 @@ describe('parsers', () => {
   it.each(['1.5', '-0.1', 'abc', '', 'NaN', 'Infinity', '0x1', '30%'])('rejects rate %j naming the flag', (text) => {
     const error = errorOf(() => parseRate(text, '--reset-rate'));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toBe(`--reset-rate expects a probability between 0 and 1 (e.g. 0.05), got ${JSON.stringify(text)}`);
+    expect(error.message).toBe(
+      `--reset-rate expects a probability between 0 and 1 (e.g. 0.05), got ${JSON.stringify(text)}`,
+    );
   });
 
   it('parses counts', () => {
@@ -329,7 +336,9 @@ describe('parsers', () => {
 
   it('validates programmatic options too', () => {
     expect(() => createFaultPolicy({ failRate: 1.2 })).toThrow(/failRate must be a probability/);
-    expect(() => createFaultPolicy({ latency: { min: 5, max: 1 } })).toThrow(/latency min \(5\) must not exceed max \(1\)/);
+    expect(() => createFaultPolicy({ latency: { min: 5, max: 1 } })).toThrow(
+      /latency min \(5\) must not exceed max \(1\)/,
+    );
     expect(() => createFaultPolicy({ rateLimit: 0 })).toThrow(/rateLimit must be a whole number of at least 1/);
     expect(() => createFaultPolicy({ credits: 1.5 })).toThrow(/credits must be a whole number/);
     expect(() => createFaultPolicy({ failRate: 0.6, resetRate: 0.5 })).toThrow(/together they must not exceed 1/);

@@ -78,7 +78,12 @@ describe('computeLayout: placement', () => {
   });
 
   it('fill scaling covers the target area', () => {
-    expect(computeLayout(request({ scaling: 'fill' })).placement).toEqual({ left: 0, top: -10, width: 400, height: 320 });
+    expect(computeLayout(request({ scaling: 'fill' })).placement).toEqual({
+      left: 0,
+      top: -10,
+      width: 400,
+      height: 320,
+    });
   });
 
   it('padding is a ratio of each side of the output, in any unit', () => {
@@ -86,7 +91,12 @@ describe('computeLayout: placement', () => {
     expect(computeLayout(request({ padding: all(0.1) })).placement).toEqual(expected);
     expect(computeLayout(request({ padding: all('10%') })).placement).toEqual(expected);
     // 360x260 target: scale 3.25.
-    expect(computeLayout(request({ padding: all('20px') })).placement).toEqual({ left: 38, top: 20, width: 325, height: 260 });
+    expect(computeLayout(request({ padding: all('20px') })).placement).toEqual({
+      left: 38,
+      top: 20,
+      width: 325,
+      height: 260,
+    });
   });
 
   it('padding is taken from the output minus the margins', () => {
@@ -132,9 +142,7 @@ describe('computeLayout: cropped sides', () => {
   });
 
   it('a custom vertical alignment turns vertical snapping off', () => {
-    const layout = computeLayout(
-      request({ subject: BOTTOM_CROPPED, padding: all(0.1), verticalAlignment: 'center' }),
-    );
+    const layout = computeLayout(request({ subject: BOTTOM_CROPPED, padding: all(0.1), verticalAlignment: 'center' }));
     expect(layout.placement).toEqual({ left: 50, top: 30, width: 300, height: 240 });
   });
 });

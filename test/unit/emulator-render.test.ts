@@ -80,7 +80,10 @@ describe('renderEdit: decoding', () => {
 
   it('applies the EXIF orientation', async () => {
     // Stored 400x300, orientation 6 (rotate 90° clockwise to view): the result is 300x400.
-    const rotated = await sharp(await scene()).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const rotated = await sharp(await scene())
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     expect(await size((await renderEdit(rotated, params())).body)).toEqual([300, 400]);
   });
 });
@@ -244,9 +247,9 @@ describe('renderEdit: background and export', () => {
   });
 
   it('refuses an undecodable background image', async () => {
-    await expect(
-      renderEdit(await scene(), params(), { backgroundImage: Buffer.from('nope') }),
-    ).rejects.toThrow(/background image could not be decoded/);
+    await expect(renderEdit(await scene(), params(), { backgroundImage: Buffer.from('nope') })).rejects.toThrow(
+      /background image could not be decoded/,
+    );
   });
 
   it('keeps the whole image, opaque, when removeBackground=false', async () => {
@@ -257,7 +260,9 @@ describe('renderEdit: background and export', () => {
 
   it('blurs the kept background around a sharp subject', async () => {
     // A faint grey stripe in the backdrop: keyed as background, so the blur softens it.
-    const stripe = await sharp({ create: { width: 4, height: 300, channels: 3, background: { r: 238, g: 238, b: 238 } } })
+    const stripe = await sharp({
+      create: { width: 4, height: 300, channels: 3, background: { r: 238, g: 238, b: 238 } },
+    })
       .png()
       .toBuffer();
     const input = await sharp(await scene())
@@ -337,7 +342,9 @@ describe('renderEdit: AI stand-ins', () => {
 
   it('expand fills the transparent margins from the image edges', async () => {
     const input = await scene();
-    const plain = await decode((await renderEdit(input, params({ removeBackground: false, outputSize: '600x300' }))).body);
+    const plain = await decode(
+      (await renderEdit(input, params({ removeBackground: false, outputSize: '600x300' }))).body,
+    );
     expect(pixel(plain, 5, 150)[3]).toBe(0);
     const expanded = await decode(
       (await renderEdit(input, params({ removeBackground: false, outputSize: '600x300', 'expand.mode': 'ai.auto' })))
@@ -394,7 +401,10 @@ describe('renderSegment', () => {
     const image = await decode(response.body);
     expect([image.width, image.height, image.channels]).toEqual([400, 300, 4]);
     expect(pixel(image, 0, 0)[3]).toBe(0);
-    expectBox(boxWhere(image, ([, , , alpha = 0]) => alpha >= 128), SUBJECT);
+    expectBox(
+      boxWhere(image, ([, , , alpha = 0]) => alpha >= 128),
+      SUBJECT,
+    );
   });
 
   it('channels=alpha gives a one-channel mask', async () => {
@@ -466,15 +476,18 @@ describe('renderSegment', () => {
 });
 
 describe('fixtures', () => {
-  it.each(['mug.jpg', 'bottle.png', 'sneaker.jpg', 'gift-box.webp'])('%s has a subject well inside the frame', async (name) => {
-    const input = await readFile(new URL(`../../fixtures/products/${name}`, import.meta.url));
-    const metadata = await sharp(input).metadata();
-    const { body, headers } = await renderSegment(input, params({ crop: true }));
-    const [width, height] = await size(body);
-    const frame = (metadata.width ?? 0) * (metadata.height ?? 0);
-    expect(width * height).toBeLessThan(frame * 0.6);
-    expect(width * height).toBeGreaterThan(frame * 0.1);
-    expect(Number(headers['x-uncertainty-score'])).toBeLessThan(0.5);
-    expect(headers['x-emulator-cutout']).toMatch(/^border-key /);
-  });
+  it.each(['mug.jpg', 'bottle.png', 'sneaker.jpg', 'gift-box.webp'])(
+    '%s has a subject well inside the frame',
+    async (name) => {
+      const input = await readFile(new URL(`../../fixtures/products/${name}`, import.meta.url));
+      const metadata = await sharp(input).metadata();
+      const { body, headers } = await renderSegment(input, params({ crop: true }));
+      const [width, height] = await size(body);
+      const frame = (metadata.width ?? 0) * (metadata.height ?? 0);
+      expect(width * height).toBeLessThan(frame * 0.6);
+      expect(width * height).toBeGreaterThan(frame * 0.1);
+      expect(Number(headers['x-uncertainty-score'])).toBeLessThan(0.5);
+      expect(headers['x-emulator-cutout']).toMatch(/^border-key /);
+    },
+  );
 });

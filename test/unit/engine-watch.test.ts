@@ -72,7 +72,10 @@ async function watchedBatch(
   return { summary, events, client: fake, root };
 }
 
-const colour = (background: string) => sharp({ create: { width: 8, height: 8, channels: 3, background } }).png().toBuffer();
+const colour = (background: string) =>
+  sharp({ create: { width: 8, height: 8, channels: 3, background } })
+    .png()
+    .toBuffer();
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('one request per output at a time, the newest input last (--watch)', () => {
@@ -108,7 +111,9 @@ describe('one request per output at a time, the newest input last (--watch)', ()
       },
     );
     expect(await readFile(path.join(root, 'out/a.png'))).toEqual(v3);
-    const sidecar = JSON.parse(await readFile(path.join(root, 'out/a.png.json'), 'utf8')) as { input: { sha256: string } };
+    const sidecar = JSON.parse(await readFile(path.join(root, 'out/a.png.json'), 'utf8')) as {
+      input: { sha256: string };
+    };
     expect(sidecar.input.sha256).toBe(sha256(v3));
     expect(summary).toMatchObject({ ok: 2, failed: 0 });
     // Two requests, not three, and the second only once the first was answered.
@@ -127,7 +132,10 @@ describe('--watch under odd folders', () => {
         stopAt: () => false,
       },
     );
-    expect(summary).toMatchObject({ stopped: 'folders-gone', stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left' });
+    expect(summary).toMatchObject({
+      stopped: 'folders-gone',
+      stopMessage: 'in: the watched folder was removed; it is no longer watched, and no watched folder is left',
+    });
     expect(events.filter((event) => event.type === 'stop')).toHaveLength(1);
   });
 
@@ -157,7 +165,10 @@ describe('OnePerOutput', () => {
     const perOutput = new OnePerOutput();
     const ran: string[] = [];
     let fail = () => {};
-    const first = perOutput.run('a.png', () => new Promise<void>((_, reject) => (fail = () => reject(new Error('lost')))));
+    const first = perOutput.run(
+      'a.png',
+      () => new Promise<void>((_, reject) => (fail = () => reject(new Error('lost')))),
+    );
     const replaced = perOutput.run('a.png', () => Promise.resolve(void ran.push('replaced')));
     const newest = perOutput.run('a.png', () => Promise.resolve(void ran.push('newest')));
     const other = perOutput.run('b.png', () => Promise.resolve(void ran.push('other output')));

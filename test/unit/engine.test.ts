@@ -19,7 +19,13 @@ import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { RunLogLine } from '../../src/store/runlog.js';
-import { createFakeClient, type FakeAnswer, type FakeCall, type FakeClient, type FakeClientOptions } from '../support/fake-client.js';
+import {
+  createFakeClient,
+  type FakeAnswer,
+  type FakeCall,
+  type FakeClient,
+  type FakeClientOptions,
+} from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 import { processHost } from '../../src/cli/io.js';
 import { editInToOut } from '../support/folder-batch.js';
@@ -27,7 +33,9 @@ import { editInToOut } from '../support/folder-batch.js';
 let png: Buffer;
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).png().toBuffer();
+  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+    .png()
+    .toBuffer();
 });
 
 const ok = (): FakeAnswer => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png });
@@ -88,12 +96,22 @@ async function runOnFakeTime(
     if (options.abortAt?.(event)) controller.abort();
   });
   const summary = await timing.drive(batch.done);
-  return { summary, events, results: events.filter((e): e is ResultEvent => e.type === 'result'), client, timing, root };
+  return {
+    summary,
+    events,
+    results: events.filter((e): e is ResultEvent => e.type === 'result'),
+    client,
+    timing,
+    root,
+  };
 }
 
 describe('a service that is down', () => {
   it('stops after --give-up-after of nothing but 429s, counting them as failures', async () => {
-    const { summary, timing, client } = await runOnFakeTime(() => status(429, '5'), { count: 4, settings: { giveUpAfter: 60 } });
+    const { summary, timing, client } = await runOnFakeTime(() => status(429, '5'), {
+      count: 4,
+      settings: { giveUpAfter: 60 },
+    });
     expect(summary.stopped).toBe('unavailable');
     expect(summary.stopMessage).toMatch(/^no request has succeeded for \d+ s \(\d+ failures, the last: HTTP 429/);
     expect(summary.ok + summary.failed).toBe(0);
@@ -106,7 +124,10 @@ describe('a service that is down', () => {
 
   it('stops after --give-up-after of 5xx and network faults', async () => {
     const reset = new ApiError({ status: 0, kind: 'network', message: 'network error: socket hang up (ECONNRESET)' });
-    const { summary } = await runOnFakeTime((call) => (call.attempt % 2 ? status(503) : { error: reset }), { count: 10, settings: { giveUpAfter: 30 } });
+    const { summary } = await runOnFakeTime((call) => (call.attempt % 2 ? status(503) : { error: reset }), {
+      count: 10,
+      settings: { giveUpAfter: 30 },
+    });
     expect(summary.stopped).toBe('unavailable');
     expect(summary.notProcessed).toBe(10);
   });
@@ -127,10 +148,13 @@ describe('stopping', () => {
     const root = await imageFolder(12);
     // A broken link is reported as a failed input when it is checked: it must never be reached.
     await symlink(path.join(root, 'nowhere.png'), path.join(root, 'in', 'i10-link.png'));
-    const { summary, results, client } = await runOnFakeTime((call) => (call.input.endsWith('i02.png') ? status(402) : ok()), {
-      root,
-      settings: { concurrency: 1 },
-    });
+    const { summary, results, client } = await runOnFakeTime(
+      (call) => (call.input.endsWith('i02.png') ? status(402) : ok()),
+      {
+        root,
+        settings: { concurrency: 1 },
+      },
+    );
     expect(summary.stopped).toBe('credits');
     expect(results.map((result) => result.input)).not.toContain('in/i10-link.png');
     expect(client.calls.length).toBeLessThanOrEqual(3);
@@ -146,9 +170,12 @@ describe('stopping', () => {
 
 describe('transient faults', () => {
   it('gives an input that failed every retry another round at the end, and it succeeds', async () => {
-    const { summary, events, client } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') && call.attempt <= 5 ? status(503) : ok()), {
-      count: 3,
-    });
+    const { summary, events, client } = await runOnFakeTime(
+      (call) => (call.input.endsWith('i01.png') && call.attempt <= 5 ? status(503) : ok()),
+      {
+        count: 3,
+      },
+    );
     expect(summary).toMatchObject({ ok: 3, failed: 0 });
     expect(client.calls.filter((call) => call.input.endsWith('i01.png'))).toHaveLength(6);
     const roundTwo: unknown = expect.stringMatching(/trying 1 input again.*round 2 of 3/);
@@ -156,19 +183,26 @@ describe('transient faults', () => {
   });
 
   it('fails an input only after its last round, with the last reason', async () => {
-    const { summary, client } = await runOnFakeTime(() => status(500), { count: 1, settings: { retries: 1, giveUpAfter: 600 } });
+    const { summary, client } = await runOnFakeTime(() => status(500), {
+      count: 1,
+      settings: { retries: 1, giveUpAfter: 600 },
+    });
     expect(summary.failed).toBe(1);
     expect(summary.failures[0]?.error).toBe('HTTP 500: status 500');
     expect(client.calls).toHaveLength(6); // 3 rounds of 2 attempts
   });
 
   it('waits before a later round as before a retry: both follow the one backoff policy the timing gives', async () => {
-    const timing = Object.assign(new FakeTiming(), { policy: { baseMs: 10_000, maxMs: 40_000, maxRetryAfterMs: 60_000 } });
+    const timing = Object.assign(new FakeTiming(), {
+      policy: { baseMs: 10_000, maxMs: 40_000, maxRetryAfterMs: 60_000 },
+    });
     // Every wait is half its ceiling, min(maxMs, baseMs * 2^(attempt - 1)).
     timing.random = () => 0.5;
     const root = await imageFolder(1);
     const client = createFakeClient({ timing, answer: () => status(503), latencyMs: 0 });
-    const summary = await timing.drive(editInToOut(root, client, timing, { settings: { retries: 1, giveUpAfter: 600 } }).done);
+    const summary = await timing.drive(
+      editInToOut(root, client, timing, { settings: { retries: 1, giveUpAfter: 600 } }).done,
+    );
     expect(summary.failed).toBe(1);
     // Round 1: a retry after 5 s; round 2 waits 10 s (2 attempts made), then retries after 20 s; round 3 waits 20 s, then 20 s.
     expect(client.calls.map((call) => call.startedAt)).toEqual([0, 5_000, 15_000, 35_000, 55_000, 75_000]);
@@ -194,11 +228,29 @@ describe('run settings', () => {
   it("takes the table's defaults for every setting a library caller leaves out: the credits check, --concurrency, --retries", async () => {
     const timing = new FakeTiming();
     const root = await imageFolder(20);
-    const client = createFakeClient({ timing, answer: (call) => (call.input.endsWith('i00.png') && call.attempt <= 5 ? status(503) : ok()) });
+    const client = createFakeClient({
+      timing,
+      answer: (call) => (call.input.endsWith('i00.png') && call.attempt <= 5 ? status(503) : ok()),
+    });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const summary = await timing.drive(runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, timing }).done);
+    const summary = await timing.drive(
+      runBatch({
+        endpoint: 'edit',
+        inputs: ['in'],
+        cwd: root,
+        outDir: path.join(root, 'out'),
+        params,
+        host: processHost(),
+        client,
+        timing,
+      }).done,
+    );
     const defaults = runSettingDefaults();
-    expect(defaults).toMatchObject({ yes: false, concurrency: RUN_OPTIONS.concurrency.default, retries: RUN_OPTIONS.retries.default });
+    expect(defaults).toMatchObject({
+      yes: false,
+      concurrency: RUN_OPTIONS.concurrency.default,
+      retries: RUN_OPTIONS.retries.default,
+    });
     expect(client.accountCalls).toBe(1);
     expect(client.maxInFlight).toBe(defaults.concurrency);
     // Its first round spends every retry (the first attempt and 4 more), its second one succeeds.
@@ -208,11 +260,16 @@ describe('run settings', () => {
 
   it('reads --max-answer-size in MB, as the table gives it, and cuts off a larger answer without retrying it', async () => {
     const large = Buffer.concat([png, Buffer.alloc(1024 * 1024)]);
-    const { summary, client } = await runOnFakeTime(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: large }), {
-      count: 1,
-      settings: { maxAnswerSize: 1 },
-    });
-    expect(summary.failures).toEqual([{ input: 'in/i00.png', error: 'the answer is larger than the 1 MB cap (--max-answer-size); cut off' }]);
+    const { summary, client } = await runOnFakeTime(
+      () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: large }),
+      {
+        count: 1,
+        settings: { maxAnswerSize: 1 },
+      },
+    );
+    expect(summary.failures).toEqual([
+      { input: 'in/i00.png', error: 'the answer is larger than the 1 MB cap (--max-answer-size); cut off' },
+    ]);
     expect(client.calls).toHaveLength(1);
   });
 });
@@ -237,7 +294,9 @@ describe('back-pressure', () => {
       { count: 40, settings: { concurrency: 4 } },
     );
     expect(summary).toMatchObject({ ok: 40, rateLimited: 1 });
-    const startedDuringPause = client.calls.filter((call) => call.startedAt > limited! + 100 && call.startedAt < limited! + 10_000);
+    const startedDuringPause = client.calls.filter(
+      (call) => call.startedAt > limited! + 100 && call.startedAt < limited! + 10_000,
+    );
     expect(startedDuringPause).toEqual([]);
     // The 429 came back after 100 ms, and said when: the pace the service takes is left as it
     // was, every worker going on within the 100 ms the resumption is spread over.
@@ -293,7 +352,10 @@ interface SharedLimitRun {
  * between them, sharing one rolling-window limit, as the emulator's `--rate-limit 50/5s`
  * keeps it; latency 100 ms, concurrency 8. `retryAfter` gives a 429's header, if any.
  */
-async function shareRollingWindow(batches: number, retryAfter: (seconds: number) => string | undefined): Promise<SharedLimitRun> {
+async function shareRollingWindow(
+  batches: number,
+  retryAfter: (seconds: number) => string | undefined,
+): Promise<SharedLimitRun> {
   const images = 400;
   const timing = new FakeTiming();
   const limit = createFaultPolicy({ rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, now: () => timing.now() });
@@ -305,13 +367,25 @@ async function shareRollingWindow(batches: number, retryAfter: (seconds: number)
     return status(429, retryAfter(decision.retryAfterSeconds));
   };
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
-  const roots = await Promise.all(Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))));
+  const roots = await Promise.all(
+    Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))),
+  );
   const finished: number[] = [];
   const summaries = await timing.drive(
     Promise.all(
       roots.map((root, i) => {
         const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
-        const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 8, retries: 4, yes: true }, timing });
+        const batch = runBatch({
+          endpoint: 'edit',
+          inputs: ['in'],
+          cwd: root,
+          outDir: path.join(root, 'out'),
+          params,
+          host: processHost(),
+          client,
+          settings: { concurrency: 8, retries: 4, yes: true },
+          timing,
+        });
         return batch.done.then((summary) => {
           finished[i] = timing.now();
           return summary;
@@ -326,7 +400,7 @@ async function shareRollingWindow(batches: number, retryAfter: (seconds: number)
     ofBound: ((Math.ceil(images / WINDOW.limit) - 1) * WINDOW.ms + 100) / wall,
     rateLimitedShare: arrivals.filter((arrival) => arrival.refused).length / arrivals.length,
     lateRateLimitedShare: (late.length - lateAdmitted) / late.length,
-    lateOfLimit: lateAdmitted / ((wall / 2) / 1000) / (WINDOW.limit / (WINDOW.ms / 1000)),
+    lateOfLimit: lateAdmitted / (wall / 2 / 1000) / (WINDOW.limit / (WINDOW.ms / 1000)),
     finished,
     ok: summaries.reduce((sum, summary) => sum + summary.ok, 0),
   };
@@ -385,7 +459,17 @@ describe('the credits check', () => {
       account: () => (++asked === 1 ? status(503) : { plan: 'p', images: { available: 3, subscription: 10 } }),
     });
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 2, retries: 2, yes: false }, timing });
+    const batch = runBatch({
+      endpoint: 'edit',
+      inputs: ['in'],
+      cwd: root,
+      outDir: path.join(root, 'out'),
+      params,
+      host: processHost(),
+      client,
+      settings: { concurrency: 2, retries: 2, yes: false },
+      timing,
+    });
     const summary = await timing.drive(batch.done);
     expect(summary).toMatchObject({ stopped: 'credits', notProcessed: 5 });
     expect(summary.stopMessage).toContain('use --max-images 3');
@@ -396,10 +480,21 @@ describe('the credits check', () => {
 
 describe('what is recorded', () => {
   it('writes an output and a sidecar per success, and one run-log line per input', async () => {
-    const { root, summary } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? status(400) : ok()), { count: 3 });
+    const { root, summary } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? status(400) : ok()), {
+      count: 3,
+    });
     expect(summary).toMatchObject({ ok: 2, failed: 1 });
-    expect((await readdir(path.join(root, 'out'))).sort()).toEqual(['i00.png', 'i00.png.json', 'i02.png', 'i02.png.json', 'photoroom-run.jsonl']);
-    const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { status: string });
+    expect((await readdir(path.join(root, 'out'))).sort()).toEqual([
+      'i00.png',
+      'i00.png.json',
+      'i02.png',
+      'i02.png.json',
+      'photoroom-run.jsonl',
+    ]);
+    const lines = (await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string });
     expect(lines.map((line) => line.status).sort()).toEqual(['failed', 'ok', 'ok']);
   });
 });
@@ -407,13 +502,18 @@ describe('what is recorded', () => {
 /** The run log's lines, parsed. */
 async function runLogLines(root: string): Promise<RunLogLine[]> {
   const text = await readFile(path.join(root, 'out/photoroom-run.jsonl'), 'utf8');
-  return text.trim().split('\n').map((line) => JSON.parse(line) as RunLogLine);
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RunLogLine);
 }
 
 describe('an unexpected exception in one input', () => {
   it('fails that input with its reason and a run log line, and the batch goes on', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'status')");
-    const { summary, root } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? { error: bug } : ok()), { count: 4 });
+    const { summary, root } = await runOnFakeTime((call) => (call.input.endsWith('i01.png') ? { error: bug } : ok()), {
+      count: 4,
+    });
     expect(summary).toMatchObject({ ok: 3, failed: 1, notProcessed: 0 });
     const reason = `unexpected error (please report it): ${bug.message}`;
     expect(summary.failures).toEqual([{ input: 'in/i01.png', error: reason }]);
@@ -427,9 +527,20 @@ describe('an unexpected exception in one input', () => {
     const timing = new FakeTiming();
     const root = await imageFolder(3);
     const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), settings: { concurrency: 1, retries: 0, yes: true }, timing, client: createFakeClient({ timing, answer: ok }) });
+    const batch = runBatch({
+      endpoint: 'edit',
+      inputs: ['in'],
+      cwd: root,
+      outDir: path.join(root, 'out'),
+      params,
+      host: processHost(),
+      settings: { concurrency: 1, retries: 0, yes: true },
+      timing,
+      client: createFakeClient({ timing, answer: ok }),
+    });
     batch.on('event', (event) => {
-      if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png') throw new Error('a reporter bug');
+      if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png')
+        throw new Error('a reporter bug');
     });
     const warnings: string[] = [];
     batch.on('event', (event) => event.type === 'warning' && warnings.push(event.message));
@@ -443,7 +554,11 @@ describe('an unexpected exception in one input', () => {
 
 describe('answers that may have been billed without a result', () => {
   // Its headers came, so the request may have been billed, but the body stopped short of its Content-Length.
-  const cut = (): FakeAnswer => ({ status: 200, headers: { 'content-type': 'image/png', 'content-length': String(png.length * 2) }, body: png });
+  const cut = (): FakeAnswer => ({
+    status: 200,
+    headers: { 'content-type': 'image/png', 'content-length': String(png.length * 2) },
+    body: png,
+  });
 
   it('tries a 2xx cut short once more, not --retries times over three rounds, and says so', async () => {
     const { summary, client, results, root } = await runOnFakeTime(cut, { count: 1 });
@@ -459,15 +574,23 @@ describe('answers that may have been billed without a result', () => {
   it('counts a cut answer before a whole one', async () => {
     const { summary, root } = await runOnFakeTime((call) => (call.attempt === 1 ? cut() : ok()), { count: 2 });
     expect(summary).toMatchObject({ ok: 2, maybeBilled: { requests: 2, inputs: 2 } });
-    expect(await runLogLines(root)).toMatchObject([{ status: 'ok', maybeBilled: 1 }, { status: 'ok', maybeBilled: 1 }]);
+    expect(await runLogLines(root)).toMatchObject([
+      { status: 'ok', maybeBilled: 1 },
+      { status: 'ok', maybeBilled: 1 },
+    ]);
   });
 
   it('counts a whole answer that could not be kept, and does not blame the answer for it', async () => {
-    const refused = () => Promise.reject(new LocalFault('standard output refused the image: no space left on the device (ENOSPC)', { code: 'ENOSPC' }));
+    const refused = () =>
+      Promise.reject(
+        new LocalFault('standard output refused the image: no space left on the device (ENOSPC)', { code: 'ENOSPC' }),
+      );
     const { summary } = await runOnFakeTime(ok, { count: 1, deliver: refused });
     expect(summary).toMatchObject({ ok: 0, failed: 1, maybeBilled: { requests: 1, inputs: 1 } });
     const lines = summaryLines(summary, { style: createStyle(false), problemsOnly: true });
-    expect(lines).toContain('1 request for 1 input may have been billed without a result (a 2xx answer came, but did not end as an ok output)');
+    expect(lines).toContain(
+      '1 request for 1 input may have been billed without a result (a 2xx answer came, but did not end as an ok output)',
+    );
     expect(lines.join('\n')).not.toMatch(/cut short|not an image/);
   });
 
@@ -481,13 +604,17 @@ describe('answers that may have been billed without a result', () => {
 
 describe('inputs a stopped run leaves unfinished', () => {
   it('get a run log line and a result each with their last HTTP status when the service is given up on', async () => {
-    const { summary, client, results, root } = await runOnFakeTime(() => status(500), { count: 6, settings: { giveUpAfter: 30 } });
+    const { summary, client, results, root } = await runOnFakeTime(() => status(500), {
+      count: 6,
+      settings: { giveUpAfter: 30 },
+    });
     expect(summary.stopped).toBe('unavailable');
     const attempted = [...new Set(client.calls.map((call) => path.relative(root, call.input)))].sort();
     expect(attempted.length).toBeGreaterThan(0);
     const lines = await runLogLines(root);
     expect(lines.map((line) => line.input).sort()).toEqual(attempted);
-    for (const line of lines) expect(line).toMatchObject({ status: 'not-processed', httpStatus: 500, error: 'HTTP 500: status 500' });
+    for (const line of lines)
+      expect(line).toMatchObject({ status: 'not-processed', httpStatus: 500, error: 'HTTP 500: status 500' });
     expect(results.map((result) => result.status)).toEqual(attempted.map(() => 'not-processed'));
     expect(summary.notProcessed).toBe(6);
   });
@@ -496,7 +623,10 @@ describe('inputs a stopped run leaves unfinished', () => {
     // The second request is refused, whichever input it is: inputs are checked concurrently, so
     // the order in which they reach the gate is not the order of their names.
     let requests = 0;
-    const { summary, root, client } = await runOnFakeTime(() => (++requests === 2 ? status(402) : ok()), { count: 6, settings: { concurrency: 1 } });
+    const { summary, root, client } = await runOnFakeTime(() => (++requests === 2 ? status(402) : ok()), {
+      count: 6,
+      settings: { concurrency: 1 },
+    });
     expect(summary.stopped).toBe('credits');
     expect(client.calls).toHaveLength(2);
     const [first, second] = client.calls.map((call) => path.relative(root, call.input));

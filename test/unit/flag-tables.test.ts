@@ -39,11 +39,14 @@ function spellingsOfSpec(spec: OptionSpec): string[] {
 }
 
 function optionRows(command: CommandName): OptionSpec[] {
-  return [...Object.values(RUN_OPTIONS), ...Object.values(COMMAND_LINE_OPTIONS)].filter((spec) => spec.commands.includes(command));
+  return [...Object.values(RUN_OPTIONS), ...Object.values(COMMAND_LINE_OPTIONS)].filter((spec) =>
+    spec.commands.includes(command),
+  );
 }
 
 /** The flags of a command's own table. */
-const tableFlags = (table: Readonly<Record<string, { flag: string }>>): string[] => Object.values(table).map((row) => row.flag);
+const tableFlags = (table: Readonly<Record<string, { flag: string }>>): string[] =>
+  Object.values(table).map((row) => row.flag);
 
 const HELP = ['-h', '--help'];
 
@@ -60,11 +63,18 @@ const FLAGS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(
     (['edit', 'segment'] as const).map((endpoint) => [
       endpoint,
-      [...paramFlagBindings(endpoint).map((binding) => binding.flag), ...optionRows(endpoint).flatMap(spellingsOfSpec), '--help-all', ...HELP],
+      [
+        ...paramFlagBindings(endpoint).map((binding) => binding.flag),
+        ...optionRows(endpoint).flatMap(spellingsOfSpec),
+        '--help-all',
+        ...HELP,
+      ],
     ]),
   ),
   account: [...optionRows('account').flatMap(spellingsOfSpec), ...HELP],
-  ...Object.fromEntries(Object.entries(OWN_TABLES).map(([command, table]) => [command, [...tableFlags(table), ...HELP]])),
+  ...Object.fromEntries(
+    Object.entries(OWN_TABLES).map(([command, table]) => [command, [...tableFlags(table), ...HELP]]),
+  ),
   completion: HELP,
 };
 
@@ -113,15 +123,18 @@ function fishFlags(script: string): Offered {
 const PARSERS = { bash: bashFlags, zsh: zshFlags, fish: fishFlags } as const;
 
 describe('shell completion', () => {
-  it.each(Object.keys(PARSERS) as (keyof typeof PARSERS)[])('%s offers every flag of every command, each from a table, and no other', async (shell) => {
-    const { code, stdout } = await run(['completion', shell]);
-    expect(code).toBe(0);
-    const offered = PARSERS[shell](stdout);
-    expect([...offered.keys()].sort()).toEqual(Object.keys(FLAGS_BY_TABLE).sort());
-    for (const [command, flags] of Object.entries(FLAGS_BY_TABLE)) {
-      expect([...(offered.get(command) ?? [])].sort(), `${shell}: photoroom ${command}`).toEqual([...flags].sort());
-    }
-  });
+  it.each(Object.keys(PARSERS) as (keyof typeof PARSERS)[])(
+    '%s offers every flag of every command, each from a table, and no other',
+    async (shell) => {
+      const { code, stdout } = await run(['completion', shell]);
+      expect(code).toBe(0);
+      const offered = PARSERS[shell](stdout);
+      expect([...offered.keys()].sort()).toEqual(Object.keys(FLAGS_BY_TABLE).sort());
+      for (const [command, flags] of Object.entries(FLAGS_BY_TABLE)) {
+        expect([...(offered.get(command) ?? [])].sort(), `${shell}: photoroom ${command}`).toEqual([...flags].sort());
+      }
+    },
+  );
 });
 
 /** `text` names `flag` as a whole word: `--bg` is not found in `--bg-color`. */
@@ -131,15 +144,18 @@ function mentions(text: string, flag: string): boolean {
 }
 
 describe('--help', () => {
-  it.each(Object.keys(FLAGS_BY_TABLE).filter((command) => command !== ''))('photoroom %s shows every flag of its tables', async (command) => {
-    const helpAll = command === 'edit' || command === 'segment' ? '--help-all' : '--help';
-    const { code, stdout } = await run([command, helpAll]);
-    expect(code).toBe(0);
-    // Parameter aliases are shown beside their flag; hidden alias options are not listed apart.
-    expect((FLAGS_BY_TABLE[command] ?? []).filter((flag) => !mentions(stdout, flag))).toEqual([]);
-  });
+  it.each(Object.keys(FLAGS_BY_TABLE).filter((command) => command !== ''))(
+    'photoroom %s shows every flag of its tables',
+    async (command) => {
+      const helpAll = command === 'edit' || command === 'segment' ? '--help-all' : '--help';
+      const { code, stdout } = await run([command, helpAll]);
+      expect(code).toBe(0);
+      // Parameter aliases are shown beside their flag; hidden alias options are not listed apart.
+      expect((FLAGS_BY_TABLE[command] ?? []).filter((flag) => !mentions(stdout, flag))).toEqual([]);
+    },
+  );
 
-  it('shows a row\'s default beside its description', async () => {
+  it("shows a row's default beside its description", async () => {
     const { stdout } = await run(['emulator', '--help']);
     expect(stdout).toMatch(/--host <host> +address to listen on \(default 127\.0\.0\.1\)/);
     expect(stdout).toMatch(/--port <port> +port to listen on \(0: any free port\) \(default 0\)/);
@@ -154,10 +170,14 @@ function valueFor(flag: string): string {
 describe('a flag that takes a value is given once', () => {
   const valueFlags: [string, string][] = [
     ...(['edit', 'segment', 'account'] as const).flatMap((command) =>
-      optionRows(command).filter((spec) => spec.placeholder && spec.kind !== 'list').map((spec): [string, string] => [command, spec.flag]),
+      optionRows(command)
+        .filter((spec) => spec.placeholder && spec.kind !== 'list')
+        .map((spec): [string, string] => [command, spec.flag]),
     ),
     ...Object.entries(OWN_TABLES).flatMap(([command, table]) =>
-      Object.values(table).filter((row) => row.placeholder).map((row): [string, string] => [command, row.flag]),
+      Object.values(table)
+        .filter((row) => row.placeholder)
+        .map((row): [string, string] => [command, row.flag]),
     ),
   ];
 
@@ -184,7 +204,7 @@ describe('an unknown flag', () => {
     ['account', '--emulatr', '--emulator'],
     ['edit', '--confg', '--config'],
     ['segment', '--concurency', '--concurrency'],
-  ])('photoroom %s %s is refused, suggesting the table\'s flag', async (command, typo, flag) => {
+  ])("photoroom %s %s is refused, suggesting the table's flag", async (command, typo, flag) => {
     const { code, stderr } = await run([command, typo]);
     expect(stderr).toContain(`unknown option '${typo}'`);
     expect(stderr).toContain(`(Did you mean ${flag}?)`);
@@ -209,19 +229,53 @@ describe('photoroom emulator reads its flags from its table', () => {
   it('reads every flag into its value', () => {
     const command = new Command('emulator').exitOverride();
     const read = addFlagTable<EmulatorFlags>(command, EMULATOR_OPTIONS);
-    const argv = ['--seed', '9', '--latency', '10-20', '--fail-rate', '0.1', '--reset-rate', '0.2', '--rate-limit', '20/5s', '--credits', '5'];
-    command.parse([...argv, '--port', '8787', '--host', '::1', '--api-key', 'k', '--echo', '--verbose'], { from: 'user' });
+    const argv = [
+      '--seed',
+      '9',
+      '--latency',
+      '10-20',
+      '--fail-rate',
+      '0.1',
+      '--reset-rate',
+      '0.2',
+      '--rate-limit',
+      '20/5s',
+      '--credits',
+      '5',
+    ];
+    command.parse([...argv, '--port', '8787', '--host', '::1', '--api-key', 'k', '--echo', '--verbose'], {
+      from: 'user',
+    });
     expect(read()).toEqual({
       values: {
-        seed: 9, latency: { min: 10, max: 20 }, failRate: 0.1, resetRate: 0.2, rateLimit: { limit: 20, windowMs: 5000 }, credits: 5,
-        port: 8787, host: '::1', apiKey: 'k', echo: true, verbose: true,
+        seed: 9,
+        latency: { min: 10, max: 20 },
+        failRate: 0.1,
+        resetRate: 0.2,
+        rateLimit: { limit: 20, windowMs: 5000 },
+        credits: 5,
+        port: 8787,
+        host: '::1',
+        apiKey: 'k',
+        echo: true,
+        verbose: true,
       },
       problems: [],
     });
   });
 
   it('refuses every flag it cannot read at once, one line each, exit 2', async () => {
-    const { code, stderr, stdout } = await run(['emulator', '--latency', 'x', '--fail-rate', '2', '--credits', '-1', '--port', 'abc']);
+    const { code, stderr, stdout } = await run([
+      'emulator',
+      '--latency',
+      'x',
+      '--fail-rate',
+      '2',
+      '--credits',
+      '-1',
+      '--port',
+      'abc',
+    ]);
     expect(stderr.split('\n').filter(Boolean)).toEqual([
       'photoroom: --port abc: a port is a number from 1 to 65535 (0: any free port)',
       'photoroom: --latency expects whole milliseconds as MS or MIN-MAX (e.g. 200 or 100-800), got "x"',
@@ -241,7 +295,10 @@ describe('photoroom emulator reads its flags from its table', () => {
     const io = memoryIo({ cwd: work });
     // The signal arrives as soon as the emulator waits for one.
     const stopped = { ...io, onSignal: (_signals: unknown, handler: () => void) => (setImmediate(handler), () => {}) };
-    const code = await main(['emulator', '--port', '0', '--rate-limit', '20/5s', '--credits', '3', '--seed', '4', '--echo'], stopped);
+    const code = await main(
+      ['emulator', '--port', '0', '--rate-limit', '20/5s', '--credits', '3', '--seed', '4', '--echo'],
+      stopped,
+    );
     expect(io.out()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
     expect(io.err()).toContain('emulator stopped: 0 requests');
     expect(code).toBe(0);

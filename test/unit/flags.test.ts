@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/params/types.js';
-import { paramFlagBindings, preparseArgv, rawParamsFromOptions, rawParamsFromPassThrough } from '../../src/cli/param-flags.js';
+import {
+  paramFlagBindings,
+  preparseArgv,
+  rawParamsFromOptions,
+  rawParamsFromPassThrough,
+} from '../../src/cli/param-flags.js';
 
 function parse(argv: string[], endpoint: Endpoint = 'edit') {
   const pre = preparseArgv([endpoint, ...argv], endpoint);
@@ -25,17 +30,29 @@ describe('flags derived from the table', () => {
 
   describe('refuses a parameter given twice, whatever the spellings', () => {
     const cases: [string[], string, Endpoint?][] = [
-      [['--bg', 'white', '--background.color', 'red'], '--bg "white" and --background.color "red" both set background.color; give it once'],
+      [
+        ['--bg', 'white', '--background.color', 'red'],
+        '--bg "white" and --background.color "red" both set background.color; give it once',
+      ],
       [['--padding', '0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
       [['--padding=0.1', '--padding', '0.2'], '--padding "0.1" and --padding "0.2" both set padding; give it once'],
       [['--crop', '--crop', 'false'], '--crop "true" and --crop "false" both set crop; give it once', 'segment'],
-      [['--removeBackground=no', '--removeBackground'], '--removeBackground "no" and --removeBackground "true" both set removeBackground; give it once'],
+      [
+        ['--removeBackground=no', '--removeBackground'],
+        '--removeBackground "no" and --removeBackground "true" both set removeBackground; give it once',
+      ],
       [
         ['--layers.a.text.content', 'x', '--layers.a.text.content=y'],
         '--layers.a.text.content "x" and --layers.a.text.content "y" both set layers.a.text.content; give it once',
       ],
-      [['--param', 'padding=0.1', '--padding', '0.2'], '--param padding "0.1" and --padding "0.2" both set padding; give it once'],
-      [['--param=padding=0.1', '--param', 'padding=0.2'], '--param padding "0.1" and --param padding "0.2" both set padding; give it once'],
+      [
+        ['--param', 'padding=0.1', '--padding', '0.2'],
+        '--param padding "0.1" and --padding "0.2" both set padding; give it once',
+      ],
+      [
+        ['--param=padding=0.1', '--param', 'padding=0.2'],
+        '--param padding "0.1" and --param padding "0.2" both set padding; give it once',
+      ],
       [
         ['--background.expandPrompt', 'ai.auto', '--param', 'background.expandPrompt.mode=ai.never'],
         '--background.expandPrompt "ai.auto" and --param background.expandPrompt.mode "ai.never" both set background.expandPrompt; give it once',
@@ -47,8 +64,10 @@ describe('flags derived from the table', () => {
       });
     }
 
-    it('but not a flag name given as another flag\'s value, nor different parameters, nor after --', () => {
-      expect(parse(['--background.prompt', '--padding', '--padding', '0.1', '--margin', '0.1', 'a.jpg']).pre.problems).toEqual([]);
+    it("but not a flag name given as another flag's value, nor different parameters, nor after --", () => {
+      expect(
+        parse(['--background.prompt', '--padding', '--padding', '0.1', '--margin', '0.1', 'a.jpg']).pre.problems,
+      ).toEqual([]);
       expect(preparseArgv(['edit', '--', '--padding', '0.1', '--padding', '0.2'], 'edit').problems).toEqual([]);
     });
   });
@@ -61,7 +80,7 @@ describe('flags derived from the table', () => {
     expect(parse(['--removeBackground=false', 'a.jpg']).params[0]?.value).toBe('false');
   });
 
-  it('takes the next word as a boolean flag\'s value only when it is a boolean spelling', () => {
+  it("takes the next word as a boolean flag's value only when it is a boolean spelling", () => {
     for (const word of ['true', 'FALSE', 'yes', 'No', '1', '0', 'on', 'OFF']) {
       const { params, inputs } = parse(['--removeBackground', word, 'a.jpg']);
       expect(inputs).toEqual(['a.jpg']);
@@ -72,7 +91,9 @@ describe('flags derived from the table', () => {
       expect(inputs).toEqual([word]);
       expect(params[0]?.value).toBe('true');
     }
-    expect(parse(['--crop', 'no', 'a.jpg'], 'segment').params).toEqual([{ name: 'crop', value: 'no', source: '--crop' }]);
+    expect(parse(['--crop', 'no', 'a.jpg'], 'segment').params).toEqual([
+      { name: 'crop', value: 'no', source: '--crop' },
+    ]);
   });
 
   it('takes an empty word after a boolean flag as its (empty) value, for the empty-value check', () => {
@@ -82,13 +103,20 @@ describe('flags derived from the table', () => {
   });
 
   it('takes template layer flags out before commander sees them', () => {
-    const { pre, inputs } = parse(['a.jpg', '--layers.logo.image.imageUrl', 'https://a.test/l.png', '--layers.t.text.content=Sale']);
+    const { pre, inputs } = parse([
+      'a.jpg',
+      '--layers.logo.image.imageUrl',
+      'https://a.test/l.png',
+      '--layers.t.text.content=Sale',
+    ]);
     expect(inputs).toEqual(['a.jpg']);
     expect(pre.openEndedParams).toEqual([
       { name: 'layers.logo.image.imageUrl', value: 'https://a.test/l.png', source: '--layers.logo.image.imageUrl' },
       { name: 'layers.t.text.content', value: 'Sale', source: '--layers.t.text.content' },
     ]);
-    expect(preparseArgv(['edit', '--layers.x.text.content'], 'edit').problems).toEqual(['--layers.x.text.content: missing value']);
+    expect(preparseArgv(['edit', '--layers.x.text.content'], 'edit').problems).toEqual([
+      '--layers.x.text.content: missing value',
+    ]);
   });
 
   it('leaves everything after -- alone', () => {
@@ -102,7 +130,9 @@ describe('flags derived from the table', () => {
 
   it('reads --param NAME=VALUE pairs, keeping = inside values and refusing an empty value', () => {
     expect(rawParamsFromPassThrough(['future.flag=a=b', 'broken', 'future.empty='])).toEqual({
-      params: [{ name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true, sendUnknownValue: true }],
+      params: [
+        { name: 'future.flag', value: 'a=b', source: '--param future.flag', passThrough: true, sendUnknownValue: true },
+      ],
       problems: ['--param broken: expected NAME=VALUE', '--param future.empty=: expected NAME=VALUE'],
     });
   });

@@ -13,7 +13,8 @@ function judge(bytes: Buffer, piece = 7): Wholeness {
 /** The offsets of the top-level boxes of an ISO-BMFF file, by type. */
 function boxOffsets(file: Buffer): Map<string, number> {
   const offsets = new Map<string, number>();
-  for (let at = 0; at < file.length; at += file.readUInt32BE(at)) offsets.set(file.toString('latin1', at + 4, at + 8), at);
+  for (let at = 0; at < file.length; at += file.readUInt32BE(at))
+    offsets.set(file.toString('latin1', at + 4, at + 8), at);
   return offsets;
 }
 
@@ -24,7 +25,11 @@ beforeAll(async () => {
   const noise = sharp(randomBytes(40 * 30 * 4), { raw: { width: 40, height: 30, channels: 4 } });
   images.png = await noise.clone().png().toBuffer();
   images.jpeg = await noise.clone().jpeg().toBuffer();
-  images['progressive jpeg with exif'] = await noise.clone().jpeg({ progressive: true }).withExif({ IFD0: { Copyright: 'photoroom' } }).toBuffer();
+  images['progressive jpeg with exif'] = await noise
+    .clone()
+    .jpeg({ progressive: true })
+    .withExif({ IFD0: { Copyright: 'photoroom' } })
+    .toBuffer();
   images['lossy webp with alpha'] = await noise.clone().webp().toBuffer();
   images['lossless webp'] = await noise.clone().webp({ lossless: true }).toBuffer();
   images.gif = await noise.clone().gif().toBuffer();
@@ -45,7 +50,8 @@ describe("a whole image, told by walking its format's structure", () => {
   for (const [name, format] of Object.entries(FORMAT_NAMES)) {
     it(`${name}: whole in any pieces, and not whole cut anywhere short of its end`, () => {
       const image = images[name]!;
-      for (const piece of [1, 5, 64, image.length]) expect(judge(image, piece), `in pieces of ${piece}`).toEqual({ format, problem: null });
+      for (const piece of [1, 5, 64, image.length])
+        expect(judge(image, piece), `in pieces of ${piece}`).toEqual({ format, problem: null });
       for (let cut = 1; cut < image.length; cut++) {
         const verdict = judge(image.subarray(0, cut));
         expect(verdict.problem, `cut at ${cut} of ${image.length}`).not.toBeNull();
@@ -57,7 +63,9 @@ describe("a whole image, told by walking its format's structure", () => {
     const half = (name: string) => judge(images[name]!.subarray(0, images[name]!.length >> 1)).problem;
     expect(half('png')).toBe('it ends before IEND');
     expect(half('jpeg')).toBe('it ends before its end-of-image marker (FF D9)');
-    expect(half('lossless webp')).toBe(`it ends before the ${images['lossless webp']!.length} bytes its RIFF header announces`);
+    expect(half('lossless webp')).toBe(
+      `it ends before the ${images['lossless webp']!.length} bytes its RIFF header announces`,
+    );
     expect(half('gif')).toBe('it ends before its trailer');
   });
 
@@ -72,10 +80,14 @@ describe("a whole image, told by walking its format's structure", () => {
   it('refuses bytes after the end, but not the zero padding or the further images a JPEG may carry', () => {
     const junk = Buffer.from('<html>proxy error</html>');
     expect(judge(Buffer.concat([images.png!, junk])).problem).toBe('bytes follow its IEND chunk');
-    expect(judge(Buffer.concat([images['lossy webp with alpha']!, junk])).problem).toMatch(/^it goes on past the \d+ bytes its RIFF header announces$/);
+    expect(judge(Buffer.concat([images['lossy webp with alpha']!, junk])).problem).toMatch(
+      /^it goes on past the \d+ bytes its RIFF header announces$/,
+    );
     expect(judge(Buffer.concat([images.gif!, junk])).problem).toBe('bytes follow its trailer');
     expect(judge(Buffer.concat([images.avif!, junk])).problem).not.toBeNull();
-    expect(judge(Buffer.concat([images.jpeg!, junk])).problem).toBe('bytes after its end-of-image marker do not end with another');
+    expect(judge(Buffer.concat([images.jpeg!, junk])).problem).toBe(
+      'bytes after its end-of-image marker do not end with another',
+    );
     expect(judge(Buffer.concat([images.jpeg!, Buffer.alloc(6)])).problem).toBeNull();
     expect(judge(Buffer.concat([images.jpeg!, images['progressive jpeg with exif']!])).problem).toBeNull();
   });
@@ -97,7 +109,9 @@ describe("a whole image, told by walking its format's structure", () => {
     const toTheEnd = Buffer.from(avif);
     toTheEnd.writeUInt32BE(0, mdat);
     expect(judge(toTheEnd)).toEqual({ format: 'AVIF', problem: null });
-    expect(judge(toTheEnd.subarray(0, -1)).problem).toMatch(/^it ends before the \d+ bytes of image data its meta box locates$/);
+    expect(judge(toTheEnd.subarray(0, -1)).problem).toMatch(
+      /^it ends before the \d+ bytes of image data its meta box locates$/,
+    );
 
     const large = Buffer.alloc(16);
     large.writeUInt32BE(1, 0);

@@ -10,7 +10,9 @@ import { convertForUpload } from '../../src/inputs/convert.js';
 /** Noise does not compress: its PNG is about 3 bytes a pixel. */
 async function noisyPng(file: string, width: number, height: number): Promise<void> {
   const pixels = randomBytes(width * height * 3);
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
 describe('fitting an input within the endpoint limits', () => {
@@ -33,7 +35,9 @@ describe('fitting an input within the endpoint limits', () => {
   it('keeps a converted image whole: the same pixels, 8-bit sRGB PNG', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
     const input = path.join(folder, 'scan.tiff');
-    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c08040' } }).tiff().toFile(input);
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#c08040' } })
+      .tiff()
+      .toFile(input);
     const converted = await convertForUpload(input, { kind: 'convert', from: 'TIFF' }, folder);
     expect(converted.filename).toBe('scan.png');
     const [original, copy] = await Promise.all([sharp(input).raw().toBuffer(), sharp(converted.path).raw().toBuffer()]);

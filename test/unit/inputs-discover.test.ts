@@ -50,8 +50,20 @@ describe('folders', () => {
     await files('products/Été 2024/chaise longue.jpg', 'products/b.png', 'products/a/x.webp');
     const items = await discover(['products']);
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'products/a/x.webp'), real: path.join(cwd, 'products/a/x.webp'), display: 'products/a/x.webp', relative: 'a/x.webp' },
-      { kind: 'file', path: path.join(cwd, 'products/b.png'), real: path.join(cwd, 'products/b.png'), display: 'products/b.png', relative: 'b.png' },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'products/a/x.webp'),
+        real: path.join(cwd, 'products/a/x.webp'),
+        display: 'products/a/x.webp',
+        relative: 'a/x.webp',
+      },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'products/b.png'),
+        real: path.join(cwd, 'products/b.png'),
+        display: 'products/b.png',
+        relative: 'b.png',
+      },
       {
         kind: 'file',
         path: path.join(cwd, 'products/Été 2024/chaise longue.jpg'),
@@ -75,7 +87,13 @@ describe('folders', () => {
     await files('elsewhere/a.jpg');
     const items = await discover([path.join(cwd, 'elsewhere')], { cwd: path.join(cwd, 'work') });
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'elsewhere/a.jpg'), real: path.join(cwd, 'elsewhere/a.jpg'), display: path.join(cwd, 'elsewhere/a.jpg'), relative: 'a.jpg' },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'elsewhere/a.jpg'),
+        real: path.join(cwd, 'elsewhere/a.jpg'),
+        display: path.join(cwd, 'elsewhere/a.jpg'),
+        relative: 'a.jpg',
+      },
     ]);
   });
 
@@ -108,18 +126,19 @@ describe('folders', () => {
 
   it('takes extensions in any case', async () => {
     await files('p/A.JPG', 'p/b.Png', 'p/c.gif', 'p/d.WebP', 'p/jpg');
-    expect(summary(await discover(['p']))).toEqual(['A.JPG', 'b.Png', 'not-an-image:p/c.gif', 'd.WebP', 'not-an-image:p/jpg']);
+    expect(summary(await discover(['p']))).toEqual([
+      'A.JPG',
+      'b.Png',
+      'not-an-image:p/c.gif',
+      'd.WebP',
+      'not-an-image:p/jpg',
+    ]);
   });
 
   it('applies include and exclude patterns to the path under the input root', async () => {
     await files('p/shoes/a.jpg', 'p/shoes/a.tmp.jpg', 'p/bags/b.jpg', 'p/c.jpg');
     const items = await discover(['p'], { include: ['shoes/**', 'c.*'], exclude: ['*.tmp.jpg'] });
-    expect(summary(items)).toEqual([
-      'excluded:p/bags/b.jpg',
-      'c.jpg',
-      'shoes/a.jpg',
-      'excluded:p/shoes/a.tmp.jpg',
-    ]);
+    expect(summary(items)).toEqual(['excluded:p/bags/b.jpg', 'c.jpg', 'shoes/a.jpg', 'excluded:p/shoes/a.tmp.jpg']);
   });
 
   it('reports a symbolic link loop once and walks on', async () => {
@@ -209,9 +228,27 @@ describe('named files', () => {
     await files('p/.hidden.jpg', 'p/notes.txt', 'out/old.png');
     const items = await discover(['p/.hidden.jpg', 'p/notes.txt', 'out/old.png'], { exclude: ['*'] });
     expect(items).toEqual([
-      { kind: 'file', path: path.join(cwd, 'p/.hidden.jpg'), real: path.join(cwd, 'p/.hidden.jpg'), display: 'p/.hidden.jpg', relative: '.hidden.jpg' },
-      { kind: 'file', path: path.join(cwd, 'p/notes.txt'), real: path.join(cwd, 'p/notes.txt'), display: 'p/notes.txt', relative: 'notes.txt' },
-      { kind: 'file', path: path.join(cwd, 'out/old.png'), real: path.join(cwd, 'out/old.png'), display: 'out/old.png', relative: 'old.png' },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'p/.hidden.jpg'),
+        real: path.join(cwd, 'p/.hidden.jpg'),
+        display: 'p/.hidden.jpg',
+        relative: '.hidden.jpg',
+      },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'p/notes.txt'),
+        real: path.join(cwd, 'p/notes.txt'),
+        display: 'p/notes.txt',
+        relative: 'notes.txt',
+      },
+      {
+        kind: 'file',
+        path: path.join(cwd, 'out/old.png'),
+        real: path.join(cwd, 'out/old.png'),
+        display: 'out/old.png',
+        relative: 'old.png',
+      },
     ]);
   });
 
@@ -238,7 +275,9 @@ describe('named files', () => {
 
   it('never takes an empty input for the working folder', async () => {
     await files('a.jpg');
-    await expect(discover([''])).rejects.toThrow(new UserError("an empty input argument ('') names no file, folder or URL"));
+    await expect(discover([''])).rejects.toThrow(
+      new UserError("an empty input argument ('') names no file, folder or URL"),
+    );
   });
 });
 
@@ -302,7 +341,12 @@ describe('lists', () => {
   it("reads a list from the stream when an input is '-', in its place among the arguments", async () => {
     await files('a.jpg', 'shoes/b.jpg', 'c.jpg');
     const stdin = Readable.from(['# from stdin\n', 'sho', 'es/b.jpg\r\n', '\nhttps://x.test/m.png\n']);
-    expect(summary(await discover(['a.jpg', '-', 'c.jpg'], { stdin }))).toEqual(['a.jpg', 'shoes/b.jpg', 'm.png', 'c.jpg']);
+    expect(summary(await discover(['a.jpg', '-', 'c.jpg'], { stdin }))).toEqual([
+      'a.jpg',
+      'shoes/b.jpg',
+      'm.png',
+      'c.jpg',
+    ]);
   });
 
   it('reads a CSV list by header name and by index, with quoted fields', async () => {

@@ -44,7 +44,12 @@ function noise(size: number): Buffer {
 
 /** A minimal ISO-BMFF `ftyp` box: all file-type and image-size look at to tell HEIC/AVIF. */
 function ftyp(brand: string): Buffer {
-  return Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brand}`), Buffer.alloc(4), Buffer.from(`mif1${brand}`)]);
+  return Buffer.concat([
+    Buffer.from([0, 0, 0, 0x18]),
+    Buffer.from(`ftyp${brand}`),
+    Buffer.alloc(4),
+    Buffer.from(`mif1${brand}`),
+  ]);
 }
 
 /** The JPEG with `total` bytes of APP2 segments (as ICC profiles are stored) before its frame header. */
@@ -78,15 +83,33 @@ async function sparsePng(name: string, bytes: number): Promise<string> {
 describe('checkInputFile: the file itself', () => {
   it('takes a PNG, a JPEG and a WebP on /v2/edit, with their type and size', async () => {
     const png = await blank(20, 10).png().toBuffer();
-    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: png.length, mtimeMs: anyNumber });
+    await expect(checkInputFile(await file('a.png', png), EDIT)).resolves.toEqual({
+      ok: true,
+      type: 'png',
+      bytes: png.length,
+      mtimeMs: anyNumber,
+    });
     const jpeg = await blank(20, 10).jpeg().toBuffer();
-    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: anyNumber });
+    await expect(checkInputFile(await file('a.jpg', jpeg), EDIT)).resolves.toEqual({
+      ok: true,
+      type: 'jpeg',
+      bytes: jpeg.length,
+      mtimeMs: anyNumber,
+    });
     const webp = await blank(20, 10).webp().toBuffer();
-    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({ ok: true, type: 'webp', bytes: webp.length, mtimeMs: anyNumber });
+    await expect(checkInputFile(await file('a.webp', webp), EDIT)).resolves.toEqual({
+      ok: true,
+      type: 'webp',
+      bytes: webp.length,
+      mtimeMs: anyNumber,
+    });
   });
 
   it('reports a missing file', async () => {
-    await expect(checkInputFile(path.join(dir, 'nothing-here.jpg'), EDIT)).resolves.toEqual({ ok: false, reason: 'no such file' });
+    await expect(checkInputFile(path.join(dir, 'nothing-here.jpg'), EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'no such file',
+    });
   });
 
   it('tells a broken symbolic link from a missing file', async () => {
@@ -98,7 +121,10 @@ describe('checkInputFile: the file itself', () => {
   it('reports a symbolic link loop', async () => {
     await symlink(path.join(dir, 'loop-b.jpg'), path.join(dir, 'loop-a.jpg'));
     await symlink(path.join(dir, 'loop-a.jpg'), path.join(dir, 'loop-b.jpg'));
-    await expect(checkInputFile(path.join(dir, 'loop-a.jpg'), EDIT)).resolves.toEqual({ ok: false, reason: 'symbolic link loop' });
+    await expect(checkInputFile(path.join(dir, 'loop-a.jpg'), EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'symbolic link loop',
+    });
   });
 
   it('follows a working symbolic link to the image', async () => {
@@ -118,14 +144,21 @@ describe('checkInputFile: the file itself', () => {
   });
 
   it('refuses an empty file', async () => {
-    await expect(checkInputFile(await file('empty.jpg', ''), EDIT)).resolves.toEqual({ ok: false, reason: 'empty file (0 bytes)' });
+    await expect(checkInputFile(await file('empty.jpg', ''), EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'empty file (0 bytes)',
+    });
   });
 });
 
 describe('checkInputFile: byte limits', () => {
   it('refuses 31.2 MB on /v2/edit, naming the endpoint, and takes it on /v1/segment', async () => {
     const big = await sparsePng('big.png', Math.round(31.2 * MB));
-    await expect(checkInputFile(big, EDIT)).resolves.toEqual({ ok: false, reason: '31.2 MB is over the 30 MB limit of /v2/edit', fix: { kind: 'fit', maxBytes: 30 * MB } });
+    await expect(checkInputFile(big, EDIT)).resolves.toEqual({
+      ok: false,
+      reason: '31.2 MB is over the 30 MB limit of /v2/edit',
+      fix: { kind: 'fit', maxBytes: 30 * MB },
+    });
     await expect(checkInputFile(big, SEGMENT)).resolves.toMatchObject({ ok: true, type: 'png', width: 8, height: 8 });
     await rm(big);
   });
@@ -144,17 +177,30 @@ describe('checkInputFile: byte limits', () => {
 
   it('refuses over 50 MB on /v1/segment', async () => {
     const huge = await sparsePng('huge.png', 51 * MB);
-    await expect(checkInputFile(huge, SEGMENT)).resolves.toEqual({ ok: false, reason: '51.0 MB is over the 50 MB limit of /v1/segment', fix: { kind: 'fit', maxBytes: 50 * MB } });
+    await expect(checkInputFile(huge, SEGMENT)).resolves.toEqual({
+      ok: false,
+      reason: '51.0 MB is over the 50 MB limit of /v1/segment',
+      fix: { kind: 'fit', maxBytes: 50 * MB },
+    });
     await rm(huge);
   });
 });
 
 describe('checkInputFile: what the bytes are', () => {
   it('names a known non-image type', async () => {
-    const pdf = await file('doc.jpg', '%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
-    await expect(checkInputFile(pdf, EDIT)).resolves.toEqual({ ok: false, reason: 'not an image: the bytes are a PDF file (application/pdf)' });
+    const pdf = await file(
+      'doc.jpg',
+      '%PDF-1.4\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n',
+    );
+    await expect(checkInputFile(pdf, EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'not an image: the bytes are a PDF file (application/pdf)',
+    });
     const mp4 = await file('clip.jpg', Buffer.concat([ftyp('isom'), Buffer.alloc(64)]));
-    await expect(checkInputFile(mp4, EDIT)).resolves.toEqual({ ok: false, reason: 'not an image: the bytes are an MP4 video (video/mp4)' });
+    await expect(checkInputFile(mp4, EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'not an image: the bytes are an MP4 video (video/mp4)',
+    });
   });
 
   it('refuses bytes it does not recognise', async () => {
@@ -170,8 +216,16 @@ describe('checkInputFile: what the bytes are', () => {
 
   it('refuses a GIF, named as the API would see it', async () => {
     const gif = await blank(10, 10).gif().toBuffer();
-    await expect(checkInputFile(await file('anim.png', gif), EDIT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v2/edit', fix: { kind: 'convert', from: 'GIF' } });
-    await expect(checkInputFile(await file('anim.jpg', gif), SEGMENT)).resolves.toEqual({ ok: false, reason: 'GIF images are not accepted by /v1/segment', fix: { kind: 'convert', from: 'GIF' } });
+    await expect(checkInputFile(await file('anim.png', gif), EDIT)).resolves.toEqual({
+      ok: false,
+      reason: 'GIF images are not accepted by /v2/edit',
+      fix: { kind: 'convert', from: 'GIF' },
+    });
+    await expect(checkInputFile(await file('anim.jpg', gif), SEGMENT)).resolves.toEqual({
+      ok: false,
+      reason: 'GIF images are not accepted by /v1/segment',
+      fix: { kind: 'convert', from: 'GIF' },
+    });
   });
 
   it('refuses HEIC on /v2/edit with a way out, and takes it on /v1/segment without its size', async () => {
@@ -181,12 +235,21 @@ describe('checkInputFile: what the bytes are', () => {
       reason: 'HEIC images are not accepted by /v2/edit (use photoroom segment, or convert to JPEG/PNG/WebP)',
     });
     // The header holds no image properties: the pixel check is skipped, the file is not refused.
-    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({ ok: true, type: 'heic', bytes: 24, mtimeMs: anyNumber });
+    await expect(checkInputFile(heic, SEGMENT)).resolves.toEqual({
+      ok: true,
+      type: 'heic',
+      bytes: 24,
+      mtimeMs: anyNumber,
+    });
   });
 
   it('refuses AVIF, which shares HEIC’s container', async () => {
     const avif = await file('photo.avif', ftyp('avif'));
-    await expect(checkInputFile(avif, SEGMENT)).resolves.toEqual({ ok: false, reason: 'AVIF images are not accepted by /v1/segment', fix: { kind: 'convert', from: 'AVIF' } });
+    await expect(checkInputFile(avif, SEGMENT)).resolves.toEqual({
+      ok: false,
+      reason: 'AVIF images are not accepted by /v1/segment',
+      fix: { kind: 'convert', from: 'AVIF' },
+    });
   });
 
   it('goes by the bytes, not the name', async () => {
@@ -198,7 +261,12 @@ describe('checkInputFile: what the bytes are', () => {
 
   it('knows a PNG whose first image data is past the sniffed prefix', async () => {
     const png = withChunk(await blank(10, 10).png().toBuffer(), 'tEXt', 20_000);
-    await expect(checkInputFile(await file('long-text.png', png), SEGMENT)).resolves.toMatchObject({ ok: true, type: 'png', width: 10, height: 10 });
+    await expect(checkInputFile(await file('long-text.png', png), SEGMENT)).resolves.toMatchObject({
+      ok: true,
+      type: 'png',
+      width: 10,
+      height: 10,
+    });
   });
 
   it('takes an animated PNG as a PNG', async () => {
@@ -212,7 +280,11 @@ describe('checkInputFile: what is converted before sending', () => {
     const base = blank(40, 30);
     const cases: [string, Buffer, string][] = [
       ['scan.tif', await base.clone().tiff().toBuffer(), 'TIFF'],
-      ['logo.svg', Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'), 'SVG'],
+      [
+        'logo.svg',
+        Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'),
+        'SVG',
+      ],
       ['deep.png', await base.clone().toColourspace('rgb16').png().toBuffer(), '16-bit PNG'],
       ['print.jpg', await base.clone().toColourspace('cmyk').jpeg().toBuffer(), 'CMYK JPEG'],
     ];
@@ -226,8 +298,12 @@ describe('checkInputFile: what is converted before sending', () => {
   });
 
   it('takes the 8-bit RGB variants as they are', async () => {
-    await expect(checkInputFile(await file('plain.png', await blank(40, 30).png().toBuffer()), EDIT)).resolves.toMatchObject({ ok: true });
-    await expect(checkInputFile(await file('plain.jpg', await blank(40, 30).jpeg().toBuffer()), EDIT)).resolves.toMatchObject({ ok: true });
+    await expect(
+      checkInputFile(await file('plain.png', await blank(40, 30).png().toBuffer()), EDIT),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(
+      checkInputFile(await file('plain.jpg', await blank(40, 30).jpeg().toBuffer()), EDIT),
+    ).resolves.toMatchObject({ ok: true });
   });
 });
 
@@ -239,12 +315,22 @@ describe('checkInputFile: pixel limits', () => {
       reason: '6200x10 px is over the 6000 px limit of /v1/segment',
       fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
     });
-    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({ ok: true, type: 'png', bytes: anyNumber, mtimeMs: anyNumber });
+    await expect(checkInputFile(wide, EDIT)).resolves.toEqual({
+      ok: true,
+      type: 'png',
+      bytes: anyNumber,
+      mtimeMs: anyNumber,
+    });
   });
 
   it('takes exactly 6000 px on /v1/segment, and reports the size', async () => {
     const edge = await file('edge.webp', await blank(10, 6000).webp().toBuffer());
-    await expect(checkInputFile(edge, SEGMENT)).resolves.toMatchObject({ ok: true, type: 'webp', width: 10, height: 6000 });
+    await expect(checkInputFile(edge, SEGMENT)).resolves.toMatchObject({
+      ok: true,
+      type: 'webp',
+      width: 10,
+      height: 6000,
+    });
   });
 
   it('reports the size as displayed, after EXIF orientation', async () => {
@@ -255,7 +341,11 @@ describe('checkInputFile: pixel limits', () => {
       fix: { kind: 'fit', maxBytes: 50 * MB, maxWidth: 6000, maxHeight: 6000 },
     });
     const upright = await blank(600, 400).jpeg().withMetadata({ orientation: 8 }).toBuffer();
-    await expect(checkInputFile(await file('upright.jpg', upright), SEGMENT)).resolves.toMatchObject({ ok: true, width: 400, height: 600 });
+    await expect(checkInputFile(await file('upright.jpg', upright), SEGMENT)).resolves.toMatchObject({
+      ok: true,
+      width: 400,
+      height: 600,
+    });
   });
 
   it('reads a JPEG frame header behind 200 KB of metadata', async () => {
@@ -269,7 +359,12 @@ describe('checkInputFile: pixel limits', () => {
 
   it('skips the pixel check, not the file, when the header is past what it reads', async () => {
     const jpeg = withAppSegments(await blank(6200, 10).jpeg().toBuffer(), 600_000);
-    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({ ok: true, type: 'jpeg', bytes: jpeg.length, mtimeMs: anyNumber });
+    await expect(checkInputFile(await file('overtagged.jpg', jpeg), SEGMENT)).resolves.toEqual({
+      ok: true,
+      type: 'jpeg',
+      bytes: jpeg.length,
+      mtimeMs: anyNumber,
+    });
   });
 
   it('holds upscale.mode ai.fast to 1000x1000 and ai.slow to 512x512', async () => {
@@ -280,14 +375,22 @@ describe('checkInputFile: pixel limits', () => {
       fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 1000, maxHeight: 1000 },
     });
     const medium = await file('medium.png', await blank(600, 600).png().toBuffer());
-    await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({ ok: true, width: 600, height: 600 });
+    await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({
+      ok: true,
+      width: 600,
+      height: 600,
+    });
     await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.slow' })).resolves.toEqual({
       ok: false,
       reason: 'upscale.mode ai.slow takes images of at most 512x512 px; this one is 600x600',
       fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 512, maxHeight: 512 },
     });
     const square = await file('square.webp', await blank(1000, 1000).webp().toBuffer());
-    await expect(checkInputFile(square, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({ ok: true, width: 1000, height: 1000 });
+    await expect(checkInputFile(square, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({
+      ok: true,
+      width: 1000,
+      height: 1000,
+    });
   });
 });
 
@@ -302,7 +405,9 @@ describe('file-system errors', () => {
   });
 
   it('takes the code from a file-system error and throws anything else on', () => {
-    expect(fileSystemCode(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('EACCES');
+    expect(fileSystemCode(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe(
+      'EACCES',
+    );
     const bug = new TypeError('x is undefined');
     expect(() => fileSystemCode(bug)).toThrow(bug);
   });
@@ -311,7 +416,19 @@ describe('file-system errors', () => {
 describe('limits table', () => {
   it('keeps the extensions the batch engine discovers', () => {
     // What the endpoints take, then what is converted before sending.
-    expect(IMAGE_EXTENSIONS).toEqual(['jpg', 'jpeg', 'png', 'webp', 'heic', 'heif', 'tif', 'tiff', 'gif', 'avif', 'svg']);
+    expect(IMAGE_EXTENSIONS).toEqual([
+      'jpg',
+      'jpeg',
+      'png',
+      'webp',
+      'heic',
+      'heif',
+      'tif',
+      'tiff',
+      'gif',
+      'avif',
+      'svg',
+    ]);
   });
 
   it('holds the documented limits', () => {
@@ -324,7 +441,9 @@ describe('limits table', () => {
 describe('reading small inputs once', () => {
   it('returns the whole file when it fits keepUpTo, and only then', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-keep-'));
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     const file = path.join(folder, 'small.png');
     await writeFile(file, png);
     const kept = await checkInputFile(file, { endpoint: 'edit', keepUpTo: png.length });

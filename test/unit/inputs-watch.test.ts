@@ -30,7 +30,9 @@ describe('telling a whole image from one still being written', () => {
 
   it('takes a JPEG with the zero padding some cameras append', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
     const padded = path.join(folder, 'padded.jpg');
     await writeFile(padded, Buffer.concat([jpeg, Buffer.alloc(6)]));
     expect(await isWholeImage(padded)).toBe(true);
@@ -38,7 +40,9 @@ describe('telling a whole image from one still being written', () => {
 
   it('walks the structure, as the answers are checked: a PNG of several read buffers, cut inside IDAT and given an IEND, is not whole', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
-    const noise = await sharp(randomBytes(200 * 200 * 3), { raw: { width: 200, height: 200, channels: 3 } }).png().toBuffer();
+    const noise = await sharp(randomBytes(200 * 200 * 3), { raw: { width: 200, height: 200, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(noise.length).toBeGreaterThan(64 * 1024);
     const whole = path.join(folder, 'noise.png');
     const mended = path.join(folder, 'mended.png');
@@ -50,7 +54,9 @@ describe('telling a whole image from one still being written', () => {
 
   it('knows AVIF by its boxes', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
-    const avif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#a05030' } }).avif().toBuffer();
+    const avif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#a05030' } })
+      .avif()
+      .toBuffer();
     const whole = path.join(folder, 'a.avif');
     const cut = path.join(folder, 'cut.avif');
     await writeFile(whole, avif);
@@ -62,8 +68,17 @@ describe('telling a whole image from one still being written', () => {
 
 describe('--watch under odd folders', () => {
   /** A FolderWatch on `root`, with what it reported until `until` holds. */
-  async function watchUntil(root: string, act: () => void | Promise<void>, until: (news: WatchNews[]) => boolean): Promise<WatchNews[]> {
-    const watch = await FolderWatch.start({ roots: [root], settleMs: 20, ignored: () => false, shown: (file) => path.relative(root, file) || '.' });
+  async function watchUntil(
+    root: string,
+    act: () => void | Promise<void>,
+    until: (news: WatchNews[]) => boolean,
+  ): Promise<WatchNews[]> {
+    const watch = await FolderWatch.start({
+      roots: [root],
+      settleMs: 20,
+      ignored: () => false,
+      shown: (file) => path.relative(root, file) || '.',
+    });
     const seen: WatchNews[] = [];
     try {
       await act();
@@ -84,11 +99,21 @@ describe('--watch under odd folders', () => {
     await symlink('.', path.join(root, 'loop'));
     await symlink('../b', path.join(root, 'a/to-b'));
     await symlink('../a', path.join(root, 'b/to-a'));
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer();
-    const news = await watchUntil(root, () => writeFile(path.join(root, 'new.png'), png), (seen) => seen.some((item) => item.kind === 'file'));
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const news = await watchUntil(
+      root,
+      () => writeFile(path.join(root, 'new.png'), png),
+      (seen) => seen.some((item) => item.kind === 'file'),
+    );
     const warnings = news.filter((item) => item.kind === 'warning').map((item) => item.message);
     expect(warnings).toContain('loop: symbolic link loop back to ., not followed');
-    expect(warnings.some((message) => /^(a\/to-b\/to-a|b\/to-a\/to-b): symbolic link loop back to (a|b), not followed$/.test(message))).toBe(true);
+    expect(
+      warnings.some((message) =>
+        /^(a\/to-b\/to-a|b\/to-a\/to-b): symbolic link loop back to (a|b), not followed$/.test(message),
+      ),
+    ).toBe(true);
     expect(news.filter((item) => item.kind === 'file')).toEqual([{ kind: 'file', path: path.join(root, 'new.png') }]);
   });
 
@@ -98,7 +123,11 @@ describe('--watch under odd folders', () => {
     execFileSync('mkfifo', [fifo]);
     await expect(isWholeImage(fifo)).rejects.toBeInstanceOf(NotARegularFile);
     const second = path.join(root, 'b.png');
-    const news = await watchUntil(root, () => void execFileSync('mkfifo', [second]), (seen) => seen.length > 0);
+    const news = await watchUntil(
+      root,
+      () => void execFileSync('mkfifo', [second]),
+      (seen) => seen.length > 0,
+    );
     expect(news).toEqual([{ kind: 'file', path: second }]);
   });
 
@@ -106,12 +135,23 @@ describe('--watch under odd folders', () => {
     const parent = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
     const [kept, removed] = [path.join(parent, 'kept'), path.join(parent, 'removed')];
     await Promise.all([mkdir(kept), mkdir(removed)]);
-    const watch = await FolderWatch.start({ roots: [kept, removed], settleMs: 20, ignored: () => false, shown: (file) => path.basename(file) });
+    const watch = await FolderWatch.start({
+      roots: [kept, removed],
+      settleMs: 20,
+      ignored: () => false,
+      shown: (file) => path.basename(file),
+    });
     const changes = watch.changes(new AbortController().signal);
     await rm(removed, { recursive: true });
-    expect((await changes.next()).value).toEqual({ kind: 'warning', message: 'removed: the watched folder was removed; it is no longer watched' });
+    expect((await changes.next()).value).toEqual({
+      kind: 'warning',
+      message: 'removed: the watched folder was removed; it is no longer watched',
+    });
     await rm(kept, { recursive: true });
-    expect((await changes.next()).value).toEqual({ kind: 'ended', message: 'kept: the watched folder was removed; it is no longer watched, and no watched folder is left' });
+    expect((await changes.next()).value).toEqual({
+      kind: 'ended',
+      message: 'kept: the watched folder was removed; it is no longer watched, and no watched folder is left',
+    });
     expect((await changes.next()).done).toBe(true);
     await watch.close();
   });

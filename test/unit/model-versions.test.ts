@@ -21,7 +21,12 @@ afterAll(() => emulator.close());
 
 async function headersSent(argv: string[], config?: string): Promise<Record<string, string | string[] | undefined>> {
   const work = await mkdtemp(path.join(tmpdir(), 'photoroom-versions-'));
-  await writeFile(path.join(work, 'shoe.png'), await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).png().toBuffer());
+  await writeFile(
+    path.join(work, 'shoe.png'),
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+      .png()
+      .toBuffer(),
+  );
   if (config) await writeFile(path.join(work, '.photoroomrc'), config);
   const io = memoryIo({ env: { PHOTOROOM_API_KEY: 'sk_test_versions', PHOTOROOM_BASE_URL: emulator.url }, cwd: work });
   const before = emulator.requests.length;
@@ -33,7 +38,14 @@ async function headersSent(argv: string[], config?: string): Promise<Record<stri
 
 describe('model-version request headers', () => {
   it('sends each model version given as a flag as its pr-*-model-version header', async () => {
-    const headers = await headersSent(['--ai-shadows-model-version', '2026-04-15', '--ai-background-model-version', '3', '--background-removal-model-version', '2']);
+    const headers = await headersSent([
+      '--ai-shadows-model-version',
+      '2026-04-15',
+      '--ai-background-model-version',
+      '3',
+      '--background-removal-model-version',
+      '2',
+    ]);
     expect(headers).toMatchObject({
       'pr-ai-shadows-model-version': '2026-04-15',
       'pr-ai-background-model-version': '3',

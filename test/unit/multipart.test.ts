@@ -14,9 +14,14 @@ import { LocalFault } from '../../src/errors.js';
 async function parse(parts: Part[]): Promise<{ form: FormData; length: number; declared: number }> {
   const encoded = encodeMultipart(parts);
   const chunks: Buffer[] = [];
-  for await (const chunk of Buffer.isBuffer(encoded.body) ? Readable.from([encoded.body]) : encoded.body) chunks.push(chunk as Buffer);
+  for await (const chunk of Buffer.isBuffer(encoded.body) ? Readable.from([encoded.body]) : encoded.body)
+    chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
-  const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': encoded.contentType }, body }).formData();
+  const form = await new Request('http://x/', {
+    method: 'POST',
+    headers: { 'content-type': encoded.contentType },
+    body,
+  }).formData();
   return { form, length: body.length, declared: encoded.length };
 }
 
@@ -43,7 +48,13 @@ describe('multipart/form-data encoding', () => {
     await writeFile(file, bytes);
     let seen = 0;
     const { form, length, declared } = await parse([
-      { name: 'image_file', filename: 'big.bin', path: file, size: bytes.length, onChunk: (chunk) => (seen += chunk.length) },
+      {
+        name: 'image_file',
+        filename: 'big.bin',
+        path: file,
+        size: bytes.length,
+        onChunk: (chunk) => (seen += chunk.length),
+      },
       { name: 'format', value: 'webp' },
     ]);
     expect(length).toBe(declared);
@@ -56,14 +67,19 @@ describe('multipart/form-data encoding', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-multipart-'));
     const file = path.join(folder, 'grown.bin');
     await writeFile(file, Buffer.alloc(10));
-    await expect(parse([{ name: 'imageFile', filename: 'grown.bin', path: file, size: 5 }])).rejects.toThrow(/changed while it was being sent/);
+    await expect(parse([{ name: 'imageFile', filename: 'grown.bin', path: file, size: 5 }])).rejects.toThrow(
+      /changed while it was being sent/,
+    );
   });
 
   it('escapes quotes and line breaks in names, as browsers do, so they round-trip', async () => {
     const encoded = encodeMultipart([{ name: 'odd"name', value: 'v' }]);
     assert.ok(Buffer.isBuffer(encoded.body), 'a body of text parts alone is one buffer');
     expect(encoded.body.toString()).toContain('name="odd%22name"');
-    const { form } = await parse([{ name: 'odd"name', value: 'v' }, { name: 'a', filename: 'x"y\r\n.png', path: '/x', size: 1, content: Buffer.from('z') }]);
+    const { form } = await parse([
+      { name: 'odd"name', value: 'v' },
+      { name: 'a', filename: 'x"y\r\n.png', path: '/x', size: 1, content: Buffer.from('z') },
+    ]);
     expect(form.get('odd"name')).toBe('v');
     expect((form.get('a') as File).name).toBe('x"y\r\n.png');
   });
@@ -82,7 +98,12 @@ describe('an input that changes while it is sent', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const client = createClient({ apiKey: 'sk_test_local', baseUrl: `http://127.0.0.1:${port}`, connections: 1, timeoutMs: 10_000 });
+    const client = createClient({
+      apiKey: 'sk_test_local',
+      baseUrl: `http://127.0.0.1:${port}`,
+      connections: 1,
+      timeoutMs: 10_000,
+    });
     try {
       // Measured at 1 MB, 2 MB when read: what a file being copied in looks like.
       const sent = client.editUpload({ path: file, size: 1_000_000 }, []);

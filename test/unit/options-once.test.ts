@@ -25,7 +25,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   work = await mkdtemp(path.join(tmpdir(), 'photoroom-once-'));
-  await writeFile(path.join(work, 'shoe.png'), await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).png().toBuffer());
+  await writeFile(
+    path.join(work, 'shoe.png'),
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+      .png()
+      .toBuffer(),
+  );
   env = { PHOTOROOM_API_KEY: 'test_key_for_repeats', PHOTOROOM_BASE_URL: `http://127.0.0.1:${port}` };
 });
 
@@ -40,16 +45,56 @@ async function run(argv: string[], extraEnv: Record<string, string> = {}) {
 
 describe('an option given twice silently takes the last', () => {
   const cases: [string, string[], string][] = [
-    ['--shard', ['edit', 'shoe.png', '--yes', '--shard', '1/3', '--shard', '2/3'], '--shard is given 2 times ("1/3", "2/3"); give it once'],
-    ['--shard, once with =', ['edit', 'shoe.png', '--yes', '--shard=1/1', '--shard', '1/1'], '--shard is given 2 times ("1/1", "1/1"); give it once'],
-    ['--shards', ['edit', 'shoe.png', '--yes', '--shards', '2', '--shards', '3'], '--shards is given 2 times ("2", "3"); give it once'],
-    ['-o and --out, joined and apart', ['segment', 'shoe.png', '--yes', '-oa', '--out', 'b', '-o', 'c'], '-o/--out is given 3 times ("a", "b", "c"); give it once'],
-    ['--concurrency', ['edit', 'shoe.png', '--yes', '--concurrency', '2', '--concurrency=3'], '--concurrency is given 2 times ("2", "3"); give it once'],
-    ['--config', ['edit', 'shoe.png', '--yes', '--config', 'a.yml', '--config', 'b.yml'], '--config is given 2 times ("a.yml", "b.yml"); give it once'],
-    ['an account option', ['account', '--timeout', '5', '--timeout', '9'], '--timeout is given 2 times ("5", "9"); give it once'],
-    ['a params option', ['params', '--endpoint', 'edit', '--endpoint', 'segment'], '--endpoint is given 2 times ("edit", "segment"); give it once'],
-    ['a report option', ['report', '.', '--state-dir', 'a', '--state-dir', 'b'], '--state-dir is given 2 times ("a", "b"); give it once'],
-    ['an emulator option', ['emulator', '--seed', '1', '--seed', '2', '--port', 'none'], '--seed is given 2 times ("1", "2"); give it once'],
+    [
+      '--shard',
+      ['edit', 'shoe.png', '--yes', '--shard', '1/3', '--shard', '2/3'],
+      '--shard is given 2 times ("1/3", "2/3"); give it once',
+    ],
+    [
+      '--shard, once with =',
+      ['edit', 'shoe.png', '--yes', '--shard=1/1', '--shard', '1/1'],
+      '--shard is given 2 times ("1/1", "1/1"); give it once',
+    ],
+    [
+      '--shards',
+      ['edit', 'shoe.png', '--yes', '--shards', '2', '--shards', '3'],
+      '--shards is given 2 times ("2", "3"); give it once',
+    ],
+    [
+      '-o and --out, joined and apart',
+      ['segment', 'shoe.png', '--yes', '-oa', '--out', 'b', '-o', 'c'],
+      '-o/--out is given 3 times ("a", "b", "c"); give it once',
+    ],
+    [
+      '--concurrency',
+      ['edit', 'shoe.png', '--yes', '--concurrency', '2', '--concurrency=3'],
+      '--concurrency is given 2 times ("2", "3"); give it once',
+    ],
+    [
+      '--config',
+      ['edit', 'shoe.png', '--yes', '--config', 'a.yml', '--config', 'b.yml'],
+      '--config is given 2 times ("a.yml", "b.yml"); give it once',
+    ],
+    [
+      'an account option',
+      ['account', '--timeout', '5', '--timeout', '9'],
+      '--timeout is given 2 times ("5", "9"); give it once',
+    ],
+    [
+      'a params option',
+      ['params', '--endpoint', 'edit', '--endpoint', 'segment'],
+      '--endpoint is given 2 times ("edit", "segment"); give it once',
+    ],
+    [
+      'a report option',
+      ['report', '.', '--state-dir', 'a', '--state-dir', 'b'],
+      '--state-dir is given 2 times ("a", "b"); give it once',
+    ],
+    [
+      'an emulator option',
+      ['emulator', '--seed', '1', '--seed', '2', '--port', 'none'],
+      '--seed is given 2 times ("1", "2"); give it once',
+    ],
   ];
   for (const [title, argv, message] of cases) {
     it(`refuses ${title} given twice, before anything is sent`, async () => {
@@ -62,7 +107,19 @@ describe('an option given twice silently takes the last', () => {
   }
 
   it('keeps every value of a repeatable option, and refuses a parameter twice by its own rule', async () => {
-    const listed = await run(['edit', 'shoe.png', '--dry-run', '--include', '*.png', '--include', '*.jpg', '--exclude', 'a', '--exclude', 'b']);
+    const listed = await run([
+      'edit',
+      'shoe.png',
+      '--dry-run',
+      '--include',
+      '*.png',
+      '--include',
+      '*.jpg',
+      '--exclude',
+      'a',
+      '--exclude',
+      'b',
+    ]);
     expect(listed.stderr).not.toContain('given');
     expect(listed.code).toBe(0);
     const twice = await run(['edit', 'shoe.png', '--padding', '0.1', '--padding', '0.2']);
@@ -73,14 +130,18 @@ describe('an option given twice silently takes the last', () => {
 
 describe('shard options through the command line', () => {
   it('take the flag over the environment, naming the flag the user typed', async () => {
-    const { code, stderr, sent } = await run(['edit', 'shoe.png', '--yes', '--shards', '3'], { PHOTOROOM_SHARD: '1/3' });
+    const { code, stderr, sent } = await run(['edit', 'shoe.png', '--yes', '--shards', '3'], {
+      PHOTOROOM_SHARD: '1/3',
+    });
     expect(stderr).toContain('photoroom: --shards 3 takes the shard from JOB_COMPLETION_INDEX, which is not set');
     expect(stderr).not.toContain('--shard and');
     expect([code, sent]).toEqual([2, 0]);
   });
 
   it('refuse --shard and --shards together, and a shard in any other form than I/N', async () => {
-    const both = await run(['edit', 'shoe.png', '--yes', '--shards', '3', '--shard', '1/3'], { JOB_COMPLETION_INDEX: '0' });
+    const both = await run(['edit', 'shoe.png', '--yes', '--shards', '3', '--shard', '1/3'], {
+      JOB_COMPLETION_INDEX: '0',
+    });
     expect(both.stderr).toContain('photoroom: --shard "1/3" and --shards "3" both choose the shard; give one\n');
     for (const text of [' 1/3', '1 / 3', '01/3']) {
       const { code, stderr, sent } = await run(['edit', 'shoe.png', '--yes', '--shard', text]);

@@ -15,13 +15,18 @@ describe('output paths', () => {
     expect(namer.claim('twin.png')).toEqual({ path: '/out/twin-png.png', collidedWith: '/out/twin.png' });
     expect(namer.claim('TWIN.PNG')).toEqual({ path: '/out/TWIN-png-2.png', collidedWith: '/out/TWIN.png' });
     const again = new OutputNamer('/out', 'png');
-    expect([again.claim('twin.jpg').path, again.claim('twin.png').path]).toEqual(['/out/twin.png', '/out/twin-png.png']);
+    expect([again.claim('twin.jpg').path, again.claim('twin.png').path]).toEqual([
+      '/out/twin.png',
+      '/out/twin-png.png',
+    ]);
   });
 
   it('follows a --name template', () => {
     const namer = new OutputNamer('/out', 'webp', '{name}-{srcext}.{ext}');
     expect(namer.claim('a/b/shoe.jpg')).toEqual({ path: '/out/shoe-jpg.webp' });
-    expect(new OutputNamer('/out', 'png', 'flat/{dir}_{name}.{ext}').claim('a/shoe.jpg').path).toBe('/out/flat/a_shoe.png');
+    expect(new OutputNamer('/out', 'png', 'flat/{dir}_{name}.{ext}').claim('a/shoe.jpg').path).toBe(
+      '/out/flat/a_shoe.png',
+    );
   });
 
   it('never leaves the output folder', () => {

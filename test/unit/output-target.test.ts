@@ -11,7 +11,9 @@ describe('-o names a file by every format the table offers', () => {
   it.each(formats)('takes -o result.%s as one output file, in that format', async (format) => {
     const target = await outputTarget(`result.${format}`, tmpdir());
     expect(target).toEqual({ kind: 'file', file: path.join(tmpdir(), `result.${format}`) });
-    expect(impliedFormat(target, 'edit', `result.${format}`)).toEqual([{ name: 'export.format', value: format === 'jpeg' ? 'jpg' : format, source: `-o result.${format}` }]);
+    expect(impliedFormat(target, 'edit', `result.${format}`)).toEqual([
+      { name: 'export.format', value: format === 'jpeg' ? 'jpg' : format, source: `-o result.${format}` },
+    ]);
   });
 
   it('covers avif, which the 2026-06-22 contract added', () => {
@@ -19,7 +21,10 @@ describe('-o names a file by every format the table offers', () => {
   });
 
   it('takes a name without an image extension as a folder, and names the extensions when a format contradicts it', async () => {
-    expect(await outputTarget('results.d', tmpdir())).toEqual({ kind: 'folder', dir: path.join(tmpdir(), 'results.d') });
+    expect(await outputTarget('results.d', tmpdir())).toEqual({
+      kind: 'folder',
+      dir: path.join(tmpdir(), 'results.d'),
+    });
     const file = { kind: 'file', file: '/x/result.tiff' } as const;
     expect(formatMismatch(file, { value: 'png', source: '--export.format' }, 'result.tiff')).toBe(
       '-o result.tiff: name the output file .png, .jpeg, .jpg, .webp, .avif, or give -o a folder',

@@ -27,7 +27,9 @@ let png: Buffer;
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).png().toBuffer();
+  png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+    .png()
+    .toBuffer();
 });
 
 afterEach(async () => {
@@ -77,9 +79,15 @@ function withoutBlocking<T>(promise: Promise<T>, fifo: string): Promise<T | 'blo
 }
 
 /** The images of `root`/in to `root`/out, every answer the PNG, on a fake clock. */
-async function batchOfIn(root: string, options: Partial<BatchOptions> = {}): Promise<{ summary: SummaryEvent; events: BatchEvent[]; client: FakeClient }> {
+async function batchOfIn(
+  root: string,
+  options: Partial<BatchOptions> = {},
+): Promise<{ summary: SummaryEvent; events: BatchEvent[]; client: FakeClient }> {
   const timing = new FakeTiming();
-  const client = createFakeClient({ timing, answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }) });
+  const client = createFakeClient({
+    timing,
+    answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }),
+  });
   const batch = editInToOut(root, client, timing, options);
   const events: BatchEvent[] = [];
   batch.on('event', (event) => events.push(event));
@@ -138,11 +146,15 @@ describe('an output that is not a file', () => {
     const fifo = path.join(root, 'photoroom-run.jsonl');
     mkfifo(fifo);
     try {
-      await expect(withoutBlocking(openRunLog(fifo, new Redactor()), fifo)).rejects.toThrow(`${fifo} is a FIFO: the run log is written only to a regular file; remove it`);
+      await expect(withoutBlocking(openRunLog(fifo, new Redactor()), fifo)).rejects.toThrow(
+        `${fifo} is a FIFO: the run log is written only to a regular file; remove it`,
+      );
     } finally {
       await freeReaders(fifo);
     }
-    await expect(openRunLog('/dev/null', new Redactor())).rejects.toThrow('/dev/null is a character device: the run log is written only to a regular file');
+    await expect(openRunLog('/dev/null', new Redactor())).rejects.toThrow(
+      '/dev/null is a character device: the run log is written only to a regular file',
+    );
   });
 
   it('reads back a run log that is a FIFO as a fault, without waiting for a writer (the review page)', async () => {
@@ -150,7 +162,9 @@ describe('an output that is not a file', () => {
     const fifo = path.join(root, 'photoroom-run.jsonl');
     mkfifo(fifo);
     try {
-      await expect(withoutBlocking(readRunLogHistory(root), fifo)).rejects.toThrow(`cannot read ${fifo}: it is a FIFO, not a file`);
+      await expect(withoutBlocking(readRunLogHistory(root), fifo)).rejects.toThrow(
+        `cannot read ${fifo}: it is a FIFO, not a file`,
+      );
     } finally {
       await freeReaders(fifo);
     }

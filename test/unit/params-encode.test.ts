@@ -40,14 +40,19 @@ describe('encoding parameters as request fields', () => {
   });
 
   it('sends a seed beyond 2^53 with every digit', () => {
-    expect(encode('edit', { 'background.seed': '9007199254740993', 'imageFromPrompt.seed': '18446744073709551617' })).toEqual([
+    expect(
+      encode('edit', { 'background.seed': '9007199254740993', 'imageFromPrompt.seed': '18446744073709551617' }),
+    ).toEqual([
       ['background.seed', '9007199254740993'],
       ['imageFromPrompt.seed', '18446744073709551617'],
     ]);
   });
 
   it('reads a request carrying such a seed, as the emulator does, without losing a digit', () => {
-    const { validation } = parseRequest('edit', 'POST', [['background.prompt', 'x'], ['background.seed', '9007199254740993']]);
+    const { validation } = parseRequest('edit', 'POST', [
+      ['background.prompt', 'x'],
+      ['background.seed', '9007199254740993'],
+    ]);
     expect(validation.problems).toEqual([]);
     expect(validation.params.get('background.seed')).toBe('9007199254740993');
   });
@@ -61,14 +66,22 @@ describe('encoding parameters as request fields', () => {
   });
 
   it('sends expandPrompt modes as the object field and legacy values as the plain field', () => {
-    expect(encode('edit', { 'background.expandPrompt': 'ai.auto' })).toEqual([['background.expandPrompt.mode', 'ai.auto']]);
+    expect(encode('edit', { 'background.expandPrompt': 'ai.auto' })).toEqual([
+      ['background.expandPrompt.mode', 'ai.auto'],
+    ]);
     expect(encode('edit', { 'background.expandPrompt': 'never' })).toEqual([['background.expandPrompt', 'never']]);
-    expect(encode('edit', { 'background.expandPrompt.mode': 'ai.never' })).toEqual([['background.expandPrompt.mode', 'ai.never']]);
+    expect(encode('edit', { 'background.expandPrompt.mode': 'ai.never' })).toEqual([
+      ['background.expandPrompt.mode', 'ai.never'],
+    ]);
   });
 
-  it('names local files instead of reading them, relative to the run\'s working folder', () => {
-    expect(encode('edit', { 'background.imageFile': 'bg.jpg' })).toEqual([['background.imageFile', { file: '/work/photos/bg.jpg' }]]);
-    expect(encode('edit', { 'background.imageFile': '/srv/bg.jpg' })).toEqual([['background.imageFile', { file: '/srv/bg.jpg' }]]);
+  it("names local files instead of reading them, relative to the run's working folder", () => {
+    expect(encode('edit', { 'background.imageFile': 'bg.jpg' })).toEqual([
+      ['background.imageFile', { file: '/work/photos/bg.jpg' }],
+    ]);
+    expect(encode('edit', { 'background.imageFile': '/srv/bg.jpg' })).toEqual([
+      ['background.imageFile', { file: '/srv/bg.jpg' }],
+    ]);
   });
 
   it('canonicalises enum case to the API spelling', () => {

@@ -21,7 +21,10 @@ describe('cross-field rules', () => {
   });
 
   it('refuses background.imageUrl, background.imageFile and background.prompt together', () => {
-    const problems = problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg', 'background.prompt': 'on a beach' }, GET);
+    const problems = problemsOf(
+      { 'background.imageUrl': 'https://a.test/bg.jpg', 'background.prompt': 'on a beach' },
+      GET,
+    );
     expect(problems).toEqual([
       '--background.imageUrl and --background.prompt cannot be used together: give only one of background.imageUrl, background.imageFile, background.prompt',
     ]);
@@ -40,7 +43,9 @@ describe('cross-field rules', () => {
   });
 
   it('allows background.scaling only with a background image', () => {
-    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual([]);
+    expect(problemsOf({ 'background.scaling': 'fit', 'background.imageUrl': 'https://a.test/bg.jpg' }, GET)).toEqual(
+      [],
+    );
     expect(problemsOf({ 'background.scaling': 'fit', 'background.imageFile': 'bg.jpg' })).toEqual([]);
     expect(problemsOf({ 'background.scaling': 'fit' })).toEqual([
       '--background.scaling can only be used with background.imageUrl or background.imageFile',
@@ -49,14 +54,17 @@ describe('cross-field rules', () => {
   });
 
   it('refuses what needs background removal when removeBackground is false', () => {
-    const refused = problemsOf({
-      removeBackground: 'false',
-      'background.color': 'white',
-      referenceBox: 'originalImage',
-      ignorePaddingAndSnapOnCroppedSides: 'false',
-      'background.imageUrl': 'https://a.test/bg.jpg',
-      'background.guidance.imageUrl': 'https://a.test/g.jpg',
-    }, GET);
+    const refused = problemsOf(
+      {
+        removeBackground: 'false',
+        'background.color': 'white',
+        referenceBox: 'originalImage',
+        ignorePaddingAndSnapOnCroppedSides: 'false',
+        'background.imageUrl': 'https://a.test/bg.jpg',
+        'background.guidance.imageUrl': 'https://a.test/g.jpg',
+      },
+      GET,
+    );
     expect(refused).toHaveLength(5);
     expect(refused[0]).toBe('--background.color cannot be used with --removeBackground false (the background is kept)');
     expect(problemsOf({ removeBackground: 'true', 'background.color': 'white' })).toEqual([]);
@@ -75,7 +83,9 @@ describe('cross-field rules', () => {
     expect(problemsOf({ 'background.imageUrl': 'https://a.test/bg.jpg' })).toEqual([
       '--background.imageUrl is only accepted by GET /v2/edit, for URL inputs; with a local input file, download it and use the file parameter (background.imageFile)',
     ]);
-    expect(problemsOf({ 'background.guidance.imageUrl': 'https://a.test/g.jpg', 'background.prompt': 'x' })).toHaveLength(1);
+    expect(
+      problemsOf({ 'background.guidance.imageUrl': 'https://a.test/g.jpg', 'background.prompt': 'x' }),
+    ).toHaveLength(1);
   });
 
   it('allows scaling only when there is an input image', () => {
@@ -99,9 +109,13 @@ describe('cross-field rules', () => {
     expect(layer({ 'p.image.segmentation.mode': 'keepSalientObject' })).toEqual([
       'layer "p": --layers.p.image.segmentation.mode needs --layers.p.image.segmentation.prompt',
     ]);
-    expect(layer({ 'p.image.segmentation.mode': 'keepSalientObject', 'p.image.segmentation.prompt': 'the cup' })).toEqual([]);
+    expect(
+      layer({ 'p.image.segmentation.mode': 'keepSalientObject', 'p.image.segmentation.prompt': 'the cup' }),
+    ).toEqual([]);
     expect(layer({ 'g.image.imageFromPrompt.seed': '4' })).toHaveLength(1);
-    expect(layer({ 'x.image.nope': '1' })[0]).toMatch(/^--layers.x.image.nope: unknown template layer field "image.nope"/);
+    expect(layer({ 'x.image.nope': '1' })[0]).toMatch(
+      /^--layers.x.image.nope: unknown template layer field "image.nope"/,
+    );
   });
 });
 
@@ -126,7 +140,9 @@ describe('building a parameter set', () => {
     expect(problemsOf({ padding: '60%' })[0]).toBe(
       '--padding: invalid value "60%"; expected a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"',
     );
-    expect(problemsOf({ 'export.dpi': '50' })).toEqual(['--export.dpi: invalid value "50"; expected a number from 72 to 1200']);
+    expect(problemsOf({ 'export.dpi': '50' })).toEqual([
+      '--export.dpi: invalid value "50"; expected a number from 72 to 1200',
+    ]);
     expect(problemsOf({ 'background.blur.radius': '0' })).toEqual([
       '--background.blur.radius: invalid value "0"; expected a number above 0 and at most 0.05',
     ]);
@@ -137,7 +153,11 @@ describe('building a parameter set', () => {
   });
 
   it('keeps 0 and false as real values', () => {
-    const built = buildParamSet('edit', flags({ padding: '0', removeBackground: 'false', 'background.guidance.scale': '0' }), POST);
+    const built = buildParamSet(
+      'edit',
+      flags({ padding: '0', removeBackground: 'false', 'background.guidance.scale': '0' }),
+      POST,
+    );
     expect(built.problems).toEqual([]);
     expect(built.params.get('padding')).toBe(0);
     expect(built.params.get('removeBackground')).toBe(false);
@@ -149,14 +169,26 @@ describe('building a parameter set', () => {
       '--padding: "padding" is a /v2/edit parameter, not a /v1/segment one',
     ]);
     expect(problemsOf({ paddding: '0.1' })[0]).toMatch(/unknown parameter "paddding"/);
-    const passed = buildParamSet('edit', [{ name: 'future.mode', value: 'x', source: '--param future.mode', passThrough: true }], POST);
+    const passed = buildParamSet(
+      'edit',
+      [{ name: 'future.mode', value: 'x', source: '--param future.mode', passThrough: true }],
+      POST,
+    );
     expect(passed.problems).toEqual([]);
-    expect(passed.warnings).toEqual(['--param future.mode: "future.mode" is not a known /v2/edit parameter; sending it as given']);
+    expect(passed.warnings).toEqual([
+      '--param future.mode: "future.mode" is not a known /v2/edit parameter; sending it as given',
+    ]);
     expect(passed.params.entry('future.mode')?.value).toBe('x');
   });
 
   it('sends through --param a value the table does not know for a known parameter, with one warning naming the contract date', () => {
-    const given = { name: 'shadow.mode', value: 'ai.preset-medium', source: '--param shadow.mode', passThrough: true, sendUnknownValue: true };
+    const given = {
+      name: 'shadow.mode',
+      value: 'ai.preset-medium',
+      source: '--param shadow.mode',
+      passThrough: true,
+      sendUnknownValue: true,
+    };
     const built = buildParamSet('edit', [given], POST);
     expect(built.problems).toEqual([]);
     expect(built.warnings).toEqual([
@@ -164,11 +196,17 @@ describe('building a parameter set', () => {
     ]);
     expect(built.params.entry('shadow.mode')?.value).toBe('ai.preset-medium');
     // The flag, and a config file, still refuse it.
-    expect(problemsOf({ 'shadow.mode': 'ai.preset-medium' })[0]).toMatch(/^--shadow.mode: invalid value "ai.preset-medium"/);
+    expect(problemsOf({ 'shadow.mode': 'ai.preset-medium' })[0]).toMatch(
+      /^--shadow.mode: invalid value "ai.preset-medium"/,
+    );
   });
 
   it('validates a known name given through --param like its flag', () => {
-    const built = buildParamSet('edit', [{ name: 'padding', value: '0.9', source: '--param padding', passThrough: true }], POST);
+    const built = buildParamSet(
+      'edit',
+      [{ name: 'padding', value: '0.9', source: '--param padding', passThrough: true }],
+      POST,
+    );
     expect(built.problems).toHaveLength(1);
   });
 

@@ -11,11 +11,13 @@ function read(name: string, raw: ParamValue) {
 
 describe('booleans', () => {
   it('accept true/false, yes/no, on/off and 1/0 in any case, from text, booleans and numbers', () => {
-    for (const raw of ['true', 'YES', 'On', '1', true, 1]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: true });
-    for (const raw of ['false', 'no', 'OFF', '0', false, 0]) expect(read('removeBackground', raw)).toEqual({ ok: true, value: false });
+    for (const raw of ['true', 'YES', 'On', '1', true, 1])
+      expect(read('removeBackground', raw)).toEqual({ ok: true, value: true });
+    for (const raw of ['false', 'no', 'OFF', '0', false, 0])
+      expect(read('removeBackground', raw)).toEqual({ ok: true, value: false });
   });
 
-  it('read segment\'s string-typed crop and despill the same way', () => {
+  it("read segment's string-typed crop and despill the same way", () => {
     expect(read('crop', 'yes')).toEqual({ ok: true, value: true });
     expect(read('despill', 'Off')).toEqual({ ok: true, value: false });
   });
@@ -49,7 +51,10 @@ describe('numbers', () => {
   });
 
   it('refuse such an integer in a spelling that may have lost its digits', () => {
-    const refused = { ok: false, expected: 'a number; write an integer this large as plain digits (quoted in a config file)' };
+    const refused = {
+      ok: false,
+      expected: 'a number; write an integer this large as plain digits (quoted in a config file)',
+    };
     expect(read('background.seed', 2 ** 53 + 2)).toEqual(refused); // as a config file's number arrives
     expect(read('background.seed', '1e20')).toEqual(refused);
     expect(read('background.seed', '9007199254740993.5')).toEqual(refused);

@@ -30,7 +30,8 @@ beforeAll(async () => {
 describe('inputs that are not regular files', () => {
   it('are left out of a folder as not-a-file', async () => {
     const items: DiscoveryItem[] = [];
-    for await (const item of discoverInputs({ inputs: ['.'], cwd: folder, skipFolders: [], extensions: ['png'] })) items.push(item);
+    for await (const item of discoverInputs({ inputs: ['.'], cwd: folder, skipFolders: [], extensions: ['png'] }))
+      items.push(item);
     expect(items).toEqual([{ kind: 'ignored', reason: 'not-a-file', path: pipe }]);
   });
 
@@ -38,7 +39,13 @@ describe('inputs that are not regular files', () => {
     expect(await checkInputFile(pipe, { endpoint: 'edit' })).toEqual({ ok: false, reason: 'not a regular file' });
     await expect(hashFile(pipe)).rejects.toBeInstanceOf(NotARegularFile);
     const { body } = encodeMultipart([{ name: 'imageFile', filename: 'a.png', path: pipe, size: 10 }]);
-    await expect((async () => { for await (const _ of body as Readable); })()).rejects.toBeInstanceOf(LocalFault);
-    await expect(convertForUpload(pipe, { kind: 'convert', from: 'TIFF' }, path.dirname(pipe))).rejects.toBeInstanceOf(NotARegularFile);
+    await expect(
+      (async () => {
+        for await (const _ of body as Readable);
+      })(),
+    ).rejects.toBeInstanceOf(LocalFault);
+    await expect(convertForUpload(pipe, { kind: 'convert', from: 'TIFF' }, path.dirname(pipe))).rejects.toBeInstanceOf(
+      NotARegularFile,
+    );
   });
 });

@@ -7,7 +7,9 @@ const HOSTILE = `</script><script>alert(1)</script><!--"'&<img src=x onerror=ale
 
 describe('HTML escaping', () => {
   it('escapes the five characters that matter in text and quoted attributes', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
     expect(escapeHtml('Été 2024/chaise longue.png')).toBe('Été 2024/chaise longue.png');
   });
 });
@@ -37,6 +39,8 @@ describe('the report page', () => {
 
   it('lets in only its own style and script, and nothing from the network', () => {
     const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(reportHtml(data))?.[1];
-    expect(policy).toMatch(/^default-src 'none'; img-src 'self' file:; style-src 'sha256-[^']+'; script-src 'sha256-[^']+'$/);
+    expect(policy).toMatch(
+      /^default-src 'none'; img-src 'self' file:; style-src 'sha256-[^']+'; script-src 'sha256-[^']+'$/,
+    );
   });
 });

@@ -10,7 +10,16 @@ import { readRunLogHistory, type RunLogLine } from '../../src/store/runlog-histo
 import { SIDECAR_SUFFIX, sidecarRecord, type SidecarInput } from '../../src/store/sidecar.js';
 
 function line(input: string, status: RunLogLine['status'], overrides: Partial<RunLogLine> = {}): RunLogLine {
-  return { time: '2025-01-01T10:00:05.000Z', run: '2025-01-01T10:00:00.000Z', input, output: `out/${input}`, status, attempts: status === 'skipped' ? 0 : 1, ms: 100, ...overrides };
+  return {
+    time: '2025-01-01T10:00:05.000Z',
+    run: '2025-01-01T10:00:00.000Z',
+    input,
+    output: `out/${input}`,
+    status,
+    attempts: status === 'skipped' ? 0 : 1,
+    ms: 100,
+    ...overrides,
+  };
 }
 
 const jsonl = (lines: readonly object[]) => lines.map((entry) => `${JSON.stringify(entry)}\n`).join('');
@@ -40,19 +49,30 @@ describe('the run log, read back', () => {
     folder = await mkdtemp(path.join(tmpdir(), 'photoroom-runlog-'));
   });
 
-  it('keeps each input\'s last line and the lines of the latest run', async () => {
+  it("keeps each input's last line and the lines of the latest run", async () => {
     const earlier = { run: '2025-01-01T09:00:00.000Z' };
     await writeFile(
       path.join(folder, 'photoroom-run.jsonl'),
-      jsonl([line('a.jpg', 'failed', earlier), line('b.jpg', 'ok', earlier), line('a.jpg', 'ok'), line('b.jpg', 'skipped')]),
+      jsonl([
+        line('a.jpg', 'failed', earlier),
+        line('b.jpg', 'ok', earlier),
+        line('a.jpg', 'ok'),
+        line('b.jpg', 'skipped'),
+      ]),
     );
     const history = await readRunLogHistory(folder);
-    expect([...history.lastByInput.values()].map((entry) => [entry.input, entry.status])).toEqual([['a.jpg', 'ok'], ['b.jpg', 'skipped']]);
+    expect([...history.lastByInput.values()].map((entry) => [entry.input, entry.status])).toEqual([
+      ['a.jpg', 'ok'],
+      ['b.jpg', 'skipped'],
+    ]);
     expect(history.latestRun.map((entry) => entry.input)).toEqual(['a.jpg', 'b.jpg']);
   });
 
   it('passes over lines that are torn, not JSON or not result lines', async () => {
-    await writeFile(path.join(folder, 'photoroom-run.jsonl'), `${jsonl([line('a.jpg', 'ok')])}not json\n{"input":"b.jpg"}\n\n{"time":"x","input":"c`);
+    await writeFile(
+      path.join(folder, 'photoroom-run.jsonl'),
+      `${jsonl([line('a.jpg', 'ok')])}not json\n{"input":"b.jpg"}\n\n{"time":"x","input":"c`,
+    );
     const history = await readRunLogHistory(folder);
     expect([...history.lastByInput.keys()]).toEqual(['a.jpg']);
   });
@@ -64,7 +84,11 @@ describe('the run log, read back', () => {
 
 describe('the facts of the latest run', () => {
   it('counts each status, the requests sent and the credits used', () => {
-    const lines = [line('a.jpg', 'ok', { attempts: 3 }), line('b.jpg', 'failed', { attempts: 5, time: '2025-01-01T10:01:00.000Z' }), line('c.jpg', 'skipped')];
+    const lines = [
+      line('a.jpg', 'ok', { attempts: 3 }),
+      line('b.jpg', 'failed', { attempts: 5, time: '2025-01-01T10:01:00.000Z' }),
+      line('c.jpg', 'skipped'),
+    ];
     expect(runFacts(lines)).toEqual({
       startedAt: '2025-01-01T10:00:00.000Z',
       endedAt: '2025-01-01T10:01:00.000Z',
@@ -87,13 +111,20 @@ describe('the facts of the latest run', () => {
   });
 
   it('starts at the first line when the log has no run mark, and is null with no lines', () => {
-    expect(runFacts([line('a.jpg', 'ok', { run: undefined, time: '2025-01-01T10:00:03.000Z' })])?.startedAt).toBe('2025-01-01T10:00:03.000Z');
+    expect(runFacts([line('a.jpg', 'ok', { run: undefined, time: '2025-01-01T10:00:03.000Z' })])?.startedAt).toBe(
+      '2025-01-01T10:00:03.000Z',
+    );
     expect(runFacts([])).toBeNull();
   });
 });
 
 describe('the review order', () => {
-  const row = (output: string, overrides: Partial<ReportRow> = {}): ReportRow => ({ input: output, output, status: 'ok', ...overrides });
+  const row = (output: string, overrides: Partial<ReportRow> = {}): ReportRow => ({
+    input: output,
+    output,
+    status: 'ok',
+    ...overrides,
+  });
 
   it('puts failures first, then people, then the least certain, then rows without a score', () => {
     const rows = [
@@ -104,7 +135,14 @@ describe('the review order', () => {
       row('unsure.png', { uncertainty: 0.7 }),
       row('over.png', { uncertainty: 3 }),
     ];
-    expect(rows.sort(byReviewOrder).map((entry) => entry.output)).toEqual(['failed.png', 'people.png', 'over.png', 'unsure.png', 'sure.png', 'none.png']);
+    expect(rows.sort(byReviewOrder).map((entry) => entry.output)).toEqual([
+      'failed.png',
+      'people.png',
+      'over.png',
+      'unsure.png',
+      'sure.png',
+      'none.png',
+    ]);
     expect(reviewRank(row('x', { uncertainty: 3 }))).toBe(1);
   });
 
@@ -148,12 +186,22 @@ describe('collecting a report', () => {
       'pr-edit-further-url': 'https://app.example/edit/1',
       'content-type': 'image/png',
     });
-    await writeSidecarFor(path.join(out, 'shoes/gone.png'), fileInput('products/shoes/gone.jpg'), { 'pr-unsupported-attributes': 'null', 'pr-edit-further-url': 'javascript:alert(1)' });
-    await writeSidecarFor(path.join(out, 'web.png'), { url: 'https://example.com/web.jpg' }, { 'x-uncertainty-score': '-1' });
+    await writeSidecarFor(path.join(out, 'shoes/gone.png'), fileInput('products/shoes/gone.jpg'), {
+      'pr-unsupported-attributes': 'null',
+      'pr-edit-further-url': 'javascript:alert(1)',
+    });
+    await writeSidecarFor(
+      path.join(out, 'web.png'),
+      { url: 'https://example.com/web.jpg' },
+      { 'x-uncertainty-score': '-1' },
+    );
     await writeFile(path.join(out, 'notes.json'), '{"not":"a sidecar"}');
     await writeFile(
       path.join(out, 'photoroom-run.jsonl'),
-      jsonl([line('products/mug.jpg', 'ok'), line('products/bad.jpg', 'failed', { output: 'out/bad.png', error: 'not an image: unrecognised bytes' })]),
+      jsonl([
+        line('products/mug.jpg', 'ok'),
+        line('products/bad.jpg', 'failed', { output: 'out/bad.png', error: 'not an image: unrecognised bytes' }),
+      ]),
     );
 
     const report = await collectReport({ folder: 'out', cwd: root });
@@ -161,7 +209,15 @@ describe('collecting a report', () => {
     const sent = { parameters: ['background.color=white'], bytes: 10, ms: 100, attempts: 1 };
     expect(report.rows).toEqual([
       { input: 'products/bad.jpg', output: 'bad.png', status: 'failed', error: 'not an image: unrecognised bytes' },
-      { input: 'https://example.com/web.jpg', inputUrl: 'https://example.com/web.jpg', output: 'web.png', outputHref: 'web.png', status: 'ok', uncertainty: -1, ...sent },
+      {
+        input: 'https://example.com/web.jpg',
+        inputUrl: 'https://example.com/web.jpg',
+        output: 'web.png',
+        outputHref: 'web.png',
+        status: 'ok',
+        uncertainty: -1,
+        ...sent,
+      },
       {
         input: 'products/mug.jpg',
         inputHref: '../products/mug.jpg',
@@ -175,7 +231,13 @@ describe('collecting a report', () => {
         editFurtherUrl: 'https://app.example/edit/1',
         ...sent,
       },
-      { input: 'products/shoes/gone.jpg', output: 'shoes/gone.png', outputHref: 'shoes/gone.png', status: 'ok', ...sent },
+      {
+        input: 'products/shoes/gone.jpg',
+        output: 'shoes/gone.png',
+        outputHref: 'shoes/gone.png',
+        status: 'ok',
+        ...sent,
+      },
     ]);
     expect(report.run).toMatchObject({ ok: 1, failed: 1, skipped: 0, requests: 2, credits: 1 });
   });
@@ -185,11 +247,18 @@ describe('collecting a report', () => {
     const stopped = { httpStatus: 500, error: 'HTTP 500: the API failed (internal error)' };
     await writeFile(
       path.join(out, 'photoroom-run.jsonl'),
-      jsonl([line('products/mug.jpg', 'not-processed', stopped), line('products/cup.jpg', 'not-processed', { output: 'out/cup.png', attempts: 3, ...stopped })]),
+      jsonl([
+        line('products/mug.jpg', 'not-processed', stopped),
+        line('products/cup.jpg', 'not-processed', { output: 'out/cup.png', attempts: 3, ...stopped }),
+      ]),
     );
     const report = await collectReport({ folder: 'out', cwd: root });
     expect(report.rows.map((row) => [row.input, row.status, row.error])).toEqual([
-      ['products/cup.jpg', 'failed', 'not processed: the run stopped (last: HTTP 500: the API failed (internal error))'],
+      [
+        'products/cup.jpg',
+        'failed',
+        'not processed: the run stopped (last: HTTP 500: the API failed (internal error))',
+      ],
       ['products/mug.jpg', 'ok', undefined],
     ]);
     expect(report.run).toMatchObject({ ok: 0, failed: 0, notProcessed: 2, requests: 4, credits: 0 });
@@ -197,18 +266,28 @@ describe('collecting a report', () => {
 
   it('marks an output failed when its input failed since, with the reason', async () => {
     await writeSidecarFor(path.join(out, 'mug.png'), fileInput('products/mug.jpg'), {});
-    await writeFile(path.join(out, 'photoroom-run.jsonl'), jsonl([line('products/mug.jpg', 'ok'), line('products/mug.jpg', 'failed', { run: 'later', error: 'HTTP 400: bad' })]));
+    await writeFile(
+      path.join(out, 'photoroom-run.jsonl'),
+      jsonl([
+        line('products/mug.jpg', 'ok'),
+        line('products/mug.jpg', 'failed', { run: 'later', error: 'HTTP 400: bad' }),
+      ]),
+    );
     const [row] = (await collectReport({ folder: out, cwd: root })).rows;
     expect(row).toMatchObject({ output: 'mug.png', outputHref: 'mug.png', status: 'failed', error: 'HTTP 400: bad' });
   });
 
   it('reads sidecars and the run log from a state folder laid out like the outputs', async () => {
     const state = path.join(root, 'state');
-    await writeSidecarFor(path.join(state, 'sub/mug.png'), fileInput('products/mug.jpg'), { 'x-uncertainty-score': '0.3' });
+    await writeSidecarFor(path.join(state, 'sub/mug.png'), fileInput('products/mug.jpg'), {
+      'x-uncertainty-score': '0.3',
+    });
     await writeFile(path.join(state, 'photoroom-run.jsonl'), jsonl([line('products/mug.jpg', 'ok')]));
     await mkdir(out);
     const report = await collectReport({ folder: 'out', stateFolder: 'state', cwd: root });
-    expect(report.rows).toEqual([expect.objectContaining({ output: 'sub/mug.png', outputHref: 'sub/mug.png', uncertainty: 0.3 })]);
+    expect(report.rows).toEqual([
+      expect.objectContaining({ output: 'sub/mug.png', outputHref: 'sub/mug.png', uncertainty: 0.3 }),
+    ]);
     expect(report.run?.ok).toBe(1);
   });
 
@@ -216,10 +295,24 @@ describe('collecting a report', () => {
     await writeSidecarFor(path.join(out, 'mug.png'), fileInput('products/mug.jpg'), { 'x-uncertainty-score': '0.3' });
     const file = `${path.join(out, 'mug.png')}${SIDECAR_SUFFIX}`;
     const sidecar = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    const edited = { ...sidecar, request: { fields: [['background.imageFile', { file: 'bg.png', sha256: 'ef' }], 'torn', [3, 'x']] }, attempts: 'one', durationsMs: null, response: { headers: { 'x-uncertainty-score': 7 } } };
+    const edited = {
+      ...sidecar,
+      request: { fields: [['background.imageFile', { file: 'bg.png', sha256: 'ef' }], 'torn', [3, 'x']] },
+      attempts: 'one',
+      durationsMs: null,
+      response: { headers: { 'x-uncertainty-score': 7 } },
+    };
     await writeFile(file, JSON.stringify(edited));
     const [row] = (await collectReport({ folder: out, cwd: root })).rows;
-    expect(row).toEqual({ input: 'products/mug.jpg', inputHref: '../products/mug.jpg', output: 'mug.png', outputHref: 'mug.png', status: 'ok', parameters: ['background.imageFile=@bg.png'], bytes: 10 });
+    expect(row).toEqual({
+      input: 'products/mug.jpg',
+      inputHref: '../products/mug.jpg',
+      output: 'mug.png',
+      outputHref: 'mug.png',
+      status: 'ok',
+      parameters: ['background.imageFile=@bg.png'],
+      bytes: 10,
+    });
   });
 
   it('refuses a folder that does not exist', async () => {

@@ -36,18 +36,43 @@ class Capture extends Writable {
 }
 
 const ESC = '\x1b';
-const noneIgnored = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0, 'not-a-file': 0 };
+const noneIgnored = {
+  hidden: 0,
+  'not-an-image': 0,
+  'output-folder': 0,
+  'earlier-output': 0,
+  excluded: 0,
+  'not-a-file': 0,
+};
 
 function start(overrides: Partial<StartEvent> = {}): StartEvent {
   return { type: 'start', total: 3, skipped: 0, ignored: noneIgnored, dryRun: false, ...overrides };
 }
 
 function ok(input: string, overrides: Partial<ResultEvent> = {}): ResultEvent {
-  return { type: 'result', input, output: `out/${input.replace(/\.jpg$/, '.png')}`, status: 'ok', attempts: 1, ms: 1234, httpStatus: 200, ...overrides };
+  return {
+    type: 'result',
+    input,
+    output: `out/${input.replace(/\.jpg$/, '.png')}`,
+    status: 'ok',
+    attempts: 1,
+    ms: 1234,
+    httpStatus: 200,
+    ...overrides,
+  };
 }
 
 function failed(input: string, error = 'HTTP 400: the image could not be read', attempts = 3): ResultEvent {
-  return { type: 'result', input, output: `out/${input}`, status: 'failed', error, attempts, ms: 2100, httpStatus: 400 };
+  return {
+    type: 'result',
+    input,
+    output: `out/${input}`,
+    status: 'failed',
+    error,
+    attempts,
+    ms: 2100,
+    httpStatus: 400,
+  };
 }
 
 function skipped(input: string): ResultEvent {
@@ -90,7 +115,12 @@ const run: BatchEvent[] = [
   ok('a.jpg', { headers: { 'pr-ai-background-seed': '42', 'x-uncertainty-score': '0.1' } }),
   { type: 'warning', message: 'c.jpg would also write out/c.png; writing out/c-1.png instead', input: 'c.jpg' },
   failed('b.jpg'),
-  summary({ ok: 1, skipped: 1, failed: 1, failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }] }),
+  summary({
+    ok: 1,
+    skipped: 1,
+    failed: 1,
+    failures: [{ input: 'b.jpg', error: 'HTTP 400: the image could not be read' }],
+  }),
 ];
 
 /** The exit hooks a reporter holds: a progress bar holds one until it is closed. */
@@ -103,14 +133,32 @@ const onExit = (handler: () => void) => {
 async function report(events: readonly BatchEvent[], overrides: Partial<ReporterOptions> = {}) {
   const stdout = new Capture();
   const stderr = overrides.stderr instanceof Capture ? overrides.stderr : new Capture();
-  const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, onExit, ...overrides, stdout, stderr });
+  const reporter = await createReporter({
+    json: false,
+    quiet: false,
+    verbose: false,
+    progress: true,
+    color: false,
+    onExit,
+    ...overrides,
+    stdout,
+    stderr,
+  });
   for (const event of events) reporter.onEvent(event);
   reporter.close();
   return { stdout, stderr };
 }
 
 describe('choosing a reporter', () => {
-  const base = { json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), onExit };
+  const base = {
+    json: false,
+    quiet: false,
+    verbose: false,
+    progress: true,
+    color: false,
+    stdout: new Capture(),
+    onExit,
+  };
 
   it('takes --json first, then the bar on a terminal, then plain lines', () => {
     const tty = new Capture({ columns: 80 });
@@ -143,7 +191,14 @@ describe('NDJSON', () => {
     const { stdout } = await report(run, { json: true });
     const records = stdout.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.map((record) => record.type)).toEqual(['result', 'result', 'warning', 'result', 'summary']);
-    expect(records[0]).toEqual({ type: 'result', input: 'done.jpg', output: 'out/done.jpg', status: 'skipped', attempts: 0, ms: 0 });
+    expect(records[0]).toEqual({
+      type: 'result',
+      input: 'done.jpg',
+      output: 'out/done.jpg',
+      status: 'skipped',
+      attempts: 0,
+      ms: 0,
+    });
     expect(records[1]).toEqual({
       type: 'result',
       input: 'a.jpg',
@@ -170,8 +225,12 @@ describe('NDJSON', () => {
 
   it('gives the uncertainty score as a number only when the header reads as one', async () => {
     const scored = (score: string) => ok('a.jpg', { headers: { 'x-uncertainty-score': score } });
-    const { stdout } = await report([scored('-1'), scored(' 0.25 '), scored('n/a'), scored(''), scored('1e999')], { json: true });
-    const records = stdout.lines.map((line) => JSON.parse(line) as { uncertainty?: number; headers: Record<string, string> });
+    const { stdout } = await report([scored('-1'), scored(' 0.25 '), scored('n/a'), scored(''), scored('1e999')], {
+      json: true,
+    });
+    const records = stdout.lines.map(
+      (line) => JSON.parse(line) as { uncertainty?: number; headers: Record<string, string> },
+    );
     expect(records.map((record) => record.uncertainty)).toEqual([-1, 0.25, undefined, undefined, undefined]);
     expect(records[2]?.headers).toEqual({ 'x-uncertainty-score': 'n/a' });
   });
@@ -206,7 +265,10 @@ describe('NDJSON', () => {
 
 describe('plain lines', () => {
   it('prints one line per input with its status, output, duration and attempts', async () => {
-    const { stderr } = await report([start({ total: 120, skipped: 35, ignored: { ...noneIgnored, 'not-an-image': 4, hidden: 2 } }), ...run.slice(1)]);
+    const { stderr } = await report([
+      start({ total: 120, skipped: 35, ignored: { ...noneIgnored, 'not-an-image': 4, hidden: 2 } }),
+      ...run.slice(1),
+    ]);
     expect(stderr.lines.slice(0, 4)).toEqual([
       'processing 120 images (35 already done, skipped; ignored: 4 not images, 2 hidden files)',
       'ok      a.jpg → out/a.png (1.2 s)',
@@ -233,7 +295,10 @@ describe('plain lines', () => {
   });
 
   it('prints a dry run on stdout as a shell script: each input as a comment, then its curl command', async () => {
-    const { stdout, stderr } = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, notProcessed: 1, ms: 12 })], { quiet: true });
+    const { stdout, stderr } = await report(
+      [start({ total: 1, dryRun: true }), plan, summary({ ok: 0, notProcessed: 1, ms: 12 })],
+      { quiet: true },
+    );
     expect(stdout.lines).toEqual(['# a.jpg → out/a.png', plan.curl]);
     expect(stderr.lines).toEqual(['dry run: 1 request planned, nothing sent (12 ms)']);
   });
@@ -263,7 +328,17 @@ describe('plain lines', () => {
 });
 
 describe('colour', () => {
-  const everything: BatchEvent[] = [...run.slice(0, -1), summary({ failed: 1, failures: [{ input: 'b.jpg', error: 'x' }], unsupportedAttributes: [{ value: 'shadow.mode', count: 1 }], rateLimited: 2, stopped: 'interrupted', notProcessed: 1 })];
+  const everything: BatchEvent[] = [
+    ...run.slice(0, -1),
+    summary({
+      failed: 1,
+      failures: [{ input: 'b.jpg', error: 'x' }],
+      unsupportedAttributes: [{ value: 'shadow.mode', count: 1 }],
+      rateLimited: 2,
+      stopped: 'interrupted',
+      notProcessed: 1,
+    }),
+  ];
 
   it('writes no escape codes at all when off', async () => {
     for (const mode of [{}, { verbose: true }, { json: true }]) {
@@ -298,7 +373,10 @@ describe('summary', () => {
   });
 
   it('gives the stop reason, what was not processed and what to do', () => {
-    const lines = summaryLines(summary({ ok: 118, notProcessed: 40, stopped: 'credits', stopMessage: 'no credits left (402)', ms: 185_000 }), human);
+    const lines = summaryLines(
+      summary({ ok: 118, notProcessed: 40, stopped: 'credits', stopMessage: 'no credits left (402)', ms: 185_000 }),
+      human,
+    );
     expect(lines).toEqual([
       'stopped after 3 min 05 s: 118 ok, 0 skipped, 0 failed, 40 not processed',
       'stopped: no credits left (402); 40 inputs not processed — top up and rerun: finished work is kept',
@@ -311,17 +389,27 @@ describe('summary', () => {
   });
 
   it('offers no rerun when the stop left nothing undone (Ctrl-C ending --watch)', () => {
-    const lines = summaryLines(summary({ ok: 2, notProcessed: 0, stopped: 'interrupted', stopMessage: 'interrupted: no new work started' }), human);
+    const lines = summaryLines(
+      summary({ ok: 2, notProcessed: 0, stopped: 'interrupted', stopMessage: 'interrupted: no new work started' }),
+      human,
+    );
     expect(lines).toContain('stopped: interrupted: no new work started');
     expect(lines.join('\n')).not.toContain('rerun');
   });
 
   it('explains inputs left out by --max-images', () => {
-    expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain('7 inputs left out by --max-images; rerun to process them');
+    expect(summaryLines(summary({ notProcessed: 7 }), human)).toContain(
+      '7 inputs left out by --max-images; rerun to process them',
+    );
   });
 
   it('warns loudly about parameters the API ignored, in colour when on', () => {
-    const event = summary({ unsupportedAttributes: [{ value: 'shadow.mode', count: 12 }, { value: 'lighting.mode', count: 1 }] });
+    const event = summary({
+      unsupportedAttributes: [
+        { value: 'shadow.mode', count: 12 },
+        { value: 'lighting.mode', count: 1 },
+      ],
+    });
     const lines = summaryLines(event, human);
     expect(lines).toContain('WARNING: the API ignored parameters it does not support: shadow.mode (12 images)');
     expect(lines).toContain('WARNING: the API ignored parameters it does not support: lighting.mode (1 image)');
@@ -330,12 +418,21 @@ describe('summary', () => {
   });
 
   it('counts rate limits met, only when there were some', () => {
-    expect(summaryLines(summary({ rateLimited: 3 }), human)).toContain('3 requests were rate-limited (429) and retried');
+    expect(summaryLines(summary({ rateLimited: 3 }), human)).toContain(
+      '3 requests were rate-limited (429) and retried',
+    );
     expect(summaryLines(summary(), human).join('\n')).not.toContain('429');
   });
 
   it('keeps only the problems for --json', () => {
-    const event = summary({ ok: 5, failed: 1, failures: [{ input: 'b.jpg', error: 'bad' }], rateLimited: 3, notProcessed: 2, stopped: 'key' });
+    const event = summary({
+      ok: 5,
+      failed: 1,
+      failures: [{ input: 'b.jpg', error: 'bad' }],
+      rateLimited: 3,
+      notProcessed: 2,
+      stopped: 'key',
+    });
     expect(summaryLines(event, { style, problemsOnly: true })).toEqual([
       'stopped: the API key was refused (403); 2 inputs not processed — fix the key and rerun: finished work is kept',
       'failed (1):',
@@ -360,9 +457,20 @@ describe('progress bar', () => {
 
   it('draws on a terminal, logs failures above the bar, and prints the summary after it stops', async () => {
     const stderr = tty();
-    await report([start({ total: 4, skipped: 2 }), skipped('x.jpg'), skipped('y.jpg'), ok('a.jpg'), ok('b.jpg'), failed('c.jpg'), summary({ ok: 2, skipped: 2, failed: 1 })], {
-      stderr,
-    });
+    await report(
+      [
+        start({ total: 4, skipped: 2 }),
+        skipped('x.jpg'),
+        skipped('y.jpg'),
+        ok('a.jpg'),
+        ok('b.jpg'),
+        failed('c.jpg'),
+        summary({ ok: 2, skipped: 2, failed: 1 }),
+      ],
+      {
+        stderr,
+      },
+    );
     const text = stderr.text;
     expect(text).toContain(`${ESC}[?25l`); // cursor hidden while drawing
     expect(text).toMatch(/3\/4 █+░+ [\d.]+ img\/s {2}ETA (\d+ s|--) {2}ok 2 {2}skipped 2 {2}failed 1/);
@@ -378,7 +486,13 @@ describe('progress bar', () => {
 
   it('shows retries and skipped inputs above the bar with --verbose', async () => {
     const stderr = tty();
-    const retry = { type: 'retry', input: 'a.jpg', attempt: 2, delayMs: 1500, error: 'HTTP 429: too many requests' } as const;
+    const retry = {
+      type: 'retry',
+      input: 'a.jpg',
+      attempt: 2,
+      delayMs: 1500,
+      error: 'HTTP 429: too many requests',
+    } as const;
     await report([start({ total: 1, skipped: 1 }), skipped('x.jpg'), retry], { stderr, verbose: true });
     expect(stderr.text).toContain('skipped x.jpg (already done)\n');
     expect(stderr.text).toContain('retry   a.jpg: HTTP 429: too many requests (attempt 2, waiting 1.5 s)\n');
@@ -394,7 +508,16 @@ describe('progress bar', () => {
   it('draws the bar again under lines logged above it, even when its text has not changed', async () => {
     vi.useFakeTimers();
     const stderr = tty();
-    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr, onExit });
+    const reporter = await createReporter({
+      json: false,
+      quiet: false,
+      verbose: false,
+      progress: true,
+      color: false,
+      stdout: new Capture(),
+      stderr,
+      onExit,
+    });
     reporter.onEvent(start());
     vi.advanceTimersByTime(150);
     reporter.onEvent({ type: 'warning', message: 'something to know' });
@@ -406,7 +529,16 @@ describe('progress bar', () => {
 
   it('restores the cursor on close once, without a summary', async () => {
     const stderr = tty();
-    const reporter = await createReporter({ json: false, quiet: false, verbose: false, progress: true, color: false, stdout: new Capture(), stderr, onExit });
+    const reporter = await createReporter({
+      json: false,
+      quiet: false,
+      verbose: false,
+      progress: true,
+      color: false,
+      stdout: new Capture(),
+      stderr,
+      onExit,
+    });
     const before = exitHooks.size;
     reporter.onEvent(start());
     expect(exitHooks.size).toBe(before + 1); // restores the cursor if close() is never reached

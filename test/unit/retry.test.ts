@@ -4,11 +4,14 @@ import { backoffDelay, parseRetryAfter, retryDelay, shouldRetry } from '../../sr
 import { createRateLimiter } from '../../src/batch/rate.js';
 
 const policy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 300_000 };
-const http = (status: number, retryAfter?: string) => new ApiError({ status, kind: 'http', message: `HTTP ${status}`, retryAfter });
+const http = (status: number, retryAfter?: string) =>
+  new ApiError({ status, kind: 'http', message: `HTTP ${status}`, retryAfter });
 
 describe('backoff with full jitter', () => {
   it('doubles the ceiling each attempt and draws uniformly below it', () => {
-    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, () => 0.999999, policy))).toEqual([499, 999, 1999, 3999]);
+    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, () => 0.999999, policy))).toEqual([
+      499, 999, 1999, 3999,
+    ]);
     expect(backoffDelay(3, () => 0, policy)).toBe(0);
     expect(backoffDelay(3, () => 0.5, policy)).toBe(1000);
   });
@@ -89,10 +92,13 @@ describe('--rate', () => {
 
   it('gives concurrent callers distinct slots', async () => {
     const waits: number[] = [];
-    const limiter = createRateLimiter(60, { now: () => 0, sleep: (ms) => {
+    const limiter = createRateLimiter(60, {
+      now: () => 0,
+      sleep: (ms) => {
         waits.push(ms);
         return Promise.resolve();
-      } });
+      },
+    });
     await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
     expect(waits).toEqual([1_000, 2_000]);
   });

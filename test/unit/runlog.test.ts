@@ -24,7 +24,9 @@ describe('the run log', () => {
     await log.close();
     const lines = (await readFile(file, 'utf8')).split('\n');
     expect(lines.pop()).toBe('');
-    expect(lines.map((line) => (JSON.parse(line) as { input: string }).input)).toEqual(appended.map((_, i) => `in/${i}.png`));
+    expect(lines.map((line) => (JSON.parse(line) as { input: string }).input)).toEqual(
+      appended.map((_, i) => `in/${i}.png`),
+    );
     expect(log.failure).toBeNull();
   });
 

@@ -35,7 +35,9 @@ describe('redaction that breaks things, and a partial leak', () => {
     expect(redact(`encoded ${encodeURIComponent(KEY).slice(3, 14)}!`)).toBe('encoded ***!');
     expect(redact(`escaped ${JSON.stringify(KEY).slice(15, 25)}`)).toBe('escaped ***');
     // Two quotes side by side are one mask; a run one character short is ordinary text.
-    expect(redact(`${KEY.slice(0, 9)}${KEY.slice(0, 9)} ${KEY.slice(0, MASKED_RUN - 1)}`)).toBe(`*** ${KEY.slice(0, MASKED_RUN - 1)}`);
+    expect(redact(`${KEY.slice(0, 9)}${KEY.slice(0, 9)} ${KEY.slice(0, MASKED_RUN - 1)}`)).toBe(
+      `*** ${KEY.slice(0, MASKED_RUN - 1)}`,
+    );
   });
 
   it('counts no run of the public prefix sandbox_ as the key', () => {
@@ -50,7 +52,9 @@ describe('redaction that breaks things, and a partial leak', () => {
     const keys = ['x', 'e', '0', 'test', 'short1'];
     for (const key of keys) expect(isMaskable(key)).toBe(false);
     const redact = redactorOf(...keys);
-    expect(redact('content-type: image/png; 10 ok, 0 failed; test/x0.png')).toBe('content-type: image/png; 10 ok, 0 failed; test/x0.png');
+    expect(redact('content-type: image/png; 10 ok, 0 failed; test/x0.png')).toBe(
+      'content-type: image/png; 10 ok, 0 failed; test/x0.png',
+    );
   });
 });
 
@@ -67,7 +71,12 @@ describe('removing temporary files of killed runs', () => {
     const output = path.join(folder, 'a.png');
     for (const file of [dead, live, own, output]) await writeFile(file, 'x');
     expect(await removeStaleTemporaryFiles(folder, HOST)).toBe(1);
-    expect([existsSync(dead), existsSync(live), existsSync(own), existsSync(output)]).toEqual([false, true, true, true]);
+    expect([existsSync(dead), existsSync(live), existsSync(own), existsSync(output)]).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("names this machine in temporary names, and leaves another machine's alone until it has long been idle", async () => {
@@ -75,7 +84,9 @@ describe('removing temporary files of killed runs', () => {
     // A shard in another pod, writing to the same volume: its pid means nothing here.
     const foreign = path.join(folder, `${TEMP_PREFIX}c.png.${hostTag('pod-2')}.1-1`);
     const ours = temporaryPathFor(path.join(folder, 'd.png'), HOST);
-    expect(path.basename(ours)).toMatch(new RegExp(`^\\.photoroom-tmp-d\\.png\\.${hostTag('build-1')}\\.4242-[0-9a-f]+$`));
+    expect(path.basename(ours)).toMatch(
+      new RegExp(`^\\.photoroom-tmp-d\\.png\\.${hostTag('build-1')}\\.4242-[0-9a-f]+$`),
+    );
     for (const file of [foreign, ours]) await writeFile(file, 'x');
     expect(await removeStaleTemporaryFiles(folder, HOST)).toBe(0);
     expect(await removeStaleTemporaryFiles(folder, HOST, Date.now() + FOREIGN_TEMPORARY_MAX_AGE_MS + 60_000)).toBe(1);
@@ -105,7 +116,12 @@ describe('where the key may travel', () => {
   });
 
   it('allows https, loopback http, and http with --allow-insecure-http', async () => {
-    for (const baseUrl of ['https://api.example.com', 'http://127.0.0.1:8787', 'http://localhost:1', 'http://[::1]:9']) {
+    for (const baseUrl of [
+      'https://api.example.com',
+      'http://127.0.0.1:8787',
+      'http://localhost:1',
+      'http://[::1]:9',
+    ]) {
       await expect(settings({ baseUrl })).resolves.toBeDefined();
     }
     await expect(settings({ baseUrl: 'http://10.0.0.5', allowInsecureHttp: true })).resolves.toBeDefined();
@@ -128,6 +144,8 @@ describe('a key too short to mask, refused before it leaves this machine', () =>
   it('counts the characters that are secret: a public sandbox_ prefix is not', async () => {
     const io = memoryIo({ env: { PHOTOROOM_API_KEY: 'sandbox_abc' }, cwd: tmpdir() });
     expect(await main(['account'], io)).toBe(2);
-    expect(io.err()).toContain("photoroom: the API key is 3 characters long besides its public sandbox_ prefix: Photoroom's keys are far longer");
+    expect(io.err()).toContain(
+      "photoroom: the API key is 3 characters long besides its public sandbox_ prefix: Photoroom's keys are far longer",
+    );
   });
 });

@@ -32,7 +32,12 @@ const tinyImages = new Map<string, Promise<Buffer>>();
 function tinyImage(file: string): Promise<Buffer> {
   const format = path.extname(file).slice(1) === 'jpg' ? 'jpeg' : (path.extname(file).slice(1) as 'png' | 'webp');
   if (!tinyImages.has(format)) {
-    tinyImages.set(format, sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).toFormat(format).toBuffer());
+    tinyImages.set(
+      format,
+      sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+        .toFormat(format)
+        .toBuffer(),
+    );
   }
   return tinyImages.get(format)!;
 }
@@ -48,7 +53,16 @@ async function addFiles(root: string, files: readonly string[]): Promise<void> {
 async function plan(root: string, shard?: Shard): Promise<Map<string, string>> {
   const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const client = createFakeClient({ timing: new FakeTiming(), answer: () => ({ status: 500 }) });
-  const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, 'out'), params, host: processHost(), client, settings: { concurrency: 2, retries: 0, dryRun: true, shard } });
+  const batch = runBatch({
+    endpoint: 'edit',
+    inputs: ['in'],
+    cwd: root,
+    outDir: path.join(root, 'out'),
+    params,
+    host: processHost(),
+    client,
+    settings: { concurrency: 2, retries: 0, dryRun: true, shard },
+  });
   const planned = new Map<string, string>();
   batch.on('event', (event) => {
     if (event.type === 'plan') planned.set(event.input, event.output);
@@ -67,7 +81,11 @@ async function planEveryShard(root: string, count: number): Promise<Map<string, 
 /** Relative input paths, some in subfolders, some sharing a name across extensions (their outputs collide). */
 const fileSets = fc.uniqueArray(
   fc
-    .tuple(fc.constantFrom('', 'sub/', 'sub/deep/', 'Été/'), fc.stringMatching(/^[a-z][a-z0-9 -]{0,5}$/), fc.constantFrom('png', 'jpg', 'webp'))
+    .tuple(
+      fc.constantFrom('', 'sub/', 'sub/deep/', 'Été/'),
+      fc.stringMatching(/^[a-z][a-z0-9 -]{0,5}$/),
+      fc.constantFrom('png', 'jpg', 'webp'),
+    )
     .map(([folder, name, extension]) => `${folder}${name}.${extension}`),
   { minLength: 1, maxLength: 25, selector: (file) => file.toLowerCase() },
 );
@@ -93,22 +111,32 @@ describe('shards of a batch', () => {
       fc.asyncProperty(fileSets, fileSets, fc.integer({ min: 2, max: 6 }), async (files, added, count) => {
         const root = await inputFolder(files);
         const before = await planEveryShard(root, count);
-        await addFiles(root, added.filter((file) => !files.some((existing) => existing.toLowerCase() === file.toLowerCase())));
+        await addFiles(
+          root,
+          added.filter((file) => !files.some((existing) => existing.toLowerCase() === file.toLowerCase())),
+        );
         const after = await planEveryShard(root, count);
         for (let shard = 0; shard < count; shard++) {
-          for (const input of before[shard]!.keys()) expect(after[shard]!.has(input), `${input} left shard ${shard + 1}`).toBe(true);
+          for (const input of before[shard]!.keys())
+            expect(after[shard]!.has(input), `${input} left shard ${shard + 1}`).toBe(true);
         }
       }),
       { numRuns: 15 },
     );
   });
 
-  it('never write one output twice, even when a renamed output takes another input\'s natural name', async () => {
+  it("never write one output twice, even when a renamed output takes another input's natural name", async () => {
     // twin-png.jpg takes twin-png.png, twin.jpg takes twin.png; twin.png would be renamed
     // twin-png.png, which is taken, so it becomes twin-png-2.png, whichever shards these are in.
     const root = await inputFolder(['twin.jpg', 'twin.png', 'twin-png.jpg']);
     const whole = await plan(root);
-    expect(whole).toEqual(new Map([['in/twin-png.jpg', 'out/twin-png.png'], ['in/twin.jpg', 'out/twin.png'], ['in/twin.png', 'out/twin-png-2.png']]));
+    expect(whole).toEqual(
+      new Map([
+        ['in/twin-png.jpg', 'out/twin-png.png'],
+        ['in/twin.jpg', 'out/twin.png'],
+        ['in/twin.png', 'out/twin-png-2.png'],
+      ]),
+    );
     for (let count = 2; count <= 6; count++) {
       const taken = (await planEveryShard(root, count)).flatMap((shard) => [...shard]);
       expect(new Map(taken), `${count} shards`).toEqual(whole);
@@ -116,13 +144,23 @@ describe('shards of a batch', () => {
   });
 
   it('hash an input by its path below its root, so any checkout folder agrees', () => {
-    const file = (relative: string, root: string) => ({ kind: 'file' as const, path: `${root}/${relative}`, real: `${root}/${relative}`, display: relative, relative });
+    const file = (relative: string, root: string) => ({
+      kind: 'file' as const,
+      path: `${root}/${relative}`,
+      real: `${root}/${relative}`,
+      display: relative,
+      relative,
+    });
     for (let index = 1; index <= 4; index++) {
       const shard = { index, count: 4 };
-      expect(inShard(shard, file('shoes/run.jpg', '/home/runner/work/a'))).toBe(inShard(shard, file('shoes/run.jpg', '/builds/b')));
+      expect(inShard(shard, file('shoes/run.jpg', '/home/runner/work/a'))).toBe(
+        inShard(shard, file('shoes/run.jpg', '/builds/b')),
+      );
     }
     const url = 'https://example.com/shoes/run.jpg';
-    expect(inShard({ index: shardOf(url, 4), count: 4 }, { kind: 'url', url, display: url, relative: 'run.jpg' })).toBe(true);
+    expect(inShard({ index: shardOf(url, 4), count: 4 }, { kind: 'url', url, display: url, relative: 'run.jpg' })).toBe(
+      true,
+    );
   });
 
   it('spread inputs evenly', () => {
@@ -140,7 +178,9 @@ describe('shards of a batch', () => {
 
 describe("a shard's own inputs", () => {
   it('are all that the credits check and --max-images count', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+      .png()
+      .toBuffer();
     const root = await mkdtemp(path.join(tmpdir(), 'photoroom-shard-'));
     await mkdir(path.join(root, 'in'));
     for (let i = 0; i < 12; i++) await writeFile(path.join(root, 'in', `i${i}.png`), png);
@@ -156,7 +196,17 @@ describe("a shard's own inputs", () => {
         answer: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }),
         account: () => ({ plan: 'p', images: { available: own, subscription: 12 } }),
       });
-      const batch = runBatch({ endpoint: 'edit', inputs: ['in'], cwd: root, outDir: path.join(root, `out-${maxImages}`), params, host: processHost(), client, settings: { concurrency: 2, retries: 0, yes: false, maxImages, shard }, timing });
+      const batch = runBatch({
+        endpoint: 'edit',
+        inputs: ['in'],
+        cwd: root,
+        outDir: path.join(root, `out-${maxImages}`),
+        params,
+        host: processHost(),
+        client,
+        settings: { concurrency: 2, retries: 0, yes: false, maxImages, shard },
+        timing,
+      });
       return timing.drive(batch.done);
     };
     expect(await run()).toMatchObject({ ok: own, notProcessed: 0 });
@@ -176,7 +226,8 @@ describe('naming the shard', () => {
   it('reads I/N, counted from 1', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
     expect(parseShard('10000/10000')).toEqual({ index: 10_000, count: 10_000 });
-    for (const text of ['0/3', '4/3', '3', '1/0', '-1/3', '1.5/3', '1/10001', '']) expect(parseShard(text), text).toBeNull();
+    for (const text of ['0/3', '4/3', '3', '1/0', '-1/3', '1.5/3', '1/10001', ''])
+      expect(parseShard(text), text).toBeNull();
   });
 
   it('takes --shard from the flag, PHOTOROOM_SHARD or the config file, and says what it expects', () => {
@@ -189,9 +240,18 @@ describe('naming the shard', () => {
   });
 
   it('takes the shard of a Kubernetes Indexed Job from JOB_COMPLETION_INDEX (0-based) with --shards', () => {
-    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 1, count: 3 }, problems: [] });
-    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '2' })).toEqual({ shard: { index: 3, count: 3 }, problems: [] });
-    expect(shardFrom({ shard: '2/5' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({ shard: { index: 2, count: 5 }, problems: [] });
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({
+      shard: { index: 1, count: 3 },
+      problems: [],
+    });
+    expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: '2' })).toEqual({
+      shard: { index: 3, count: 3 },
+      problems: [],
+    });
+    expect(shardFrom({ shard: '2/5' }, { JOB_COMPLETION_INDEX: '0' })).toEqual({
+      shard: { index: 2, count: 5 },
+      problems: [],
+    });
   });
 
   it('refuses --shards without a usable JOB_COMPLETION_INDEX', () => {
@@ -212,85 +272,209 @@ describe('naming the shard', () => {
 const SHARD_SOURCES = [
   { name: '--shard', layer: 0, flags: { shard: '1/2' }, shard: { index: 1, count: 2 }, shown: '--shard "1/2"' },
   { name: '--shards', layer: 0, flags: { shards: '3' }, shard: { index: 2, count: 3 }, shown: '--shards "3"' },
-  { name: 'PHOTOROOM_SHARD', layer: 1, env: { PHOTOROOM_SHARD: '1/4' }, shard: { index: 1, count: 4 }, shown: 'PHOTOROOM_SHARD="1/4"' },
-  { name: 'PHOTOROOM_SHARDS', layer: 1, env: { PHOTOROOM_SHARDS: '5' }, shard: { index: 2, count: 5 }, shown: 'PHOTOROOM_SHARDS="5"' },
-  { name: 'config shard', layer: 2, values: { shard: '1/6' }, shard: { index: 1, count: 6 }, shown: '.photoroomrc: shard "1/6"' },
-  { name: 'config shards', layer: 2, values: { shards: 7 }, shard: { index: 2, count: 7 }, shown: '.photoroomrc: shards 7' },
+  {
+    name: 'PHOTOROOM_SHARD',
+    layer: 1,
+    env: { PHOTOROOM_SHARD: '1/4' },
+    shard: { index: 1, count: 4 },
+    shown: 'PHOTOROOM_SHARD="1/4"',
+  },
+  {
+    name: 'PHOTOROOM_SHARDS',
+    layer: 1,
+    env: { PHOTOROOM_SHARDS: '5' },
+    shard: { index: 2, count: 5 },
+    shown: 'PHOTOROOM_SHARDS="5"',
+  },
+  {
+    name: 'config shard',
+    layer: 2,
+    values: { shard: '1/6' },
+    shard: { index: 1, count: 6 },
+    shown: '.photoroomrc: shard "1/6"',
+  },
+  {
+    name: 'config shards',
+    layer: 2,
+    values: { shards: 7 },
+    shard: { index: 2, count: 7 },
+    shown: '.photoroomrc: shards 7',
+  },
 ] as const;
 
 describe('shard options follow the one precedence, flag > environment > config file, in every combination', () => {
-  const combinations = Array.from({ length: 2 ** SHARD_SOURCES.length }, (_, bits) => SHARD_SOURCES.filter((_, i) => bits & (1 << i)));
+  const combinations = Array.from({ length: 2 ** SHARD_SOURCES.length }, (_, bits) =>
+    SHARD_SOURCES.filter((_, i) => bits & (1 << i)),
+  );
   for (const given of combinations) {
     // The highest source naming a shard decides; the same source naming it two ways is refused.
     const top = given.filter((source) => source.layer === Math.min(...given.map((other) => other.layer)));
     const expected =
-      top.length === 0 ? { shard: undefined, problems: [] }
-      : top.length === 1 ? { shard: top[0]!.shard, problems: [] }
-      : { shard: undefined, problems: [`${top[0]!.shown} and ${top[1]!.shown} both choose the shard; give one`] };
+      top.length === 0
+        ? { shard: undefined, problems: [] }
+        : top.length === 1
+          ? { shard: top[0]!.shard, problems: [] }
+          : { shard: undefined, problems: [`${top[0]!.shown} and ${top[1]!.shown} both choose the shard; give one`] };
     it(given.map((source) => source.name).join(' + ') || 'none', () => {
-      const flags = Object.fromEntries(given.flatMap((source) => ('flags' in source ? Object.entries(source.flags) : [])));
-      const env = { JOB_COMPLETION_INDEX: '1', ...Object.fromEntries(given.flatMap((source) => ('env' in source ? Object.entries(source.env) : []))) };
-      const values = Object.fromEntries(given.flatMap((source) => ('values' in source ? Object.entries(source.values) : [])));
+      const flags = Object.fromEntries(
+        given.flatMap((source) => ('flags' in source ? Object.entries(source.flags) : [])),
+      );
+      const env = {
+        JOB_COMPLETION_INDEX: '1',
+        ...Object.fromEntries(given.flatMap((source) => ('env' in source ? Object.entries(source.env) : []))),
+      };
+      const values = Object.fromEntries(
+        given.flatMap((source) => ('values' in source ? Object.entries(source.values) : [])),
+      );
       expect(shardFrom(flags, env, values)).toEqual(expected);
     });
   }
 
   it('ignores what a lower source says, even when it would be refused', () => {
-    expect(shardFrom({ shard: '1/2' }, { PHOTOROOM_SHARDS: 'lots' })).toEqual({ shard: { index: 1, count: 2 }, problems: [] });
-    expect(shardFrom({ shards: '3' }, { PHOTOROOM_SHARD: '9/3', JOB_COMPLETION_INDEX: '0' }, { shard: 'x' })).toEqual({ shard: { index: 1, count: 3 }, problems: [] });
-    expect(shardFrom({}, { PHOTOROOM_SHARD: '1/2' }, { shards: 3 })).toEqual({ shard: { index: 1, count: 2 }, problems: [] });
+    expect(shardFrom({ shard: '1/2' }, { PHOTOROOM_SHARDS: 'lots' })).toEqual({
+      shard: { index: 1, count: 2 },
+      problems: [],
+    });
+    expect(shardFrom({ shards: '3' }, { PHOTOROOM_SHARD: '9/3', JOB_COMPLETION_INDEX: '0' }, { shard: 'x' })).toEqual({
+      shard: { index: 1, count: 3 },
+      problems: [],
+    });
+    expect(shardFrom({}, { PHOTOROOM_SHARD: '1/2' }, { shards: 3 })).toEqual({
+      shard: { index: 1, count: 2 },
+      problems: [],
+    });
   });
 });
 
 describe('shard options in exact forms only', () => {
-  const badShards = [' 1/3', '1/3 ', '1 / 3', '01/3', '1/03', '+1/3', '1/+3', '0/3', '4/3', '1.0/3', '1/3.0', '1e0/3', '0x1/3', '1/3/3', '/3', '1/', '1', '1/10001', '１/3', '1\n/3'];
+  const badShards = [
+    ' 1/3',
+    '1/3 ',
+    '1 / 3',
+    '01/3',
+    '1/03',
+    '+1/3',
+    '1/+3',
+    '0/3',
+    '4/3',
+    '1.0/3',
+    '1/3.0',
+    '1e0/3',
+    '0x1/3',
+    '1/3/3',
+    '/3',
+    '1/',
+    '1',
+    '1/10001',
+    '１/3',
+    '1\n/3',
+  ];
   const badCounts = [' 3', '3 ', '03', '+3', '3.0', '1e1', '0x3', '0', '-3', '10001', '3\n'];
   const badIndexes = [' 1', '1 ', '01', '+1', '1.0', '-1', '1e0', '0x1', '3', 'one', '1\n'];
-  const SHARD_EXPECTED = 'expected I/N, shard I of N counted from 1 (N up to 10000), such as 2/3, in digits only (no spaces, signs or leading zeros)';
+  const SHARD_EXPECTED =
+    'expected I/N, shard I of N counted from 1 (N up to 10000), such as 2/3, in digits only (no spaces, signs or leading zeros)';
   const COUNT_EXPECTED = 'expected a whole number from 1 to 10000 in digits only (no spaces, signs or leading zeros)';
 
   for (const text of badShards) {
     it(`refuses the shard ${JSON.stringify(text)} from the flag, the environment and the config file, naming each`, () => {
-      expect(shardFrom({ shard: text }, {}).problems).toEqual([`--shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
-      expect(shardFrom({}, { PHOTOROOM_SHARD: text }).problems).toEqual([`PHOTOROOM_SHARD: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
-      expect(shardFrom({}, {}, { shard: text }).problems).toEqual([`.photoroomrc: shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`]);
+      expect(shardFrom({ shard: text }, {}).problems).toEqual([
+        `--shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`,
+      ]);
+      expect(shardFrom({}, { PHOTOROOM_SHARD: text }).problems).toEqual([
+        `PHOTOROOM_SHARD: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`,
+      ]);
+      expect(shardFrom({}, {}, { shard: text }).problems).toEqual([
+        `.photoroomrc: shard: invalid value ${JSON.stringify(text)}; ${SHARD_EXPECTED}`,
+      ]);
     });
   }
 
   for (const text of badCounts) {
     it(`refuses the shard count ${JSON.stringify(text)} from the flag, the environment and the config file, naming each`, () => {
       const env = { JOB_COMPLETION_INDEX: '0' };
-      expect(shardFrom({ shards: text }, env).problems).toEqual([`--shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
-      expect(shardFrom({}, { ...env, PHOTOROOM_SHARDS: text }).problems).toEqual([`PHOTOROOM_SHARDS: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
-      expect(shardFrom({}, env, { shards: text }).problems).toEqual([`.photoroomrc: shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`]);
+      expect(shardFrom({ shards: text }, env).problems).toEqual([
+        `--shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`,
+      ]);
+      expect(shardFrom({}, { ...env, PHOTOROOM_SHARDS: text }).problems).toEqual([
+        `PHOTOROOM_SHARDS: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`,
+      ]);
+      expect(shardFrom({}, env, { shards: text }).problems).toEqual([
+        `.photoroomrc: shards: invalid value ${JSON.stringify(text)}; ${COUNT_EXPECTED}`,
+      ]);
     });
   }
 
   for (const text of badIndexes) {
     it(`refuses JOB_COMPLETION_INDEX=${JSON.stringify(text)}, naming the count it was read for`, () => {
-      const problem = (named: string) => [`JOB_COMPLETION_INDEX=${JSON.stringify(text)}: expected a whole number from 0 to 2 in digits only (${named})`];
+      const problem = (named: string) => [
+        `JOB_COMPLETION_INDEX=${JSON.stringify(text)}: expected a whole number from 0 to 2 in digits only (${named})`,
+      ];
       expect(shardFrom({ shards: '3' }, { JOB_COMPLETION_INDEX: text }).problems).toEqual(problem('--shards 3'));
-      expect(shardFrom({}, { PHOTOROOM_SHARDS: '3', JOB_COMPLETION_INDEX: text }).problems).toEqual(problem('PHOTOROOM_SHARDS=3'));
-      expect(shardFrom({}, { JOB_COMPLETION_INDEX: text }, { shards: 3 }).problems).toEqual(problem('.photoroomrc: shards 3'));
+      expect(shardFrom({}, { PHOTOROOM_SHARDS: '3', JOB_COMPLETION_INDEX: text }).problems).toEqual(
+        problem('PHOTOROOM_SHARDS=3'),
+      );
+      expect(shardFrom({}, { JOB_COMPLETION_INDEX: text }, { shards: 3 }).problems).toEqual(
+        problem('.photoroomrc: shards 3'),
+      );
     });
   }
 
   it('reads whole numbers a config file gives as numbers, and refuses others', () => {
     expect(shardFrom({}, { JOB_COMPLETION_INDEX: '0' }, { shards: 3 }).shard).toEqual({ index: 1, count: 3 });
-    expect(shardFrom({}, { JOB_COMPLETION_INDEX: '0' }, { shards: 3.5 }).problems).toEqual([`.photoroomrc: shards: invalid value 3.5; ${COUNT_EXPECTED}`]);
-    expect(shardFrom({}, {}, { shard: 1 }).problems).toEqual([`.photoroomrc: shard: invalid value 1; ${SHARD_EXPECTED}`]);
+    expect(shardFrom({}, { JOB_COMPLETION_INDEX: '0' }, { shards: 3.5 }).problems).toEqual([
+      `.photoroomrc: shards: invalid value 3.5; ${COUNT_EXPECTED}`,
+    ]);
+    expect(shardFrom({}, {}, { shard: 1 }).problems).toEqual([
+      `.photoroomrc: shard: invalid value 1; ${SHARD_EXPECTED}`,
+    ]);
   });
 });
 
 describe('shard messages name the source the user gave', () => {
   const cases: [string, Record<string, string>, Record<string, string>, Record<string, unknown>, string][] = [
     ['--shards without an index', { shards: '3' }, {}, {}, '--shards 3 takes the shard from JOB_COMPLETION_INDEX'],
-    ['PHOTOROOM_SHARDS without an index', {}, { PHOTOROOM_SHARDS: '3' }, {}, 'PHOTOROOM_SHARDS=3 takes the shard from JOB_COMPLETION_INDEX'],
-    ['a config file\'s shards without an index', {}, {}, { shards: 3 }, '.photoroomrc: shards 3 takes the shard from JOB_COMPLETION_INDEX'],
-    ['--shards over PHOTOROOM_SHARD, without an index', { shards: '3' }, { PHOTOROOM_SHARD: '1/3' }, {}, '--shards 3 takes the shard'],
-    ['PHOTOROOM_SHARDS over a config file\'s shard', {}, { PHOTOROOM_SHARDS: '3' }, { shard: '1/3' }, 'PHOTOROOM_SHARDS=3 takes the shard'],
-    ['both in the environment', {}, { PHOTOROOM_SHARD: '1/3', PHOTOROOM_SHARDS: '3' }, {}, 'PHOTOROOM_SHARD="1/3" and PHOTOROOM_SHARDS="3" both choose the shard; give one'],
-    ['both in the config file', {}, {}, { shard: '1/3', shards: 3 }, '.photoroomrc: shard "1/3" and .photoroomrc: shards 3 both choose the shard; give one'],
+    [
+      'PHOTOROOM_SHARDS without an index',
+      {},
+      { PHOTOROOM_SHARDS: '3' },
+      {},
+      'PHOTOROOM_SHARDS=3 takes the shard from JOB_COMPLETION_INDEX',
+    ],
+    [
+      "a config file's shards without an index",
+      {},
+      {},
+      { shards: 3 },
+      '.photoroomrc: shards 3 takes the shard from JOB_COMPLETION_INDEX',
+    ],
+    [
+      '--shards over PHOTOROOM_SHARD, without an index',
+      { shards: '3' },
+      { PHOTOROOM_SHARD: '1/3' },
+      {},
+      '--shards 3 takes the shard',
+    ],
+    [
+      "PHOTOROOM_SHARDS over a config file's shard",
+      {},
+      { PHOTOROOM_SHARDS: '3' },
+      { shard: '1/3' },
+      'PHOTOROOM_SHARDS=3 takes the shard',
+    ],
+    [
+      'both in the environment',
+      {},
+      { PHOTOROOM_SHARD: '1/3', PHOTOROOM_SHARDS: '3' },
+      {},
+      'PHOTOROOM_SHARD="1/3" and PHOTOROOM_SHARDS="3" both choose the shard; give one',
+    ],
+    [
+      'both in the config file',
+      {},
+      {},
+      { shard: '1/3', shards: 3 },
+      '.photoroomrc: shard "1/3" and .photoroomrc: shards 3 both choose the shard; give one',
+    ],
   ];
   for (const [title, flags, env, values, message] of cases) {
     it(title, () => {

@@ -53,8 +53,14 @@ describe('the tallies of a run', () => {
 
   it('counts each meaningful pr-unsupported-attributes value once per input, and ignores empty ones', () => {
     const tallies = surveyed(4);
-    const met: [string, string][] = [['a', 'shadow.mode'], ['b', 'shadow.mode'], ['c', '[]'], ['d', 'lighting.mode']];
-    for (const [input, value] of met) tallies.result(result(`${input}.png`, 'ok', { headers: { 'pr-unsupported-attributes': value } }));
+    const met: [string, string][] = [
+      ['a', 'shadow.mode'],
+      ['b', 'shadow.mode'],
+      ['c', '[]'],
+      ['d', 'lighting.mode'],
+    ];
+    for (const [input, value] of met)
+      tallies.result(result(`${input}.png`, 'ok', { headers: { 'pr-unsupported-attributes': value } }));
     expect(tallies.summary(null, 0).unsupportedAttributes).toEqual([
       { value: 'shadow.mode', count: 2 },
       { value: 'lighting.mode', count: 1 },
@@ -69,6 +75,12 @@ describe('the tallies of a run', () => {
     tallies.added();
     tallies.planned();
     const summary = tallies.summary(stopEvent('credits', 'no credits left'), 0);
-    expect(summary).toMatchObject({ requests: 2, rateLimited: 1, notProcessed: 2, stopped: 'credits', stopMessage: 'no credits left' });
+    expect(summary).toMatchObject({
+      requests: 2,
+      rateLimited: 1,
+      notProcessed: 2,
+      stopped: 'credits',
+      stopMessage: 'no credits left',
+    });
   });
 });

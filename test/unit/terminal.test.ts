@@ -32,7 +32,12 @@ describe('the terminal trusts what it prints', () => {
 
   it('escapes every string of an event, however deep, and nothing else', () => {
     const event = { type: 'summary', ok: 1, failures: [{ input: 'a\nb', error: 'c\x1bd' }], stopped: undefined };
-    expect(escapeStrings(event)).toEqual({ type: 'summary', ok: 1, failures: [{ input: 'a\\nb', error: 'c\\ed' }], stopped: undefined });
+    expect(escapeStrings(event)).toEqual({
+      type: 'summary',
+      ok: 1,
+      failures: [{ input: 'a\\nb', error: 'c\\ed' }],
+      stopped: undefined,
+    });
   });
 
   it('writes NDJSON exactly, real names included, with no raw unsafe character', () => {

@@ -9,10 +9,12 @@ import { apiTarget, checkKeyLength, requireApiKey } from './api-target.js';
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
 export function accountCommand(io: Io): Command {
-  const command = new Command('account')
-    .description('show the plan and the images left on the account');
+  const command = new Command('account').description('show the plan and the images left on the account');
   addRunOptions(command, 'account');
-  command.addHelpText('after', '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available');
+  command.addHelpText(
+    'after',
+    '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available',
+  );
 
   command.action(async (options: Pick<CommandLineSettings, 'config' | 'emulator'>) => {
     // Loaded on use, to keep start-up quick for every other command.
@@ -22,7 +24,15 @@ export function accountCommand(io: Io): Command {
       import('../../config/load.js'),
     ]);
     const settings = await resolveCommandSettings(
-      { command: 'account', flags: typedRunOptions(command, 'account'), flagParams: [], configPath: options.config, env: io.env, cwd: io.cwd, contexts: [] },
+      {
+        command: 'account',
+        flags: typedRunOptions(command, 'account'),
+        flagParams: [],
+        configPath: options.config,
+        env: io.env,
+        cwd: io.cwd,
+        contexts: [],
+      },
       null,
     );
     const { run } = settings;

@@ -30,7 +30,9 @@ export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefine
         'cannot be masked in output; check PHOTOROOM_API_KEY (or apiKey in .photoroomrc, or --api-key)',
     );
   }
-  return [`the API key is shorter than ${MASKED_RUN} characters, too short to mask: it is shown as is wherever it appears (fine for an emulator)`];
+  return [
+    `the API key is shorter than ${MASKED_RUN} characters, too short to mask: it is shown as is wherever it appears (fine for an emulator)`,
+  ];
 }
 
 /** Optional model-version headers the API documents. */
@@ -68,7 +70,9 @@ export const DRY_RUN_EMULATOR_NOTE =
 export async function apiTarget(run: RunSettings, useEmulator: boolean | undefined): Promise<ApiTarget> {
   if (!useEmulator) return { run, close: async () => {} };
   if (run.baseUrl || run.segmentUrl) {
-    throw new UserError('--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)');
+    throw new UserError(
+      '--emulator starts its own local server: leave out --base-url/--segment-url (and PHOTOROOM_BASE_URL)',
+    );
   }
   if (run.dryRun) return { run: { ...run, baseUrl: STANDING_EMULATOR_URL }, close: async () => {} };
   const { startEmulator } = await import('../../emulator/server.js');

@@ -1,6 +1,13 @@
 /** The flags of `photoroom emulator`, as a table (cli/flag-table.ts): how each is shown and read. */
 import { UserError } from '../../errors.js';
-import { parseCount, parseLatency, parseRate, parseRateLimit, parseSeed, type LatencyRange } from '../../emulator/faults.js';
+import {
+  parseCount,
+  parseLatency,
+  parseRate,
+  parseRateLimit,
+  parseSeed,
+  type LatencyRange,
+} from '../../emulator/faults.js';
 import { asText, isOn, type FlagRow, type FlagTable } from '../flag-table.js';
 
 /** What the emulator's flags give, once read. */
@@ -35,23 +42,70 @@ const probability = (given: string | true, row: FlagRow<number>) => parseRate(St
 
 /** Declared with `satisfies`, so that a row's default keeps its type where the command reads it. */
 export const EMULATOR_OPTIONS = {
-  host: { flag: '--host', placeholder: '<host>', default: '127.0.0.1', read: asText, description: 'address to listen on' },
-  port: { flag: '--port', placeholder: '<port>', default: 0, minimum: 0, maximum: 65_535, read: port, description: 'port to listen on (0: any free port)' },
-  seed: { flag: '--seed', placeholder: '<n>', default: 1, read: (given, row) => parseSeed(String(given), row.flag), description: 'seed of every random decision' },
+  host: {
+    flag: '--host',
+    placeholder: '<host>',
+    default: '127.0.0.1',
+    read: asText,
+    description: 'address to listen on',
+  },
+  port: {
+    flag: '--port',
+    placeholder: '<port>',
+    default: 0,
+    minimum: 0,
+    maximum: 65_535,
+    read: port,
+    description: 'port to listen on (0: any free port)',
+  },
+  seed: {
+    flag: '--seed',
+    placeholder: '<n>',
+    default: 1,
+    read: (given, row) => parseSeed(String(given), row.flag),
+    description: 'seed of every random decision',
+  },
   latency: {
-    flag: '--latency', placeholder: '<ms>', read: (given, row) => parseLatency(String(given), row.flag),
+    flag: '--latency',
+    placeholder: '<ms>',
+    read: (given, row) => parseLatency(String(given), row.flag),
     description: 'delay before each answer: MS or MIN-MAX (uniform)',
   },
-  failRate: { flag: '--fail-rate', placeholder: '<p>', read: probability, description: 'share of requests answered 500, 502 or 503 (0 to 1)' },
+  failRate: {
+    flag: '--fail-rate',
+    placeholder: '<p>',
+    read: probability,
+    description: 'share of requests answered 500, 502 or 503 (0 to 1)',
+  },
   resetRate: {
-    flag: '--reset-rate', placeholder: '<p>', read: probability, description: 'share of requests whose connection is dropped mid-response (0 to 1)',
+    flag: '--reset-rate',
+    placeholder: '<p>',
+    read: probability,
+    description: 'share of requests whose connection is dropped mid-response (0 to 1)',
   },
   rateLimit: {
-    flag: '--rate-limit', placeholder: '<n>', read: (given, row) => parseRateLimit(String(given), row.flag),
+    flag: '--rate-limit',
+    placeholder: '<n>',
+    read: (given, row) => parseRateLimit(String(given), row.flag),
     description: 'at most N requests a minute (or N/10s, N/5m); 429 with Retry-After beyond',
   },
-  credits: { flag: '--credits', placeholder: '<n>', minimum: 0, read: count, description: 'answer 402 once N billable calls have succeeded' },
-  apiKey: { flag: '--api-key', placeholder: '<key>', read: asText, description: 'accept only this key (default: any non-empty key)' },
-  echo: { flag: '--echo', read: isOn, description: 'skip rendering: answer the uploaded bytes (throughput benchmarks)' },
+  credits: {
+    flag: '--credits',
+    placeholder: '<n>',
+    minimum: 0,
+    read: count,
+    description: 'answer 402 once N billable calls have succeeded',
+  },
+  apiKey: {
+    flag: '--api-key',
+    placeholder: '<key>',
+    read: asText,
+    description: 'accept only this key (default: any non-empty key)',
+  },
+  echo: {
+    flag: '--echo',
+    read: isOn,
+    description: 'skip rendering: answer the uploaded bytes (throughput benchmarks)',
+  },
   verbose: { flag: '--verbose', read: isOn, description: 'log one line per request on stderr' },
 } satisfies FlagTable<EmulatorFlags>;

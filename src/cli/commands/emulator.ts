@@ -47,7 +47,11 @@ async function listen(options: EmulatorOptions & { host: string; port: number })
 }
 
 /** The emulator's options from its flags, every flag that cannot be read refused at once (exit 2). */
-function emulatorOptions(flags: Partial<EmulatorFlags>, problems: readonly string[], io: Io): EmulatorOptions & { host: string; port: number } {
+function emulatorOptions(
+  flags: Partial<EmulatorFlags>,
+  problems: readonly string[],
+  io: Io,
+): EmulatorOptions & { host: string; port: number } {
   const { rateLimit, verbose, ...rest } = flags;
   const options = {
     ...rest,
@@ -76,7 +80,9 @@ export function emulatorCommand(io: Io): Command {
     const { STAND_IN_NOTICE } = await import('../../emulator/server.js');
     io.stderr.write(`${STAND_IN_NOTICE}\n`);
     if (!['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
-      io.stderr.write(`warning: listening on ${escapeControls(options.host)}: other machines can reach this emulator\n`);
+      io.stderr.write(
+        `warning: listening on ${escapeControls(options.host)}: other machines can reach this emulator\n`,
+      );
     }
     await new Promise<void>((resolve) => {
       const release = io.onSignal(['SIGINT', 'SIGTERM'], () => {

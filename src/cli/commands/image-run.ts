@@ -14,7 +14,12 @@ import type { StopEvent } from '../../batch/events.js';
 import { stopEvent } from '../../batch/stops.js';
 import { errorCode, EXIT, faultReason, UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
-import { rawParamsFromOptions, rawParamsFromPassThrough, type FlagBinding, type PreparsedArgv } from '../param-flags.js';
+import {
+  rawParamsFromOptions,
+  rawParamsFromPassThrough,
+  type FlagBinding,
+  type PreparsedArgv,
+} from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
 import { createReporter, shouldColor } from '../reporters/index.js';
 import { exitCodeOf } from '../exit-codes.js';
@@ -30,7 +35,9 @@ async function askToContinue(io: Io, count: number): Promise<boolean> {
   // readline moves the cursor as the answer is typed: it writes to the terminal as it is.
   const prompt = createInterface({ input: io.stdin, output: unescaped(io.stderr) });
   try {
-    const answer = await prompt.question(`About to send ${count} images (each successful one is billed). Continue? [y/N] `);
+    const answer = await prompt.question(
+      `About to send ${count} images (each successful one is billed). Continue? [y/N] `,
+    );
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     prompt.close();
@@ -43,7 +50,10 @@ async function askToContinue(io: Io, count: number): Promise<boolean> {
  * `> /dev/full`) stops it too, unless it holds the image of `-o -`, whose delivery fails
  * that input itself.
  */
-function stopSignals(io: Io, watchStdout: boolean): { signal: AbortSignal; stop(event: StopEvent): void; release(): void } {
+function stopSignals(
+  io: Io,
+  watchStdout: boolean,
+): { signal: AbortSignal; stop(event: StopEvent): void; release(): void } {
   const controller = new AbortController();
   const releaseSignals = io.onSignal(['SIGINT'], () => {
     if (controller.signal.aborted) io.exitNow(EXIT.interrupted);
@@ -83,8 +93,16 @@ export interface ImageCommandOptions extends Record<string, unknown> {
  * kept, with the run log beside it, and its place is said.
  */
 async function keepUndelivered(file: string, delivered: boolean, stderr: NodeJS.WritableStream): Promise<void> {
-  const undelivered = !delivered && (await stat(file).then((info) => info.isFile(), () => false));
-  if (undelivered) stderr.write(`photoroom: the image standard output did not take is kept at ${escapeControls(file)} (it was paid for)\n`);
+  const undelivered =
+    !delivered &&
+    (await stat(file).then(
+      (info) => info.isFile(),
+      () => false,
+    ));
+  if (undelivered)
+    stderr.write(
+      `photoroom: the image standard output did not take is kept at ${escapeControls(file)} (it was paid for)\n`,
+    );
   else await rm(path.dirname(file), { recursive: true, force: true });
 }
 
@@ -97,7 +115,9 @@ async function batchOutputs(
   output: OutputTarget,
   run: RunSettings,
   io: Pick<Io, 'cwd' | 'host' | 'stdout'>,
-): Promise<Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'deliver' | 'stateDir'>> {
+): Promise<
+  Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'deliver' | 'stateDir'>
+> {
   const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
   switch (output.kind) {
     case 'folder':
@@ -128,7 +148,15 @@ export interface ImageRun {
   preparsed: PreparsedArgv;
 }
 
-export async function runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun): Promise<void> {
+export async function runImageCommand({
+  endpoint,
+  inputs,
+  options,
+  typed,
+  io,
+  bindings,
+  preparsed: pre,
+}: ImageRun): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   // What -o names, looked up once: first while the settings are resolved, as it implies the output format.
   let named: Promise<OutputTarget> | undefined;
@@ -153,14 +181,19 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
   const format = settings.params.entry(FORMAT_PARAM[endpoint]);
   const mismatch = formatMismatch(output, format && { value: String(format.value), source: format.source }, run.out);
   if (mismatch) throw new UserError(mismatch);
-  if (output.kind === 'stdout' && run.json) throw new UserError('-o - writes the image to standard output, where --json would write events too: choose one');
+  if (output.kind === 'stdout' && run.json)
+    throw new UserError('-o - writes the image to standard output, where --json would write events too: choose one');
   if (run.watch && (run.dryRun || output.kind !== 'folder')) {
-    throw new UserError('--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -');
+    throw new UserError(
+      '--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -',
+    );
   }
   // From here on the key, whatever its source, is masked in everything printed or stored.
   if (run.apiKey) io.redactor.register(run.apiKey);
   if (inputs.length === 0 && !run.fromFile) {
-    throw new UserError(`no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`);
+    throw new UserError(
+      `no inputs: name files, folders, globs${endpoint === 'edit' ? ' or URLs' : ''}, or use --from-file`,
+    );
   }
   if (run.verbose && !run.quiet) io.stderr.write(`${escapeControls(configSourceLine(settings.config))}\n`);
   // Checked before anything is sent, the credits check included; an emulator stands in for a key.
@@ -174,7 +207,12 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
       if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
       else await checkOutputKind(output.file, `-o ${run.out}`, 'output file');
       if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
-      await checkOutputFolder(output.kind === 'folder' ? output.dir : path.dirname(output.file), `-o ${run.out}`, 'output folder', io.host);
+      await checkOutputFolder(
+        output.kind === 'folder' ? output.dir : path.dirname(output.file),
+        `-o ${run.out}`,
+        'output folder',
+        io.host,
+      );
       if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder', io.host);
     }
   }
@@ -231,13 +269,18 @@ export async function runImageCommand({ endpoint, inputs, options, typed, io, bi
     // Crash-only: an exception nobody caught (a library's) must not lose the results in
     // flight, some of them paid for. The batch starts nothing new, lets what runs settle
     // (each request within --timeout), keeps its run log, and says what happened.
-    const releaseUncaught = io.onUncaught((error) => stops.stop(stopEvent('crashed', `${uncaughtText(error)}: no new work started`)));
+    const releaseUncaught = io.onUncaught((error) =>
+      stops.stop(stopEvent('crashed', `${uncaughtText(error)}: no new work started`)),
+    );
     const summary = await batch.done.finally(releaseUncaught);
     delivered = summary.ok > 0;
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
       const { writeReport } = await import('../../report/write.js');
-      const page = await writeReport({ folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
+      const page = await writeReport(
+        { folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd },
+        { writer: io.host, redactor: io.redactor },
+      );
       io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
     }
   } finally {

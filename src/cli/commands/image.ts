@@ -48,13 +48,22 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
   const width = helpWidth(io.stdout);
   const command = new Command(endpoint)
     .description(SUMMARIES[endpoint])
-    .argument('[inputs...]', endpoint === 'edit' ? 'files, folders, globs or http(s) URLs; - reads a list from stdin' : 'files, folders or globs; - reads a list from stdin');
+    .argument(
+      '[inputs...]',
+      endpoint === 'edit'
+        ? 'files, folders, globs or http(s) URLs; - reads a list from stdin'
+        : 'files, folders or globs; - reads a list from stdin',
+    );
   // In this order in --help: what to do to the images, where to put them, how to run.
   for (const binding of bindings) command.addOption(binding.option);
   addRunOptions(command, endpoint);
   addHelpAll(command);
   if (endpoint === 'edit') {
-    command.addHelpText('after', ({ command: shown }) => (shown.getOptionValue('helpAll') ? `\n${wrapProse(layerFlagsHelp(), width)}\n${wrapProse(keyedFlagsHelp(), width)}` : ''));
+    command.addHelpText('after', ({ command: shown }) =>
+      shown.getOptionValue('helpAll')
+        ? `\n${wrapProse(layerFlagsHelp(), width)}\n${wrapProse(keyedFlagsHelp(), width)}`
+        : '',
+    );
   }
   command.addHelpText('after', () => wrapProse(EXAMPLES[endpoint], width));
 

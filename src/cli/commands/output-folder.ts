@@ -39,7 +39,12 @@ async function makeFolder(folder: string): Promise<void> {
 }
 
 /** `named` is how the user named it, for the message: `-o out`, `--state-dir state`. */
-export async function checkOutputFolder(folder: string, named: string, kind: OutputKind, writer: TemporaryWriter): Promise<void> {
+export async function checkOutputFolder(
+  folder: string,
+  named: string,
+  kind: OutputKind,
+  writer: TemporaryWriter,
+): Promise<void> {
   // A temporary name: a run killed between the write and the removal leaves a file the next run removes.
   const probe = temporaryPathFor(path.join(folder, 'write-check'), writer);
   try {
@@ -61,7 +66,9 @@ export async function checkOutputFolder(folder: string, named: string, kind: Out
  */
 export async function checkOutputKind(target: string, named: string, place: OutputPlace): Promise<void> {
   const refuse = (what: string) =>
-    new StartUpError(`${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '' : '; for standard output use -o -'}`);
+    new StartUpError(
+      `${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '' : '; for standard output use -o -'}`,
+    );
   let hop = target;
   for (let links = 0; links < MAX_LINKS; links++) {
     if (DESCRIPTOR_FOLDER.test(await realFolderPath(path.dirname(hop)))) {
@@ -78,6 +85,8 @@ export async function checkOutputKind(target: string, named: string, place: Outp
   if (special) throw refuse(`is ${special}`);
   // A result is renamed over its file: over a link, that would replace the link, not what it leads to.
   if (place === 'output file' && hop !== target) {
-    throw new StartUpError(`${named} is a symbolic link: a result replaces only a regular file; name the file it leads to, or another`);
+    throw new StartUpError(
+      `${named} is a symbolic link: a result replaces only a regular file; name the file it leads to, or another`,
+    );
   }
 }

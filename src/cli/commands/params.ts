@@ -46,17 +46,14 @@ function endpointCell(spec: ParamSpec): string {
 
 /** The description, then what the parameter takes and its API default. */
 function descriptionCell(spec: ParamSpec): string[] {
-  const takes = spec.kind === 'image' || spec.kind === 'layers' ? [] : [`values: ${describeKind(spec).replaceAll('|', ' | ')}`];
+  const takes =
+    spec.kind === 'image' || spec.kind === 'layers' ? [] : [`values: ${describeKind(spec).replaceAll('|', ' | ')}`];
   const byDefault = spec.default === undefined ? [] : [`API default: ${String(spec.default)}`];
   const details = [...takes, ...byDefault].join('; ');
   return details ? [spec.description, details] : [spec.description];
 }
 
-const COLUMNS = [
-  { title: 'FLAG', max: 30 },
-  { title: 'ENDPOINT', max: 12 },
-  { title: 'DESCRIPTION' },
-];
+const COLUMNS = [{ title: 'FLAG', max: 30 }, { title: 'ENDPOINT', max: 12 }, { title: 'DESCRIPTION' }];
 
 function asTable(specs: readonly ParamSpec[], width: number): string {
   const rows = specs.map((spec) => [[flagCell(spec)], [endpointCell(spec)], descriptionCell(spec)]);
@@ -73,15 +70,32 @@ interface ParamsFlags {
 const ENDPOINTS: readonly Endpoint[] = ['edit', 'segment'];
 
 export const PARAMS_OPTIONS: FlagTable<ParamsFlags> = {
-  endpoint: { flag: '--endpoint', placeholder: '<endpoint>', choices: ENDPOINTS, read: oneOf(ENDPOINTS), description: 'only the parameters of one endpoint' },
-  json: { flag: '--json', read: isOn, description: 'print a JSON array (name, endpoints, type, enum, bounds, pattern, default, flag, description)' },
-  configExample: { flag: '--config-example', read: isOn, description: 'print a commented .photoroomrc with every supported key' },
+  endpoint: {
+    flag: '--endpoint',
+    placeholder: '<endpoint>',
+    choices: ENDPOINTS,
+    read: oneOf(ENDPOINTS),
+    description: 'only the parameters of one endpoint',
+  },
+  json: {
+    flag: '--json',
+    read: isOn,
+    description: 'print a JSON array (name, endpoints, type, enum, bounds, pattern, default, flag, description)',
+  },
+  configExample: {
+    flag: '--config-example',
+    read: isOn,
+    description: 'print a commented .photoroomrc with every supported key',
+  },
 };
 
 export function paramsCommand(io: Io): Command {
   const command = new Command('params')
     .description('list every API parameter: flag, allowed values, API default')
-    .addHelpText('after', '\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq \'.[] | select(.enum)\'\n  photoroom params --config-example > .photoroomrc');
+    .addHelpText(
+      'after',
+      "\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq '.[] | select(.enum)'\n  photoroom params --config-example > .photoroomrc",
+    );
   const readFlags = addFlagTable(command, PARAMS_OPTIONS);
   return command.action(() => {
     const { values: flags, problems } = readFlags();
@@ -91,6 +105,8 @@ export function paramsCommand(io: Io): Command {
       return;
     }
     const specs = PARAMS.filter((spec) => !flags.endpoint || spec.endpoints.includes(flags.endpoint));
-    io.stdout.write(flags.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs, helpWidth(io.stdout))}\n`);
+    io.stdout.write(
+      flags.json ? `${JSON.stringify(specs.map(asJson), null, 2)}\n` : `${asTable(specs, helpWidth(io.stdout))}\n`,
+    );
   });
 }

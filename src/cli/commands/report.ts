@@ -13,7 +13,9 @@ interface ReportFlags {
 
 export const REPORT_OPTIONS: FlagTable<ReportFlags> = {
   stateDir: {
-    flag: '--state-dir', placeholder: '<dir>', read: asText,
+    flag: '--state-dir',
+    placeholder: '<dir>',
+    read: asText,
     description: 'where the run kept its sidecars and run log, if not beside the outputs (see edit --state-dir)',
   },
 };
@@ -41,7 +43,10 @@ export function reportCommand(io: Io): Command {
     const { values, problems } = readFlags();
     if (problems.length > 0) throw new UserError(problems);
     const { writeReport } = await import('../../report/write.js');
-    const file = await writeReport({ folder, stateFolder: values.stateDir, cwd: io.cwd }, { writer: io.host, redactor: io.redactor });
+    const file = await writeReport(
+      { folder, stateFolder: values.stateDir, cwd: io.cwd },
+      { writer: io.host, redactor: io.redactor },
+    );
     io.stdout.write(`${escapeControls(displayPath(io.cwd, file))}\n`);
   });
 }

@@ -15,7 +15,10 @@ function valueArms(flags: readonly CompletionFlag[]): string[] {
   const arms = new Map<string, string[]>();
   for (const flag of flags) {
     if (!flag.value) continue;
-    const action = flag.value === 'path' ? 'kind=path' : `kind=choices choices=${array(flag.value.choices)}${flag.optionalValue ? ' optional=1' : ''}`;
+    const action =
+      flag.value === 'path'
+        ? 'kind=path'
+        : `kind=choices choices=${array(flag.value.choices)}${flag.optionalValue ? ' optional=1' : ''}`;
     arms.set(action, [...(arms.get(action) ?? []), shellWord(flag.name)]);
   }
   return [...arms].map(([action, names]) => `        ${names.join('|')}) ${action} ;;`);
@@ -26,7 +29,11 @@ function operandLine(operands: CompletedValue | undefined): string {
   return operands === 'path' ? 'operands=path' : `operands=choices operand_choices=${array(operands.choices)}`;
 }
 
-function commandArm(name: string, command: Pick<CompletionCommand, 'flags' | 'operands'>, subcommands: readonly string[]): string[] {
+function commandArm(
+  name: string,
+  command: Pick<CompletionCommand, 'flags' | 'operands'>,
+  subcommands: readonly string[],
+): string[] {
   return [
     `    ${name})`,
     `      flags=${array(command.flags.map((flag) => flag.name))}`,

@@ -49,7 +49,9 @@ function specsByFlag(command: Command): Map<string, ParamSpec> {
   const name = command.name();
   if (name !== 'edit' && name !== 'segment') return new Map();
   return new Map(
-    paramsFor(name).flatMap((spec) => [flagOf(spec), ...(spec.aliases ?? [])].flatMap((flag) => (flag ? [[`--${flag}`, spec] as const] : []))),
+    paramsFor(name).flatMap((spec) =>
+      [flagOf(spec), ...(spec.aliases ?? [])].flatMap((flag) => (flag ? [[`--${flag}`, spec] as const] : [])),
+    ),
   );
 }
 
@@ -62,7 +64,10 @@ function valueOfOption(option: Option, spec: ParamSpec | undefined): CompletedVa
 function flagsOf(command: Command): CompletionFlag[] {
   const specs = specsByFlag(command);
   // command.options holds hidden aliases too; the help option is only among the visible ones.
-  const help = command.createHelp().visibleOptions(command).filter((option) => !command.options.includes(option));
+  const help = command
+    .createHelp()
+    .visibleOptions(command)
+    .filter((option) => !command.options.includes(option));
   return [...command.options, ...help].flatMap((option) => {
     const value = valueOfOption(option, option.long ? specs.get(option.long) : undefined);
     const names = [option.short, option.long].filter((name): name is string => name !== undefined);

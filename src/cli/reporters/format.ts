@@ -44,7 +44,9 @@ const ignoredWording: [IgnoreReason, (n: number) => string][] = [
 
 /** `ignored: 2 not images, 1 hidden file`, or '' when nothing was left out. */
 export function ignoredCounts(ignored: Readonly<Record<IgnoreReason, number>>): string {
-  const parts = ignoredWording.filter(([reason]) => ignored[reason] > 0).map(([reason, words]) => words(ignored[reason]));
+  const parts = ignoredWording
+    .filter(([reason]) => ignored[reason] > 0)
+    .map(([reason, words]) => words(ignored[reason]));
   return parts.length > 0 ? `ignored: ${parts.join(', ')}` : '';
 }
 
@@ -83,11 +85,17 @@ export function formatEvent(unescapedEvent: Exclude<BatchEvent, SummaryEvent | P
       return [startLine(event)];
     case 'result':
       if (event.status === 'ok') {
-        return [`${label('ok', style.green)}${event.input} → ${event.output} ${style.dim(`(${formatDuration(event.ms)})`)}`];
+        return [
+          `${label('ok', style.green)}${event.input} → ${event.output} ${style.dim(`(${formatDuration(event.ms)})`)}`,
+        ];
       }
-      if (event.status === 'skipped') return [`${label('skipped', style.dim)}${event.input} ${style.dim('(already done)')}`];
+      if (event.status === 'skipped')
+        return [`${label('skipped', style.dim)}${event.input} ${style.dim('(already done)')}`];
       if (event.status === 'not-processed') {
-        return [`${label('stopped', style.yellow)}${event.input}: not processed, the run stopped` + style.dim(` (last: ${event.error ?? 'none'})`)];
+        return [
+          `${label('stopped', style.yellow)}${event.input}: not processed, the run stopped` +
+            style.dim(` (last: ${event.error ?? 'none'})`),
+        ];
       }
       return [
         `${label('failed', style.red)}${event.input}: ${event.error ?? 'failed'}` +

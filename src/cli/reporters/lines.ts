@@ -16,7 +16,11 @@ type Filter = Pick<ReporterOptions, 'quiet' | 'verbose'>;
  * is left to the summary, which says the same; a stop while running is shown at once, as
  * in-flight requests may take a while.
  */
-function shownAsLine(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, { quiet, verbose }: Filter, started: boolean): boolean {
+function shownAsLine(
+  event: Exclude<BatchEvent, SummaryEvent | PlanEvent>,
+  { quiet, verbose }: Filter,
+  started: boolean,
+): boolean {
   switch (event.type) {
     case 'warning':
     case 'watching':
@@ -34,7 +38,9 @@ function shownAsLine(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, { qui
   }
 }
 
-export function createLinesReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color'>): Reporter {
+export function createLinesReporter(
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color'>,
+): Reporter {
   const style = createStyle(options.color);
   let started = false;
   let dryRun = false;

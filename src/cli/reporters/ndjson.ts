@@ -34,7 +34,9 @@ function resultRecord(event: ResultEvent): Record<string, unknown> {
   };
 }
 
-export function createNdjsonReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color'>): Reporter {
+export function createNdjsonReporter(
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color'>,
+): Reporter {
   const style = createStyle(options.color);
   // One write per line, so lines never interleave with other writers.
   const emit = (record: object): void => {

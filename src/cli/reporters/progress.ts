@@ -31,7 +31,12 @@ export function barLine(state: BarState, style: Style): string {
   const counter = `${String(state.done).padStart(String(state.total).length)}/${state.total}`;
   const rate = state.elapsedMs > 0 ? state.done / (state.elapsedMs / 1000) : 0;
   const remainingMs = rate > 0 ? ((state.total - state.done) / rate) * 1000 : undefined;
-  const eta = remainingMs === undefined ? '--' : remainingMs < 60_000 ? `${Math.ceil(remainingMs / 1000)} s` : formatDuration(remainingMs);
+  const eta =
+    remainingMs === undefined
+      ? '--'
+      : remainingMs < 60_000
+        ? `${Math.ceil(remainingMs / 1000)} s`
+        : formatDuration(remainingMs);
   const stats = (paint: Style): string =>
     [
       `${rate.toFixed(1)} img/s`,
@@ -57,7 +62,9 @@ export function barLine(state: BarState, style: Style): string {
 
 const SHOW_CURSOR = '\x1b[?25h';
 
-export function createProgressReporter(options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit'>): Reporter {
+export function createProgressReporter(
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit'>,
+): Reporter {
   const { stderr, verbose } = options;
   // The bar moves the cursor: it draws on the terminal as it is. The lines it logs are escaped by formatEvent.
   const terminal = unescaped(stderr);

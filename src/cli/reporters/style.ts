@@ -22,7 +22,13 @@ const paint =
 
 const plain: Paint = (text) => text;
 
-const colored: Style = { green: paint(32, 39), red: paint(31, 39), yellow: paint(33, 39), dim: paint(2, 22), bold: paint(1, 22) };
+const colored: Style = {
+  green: paint(32, 39),
+  red: paint(31, 39),
+  yellow: paint(33, 39),
+  dim: paint(2, 22),
+  bold: paint(1, 22),
+};
 const uncolored: Style = { green: plain, red: plain, yellow: plain, dim: plain, bold: plain };
 
 export function createStyle(color: boolean): Style {

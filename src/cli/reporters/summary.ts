@@ -44,7 +44,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
     const message = summary.stopMessage ?? what;
     // Nothing left (Ctrl-C ending --watch, say): there is nothing to rerun for.
-    const left = summary.notProcessed > 0 ? `; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}` : '';
+    const left =
+      summary.notProcessed > 0 ? `; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}` : '';
     lines.push(style.yellow(`stopped: ${message}${left}`));
   } else if (leftOut > 0 && !options.problemsOnly) {
     lines.push(`${count(leftOut, 'input')} left out by --max-images; rerun to process them`);
@@ -55,7 +56,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     lines.push(style.red(`failed (${failedCount}):`));
     const listed = summary.failures.slice(0, MAX_LISTED_FAILURES);
     for (const failure of listed) lines.push(`  ${failure.input}: ${failure.error}`);
-    if (failedCount > listed.length) lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
+    if (failedCount > listed.length)
+      lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
   }
 
   const { maybeBilled } = summary;
@@ -68,17 +70,23 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
   }
 
   if (summary.rateLimited > 0 && !options.problemsOnly) {
-    lines.push(style.dim(`${count(summary.rateLimited, 'request was', 'requests were')} rate-limited (429) and retried`));
+    lines.push(
+      style.dim(`${count(summary.rateLimited, 'request was', 'requests were')} rate-limited (429) and retried`),
+    );
   }
 
   // Loud on purpose: the user asked for these and the images came back without them.
   for (const { value, count: images } of summary.unsupportedAttributes) {
     lines.push(
-      style.yellow(style.bold(`WARNING: the API ignored parameters it does not support: ${value} (${count(images, 'image')})`)),
+      style.yellow(
+        style.bold(`WARNING: the API ignored parameters it does not support: ${value} (${count(images, 'image')})`),
+      ),
     );
   }
   if (summary.unsupportedAttributes.length > 0) {
-    lines.push(style.yellow('         those images were made without them; `photoroom params` lists what each endpoint accepts'));
+    lines.push(
+      style.yellow('         those images were made without them; `photoroom params` lists what each endpoint accepts'),
+    );
   }
   return lines;
 }
@@ -86,7 +94,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
 function headline(summary: SummaryEvent, options: SummaryOptions): string {
   const { style } = options;
   const took = formatDuration(summary.ms);
-  if (options.planned !== undefined) return `dry run: ${count(options.planned, 'request')} planned, nothing sent (${took})`;
+  if (options.planned !== undefined)
+    return `dry run: ${count(options.planned, 'request')} planned, nothing sent (${took})`;
   const counts = [
     style.green(`${summary.ok} ok`),
     style.dim(`${summary.skipped} skipped`),
