@@ -10,13 +10,11 @@ import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import { createClient } from '../../src/api/client.js';
-import { runBatch } from '../../src/batch/run.js';
-import { buildParamSet } from '../../src/params/paramset.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
 import { runInProcess } from '../support/in-process.js';
 import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
-import { processHost } from '../../src/cli/io.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 let png: Buffer;
 let jpeg: Buffer;
@@ -261,18 +259,8 @@ describe('the key, echoed back by the server', () => {
     ]);
     const root = await folderOf(2);
     const client = createClient({ apiKey: KEY, baseUrl: server.url, connections: 1, timeoutMs: 10_000 });
-    const { params } = buildParamSet('edit', [], { hasInputImage: true });
     try {
-      const batch = runBatch({
-        endpoint: 'edit',
-        inputs: ['in'],
-        cwd: root,
-        outDir: path.join(root, 'out'),
-        params,
-        host: processHost(),
-        client,
-        settings: { concurrency: 1, retries: 0, yes: true },
-      });
+      const batch = editInToOut(root, client, undefined, { settings: { concurrency: 1, retries: 0 } });
       expect(await batch.done).toMatchObject({ ok: 1, failed: 1 });
     } finally {
       await client.close();

@@ -1,4 +1,4 @@
-/** The batch most engine tests run: `edit` of the images in `root`/in to `root`/out, on a fake clock and a fake client. */
+/** The batch most engine tests run: `edit` of the images in `root`/in to `root`/out, on a fake clock (or the real one) and a fake client (or a real one). */
 import path from 'node:path';
 import type { Client } from '../../src/api/client.js';
 import { runBatch, type BatchOptions, type BatchRun } from '../../src/batch/run.js';
@@ -10,7 +10,7 @@ import { processHost } from '../../src/cli/io.js';
 export function editInToOut(
   root: string,
   client: Client,
-  timing: FakeTiming,
+  timing: FakeTiming | undefined,
   options: Partial<BatchOptions> = {},
 ): BatchRun {
   return runBatch({

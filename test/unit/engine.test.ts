@@ -366,7 +366,6 @@ async function shareRollingWindow(
     if (decision.kind !== 'rateLimited') return undefined;
     return status(429, retryAfter(decision.retryAfterSeconds));
   };
-  const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const roots = await Promise.all(
     Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))),
   );
@@ -375,17 +374,7 @@ async function shareRollingWindow(
     Promise.all(
       roots.map((root, i) => {
         const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
-        const batch = runBatch({
-          endpoint: 'edit',
-          inputs: ['in'],
-          cwd: root,
-          outDir: path.join(root, 'out'),
-          params,
-          host: processHost(),
-          client,
-          settings: { concurrency: 8, retries: 4, yes: true },
-          timing,
-        });
+        const batch = editInToOut(root, client, timing, { settings: { concurrency: 8, retries: 4 } });
         return batch.done.then((summary) => {
           finished[i] = timing.now();
           return summary;
@@ -458,18 +447,7 @@ describe('the credits check', () => {
       answer: ok,
       account: () => (++asked === 1 ? status(503) : { plan: 'p', images: { available: 3, subscription: 10 } }),
     });
-    const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({
-      endpoint: 'edit',
-      inputs: ['in'],
-      cwd: root,
-      outDir: path.join(root, 'out'),
-      params,
-      host: processHost(),
-      client,
-      settings: { concurrency: 2, retries: 2, yes: false },
-      timing,
-    });
+    const batch = editInToOut(root, client, timing, { settings: { yes: false } });
     const summary = await timing.drive(batch.done);
     expect(summary).toMatchObject({ stopped: 'credits', notProcessed: 5 });
     expect(summary.stopMessage).toContain('use --max-images 3');
@@ -526,17 +504,8 @@ describe('an unexpected exception in one input', () => {
   it('keeps the result and the run log line of an input a listener choked on, and goes on', async () => {
     const timing = new FakeTiming();
     const root = await imageFolder(3);
-    const { params } = buildParamSet('edit', [], { hasInputImage: true });
-    const batch = runBatch({
-      endpoint: 'edit',
-      inputs: ['in'],
-      cwd: root,
-      outDir: path.join(root, 'out'),
-      params,
-      host: processHost(),
-      settings: { concurrency: 1, retries: 0, yes: true },
-      timing,
-      client: createFakeClient({ timing, answer: ok }),
+    const batch = editInToOut(root, createFakeClient({ timing, answer: ok }), timing, {
+      settings: { concurrency: 1, retries: 0 },
     });
     batch.on('event', (event) => {
       if (event.type === 'result' && event.status === 'ok' && event.input === 'in/i01.png')

@@ -18,6 +18,7 @@ import { buildParamSet } from '../../src/params/paramset.js';
 import { createFakeClient } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 import { processHost } from '../../src/cli/io.js';
+import { editInToOut } from '../support/folder-batch.js';
 
 /** A folder `in/` holding small images at these paths (a dry run checks every input, as a run does). */
 async function inputFolder(files: readonly string[]): Promise<string> {
@@ -51,18 +52,8 @@ async function addFiles(root: string, files: readonly string[]): Promise<void> {
 
 /** What a dry run of `shard` (all inputs when absent) would do: input → output, relative to `root`. */
 async function plan(root: string, shard?: Shard): Promise<Map<string, string>> {
-  const { params } = buildParamSet('edit', [], { hasInputImage: true });
   const client = createFakeClient({ timing: new FakeTiming(), answer: () => ({ status: 500 }) });
-  const batch = runBatch({
-    endpoint: 'edit',
-    inputs: ['in'],
-    cwd: root,
-    outDir: path.join(root, 'out'),
-    params,
-    host: processHost(),
-    client,
-    settings: { concurrency: 2, retries: 0, dryRun: true, shard },
-  });
+  const batch = editInToOut(root, client, undefined, { settings: { retries: 0, dryRun: true, shard } });
   const planned = new Map<string, string>();
   batch.on('event', (event) => {
     if (event.type === 'plan') planned.set(event.input, event.output);
