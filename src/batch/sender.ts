@@ -12,6 +12,7 @@ import { rateShare } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { OutputFolder } from '../store/outputs.js';
+import { notReplaceable } from '../regular-file.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
@@ -226,15 +227,13 @@ export class Sender {
 
   /**
    * A FIFO, a device or a link where the output or its sidecar goes fails the input before
-   * the attempt is sent (and paid for): it is never renamed over. Throws a LocalFault.
+   * the attempt is sent (and paid for). The write looks again before its rename
+   * (OutputFolder.write): something may be put there while the request is in flight.
+   * Throws a LocalFault.
    */
   private async checkPlaces(job: Job): Promise<void> {
-    const places: [OutputFolder, string][] = [
-      [this.attempt.folder, job.outputPath],
-      [this.stateFolder, this.run.layout.sidecarOf(job.outputPath)],
-    ];
-    for (const [folder, file] of places) {
-      const inTheWay = await folder.inTheWay(file);
+    for (const file of [job.outputPath, this.run.layout.sidecarOf(job.outputPath)]) {
+      const inTheWay = await notReplaceable(file);
       if (inTheWay)
         throw new LocalFault(
           `${displayPath(this.run.options.cwd, file)} is ${inTheWay}, not a file: results replace only regular files; remove it`,

@@ -71,8 +71,6 @@ export async function folderLeavingRoot(folder: string, root: string): Promise<s
 export class OutputFolder {
   /** Folders known to exist inside the root (made or checked once, not once per file). */
   private readonly readyFolders = new Set<string>();
-  /** Final paths found replaceable by `inTheWay` and not written since: their next write does not look again. */
-  private readonly checkedPlaces = new Set<string>();
 
   /** `root`: the output folder's real path (symbolic links resolved); `writer`: who writes its temporary files. */
   constructor(
@@ -98,7 +96,9 @@ export class OutputFolder {
         await writeWhole(handle, chunk).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
       }
       await handle.close().catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
-      if (!this.checkedPlaces.delete(finalPath)) await this.checkReplaceable(finalPath);
+      // Looked at right before the rename, even when a batch looked before sending: a link or
+      // a FIFO may have been put there while the request was in flight.
+      await this.checkReplaceable(finalPath);
       await rename(temporary, finalPath).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
       return { path: finalPath, bytes, sha256: hash.digest('hex') };
     } catch (error) {
@@ -106,19 +106,6 @@ export class OutputFolder {
       await rm(temporary, { force: true }).catch(() => {});
       throw error;
     }
-  }
-
-  /**
-   * What stands at `finalPath` that a result must not replace, or null. A batch asks before
-   * each attempt is sent, so that a result that could not be written is never paid for; the
-   * write that follows relies on this answer instead of looking again (one look per file
-   * per attempt).
-   */
-  async inTheWay(finalPath: string): Promise<string | null> {
-    const found = await notReplaceable(finalPath);
-    if (found) this.checkedPlaces.delete(finalPath);
-    else this.checkedPlaces.add(finalPath);
-    return found;
   }
 
   /**

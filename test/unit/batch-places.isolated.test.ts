@@ -1,4 +1,4 @@
-/** How often a batch looks at the places its results go: once per file per attempt. */
+/** How often a batch looks at the places its results go: before each attempt is sent, and before each rename. */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,15 +40,15 @@ async function oneImageBatch(answer: (attempt: number) => FakeAnswer): Promise<{
 }
 
 describe('the places a result goes', () => {
-  it('are each looked at once for an attempt: before it is sent, not again before the rename', async () => {
+  it('are each looked at twice for an attempt that is written: before it is sent, and right before the rename', async () => {
     const { output, sidecar } = await oneImageBatch(ok);
-    expect([looks.get(output), looks.get(sidecar)]).toEqual([1, 1]);
+    expect([looks.get(output), looks.get(sidecar)]).toEqual([2, 2]);
   });
 
-  it('are looked at again for each retry, as something may have taken them meanwhile', async () => {
+  it('are looked at again before each retry is sent, as something may have taken them meanwhile', async () => {
     const { output, sidecar } = await oneImageBatch((attempt) =>
       attempt === 1 ? { status: 503, headers: {}, body: Buffer.from('busy') } : ok(),
     );
-    expect([looks.get(output), looks.get(sidecar)]).toEqual([2, 2]);
+    expect([looks.get(output), looks.get(sidecar)]).toEqual([3, 3]);
   });
 });

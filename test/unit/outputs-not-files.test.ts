@@ -4,7 +4,7 @@
  * a result delivered on to standard output, which may refuse it.
  */
 import { execFileSync } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, symlinkSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, open, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,6 +129,39 @@ describe('an output that is not a file', () => {
     expect(client.calls.map((call) => path.basename(call.input))).toEqual(['c.png']);
     expect((await lstat(path.join(root, 'out', 'a.png'))).isFIFO()).toBe(true);
     expect((await lstat(path.join(root, 'out', 'b.png.json'))).isSocket()).toBe(true);
+  });
+
+  it.each([
+    ['output', 'a.png'],
+    ['sidecar', 'a.png.json'],
+  ])("is never renamed over when a link takes the %s's place while the request is in flight", async (_place, name) => {
+    const root = await folder();
+    await mkdir(path.join(root, 'in'));
+    await mkdir(path.join(root, 'out'));
+    await writeFile(path.join(root, 'in', 'a.png'), png);
+    const precious = path.join(root, 'precious.txt');
+    await writeFile(precious, 'keep me');
+    const place = path.join(root, 'out', name);
+    const timing = new FakeTiming();
+    const client = createFakeClient({
+      timing,
+      answer: () => {
+        // After the look before sending, before the answer is written.
+        symlinkSync(precious, place);
+        return { status: 200, headers: { 'content-type': 'image/png' }, body: png };
+      },
+    });
+    const batch = editInToOut(root, client, timing, { settings: { retries: 0 } });
+    const results: ResultEvent[] = [];
+    batch.on('event', (event) => {
+      if (event.type === 'result') results.push(event);
+    });
+    await timing.drive(batch.done);
+    expect((await lstat(place)).isSymbolicLink()).toBe(true);
+    expect(await readFile(precious, 'utf8')).toBe('keep me');
+    expect(results).toMatchObject([
+      { status: 'failed', error: expect.stringContaining('results replace only regular files') as unknown },
+    ]);
   });
 
   it('reads a FIFO named like a sidecar as no sidecar, without waiting for a writer', async () => {
