@@ -105,12 +105,13 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   const watch = settings.watch ? await startWatch(run, inputs) : null;
   try {
     await runPasses(run, inputs, outputFile, watch);
+    // Said before the watch is closed: a watcher that is slow to close cannot hold it back.
+    const summary = run.tallies.summary(run.stop.event, Math.round(timing.now() - started));
+    emit(summary);
+    return summary;
   } finally {
     await watch?.close();
   }
-  const summary = run.tallies.summary(run.stop.event, Math.round(timing.now() - started));
-  emit(summary);
-  return summary;
 }
 
 /** The first pass over the inputs, the later rounds, and the watch when there is one. */

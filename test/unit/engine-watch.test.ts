@@ -122,6 +122,28 @@ describe('one request per output at a time, the newest input last (--watch)', ()
   });
 });
 
+describe('the end of a watching run', () => {
+  it('says its summary before it closes the watcher: one slow to close holds nothing back', async () => {
+    const events: BatchEvent[] = [];
+    const watch = new (class extends ScriptedWatch {
+      summaryBeforeClose: boolean | null = null;
+      override close(): Promise<void> {
+        this.summaryBeforeClose = events.some((event) => event.type === 'summary');
+        return Promise.resolve();
+      }
+    })();
+    await watchedBatch(
+      { answer: () => ({ status: 200, body: '' }) },
+      {
+        watch: { settleMs: 0, start: () => Promise.resolve(watch) },
+        onEvent: (event) => events.push(event),
+        stopAt: (event) => event.type === 'watching',
+      },
+    );
+    expect(watch.summaryBeforeClose).toBe(true);
+  });
+});
+
 describe('--watch under odd folders', () => {
   it('stops with folders-gone, never hangs, when the only watched folder is removed', { timeout: 5000 }, async () => {
     const { summary, events } = await watchedBatch(
