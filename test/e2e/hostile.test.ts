@@ -13,7 +13,7 @@ import { createClient } from '../../src/api/client.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { startHostileServer, type HostileAnswer, type HostileServer } from '../support/hostile-server.js';
 import { runInProcess } from '../support/in-process.js';
-import { BIN, recordingEmulator, emulatorEnv, runCli, tempDir } from './harness.js';
+import { BIN, recordingEmulator, emulatorEnv, ROOT, runCli, runProgram, tempDir } from './harness.js';
 import { editInToOut } from '../support/folder-batch.js';
 
 let png: Buffer;
@@ -461,6 +461,25 @@ describe("a process's real stdout and stderr", () => {
       '{"type":"result","input":"in/e\\u001b[2J\\u202e.png","output":"out/e\\u001b[2J\\u202e.png","status":"failed","error":"HTTP 400: invalid key ***"',
     );
     expect(stderr).toContain('  in/e\\e[2J\\u{202e}.png: HTTP 400: invalid key ***\n');
+  });
+
+  it('mask and escape text that no reporter escaped: the streams are the last net (spawned)', async () => {
+    // The reporters escape before they write, so the run above passes without the streams'
+    // own net; this program writes raw text straight to processIo's streams.
+    const io = path.join(ROOT, 'dist/cli/io.js');
+    const program = [
+      `const { processIo } = await import(${JSON.stringify(io)});`,
+      'const io = processIo();',
+      `io.redactor.register(${JSON.stringify(KEY)});`,
+      `const raw = 'key ${KEY} clear\\x1b[2J bidi\\u202e end\\n';`,
+      'io.stdout.write(raw);',
+      'io.stderr.write(raw);',
+    ].join('\n');
+    const { code, stdout, stderr } = await runProgram(process.execPath, ['--input-type=module', '-e', program]);
+    expect(code).toBe(0);
+    for (const text of [stdout, stderr]) {
+      expect(text).toBe('key *** clear\\e[2J bidi\\u{202e} end\n');
+    }
   });
 });
 
