@@ -150,11 +150,14 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
     if (draft) drafts.set(name, draft);
   }
   const merged = new Map<string, Preset>();
+  // A preset that failed (a circle, an unknown base) is said once, not again by each that extends it.
+  const failed = new Set<string>();
   const resolve = (name: string, chain: string[]): Preset | null => {
     const done = merged.get(name) ?? builtInPreset(name);
     if (done) return done;
     const draft = drafts.get(name);
-    if (!draft) return null;
+    if (!draft || failed.has(name)) return null;
+    failed.add(name);
     const label = configLabel(config, `presets.${name}.extends`);
     let base: Preset | null = null;
     if (draft.extends !== undefined) {
@@ -182,6 +185,7 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
       checks,
       configFile: config.path ?? undefined,
     };
+    failed.delete(name);
     merged.set(name, preset);
     return preset;
   };
