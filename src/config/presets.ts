@@ -174,6 +174,7 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
         return null;
       }
     }
+    // Each figure here was read by its check's reader (FIGURE_READERS) before it is stored.
     const checks: Record<string, unknown> = { ...base?.checks };
     for (const check of draft.dropped) delete checks[check];
     for (const [check, figure] of Object.entries(draft.checks))
@@ -195,11 +196,7 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
 
 /** The preset's parameters as raw values of the lowest precedence, each named after the preset. */
 export function presetRawParams(preset: Preset): RawParam[] {
-  return Object.entries(preset.params).map(([name, value]) => ({ name, value, source: presetSource(preset, name) }));
-}
-
-export function presetSource(preset: Preset, param: string): string {
-  return `${preset.name}'s ${param}`;
+  return Object.entries(preset.params).map(([name, value]) => ({ name, value, source: `${preset.name}'s ${name}` }));
 }
 
 export interface ChosenPreset {
