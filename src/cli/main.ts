@@ -14,6 +14,7 @@ import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
 import { paramsCommand } from './commands/params.js';
+import { presetsCommand } from './commands/presets.js';
 import { reportCommand } from './commands/report.js';
 import { helpLayout, helpWidth } from './help.js';
 import { processIo, settled, type Io } from './io.js';
@@ -27,6 +28,7 @@ Examples:
   photoroom segment ./products -o cutouts/
   photoroom account
   photoroom params --endpoint edit
+  photoroom edit ./products --preset amazon -o out/  # see photoroom presets
   photoroom edit ./products --bg white --emulator   # no key, no network
 
 \`photoroom <command> --help\` shows a command's common options; \`photoroom edit
@@ -106,6 +108,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     imageCommand('segment', io, () => preparsed),
     accountCommand(io),
     paramsCommand(io),
+    presetsCommand(io),
     emulatorCommand(io),
     reportCommand(io),
     completionCommand(io),

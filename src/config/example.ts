@@ -70,5 +70,13 @@ export function configExample(): string {
     '#         imageUrl: https://example.com/logo.png',
     ...paramSection('segment', 'Parameters sent with every `photoroom segment`.'),
     '',
+    '# Presets of your own, for --preset (`photoroom presets` lists them with the built-in ones):',
+    '# presets:',
+    `${'#   myshop:'.padEnd(56)} # a name that is not a built-in preset's`,
+    `${'#     extends: amazon'.padEnd(56)} # optional: a built-in or another preset here`,
+    `${'#     description: white, more air'.padEnd(56)} # optional`,
+    `${'#     params: { padding: 0.07 }'.padEnd(56)} # /v2/edit parameters, as under edit:`,
+    `${'#     checks: { minFill: 0.8, formats: [jpeg] }'.padEnd(56)} # figures by check name; false drops one`,
+    '',
   ].join('\n');
 }

@@ -13,7 +13,8 @@ export const PARAM_SECTIONS: readonly Endpoint[] = ['edit', 'segment'];
 
 const RUN_OPTION_KEYS: readonly string[] = Object.keys(RUN_OPTIONS);
 
-export const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([...RUN_OPTION_KEYS, ...PARAM_SECTIONS]);
+/** `presets:` holds the config file's own presets (config/presets.ts). */
+export const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set([...RUN_OPTION_KEYS, ...PARAM_SECTIONS, 'presets']);
 
 /** Every way a parameter of `endpoint` is spelled (API name, flag, aliases) → its API name. */
 function spellingsOf(endpoint: Endpoint): Map<string, string> {

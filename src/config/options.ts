@@ -45,6 +45,8 @@ export interface RunSettings {
   aiBackgroundModelVersion?: string;
   aiShadowsModelVersion?: string;
   backgroundRemovalModelVersion?: string;
+  /** A marketplace preset (`amazon`, or one the config file defines): parameters of the lowest precedence. */
+  preset?: string;
   report: boolean;
   json: boolean;
   quiet: boolean;
@@ -441,6 +443,17 @@ export const RUN_OPTIONS: {
     commands: ['edit'],
     group: CONNECTION,
     description: 'cutout model (sent as the pr-background-removal-model-version header)',
+  },
+  preset: {
+    flag: '--preset',
+    placeholder: '<name>',
+    env: 'PHOTOROOM_PRESET',
+    kind: 'text',
+    commands: ['edit'],
+    common: true,
+    group: RUN,
+    example: 'amazon',
+    description: "a marketplace's parameters (amazon, walmart, ...: photoroom presets); flags override them",
   },
   report: {
     flag: '--report',

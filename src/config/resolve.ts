@@ -112,7 +112,7 @@ function readList(value: unknown): ReadResult {
     : { ok: false, expected: 'a list of non-empty texts' };
 }
 
-function configLabel(config: LoadedConfig, key: string): string {
+export function configLabel(config: LoadedConfig, key: string): string {
   return `${path.basename(config.path ?? 'config')}: ${key}`;
 }
 
@@ -240,7 +240,7 @@ export function unknownConfigKeys(config: LoadedConfig): string[] {
 }
 
 /** `{ background: { color: "white" } }` and `{ "background.color": "white" }` both give `background.color`. */
-function flatten(prefix: string, value: unknown, out: [string, unknown][]): void {
+export function flatten(prefix: string, value: unknown, out: [string, unknown][]): void {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     for (const [key, inner] of Object.entries(value)) flatten(prefix ? `${prefix}.${key}` : key, inner, out);
   } else {

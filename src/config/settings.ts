@@ -12,6 +12,8 @@ import type { Endpoint } from '../params/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { isLoopback } from './loopback.js';
 import type { CommandName, RunSettings } from './options.js';
+import { presetContradictions } from '../presets/contradictions.js';
+import { choosePreset, presetOverrides, presetRawParams } from './presets.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
 import { resolveShard } from './shard.js';
 
@@ -87,13 +89,21 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   if (endpoint) {
     const fromConfig = configParams(endpoint, config);
     problems.push(...fromConfig.problems);
+    const chosen = choosePreset(run.settings.preset, run.sources.preset, config);
+    problems.push(...chosen.problems);
+    const preset = chosen.preset ? presetRawParams(chosen.preset) : [];
     const implied = (await input.impliedParams?.(run.settings)) ?? [];
-    const raws = [...implied, ...fromConfig.params, ...input.flagParams];
+    // Lowest precedence first: the preset, what -o implies, the config file, the flags.
+    const raws = [...preset, ...implied, ...fromConfig.params, ...input.flagParams];
     for (const context of input.contexts) {
       const built = buildParamSet(endpoint, raws, context);
       params = built.params;
       for (const problem of built.problems) if (!problems.includes(problem)) problems.push(problem);
       for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);
+    }
+    if (chosen.preset) {
+      problems.push(...presetContradictions(chosen.preset, params));
+      warnings.push(...presetOverrides(chosen.preset, preset, params));
     }
     problems.push(...(await badFiles(params, input.cwd)));
   }

@@ -42,7 +42,7 @@ export function resolveParamName(name: string): ParamSpec | undefined {
  * The table's name for a field (`background.expandPrompt.mode` → `background.expandPrompt`), else
  * the name as given: a keyed name (`editWithAI.additionalImages.front.imageUrl`) is its own.
  */
-function canonicalName(name: string): string {
+export function canonicalName(name: string): string {
   const spec = resolveParamName(name);
   return spec && !isKeyed(spec) ? spec.name : name;
 }

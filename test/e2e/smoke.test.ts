@@ -98,6 +98,17 @@ describe('each command, spawned, as a user runs it', () => {
     expect(stdout).toMatch(/^FLAG +ENDPOINT +DESCRIPTION$/m);
   });
 
+  it('presets: lists each preset, a JSON line each', async () => {
+    const { code, stdout } = await spawnedAndInProcess(['presets', '--json']);
+    expect(code).toBe(0);
+    const presets = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { name: string; from: string });
+    expect(presets.map((preset) => preset.name)).toEqual(['amazon', 'walmart', 'shopify', 'ebay', 'google', 'etsy']);
+    expect(presets[0]).toMatchObject({ from: 'built-in', params: { 'background.color': 'FFFFFF' } });
+  });
+
   it('report: writes the review page of a run', async () => {
     const root = await withMug();
     expect((await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--yes'], { cwd: root, env })).code).toBe(0);

@@ -82,11 +82,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   inputs: ['params'],
   api: ['params', 'inputs'],
   store: ['params'],
-  config: ['params', 'inputs', 'api'],
+  presets: ['params'],
+  config: ['params', 'inputs', 'api', 'presets'],
   batch: ['params', 'inputs', 'api', 'store', 'config'],
   emulator: ['params', 'inputs', 'api'],
   report: ['params', 'inputs', 'api', 'store'],
-  cli: ['params', 'inputs', 'api', 'store', 'config', 'batch', 'emulator', 'report'],
+  cli: ['params', 'inputs', 'api', 'store', 'presets', 'config', 'batch', 'emulator', 'report'],
 };
 const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
 

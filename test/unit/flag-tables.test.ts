@@ -1,6 +1,6 @@
 /**
  * Every flag of every command comes from a table: the run options, the command-line-only
- * options, the parameter table, and the tables of `emulator`, `report` and `params`. What
+ * options, the parameter table, and the tables of `emulator`, `report`, `params` and `presets`. What
  * follows from the tables is checked against them, in-process (`main(argv, io)`): the
  * completion scripts, `--help`, the given-once check, unknown flags, the config example, and
  * the emulator's reading of its flags.
@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_OPTIONS, type EmulatorFlags } from '../../src/cli/commands/emulator-options.js';
 import { PARAMS_OPTIONS } from '../../src/cli/commands/params.js';
+import { PRESETS_OPTIONS } from '../../src/cli/commands/presets.js';
 import { REPORT_OPTIONS } from '../../src/cli/commands/report.js';
 import { addFlagTable } from '../../src/cli/flag-table.js';
 import { main } from '../../src/cli/main.js';
@@ -55,6 +56,7 @@ const OWN_TABLES: Readonly<Record<string, Readonly<Record<string, { flag: string
   params: PARAMS_OPTIONS,
   emulator: EMULATOR_OPTIONS,
   report: REPORT_OPTIONS,
+  presets: PRESETS_OPTIONS,
 };
 
 /** Every flag each command takes, from the tables alone. */

@@ -1,0 +1,161 @@
+/**
+ * Parameters that make a preset's check impossible: a background that is not the check's
+ * colour, padding that leaves less fill than the check wants, an output size outside its
+ * bounds, a format it does not take. Such a run is refused before anything is sent, whoever
+ * gave the parameter (a flag, the config file, or the preset itself). A parameter the checks
+ * cannot judge (padding in pixels, `outputSize auto`) is let through: `photoroom check`
+ * measures the result.
+ */
+import { parseColor } from '../params/color.js';
+import type { ParamEntry, ParamSet } from '../params/set.js';
+import { CHECK_NAMES, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
+
+type Contradiction<Name extends CheckName> = (figure: CheckFigures[Name], params: ParamSet) => [ParamEntry, string][];
+
+const shown = (entry: ParamEntry) => `${entry.source} ${String(entry.value)}`;
+
+/** `1000x1000` → its width and height; null for `auto`, `originalImage` and `croppedSubject`. */
+function dimensions(params: ParamSet): { entry: ParamEntry; width: number; height: number } | null {
+  const entry = params.entry('outputSize');
+  const match = entry && /^(\d+)x(\d+)$/.exec(String(entry.value));
+  return entry && match ? { entry, width: Number(match[1]), height: Number(match[2]) } : null;
+}
+
+/** A length as a share of the frame; null for pixels, which depend on the output's size. */
+function ratio(entry: ParamEntry | undefined): number | null {
+  if (!entry) return 0;
+  if (typeof entry.value === 'number') return entry.value;
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(String(entry.value));
+  return percent ? Number(percent[1]) / 100 : null;
+}
+
+const AXES = [
+  ['Left', 'Right'],
+  ['Top', 'Bottom'],
+] as const;
+
+/**
+ * The share of the frame the subject's box can take along each axis with `scaling fit`:
+ * one minus the padding and margin of both sides (a side's own length overrides the
+ * all-sides one). Null when a length is in pixels; with entries, the lengths given.
+ */
+function innerShares(params: ParamSet): { shares: number[]; given: ParamEntry[] } | null {
+  const given: ParamEntry[] = [];
+  const shares: number[] = [];
+  for (const sides of AXES) {
+    let taken = 0;
+    for (const side of sides) {
+      for (const base of ['padding', 'margin']) {
+        const entry = params.entry(`${base}${side}`) ?? params.entry(base);
+        const share = ratio(entry);
+        if (share === null) return null;
+        if (entry && share > 0 && !given.includes(entry)) given.push(entry);
+        taken += share;
+      }
+    }
+    shares.push(1 - taken);
+  }
+  return { shares, given };
+}
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
+  background: ({ color }, params) => {
+    const wanted = parseColor(color)?.rgba;
+    const same = (value: string) => {
+      const got = parseColor(value)?.rgba;
+      return got !== undefined && wanted !== undefined && JSON.stringify(got) === JSON.stringify(wanted);
+    };
+    const replaced = ['background.prompt', 'background.imageUrl', 'background.imageFile']
+      .map((name) => params.entry(name))
+      .filter((entry): entry is ParamEntry => entry !== undefined);
+    const colour = params.entry('background.color');
+    const removal = params.entry('removeBackground');
+    return [
+      ...(colour && !same(String(colour.value)) ? [colour] : []),
+      ...replaced,
+      ...(removal?.value === false ? [removal] : []),
+    ].map((entry) => [entry, `its background must be ${color}`]);
+  },
+  minFill: (fill, params) => {
+    const inner = innerShares(params);
+    const least = inner && Math.min(...inner.shares);
+    return inner && least !== null && least < fill
+      ? inner.given.map((entry) => [
+          entry,
+          `the product must fill ${percent(fill)} of the frame or more, and this leaves it ${percent(least)}`,
+        ])
+      : [];
+  },
+  maxFill: (fill, params) => {
+    const scaling = params.entry('scaling');
+    if (scaling?.value === 'fill')
+      return [[scaling, `the product must fill at most ${percent(fill)} of the frame, and fill crops it to 100%`]];
+    const inner = innerShares(params);
+    const most = inner && Math.max(...inner.shares);
+    return inner && most !== null && most > fill
+      ? inner.given.map((entry) => [
+          entry,
+          `the product must fill at most ${percent(fill)} of the frame, and this lets it fill ${percent(most)}`,
+        ])
+      : [];
+  },
+  minLongestSide: (pixels, params) => {
+    const size = dimensions(params);
+    return size && Math.max(size.width, size.height) < pixels
+      ? [[size.entry, `its longest side must be ${pixels} px or more`]]
+      : [];
+  },
+  maxLongestSide: (pixels, params) => {
+    const size = dimensions(params);
+    return size && Math.max(size.width, size.height) > pixels
+      ? [[size.entry, `its longest side must be ${pixels} px or less`]]
+      : [];
+  },
+  minShortestSide: (pixels, params) => {
+    const size = dimensions(params);
+    return size && Math.min(size.width, size.height) < pixels
+      ? [[size.entry, `its shortest side must be ${pixels} px or more`]]
+      : [];
+  },
+  maxPixels: (pixels, params) => {
+    const size = dimensions(params);
+    return size && size.width * size.height > pixels
+      ? [[size.entry, `it must have at most ${pixels / 1_000_000} megapixels`]]
+      : [];
+  },
+  aspect: (aspect, params) => {
+    const entry = params.entry('outputSize');
+    const size = dimensions(params);
+    const wanted = aspect === 1 ? 'a square outputSize' : `an outputSize of aspect ${aspect}`;
+    // `auto`, `originalImage` and `croppedSubject` take the input's or the subject's shape.
+    if (entry && !size) return [[entry, `its aspect is fixed: give ${wanted}`]];
+    return size && Math.abs(size.width / size.height - aspect) > 0.01 ? [[size.entry, `it must be ${wanted}`]] : [];
+  },
+  formats: (formats, params) => {
+    const entry = params.entry('export.format');
+    const format = entry && String(entry.value) === 'jpg' ? 'jpeg' : entry && String(entry.value);
+    return entry && !formats.some((allowed) => allowed === format)
+      ? [[entry, `its format must be one of ${formats.join(', ')}`]]
+      : [];
+  },
+  // Nothing sent decides these: the result is measured (bytes, frames, the texts the API saw).
+  maxBytes: () => [],
+  noAnimation: () => [],
+  noText: () => [],
+};
+
+function contradictionsOf<Name extends CheckName>(name: Name, preset: Preset, params: ParamSet): string[] {
+  const check: Check<Name> | undefined = preset.checks[name];
+  if (!check) return [];
+  const contradiction: Contradiction<Name> = CONTRADICTIONS[name];
+  return contradiction(check.figure, params).map(
+    ([entry, reason]) => `${shown(entry)} cannot be used with --preset ${preset.name}: ${reason} (${check.source})`,
+  );
+}
+
+/** One line per parameter that makes one of the preset's checks impossible, naming both. */
+export function presetContradictions(preset: Preset, params: ParamSet): string[] {
+  return CHECK_NAMES.flatMap((name) => contradictionsOf(name, preset, params));
+}

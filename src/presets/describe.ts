@@ -1,0 +1,24 @@
+/** Each check in words, for `photoroom presets`: `product fills 85% of the frame or more`. */
+import type { CheckFigures, CheckName } from './types.js';
+
+const share = (value: number) => `${Math.round(value * 1000) / 10}%`;
+
+const DESCRIPTIONS: { readonly [Name in CheckName]: (figure: CheckFigures[Name]) => string } = {
+  background: ({ color, purity }) => `background ${color}: ${share(purity)} of the border ring exactly that colour`,
+  minFill: (fill) => `product fills ${share(fill)} of the frame or more`,
+  maxFill: (fill) => `product fills ${share(fill)} of the frame or less`,
+  minLongestSide: (pixels) => `longest side ${pixels} px or more`,
+  maxLongestSide: (pixels) => `longest side ${pixels} px or less`,
+  minShortestSide: (pixels) => `shortest side ${pixels} px or more`,
+  maxPixels: (pixels) => `${pixels / 1_000_000} megapixels or less`,
+  aspect: (aspect) => (aspect === 1 ? 'square (1:1)' : `aspect ${aspect} (width over height)`),
+  formats: (formats) => `format ${formats.join(', ')}`,
+  maxBytes: (bytes) => `${bytes.toLocaleString('en-US')} bytes or less`,
+  noAnimation: () => 'not animated',
+  noText: () => 'no text found on the image (the pr-texts-detected answer header)',
+};
+
+export function describeCheck<Name extends CheckName>(name: Name, figure: CheckFigures[Name]): string {
+  const describe: (figure: CheckFigures[Name]) => string = DESCRIPTIONS[name];
+  return describe(figure);
+}

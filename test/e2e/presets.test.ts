@@ -1,0 +1,137 @@
+/**
+ * `edit --preset` end to end, in-process against the recording emulator: what is sent, what
+ * is said, and what is refused before anything is sent; `photoroom presets` with a config
+ * file's own presets.
+ */
+import { copyFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
+import { runInProcess } from '../support/in-process.js';
+
+let emulator: RunningEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emulator = await recordingEmulator();
+  env = emulatorEnv(emulator);
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+/** A folder holding mug.jpg and, when given, a .photoroomrc. */
+async function project(rc?: string): Promise<string> {
+  const root = await tempDir();
+  await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+  if (rc !== undefined) await writeFile(path.join(root, '.photoroomrc'), rc);
+  return root;
+}
+
+/** Runs an edit of mug.jpg and gives the form fields of the image requests the emulator received. */
+async function edit(args: string[], rc?: string) {
+  const cwd = await project(rc);
+  const before = emulator.requests.length;
+  const result = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--yes', ...args], { cwd, env });
+  const requests = emulator.requests.slice(before).filter((request) => request.path === '/v2/edit');
+  const fields = requests.map((request) => Object.fromEntries(request.fields.filter(([name]) => name !== 'imageFile')));
+  return { ...result, fields };
+}
+
+const AMAZON_FIELDS = {
+  'background.color': 'FFFFFF',
+  padding: '0.05',
+  scaling: 'fit',
+  ignorePaddingAndSnapOnCroppedSides: 'false',
+  outputSize: '2000x2000',
+  'export.format': 'jpeg',
+};
+
+describe('edit --preset', () => {
+  it("sends the preset's parameters", async () => {
+    const { code, fields, stderr } = await edit(['--preset', 'amazon']);
+    expect(code).toBe(0);
+    expect(fields).toEqual([AMAZON_FIELDS]);
+    expect(stderr).not.toMatch(/overrides/);
+  });
+
+  it("sends a flag's value instead of the preset's, and says so once", async () => {
+    const { code, fields, stderr } = await edit(['--preset', 'amazon', '--padding', '0.06', '--format', 'png']);
+    expect(code).toBe(0);
+    expect(fields).toEqual([{ ...AMAZON_FIELDS, padding: '0.06', 'export.format': 'png' }]);
+    expect(stderr.match(/--padding 0\.06 overrides amazon's padding 0\.05/g)).toHaveLength(1);
+    expect(stderr.match(/--format png overrides amazon's export\.format jpeg/g)).toHaveLength(1);
+  });
+
+  it("sends a config file preset's parameters, over the one it extends", async () => {
+    const rc = 'presets:\n  myshop:\n    extends: amazon\n    params:\n      padding: 0.07\n';
+    const { code, fields } = await edit(['--preset', 'myshop'], rc);
+    expect(code).toBe(0);
+    expect(fields).toEqual([{ ...AMAZON_FIELDS, padding: '0.07' }]);
+  });
+
+  it.each([
+    [
+      'an unknown preset',
+      ['--preset', 'amazn'],
+      undefined,
+      /--preset "amazn": unknown preset; did you mean "amazon"\?/,
+    ],
+    [
+      'a format the preset does not take',
+      ['--preset', 'amazon', '--format', 'webp'],
+      undefined,
+      /--format webp cannot be used with --preset amazon: its format must be one of jpeg, png, tiff, gif/,
+    ],
+    [
+      'background removal turned off',
+      ['--preset', 'amazon', '--removeBackground', 'false'],
+      undefined,
+      /amazon's background\.color cannot be used with --removeBackground false/,
+    ],
+    [
+      'padding that leaves less fill than the preset wants',
+      ['--preset', 'amazon', '--padding', '10%'],
+      undefined,
+      /--padding 10% cannot be used with --preset amazon: the product must fill 85% of the frame or more, and this leaves it 80%/,
+    ],
+    [
+      'a config preset with a bad value',
+      ['--preset', 'myshop'],
+      'presets:\n  myshop:\n    params:\n      padding: 0.7\n',
+      /\.photoroomrc: presets\.myshop\.params\.padding: invalid value 0\.7/,
+    ],
+  ])('refuses %s with exit 2, sending nothing', async (_case, args, rc, problem) => {
+    const { code, fields, stderr } = await edit(args, rc);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(problem);
+    expect(stderr).toMatch(/nothing was sent/);
+    expect(fields).toEqual([]);
+  });
+});
+
+describe('photoroom presets', () => {
+  it("lists the built-in presets, then the config file's, marked with its path", async () => {
+    const cwd = await project('presets:\n  myshop:\n    extends: google\n    checks: { minFill: 0.8 }\n');
+    const { code, stdout } = await runInProcess(['presets'], { cwd, env });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^amazon \(built in\)$/m);
+    expect(stdout).toMatch(/^ {4}product fills 85% of the frame or more$/m);
+    expect(stdout).toContain(`myshop (from ${path.join(cwd, '.photoroomrc')})`);
+    expect(stdout).toMatch(
+      /product fills 80% of the frame or more\n {6}source: \.photoroomrc: presets\.myshop\.checks\.minFill/,
+    );
+    const json = await runInProcess(['presets', '--json'], { cwd, env });
+    const last = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(last).toMatchObject({ name: 'myshop', from: path.join(cwd, '.photoroomrc'), params: { padding: 0.08 } });
+  });
+
+  it('refuses a config file whose presets do not hold, naming the file and key', async () => {
+    const cwd = await project('presets:\n  a:\n    extends: b\n  b:\n    extends: a\n');
+    const { code, stderr } = await runInProcess(['presets'], { cwd, env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/\.photoroomrc: presets\.b\.extends: a → b → a goes round in a circle/);
+  });
+});
