@@ -194,11 +194,6 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
   return { presets: [...merged.values()], problems };
 }
 
-/** The preset's parameters as raw values of the lowest precedence, each named after the preset. */
-export function presetRawParams(preset: Preset): RawParam[] {
-  return Object.entries(preset.params).map(([name, value]) => ({ name, value, source: `${preset.name}'s ${name}` }));
-}
-
 export interface ChosenPreset {
   preset?: Preset;
   problems: string[];

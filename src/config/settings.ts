@@ -13,7 +13,8 @@ import { loadConfig, type LoadedConfig } from './load.js';
 import { isLoopback } from './loopback.js';
 import type { CommandName, RunSettings } from './options.js';
 import { presetContradictions } from '../presets/contradictions.js';
-import { choosePreset, presetOverrides, presetRawParams } from './presets.js';
+import { presetRawParams } from '../presets/params.js';
+import { choosePreset, presetOverrides } from './presets.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
 import { resolveShard } from './shard.js';
 

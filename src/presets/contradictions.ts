@@ -2,12 +2,14 @@
  * Parameters that make a preset's check impossible: a background that is not the check's
  * colour, padding that leaves less fill than the check wants, an output size outside its
  * bounds, a format it does not take. Such a run is refused before anything is sent, whoever
- * gave the parameter (a flag, the config file, or the preset itself). A parameter the checks
- * cannot judge (padding in pixels, `outputSize auto`) is let through: `photoroom check`
- * measures the result.
+ * gave the parameter (a flag, the config file, or the preset itself); the user's are named
+ * before the preset's own. A parameter the checks cannot judge (padding in pixels on an
+ * output of no fixed size, `outputSize auto`) is let through: `photoroom check` measures
+ * the result.
  */
 import { parseColor } from '../params/color.js';
 import type { ParamEntry, ParamSet } from '../params/set.js';
+import { presetRawParams } from './params.js';
 import { CHECK_NAMES, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
 
 type Contradiction<Name extends CheckName> = (figure: CheckFigures[Name], params: ParamSet) => [ParamEntry, string][];
@@ -21,35 +23,64 @@ function dimensions(params: ParamSet): { entry: ParamEntry; width: number; heigh
   return entry && match ? { entry, width: Number(match[1]), height: Number(match[2]) } : null;
 }
 
-/** A length as a share of the frame; null for pixels, which depend on the output's size. */
-function ratio(entry: ParamEntry | undefined): number | null {
+/**
+ * The output's sides at most, each with the entries that bound it: a fixed `WxH`, or
+ * `maxWidth` and `maxHeight` (which only `originalImage` and `croppedSubject` take).
+ * A side nothing bounds is absent.
+ */
+function sideBounds(params: ParamSet): { width?: Bound; height?: Bound } {
+  const size = dimensions(params);
+  if (size)
+    return { width: { pixels: size.width, entry: size.entry }, height: { pixels: size.height, entry: size.entry } };
+  const bound = (name: string): Bound | undefined => {
+    const entry = params.entry(name);
+    return entry ? { pixels: Number(entry.value), entry } : undefined;
+  };
+  return { width: bound('maxWidth'), height: bound('maxHeight') };
+}
+
+interface Bound {
+  readonly pixels: number;
+  readonly entry: ParamEntry;
+}
+
+/**
+ * A length as a share of the frame's side; null for pixels when that side is not known
+ * (`auto`, `originalImage`, `croppedSubject` take the input's or the subject's size).
+ */
+function ratio(entry: ParamEntry | undefined, side: number | undefined): number | null {
   if (!entry) return 0;
   if (typeof entry.value === 'number') return entry.value;
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(String(entry.value));
-  return percent ? Number(percent[1]) / 100 : null;
+  const text = String(entry.value);
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (percent) return Number(percent[1]) / 100;
+  const pixels = /^(\d+)px$/.exec(text);
+  return pixels && side !== undefined ? Number(pixels[1]) / side : null;
 }
 
 const AXES = [
-  ['Left', 'Right'],
-  ['Top', 'Bottom'],
+  { sides: ['Left', 'Right'], length: 'width' },
+  { sides: ['Top', 'Bottom'], length: 'height' },
 ] as const;
 
 /**
  * The share of the frame the subject's box can take along each axis with `scaling fit`:
  * one minus the padding and margin of both sides (a side's own length overrides the
- * all-sides one). Null when a length is in pixels; with entries, the lengths given.
+ * all-sides one). Null when a length is in pixels on an output whose size is not fixed;
+ * with entries, every length given (zeros too: no padding lets the subject fill the frame).
  */
 function innerShares(params: ParamSet): { shares: number[]; given: ParamEntry[] } | null {
   const given: ParamEntry[] = [];
   const shares: number[] = [];
-  for (const sides of AXES) {
+  const size = dimensions(params);
+  for (const { sides, length } of AXES) {
     let taken = 0;
     for (const side of sides) {
       for (const base of ['padding', 'margin']) {
         const entry = params.entry(`${base}${side}`) ?? params.entry(base);
-        const share = ratio(entry);
+        const share = ratio(entry, size?.[length]);
         if (share === null) return null;
-        if (entry && share > 0 && !given.includes(entry)) given.push(entry);
+        if (entry && !given.includes(entry)) given.push(entry);
         taken += share;
       }
     }
@@ -102,9 +133,13 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
       : [];
   },
   minLongestSide: (pixels, params) => {
-    const size = dimensions(params);
-    return size && Math.max(size.width, size.height) < pixels
-      ? [[size.entry, `its longest side must be ${pixels} px or more`]]
+    const { width, height } = sideBounds(params);
+    // The longest side is at most the larger bound, and unbounded while one side is free.
+    return width && height && Math.max(width.pixels, height.pixels) < pixels
+      ? [...new Set([width.entry, height.entry])].map((entry) => [
+          entry,
+          `its longest side must be ${pixels} px or more`,
+        ])
       : [];
   },
   maxLongestSide: (pixels, params) => {
@@ -114,9 +149,14 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
       : [];
   },
   minShortestSide: (pixels, params) => {
-    const size = dimensions(params);
-    return size && Math.min(size.width, size.height) < pixels
-      ? [[size.entry, `its shortest side must be ${pixels} px or more`]]
+    const bounds = Object.values(sideBounds(params)).filter((bound) => bound !== undefined);
+    // The shortest side is at most the smaller bound.
+    const least = Math.min(...bounds.map((bound) => bound.pixels));
+    return least < pixels
+      ? [...new Set(bounds.filter((bound) => bound.pixels === least).map((bound) => bound.entry))].map((entry) => [
+          entry,
+          `its shortest side must be ${pixels} px or more`,
+        ])
       : [];
   },
   maxPixels: (pixels, params) => {
@@ -131,7 +171,10 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
     const wanted = aspect === 1 ? 'a square outputSize' : `an outputSize of aspect ${aspect}`;
     // `auto`, `originalImage` and `croppedSubject` take the input's or the subject's shape.
     if (entry && !size) return [[entry, `its aspect is fixed: give ${wanted}`]];
-    return size && Math.abs(size.width / size.height - aspect) > 0.01 ? [[size.entry, `it must be ${wanted}`]] : [];
+    // Exact, to the pixel: the side the other gives at this aspect, rounded.
+    const exact =
+      size && (Math.round(size.height * aspect) === size.width || Math.round(size.width / aspect) === size.height);
+    return size && !exact ? [[size.entry, `it must be ${wanted}`]] : [];
   },
   formats: (formats, params) => {
     const entry = params.entry('export.format');
@@ -150,7 +193,11 @@ function contradictionsOf<Name extends CheckName>(name: Name, preset: Preset, pa
   const check: Check<Name> | undefined = preset.checks[name];
   if (!check) return [];
   const contradiction: Contradiction<Name> = CONTRADICTIONS[name];
-  return contradiction(check.figure, params).map(
+  const found = contradiction(check.figure, params);
+  // The user's parameters are to blame before the preset's own, which meet its checks alone.
+  const own = new Set(presetRawParams(preset).map((raw) => raw.source));
+  const given = found.filter(([entry]) => !own.has(entry.source));
+  return (given.length > 0 ? given : found).map(
     ([entry, reason]) => `${shown(entry)} cannot be used with --preset ${preset.name}: ${reason} (${check.source})`,
   );
 }

@@ -135,3 +135,71 @@ describe('photoroom presets', () => {
     expect(stderr).toMatch(/\.photoroomrc: presets\.b\.extends: a → b → a goes round in a circle/);
   });
 });
+
+// Issue 20 review: each of these failed on the first presets (merge 8b01ce6).
+describe('a preset with a maxFill rule', () => {
+  it.each([['0'], ['0%']])('refuses google with --padding %s (fill 100% > 90%)', async (padding) => {
+    const { code, stderr, fields } = await edit(['--preset', 'google', '--padding', padding]);
+    expect(stderr).toMatch(/--padding 0%? cannot be used with --preset google: the product must fill at most 90%/);
+    expect(code).toBe(2);
+    expect(fields).toHaveLength(0);
+  });
+});
+
+describe('D2 size rules ignore maxWidth / maxHeight (contradictions.ts:18-22)', () => {
+  it('refuses etsy with --outputSize originalImage --maxWidth 600 (shortest side <= 600 < 635)', async () => {
+    const { code, stderr, fields } = await edit([
+      '--preset',
+      'etsy',
+      '--outputSize',
+      'originalImage',
+      '--maxWidth',
+      '600',
+    ]);
+    expect(stderr).toMatch(/--maxWidth 600 cannot be used with --preset etsy/);
+    expect(code).toBe(2);
+    expect(fields).toHaveLength(0);
+  });
+  it('refuses amazon with --maxWidth 400 --maxHeight 400 (longest side <= 400 < 500)', async () => {
+    const { code, fields } = await edit([
+      '--preset',
+      'amazon',
+      '--outputSize',
+      'originalImage',
+      '--maxWidth',
+      '400',
+      '--maxHeight',
+      '400',
+    ]);
+    expect(code).toBe(2);
+    expect(fields).toHaveLength(0);
+  });
+});
+
+describe('D7 walmart wants 1:1, but 2200x2210 passes (contradictions.ts:134)', () => {
+  it('refuses --outputSize 2200x2210 with --preset walmart', async () => {
+    const { code, stderr, fields } = await edit(['--preset', 'walmart', '--outputSize', '2200x2210']);
+    expect(stderr).toMatch(/it must be a square outputSize/);
+    expect(code).toBe(2);
+    expect(fields).toHaveLength(0);
+  });
+});
+
+describe('D8 pixel padding on a fixed WxH output can be judged (contradictions.ts:25-29)', () => {
+  it('refuses amazon --padding 300px on its 2000x2000 output (fill 70% < 85%)', async () => {
+    const { code, fields } = await edit(['--preset', 'amazon', '--padding', '300px']);
+    expect(code).toBe(2);
+    expect(fields).toHaveLength(0);
+  });
+});
+
+describe("D9 the refusal blames the preset's own parameter (contradictions.ts:52,85)", () => {
+  it.each([[['--paddingLeft', '0.2']], [['--margin', '0.05']]])(
+    'amazon %j: only the user value is named',
+    async (args) => {
+      const { code, stderr } = await edit(['--preset', 'amazon', ...args]);
+      expect(code).toBe(2);
+      expect(stderr).not.toMatch(/amazon's padding 0\.05 cannot be used with --preset amazon/);
+    },
+  );
+});
