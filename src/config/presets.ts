@@ -13,7 +13,7 @@
  * the file and key.
  */
 import { parseColor } from '../params/color.js';
-import { buildParamSet, canonicalName, type ParamSet, type RawParam } from '../params/paramset.js';
+import { buildParamSet, canonicalName, type ParamEntry, type ParamSet, type RawParam } from '../params/paramset.js';
 import { isParamValue, type ParamValue } from '../params/types.js';
 import { didYouMean } from '../params/values.js';
 import { builtInPreset, PRESETS } from '../presets/table.js';
@@ -29,8 +29,11 @@ type Read<Value> = { ok: true; value: Value } | { ok: false; expected: string };
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A finite number that passes the test: YAML's `.inf` and `.nan` are numbers too. */
 function number(value: unknown, test: (n: number) => boolean, expected: string): Read<number> {
-  return typeof value === 'number' && test(value) ? { ok: true, value } : { ok: false, expected };
+  return typeof value === 'number' && Number.isFinite(value) && test(value)
+    ? { ok: true, value }
+    : { ok: false, expected };
 }
 
 const SHARE = (value: unknown) => number(value, (n) => n > 0 && n <= 1, 'a share from 0 (excluded) to 1');
@@ -51,7 +54,7 @@ const FIGURE_READERS: { readonly [Name in CheckName]: (value: unknown) => Read<u
   minShortestSide: PIXELS,
   maxPixels: PIXELS,
   maxBytes: PIXELS,
-  aspect: (value) => number(value, (n) => n > 0, 'width over height, a number above 0'),
+  aspect: (value) => number(value, (n) => n > 0, 'width over height, a finite number above 0'),
   formats: (value) => {
     const items: unknown[] = Array.isArray(value) ? value : [value];
     const formats = items.map((item): unknown => (item === 'jpg' ? 'jpeg' : item));
@@ -161,7 +164,8 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
     const label = configLabel(config, `presets.${name}.extends`);
     let base: Preset | null = null;
     if (draft.extends !== undefined) {
-      if (chain.includes(draft.extends)) {
+      // The preset itself is in the circle too: `a: { extends: a }`.
+      if (draft.extends === name || chain.includes(draft.extends)) {
         problems.push(`${label}: ${[...chain, name, draft.extends].join(' → ')} goes round in a circle`);
         return null;
       }
@@ -216,15 +220,33 @@ export function choosePreset(name: string | undefined, source: string | undefine
   };
 }
 
+/** Enum values the API reads as one: the format's two spellings. */
+const SAME_ENUM_VALUES: Readonly<Record<string, string>> = { jpg: 'jpeg' };
+
+/**
+ * What a parameter's value means, however it is spelt: a colour as its RGBA, a length as
+ * its share (pixels as given), an enum value by its one spelling.
+ */
+function meaning(entry: ParamEntry): string {
+  const text = String(entry.value);
+  const kind = entry.spec?.kind ?? entry.layerField?.kind;
+  if (kind === 'color') return JSON.stringify(parseColor(text)?.rgba ?? text);
+  const percent = kind === 'length' ? /^(\d+(?:\.\d+)?)%$/.exec(text) : null;
+  if (percent) return String(Number(percent[1]) / 100);
+  if (kind === 'enum') return SAME_ENUM_VALUES[text] ?? text;
+  return text;
+}
+
 /**
  * One warning per preset parameter that a higher source set to another value:
- * `--padding 0.06 overrides amazon's padding 0.05`.
+ * `--padding 0.06 overrides amazon's padding 0.05`. A value of the same meaning
+ * (`--format jpg`, `--bg white`, `--padding 5%` for amazon's) overrides nothing.
  */
 export function presetOverrides(preset: Preset, raws: readonly RawParam[], params: ParamSet): string[] {
   const own = buildParamSet('edit', raws, { hasInputImage: true }).params;
   return own.entries().flatMap((mine) => {
     const chosen = params.entry(mine.name);
-    return chosen && chosen.source !== mine.source && chosen.value !== mine.value
+    return chosen && chosen.source !== mine.source && meaning(chosen) !== meaning(mine)
       ? [`${chosen.source} ${String(chosen.value)} overrides ${preset.name}'s ${mine.name} ${String(mine.value)}`]
       : [];
   });

@@ -176,6 +176,42 @@ describe('D2 size rules ignore maxWidth / maxHeight (contradictions.ts:18-22)', 
   });
 });
 
+describe('D3 an override of the same value is not an override (config/presets.ts:232)', () => {
+  it.each([
+    [['--format', 'jpg'], /--format jpg overrides/],
+    [['--bg', 'white'], /--bg white overrides/],
+    [['--padding', '5%'], /--padding 5% overrides/],
+  ])('amazon with %j: no "overrides" warning', async (args, warning) => {
+    const { code, stderr } = await edit(['--preset', 'amazon', ...args]);
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(warning);
+  });
+});
+
+describe('D4 a preset that extends itself (config/presets.ts:164)', () => {
+  it('is refused as a circle by photoroom presets', async () => {
+    const cwd = await project('presets:\n  a:\n    extends: a\n');
+    const { code, stderr } = await runInProcess(['presets'], { cwd, env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/presets\.a\.extends: .*goes round in a circle/);
+  });
+  it('is not called "unknown preset" by edit --preset', async () => {
+    const { code, stderr } = await edit(['--preset', 'a'], 'presets:\n  a:\n    extends: a\n');
+    expect(code).toBe(2);
+    expect(stderr).not.toMatch(/unknown preset/);
+    expect(stderr).toMatch(/circle/);
+  });
+});
+
+describe('D6 aspect figure accepts Infinity (config/presets.ts:54)', () => {
+  it('refuses aspect .inf, and presets --json never prints a null figure', async () => {
+    const cwd = await project('presets:\n  inf:\n    extends: walmart\n    checks: { aspect: .inf }\n');
+    const { code, stdout } = await runInProcess(['presets', '--json'], { cwd, env });
+    expect(stdout).not.toMatch(/"figure":null/);
+    expect(code).toBe(2);
+  });
+});
+
 describe('D7 walmart wants 1:1, but 2200x2210 passes (contradictions.ts:134)', () => {
   it('refuses --outputSize 2200x2210 with --preset walmart', async () => {
     const { code, stderr, fields } = await edit(['--preset', 'walmart', '--outputSize', '2200x2210']);
