@@ -16,6 +16,8 @@ import { parseColor } from '../params/color.js';
 import { buildParamSet, canonicalName, type ParamEntry, type ParamSet, type RawParam } from '../params/paramset.js';
 import { isParamValue, type ParamValue } from '../params/types.js';
 import { didYouMean } from '../params/values.js';
+import { presetContradictions } from '../presets/contradictions.js';
+import { presetRawParams } from '../presets/params.js';
 import { builtInPreset, PRESETS } from '../presets/table.js';
 import { CHECK_NAMES, IMAGE_FORMATS, type CheckName, type ImageFormat, type Preset } from '../presets/types.js';
 import { unknownSectionKey } from './keys.js';
@@ -96,12 +98,6 @@ function readDraft(config: LoadedConfig, name: string, value: unknown, problems:
           problems.push(`${label(`params.${param}`)}: expected a string, number or boolean`);
         else draft.params[canonicalName(param)] = given;
       }
-      const raws = Object.entries(draft.params).map(([param, given]) => ({
-        name: param,
-        value: given,
-        source: label(`params.${param}`),
-      }));
-      problems.push(...buildParamSet('edit', raws, { hasInputImage: true }).problems);
     } else if (key === 'checks') {
       for (const [check, figure] of Object.entries(isRecord(inner) ? inner : {})) {
         const reader = (FIGURE_READERS as Record<string, ((value: unknown) => Read<unknown>) | undefined>)[check];
@@ -127,6 +123,45 @@ function readDraft(config: LoadedConfig, name: string, value: unknown, problems:
       );
   }
   return draft;
+}
+
+const rawSources = (raws: RawParam[]) => Object.fromEntries(raws.map((raw) => [raw.name, raw.source]));
+
+/** Pairs of checks whose figures cannot both hold: the first's at most the second's. */
+const ORDERED_FIGURES: readonly [CheckName, CheckName, (figure: number) => number][] = [
+  ['minFill', 'maxFill', (fill) => fill],
+  ['minLongestSide', 'maxLongestSide', (side) => side],
+  ['minShortestSide', 'maxLongestSide', (side) => side],
+  ['minShortestSide', 'maxPixels', (side) => side * side],
+];
+
+/**
+ * What is wrong with a config preset once merged over its base: its parameters under the
+ * table's rules, its parameters against its own checks, and checks no image can meet.
+ * Checked after merging, so a parameter may lean on its base's (`maxWidth` on a base's
+ * `outputSize originalImage`).
+ */
+function mergedProblems(
+  preset: Preset,
+  sources: Readonly<Record<string, string>>,
+  checkLabel: (check: CheckName) => string,
+): string[] {
+  const raws = Object.entries(preset.params).map(([name, value]) => ({
+    name,
+    value,
+    source: sources[name] ?? name,
+  }));
+  const built = buildParamSet('edit', raws, { hasInputImage: true });
+  if (built.problems.length > 0) return built.problems;
+  const figure = (check: CheckName) => preset.checks[check]?.figure;
+  const impossible = ORDERED_FIGURES.flatMap(([least, most, scale]) => {
+    const low = figure(least);
+    const high = figure(most);
+    return typeof low === 'number' && typeof high === 'number' && scale(low) > high
+      ? [`${checkLabel(least)}: ${least} ${low} cannot be met with ${most} ${high}`]
+      : [];
+  });
+  return [...impossible, ...presetContradictions(preset, built.params)];
 }
 
 export interface ConfigPresets {
@@ -155,6 +190,8 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
   const merged = new Map<string, Preset>();
   // A preset that failed (a circle, an unknown base) is said once, not again by each that extends it.
   const failed = new Set<string>();
+  // Where each merged preset's parameters come from: the config file's key, or the built-in's name.
+  const paramSources = new Map<string, Record<string, string>>();
   const resolve = (name: string, chain: string[]): Preset | null => {
     const done = merged.get(name) ?? builtInPreset(name);
     if (done) return done;
@@ -190,8 +227,16 @@ export function configPresets(config: LoadedConfig): ConfigPresets {
       checks,
       configFile: config.path ?? undefined,
     };
+    const inherited = base && (paramSources.get(base.name) ?? rawSources(presetRawParams(base)));
+    const sources = { ...inherited };
+    for (const param of Object.keys(draft.params))
+      sources[param] = configLabel(config, `presets.${name}.params.${param}`);
+    const invalid = mergedProblems(preset, sources, (check) => configLabel(config, `presets.${name}.checks.${check}`));
+    problems.push(...invalid);
+    if (invalid.length > 0) return null;
     failed.delete(name);
     merged.set(name, preset);
+    paramSources.set(name, sources);
     return preset;
   };
   for (const name of drafts.keys()) resolve(name, []);

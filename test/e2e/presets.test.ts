@@ -203,6 +203,32 @@ describe('D4 a preset that extends itself (config/presets.ts:164)', () => {
   });
 });
 
+describe('D5 config presets are validated before merging, not after (config/presets.ts:94-101)', () => {
+  it('accepts maxWidth in a preset whose base sets outputSize originalImage', async () => {
+    const rc =
+      'presets:\n  base:\n    params: { outputSize: originalImage }\n  child:\n    extends: base\n    params: { maxWidth: 1000 }\n';
+    const cwd = await project(rc);
+    const { code, stderr } = await runInProcess(['presets'], { cwd, env });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+  it.each([
+    [
+      'params that break the cross-field rules once merged',
+      'presets:\n  keep:\n    extends: amazon\n    params: { removeBackground: false }\n',
+    ],
+    ['params that break its own checks', 'presets:\n  airy:\n    extends: amazon\n    params: { padding: 0.2 }\n'],
+    [
+      'checks no parameters can meet (minFill 0.95 > maxFill 0.9)',
+      'presets:\n  tight:\n    extends: google\n    checks: { minFill: 0.95 }\n',
+    ],
+  ])('refuses a preset with %s in photoroom presets', async (_case, rc) => {
+    const cwd = await project(rc);
+    const { code } = await runInProcess(['presets'], { cwd, env });
+    expect(code).toBe(2);
+  });
+});
+
 describe('D6 aspect figure accepts Infinity (config/presets.ts:54)', () => {
   it('refuses aspect .inf, and presets --json never prints a null figure', async () => {
     const cwd = await project('presets:\n  inf:\n    extends: walmart\n    checks: { aspect: .inf }\n');
