@@ -15,11 +15,18 @@
 import { parseColor } from '../params/color.js';
 import { buildParamSet, canonicalName, type ParamEntry, type ParamSet, type RawParam } from '../params/paramset.js';
 import { isParamValue, type ParamValue } from '../params/types.js';
-import { didYouMean } from '../params/values.js';
+import { didYouMean, lengthShare } from '../params/values.js';
 import { presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { builtInPreset, PRESETS } from '../presets/table.js';
-import { CHECK_NAMES, IMAGE_FORMATS, type CheckName, type ImageFormat, type Preset } from '../presets/types.js';
+import {
+  CHECK_NAMES,
+  IMAGE_FORMATS,
+  imageFormatNamed,
+  type CheckName,
+  type ImageFormat,
+  type Preset,
+} from '../presets/types.js';
 import { unknownSectionKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
 import { configLabel, flatten } from './resolve.js';
@@ -59,7 +66,7 @@ const FIGURE_READERS: { readonly [Name in CheckName]: (value: unknown) => Read<u
   aspect: (value) => number(value, (n) => n > 0, 'width over height, a finite number above 0'),
   formats: (value) => {
     const items: unknown[] = Array.isArray(value) ? value : [value];
-    const formats = items.map((item): unknown => (item === 'jpg' ? 'jpeg' : item));
+    const formats = items.map((item): unknown => (typeof item === 'string' ? imageFormatNamed(item) : item));
     const known = (item: unknown): item is ImageFormat => IMAGE_FORMATS.some((format) => format === item);
     return items.length > 0 && formats.every(known)
       ? { ok: true, value: formats }
@@ -265,9 +272,6 @@ export function choosePreset(name: string | undefined, source: string | undefine
   };
 }
 
-/** Enum values the API reads as one: the format's two spellings. */
-const SAME_ENUM_VALUES: Readonly<Record<string, string>> = { jpg: 'jpeg' };
-
 /**
  * What a parameter's value means, however it is spelt: a colour as its RGBA, a length as
  * its share (pixels as given), an enum value by its one spelling.
@@ -276,9 +280,8 @@ function meaning(entry: ParamEntry): string {
   const text = String(entry.value);
   const kind = entry.spec?.kind ?? entry.layerField?.kind;
   if (kind === 'color') return JSON.stringify(parseColor(text)?.rgba ?? text);
-  const percent = kind === 'length' ? /^(\d+(?:\.\d+)?)%$/.exec(text) : null;
-  if (percent) return String(Number(percent[1]) / 100);
-  if (kind === 'enum') return SAME_ENUM_VALUES[text] ?? text;
+  if (kind === 'length') return String(lengthShare(entry.value) ?? text);
+  if (kind === 'enum') return imageFormatNamed(text);
   return text;
 }
 

@@ -93,6 +93,25 @@ function parseNumber(rule: ValueRule, raw: ParamValue): Parsed {
   return fail(`${describeBounds(rule)}; write an integer this large as plain digits (quoted in a config file)`);
 }
 
+/**
+ * A validated length (a ratio, `"30%"` or `"100px"`) as a share of a side `side` pixels long;
+ * null for pixels when the side is not known.
+ */
+export function lengthShare(value: ParamValue, side?: number): number | null {
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (percent) return Number(percent[1]) / 100;
+  const pixels = /^(\d+)px$/.exec(text);
+  return pixels && side !== undefined ? Number(pixels[1]) / side : null;
+}
+
+/** A validated `outputSize` as its width and height; null for `auto`, `originalImage` and `croppedSubject`. */
+export function outputDimensions(value: ParamValue): { width: number; height: number } | null {
+  const match = DIMENSIONS.exec(String(value));
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : null;
+}
+
 function parseLength(raw: ParamValue): Parsed {
   const expected = 'a ratio from 0 to 0.49, a percentage from "0%" to "49%", or pixels such as "100px"';
   const ratio = toNumber(raw);

@@ -8,9 +8,10 @@
  * the result.
  */
 import { parseColor } from '../params/color.js';
+import { lengthShare, outputDimensions } from '../params/values.js';
 import type { ParamEntry, ParamSet } from '../params/set.js';
 import { presetRawParams } from './params.js';
-import { CHECK_NAMES, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
+import { CHECK_NAMES, imageFormatNamed, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
 
 type Contradiction<Name extends CheckName> = (figure: CheckFigures[Name], params: ParamSet) => [ParamEntry, string][];
 
@@ -19,8 +20,8 @@ const shown = (entry: ParamEntry) => `${entry.source} ${String(entry.value)}`;
 /** `1000x1000` → its width and height; null for `auto`, `originalImage` and `croppedSubject`. */
 function dimensions(params: ParamSet): { entry: ParamEntry; width: number; height: number } | null {
   const entry = params.entry('outputSize');
-  const match = entry && /^(\d+)x(\d+)$/.exec(String(entry.value));
-  return entry && match ? { entry, width: Number(match[1]), height: Number(match[2]) } : null;
+  const size = entry && outputDimensions(entry.value);
+  return entry && size ? { entry, ...size } : null;
 }
 
 /**
@@ -49,13 +50,7 @@ interface Bound {
  * (`auto`, `originalImage`, `croppedSubject` take the input's or the subject's size).
  */
 function ratio(entry: ParamEntry | undefined, side: number | undefined): number | null {
-  if (!entry) return 0;
-  if (typeof entry.value === 'number') return entry.value;
-  const text = String(entry.value);
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text);
-  if (percent) return Number(percent[1]) / 100;
-  const pixels = /^(\d+)px$/.exec(text);
-  return pixels && side !== undefined ? Number(pixels[1]) / side : null;
+  return entry ? lengthShare(entry.value, side) : 0;
 }
 
 const AXES = [
@@ -178,7 +173,7 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
   },
   formats: (formats, params) => {
     const entry = params.entry('export.format');
-    const format = entry && String(entry.value) === 'jpg' ? 'jpeg' : entry && String(entry.value);
+    const format = entry && imageFormatNamed(String(entry.value));
     return entry && !formats.some((allowed) => allowed === format)
       ? [[entry, `its format must be one of ${formats.join(', ')}`]]
       : [];

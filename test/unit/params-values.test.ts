@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paramByName } from '../../src/params/table.js';
 import type { ParamValue } from '../../src/params/types.js';
-import { parseValue, readBooleanWord, readNumber } from '../../src/params/values.js';
+import { lengthShare, outputDimensions, parseValue, readBooleanWord, readNumber } from '../../src/params/values.js';
 
 function read(name: string, raw: ParamValue) {
   const spec = paramByName(name);
@@ -83,5 +83,23 @@ describe('outputSize, read by the table row pattern', () => {
 
   it('follows the row: a pattern without auto refuses auto', () => {
     expect(parseValue({ ...row, pattern: '^(\\d+x\\d+)$' }, 'auto').ok).toBe(false);
+  });
+});
+
+describe('reading a validated length or output size', () => {
+  it('gives a length as a share of its side: a ratio as it is, a percentage over 100, pixels over the side when known', () => {
+    expect([lengthShare(0.05), lengthShare('5%'), lengthShare('12.5%'), lengthShare('300px', 2000)]).toEqual([
+      0.05, 0.05, 0.125, 0.15,
+    ]);
+    expect(lengthShare('300px')).toBeNull();
+  });
+
+  it('gives an output size its width and height, and none for the sizes the input decides', () => {
+    expect(outputDimensions('2200x1800')).toEqual({ width: 2200, height: 1800 });
+    expect(['auto', 'originalImage', 'croppedSubject'].map((size) => outputDimensions(size))).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 });
