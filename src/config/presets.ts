@@ -72,6 +72,9 @@ const FIGURE_READERS: { readonly [Name in CheckName]: (value: unknown) => Read<u
       ? { ok: true, value: formats }
       : { ok: false, expected: `a list of ${IMAGE_FORMATS.join(', ')}` };
   },
+  colorSpace: (value) => (value === 'rgb' ? { ok: true, value } : { ok: false, expected: 'rgb' }),
+  bitDepth: (value) => number(value, (n) => n === 8 || n === 16, '8 or 16'),
+  noBorder: (value) => (value === true ? { ok: true, value } : { ok: false, expected: 'true' }),
   noAnimation: (value) => (value === true ? { ok: true, value } : { ok: false, expected: 'true' }),
   noText: (value) => (value === true ? { ok: true, value } : { ok: false, expected: 'true' }),
 };

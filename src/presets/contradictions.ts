@@ -181,6 +181,10 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
   // Nothing sent decides these: the result is measured (bytes, frames, the texts the API saw).
   maxBytes: () => [],
   noAnimation: () => [],
+  // The API writes 8-bit RGB and draws no border.
+  colorSpace: () => [],
+  bitDepth: () => [],
+  noBorder: () => [],
   noText: () => [],
 };
 

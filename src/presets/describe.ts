@@ -14,7 +14,10 @@ const DESCRIPTIONS: { readonly [Name in CheckName]: (figure: CheckFigures[Name])
   aspect: (aspect) => (aspect === 1 ? 'square (1:1)' : `aspect ${aspect} (width over height)`),
   formats: (formats) => `format ${formats.join(', ')}`,
   maxBytes: (bytes) => `${bytes.toLocaleString('en-US')} bytes or less`,
+  colorSpace: () => 'RGB colour (not greyscale, not CMYK)',
+  bitDepth: (bits) => `${bits} bits a channel`,
   noAnimation: () => 'not animated',
+  noBorder: () => 'no border drawn around the picture',
   noText: () => 'no text found on the image (the pr-texts-detected answer header)',
 };
 

@@ -69,7 +69,9 @@ export const PRESETS: readonly Preset[] = [
       background: { figure: { color: 'FFFFFF', purity: 0.99 }, source: WALMART, note: PURITY_NOTE },
       minShortestSide: { figure: 1500, source: WALMART, note: '1500×1500 for zoom; 2200×2200 recommended' },
       aspect: { figure: 1, source: WALMART, note: '1:1' },
-      formats: { figure: ['jpeg', 'png', 'bmp'], source: WALMART, note: 'RGB, 8 bits a channel' },
+      formats: { figure: ['jpeg', 'png', 'bmp'], source: WALMART },
+      colorSpace: { figure: 'rgb', source: WALMART, note: 'RGB, 8 bits a channel' },
+      bitDepth: { figure: 8, source: WALMART, note: 'RGB, 8 bits a channel' },
       maxBytes: { figure: 5_000_000, source: WALMART, note: '5 MB, read as 5,000,000 bytes (the stricter reading)' },
     },
   },
@@ -108,6 +110,7 @@ export const PRESETS: readonly Preset[] = [
     checks: {
       minLongestSide: { figure: 500, source: EBAY, note: '1600 px recommended' },
       noText: { figure: true, source: EBAY, note: 'no borders, text or watermarks' },
+      noBorder: { figure: true, source: EBAY, note: 'no borders, text or watermarks' },
     },
   },
   {
@@ -133,6 +136,7 @@ export const PRESETS: readonly Preset[] = [
       formats: { figure: ['jpeg', 'webp', 'png', 'gif', 'bmp', 'tiff'], source: GOOGLE },
       maxBytes: { figure: 16_000_000, source: GOOGLE, note: '16 MB, read as 16,000,000 bytes (the stricter reading)' },
       noText: { figure: true, source: GOOGLE, note: 'no watermarks, promotional text or borders' },
+      noBorder: { figure: true, source: GOOGLE, note: 'no watermarks, promotional text or borders' },
     },
   },
   {

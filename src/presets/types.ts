@@ -37,6 +37,12 @@ export interface CheckFigures {
   formats: readonly ImageFormat[];
   /** The file's size in bytes, at most. */
   maxBytes: number;
+  /** The colour model: `rgb` (sRGB or another RGB profile); not greyscale, not CMYK. */
+  colorSpace: 'rgb';
+  /** Bits a channel, exactly. */
+  bitDepth: number;
+  /** No border drawn around the picture: a band of one colour on all four sides, unlike what it frames. */
+  noBorder: true;
   /** No animation (a GIF or WebP of one frame). */
   noAnimation: true;
   /** No text on the image: the API's `pr-texts-detected` answer header says none was found. */
@@ -57,7 +63,10 @@ export const CHECK_NAMES: readonly CheckName[] = [
   'aspect',
   'formats',
   'maxBytes',
+  'colorSpace',
+  'bitDepth',
   'noAnimation',
+  'noBorder',
   'noText',
 ];
 

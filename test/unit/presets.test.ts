@@ -156,6 +156,18 @@ describe('presets in a config file', () => {
       /^\.photoroomrc: presets\.myshop\.checks\.minFill: invalid value 85; expected a share/,
     ],
     [
+      { myshop: { checks: { bitDepth: 12 } } },
+      '.photoroomrc: presets.myshop.checks.bitDepth: invalid value 12; expected 8 or 16',
+    ],
+    [
+      { myshop: { checks: { colorSpace: 'cmyk' } } },
+      '.photoroomrc: presets.myshop.checks.colorSpace: invalid value "cmyk"; expected rgb',
+    ],
+    [
+      { myshop: { checks: { noBorder: 'yes' } } },
+      '.photoroomrc: presets.myshop.checks.noBorder: invalid value "yes"; expected true',
+    ],
+    [
       { myshop: { extends: 'amazn' } },
       '.photoroomrc: presets.myshop.extends: unknown preset "amazn"; did you mean "amazon"?',
     ],
