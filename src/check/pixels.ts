@@ -173,35 +173,31 @@ function subjectPass(raster: Raster, reference: Reference): SubjectPass {
   const rowCounts = new Uint32Array(height);
   const columnCounts = new Uint32Array(width);
   const transparent = reference === 'transparent';
-  const [red, green, blue] = transparent ? [0, 0, 0] : [reference >> 16, (reference >> 8) & 0xff, reference & 0xff];
-  const hasAlpha = channels === 4;
+  // |level − reference| > DIFFERENCE, as one unsigned comparison: (level − reference + D) >>> 0 > 2D.
+  const [red, green, blue] = transparent
+    ? [0, 0, 0]
+    : [(reference >> 16) - DIFFERENCE, ((reference >> 8) & 0xff) - DIFFERENCE, (reference & 0xff) - DIFFERENCE];
+  const span = 2 * DIFFERENCE;
+  const exactColor = transparent ? -1 : reference;
+  const alphaAt = channels === 4 ? 3 : -1;
   let subjectPixels = 0;
   let exactBackground = 0;
   let at = 0;
   for (let y = 0; y < height; y++) {
     let inRow = 0;
     for (let x = 0; x < width; x++, at += channels) {
-      const alpha = hasAlpha ? data[at + 3]! : 255;
-      let subject: boolean;
-      if (transparent) subject = alpha >= VISIBLE_ALPHA;
-      else {
-        const r = data[at]!;
-        const g = data[at + 1]!;
-        const b = data[at + 2]!;
-        subject =
-          alpha >= VISIBLE_ALPHA &&
-          (r - red > DIFFERENCE ||
-            red - r > DIFFERENCE ||
-            g - green > DIFFERENCE ||
-            green - g > DIFFERENCE ||
-            b - blue > DIFFERENCE ||
-            blue - b > DIFFERENCE);
-        if (!subject && alpha === 255 && r === red && g === green && b === blue) exactBackground++;
-      }
+      const alpha = alphaAt < 0 ? 255 : data[at + alphaAt]!;
+      const r = data[at]!;
+      const g = data[at + 1]!;
+      const b = data[at + 2]!;
+      const subject =
+        alpha >= VISIBLE_ALPHA &&
+        (transparent || (r - red) >>> 0 > span || (g - green) >>> 0 > span || (b - blue) >>> 0 > span);
       if (subject) {
         inRow++;
         columnCounts[x]!++;
-      } else if (transparent && alpha === 0) exactBackground++;
+      } else if (transparent ? alpha === 0 : alpha === 255 && ((r << 16) | (g << 8) | b) === exactColor)
+        exactBackground++;
     }
     rowCounts[y] = inRow;
     subjectPixels += inRow;

@@ -283,6 +283,20 @@ describe('a drawn frame', () => {
 });
 
 describe('the facts from the header', () => {
+  it('names the format by the bytes, never by the file name', async () => {
+    const product = () => productOnWhite(500, 500, 1000, 1000).image();
+    for (const [name, image, format] of [
+      ['png-named.jpg', product().png(), 'png'],
+      ['webp-named.png', product().webp(), 'webp'],
+      ['tiff-named.gif', product().tiff(), 'tiff'],
+      ['avif-named.jpg', product().avif(), 'avif'],
+    ] as const) {
+      const { facts, pixels } = await measured(await saved(name, image));
+      expect(facts.format).toBe(format);
+      expect(pixels.fill).toBeCloseTo(0.5, 2);
+    }
+  });
+
   it('counts the frames of an animated GIF and measures its first', async () => {
     const frames = new Canvas(200, 300, [255, 255, 255])
       .rect(50, 20, 100, 60, dark())
