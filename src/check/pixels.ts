@@ -201,14 +201,18 @@ function subjectPass(raster: Raster, reference: Reference): SubjectPass {
       const r = data[at]!;
       const g = data[at + 1]!;
       const b = data[at + 2]!;
+      // The exact background first: on a white backdrop most pixels are, and one comparison settles them.
+      if (alpha === 255 && ((r << 16) | (g << 8) | b) === exactColor) {
+        exactBackground++;
+        continue;
+      }
       const subject =
         alpha >= VISIBLE_ALPHA &&
         (transparent || (r - red) >>> 0 > span || (g - green) >>> 0 > span || (b - blue) >>> 0 > span);
       if (subject) {
         inRow++;
         columnCounts[x]!++;
-      } else if (transparent ? alpha === 0 : alpha === 255 && ((r << 16) | (g << 8) | b) === exactColor)
-        exactBackground++;
+      } else if (transparent && alpha === 0) exactBackground++;
     }
     rowCounts[y] = inRow;
     subjectPixels += inRow;
