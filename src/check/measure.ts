@@ -17,16 +17,11 @@ import { measurePixels, type PixelMeasures } from './pixels.js';
 import type { Raster } from './raster.js';
 
 export type { Frame } from './frame.js';
-export type { PixelMeasures, SubjectBox } from './pixels.js';
+export type { SubjectBox } from './box.js';
+export type { PixelMeasures } from './pixels.js';
 export { FRAME_INNER_SHARE, FRAME_LINE_SHARE, FRAME_MAX_SHARE, FRAME_MIN_THICKNESS } from './frame.js';
-export {
-  LINE_COUNT_PER_MILLE,
-  MIN_LINE_COUNT,
-  MIN_RUN,
-  RING_SHARE,
-  RUN_PER_MILLE,
-  TRANSPARENT_RING_SHARE,
-} from './pixels.js';
+export { LINE_COUNT_PER_MILLE, MIN_LINE_COUNT, MIN_RUN, RUN_PER_MILLE } from './box.js';
+export { RING_SHARE, TRANSPARENT_RING_SHARE } from './ring.js';
 export { DIFFERENCE, VISIBLE_ALPHA } from './raster.js';
 
 /** From the header and metadata, without a pixel pass. */
