@@ -31,12 +31,12 @@ export const RUN_PER_MILLE = 4;
 export const MIN_RUN = 2;
 
 /** The least count a line of `length` pixels needs to bound the box. */
-export function minimumLineCount(length: number): number {
+function minimumLineCount(length: number): number {
   return Math.max(MIN_LINE_COUNT, Math.round((LINE_COUNT_PER_MILLE * length) / 1000));
 }
 
 /** The fewest consecutive counted lines that bound the box, across a dimension of `length` pixels. */
-export function minimumRun(length: number): number {
+function minimumRun(length: number): number {
   return Math.max(MIN_RUN, Math.round((RUN_PER_MILLE * length) / 1000));
 }
 
