@@ -1,6 +1,8 @@
 /** Opening and reading an input file, with file-system errors turned into one-line reasons. */
+import type { Stats } from 'node:fs';
 import { lstat, type FileHandle } from 'node:fs/promises';
 import { errorCode } from '../errors.js';
+import { NotARegularFile, openRegularFile } from '../regular-file.js';
 
 /** The reason for a failed file-system call on an input, from its error code. */
 export function fileErrorReason(code: string): string {
@@ -32,6 +34,15 @@ export async function openFailureReason(file: string, error: unknown): Promise<s
   const code = fileSystemCode(error);
   if (code === 'ENOENT' && (await isSymbolicLink(file))) return 'broken symbolic link';
   return fileErrorReason(code);
+}
+
+/** An input opened as a regular file (the caller closes it), or why it cannot be read. */
+export async function openInput(file: string): Promise<{ handle: FileHandle; stats: Stats } | { reason: string }> {
+  try {
+    return await openRegularFile(file);
+  } catch (error) {
+    return { reason: error instanceof NotARegularFile ? error.message : await openFailureReason(file, error) };
+  }
 }
 
 async function isSymbolicLink(file: string): Promise<boolean> {

@@ -8,8 +8,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
-import { NotARegularFile, openRegularFile } from '../regular-file.js';
-import { fileErrorReason, fileSystemCode, openFailureReason, readHead } from './access.js';
+import { fileErrorReason, fileSystemCode, openInput, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
 import { commonImageType } from './signature.js';
 import {
@@ -52,7 +51,7 @@ export interface CheckOptions {
 }
 
 /** file-type's own sample size: enough for every format it detects from a prefix. */
-const SNIFF_BYTES = 4100;
+export const SNIFF_BYTES = 4100;
 
 const MB = 1024 * 1024;
 
@@ -69,12 +68,8 @@ const TYPE_NAMES: Readonly<Record<ImageType, string>> = { png: 'PNG', jpeg: 'JPE
 
 export async function checkInputFile(file: string, options: CheckOptions): Promise<InputCheck> {
   const limits = ENDPOINT_LIMITS[options.endpoint];
-  let opened: Awaited<ReturnType<typeof openRegularFile>>;
-  try {
-    opened = await openRegularFile(file);
-  } catch (error) {
-    return failed(error instanceof NotARegularFile ? error.message : await openFailureReason(file, error));
-  }
+  const opened = await openInput(file);
+  if ('reason' in opened) return failed(opened.reason);
   const { handle, stats } = opened;
   try {
     if (stats.size === 0) return failed('empty file (0 bytes)');
@@ -123,6 +118,23 @@ function convertibleName(head: Uint8Array, sniffed: FileTypeResult | undefined):
   if (isSvg(head)) return 'SVG';
   if (isTiff(head)) return 'TIFF';
   return sniffed && CONVERTIBLE[sniffed.ext]?.name;
+}
+
+/** file-type's extensions that are not the format's usual name. APNG decodes as a PNG's first frame. */
+const FORMAT_NAMES: Readonly<Record<string, string>> = { jpg: 'jpeg', apng: 'png', tif: 'tiff' };
+
+/**
+ * The image format a file's first `SNIFF_BYTES` announce, lower-case (jpeg, png, gif, webp,
+ * tiff, bmp, avif, heic, svg...), or null when they are no image file-type or our signatures know.
+ */
+export async function imageFormatOf(head: Uint8Array): Promise<string | null> {
+  const common = commonImageType(head);
+  if (common) return common;
+  if (isTiff(head)) return 'tiff';
+  if (isSvg(head)) return 'svg';
+  const sniffed = await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));
+  if (!sniffed?.mime.startsWith('image/')) return null;
+  return FORMAT_NAMES[sniffed.ext] ?? sniffed.ext;
 }
 
 function isTiff(head: Uint8Array): boolean {

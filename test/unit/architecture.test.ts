@@ -83,11 +83,12 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   api: ['params', 'inputs'],
   store: ['params'],
   presets: ['params'],
+  check: ['params', 'inputs'],
   config: ['params', 'inputs', 'api', 'presets'],
   batch: ['params', 'inputs', 'api', 'store', 'config'],
   emulator: ['params', 'inputs', 'api'],
   report: ['params', 'inputs', 'api', 'store'],
-  cli: ['params', 'inputs', 'api', 'store', 'presets', 'config', 'batch', 'emulator', 'report'],
+  cli: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],
 };
 const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
 

@@ -1,0 +1,160 @@
+/**
+ * The local measurements of one image file that `photoroom check` judges against a preset's
+ * rules: facts from the header (format by the bytes, size as displayed, colour space, bit
+ * depth, alpha, frames) and, from one decode at full resolution, the pixel measures
+ * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`.
+ *
+ * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes) and the file's own
+ * bytes while it is decoded; nothing is cached here. sharp's cache should be off
+ * (`sharp.cache(false)`) where many images are measured.
+ */
+import type { Metadata } from 'sharp';
+import { openInput, readHead } from '../inputs/access.js';
+import { readDimensions } from '../inputs/dimensions.js';
+import { imageFormatOf, SNIFF_BYTES } from '../inputs/sniff.js';
+import { bmpPixelFormat } from './bmp.js';
+import { measurePixels, type PixelMeasures } from './pixels.js';
+import type { Raster } from './raster.js';
+
+export type { Frame } from './frame.js';
+export type { SubjectBox } from './box.js';
+export type { PixelMeasures } from './pixels.js';
+export { FRAME_INNER_SHARE, FRAME_LINE_SHARE, FRAME_MAX_SHARE, FRAME_MIN_THICKNESS } from './frame.js';
+export { LINE_COUNT_PER_MILLE, MIN_LINE_COUNT, MIN_RUN, RUN_PER_MILLE } from './box.js';
+export { RING_SHARE, TRANSPARENT_RING_SHARE } from './ring.js';
+export { DIFFERENCE, VISIBLE_ALPHA } from './raster.js';
+
+/** From the header and metadata, without a pixel pass. */
+export interface ImageFacts {
+  /** From the bytes, never the name: jpeg, png, gif, webp, tiff, bmp, avif, heic, svg... */
+  format: string | null;
+  /** File size. */
+  bytes: number;
+  /** As displayed (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** `rgb`, `grey`, `cmyk`, `lab`, or sharp's name for any other (`xyz`, `multiband`...). */
+  colorSpace: string;
+  /** Bits per channel: 8, 16; 1, 2 or 4 for a palette or low-depth PNG or GIF, as its header says. */
+  bitDepth: number;
+  hasAlpha: boolean;
+  /** 1 unless animated: a GIF's or WebP's frames. */
+  frames: number;
+}
+
+export type Measurement =
+  { ok: true; facts: ImageFacts; pixels: PixelMeasures | { unmeasured: string } } | { ok: false; reason: string };
+
+export interface MeasureOptions {
+  /** The preset's background, hex without `#`; absent: the border ring's most common colour. */
+  background?: string;
+}
+
+/** sharp's colour spaces → ours. */
+const COLOR_SPACES: Readonly<Record<string, string>> = {
+  srgb: 'rgb',
+  rgb: 'rgb',
+  rgb16: 'rgb',
+  scrgb: 'rgb',
+  'b-w': 'grey',
+  grey16: 'grey',
+  cmyk: 'cmyk',
+  lab: 'lab',
+  labs: 'lab',
+  labq: 'lab',
+};
+
+/** sharp's band formats → bits per channel. */
+const DEPTH_BITS: Readonly<Record<string, number>> = {
+  uchar: 8,
+  char: 8,
+  ushort: 16,
+  short: 16,
+  uint: 32,
+  int: 32,
+  float: 32,
+  complex: 32,
+  double: 64,
+  dpcomplex: 64,
+};
+
+/** Formats whose pages are frames of an animation; a TIFF's or HEIF's pages are not. */
+const ANIMATED_FORMATS = new Set(['gif', 'webp']);
+
+export async function measureImage(path: string, options: MeasureOptions): Promise<Measurement> {
+  const opened = await openInput(path);
+  if ('reason' in opened) return failed(opened.reason);
+  const { handle, stats } = opened;
+  let content: Buffer;
+  let format: string | null;
+  try {
+    if (stats.size === 0) return failed('empty file (0 bytes)');
+    const head = await readHead(handle, Math.min(stats.size, SNIFF_BYTES));
+    format = await imageFormatOf(head);
+    if (format === null) return failed('not an image: unrecognised bytes');
+    if (format === 'bmp') return await measureBmp(handle, head, stats.size);
+    content = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+  return measureDecodable(content, format, options);
+}
+
+/** sharp cannot decode BMP: its facts from the header, its pixels unmeasured. */
+async function measureBmp(
+  handle: Parameters<typeof readDimensions>[0],
+  head: Uint8Array,
+  bytes: number,
+): Promise<Measurement> {
+  const size = await readDimensions(handle, head, bytes);
+  const pixelFormat = bmpPixelFormat(head);
+  if (!size || !pixelFormat) return failed('not a readable BMP: its header is truncated or corrupt');
+  return {
+    ok: true,
+    facts: { format: 'bmp', bytes, ...size, colorSpace: 'rgb', ...pixelFormat, frames: 1 },
+    pixels: { unmeasured: 'sharp cannot decode BMP: only its header was read' },
+  };
+}
+
+async function measureDecodable(content: Buffer, format: string, options: MeasureOptions): Promise<Measurement> {
+  const { default: sharp } = await import('sharp');
+  // 'error' refuses truncated and corrupt data; libjpeg's mere warnings (extra bytes between
+  // markers, common in camera files) still decode, as every viewer shows them.
+  const image = sharp(content, { autoOrient: true, failOn: 'error' });
+  let facts: ImageFacts;
+  let raster: Raster;
+  try {
+    const metadata = await image.metadata();
+    facts = factsOf(metadata, format, content.length);
+    // The first frame of an animation (sharp's default), as displayed, 8-bit sRGB.
+    const pipeline = image.toColourspace('srgb');
+    const { data, info } = await (metadata.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha())
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    raster = { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 };
+  } catch (error) {
+    return failed(`cannot decode this ${format.toUpperCase()} image (truncated or corrupt?): ${firstLine(error)}`);
+  }
+  return { ok: true, facts, pixels: measurePixels(raster, options.background) };
+}
+
+function factsOf(metadata: Metadata, format: string, bytes: number): ImageFacts {
+  return {
+    format,
+    bytes,
+    width: metadata.autoOrient.width,
+    height: metadata.autoOrient.height,
+    colorSpace: COLOR_SPACES[metadata.space] ?? metadata.space,
+    bitDepth: metadata.bitsPerSample ?? DEPTH_BITS[metadata.depth] ?? 8,
+    hasAlpha: metadata.hasAlpha,
+    frames: ANIMATED_FORMATS.has(format) ? (metadata.pages ?? 1) : 1,
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+}
+
+function failed(reason: string): { ok: false; reason: string } {
+  return { ok: false, reason };
+}

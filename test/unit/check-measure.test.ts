@@ -1,0 +1,432 @@
+/**
+ * The measurements `photoroom check` judges: each image is drawn here with known geometry and
+ * the figures are asserted against it (with tolerances where JPEG is involved).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp, { type Sharp } from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DIFFERENCE,
+  measureImage,
+  type ImageFacts,
+  type Measurement,
+  type MeasureOptions,
+  type PixelMeasures,
+  type SubjectBox,
+} from '../../src/check/measure.js';
+
+const PHOTOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/photos');
+const WHITE: MeasureOptions = { background: 'FFFFFF' };
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'photoroom-measure-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** An RGB (or RGBA) picture drawn pixel by pixel, for exact geometry. */
+class Canvas {
+  readonly data: Buffer;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: readonly number[],
+    readonly channels: 3 | 4 = 3,
+  ) {
+    this.data = Buffer.alloc(width * height * channels);
+    this.rect(0, 0, width, height, background);
+  }
+
+  set(x: number, y: number, color: readonly number[]): void {
+    const at = (y * this.width + x) * this.channels;
+    for (let channel = 0; channel < this.channels; channel++) this.data[at + channel] = color[channel]!;
+  }
+
+  rect(left: number, top: number, width: number, height: number, color: readonly number[]): this {
+    for (let y = top; y < top + height; y++) for (let x = left; x < left + width; x++) this.set(x, y, color);
+    return this;
+  }
+
+  /** An upright ellipse inside the box, each pixel coloured by `shade(dx, dy)` (−1..1 from the centre). */
+  ellipse(
+    left: number,
+    top: number,
+    width: number,
+    height: number,
+    shade: (dx: number, dy: number) => readonly number[],
+  ): this {
+    const [cx, cy, rx, ry] = [left + width / 2, top + height / 2, width / 2, height / 2];
+    for (let y = top; y < top + height; y++)
+      for (let x = left; x < left + width; x++) {
+        const [dx, dy] = [(x + 0.5 - cx) / rx, (y + 0.5 - cy) / ry];
+        if (dx * dx + dy * dy <= 1) this.set(x, y, shade(dx, dy));
+      }
+    return this;
+  }
+
+  image(): Sharp {
+    return sharp(this.data, { raw: { width: this.width, height: this.height, channels: this.channels } });
+  }
+}
+
+const dark = () => [40, 44, 52];
+
+async function saved(name: string, image: Sharp | Buffer | string): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, typeof image === 'string' || Buffer.isBuffer(image) ? image : await image.toBuffer());
+  return file;
+}
+
+async function measured(
+  file: string,
+  options: MeasureOptions = WHITE,
+): Promise<{ facts: ImageFacts; pixels: PixelMeasures }> {
+  const result = await measureImage(file, options);
+  if (!result.ok) throw new Error(`not measured: ${result.reason}`);
+  if ('unmeasured' in result.pixels) throw new Error(`pixels unmeasured: ${result.pixels.unmeasured}`);
+  return { facts: result.facts, pixels: result.pixels };
+}
+
+/** A 2000×2000 white picture with a dark elliptical product in the given box. */
+function productOnWhite(left: number, top: number, width: number, height: number): Canvas {
+  return new Canvas(2000, 2000, [255, 255, 255]).ellipse(left, top, width, height, dark);
+}
+
+/** Each edge of `box` within `tolerance` px of `drawn`'s (its sides within twice that). */
+function expectBoxNear(box: SubjectBox | null, drawn: SubjectBox, tolerance: number): void {
+  expect(box).not.toBeNull();
+  expect(Math.abs(box!.left - drawn.left)).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(box!.top - drawn.top)).toBeLessThanOrEqual(tolerance);
+  expect(Math.abs(box!.width - drawn.width)).toBeLessThanOrEqual(2 * tolerance);
+  expect(Math.abs(box!.height - drawn.height)).toBeLessThanOrEqual(2 * tolerance);
+}
+
+describe('the subject and its fill', () => {
+  it('finds a product filling 90% of a white square, with a pure border and background', async () => {
+    const { facts, pixels } = await measured(
+      await saved('ninety.png', productOnWhite(100, 300, 1800, 1400).image().png()),
+    );
+    expect(facts).toMatchObject({
+      format: 'png',
+      width: 2000,
+      height: 2000,
+      colorSpace: 'rgb',
+      bitDepth: 8,
+      hasAlpha: false,
+      frames: 1,
+    });
+    expect(pixels.background).toEqual({ kind: 'color', color: 'FFFFFF' });
+    expect(pixels.subject).toEqual({ left: 100, top: 300, width: 1800, height: 1400 });
+    expect(pixels.fill).toBeCloseTo(0.9, 5);
+    expect(pixels.areaShare).toBeCloseTo(0.63, 5);
+    expect(pixels.borderPurity).toBe(1);
+    expect(pixels.backgroundPurity).toBe(1);
+    expect(pixels.frame).toBeNull();
+  });
+
+  it('measures 60% fill', async () => {
+    const { pixels } = await measured(await saved('sixty.png', productOnWhite(500, 400, 1000, 1200).image().png()));
+    expect(pixels.fill).toBeCloseTo(0.6, 5);
+  });
+
+  it('gives a tall thin product its height: 100×1800 on 2000×2000 fills 90%', async () => {
+    const canvas = new Canvas(2000, 2000, [255, 255, 255]).rect(950, 100, 100, 1800, dark());
+    const { pixels } = await measured(await saved('thin.png', canvas.image().png()));
+    expect(pixels.subject).toEqual({ left: 950, top: 100, width: 100, height: 1800 });
+    expect(pixels.fill).toBeCloseTo(0.9, 5);
+  });
+
+  it('finds a white product on white by its shaded edges', async () => {
+    // A body of F2–FA lit from above-left, darkening to C8–D8 at its outline, as lighting gives.
+    const canvas = new Canvas(2000, 2000, [255, 255, 255]).ellipse(400, 200, 1200, 1600, (dx, dy) => {
+      const edge = Math.hypot(dx, dy);
+      const level =
+        edge > 0.97 ? 200 + Math.round((24 * (1 - edge)) / 0.03) : 250 - Math.round(8 * ((dx + dy + 2) / 4));
+      return [level, level, level];
+    });
+    const { pixels } = await measured(await saved('white-on-white.png', canvas.image().png()));
+    expect(pixels.subject).toEqual({ left: 400, top: 200, width: 1200, height: 1600 });
+    expect(pixels.borderPurity).toBe(1);
+  });
+
+  it('sees a grey backdrop as none of the border being pure white, and still finds the product', async () => {
+    const canvas = new Canvas(2000, 2000, [0xee, 0xee, 0xee]).ellipse(200, 200, 1600, 1600, dark);
+    const { pixels } = await measured(await saved('grey.png', canvas.image().png()));
+    expect(pixels.background).toEqual({ kind: 'color', color: 'FFFFFF' });
+    expect(pixels.borderPurity).toBe(0);
+    expect(pixels.backgroundPurity).toBe(0);
+    expect(pixels.subject).toEqual({ left: 200, top: 200, width: 1600, height: 1600 });
+  });
+
+  it('estimates the background as the ring’s most common colour when no preset gives one', async () => {
+    const canvas = new Canvas(2000, 2000, [0xee, 0xee, 0xee]).ellipse(200, 200, 1600, 1600, dark);
+    const { pixels } = await measured(await saved('grey-estimated.png', canvas.image().png()), {});
+    expect(pixels.background).toEqual({ kind: 'color', color: 'EEEEEE' });
+    expect(pixels.borderPurity).toBe(1);
+  });
+
+  it('keeps JPEG noise (quality 75, 4:2:0) in the background: a pure border, the box within 4 px', async () => {
+    const jpeg = productOnWhite(300, 200, 1400, 1600).image().jpeg({ quality: 75, chromaSubsampling: '4:2:0' });
+    const { facts, pixels } = await measured(await saved('noisy.jpg', jpeg));
+    expect(facts.format).toBe('jpeg');
+    expect(pixels.borderPurity).toBeGreaterThanOrEqual(0.99);
+    expectBoxNear(pixels.subject, { left: 300, top: 200, width: 1400, height: 1600 }, 4);
+  });
+
+  it('does not stretch the box to specks of salt noise scattered on the background, in PNG or JPEG', async () => {
+    const canvas = productOnWhite(700, 700, 600, 600);
+    // 300 black specks at random places (a fixed seed): some share a row or a column.
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 2000;
+    for (let speck = 0; speck < 300; speck++) canvas.set(next(), next(), [0, 0, 0]);
+    const drawn = { left: 700, top: 700, width: 600, height: 600 };
+    expect((await measured(await saved('specks.png', canvas.image().png()))).pixels.subject).toEqual(drawn);
+    const jpeg = await measured(await saved('specks.jpg', canvas.image().jpeg({ quality: 75 })));
+    expectBoxNear(jpeg.pixels.subject, drawn, 4);
+  });
+
+  it('does not stretch the box to a 1 px hair across the background', async () => {
+    const canvas = productOnWhite(700, 700, 600, 600).rect(300, 100, 1, 1800, [0, 0, 0]);
+    const { pixels } = await measured(await saved('hair.png', canvas.image().png()));
+    expect(pixels.subject).toEqual({ left: 700, top: 700, width: 600, height: 600 });
+  });
+
+  it('counts a soft shadow’s dark core as subject, and not its faint spread', async () => {
+    // A 30% black ellipse blurred (sigma 20) under a product standing on y = 1500.
+    const shadow = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="2000">' +
+        '<ellipse cx="1000" cy="1500" rx="450" ry="50" fill="black" fill-opacity="0.3"/></svg>',
+    );
+    const blurred = await sharp(shadow).blur(20).png().toBuffer();
+    const product = await new Canvas(800, 1200, [0, 0, 0], 4)
+      .rect(0, 0, 800, 1200, [40, 44, 52, 255])
+      .image()
+      .png()
+      .toBuffer();
+    const image = sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#ffffff' } }).composite([
+      { input: blurred },
+      { input: product, left: 600, top: 300 },
+    ]);
+    const { pixels } = await measured(await saved('shadow.png', image.png()));
+    const box = pixels.subject!;
+    expect(box.top).toBe(300);
+    const bottom = box.top + box.height;
+    // The core (darker than white by more than DIFFERENCE) reaches below the product, but the
+    // blur's spread, out to about 3 sigma past the ellipse, does not count.
+    expect(bottom).toBeGreaterThan(1520);
+    expect(bottom).toBeLessThanOrEqual(1550 + 20); // measured: 1558
+    expect(box.left).toBeGreaterThanOrEqual(550 - 20);
+    expect(box.left + box.width).toBeLessThanOrEqual(1450 + 20);
+  });
+
+  it('takes a cutout’s box from its alpha, against a transparent background', async () => {
+    const canvas = new Canvas(1000, 800, [0, 0, 0, 0], 4).ellipse(100, 150, 700, 500, () => [250, 250, 250, 255]);
+    const { facts, pixels } = await measured(await saved('cutout.png', canvas.image().png()));
+    expect(facts.hasAlpha).toBe(true);
+    expect(pixels.background).toEqual({ kind: 'transparent' });
+    expect(pixels.subject).toEqual({ left: 100, top: 150, width: 700, height: 500 });
+    expect(pixels.borderPurity).toBe(1);
+    expect(pixels.fill).toBeCloseTo(0.7, 5);
+  });
+
+  it('finds no subject in a blank image: fill 0', async () => {
+    const { pixels } = await measured(await saved('blank.png', new Canvas(300, 200, [255, 255, 255]).image().png()));
+    expect(pixels).toMatchObject({ subject: null, fill: 0, areaShare: 0, borderPurity: 1, backgroundPurity: 1 });
+  });
+});
+
+/** A busy, photo-like picture: gradients and deterministic noise. */
+function photoLike(width: number, height: number): Canvas {
+  const canvas = new Canvas(width, height, [0, 0, 0]);
+  let seed = 7;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const noise = (seed >> 16) % 60;
+      canvas.set(x, y, [(x * 255) / width / 2 + noise, 120 + noise, (y * 255) / height / 2 + noise]);
+    }
+  return canvas;
+}
+
+describe('a drawn frame', () => {
+  it('is found, 20 px thick, around a photo-like picture', async () => {
+    const canvas = photoLike(1200, 900);
+    const navy = [0x1e, 0x3a, 0x8a];
+    canvas
+      .rect(0, 0, 1200, 20, navy)
+      .rect(0, 880, 1200, 20, navy)
+      .rect(0, 0, 20, 900, navy)
+      .rect(1180, 0, 20, 900, navy);
+    const { pixels } = await measured(await saved('framed.jpg', canvas.image().jpeg({ quality: 90 })), {});
+    expect(pixels.frame).not.toBeNull();
+    expect(Math.abs(pixels.frame!.thickness - 20)).toBeLessThanOrEqual(1);
+    const color = Number.parseInt(pixels.frame!.color, 16);
+    navy.forEach((level, channel) =>
+      expect(Math.abs(((color >> (16 - 8 * channel)) & 0xff) - level)).toBeLessThanOrEqual(DIFFERENCE),
+    );
+  });
+
+  it('is not seen in a product on a plain backdrop, near the edges or not', async () => {
+    for (const [name, canvas] of [
+      ['small.png', productOnWhite(700, 600, 600, 800)],
+      ['large.png', productOnWhite(60, 60, 1880, 1880)],
+    ] as const)
+      expect((await measured(await saved(name, canvas.image().png()))).pixels.frame).toBeNull();
+  });
+
+  it('is not seen in a photo without one', async () => {
+    expect(
+      (await measured(await saved('unframed.png', photoLike(600, 400).image().png()), {})).pixels.frame,
+    ).toBeNull();
+  });
+});
+
+describe('the facts from the header', () => {
+  it('names the format by the bytes, never by the file name', async () => {
+    const product = () => productOnWhite(500, 500, 1000, 1000).image();
+    for (const [name, image, format] of [
+      ['png-named.jpg', product().png(), 'png'],
+      ['webp-named.png', product().webp(), 'webp'],
+      ['tiff-named.gif', product().tiff(), 'tiff'],
+      ['avif-named.jpg', product().avif(), 'avif'],
+    ] as const) {
+      const { facts, pixels } = await measured(await saved(name, image));
+      expect(facts.format).toBe(format);
+      expect(pixels.fill).toBeCloseTo(0.5, 2);
+    }
+  });
+
+  it('counts the frames of an animated GIF and measures its first', async () => {
+    const frames = new Canvas(200, 300, [255, 255, 255])
+      .rect(50, 20, 100, 60, dark())
+      .rect(0, 100, 200, 100, [255, 0, 0])
+      .rect(0, 200, 200, 100, [0, 0, 255]);
+    const gif = sharp(frames.data, { raw: { width: 200, height: 300, channels: 3, pageHeight: 100 } }).gif();
+    const { facts, pixels } = await measured(await saved('animated.gif', gif));
+    expect(facts).toMatchObject({ format: 'gif', frames: 3, width: 200, height: 100 });
+    expect(pixels.subject).toEqual({ left: 50, top: 20, width: 100, height: 60 });
+  });
+
+  it('reads a 16-bit PNG as 16 bits per channel', async () => {
+    const png = productOnWhite(500, 500, 1000, 1000).image().toColourspace('rgb16').png();
+    const { facts, pixels } = await measured(await saved('deep.png', png));
+    expect(facts).toMatchObject({ bitDepth: 16, colorSpace: 'rgb' });
+    expect(pixels.fill).toBeCloseTo(0.5, 5);
+  });
+
+  it('reads a greyscale JPEG as grey', async () => {
+    const { facts, pixels } = await measured(
+      await saved('grey.jpg', productOnWhite(500, 500, 1000, 1000).image().toColourspace('b-w').jpeg()),
+    );
+    expect(facts).toMatchObject({ colorSpace: 'grey', bitDepth: 8 });
+    expect(pixels.fill).toBeCloseTo(0.5, 2);
+  });
+
+  it('reads a CMYK JPEG as cmyk and measures it in sRGB', async () => {
+    const { facts, pixels } = await measured(
+      await saved('cmyk.jpg', productOnWhite(500, 500, 1000, 1000).image().toColourspace('cmyk').jpeg()),
+    );
+    expect(facts.colorSpace).toBe('cmyk');
+    expect(pixels.fill).toBeCloseTo(0.5, 2);
+  });
+
+  it('gives an EXIF-rotated JPEG its size and box as displayed', async () => {
+    // Stored 300×200 with the product at x 20–60, y 50–150; orientation 6 turns it a quarter clockwise.
+    const stored = new Canvas(300, 200, [255, 255, 255]).rect(20, 50, 40, 100, dark());
+    const jpeg = stored.image().jpeg({ quality: 95 }).withMetadata({ orientation: 6 });
+    const { facts, pixels } = await measured(await saved('rotated.jpg', jpeg));
+    expect([facts.width, facts.height]).toEqual([200, 300]);
+    expectBoxNear(pixels.subject, { left: 50, top: 20, width: 100, height: 40 }, 1);
+  });
+
+  it('reads a BMP’s facts from its header and leaves its pixels unmeasured', async () => {
+    const result = await measureImage(await saved('tiny.bmp', bmp24(4, 2)), WHITE);
+    expect(result).toEqual({
+      ok: true,
+      facts: {
+        format: 'bmp',
+        bytes: 54 + 24,
+        width: 4,
+        height: 2,
+        colorSpace: 'rgb',
+        bitDepth: 8,
+        hasAlpha: false,
+        frames: 1,
+      },
+      pixels: { unmeasured: expect.stringMatching(/sharp cannot decode BMP/) as unknown },
+    });
+  });
+});
+
+/** A 24-bit BMP of `width`×`height` white pixels (`width` a multiple of 4: rows need no padding). */
+function bmp24(width: number, height: number): Buffer {
+  const pixels = width * height * 3;
+  const file = Buffer.alloc(54 + pixels, 0xff);
+  file.write('BM', 0, 'latin1');
+  file.writeUInt32LE(54 + pixels, 2);
+  file.writeUInt32LE(0, 6);
+  file.writeUInt32LE(54, 10);
+  file.writeUInt32LE(40, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(24, 28);
+  file.writeUInt32LE(0, 30);
+  file.writeUInt32LE(pixels, 34);
+  file.writeInt32LE(2835, 38);
+  file.writeInt32LE(2835, 42);
+  file.writeUInt32LE(0, 46);
+  file.writeUInt32LE(0, 50);
+  return file;
+}
+
+describe('a file that cannot be measured', () => {
+  it('says a truncated JPEG cannot be decoded', async () => {
+    const whole = await productOnWhite(500, 500, 1000, 1000).image().jpeg().toBuffer();
+    const result: Measurement = await measureImage(
+      await saved('truncated.jpg', whole.subarray(0, whole.length / 2)),
+      WHITE,
+    );
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^cannot decode this JPEG image/) as unknown });
+  });
+
+  it('says a text file is not an image', async () => {
+    expect(await measureImage(await saved('notes.jpg', 'just some words, not pixels\n'), WHITE)).toEqual({
+      ok: false,
+      reason: 'not an image: unrecognised bytes',
+    });
+  });
+
+  it('says a missing file is missing', async () => {
+    expect(await measureImage(path.join(dir, 'absent.png'), WHITE)).toEqual({ ok: false, reason: 'no such file' });
+  });
+});
+
+describe('real photographs (fixtures/photos)', () => {
+  it('finds the cup in coffee.jpg, measured against white', async () => {
+    const { facts, pixels } = await measured(path.join(PHOTOS, 'coffee.jpg'));
+    expect(facts.format).toBe('jpeg');
+    expect(pixels.subject).not.toBeNull();
+    expect(pixels.fill).toBeGreaterThan(0);
+    expect(pixels.fill).toBeLessThanOrEqual(1);
+    expect(pixels.borderPurity).toBeLessThan(0.05);
+  });
+
+  it('takes retina-cutout.png’s transparent surround as its background', async () => {
+    const file = path.join(PHOTOS, 'retina-cutout.png');
+    const { facts, pixels } = await measured(file);
+    const { width, height } = await sharp(await readFile(file)).metadata();
+    expect(facts).toMatchObject({ hasAlpha: true, width, height });
+    expect(pixels.background).toEqual({ kind: 'transparent' });
+    expect(pixels.fill).toBeGreaterThan(0.5);
+    expect(pixels.fill).toBeLessThanOrEqual(1);
+  });
+});
