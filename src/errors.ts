@@ -6,6 +6,8 @@ export const EXIT = {
   apiRefusedRun: 3,
   /** The user said no at the confirmation prompt: nothing was sent. */
   cancelled: 4,
+  /** Every image was read (or every call succeeded) but some would be refused by the preset's marketplace. */
+  wouldBeRefused: 5,
   /** 128 + SIGINT, as shells report a run stopped by Ctrl-C. */
   interrupted: 130,
 } as const;

@@ -11,6 +11,8 @@ export interface Host {
   readonly pid: number;
   /** Whether process `pid` of this machine still runs: a temporary file whose writer is gone is stale (store/cleanup.ts). */
   isRunning(pid: number): boolean;
+  /** How many images this process may decode at once (`photoroom check`): the cores it may use. */
+  readonly cores: number;
   /** The runtime as the user agent names it: `node/20.11.0`. */
   readonly runtime: string;
 }

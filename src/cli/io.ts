@@ -3,7 +3,7 @@
  * temporary folder, signals. Only this module reads `process` and `node:os`
  * (eslint.config.js); tests pass their own `Io`.
  */
-import { hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { errorCode } from '../errors.js';
 import type { Host } from '../host.js';
 import { Redactor } from '../secrets.js';
@@ -98,6 +98,7 @@ export function processHost(): Host {
     hostname: hostname(),
     pid: process.pid,
     isRunning,
+    cores: availableParallelism(),
     runtime: `node/${process.versions.node}`,
   };
 }

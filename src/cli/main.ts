@@ -10,6 +10,7 @@ import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
 import { accountCommand } from './commands/account.js';
+import { checkCommand } from './commands/check.js';
 import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { imageCommand } from './commands/image.js';
@@ -29,6 +30,7 @@ Examples:
   photoroom account
   photoroom params --endpoint edit
   photoroom edit ./products --preset amazon -o out/  # see photoroom presets
+  photoroom check out/ --preset amazon              # what amazon would refuse
   photoroom edit ./products --bg white --emulator   # no key, no network
 
 \`photoroom <command> --help\` shows a command's common options; \`photoroom edit
@@ -36,7 +38,8 @@ Examples:
 
 Exit codes: 0 success, 1 some inputs failed, 2 usage or validation error (nothing sent),
 3 the API refused the whole run (402 no credits, 403 key refused), 4 cancelled at the
-confirmation prompt (nothing sent), 130 interrupted.`;
+confirmation prompt (nothing sent), 5 some images would be refused by the preset's
+marketplace (photoroom check), 130 interrupted.`;
 
 /** '' itself, or a repeatable option's list holding it. */
 function holdsEmpty(value: unknown): boolean {
@@ -109,6 +112,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     accountCommand(io),
     paramsCommand(io),
     presetsCommand(io),
+    checkCommand(io),
     emulatorCommand(io),
     reportCommand(io),
     completionCommand(io),

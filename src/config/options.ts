@@ -8,7 +8,7 @@
 import { DEFAULT_MAX_ANSWER_MB } from '../api/answer.js';
 import type { Shard } from '../inputs/shard.js';
 
-export type CommandName = 'edit' | 'segment' | 'account';
+export type CommandName = 'edit' | 'segment' | 'account' | 'check';
 
 /** Run options once resolved; those without a default may be absent. */
 export interface RunSettings {
@@ -108,6 +108,8 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> exten
 
 const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
 const IMAGE_COMMANDS: readonly CommandName[] = ['edit', 'segment'];
+/** The commands that read images named as inputs: the API's, and `check`, which reads them on disk. */
+const READS_IMAGES: readonly CommandName[] = [...IMAGE_COMMANDS, 'check'];
 const INPUTS = 'Inputs and outputs:';
 const RUN = 'Run options:';
 const OUTPUT = 'What is printed:';
@@ -191,7 +193,7 @@ export const RUN_OPTIONS: {
     flag: '--from-file',
     placeholder: '<list>',
     kind: 'path',
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: INPUTS,
     example: 'inputs.txt',
     description: 'read inputs from a file: one path or URL a line (a .csv: see --column)',
@@ -200,7 +202,7 @@ export const RUN_OPTIONS: {
     flag: '--column',
     placeholder: '<name>',
     kind: 'text',
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: INPUTS,
     example: 'image_url',
     description:
@@ -211,7 +213,7 @@ export const RUN_OPTIONS: {
     short: '-0',
     kind: 'switch',
     default: false,
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: INPUTS,
     description: 'lists (- or --from-file) are NUL-separated, as find -print0 writes them',
   },
@@ -220,7 +222,7 @@ export const RUN_OPTIONS: {
     placeholder: '<glob>',
     kind: 'list',
     default: [],
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: INPUTS,
     example: '["*.jpg"]',
     description: 'only files matching this pattern, relative to their input folder (repeatable)',
@@ -230,7 +232,7 @@ export const RUN_OPTIONS: {
     placeholder: '<glob>',
     kind: 'list',
     default: [],
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: INPUTS,
     example: '["**/raw/**"]',
     description: 'leave out files matching this pattern (repeatable)',
@@ -449,11 +451,12 @@ export const RUN_OPTIONS: {
     placeholder: '<name>',
     env: 'PHOTOROOM_PRESET',
     kind: 'text',
-    commands: ['edit'],
+    commands: ['edit', 'check'],
     common: true,
     group: RUN,
     example: 'amazon',
-    description: "a marketplace's parameters (amazon, walmart, ...: photoroom presets); flags override them",
+    description:
+      'a marketplace preset (amazon, walmart, ...: photoroom presets): its parameters, which flags override, and its checks',
   },
   report: {
     flag: '--report',
@@ -468,17 +471,17 @@ export const RUN_OPTIONS: {
     flag: '--json',
     kind: 'switch',
     default: false,
-    commands: ALL,
+    commands: [...ALL, 'check'],
     common: true,
     group: OUTPUT,
-    description: 'machine-readable output on stdout: NDJSON events (edit, segment), one JSON object (account)',
+    description: 'machine-readable output on stdout: NDJSON events (edit, segment, check), one JSON object (account)',
   },
   quiet: {
     flag: '--quiet',
     short: '-q',
     kind: 'switch',
     default: false,
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: OUTPUT,
     description: 'print only failures, warnings and the summary',
   },
@@ -486,7 +489,7 @@ export const RUN_OPTIONS: {
     flag: '--verbose',
     kind: 'switch',
     default: false,
-    commands: ALL,
+    commands: [...ALL, 'check'],
     group: OUTPUT,
     description: 'also print the config file read, retries and skipped inputs',
   },
@@ -494,7 +497,7 @@ export const RUN_OPTIONS: {
     flag: '--progress',
     kind: 'switch',
     default: true,
-    commands: IMAGE_COMMANDS,
+    commands: READS_IMAGES,
     group: OUTPUT,
     description: 'plain lines instead of a progress bar on a terminal (progress: false in a config file)',
   },
@@ -537,7 +540,7 @@ export const COMMAND_LINE_OPTIONS: {
     flag: '--config',
     placeholder: '<path>',
     kind: 'path',
-    commands: ALL,
+    commands: [...ALL, 'check'],
     group: OTHER,
     description: 'read settings from this file instead of searching for .photoroomrc',
   },

@@ -15,6 +15,7 @@ import type { CommandName, RunSettings } from './options.js';
 import { presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { choosePreset, presetOverrides } from './presets.js';
+import type { Preset } from '../presets/types.js';
 import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
 import { resolveShard } from './shard.js';
 
@@ -38,6 +39,8 @@ export interface CommandInput {
 export interface CommandSettings {
   run: RunSettings;
   params: ParamSet;
+  /** The preset chosen (--preset, PHOTOROOM_PRESET, the config file), built in or the config file's. */
+  preset?: Preset;
   warnings: string[];
   config: LoadedConfig;
 }
@@ -87,11 +90,11 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
 
   let params = new ParamSet([]);
   const warnings: string[] = await exposedKeyWarning(config);
+  const chosen = choosePreset(run.settings.preset, run.sources.preset, config);
+  problems.push(...chosen.problems);
   if (endpoint) {
     const fromConfig = configParams(endpoint, config);
     problems.push(...fromConfig.problems);
-    const chosen = choosePreset(run.settings.preset, run.sources.preset, config);
-    problems.push(...chosen.problems);
     const preset = chosen.preset ? presetRawParams(chosen.preset) : [];
     const implied = (await input.impliedParams?.(run.settings)) ?? [];
     // Lowest precedence first: the preset, what -o implies, the config file, the flags.
@@ -109,5 +112,11 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
     problems.push(...(await badFiles(params, input.cwd)));
   }
   if (problems.length > 0) throw new UserError(problems);
-  return { run: { ...run.settings, shard: sharding.shard }, params, warnings, config };
+  return {
+    run: { ...run.settings, shard: sharding.shard },
+    params,
+    ...(chosen.preset && { preset: chosen.preset }),
+    warnings,
+    config,
+  };
 }

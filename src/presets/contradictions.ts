@@ -9,6 +9,7 @@
  */
 import { parseColor } from '../params/color.js';
 import { lengthShare, outputDimensions } from '../params/values.js';
+import { hasAspect } from './aspect.js';
 import type { ParamEntry, ParamSet } from '../params/set.js';
 import { presetRawParams } from './params.js';
 import { CHECK_NAMES, imageFormatNamed, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
@@ -166,10 +167,7 @@ const CONTRADICTIONS: { readonly [Name in CheckName]: Contradiction<Name> } = {
     const wanted = aspect === 1 ? 'a square outputSize' : `an outputSize of aspect ${aspect}`;
     // `auto`, `originalImage` and `croppedSubject` take the input's or the subject's shape.
     if (entry && !size) return [[entry, `its aspect is fixed: give ${wanted}`]];
-    // Exact, to the pixel: the side the other gives at this aspect, rounded.
-    const exact =
-      size && (Math.round(size.height * aspect) === size.width || Math.round(size.width / aspect) === size.height);
-    return size && !exact ? [[size.entry, `it must be ${wanted}`]] : [];
+    return size && !hasAspect(size.width, size.height, aspect) ? [[size.entry, `it must be ${wanted}`]] : [];
   },
   formats: (formats, params) => {
     const entry = params.entry('export.format');

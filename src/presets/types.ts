@@ -2,7 +2,7 @@
  * A preset: a named set of API parameters for `photoroom edit`, and the checks a marketplace
  * applies to the images it takes. The checks are data: each holds its figure and where that
  * figure comes from. They are listed by `photoroom presets` and refuse parameters that would
- * break them; checking the outputs themselves is `photoroom check`'s job (issue 20).
+ * break them; `photoroom check` judges images against them (src/check).
  */
 import type { ParamValue } from '../params/types.js';
 

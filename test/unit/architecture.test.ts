@@ -83,7 +83,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   api: ['params', 'inputs'],
   store: ['params'],
   presets: ['params'],
-  check: ['params', 'inputs'],
+  check: ['params', 'inputs', 'presets'],
   config: ['params', 'inputs', 'api', 'presets'],
   batch: ['params', 'inputs', 'api', 'store', 'config'],
   emulator: ['params', 'inputs', 'api'],

@@ -74,6 +74,7 @@ const FLAGS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
     ]),
   ),
   account: [...optionRows('account').flatMap(spellingsOfSpec), ...HELP],
+  check: [...optionRows('check').flatMap(spellingsOfSpec), ...HELP],
   ...Object.fromEntries(
     Object.entries(OWN_TABLES).map(([command, table]) => [command, [...tableFlags(table), ...HELP]]),
   ),

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BatchEvent, PlanEvent, ResultEvent, StartEvent, SummaryEvent } from '../../src/batch/events.js';
 import { formatDuration } from '../../src/cli/reporters/format.js';
 import { createReporter, reporterKind, shouldColor, type ReporterOptions } from '../../src/cli/reporters/index.js';
-import { barLine } from '../../src/cli/reporters/progress.js';
+import { barLine, batchTallies } from '../../src/cli/reporters/progress.js';
 import { createStyle } from '../../src/cli/reporters/style.js';
 import { MAX_LISTED_FAILURES, summaryLines } from '../../src/cli/reporters/summary.js';
 
@@ -556,7 +556,12 @@ describe('progress bar', () => {
   });
 
   it('fits the bar line to the width, giving up colour, then the bar', () => {
-    const state = { done: 45, total: 120, ok: 40, skipped: 35, failed: 5, elapsedMs: 25_000 };
+    const state = {
+      done: 45,
+      total: 120,
+      tallies: batchTallies({ ok: 40, skipped: 35, failed: 5 }),
+      elapsedMs: 25_000,
+    };
     const wide = barLine({ ...state, width: 120 }, createStyle(true));
     expect(wide).toContain(ESC);
     expect(wide).toContain('█');

@@ -34,13 +34,14 @@ export const PRESETS_OPTIONS: FlagTable<PresetsFlags> = {
 const HELP = `
 A preset sets /v2/edit parameters for a marketplace (photoroom edit --preset amazon); a flag
 or the config file overrides any of them, with a warning, unless it breaks one of the
-preset's checks. The checks are listed with the source of each figure; outputs are not yet
-checked against them (photoroom check, issue 20).
+preset's checks. The checks are listed with the source of each figure; photoroom check
+judges images on disk against them.
 
 Examples:
   photoroom presets
   photoroom presets --json | jq -r .name
-  photoroom edit ./products --preset amazon -o out/`;
+  photoroom edit ./products --preset amazon -o out/
+  photoroom check out/ --preset amazon`;
 
 /** The checks a preset holds, in the table's order, each described. */
 function checksOf(preset: Preset) {

@@ -61,7 +61,7 @@ function startLine(event: StartEvent): string {
 }
 
 /** Status words padded to one width so inputs line up: `ok      a.jpg`, `failed  b.jpg`. */
-function label(word: string, paint: (text: string) => string): string {
+export function label(word: string, paint: (text: string) => string): string {
   return `${paint(word)}${' '.repeat(Math.max(1, 8 - word.length))}`;
 }
 

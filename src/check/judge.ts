@@ -1,0 +1,247 @@
+/**
+ * A preset's checks applied to one image's measurements (measure.ts): pass, or each failed
+ * rule with what was measured and what the rule wants, in words (`product fills 71% of the
+ * frame; amazon wants 85% or more`) and as figures for --json.
+ */
+import { hasAspect } from '../presets/aspect.js';
+import { CHECK_NAMES, imageFormatNamed, type CheckFigures, type CheckName, type Preset } from '../presets/types.js';
+import type { ImageFacts, PixelMeasures } from './measure.js';
+import { DIFFERENCE, rgbOf } from './raster.js';
+
+export interface RuleFailure {
+  check: CheckName;
+  /** What was measured, as a figure (a share, pixels, a format, ...); null when it could not be. */
+  measured: unknown;
+  /** The rule's figure. */
+  wants: unknown;
+  /** In words: what was measured, then what the preset wants. */
+  reason: string;
+}
+
+export interface Verdict {
+  preset: string;
+  pass: boolean;
+  failures: RuleFailure[];
+  /** The preset's checks an image on disk cannot answer: text, which only the API's answer tells. */
+  unjudged: CheckName[];
+}
+
+/** What one image offers the checks: its facts, and its pixels unless they could not be decoded. */
+export interface Measured {
+  facts: ImageFacts;
+  pixels: PixelMeasures | { unmeasured: string };
+}
+
+/** A share as a percentage, with as many decimals as it takes to differ from `bound` (71%, 84.9%). */
+export function percent(value: number, bound?: number): string {
+  for (let decimals = 0; decimals < 3; decimals += 1) {
+    const shown = (value * 100).toFixed(decimals);
+    if (bound === undefined || shown !== (bound * 100).toFixed(decimals)) return `${Number(shown)}%`;
+  }
+  return `${Number((value * 100).toFixed(3))}%`;
+}
+
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  tiff: 'TIFF',
+  bmp: 'BMP',
+  webp: 'WebP',
+  avif: 'AVIF',
+  heic: 'HEIC',
+};
+
+function formatName(format: string | null): string {
+  if (format === null) return 'an unknown format';
+  return FORMAT_NAMES[format] ?? format.toUpperCase();
+}
+
+/** `JPEG, PNG or GIF`. */
+function oneOf(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+function colorName(color: string): string {
+  return color === 'FFFFFF' ? 'pure white' : `exactly #${color}`;
+}
+
+/** `6.2 MB`, `48 kB`: decimal units, as the marketplaces state their limits. */
+const byteSize = (bytes: number) =>
+  bytes >= 1_000_000 ? `${Number((bytes / 1_000_000).toFixed(1))} MB` : `${Math.round(bytes / 1000)} kB`;
+const megapixels = (pixels: number) => `${Number((pixels / 1_000_000).toFixed(1))} MP`;
+
+/** A rule's finding: null when the image passes it. */
+type Finding = { measured: unknown; reason: string } | null;
+
+interface Judged {
+  facts: ImageFacts;
+  /** The pixel measures, or why there are none. */
+  pixels: PixelMeasures | string;
+  /** `amazon wants`. */
+  wants: string;
+}
+
+type Rule<Name extends CheckName> = (figure: CheckFigures[Name], image: Judged) => Finding | 'unjudged';
+
+/** A rule on pixels, for an image whose pixels could not be decoded: a failure that says why. */
+function withPixels<Name extends CheckName>(
+  name: string,
+  rule: (figure: CheckFigures[Name], pixels: PixelMeasures, image: Judged) => Finding,
+): Rule<Name> {
+  return (figure, image) =>
+    typeof image.pixels === 'string'
+      ? { measured: null, reason: `${name}: not measured (${image.pixels})` }
+      : rule(figure, image.pixels, image);
+}
+
+/**
+ * A white band around the picture is the white space of a product laid out on white: a box
+ * photographed square-on has the very geometry of a framed picture, and on the marketplace's
+ * white page no border shows.
+ */
+function isWhite(color: string): boolean {
+  const rgb = rgbOf(color);
+  return [16, 8, 0].every((shift) => 255 - ((rgb >> shift) & 0xff) <= DIFFERENCE);
+}
+
+const size = ({ width, height }: ImageFacts) => `${width}×${height}`;
+
+const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
+  background: withPixels('background', ({ color, purity }, pixels, { wants }) => {
+    if (pixels.background.kind === 'transparent')
+      return { measured: 0, reason: `background: the border is transparent; ${wants} ${colorName(color)}` };
+    if (pixels.borderPurity >= purity) return null;
+    return {
+      measured: pixels.borderPurity,
+      reason:
+        `background: ${percent(1 - pixels.borderPurity, 1 - purity)} of the border is not ${colorName(color)}; ` +
+        `${wants} at most ${percent(1 - purity)}`,
+    };
+  }),
+  minFill: withPixels('fill', (least, pixels, { wants }) => {
+    if (!pixels.subject)
+      return {
+        measured: 0,
+        reason: `no product found, the image is all background; ${wants} the product to fill ${percent(least)} of the frame or more`,
+      };
+    return pixels.fill >= least
+      ? null
+      : {
+          measured: pixels.fill,
+          reason: `product fills ${percent(pixels.fill, least)} of the frame; ${wants} ${percent(least)} or more`,
+        };
+  }),
+  maxFill: withPixels('fill', (most, pixels, { wants }) =>
+    pixels.fill <= most
+      ? null
+      : {
+          measured: pixels.fill,
+          reason: `product fills ${percent(pixels.fill, most)} of the frame; ${wants} ${percent(most)} or less`,
+        },
+  ),
+  minLongestSide: (least, { facts, wants }) =>
+    Math.max(facts.width, facts.height) >= least
+      ? null
+      : {
+          measured: Math.max(facts.width, facts.height),
+          reason: `${size(facts)}: ${wants} the longest side ${least} px or more`,
+        },
+  maxLongestSide: (most, { facts, wants }) =>
+    Math.max(facts.width, facts.height) <= most
+      ? null
+      : {
+          measured: Math.max(facts.width, facts.height),
+          reason: `${size(facts)}: ${wants} the longest side ${most} px or less`,
+        },
+  minShortestSide: (least, { facts, wants }) =>
+    Math.min(facts.width, facts.height) >= least
+      ? null
+      : {
+          measured: Math.min(facts.width, facts.height),
+          reason: `${size(facts)}: ${wants} each side ${least} px or more`,
+        },
+  maxPixels: (most, { facts, wants }) =>
+    facts.width * facts.height <= most
+      ? null
+      : {
+          measured: facts.width * facts.height,
+          reason: `${size(facts)} (${megapixels(facts.width * facts.height)}): ${wants} ${megapixels(most)} or less`,
+        },
+  aspect: (aspect, { facts, wants }) =>
+    hasAspect(facts.width, facts.height, aspect)
+      ? null
+      : {
+          measured: facts.width / facts.height,
+          reason: `${size(facts)}: ${wants} ${aspect === 1 ? 'a square' : `width over height ${aspect}`}`,
+        },
+  formats: (formats, { facts, wants }) =>
+    formats.some((format) => facts.format !== null && format === imageFormatNamed(facts.format))
+      ? null
+      : { measured: facts.format, reason: `${formatName(facts.format)}: ${wants} ${oneOf(formats.map(formatName))}` },
+  maxBytes: (most, { facts, wants }) =>
+    facts.bytes <= most
+      ? null
+      : {
+          measured: facts.bytes,
+          reason: `${byteSize(facts.bytes)} (${facts.bytes.toLocaleString('en-US')} bytes): ${wants} ${byteSize(most)} or less`,
+        },
+  colorSpace: (_rgb, { facts, wants }) =>
+    facts.colorSpace === 'rgb'
+      ? null
+      : {
+          measured: facts.colorSpace,
+          reason: `${facts.colorSpace === 'grey' ? 'greyscale' : `${facts.colorSpace.toUpperCase()} colour`}: ${wants} RGB`,
+        },
+  bitDepth: (bits, { facts, wants }) =>
+    facts.bitDepth === bits
+      ? null
+      : { measured: facts.bitDepth, reason: `${facts.bitDepth} bits a channel: ${wants} ${bits}` },
+  noAnimation: (_still, { facts, wants }) =>
+    facts.frames <= 1
+      ? null
+      : {
+          measured: facts.frames,
+          reason: `animated ${formatName(facts.format)} of ${facts.frames} frames: ${wants} a still image`,
+        },
+  noBorder: withPixels('border', (_none, pixels, { wants }) =>
+    pixels.frame === null || isWhite(pixels.frame.color)
+      ? null
+      : {
+          measured: pixels.frame,
+          reason: `a ${pixels.frame.thickness} px border (#${pixels.frame.color}) is drawn around the picture: ${wants} none`,
+        },
+  ),
+  // Only the API's answer says whether an image holds text (pr-texts-detected).
+  noText: () => 'unjudged',
+};
+
+function applyRule<Name extends CheckName>(name: Name, preset: Preset, image: Judged): Finding | 'unjudged' {
+  const check = preset.checks[name];
+  if (!check) return null;
+  const rule: Rule<Name> = RULES[name];
+  return rule(check.figure, image);
+}
+
+/** The preset's verdict on one image. */
+export function judge(preset: Preset, measured: Measured): Verdict {
+  const image: Judged = {
+    facts: measured.facts,
+    pixels: 'unmeasured' in measured.pixels ? measured.pixels.unmeasured : measured.pixels,
+    wants: `${preset.name} wants`,
+  };
+  const failures: RuleFailure[] = [];
+  const unjudged: CheckName[] = [];
+  for (const name of CHECK_NAMES) {
+    const finding = applyRule(name, preset, image);
+    if (finding === 'unjudged') unjudged.push(name);
+    else if (finding)
+      failures.push({
+        check: name,
+        measured: finding.measured,
+        wants: preset.checks[name]?.figure,
+        reason: finding.reason,
+      });
+  }
+  return { preset: preset.name, pass: failures.length === 0, failures, unjudged };
+}

@@ -1,0 +1,156 @@
+/**
+ * How `photoroom check` shows its run: NDJSON on stdout (--json), a progress bar on a
+ * terminal, or plain lines (one per image that fails, and with neither --quiet nor a bar, one
+ * per image that passes), and a summary counting the images that fail each rule.
+ */
+import type { CheckEvent, CheckSummary } from '../../check/run.js';
+import type { Measured } from '../../check/judge.js';
+import { EXIT } from '../../errors.js';
+import { describeCheck } from '../../presets/describe.js';
+import type { Preset } from '../../presets/types.js';
+import { printLines } from '../io.js';
+import { escapeControls, escapeStrings, jsonLine } from '../terminal.js';
+import { count, formatDuration, IGNORED_REASON, label } from './format.js';
+import { createStyle, type Style } from './style.js';
+import type { ReporterOptions } from './types.js';
+
+/** 0 every image passed, 5 some would be refused, 1 some could not be read, 130 interrupted. */
+export function checkExitCode(summary: Pick<CheckSummary, 'interrupted' | 'unreadable' | 'refused'>): number {
+  if (summary.interrupted) return EXIT.interrupted;
+  if (summary.unreadable > 0) return EXIT.someInputsFailed;
+  return summary.refused > 0 ? EXIT.wouldBeRefused : EXIT.ok;
+}
+
+type ShownEvent = Exclude<CheckEvent, { type: 'summary' }>;
+
+/** An event in words; every name and reason escaped. */
+export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
+  const event = escapeStrings(unescaped);
+  switch (event.type) {
+    case 'start':
+      return [`checking ${count(event.total, 'image')} against ${event.preset}`];
+    case 'checked':
+      return event.verdict.pass
+        ? [`${label('pass', style.green)}${event.input}`]
+        : event.verdict.failures.map((failure) => `${label('refused', style.red)}${event.input}: ${failure.reason}`);
+    case 'unreadable':
+      return [`${label('failed', style.red)}${event.input}: ${event.reason}`];
+    case 'ignored':
+      return [`${label('ignored', style.dim)}${event.path} ${style.dim(`(${IGNORED_REASON[event.reason]})`)}`];
+    case 'warning':
+      return [`${style.yellow('warning:')} ${event.message}`];
+  }
+}
+
+/** The summary in words: the counts, then each failed rule with how many images failed it. */
+export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: Style): string[] {
+  const counts = [
+    style.green(`${summary.passed} pass`),
+    ...(summary.refused > 0 ? [style.red(`${summary.refused} would be refused`)] : []),
+    ...(summary.unreadable > 0 ? [style.red(`${summary.unreadable} could not be read`)] : []),
+    ...(summary.notChecked > 0 ? [style.yellow(`${summary.notChecked} not checked (interrupted)`)] : []),
+  ];
+  const lines = [
+    `${escapeControls(preset.name)}: ${count(summary.total, 'image')} checked in ${formatDuration(summary.durationMs)}: ${counts.join(', ')}`,
+  ];
+  for (const [name, failed] of Object.entries(summary.byRule) as [keyof typeof summary.byRule, number][]) {
+    const check = preset.checks[name];
+    if (check) lines.push(`  ${count(failed, 'image')} failed: ${escapeControls(describeCheck(name, check.figure))}`);
+  }
+  if (summary.unjudged.includes('noText'))
+    lines.push(
+      style.dim(`  not judged on disk: ${preset.name} wants no text; only the API's answer tells (pr-texts-detected)`),
+    );
+  return lines;
+}
+
+/** An image's measurements as --json gives them, flat: `jq 'select(.measured.fill < 0.85)'`. */
+function measuredRecord({ facts, pixels }: Measured): Record<string, unknown> {
+  return { ...facts, ...('unmeasured' in pixels ? { unmeasured: pixels.unmeasured } : pixels) };
+}
+
+/** One line of --json per image, in the documented field order. */
+function resultRecord(event: Extract<CheckEvent, { type: 'checked' | 'unreadable' }>, preset: string): object {
+  if (event.type === 'unreadable')
+    return { type: 'result', input: event.input, preset, status: 'unreadable', error: event.reason };
+  return {
+    type: 'result',
+    input: event.input,
+    preset,
+    status: event.verdict.pass ? 'pass' : 'refused',
+    failures: event.verdict.failures,
+    measured: measuredRecord(event.measured),
+  };
+}
+
+export interface CheckReporter {
+  onEvent(event: CheckEvent): void;
+  close(): void;
+}
+
+export async function createCheckReporter(
+  options: Omit<ReporterOptions, 'json'> & { json: boolean; preset: Preset },
+): Promise<CheckReporter> {
+  const style = createStyle(options.color);
+  const { preset, stderr } = options;
+  if (options.json) {
+    return {
+      onEvent(event) {
+        if (event.type === 'summary') {
+          const { type, ...summary } = event;
+          options.stdout.write(jsonLine({ type, ...summary, exitCode: checkExitCode(summary) }));
+        } else if (event.type === 'checked' || event.type === 'unreadable') {
+          options.stdout.write(jsonLine(resultRecord(event, preset.name)));
+        } else if (event.type === 'warning') {
+          options.stdout.write(jsonLine(event));
+          printLines(stderr, checkEventLines(event, style));
+        } else if (options.verbose) {
+          options.stdout.write(jsonLine(event));
+        }
+      },
+      close() {},
+    };
+  }
+
+  const shown = (event: ShownEvent): boolean => {
+    switch (event.type) {
+      case 'checked':
+        return !event.verdict.pass || !options.quiet;
+      case 'unreadable':
+      case 'warning':
+        return true;
+      case 'ignored':
+        return options.verbose && !options.quiet;
+      case 'start':
+        return !options.quiet;
+    }
+  };
+  const onBar = options.progress && stderr.isTTY === true && !options.quiet;
+  const counts = { passed: 0, refused: 0, unreadable: 0 };
+  const bar = onBar
+    ? (await import('./progress.js')).createTerminalBar(options, () => [
+        { text: `pass ${counts.passed}`, tone: 'green' },
+        { text: `refused ${counts.refused}`, tone: counts.refused > 0 ? 'red' : 'dim' },
+        { text: `failed ${counts.unreadable}`, tone: counts.unreadable > 0 ? 'red' : 'dim' },
+      ])
+    : undefined;
+  const print = (lines: string[]) => (bar ? bar.print(lines) : printLines(stderr, lines));
+  return {
+    onEvent(event) {
+      if (event.type === 'summary') {
+        bar?.stop();
+        printLines(stderr, checkSummaryLines(event, preset, style));
+        return;
+      }
+      if (event.type === 'checked') counts[event.verdict.pass ? 'passed' : 'refused'] += 1;
+      if (event.type === 'unreadable') counts.unreadable += 1;
+      // On a bar, the images that pass only move it.
+      const logged = bar && event.type === 'checked' ? !event.verdict.pass : shown(event);
+      if (logged) print(checkEventLines(event, style));
+      if (event.type === 'start' && event.total > 0) bar?.start(event.total);
+      else if (event.type === 'checked' || event.type === 'unreadable')
+        bar?.update(counts.passed + counts.refused + counts.unreadable);
+    },
+    close: () => bar?.stop(),
+  };
+}
