@@ -7,7 +7,8 @@
  *   as it looks on white, its alpha channel ignored (the API's default, `never`);
  * - `whole-frame`: the image as it is, fully uncertain, when the key keeps almost nothing (a
  *   blank cutout, as blank.ts defines it) or almost everything: the usual case on a busy
- *   photograph, where an empty answer reported as a success would mislead.
+ *   photograph, where an empty answer reported as a success would mislead. /v2/edit lays the
+ *   whole frame out as an uncropped subject (render.ts, placingOf).
  */
 import { isBlank } from './blank.js';
 import { keyBackground } from './key.js';

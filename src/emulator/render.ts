@@ -12,7 +12,7 @@ import { ENDPOINT_LIMITS } from '../inputs/formats.js';
 import { paramByName, type EnumOf, type ParamName } from '../params/table.js';
 import type { ParamValue } from '../params/types.js';
 import { generatedBackground, imageBackground } from './background.js';
-import { cutOut } from './cutout.js';
+import { cutOut, type CutoutMethod } from './cutout.js';
 import { decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './decode.js';
 import { checkUpscale, despill, enhance, type Scene, uncrop, upscale } from './effects.js';
 import { encodeImage, flatten, imageFormat } from './encode.js';
@@ -132,7 +132,8 @@ export async function renderEdit(
   else if (blurMode) subjectLayer = await blurAroundSubject(scene, blurRadius, blurMode);
 
   const notes: string[] = [];
-  const layout = generatedLayout(scene, removeBackground, read, (name) => params.has(name), notes);
+  const placing = placingOf(removeBackground, cut.method, read);
+  const layout = generatedLayout(scene, placing, read, (name) => params.has(name), notes);
   const placed = await placeLayer(subjectLayer, layout);
   const overlays: OverlayOptions[] = [];
   const background = await backgroundLayer(read, layout, assets, headers);
@@ -200,12 +201,12 @@ function shadowOverrides(read: Reader): ShadowOverrides {
  */
 function generatedLayout(
   scene: Scene,
-  removeBackground: boolean,
+  placing: Placing,
   read: Reader,
   has: (name: string) => boolean,
   notes: string[],
 ): Layout {
-  const layout = layoutOf(scene, removeBackground, read);
+  const layout = layoutOf(scene, placing, read);
   const sizeParam = generatedSizeParam(has);
   const generatedSize = sizeParam && read.text(sizeParam);
   if (!generatedSize || has('outputSize')) return layout;
@@ -214,27 +215,49 @@ function generatedLayout(
   notes.push(
     `${sizeParam} ${generatedSize} (the canvas takes its ${aspect.width}:${aspect.height} shape, not its HD pixel size)`,
   );
-  return layoutOf(scene, removeBackground, read, `${width}x${height}`);
+  return layoutOf(scene, placing, read, `${width}x${height}`);
 }
 
-/** Without background removal the whole image is the subject, and nothing snaps. */
+/** What the layout places: the subject's box or the whole image, and whether its cropped sides snap. */
+interface Placing {
+  wholeImage: boolean;
+  snapCroppedSides: boolean;
+}
+
+/**
+ * Without background removal the whole image is the subject and nothing snaps, as in the API.
+ * With it, a side where the subject meets the frame's edge is cropped there, and
+ * ignorePaddingAndSnapOnCroppedSides (on by default) drops its padding: but only for a
+ * subject the cutout found. When the stand-in finds none (`whole-frame`), its box is the
+ * frame, and snapping would drop the padding on all four sides and give the photo back as it
+ * was: the frame's edges say nothing of where the real model's subject would be cropped, so
+ * the whole frame is laid out as an uncropped subject, with the requested padding, size and
+ * background (stand-in.ts says so in every answer).
+ */
+function placingOf(removeBackground: boolean, method: CutoutMethod, read: Reader): Placing {
+  return {
+    wholeImage: !removeBackground,
+    snapCroppedSides: removeBackground && method !== 'whole-frame' && read.flag('ignorePaddingAndSnapOnCroppedSides'),
+  };
+}
+
 function layoutOf(
   scene: Scene,
-  removeBackground: boolean,
+  placing: Placing,
   read: Reader,
   outputSize = read.text('outputSize') ?? 'auto',
 ): Layout {
   const frame = { width: scene.image.width, height: scene.image.height };
   return computeLayout({
     frame,
-    subject: removeBackground && scene.subject ? scene.subject : { left: 0, top: 0, ...frame },
+    subject: !placing.wholeImage && scene.subject ? scene.subject : { left: 0, top: 0, ...frame },
     outputSize,
     scaling: read.text('scaling') === 'fill' ? 'fill' : 'fit',
     margin: read.sides('margin'),
     padding: read.sides('padding'),
     horizontalAlignment: read.choice('horizontalAlignment'),
     verticalAlignment: read.choice('verticalAlignment'),
-    snapCroppedSides: removeBackground && read.flag('ignorePaddingAndSnapOnCroppedSides'),
+    snapCroppedSides: placing.snapCroppedSides,
     referenceBox: read.text('referenceBox') === 'originalImage' ? 'originalImage' : 'subjectBox',
     maxWidth: read.number('maxWidth'),
     maxHeight: read.number('maxHeight'),

@@ -2,8 +2,11 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isBlank } from '../../src/emulator/blank.js';
 import { MAX_KEPT_SHARE } from '../../src/emulator/cutout.js';
+import type { Box } from '../../src/emulator/layout.js';
 import { renderEdit, renderSegment } from '../../src/emulator/render.js';
 import { seededRandom } from '../../src/emulator/seed.js';
+import { STAND_IN_NOTICE } from '../../src/emulator/stand-in.js';
+import { measure } from '../support/compliance.js';
 import { decode, params, pixel, size } from '../support/rendered.js';
 
 type Pixel = [number, number, number, number];
@@ -86,6 +89,51 @@ describe('the stand-in cutout', () => {
     const output = await decode(body);
     expect(pixel(output, 50, 40)[3]).toBe(0);
     expect(pixel(output, 10, 10)[3]).toBe(255);
+  });
+});
+
+/** Each of the box's figures within `slack` pixels: a JPEG rings a little past a sharp edge. */
+function expectNear(actual: Box | null, expected: Box, slack = 4): void {
+  expect(actual).not.toBeNull();
+  for (const key of ['left', 'top', 'width', 'height'] as const) {
+    expect(Math.abs((actual?.[key] ?? 0) - expected[key]), key).toBeLessThanOrEqual(slack);
+  }
+}
+
+describe('where the stand-in finds no subject, /v2/edit lays the whole frame out as the subject', () => {
+  const busy = () => {
+    const paint = noise(4);
+    return png(120, 90, () => paint());
+  };
+
+  it("with the padding asked for on every side: the frame's edges are no cropped sides to snap", async () => {
+    const { headers, body } = await renderEdit(await busy(), params({ padding: 0.1 }));
+    expect(methodOf(headers)).toBe('whole-frame');
+    const output = await measure(body, { background: 'transparent' });
+    expect([output.width, output.height]).toEqual([120, 90]);
+    expect(output.impureRing).toBe(0);
+    expect(output.subject).toEqual({ left: 12, top: 9, width: 96, height: 72 });
+  });
+
+  it('at the size, background and format a marketplace asks for', async () => {
+    const amazon = { 'background.color': 'FFFFFF', padding: 0.05, outputSize: '400x400', 'export.format': 'jpeg' };
+    const output = await measure((await renderEdit(await busy(), params(amazon))).body, {
+      background: [255, 255, 255],
+    });
+    expect([output.width, output.height, output.format]).toEqual([400, 400, 'jpeg']);
+    expect(output.impureRing).toBe(0);
+    // 120x90 fitted into the 360x360 left inside the padding: 360x270, centred.
+    expectNear(output.subject, { left: 20, top: 65, width: 360, height: 270 });
+  });
+
+  it('and says so, in each answer and in the start-up notice', async () => {
+    const { headers } = await renderEdit(await busy(), params());
+    expect(headers['x-emulator-cutout']).toBe(
+      "whole-frame (no subject found, so the whole frame is the subject; emulator stand-in, not Photoroom's model)",
+    );
+    expect(STAND_IN_NOTICE).toMatch(
+      /the whole frame when that finds no clear subject, which \/v2\/edit then lays out as the subject with the requested padding, size and background/,
+    );
   });
 });
 

@@ -6,25 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { contentShare, isBlank } from '../../src/emulator/blank.js';
 import { renderEdit, renderSegment } from '../../src/emulator/render.js';
+import { PHOTO_CUTOUTS } from '../support/photos.js';
 import { decode, params } from '../support/rendered.js';
-
-/** Each photograph with the method its cutout takes: the key holds on plain backdrops only. */
-const PHOTOS = {
-  'astronaut.jpg': 'whole-frame',
-  'brick.png': 'whole-frame',
-  'camera.png': 'whole-frame',
-  'chelsea.jpg': 'whole-frame',
-  'clock.png': 'border-key',
-  'coffee.jpg': 'whole-frame',
-  'hubble.jpg': 'border-key',
-  'retina-cutout.png': 'border-key',
-  'retina.jpg': 'border-key',
-  'rocket.jpg': 'border-key',
-} as const;
 
 const photo = (name: string) => readFile(new URL(`../../fixtures/photos/${name}`, import.meta.url));
 
-describe.each(Object.entries(PHOTOS))('%s', (name, method) => {
+describe.each(Object.entries(PHOTO_CUTOUTS))('%s', (name, method) => {
   it('is a real, non-blank photograph', async () => {
     expect(isBlank(await decode(await photo(name)))).toBe(false);
   });
@@ -39,7 +26,11 @@ describe.each(Object.entries(PHOTOS))('%s', (name, method) => {
     expect(contentShare(output), 'share of the pixels with content').toBeGreaterThanOrEqual(0.01);
     expect(isBlank(output)).toBe(false);
     expect(headers['x-uncertainty-score']).toMatch(/^[01]\.\d\d$/);
-    expect(headers['x-emulator-cutout']).toBe(`${method} (emulator stand-in, not Photoroom's model)`);
+    expect(headers['x-emulator-cutout']).toBe(
+      method === 'whole-frame'
+        ? "whole-frame (no subject found, so the whole frame is the subject; emulator stand-in, not Photoroom's model)"
+        : `${method} (emulator stand-in, not Photoroom's model)`,
+    );
     if (method === 'whole-frame') expect(headers['x-uncertainty-score']).toBe('1.00');
   });
 });

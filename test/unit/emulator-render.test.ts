@@ -258,6 +258,12 @@ describe('renderEdit: background and export', () => {
     expect(pixel(image, 200, 150).slice(0, 3)).toEqual([RED.r, RED.g, RED.b]);
   });
 
+  it('lays the whole image out with its padding on every side when removeBackground=false: nothing snaps', async () => {
+    const body = (await renderEdit(await scene(), params({ removeBackground: false, padding: 0.1 }))).body;
+    const image = await decode(body);
+    expect(boxWhere(image, ([, , , alpha = 255]) => alpha > 0)).toEqual({ left: 40, top: 30, width: 320, height: 240 });
+  });
+
   it('blurs the kept background around a sharp subject', async () => {
     // A faint grey stripe in the backdrop: keyed as background, so the blur softens it.
     const stripe = await sharp({
