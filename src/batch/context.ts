@@ -3,6 +3,7 @@ import { displayInput, displayPath } from '../paths.js';
 import type { StateLayout } from '../store/layout.js';
 import type { BatchEvent, ResultEvent } from './events.js';
 import type { Job } from './jobs.js';
+import type { OutputChecks } from './output-checks.js';
 import type { BatchOptions, BatchSettings } from './options.js';
 import type { Prepared } from './prepare.js';
 import type { BatchRequest } from './request.js';
@@ -27,6 +28,8 @@ export interface RunContext {
   /** An input made ready to send (or, `checkOnly`, only checked), or why it cannot be. */
   readonly prepare: (job: Job, checkOnly?: boolean) => Promise<Prepared | { reason: string }>;
   readonly shown: Shown;
+  /** `edit --preset`: the outputs' checks; null without a preset. */
+  readonly outputChecks: OutputChecks | null;
 }
 
 /** Inputs and outputs as the user is shown them. */

@@ -3,6 +3,8 @@
  * and library users all read these and nothing else.
  */
 
+import type { Compliance } from '../check/compliance.js';
+import type { CheckName } from '../presets/types.js';
 import type { IgnoreReason } from '../inputs/discover.js';
 import type { RunLogResult } from '../store/runlog.js';
 
@@ -26,6 +28,19 @@ export interface StartEvent {
 export interface ResultEvent extends RunLogResult {
   type: 'result';
   headers?: ResponseHeaders;
+  /** `edit --preset`: the preset's verdict on the output (ok, and skipped: an earlier run's). */
+  compliance?: Compliance;
+}
+
+/** `edit --preset`: how the outputs fared against the preset's checks. */
+export interface ComplianceSummary {
+  preset: string;
+  /** Outputs judged: made by this run, or by an earlier one (skipped). */
+  checked: number;
+  /** Outputs the marketplace would refuse: some rule failed, or they could not be measured. */
+  refused: number;
+  /** How many outputs failed each rule, in the checks' order. */
+  byRule: Partial<Record<CheckName, number>>;
 }
 
 export interface RetryEvent {
@@ -119,6 +134,8 @@ export interface SummaryEvent {
   /** Requests whose 2xx came but gave no kept result, and the inputs they were for: each may have been billed. */
   maybeBilled: { requests: number; inputs: number };
   rateLimited: number;
+  /** `edit --preset` only. */
+  compliance?: ComplianceSummary;
   ms: number;
 }
 

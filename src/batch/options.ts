@@ -5,6 +5,7 @@ import type { Host } from '../host.js';
 import type { Watch, WatchOptions } from '../inputs/watch.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
+import type { Preset } from '../presets/types.js';
 import type { BatchTiming } from './timing.js';
 
 /**
@@ -61,6 +62,8 @@ export interface BatchOptions {
   stateDir?: string;
   /** Validated parameters (see buildParamSet). */
   params: ParamSet;
+  /** `edit --preset`: each output is checked against the preset's checks as soon as it is whole. */
+  preset?: Preset;
   client: Client;
   /** The process the run takes its temporary folder and writer's name from (cli/io.ts processHost). */
   host: Host;

@@ -26,6 +26,7 @@ import { announceFixesOnce, prepareInput } from './prepare.js';
 import { BatchRequest } from './request.js';
 import { ROUNDS, Sender } from './sender.js';
 import { RunStop, stopRequested } from './stops.js';
+import { OutputChecks } from './output-checks.js';
 import { Tallies } from './tallies.js';
 import { REAL_TIMING } from './timing.js';
 import { startWatch, WatchFeed } from './watch-feed.js';
@@ -73,11 +74,12 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     timing,
     emit,
     stop: new RunStop(emit),
-    tallies: new Tallies(),
+    tallies: new Tallies(options.preset?.name),
     request,
     layout,
     startedAt,
     shown: new Shown(options),
+    outputChecks: options.preset ? new OutputChecks(options.preset, options.host.cores) : null,
     prepare: (job, checkOnly = false) =>
       prepareInput(job, {
         endpoint: options.endpoint,

@@ -132,8 +132,15 @@ export class Sender {
     return this.sendJob({ ...state, round, budget: { ...state.budget, retries: this.run.settings.retries } });
   }
 
-  reportSkipped(job: Job): Promise<void> {
-    return this.report(this.run.shown.skipped(job));
+  async reportSkipped(job: Job): Promise<void> {
+    const { outputChecks, layout, options } = this.run;
+    const compliance = await outputChecks?.ofEarlier(
+      job.outputPath,
+      layout.sidecarOf(job.outputPath),
+      this.stateFolder,
+      options.client.redactor,
+    );
+    await this.report({ ...this.run.shown.skipped(job), ...(compliance && { compliance }) });
   }
 
   /** Inputs the run stopped before it finished them: a line each, with how their last attempt went. */
@@ -299,6 +306,8 @@ export class Sender {
   ): Promise<void> {
     const { job } = state;
     const { options, timing, layout } = this.run;
+    // Judged once whole, before it is delivered anywhere (-o -).
+    const compliance = await this.run.outputChecks?.of(result.output.path);
     await options.deliver?.(result.output.path);
     const finished = timing.now();
     const input =
@@ -323,6 +332,7 @@ export class Sender {
         output: result.output,
         cliVersion: VERSION,
         completedAt: new Date(timing.wallClock()),
+        compliance,
       }),
       this.run.options.client.redactor,
     );
@@ -334,6 +344,7 @@ export class Sender {
       httpStatus: result.status,
       ms: Math.round(finished - state.begun),
       headers: keptHeaders(result.headers),
+      ...(compliance && { compliance }),
     });
   }
 
@@ -362,7 +373,8 @@ export class Sender {
   /** Counts a result, appends it to the run log, then emits it (a listener that throws cannot cost the line). */
   private async report(event: ResultEvent): Promise<void> {
     this.run.tallies.result(event);
-    const { type: _type, headers: _headers, ...line } = event;
+    // The verdict is the sidecar's to keep: the run log says what happened to each input.
+    const { type: _type, headers: _headers, compliance: _compliance, ...line } = event;
     const logged = this.runLog.append({
       time: new Date(this.run.timing.wallClock()).toISOString(),
       run: this.run.startedAt,

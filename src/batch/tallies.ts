@@ -5,7 +5,8 @@
  */
 import { noneIgnored, type IgnoreReason } from '../inputs/discover.js';
 import { isMeaningfulHeader } from '../store/sidecar.js';
-import type { Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
+import { RuleCounts } from '../check/rule-counts.js';
+import type { ComplianceSummary, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import type { Survey } from './planner.js';
 
 export class Tallies {
@@ -20,6 +21,12 @@ export class Tallies {
   private readonly maybeBilled = { requests: 0, inputs: 0 };
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
+  /** `edit --preset`: the outputs judged, refused, and by rule. */
+  private readonly compliance: { preset: string; checked: number; refused: number; byRule: RuleCounts } | null;
+
+  constructor(preset?: string) {
+    this.compliance = preset === undefined ? null : { preset, checked: 0, refused: 0, byRule: new RuleCounts() };
+  }
 
   /** The survey's verdicts: what is done already, what is left out, what is to do. */
   surveyed(survey: Survey): void {
@@ -50,6 +57,11 @@ export class Tallies {
 
   /** An input's result; a skipped one was counted by the survey. */
   result(event: ResultEvent): void {
+    if (event.compliance && this.compliance) {
+      this.compliance.checked += 1;
+      if (!event.compliance.pass) this.compliance.refused += 1;
+      this.compliance.byRule.add(event.compliance.failures);
+    }
     if (event.maybeBilled) {
       this.maybeBilled.requests += event.maybeBilled;
       this.maybeBilled.inputs += 1;
@@ -81,7 +93,12 @@ export class Tallies {
       requests: this.requests,
       maybeBilled: { ...this.maybeBilled },
       rateLimited: this.rateLimited,
+      ...(this.compliance && { compliance: this.complianceSummary(this.compliance) }),
       ms,
     };
+  }
+
+  private complianceSummary({ byRule, ...counts }: NonNullable<Tallies['compliance']>): ComplianceSummary {
+    return { ...counts, byRule: byRule.toRecord() };
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { IgnoreReason, ResolvedInputs } from '../inputs/discover.js';
 import { CHECK_NAMES, type CheckName, type Preset } from '../presets/types.js';
+import { RuleCounts } from './rule-counts.js';
 import { judge, type Measured, type Verdict } from './judge.js';
 import { measureImage, type Measurement, type MeasureOptions } from './measure.js';
 
@@ -91,7 +92,7 @@ class Tally {
   passed = 0;
   refused = 0;
   unreadable = 0;
-  readonly byRule = new Map<CheckName, number>();
+  readonly byRule = new RuleCounts();
   readonly unjudged = new Set<CheckName>();
 
   add(event: CheckEvent): void {
@@ -103,8 +104,7 @@ class Tally {
       return;
     }
     this.refused += 1;
-    for (const failure of event.verdict.failures)
-      this.byRule.set(failure.check, (this.byRule.get(failure.check) ?? 0) + 1);
+    this.byRule.add(event.verdict.failures);
   }
 }
 
@@ -149,9 +149,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
     refused: tally.refused,
     unreadable: tally.unreadable,
     notChecked: targets.length - nextToTell,
-    byRule: Object.fromEntries(
-      CHECK_NAMES.flatMap((name) => (tally.byRule.has(name) ? [[name, tally.byRule.get(name)]] : [])),
-    ),
+    byRule: tally.byRule.toRecord(),
     unjudged: CHECK_NAMES.filter((name) => tally.unjudged.has(name)),
     durationMs: Math.round(options.now() - started),
     interrupted: options.signal?.aborted === true,

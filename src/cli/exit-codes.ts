@@ -15,7 +15,9 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   crashed: EXIT.someInputsFailed,
 };
 
-export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed'>): number {
+/** A stop's code first, then failed inputs (1), then outputs the preset's marketplace would refuse (5). */
+export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed' | 'compliance'>): number {
   if (summary.stopped) return STOP_EXIT_CODES[summary.stopped];
-  return summary.failed > 0 ? EXIT.someInputsFailed : EXIT.ok;
+  if (summary.failed > 0) return EXIT.someInputsFailed;
+  return (summary.compliance?.refused ?? 0) > 0 ? EXIT.wouldBeRefused : EXIT.ok;
 }

@@ -36,6 +36,8 @@ export interface Sidecar {
   output: { path: string; size: number; sha256: string };
   cli: { version: string };
   completedAt: string;
+  /** `edit --preset`: the preset's verdict on the output, as check/compliance.ts records it. */
+  compliance?: unknown;
 }
 
 /** A sidecar's name is its output's with this added (see layout.ts for where it goes). */
@@ -53,6 +55,7 @@ export interface SidecarFacts {
   output: WrittenFile;
   cliVersion: string;
   completedAt: Date;
+  compliance?: unknown;
 }
 
 export function sidecarRecord(facts: SidecarFacts): Sidecar {
@@ -70,6 +73,7 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
     output: { path: path.basename(facts.output.path), size: facts.output.bytes, sha256: facts.output.sha256 },
     cli: { version: facts.cliVersion },
     completedAt: facts.completedAt.toISOString(),
+    ...(facts.compliance !== undefined && { compliance: facts.compliance }),
   };
 }
 

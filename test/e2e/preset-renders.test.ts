@@ -85,7 +85,7 @@ function sizeAndFormat(name: string): { side: number; format: string } {
 }
 
 describe('edit --preset amazon --emulator over every product shot and real photograph', () => {
-  it('gives outputs that photoroom check --preset amazon passes, and a measure of the tests' own agrees', async () => {
+  it("gives outputs that photoroom check --preset amazon passes, and a measure of the tests' own agrees", async () => {
     const { out, outputs } = await rehearse(EVERY_INPUT, ['--preset', 'amazon']);
     expect(outputs.size).toBe(await imageCount(EVERY_INPUT));
     await expectCheckPasses(out, 'amazon', outputs.size);

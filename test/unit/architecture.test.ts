@@ -85,7 +85,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   presets: ['params'],
   check: ['params', 'inputs', 'presets'],
   config: ['params', 'inputs', 'api', 'presets'],
-  batch: ['params', 'inputs', 'api', 'store', 'config'],
+  batch: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config'],
   emulator: ['params', 'inputs', 'api'],
   report: ['params', 'inputs', 'api', 'store'],
   cli: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],

@@ -237,6 +237,7 @@ export async function runImageCommand({
     stdout: io.stdout,
     stderr: io.stderr,
     onExit: (handler) => io.onExit(handler),
+    ...(settings.preset && { preset: settings.preset }),
   });
   for (const warning of warnings) reporter.onEvent({ type: 'warning', message: warning });
   if (options.emulator && run.dryRun) {
@@ -258,6 +259,7 @@ export async function runImageCommand({
       cwd: io.cwd,
       ...outputs,
       params: settings.params,
+      ...(settings.preset && { preset: settings.preset }),
       client,
       host: io.host,
       // The engine reads the run settings under the table's names and units: no renaming here.

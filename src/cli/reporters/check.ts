@@ -6,13 +6,13 @@
 import type { CheckEvent, CheckSummary } from '../../check/run.js';
 import type { Measured } from '../../check/judge.js';
 import { EXIT } from '../../errors.js';
-import { describeCheck } from '../../presets/describe.js';
 import type { Preset } from '../../presets/types.js';
 import { printLines } from '../io.js';
 import { escapeControls, escapeStrings, jsonLine } from '../terminal.js';
 import { count, formatDuration, IGNORED_REASON, label } from './format.js';
 import { createStyle, type Style } from './style.js';
 import type { ReporterOptions } from './types.js';
+import { refusalLines, ruleCountLines } from './verdicts.js';
 
 /** 0 every image passed, 5 some would be refused, 1 some could not be read, 130 interrupted. */
 export function checkExitCode(summary: Pick<CheckSummary, 'interrupted' | 'unreadable' | 'refused'>): number {
@@ -25,6 +25,9 @@ type ShownEvent = Exclude<CheckEvent, { type: 'summary' }>;
 
 /** An event in words; every name and reason escaped. */
 export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
+  // refusalLines escapes what it is given.
+  if (unescaped.type === 'checked' && !unescaped.verdict.pass)
+    return refusalLines(unescaped.input, unescaped.verdict, style);
   const event = escapeStrings(unescaped);
   switch (event.type) {
     case 'start':
@@ -32,7 +35,7 @@ export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
     case 'checked':
       return event.verdict.pass
         ? [`${label('pass', style.green)}${event.input}`]
-        : event.verdict.failures.map((failure) => `${label('refused', style.red)}${event.input}: ${failure.reason}`);
+        : refusalLines(event.input, event.verdict, style);
     case 'unreadable':
       return [`${label('failed', style.red)}${event.input}: ${event.reason}`];
     case 'ignored':
@@ -53,10 +56,7 @@ export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: 
   const lines = [
     `${escapeControls(preset.name)}: ${count(summary.total, 'image')} checked in ${formatDuration(summary.durationMs)}: ${counts.join(', ')}`,
   ];
-  for (const [name, failed] of Object.entries(summary.byRule) as [keyof typeof summary.byRule, number][]) {
-    const check = preset.checks[name];
-    if (check) lines.push(`  ${count(failed, 'image')} failed: ${escapeControls(describeCheck(name, check.figure))}`);
-  }
+  lines.push(...ruleCountLines(summary.byRule, preset, 'image'));
   if (summary.unjudged.includes('noText'))
     lines.push(
       style.dim(`  not judged on disk: ${preset.name} wants no text; only the API's answer tells (pr-texts-detected)`),

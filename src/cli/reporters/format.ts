@@ -2,6 +2,10 @@
 import type { BatchEvent, IgnoreReason, PlanEvent, StartEvent, SummaryEvent } from '../../batch/events.js';
 import { escapeControls, escapeStrings } from '../terminal.js';
 import type { Style } from './style.js';
+import { count, label } from './words.js';
+import { refusalLines } from './verdicts.js';
+
+export { count, label } from './words.js';
 
 /** `850 ms`, `1.2 s`, `3 min 05 s`, `1 h 02 min`. */
 export function formatDuration(ms: number): string {
@@ -17,10 +21,6 @@ export function formatDuration(ms: number): string {
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-export function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 /** Why a file was left out, in a few words. */
@@ -60,11 +60,6 @@ function startLine(event: StartEvent): string {
   return details.length > 0 ? `${head} (${details.join('; ')})` : head;
 }
 
-/** Status words padded to one width so inputs line up: `ok      a.jpg`, `failed  b.jpg`. */
-export function label(word: string, paint: (text: string) => string): string {
-  return `${paint(word)}${' '.repeat(Math.max(1, 8 - word.length))}`;
-}
-
 /**
  * A planned request as shell lines: a comment naming the input and output (escaped: a line
  * break in a file name would end the comment and run the rest as a command), then its curl
@@ -79,6 +74,17 @@ export function planLines(event: PlanEvent): string[] {
  * text the event carries (names, a server's messages) is escaped first (cli/terminal.ts).
  */
 export function formatEvent(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
+  return [...eventLines(unescapedEvent, style), ...complianceLines(unescapedEvent, style)];
+}
+
+/** `edit --preset`: a line per rule an output fails, made now or by an earlier run. */
+export function complianceLines(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
+  return event.type === 'result' && event.compliance && !event.compliance.pass
+    ? refusalLines(event.output, event.compliance, style)
+    : [];
+}
+
+function eventLines(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
   const event = escapeStrings(unescapedEvent);
   switch (event.type) {
     case 'start':

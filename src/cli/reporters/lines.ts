@@ -28,7 +28,8 @@ function shownAsLine(
     case 'stop':
       return started;
     case 'result':
-      if (event.status === 'failed') return true;
+      // An output the preset's marketplace would refuse is a problem, as a failure is.
+      if (event.status === 'failed' || event.compliance?.pass === false) return true;
       return !quiet && (event.status === 'ok' || verbose);
     case 'retry':
     case 'ignored':
@@ -39,7 +40,7 @@ function shownAsLine(
 }
 
 export function createLinesReporter(
-  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color'>,
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color' | 'preset'>,
 ): Reporter {
   const style = createStyle(options.color);
   let started = false;
@@ -49,7 +50,10 @@ export function createLinesReporter(
     onEvent(event) {
       switch (event.type) {
         case 'summary':
-          printLines(options.stderr, summaryLines(event, { style, problemsOnly: false, ...(dryRun && { planned }) }));
+          printLines(
+            options.stderr,
+            summaryLines(event, { style, problemsOnly: false, preset: options.preset, ...(dryRun && { planned }) }),
+          );
           return;
         case 'start':
           started = true;

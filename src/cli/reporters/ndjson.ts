@@ -31,11 +31,13 @@ function resultRecord(event: ResultEvent): Record<string, unknown> {
     ...(event.headers !== undefined && { headers: event.headers }),
     // The header as a number too, so that `jq 'select(.uncertainty > 0.5)'` needs no parsing.
     ...(uncertainty !== undefined && { uncertainty }),
+    // edit --preset: the preset's verdict on the output.
+    ...(event.compliance !== undefined && { compliance: event.compliance }),
   };
 }
 
 export function createNdjsonReporter(
-  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color'>,
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'preset'>,
 ): Reporter {
   const style = createStyle(options.color);
   // One write per line, so lines never interleave with other writers.
@@ -60,7 +62,7 @@ export function createNdjsonReporter(
           return;
         case 'summary':
           emit({ ...event, exitCode: exitCodeOf(event) });
-          printLines(options.stderr, summaryLines(event, { style, problemsOnly: true }));
+          printLines(options.stderr, summaryLines(event, { style, problemsOnly: true, preset: options.preset }));
           return;
         case 'stop':
           emit(event);

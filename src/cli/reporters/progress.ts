@@ -6,7 +6,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { BatchEvent, PlanEvent, SummaryEvent } from '../../batch/events.js';
 import { printLines, unescaped } from '../io.js';
-import { formatDuration, formatEvent } from './format.js';
+import { complianceLines, formatDuration, formatEvent } from './format.js';
 import { createLinesReporter } from './lines.js';
 import { createStyle, type Style } from './style.js';
 import { summaryLines } from './summary.js';
@@ -142,7 +142,7 @@ export function createTerminalBar(
 }
 
 export function createProgressReporter(
-  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit'>,
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit' | 'preset'>,
 ): Reporter {
   const { stderr, verbose } = options;
   const style = createStyle(options.color);
@@ -171,6 +171,7 @@ export function createProgressReporter(
         counts[event.status] += 1;
         if (event.status !== 'skipped') bar.update(counts.ok + counts.failed);
         if (event.status === 'failed' || (verbose && event.status === 'skipped')) print(formatEvent(event, style));
+        else print(complianceLines(event, style));
         return;
       case 'retry':
       case 'ignored':
@@ -192,7 +193,7 @@ export function createProgressReporter(
         dryRun.onEvent(event);
       } else if (event.type === 'summary') {
         stop();
-        printLines(stderr, summaryLines(event, { style, problemsOnly: false }));
+        printLines(stderr, summaryLines(event, { style, problemsOnly: false, preset: options.preset }));
       } else if (event.type !== 'plan') {
         onEvent(event);
       }

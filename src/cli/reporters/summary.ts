@@ -1,9 +1,11 @@
 /** The human end-of-run summary on stderr. */
-import type { StopReason, SummaryEvent } from '../../batch/events.js';
+import type { ComplianceSummary, StopReason, SummaryEvent } from '../../batch/events.js';
+import type { Preset } from '../../presets/types.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
 import { escapeStrings } from '../terminal.js';
 import { count, formatDuration, ignoredCounts } from './format.js';
 import type { Style } from './style.js';
+import { ruleCountLines } from './verdicts.js';
 
 export const MAX_LISTED_FAILURES = 20;
 
@@ -16,6 +18,8 @@ export interface SummaryOptions {
   problemsOnly: boolean;
   /** Requests planned, for a --dry-run. */
   planned?: number;
+  /** `edit --preset`: the preset, whose checks name the rules outputs failed. */
+  preset?: Preset;
 }
 
 const stopWording: Record<StopReason, { what: string; then: string }> = {
@@ -60,6 +64,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
       lines.push(style.dim(`  and ${failedCount - listed.length} more; see ${RUN_LOG_NAME} in the output folder`));
   }
 
+  if (summary.compliance) lines.push(...complianceSummaryLines(summary.compliance, options));
+
   const { maybeBilled } = summary;
   if (maybeBilled.requests > 0) {
     lines.push(
@@ -89,6 +95,26 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     );
   }
   return lines;
+}
+
+/** `amazon: 2 of 12 outputs would be refused`, then a line per failed rule; or that all pass. */
+function complianceSummaryLines(compliance: ComplianceSummary, options: SummaryOptions): string[] {
+  const { style } = options;
+  if (compliance.checked === 0) return [];
+  if (compliance.refused === 0)
+    return options.problemsOnly
+      ? []
+      : [
+          style.green(
+            `${compliance.preset}: ${compliance.checked === 1 ? 'the output passes' : `all ${compliance.checked} outputs pass`} its checks`,
+          ),
+        ];
+  return [
+    style.red(
+      `${compliance.preset}: ${compliance.refused} of ${count(compliance.checked, 'output')} would be refused:`,
+    ),
+    ...ruleCountLines(compliance.byRule, options.preset, 'output'),
+  ];
 }
 
 function headline(summary: SummaryEvent, options: SummaryOptions): string {

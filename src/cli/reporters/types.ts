@@ -1,5 +1,6 @@
 import type { BatchEvent } from '../../batch/events.js';
 import type { OutputStream } from '../io.js';
+import type { Preset } from '../../presets/types.js';
 
 export interface Reporter {
   onEvent(event: BatchEvent): void;
@@ -22,4 +23,6 @@ export interface ReporterOptions {
   /** Runs a handler however the process exits (the progress bar restores the cursor); returns its release. */
   onExit: (handler: () => void) => () => void;
   stderr: OutputStream;
+  /** `edit --preset`: the preset, for the summary's words on the outputs it would refuse. */
+  preset?: Preset;
 }

@@ -1,0 +1,55 @@
+/**
+ * An output checked as it is made (`edit --preset`): its verdict as the sidecar keeps it, with
+ * a fingerprint of the checks it was judged by, so that a rerun judges again only when the
+ * preset's checks changed, and never sends the input again for it.
+ */
+import { createHash } from 'node:crypto';
+import { CHECK_NAMES, type Preset } from '../presets/types.js';
+import { judge, type RuleFailure } from './judge.js';
+import { measureImage } from './measure.js';
+
+export interface Compliance {
+  preset: string;
+  /** The fingerprint of the checks judged by (`checksFingerprint`). */
+  checks: string;
+  pass: boolean;
+  failures: RuleFailure[];
+  /** Why the output could not be measured: it does not pass. */
+  error?: string;
+}
+
+/** A short hash of the preset's checks and their figures: the same checks, the same fingerprint. */
+export function checksFingerprint(preset: Preset): string {
+  const figures = CHECK_NAMES.flatMap((name) => {
+    const check = preset.checks[name];
+    return check ? [[name, check.figure]] : [];
+  });
+  return createHash('sha256').update(JSON.stringify(figures)).digest('hex').slice(0, 16);
+}
+
+/** Measures the output at `file` and judges it by the preset. */
+export async function checkOutput(file: string, preset: Preset): Promise<Compliance> {
+  const background = preset.checks.background?.figure.color;
+  const measurement = await measureImage(file, background ? { background } : {});
+  const checks = checksFingerprint(preset);
+  if (!measurement.ok) return { preset: preset.name, checks, pass: false, failures: [], error: measurement.reason };
+  const { pass, failures } = judge(preset, { facts: measurement.facts, pixels: measurement.pixels });
+  return { preset: preset.name, checks, pass, failures };
+}
+
+/** Whether a recorded verdict holds for the preset's checks as they are now. */
+export function isCurrent(recorded: Compliance | undefined, preset: Preset): recorded is Compliance {
+  return recorded?.preset === preset.name && recorded.checks === checksFingerprint(preset);
+}
+
+/** A verdict read back from a sidecar, or undefined when it is not one. */
+export function complianceFrom(value: unknown): Compliance | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Partial<Compliance>;
+  return typeof record.preset === 'string' &&
+    typeof record.checks === 'string' &&
+    typeof record.pass === 'boolean' &&
+    Array.isArray(record.failures)
+    ? (record as Compliance)
+    : undefined;
+}
