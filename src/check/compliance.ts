@@ -33,7 +33,8 @@ export async function checkOutput(file: string, preset: Preset): Promise<Complia
   const measurement = await measureImage(file, background ? { background } : {});
   const checks = checksFingerprint(preset);
   if (!measurement.ok) return { preset: preset.name, checks, pass: false, failures: [], error: measurement.reason };
-  const { pass, failures } = judge(preset, { facts: measurement.facts, pixels: measurement.pixels });
+  const { pass, failures, unmeasured } = judge(preset, { facts: measurement.facts, pixels: measurement.pixels });
+  if (unmeasured !== undefined) return { preset: preset.name, checks, pass: false, failures, error: unmeasured };
   return { preset: preset.name, checks, pass, failures };
 }
 

@@ -22,8 +22,13 @@ export interface Verdict {
   preset: string;
   pass: boolean;
   failures: RuleFailure[];
-  /** The preset's checks an image on disk cannot answer: text, which only the API's answer tells. */
+  /**
+   * The preset's checks this image could not answer: text, which only the API's answer tells,
+   * and the rules on pixels when they could not be decoded (`unmeasured` says why).
+   */
   unjudged: CheckName[];
+  /** Why the pixels were not measured, when the preset has rules on them. */
+  unmeasured?: string;
 }
 
 /** What one image offers the checks: its facts, and its pixels unless they could not be decoded. */
@@ -66,10 +71,22 @@ function colorName(color: string): string {
   return color === 'FFFFFF' ? 'pure white' : `exactly #${color}`;
 }
 
+/**
+ * `value` over `divisor`, with as many decimals as it takes (from `decimals`) to differ from
+ * `bound` shown the same way: a figure over its limit never reads as the limit (20.002 MP).
+ */
+function against(value: number, bound: number | undefined, divisor: number, decimals: number): string {
+  for (let shown = decimals; shown < decimals + 4; shown += 1) {
+    const text = (value / divisor).toFixed(shown);
+    if (bound === undefined || text !== (bound / divisor).toFixed(shown)) return String(Number(text));
+  }
+  return String(value / divisor);
+}
+
 /** `6.2 MB`, `48 kB`: decimal units, as the marketplaces state their limits. */
-const byteSize = (bytes: number) =>
-  bytes >= 1_000_000 ? `${Number((bytes / 1_000_000).toFixed(1))} MB` : `${Math.round(bytes / 1000)} kB`;
-const megapixels = (pixels: number) => `${Number((pixels / 1_000_000).toFixed(1))} MP`;
+const byteSize = (bytes: number, bound?: number) =>
+  bytes >= 1_000_000 ? `${against(bytes, bound, 1_000_000, 1)} MB` : `${against(bytes, bound, 1000, 0)} kB`;
+const megapixels = (pixels: number, bound?: number) => `${against(pixels, bound, 1_000_000, 1)} MP`;
 
 /** A rule's finding: null when the image passes it. */
 type Finding = { measured: unknown; reason: string } | null;
@@ -84,15 +101,11 @@ interface Judged {
 
 type Rule<Name extends CheckName> = (figure: CheckFigures[Name], image: Judged) => Finding | 'unjudged';
 
-/** A rule on pixels, for an image whose pixels could not be decoded: a failure that says why. */
+/** A rule on pixels: not judged, neither passed nor failed, for an image whose pixels could not be decoded. */
 function withPixels<Name extends CheckName>(
-  name: string,
   rule: (figure: CheckFigures[Name], pixels: PixelMeasures, image: Judged) => Finding,
 ): Rule<Name> {
-  return (figure, image) =>
-    typeof image.pixels === 'string'
-      ? { measured: null, reason: `${name}: not measured (${image.pixels})` }
-      : rule(figure, image.pixels, image);
+  return (figure, image) => (typeof image.pixels === 'string' ? 'unjudged' : rule(figure, image.pixels, image));
 }
 
 /**
@@ -108,7 +121,7 @@ function isWhite(color: string): boolean {
 const size = ({ width, height }: ImageFacts) => `${width}×${height}`;
 
 const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
-  background: withPixels('background', ({ color, purity }, pixels, { wants }) => {
+  background: withPixels(({ color, purity }, pixels, { wants }) => {
     if (pixels.background.kind === 'transparent')
       return { measured: 0, reason: `background: the border is transparent; ${wants} ${colorName(color)}` };
     if (pixels.borderPurity >= purity) return null;
@@ -119,7 +132,7 @@ const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
         `${wants} at most ${percent(1 - purity)}`,
     };
   }),
-  minFill: withPixels('fill', (least, pixels, { wants }) => {
+  minFill: withPixels((least, pixels, { wants }) => {
     if (!pixels.subject)
       return {
         measured: 0,
@@ -132,7 +145,7 @@ const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
           reason: `product fills ${percent(pixels.fill, least)} of the frame; ${wants} ${percent(least)} or more`,
         };
   }),
-  maxFill: withPixels('fill', (most, pixels, { wants }) =>
+  maxFill: withPixels((most, pixels, { wants }) =>
     pixels.fill <= most
       ? null
       : {
@@ -166,7 +179,7 @@ const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
       ? null
       : {
           measured: facts.width * facts.height,
-          reason: `${size(facts)} (${megapixels(facts.width * facts.height)}): ${wants} ${megapixels(most)} or less`,
+          reason: `${size(facts)} (${megapixels(facts.width * facts.height, most)}): ${wants} ${megapixels(most)} or less`,
         },
   aspect: (aspect, { facts, wants }) =>
     hasAspect(facts.width, facts.height, aspect)
@@ -184,7 +197,7 @@ const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
       ? null
       : {
           measured: facts.bytes,
-          reason: `${byteSize(facts.bytes)} (${facts.bytes.toLocaleString('en-US')} bytes): ${wants} ${byteSize(most)} or less`,
+          reason: `${byteSize(facts.bytes, most)} (${facts.bytes.toLocaleString('en-US')} bytes): ${wants} ${byteSize(most)} or less`,
         },
   colorSpace: (_rgb, { facts, wants }) =>
     facts.colorSpace === 'rgb'
@@ -204,7 +217,7 @@ const RULES: { readonly [Name in CheckName]: Rule<Name> } = {
           measured: facts.frames,
           reason: `animated ${formatName(facts.format)} of ${facts.frames} frames: ${wants} a still image`,
         },
-  noBorder: withPixels('border', (_none, pixels, { wants }) =>
+  noBorder: withPixels((_none, pixels, { wants }) =>
     pixels.frame === null || isWhite(pixels.frame.color)
       ? null
       : {
@@ -243,5 +256,13 @@ export function judge(preset: Preset, measured: Measured): Verdict {
         reason: finding.reason,
       });
   }
-  return { preset: preset.name, pass: failures.length === 0, failures, unjudged };
+  const unmeasured = 'unmeasured' in measured.pixels ? measured.pixels.unmeasured : undefined;
+  const pixelsUnjudged = unmeasured !== undefined && unjudged.some((name) => name !== 'noText');
+  return {
+    preset: preset.name,
+    pass: failures.length === 0,
+    failures,
+    unjudged,
+    ...(pixelsUnjudged && { unmeasured }),
+  };
 }

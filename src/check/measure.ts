@@ -2,17 +2,19 @@
  * The local measurements of one image file that `photoroom check` judges against a preset's
  * rules: facts from the header (format by the bytes, size as displayed, colour space, bit
  * depth, alpha, frames) and, from one decode at full resolution, the pixel measures
- * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`.
+ * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`. A file
+ * whose header reads but whose pixels do not decode keeps its facts, its pixels unmeasured.
  *
- * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes) and the file's own
- * bytes while it is decoded; nothing is cached here. sharp's cache should be off
- * (`sharp.cache(false)`) where many images are measured.
+ * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes, at most
+ * `MAX_DECODED_PIXELS` pixels: a larger image is sampled) and the file's own bytes while it
+ * is decoded; nothing is cached here. sharp's cache should be off (`sharp.cache(false)`)
+ * where many images are measured.
  */
 import type { Metadata } from 'sharp';
 import { openInput, readHead } from '../inputs/access.js';
 import { readDimensions } from '../inputs/dimensions.js';
 import { imageFormatOf, SNIFF_BYTES } from '../inputs/sniff.js';
-import { bmpPixelFormat } from './bmp.js';
+import { bmpPixelFormat, decodeBmp } from './bmp.js';
 import { measurePixels, type PixelMeasures } from './pixels.js';
 import type { Raster } from './raster.js';
 
@@ -35,7 +37,7 @@ export interface ImageFacts {
   height: number;
   /** `rgb`, `grey`, `cmyk`, `lab`, or sharp's name for any other (`xyz`, `multiband`...). */
   colorSpace: string;
-  /** Bits per channel: 8, 16; 1, 2 or 4 for a palette or low-depth PNG or GIF, as its header says. */
+  /** Bits per channel of the colours: 8, 16; 8 for a palette, whatever its index width; 1, 2 or 4 for a low-depth grey PNG. */
   bitDepth: number;
   hasAlpha: boolean;
   /** 1 unless animated: a GIF's or WebP's frames. */
@@ -78,6 +80,20 @@ const DEPTH_BITS: Readonly<Record<string, number>> = {
   dpcomplex: 64,
 };
 
+/**
+ * The most pixels decoded for one image: 25 MP, 75–100 MB of raw pixels. A larger image (a
+ * 10000×10000 Amazon maximum, a decompression bomb) is decoded as every k-th pixel of every
+ * k-th row, k the smallest whole number that brings it under, streamed so that the whole is
+ * never held: its box and border are then measured to within k pixels.
+ */
+export const MAX_DECODED_PIXELS = 25_000_000;
+
+/**
+ * Beyond this many pixels an image is not decoded at all, even sampled (a decompression bomb
+ * of a few KB can claim billions): its header is judged, its pixels left unmeasured.
+ */
+export const MAX_SAMPLED_PIXELS = 1_000_000_000;
+
 /** Formats whose pages are frames of an animation; a TIFF's or HEIF's pages are not. */
 const ANIMATED_FORMATS = new Set(['gif', 'webp']);
 
@@ -92,27 +108,43 @@ export async function measureImage(path: string, options: MeasureOptions): Promi
     const head = await readHead(handle, Math.min(stats.size, SNIFF_BYTES));
     format = await imageFormatOf(head);
     if (format === null) return failed('not an image: unrecognised bytes');
-    if (format === 'bmp') return await measureBmp(handle, head, stats.size);
     content = await handle.readFile();
+    if (format === 'bmp') return await measureBmp(handle, head, content, options);
   } finally {
     await handle.close();
   }
   return measureDecodable(content, format, options);
 }
 
-/** sharp cannot decode BMP: its facts from the header, its pixels unmeasured. */
+/** sharp cannot decode BMP: its facts from the header, its pixels by bmp.ts when they are stored uncompressed. */
 async function measureBmp(
   handle: Parameters<typeof readDimensions>[0],
   head: Uint8Array,
-  bytes: number,
+  content: Buffer,
+  options: MeasureOptions,
 ): Promise<Measurement> {
-  const size = await readDimensions(handle, head, bytes);
+  const size = await readDimensions(handle, head, content.length);
   const pixelFormat = bmpPixelFormat(head);
   if (!size || !pixelFormat) return failed('not a readable BMP: its header is truncated or corrupt');
+  const facts: ImageFacts = {
+    format: 'bmp',
+    bytes: content.length,
+    ...size,
+    colorSpace: 'rgb',
+    ...pixelFormat,
+    frames: 1,
+  };
+  if (size.width * size.height > MAX_DECODED_PIXELS)
+    return {
+      ok: true,
+      facts,
+      pixels: { unmeasured: `a BMP over ${MAX_DECODED_PIXELS / 1_000_000} MP is not decoded` },
+    };
+  const raster = decodeBmp(content);
   return {
     ok: true,
-    facts: { format: 'bmp', bytes, ...size, colorSpace: 'rgb', ...pixelFormat, frames: 1 },
-    pixels: { unmeasured: 'sharp cannot decode BMP: only its header was read' },
+    facts,
+    pixels: typeof raster === 'string' ? { unmeasured: raster } : measurePixels(raster, options.background),
   };
 }
 
@@ -120,22 +152,58 @@ async function measureDecodable(content: Buffer, format: string, options: Measur
   const { default: sharp } = await import('sharp');
   // 'error' refuses truncated and corrupt data; libjpeg's mere warnings (extra bytes between
   // markers, common in camera files) still decode, as every viewer shows them.
-  const image = sharp(content, { autoOrient: true, failOn: 'error' });
-  let facts: ImageFacts;
+  // No pixel limit on reading the header: MAX_SAMPLED_PIXELS bounds what is decoded.
+  const image = sharp(content, { autoOrient: true, failOn: 'error', sequentialRead: true, limitInputPixels: false });
+  let metadata: Metadata;
+  try {
+    metadata = await image.metadata();
+  } catch (error) {
+    return failed(`cannot read this ${format.toUpperCase()} image (truncated or corrupt?): ${firstLine(error)}`);
+  }
+  const facts = factsOf(metadata, format, content.length);
+  if (facts.width * facts.height > MAX_SAMPLED_PIXELS)
+    return {
+      ok: true,
+      facts,
+      pixels: { unmeasured: `${Math.round((facts.width * facts.height) / 1_000_000)} MP is too many pixels to decode` },
+    };
+  // Every k-th pixel of every k-th row: the decoded pixels stay within the budget.
+  const every = Math.ceil(Math.sqrt((facts.width * facts.height) / MAX_DECODED_PIXELS));
   let raster: Raster;
   try {
-    const metadata = await image.metadata();
-    facts = factsOf(metadata, format, content.length);
     // The first frame of an animation (sharp's default), as displayed, 8-bit sRGB.
-    const pipeline = image.toColourspace('srgb');
+    let pipeline = image.toColourspace('srgb');
+    if (every > 1)
+      pipeline = pipeline.resize(Math.ceil(facts.width / every), Math.ceil(facts.height / every), {
+        kernel: 'nearest',
+        fit: 'fill',
+      });
     const { data, info } = await (metadata.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha())
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     raster = { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 };
   } catch (error) {
-    return failed(`cannot decode this ${format.toUpperCase()} image (truncated or corrupt?): ${firstLine(error)}`);
+    // The header read: what it tells is judged, the pixels are not.
+    return { ok: true, facts, pixels: { unmeasured: `its pixels do not decode: ${firstLine(error)}` } };
   }
-  return { ok: true, facts, pixels: measurePixels(raster, options.background) };
+  const pixels = measurePixels(raster, options.background);
+  return { ok: true, facts, pixels: every > 1 ? atFullSize(pixels, every) : pixels };
+}
+
+/** Measures taken on every k-th pixel, in the image's own pixels (shares are unchanged). */
+function atFullSize(pixels: PixelMeasures, every: number): PixelMeasures {
+  const { subject, frame } = pixels;
+  return {
+    ...pixels,
+    subject: subject && {
+      left: subject.left * every,
+      top: subject.top * every,
+      width: subject.width * every,
+      height: subject.height * every,
+    },
+    frame: frame && { ...frame, thickness: frame.thickness * every },
+    sampledEvery: every,
+  };
 }
 
 function factsOf(metadata: Metadata, format: string, bytes: number): ImageFacts {
@@ -145,7 +213,8 @@ function factsOf(metadata: Metadata, format: string, bytes: number): ImageFacts 
     width: metadata.autoOrient.width,
     height: metadata.autoOrient.height,
     colorSpace: COLOR_SPACES[metadata.space] ?? metadata.space,
-    bitDepth: metadata.bitsPerSample ?? DEPTH_BITS[metadata.depth] ?? 8,
+    // A palette's colours are 8 bits a channel, however few bits index them.
+    bitDepth: metadata.isPalette ? 8 : (metadata.bitsPerSample ?? DEPTH_BITS[metadata.depth] ?? 8),
     hasAlpha: metadata.hasAlpha,
     frames: ANIMATED_FORMATS.has(format) ? (metadata.pages ?? 1) : 1,
   };

@@ -27,6 +27,8 @@ export interface PixelMeasures {
   backgroundPurity: number;
   /** A drawn border around the picture, or null. */
   frame: Frame | null;
+  /** Set when the image was too large to decode whole: measured on every k-th pixel of every k-th row. */
+  sampledEvery?: number;
 }
 
 /**

@@ -4,19 +4,21 @@
  * named, whatever order they finish in; nothing image-sized outlives its measurement, so
  * memory stays flat over any number of images.
  */
-import type { IgnoreReason, ResolvedInputs } from '../inputs/discover.js';
+import { noneIgnored, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
+import { displayPath } from '../paths.js';
 import { CHECK_NAMES, type CheckName, type Preset } from '../presets/types.js';
 import { RuleCounts } from './rule-counts.js';
 import { judge, type Measured, type Verdict } from './judge.js';
 import { measureImage, type Measurement, type MeasureOptions } from './measure.js';
 
 export type CheckEvent =
-  | { type: 'start'; preset: string; total: number }
+  | { type: 'start'; preset: string; total: number; ignored: Record<IgnoreReason, number> }
   /** An image measured and judged. */
   | { type: 'checked'; input: string; path: string; verdict: Verdict; measured: Measured }
   /** An input that could not be judged: not readable, not an image, or not on disk. */
   | { type: 'unreadable'; input: string; reason: string }
-  | { type: 'ignored'; path: string; reason: IgnoreReason }
+  /** A file left out, as the user would name it. */
+  | { type: 'ignored'; input: string; reason: IgnoreReason }
   | { type: 'warning'; message: string }
   | ({ type: 'summary' } & CheckSummary);
 
@@ -29,6 +31,8 @@ export interface CheckSummary {
   unreadable: number;
   /** Inputs never measured: the run was interrupted. */
   notChecked: number;
+  /** Files left out while discovering, by reason. */
+  ignored: Record<IgnoreReason, number>;
   /** How many images failed each rule, in the checks' order. */
   byRule: Partial<Record<CheckName, number>>;
   /** The preset's checks no image on disk can answer (text). */
@@ -39,6 +43,8 @@ export interface CheckSummary {
 
 export interface CheckOptions {
   inputs: ResolvedInputs;
+  /** Files are shown relative to it. */
+  cwd: string;
   preset: Preset;
   /** Images measured at once. */
   concurrency: number;
@@ -59,16 +65,19 @@ interface Target {
 
 const NOT_ON_DISK = 'a URL: check reads images on disk (check the outputs of photoroom edit instead)';
 
-/** What the user named, walked once: the files to measure, and what was left out, told as found. */
-async function targetsOf(options: CheckOptions): Promise<Target[]> {
+/** What the user named, walked once: the files to measure, and what was left out, told as found and counted. */
+async function targetsOf(options: CheckOptions): Promise<{ targets: Target[]; ignored: Record<IgnoreReason, number> }> {
   const targets: Target[] = [];
+  const ignored = noneIgnored();
   for await (const item of options.inputs.items()) {
     if (item.kind === 'file') targets.push({ input: item.display, path: item.path });
     else if (item.kind === 'url') targets.push({ input: item.display });
-    else if (item.kind === 'ignored') options.onEvent({ type: 'ignored', path: item.path, reason: item.reason });
-    else options.onEvent({ type: 'warning', message: item.message });
+    else if (item.kind === 'ignored') {
+      ignored[item.reason] += 1;
+      options.onEvent({ type: 'ignored', input: displayPath(options.cwd, item.path), reason: item.reason });
+    } else options.onEvent({ type: 'warning', message: item.message });
   }
-  return targets;
+  return { targets, ignored };
 }
 
 async function checkOne(target: Target, options: CheckOptions): Promise<CheckEvent> {
@@ -100,7 +109,9 @@ class Tally {
     if (event.type !== 'checked') return;
     for (const name of event.verdict.unjudged) this.unjudged.add(name);
     if (event.verdict.pass) {
-      this.passed += 1;
+      // Rules it could not judge: neither a pass nor a refusal, an image not read whole.
+      if (event.verdict.unmeasured === undefined) this.passed += 1;
+      else this.unreadable += 1;
       return;
     }
     this.refused += 1;
@@ -110,8 +121,8 @@ class Tally {
 
 export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
   const started = options.now();
-  const targets = await targetsOf(options);
-  options.onEvent({ type: 'start', preset: options.preset.name, total: targets.length });
+  const { targets, ignored } = await targetsOf(options);
+  options.onEvent({ type: 'start', preset: options.preset.name, total: targets.length, ignored: { ...ignored } });
 
   const tally = new Tally();
   // Results wait here until those named before them are told: at most a few small verdicts.
@@ -149,6 +160,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
     refused: tally.refused,
     unreadable: tally.unreadable,
     notChecked: targets.length - nextToTell,
+    ignored,
     byRule: tally.byRule.toRecord(),
     unjudged: CHECK_NAMES.filter((name) => tally.unjudged.has(name)),
     durationMs: Math.round(options.now() - started),

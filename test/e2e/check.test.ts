@@ -167,7 +167,9 @@ describe('photoroom check', () => {
     const result = await check(['.', '--preset', 'amazon'], { cwd: folder });
     expect(result.stderr).toContain('pass    a.jpg\n');
     expect(result.stderr).toMatch(/^failed {2}broken\.jpg: .+$/m);
-    expect(result.stderr).toMatch(/amazon: 2 images checked in .*: 1 pass, 1 could not be read\n/);
+    expect(result.stderr).toMatch(
+      /amazon: 2 images checked in .*: 1 pass, 1 could not be read \(ignored: 2 not images; --verbose names them\)\n/,
+    );
     expect(result.code).toBe(1);
   });
 

@@ -86,15 +86,26 @@ describe('judging an image against a preset', () => {
     ]);
   });
 
-  it('fails the pixel rules of an image whose pixels could not be decoded, saying why', () => {
-    const measured = { facts: facts({ format: 'bmp' }), pixels: { unmeasured: 'sharp cannot decode BMP' } };
-    expect(reasons('amazon', measured)).toEqual([
-      'background: not measured (sharp cannot decode BMP)',
-      'fill: not measured (sharp cannot decode BMP)',
-      'BMP: amazon wants JPEG, PNG, TIFF or GIF',
-    ]);
-    // Walmart takes BMP: only what needs the pixels fails.
-    expect(reasons('walmart', measured)).toEqual(['background: not measured (sharp cannot decode BMP)']);
+  it('leaves the pixel rules of an image whose pixels could not be decoded unjudged, neither passed nor failed', () => {
+    const measured = { facts: facts({ format: 'bmp' }), pixels: { unmeasured: 'a BMP of compression 1' } };
+    // Amazon takes no BMP: that much is known from the header.
+    expect(judge(preset('amazon'), measured)).toEqual({
+      preset: 'amazon',
+      pass: false,
+      failures: [expect.objectContaining({ reason: 'BMP: amazon wants JPEG, PNG, TIFF or GIF' }) as unknown],
+      unjudged: ['background', 'minFill', 'noText'],
+      unmeasured: 'a BMP of compression 1',
+    });
+    // Walmart takes BMP: nothing failed, and its background is not judged.
+    expect(judge(preset('walmart'), measured)).toEqual({
+      preset: 'walmart',
+      pass: true,
+      failures: [],
+      unjudged: ['background'],
+      unmeasured: 'a BMP of compression 1',
+    });
+    // A preset with no rule on pixels has nothing left unjudged.
+    expect(judge(preset('etsy'), { ...measured, facts: facts() })).not.toHaveProperty('unmeasured');
   });
 
   it('takes a square to the pixel, and another aspect to within a pixel', () => {

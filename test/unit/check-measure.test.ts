@@ -347,9 +347,9 @@ describe('the facts from the header', () => {
     expectBoxNear(pixels.subject, { left: 50, top: 20, width: 100, height: 40 }, 1);
   });
 
-  it('reads a BMP’s facts from its header and leaves its pixels unmeasured', async () => {
+  it('reads a BMP’s facts from its header and decodes its uncompressed pixels (sharp cannot)', async () => {
     const result = await measureImage(await saved('tiny.bmp', bmp24(4, 2)), WHITE);
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: true,
       facts: {
         format: 'bmp',
@@ -361,41 +361,70 @@ describe('the facts from the header', () => {
         hasAlpha: false,
         frames: 1,
       },
-      pixels: { unmeasured: expect.stringMatching(/sharp cannot decode BMP/) as unknown },
+      pixels: { background: { kind: 'color', color: 'FFFFFF' }, subject: null, borderPurity: 1 },
+    });
+  });
+
+  it('decodes an 8-bit palette BMP stored top-down, and leaves a run-length one unmeasured', async () => {
+    // 8×8, palette entry 0 white and 1 dark; rows 2–5, columns 2–5 dark; a negative height: top row first.
+    const palette = Buffer.from([0xff, 0xff, 0xff, 0, 0x40, 0x30, 0x28, 0]);
+    const rows = Buffer.alloc(64);
+    for (let y = 2; y < 6; y++) rows.fill(1, y * 8 + 2, y * 8 + 6);
+    const file = bmpHeader(8, -8, 8, 54 + palette.length, rows.length);
+    const measured = await measureImage(await saved('palette.bmp', Buffer.concat([file, palette, rows])), WHITE);
+    expect(measured).toMatchObject({
+      ok: true,
+      facts: { format: 'bmp', width: 8, height: 8, bitDepth: 8 },
+      pixels: { subject: { left: 2, top: 2, width: 4, height: 4 } },
+    });
+    const rle = bmpHeader(8, 8, 8, 54 + palette.length, 2);
+    rle.writeUInt32LE(1, 30); // BI_RLE8
+    const unread = await measureImage(
+      await saved('rle.bmp', Buffer.concat([rle, palette, Buffer.from([0, 1])])),
+      WHITE,
+    );
+    expect(unread).toMatchObject({
+      ok: true,
+      pixels: { unmeasured: expect.stringMatching(/does not decode/) as unknown },
     });
   });
 });
 
-/** A 24-bit BMP of `width`×`height` white pixels (`width` a multiple of 4: rows need no padding). */
-function bmp24(width: number, height: number): Buffer {
-  const pixels = width * height * 3;
-  const file = Buffer.alloc(54 + pixels, 0xff);
+/** A BITMAPINFOHEADER BMP's first 54 bytes: `bits` a pixel, pixels from `dataAt`, `dataBytes` of them. */
+function bmpHeader(width: number, height: number, bits: number, dataAt: number, dataBytes: number): Buffer {
+  const file = Buffer.alloc(54);
   file.write('BM', 0, 'latin1');
-  file.writeUInt32LE(54 + pixels, 2);
-  file.writeUInt32LE(0, 6);
-  file.writeUInt32LE(54, 10);
+  file.writeUInt32LE(dataAt + dataBytes, 2);
+  file.writeUInt32LE(dataAt, 10);
   file.writeUInt32LE(40, 14);
   file.writeInt32LE(width, 18);
   file.writeInt32LE(height, 22);
   file.writeUInt16LE(1, 26);
-  file.writeUInt16LE(24, 28);
-  file.writeUInt32LE(0, 30);
-  file.writeUInt32LE(pixels, 34);
-  file.writeInt32LE(2835, 38);
-  file.writeInt32LE(2835, 42);
-  file.writeUInt32LE(0, 46);
-  file.writeUInt32LE(0, 50);
+  file.writeUInt16LE(bits, 28);
+  file.writeUInt32LE(dataBytes, 34);
   return file;
 }
 
+/** A 24-bit BMP of `width`×`height` white pixels (`width` a multiple of 4: rows need no padding). */
+function bmp24(width: number, height: number): Buffer {
+  const pixels = width * height * 3;
+  return Buffer.concat([bmpHeader(width, height, 24, 54, pixels), Buffer.alloc(pixels, 0xff)]);
+}
+
 describe('a file that cannot be measured', () => {
-  it('says a truncated JPEG cannot be decoded', async () => {
+  it('keeps a truncated JPEG’s facts, its pixels unmeasured, and says a JPEG cut in its header cannot be read', async () => {
     const whole = await productOnWhite(500, 500, 1000, 1000).image().jpeg().toBuffer();
     const result: Measurement = await measureImage(
       await saved('truncated.jpg', whole.subarray(0, whole.length / 2)),
       WHITE,
     );
-    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/^cannot decode this JPEG image/) as unknown });
+    expect(result).toMatchObject({
+      ok: true,
+      facts: { format: 'jpeg', width: 2000, height: 2000 },
+      pixels: { unmeasured: expect.stringMatching(/^its pixels do not decode: /) as unknown },
+    });
+    const headless = await measureImage(await saved('headless.jpg', whole.subarray(0, 40)), WHITE);
+    expect(headless).toEqual({ ok: false, reason: expect.stringMatching(/^cannot read this JPEG image/) as unknown });
   });
 
   it('says a text file is not an image', async () => {

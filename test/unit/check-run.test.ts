@@ -18,12 +18,13 @@ const PIXELS = pixelsOf();
 async function folderOf(names: string[], extra: string[] = []) {
   const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-check-run-'));
   for (const name of names) await writeFile(path.join(folder, name), '');
-  return resolveInputs({
+  const inputs = await resolveInputs({
     inputs: [folder, ...extra],
     cwd: folder,
     skipFolders: [],
     extensions: IMAGE_EXTENSIONS,
   });
+  return { inputs, cwd: folder };
 }
 
 /** A measurement per file name, settled when the test says. */
@@ -55,11 +56,12 @@ const told = (events: CheckEvent[]) =>
 
 describe('a check run', () => {
   it('tells results in the order the inputs were named, whatever order they finish in, measuring a few at once', async () => {
-    const inputs = await folderOf(['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
+    const { inputs, cwd } = await folderOf(['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
     const control = controlledMeasure();
     const events: CheckEvent[] = [];
     const running = runCheck({
       inputs,
+      cwd,
       preset: AMAZON,
       concurrency: 2,
       onEvent: (event) => events.push(event),
@@ -91,12 +93,13 @@ describe('a check run', () => {
   });
 
   it('starts no new image once aborted, tells those being measured, and counts the rest as not checked', async () => {
-    const inputs = await folderOf(['a.jpg', 'b.jpg', 'c.jpg']);
+    const { inputs, cwd } = await folderOf(['a.jpg', 'b.jpg', 'c.jpg']);
     const control = controlledMeasure();
     const controller = new AbortController();
     const events: CheckEvent[] = [];
     const running = runCheck({
       inputs,
+      cwd,
       preset: AMAZON,
       concurrency: 1,
       signal: controller.signal,
@@ -113,10 +116,11 @@ describe('a check run', () => {
   });
 
   it('turns a measurement that throws into that image failing, and a URL into one not on disk', async () => {
-    const inputs = await folderOf(['a.jpg'], ['https://example.com/b.jpg']);
+    const { inputs, cwd } = await folderOf(['a.jpg'], ['https://example.com/b.jpg']);
     const events: CheckEvent[] = [];
     const summary = await runCheck({
       inputs,
+      cwd,
       preset: AMAZON,
       concurrency: 2,
       onEvent: (event) => events.push(event),
@@ -131,7 +135,7 @@ describe('a check run', () => {
   });
 
   it("asks the measurement for the preset's background colour, and for none without a background rule", async () => {
-    const inputs = await folderOf(['a.jpg']);
+    const { inputs, cwd } = await folderOf(['a.jpg']);
     const asked: unknown[] = [];
     const measure = (_file: string, options: unknown) => {
       asked.push(options);
@@ -140,6 +144,7 @@ describe('a check run', () => {
     for (const name of ['amazon', 'google'])
       await runCheck({
         inputs,
+        cwd,
         preset: builtInPreset(name)!,
         concurrency: 1,
         onEvent: () => {},

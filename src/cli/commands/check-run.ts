@@ -2,7 +2,7 @@
 import { runCheck } from '../../check/run.js';
 import { configSourceLine } from '../../config/load.js';
 import { resolveCommandSettings } from '../../config/settings.js';
-import { UserError } from '../../errors.js';
+import { errorCode, EXIT, faultReason, UserError } from '../../errors.js';
 import { resolveInputs } from '../../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../../inputs/formats.js';
 import type { Io } from '../io.js';
@@ -41,7 +41,8 @@ export async function runCheckCommand({ inputs, flags, configPath, io }: CheckCo
     include: run.include,
     exclude: run.exclude,
     skipFolders: [],
-    extensions: IMAGE_EXTENSIONS,
+    // BMP too: the API takes none, but Walmart and Google Merchant Center do.
+    extensions: [...IMAGE_EXTENSIONS, 'bmp'],
   });
   const reporter = await createCheckReporter({
     ...run,
@@ -51,24 +52,35 @@ export async function runCheckCommand({ inputs, flags, configPath, io }: CheckCo
     stderr: io.stderr,
     onExit: (handler) => io.onExit(handler),
   });
-  // The first Ctrl-C lets the images being measured finish and says the summary; a second quits.
+  // The first Ctrl-C lets the images being measured finish and says the summary; a second
+  // quits. A reader of --json that went away (`| head`) stops new images too, as in edit.
   const controller = new AbortController();
   const releaseSignals = io.onSignal(['SIGINT'], () => {
-    if (controller.signal.aborted) io.exitNow(130);
+    if (controller.signal.aborted) io.exitNow(EXIT.interrupted);
+    controller.abort();
+  });
+  let outputClosed = false;
+  const releaseStdout = io.onStdoutRefused((error) => {
+    outputClosed = true;
+    io.stderr.write(
+      `photoroom: ${errorCode(error) === 'EPIPE' ? 'standard output was closed (EPIPE)' : `standard output refused a write: ${faultReason(error)}`}: no new image started\n`,
+    );
     controller.abort();
   });
   try {
     const summary = await runCheck({
       inputs: resolved,
+      cwd: io.cwd,
       preset,
       concurrency: io.host.cores,
       signal: controller.signal,
       onEvent: (event) => reporter.onEvent(event),
       now: () => performance.now(),
     });
-    return checkExitCode(summary);
+    return outputClosed ? EXIT.someInputsFailed : checkExitCode(summary);
   } finally {
     releaseSignals();
+    releaseStdout();
     reporter.close();
   }
 }

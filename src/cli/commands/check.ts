@@ -12,18 +12,21 @@ import { helpWidth } from '../help.js';
 import { wrapProse } from '../text.js';
 
 const HELP = `
-Measures each image on disk and judges it against the preset's checks (photoroom presets
-lists them): the product's fill of the frame, the background's purity on the border, size,
-aspect, format, colour space, bit depth, bytes, animation, a drawn border. Nothing is sent.
-An image that fails says which rule, what was measured and what the preset wants.
+Measures each image on disk and judges it against the preset's checks (photoroom
+presets lists them): the product's fill of the frame, the background's purity on the
+border, size, aspect, format, colour space, bit depth, bytes, animation, a drawn border.
+Nothing is sent. An image that fails says which rule, what was measured and what the
+preset wants.
 
-Exit code: 0 every image passed, 5 some would be refused, 1 some could not be read,
-2 usage error (nothing checked), 130 interrupted.
+Exit code: 0 every image passed, 5 some would be refused, 1 some could not be read (or
+standard output was closed), 2 usage error (nothing checked), 130 interrupted.
 
 Examples:
   photoroom check out/ --preset amazon
-  photoroom check 'shots/**/*.jpg' --preset walmart --json | jq -r 'select(.status != "pass") | .input'
-  photoroom edit ./products --preset amazon -o out/ && photoroom check out/ --preset amazon`;
+  photoroom check 'shots/**/*.jpg' --preset walmart --json \\
+    | jq -r 'select(.type == "result" and .status != "pass") | .input'
+  photoroom edit ./products --preset amazon -o out/ &&
+    photoroom check out/ --preset amazon`;
 
 export function checkCommand(io: Io): Command {
   const command = new Command('check')

@@ -4,12 +4,12 @@
  * per image that passes), and a summary counting the images that fail each rule.
  */
 import type { CheckEvent, CheckSummary } from '../../check/run.js';
-import type { Measured } from '../../check/judge.js';
+import type { Measured, Verdict } from '../../check/judge.js';
 import { EXIT } from '../../errors.js';
 import type { Preset } from '../../presets/types.js';
 import { printLines } from '../io.js';
 import { escapeControls, escapeStrings, jsonLine } from '../terminal.js';
-import { count, formatDuration, IGNORED_REASON, label } from './format.js';
+import { count, formatDuration, IGNORED_REASON, ignoredCounts, label } from './format.js';
 import { createStyle, type Style } from './style.js';
 import type { ReporterOptions } from './types.js';
 import { refusalLines, ruleCountLines } from './verdicts.js';
@@ -28,10 +28,14 @@ export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
   // refusalLines escapes what it is given.
   if (unescaped.type === 'checked' && !unescaped.verdict.pass)
     return refusalLines(unescaped.input, unescaped.verdict, style);
+  if (unescaped.type === 'checked' && unescaped.verdict.unmeasured !== undefined)
+    return [`${label('failed', style.red)}${escapeControls(notMeasured(unescaped.input, unescaped.verdict))}`];
   const event = escapeStrings(unescaped);
   switch (event.type) {
-    case 'start':
-      return [`checking ${count(event.total, 'image')} against ${event.preset}`];
+    case 'start': {
+      const ignored = ignoredCounts(event.ignored);
+      return [`checking ${count(event.total, 'image')} against ${event.preset}${ignored ? ` (${ignored})` : ''}`];
+    }
     case 'checked':
       return event.verdict.pass
         ? [`${label('pass', style.green)}${event.input}`]
@@ -39,10 +43,24 @@ export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
     case 'unreadable':
       return [`${label('failed', style.red)}${event.input}: ${event.reason}`];
     case 'ignored':
-      return [`${label('ignored', style.dim)}${event.path} ${style.dim(`(${IGNORED_REASON[event.reason]})`)}`];
+      return [`${label('ignored', style.dim)}${event.input} ${style.dim(`(${IGNORED_REASON[event.reason]})`)}`];
     case 'warning':
       return [`${style.yellow('warning:')} ${event.message}`];
   }
+}
+
+/** How an image counts: passed, refused, or not read whole. */
+function statusOf(event: CheckEvent): 'passed' | 'refused' | 'unreadable' | null {
+  if (event.type === 'unreadable') return 'unreadable';
+  if (event.type !== 'checked') return null;
+  if (!event.verdict.pass) return 'refused';
+  return event.verdict.unmeasured === undefined ? 'passed' : 'unreadable';
+}
+
+/** `x.bmp: pixels not measured (why): background, minFill not judged`. */
+function notMeasured(input: string, verdict: Verdict): string {
+  const rules = verdict.unjudged.filter((name) => name !== 'noText').join(', ');
+  return `${input}: pixels not measured (${verdict.unmeasured}): ${rules} not judged`;
 }
 
 /** The summary in words: the counts, then each failed rule with how many images failed it. */
@@ -53,8 +71,13 @@ export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: 
     ...(summary.unreadable > 0 ? [style.red(`${summary.unreadable} could not be read`)] : []),
     ...(summary.notChecked > 0 ? [style.yellow(`${summary.notChecked} not checked (interrupted)`)] : []),
   ];
+  const checked = summary.total - summary.notChecked;
+  const images =
+    summary.notChecked > 0 ? `${checked} of ${count(summary.total, 'image')}` : count(summary.total, 'image');
+  const ignored = ignoredCounts(summary.ignored);
   const lines = [
-    `${escapeControls(preset.name)}: ${count(summary.total, 'image')} checked in ${formatDuration(summary.durationMs)}: ${counts.join(', ')}`,
+    `${escapeControls(preset.name)}: ${images} checked in ${formatDuration(summary.durationMs)}: ${counts.join(', ')}` +
+      (ignored ? style.dim(` (${ignored}; --verbose names them)`) : ''),
   ];
   lines.push(...ruleCountLines(summary.byRule, preset, 'image'));
   if (summary.unjudged.includes('noText'))
@@ -73,12 +96,15 @@ function measuredRecord({ facts, pixels }: Measured): Record<string, unknown> {
 function resultRecord(event: Extract<CheckEvent, { type: 'checked' | 'unreadable' }>, preset: string): object {
   if (event.type === 'unreadable')
     return { type: 'result', input: event.input, preset, status: 'unreadable', error: event.reason };
+  const { verdict } = event;
+  const unread = verdict.pass && verdict.unmeasured !== undefined;
   return {
     type: 'result',
     input: event.input,
     preset,
-    status: event.verdict.pass ? 'pass' : 'refused',
-    failures: event.verdict.failures,
+    status: !verdict.pass ? 'refused' : unread ? 'unreadable' : 'pass',
+    failures: verdict.failures,
+    ...(unread && { error: notMeasured(event.input, verdict) }),
     measured: measuredRecord(event.measured),
   };
 }
@@ -115,7 +141,7 @@ export async function createCheckReporter(
   const shown = (event: ShownEvent): boolean => {
     switch (event.type) {
       case 'checked':
-        return !event.verdict.pass || !options.quiet;
+        return statusOf(event) !== 'passed' || !options.quiet;
       case 'unreadable':
       case 'warning':
         return true;
@@ -142,10 +168,10 @@ export async function createCheckReporter(
         printLines(stderr, checkSummaryLines(event, preset, style));
         return;
       }
-      if (event.type === 'checked') counts[event.verdict.pass ? 'passed' : 'refused'] += 1;
-      if (event.type === 'unreadable') counts.unreadable += 1;
+      const status = statusOf(event);
+      if (status) counts[status] += 1;
       // On a bar, the images that pass only move it.
-      const logged = bar && event.type === 'checked' ? !event.verdict.pass : shown(event);
+      const logged = bar && status === 'passed' ? false : shown(event);
       if (logged) print(checkEventLines(event, style));
       if (event.type === 'start' && event.total > 0) bar?.start(event.total);
       else if (event.type === 'checked' || event.type === 'unreadable')

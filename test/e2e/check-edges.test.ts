@@ -1,0 +1,256 @@
+/**
+ * `photoroom check` at its edges, each case a defect a review found (issue 20): pixel bombs
+ * and images past sharp's limit, BMP, an interrupted summary, its help, files left out,
+ * figures rounded to their bound, palette PNGs, a reader of --json that goes away.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { noneIgnored } from '../../src/inputs/discover.js';
+import { judge } from '../../src/check/judge.js';
+import { checkSummaryLines } from '../../src/cli/reporters/check.js';
+import { createStyle } from '../../src/cli/reporters/style.js';
+import { builtInPreset } from '../../src/presets/table.js';
+import type { Preset } from '../../src/presets/types.js';
+import { runInProcess } from '../support/in-process.js';
+import { factsOf } from '../support/measures.js';
+import { BIN, tempDir, type CliResult } from './harness.js';
+
+let root: string;
+
+function preset(name: string): Preset {
+  const found = builtInPreset(name);
+  if (!found) throw new Error(`no preset ${name}`);
+  return found;
+}
+
+/** A `size`² picture on `backdrop` with a dark `box`² square in the middle, drawn as SVG. */
+function productOn(size: number, box: number, backdrop = '#ffffff'): Sharp {
+  const at = (size - box) / 2;
+  return sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">` +
+        `<rect width="${size}" height="${size}" fill="${backdrop}"/>` +
+        `<rect x="${at}" y="${at}" width="${box}" height="${box}" fill="#283040"/>` +
+        `<circle cx="${size / 2}" cy="${size / 2}" r="${box / 3}" fill="#e0b040"/></svg>`,
+    ),
+  );
+}
+
+/** An uncompressed 24-bit BMP (BITMAPINFOHEADER, bottom-up): white, with a dark `box`² square in the middle. */
+function bmpProduct(size: number, box: number): Buffer {
+  const row = Math.ceil((size * 3) / 4) * 4;
+  const image = Buffer.alloc(54 + row * size, 0xff);
+  image.write('BM', 0, 'latin1');
+  image.writeUInt32LE(image.length, 2);
+  image.fill(0, 6, 54);
+  image.writeUInt32LE(54, 10);
+  image.writeUInt32LE(40, 14);
+  image.writeInt32LE(size, 18);
+  image.writeInt32LE(size, 22);
+  image.writeUInt16LE(1, 26);
+  image.writeUInt16LE(24, 28);
+  image.writeUInt32LE(row * size, 34);
+  const from = (size - box) / 2;
+  for (let y = from; y < from + box; y++)
+    for (let x = from; x < from + box; x++) image.set([0x40, 0x30, 0x28], 54 + y * row + x * 3);
+  return image;
+}
+
+const resultLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+beforeAll(async () => {
+  root = await tempDir('photoroom-check-review-');
+}, 60_000);
+
+// First in the file: it reads the process's peak memory, which the other tests would raise.
+describe('a decompression bomb is not decoded whole', () => {
+  it('checks a 12000×12000 PNG (a few hundred KB on disk) without the process growing by 300 MB', async () => {
+    const folder = path.join(root, 'bomb');
+    await mkdir(folder);
+    await sharp({ create: { width: 12_000, height: 12_000, channels: 3, background: '#ffffff' } })
+      .png()
+      .toFile(path.join(folder, 'bomb.png'));
+    const before = process.resourceUsage().maxRSS; // KB
+    const result = await runInProcess(['check', 'bomb.png', '--preset', 'amazon', '--json'], { cwd: folder });
+    const grown = process.resourceUsage().maxRSS - before;
+    // 144 MP decoded to 8-bit RGB is 432 MB, per worker (one a core); amazon refuses it by its
+    // header alone (longest side over 10000 px). The issue's budget for the whole run is 300 MB.
+    expect(resultLines(result.stdout)[0]).toMatchObject({ status: 'refused' });
+    expect(grown).toBeLessThan(300 * 1024);
+  }, 60_000);
+});
+
+describe('a folder or glob walk leaves out BMP, which walmart and google take', () => {
+  it('checks the .bmp files of a folder', async () => {
+    const folder = path.join(root, 'bmps');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'product.bmp'), bmpProduct(1000, 800));
+    const result = await runInProcess(['check', '.', '--preset', 'google', '--json'], { cwd: folder });
+    const lines = resultLines(result.stdout);
+    expect(lines.filter((line) => line.type === 'result').map((line) => line.input)).toEqual(['product.bmp']);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', total: 1 });
+  });
+});
+
+describe('an image whose pixels were not measured is not "would be refused"', () => {
+  it('passes a compliant BMP for google: its pixels are decoded though sharp cannot', async () => {
+    await writeFile(path.join(root, 'ok.bmp'), bmpProduct(1000, 800)); // fill 80%: google wants 75–90%
+    const result = await runInProcess(['check', 'ok.bmp', '--preset', 'google', '--json'], { cwd: root });
+    const [line] = resultLines(result.stdout);
+    expect(JSON.stringify(line)).not.toContain('not measured');
+    expect(line).not.toMatchObject({ status: 'refused' });
+    expect(result.code).not.toBe(5);
+  });
+});
+
+describe('an image over sharp’s pixel limit is judged by its header, not called corrupt', () => {
+  it('refuses a 17000×17000 PNG for its size (exit 5), not as unreadable (exit 1)', async () => {
+    await sharp({
+      create: { width: 17_000, height: 17_000, channels: 3, background: '#ffffff' },
+      limitInputPixels: false,
+    })
+      .png({ compressionLevel: 1 })
+      .toFile(path.join(root, 'huge.png'));
+    const result = await runInProcess(['check', 'huge.png', '--preset', 'amazon', '--json'], { cwd: root });
+    const [line] = resultLines(result.stdout);
+    // Matchers are `any` to the type checker: held as unknown, they are values like the others.
+    const tooLong: unknown = expect.arrayContaining([
+      expect.objectContaining({ check: 'maxLongestSide', measured: 17_000 }),
+    ]);
+    expect(line).toMatchObject({ status: 'refused', failures: tooLong });
+    expect(JSON.stringify(line)).not.toContain('corrupt');
+    expect(result.code).toBe(5);
+  }, 60_000);
+});
+
+describe('an interrupted run does not say it checked what it never measured', () => {
+  it('does not say "40 images checked" when 30 were not', () => {
+    const [first] = checkSummaryLines(
+      {
+        preset: 'amazon',
+        total: 40,
+        passed: 0,
+        refused: 10,
+        unreadable: 0,
+        notChecked: 30,
+        ignored: noneIgnored(),
+        byRule: { background: 10 },
+        unjudged: ['noText'],
+        durationMs: 1500,
+        interrupted: true,
+      },
+      preset('amazon'),
+      createStyle(false),
+    );
+    expect(first).toMatch(/^amazon: 10 of 40 images checked in /);
+    expect(first).toContain('30 not checked');
+  });
+});
+
+describe('check --help', () => {
+  it('has no line over 80 columns', async () => {
+    const { stdout } = await runInProcess(['check', '--help']);
+    expect(stdout.split('\n').filter((line) => line.length > 80)).toEqual([]);
+  });
+
+  it('gives a jq example that prints only the inputs that did not pass (not "null" for the summary line)', async () => {
+    const { stdout } = await runInProcess(['check', '--help']);
+    const program = /jq -r '([^']+)'/.exec(stdout)?.[1];
+    // `select(.status != "pass")` also selects the summary (and warning) lines, which have no
+    // status, and prints their `.input`: null.
+    expect(program).toContain('.type == "result"');
+  });
+});
+
+describe('files left out are told as edit tells them', () => {
+  it('counts the hidden and non-image files it left out, and names them by their shown path with --verbose', async () => {
+    const folder = path.join(root, 'left-out');
+    await mkdir(folder);
+    await productOn(1000, 900).jpeg().toFile(path.join(folder, 'a.jpg'));
+    await copyFile(path.join(folder, 'a.jpg'), path.join(folder, '.hidden.jpg'));
+    await writeFile(path.join(folder, 'notes.txt'), 'hi\n');
+    // edit . --dry-run says: "planning 1 image (dry run: ...; ignored: 1 not an image, 1 hidden file)"
+    const plain = await runInProcess(['check', '.', '--preset', 'amazon'], { cwd: folder });
+    expect(plain.stderr).toContain('ignored: 1 not an image, 1 hidden file');
+    // edit --verbose: "ignored .hidden.jpg (hidden)"; check printed the absolute path
+    const verbose = await runInProcess(['check', '.', '--preset', 'amazon', '--verbose'], { cwd: folder });
+    expect(verbose.stderr).toMatch(/^ignored \.hidden\.jpg \(hidden\)$/m);
+  });
+});
+
+describe('a figure rounded to the bound does not contradict the verdict', () => {
+  it('does not say "(20 MP): shopify wants 20 MP or less"', () => {
+    const verdict = judge(preset('shopify'), {
+      facts: factsOf({ width: 4472, height: 4473 }),
+      pixels: { unmeasured: 'not needed' },
+    });
+    const reason = verdict.failures.find((failure) => failure.check === 'maxPixels')?.reason;
+    expect(reason).toBeDefined();
+    expect(reason).not.toMatch(/\(20 MP\): shopify wants 20 MP or less/);
+  });
+
+  it('does not say "5 MB (...): walmart wants 5 MB or less"', () => {
+    const verdict = judge(preset('walmart'), {
+      facts: factsOf({ bytes: 5_040_000 }),
+      pixels: { unmeasured: 'not needed' },
+    });
+    const reason = verdict.failures.find((failure) => failure.check === 'maxBytes')?.reason;
+    expect(reason).toBeDefined();
+    expect(reason).not.toMatch(/^5 MB .*walmart wants 5 MB or less$/);
+  });
+});
+
+describe('an indexed PNG is judged by its colours, not by its index width', () => {
+  it('gives a 16-colour and a 256-colour palette PNG the same walmart verdict, never "4 bits a channel"', async () => {
+    const image = productOn(1600, 1500);
+    await image.clone().png({ palette: true, colours: 16 }).toFile(path.join(root, 'pal16.png'));
+    await image.clone().png({ palette: true, colours: 256 }).toFile(path.join(root, 'pal256.png'));
+    const result = await runInProcess(['check', 'pal16.png', 'pal256.png', '--preset', 'walmart', '--json'], {
+      cwd: root,
+    });
+    const [sixteen, full] = resultLines(result.stdout);
+    expect(JSON.stringify(sixteen)).not.toContain('4 bits a channel');
+    expect(sixteen!.status).toBe(full!.status);
+  });
+});
+
+/** `photoroom ...args` spawned with its stdout read until the first line, then closed (`| head -1`). */
+function runUntilFirstLine(args: readonly string[], cwd: string): Promise<CliResult & { firstLine: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let read = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    read += chunk.toString();
+    if (read.includes('\n')) child.stdout.destroy();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: read, stderr, firstLine: read.slice(0, read.indexOf('\n')) }));
+  });
+}
+
+describe('a reader of --json that goes away stops the run, as it stops edit', () => {
+  it('`check --json | head -1` starts no new image, says so, and exits 1', async () => {
+    const folder = path.join(root, 'many');
+    await mkdir(folder);
+    await productOn(2000, 1200).jpeg().toFile(path.join(folder, 'p00.jpg'));
+    for (let index = 1; index < 40; index++)
+      await copyFile(path.join(folder, 'p00.jpg'), path.join(folder, `p${String(index).padStart(2, '0')}.jpg`));
+    const result = await runUntilFirstLine(['check', '.', '--preset', 'amazon', '--json'], folder);
+    expect(JSON.parse(result.firstLine)).toMatchObject({ type: 'result', input: 'p00.jpg' });
+    expect(result.stderr).toContain('standard output was closed');
+    expect(result.code).toBe(1);
+  }, 60_000);
+});
