@@ -29,7 +29,7 @@ export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
   if (unescaped.type === 'checked' && !unescaped.verdict.pass)
     return refusalLines(unescaped.input, unescaped.verdict, style);
   if (unescaped.type === 'checked' && unescaped.verdict.unmeasured !== undefined)
-    return [`${label('failed', style.red)}${escapeControls(notMeasured(unescaped.input, unescaped.verdict))}`];
+    return [`${label('failed', style.red)}${escapeControls(`${unescaped.input}: ${notMeasured(unescaped.verdict)}`)}`];
   const event = escapeStrings(unescaped);
   switch (event.type) {
     case 'start': {
@@ -57,10 +57,10 @@ function statusOf(event: CheckEvent): 'passed' | 'refused' | 'unreadable' | null
   return event.verdict.unmeasured === undefined ? 'passed' : 'unreadable';
 }
 
-/** `x.bmp: pixels not measured (why): background, minFill not judged`. */
-function notMeasured(input: string, verdict: Verdict): string {
+/** `pixels not measured (why): background, minFill not judged`. */
+function notMeasured(verdict: Verdict): string {
   const rules = verdict.unjudged.filter((name) => name !== 'noText').join(', ');
-  return `${input}: pixels not measured (${verdict.unmeasured}): ${rules} not judged`;
+  return `pixels not measured (${verdict.unmeasured}): ${rules} not judged`;
 }
 
 /** The summary in words: the counts, then each failed rule with how many images failed it. */
@@ -104,7 +104,7 @@ function resultRecord(event: Extract<CheckEvent, { type: 'checked' | 'unreadable
     preset,
     status: !verdict.pass ? 'refused' : unread ? 'unreadable' : 'pass',
     failures: verdict.failures,
-    ...(unread && { error: notMeasured(event.input, verdict) }),
+    ...(unread && { error: notMeasured(verdict) }),
     measured: measuredRecord(event.measured),
   };
 }
