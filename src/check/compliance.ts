@@ -14,6 +14,8 @@ export interface Compliance {
   checks: string;
   pass: boolean;
   failures: RuleFailure[];
+  /** The preset's recommendations the output misses: told, not refused. */
+  advice?: RuleFailure[];
   /** Why the output could not be measured: it does not pass. */
   error?: string;
 }
@@ -33,9 +35,12 @@ export async function checkOutput(file: string, preset: Preset): Promise<Complia
   const measurement = await measureImage(file, background ? { background } : {});
   const checks = checksFingerprint(preset);
   if (!measurement.ok) return { preset: preset.name, checks, pass: false, failures: [], error: measurement.reason };
-  const { pass, failures, unmeasured } = judge(preset, { facts: measurement.facts, pixels: measurement.pixels });
-  if (unmeasured !== undefined) return { preset: preset.name, checks, pass: false, failures, error: unmeasured };
-  return { preset: preset.name, checks, pass, failures };
+  const { pass, failures, advice, unmeasured } = judge(preset, {
+    facts: measurement.facts,
+    pixels: measurement.pixels,
+  });
+  const verdict = { preset: preset.name, checks, pass, failures, ...(advice.length > 0 && { advice }) };
+  return unmeasured === undefined ? verdict : { ...verdict, pass: false, error: unmeasured };
 }
 
 /** Whether a recorded verdict holds for the preset's checks as they are now. */

@@ -20,8 +20,11 @@ export interface RuleFailure {
 
 export interface Verdict {
   preset: string;
+  /** No rule failed; recommendations missed (`advice`) do not count. */
   pass: boolean;
   failures: RuleFailure[];
+  /** The preset's recommendations the image misses (`advisory` checks): told, never refused. */
+  advice: RuleFailure[];
   /**
    * The preset's checks this image could not answer: text, which only the API's answer tells,
    * and the rules on pixels when they could not be decoded (`unmeasured` says why).
@@ -95,7 +98,7 @@ interface Judged {
   facts: ImageFacts;
   /** The pixel measures, or why there are none. */
   pixels: PixelMeasures | string;
-  /** `amazon wants`. */
+  /** `amazon wants`, or `google recommends` for a recommendation. */
   wants: string;
 }
 
@@ -233,7 +236,7 @@ function applyRule<Name extends CheckName>(name: Name, preset: Preset, image: Ju
   const check = preset.checks[name];
   if (!check) return null;
   const rule: Rule<Name> = RULES[name];
-  return rule(check.figure, image);
+  return rule(check.figure, { ...image, wants: `${preset.name} ${check.advisory ? 'recommends' : 'wants'}` });
 }
 
 /** The preset's verdict on one image. */
@@ -244,12 +247,13 @@ export function judge(preset: Preset, measured: Measured): Verdict {
     wants: `${preset.name} wants`,
   };
   const failures: RuleFailure[] = [];
+  const advice: RuleFailure[] = [];
   const unjudged: CheckName[] = [];
   for (const name of CHECK_NAMES) {
     const finding = applyRule(name, preset, image);
     if (finding === 'unjudged') unjudged.push(name);
     else if (finding)
-      failures.push({
+      (preset.checks[name]?.advisory ? advice : failures).push({
         check: name,
         measured: finding.measured,
         wants: preset.checks[name]?.figure,
@@ -262,6 +266,7 @@ export function judge(preset: Preset, measured: Measured): Verdict {
     preset: preset.name,
     pass: failures.length === 0,
     failures,
+    advice,
     unjudged,
     ...(pixelsUnjudged && { unmeasured }),
   };

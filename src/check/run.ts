@@ -35,6 +35,9 @@ export interface CheckSummary {
   ignored: Record<IgnoreReason, number>;
   /** How many images failed each rule, in the checks' order. */
   byRule: Partial<Record<CheckName, number>>;
+  /** Images that missed one of the preset's recommendations, and how many missed each. */
+  advised: number;
+  adviceByRule: Partial<Record<CheckName, number>>;
   /** The preset's checks no image on disk can answer (text). */
   unjudged: CheckName[];
   durationMs: number;
@@ -102,12 +105,16 @@ class Tally {
   refused = 0;
   unreadable = 0;
   readonly byRule = new RuleCounts();
+  advised = 0;
+  readonly adviceByRule = new RuleCounts();
   readonly unjudged = new Set<CheckName>();
 
   add(event: CheckEvent): void {
     if (event.type === 'unreadable') this.unreadable += 1;
     if (event.type !== 'checked') return;
     for (const name of event.verdict.unjudged) this.unjudged.add(name);
+    if (event.verdict.advice.length > 0) this.advised += 1;
+    this.adviceByRule.add(event.verdict.advice);
     if (event.verdict.pass) {
       // Rules it could not judge: neither a pass nor a refusal, an image not read whole.
       if (event.verdict.unmeasured === undefined) this.passed += 1;
@@ -162,6 +169,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
     notChecked: targets.length - nextToTell,
     ignored,
     byRule: tally.byRule.toRecord(),
+    advised: tally.advised,
+    adviceByRule: tally.adviceByRule.toRecord(),
     unjudged: CHECK_NAMES.filter((name) => tally.unjudged.has(name)),
     durationMs: Math.round(options.now() - started),
     interrupted: options.signal?.aborted === true,

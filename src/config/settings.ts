@@ -12,7 +12,7 @@ import type { Endpoint } from '../params/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { isLoopback } from './loopback.js';
 import type { CommandName, RunSettings } from './options.js';
-import { presetContradictions } from '../presets/contradictions.js';
+import { presetAdvisories, presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { choosePreset, presetOverrides } from './presets.js';
 import type { Preset } from '../presets/types.js';
@@ -107,6 +107,7 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
     }
     if (chosen.preset) {
       problems.push(...presetContradictions(chosen.preset, params));
+      warnings.push(...presetAdvisories(chosen.preset, params));
       warnings.push(...presetOverrides(chosen.preset, preset, params));
     }
     problems.push(...(await badFiles(params, input.cwd)));

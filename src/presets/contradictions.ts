@@ -194,12 +194,24 @@ function contradictionsOf<Name extends CheckName>(name: Name, preset: Preset, pa
   // The user's parameters are to blame before the preset's own, which meet its checks alone.
   const own = new Set(presetRawParams(preset).map((raw) => raw.source));
   const given = found.filter(([entry]) => !own.has(entry.source));
+  const breaks = check.advisory
+    ? `goes against --preset ${preset.name}'s recommendation`
+    : `cannot be used with --preset ${preset.name}`;
   return (given.length > 0 ? given : found).map(
-    ([entry, reason]) => `${shown(entry)} cannot be used with --preset ${preset.name}: ${reason} (${check.source})`,
+    ([entry, reason]) => `${shown(entry)} ${breaks}: ${reason} (${check.source})`,
   );
 }
 
-/** One line per parameter that makes one of the preset's checks impossible, naming both. */
+/** One line per parameter that makes one of the preset's rules impossible, naming both: a refusal. */
 export function presetContradictions(preset: Preset, params: ParamSet): string[] {
-  return CHECK_NAMES.flatMap((name) => contradictionsOf(name, preset, params));
+  return CHECK_NAMES.filter((name) => !preset.checks[name]?.advisory).flatMap((name) =>
+    contradictionsOf(name, preset, params),
+  );
+}
+
+/** The same for the preset's recommendations (`advisory` checks): a warning, the run goes on. */
+export function presetAdvisories(preset: Preset, params: ParamSet): string[] {
+  return CHECK_NAMES.filter((name) => preset.checks[name]?.advisory).flatMap((name) =>
+    contradictionsOf(name, preset, params),
+  );
 }

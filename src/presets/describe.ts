@@ -21,7 +21,11 @@ const DESCRIPTIONS: { readonly [Name in CheckName]: (figure: CheckFigures[Name])
   noText: () => 'no text found on the image (the pr-texts-detected answer header)',
 };
 
-export function describeCheck<Name extends CheckName>(name: Name, figure: CheckFigures[Name]): string {
+export function describeCheck<Name extends CheckName>(
+  name: Name,
+  figure: CheckFigures[Name],
+  advisory?: boolean,
+): string {
   const describe: (figure: CheckFigures[Name]) => string = DESCRIPTIONS[name];
-  return describe(figure);
+  return advisory ? `${describe(figure)} (recommended)` : describe(figure);
 }

@@ -125,8 +125,8 @@ export const PRESETS: readonly Preset[] = [
       outputSize: '1500x1500',
     },
     checks: {
-      minFill: { figure: 0.75, source: GOOGLE, note: '75–90% of the frame recommended' },
-      maxFill: { figure: 0.9, source: GOOGLE, note: '75–90% of the frame recommended' },
+      minFill: { figure: 0.75, source: GOOGLE, note: '75–90% of the frame recommended', advisory: true },
+      maxFill: { figure: 0.9, source: GOOGLE, note: '75–90% of the frame recommended', advisory: true },
       minShortestSide: {
         figure: 100,
         source: GOOGLE,

@@ -76,6 +76,11 @@ export interface Check<Name extends CheckName = CheckName> {
   readonly source: string;
   /** Why this figure where the source gives a range or a recommendation. */
   readonly note?: string;
+  /**
+   * A recommendation, not a rule: an image that misses it is told so (`google recommends`),
+   * not refused, and a parameter that breaks it is warned about, not refused.
+   */
+  readonly advisory?: true;
 }
 
 export type PresetChecks = { readonly [Name in CheckName]?: Check<Name> };

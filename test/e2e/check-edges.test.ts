@@ -161,6 +161,8 @@ describe('an interrupted run does not say it checked what it never measured', ()
         notChecked: 30,
         ignored: noneIgnored(),
         byRule: { background: 10 },
+        advised: 0,
+        adviceByRule: {},
         unjudged: ['noText'],
         durationMs: 1500,
         interrupted: true,

@@ -129,6 +129,17 @@ describe('photoroom check', () => {
     expect(result.code).toBe(0);
   });
 
+  it("tells a recommendation missed without refusing: google's 75–90% fill, exit 0", async () => {
+    const result = await check(['small-fill.jpg', '--preset', 'google']);
+    expect(result.stderr).toContain(
+      'pass    small-fill.jpg\nadvice  small-fill.jpg: product fills 60% of the frame; google recommends 75% or more\n',
+    );
+    expect(result.stderr).toContain(
+      '  1 image missed a recommendation (not refused for it):\n    1 image missed: product fills 75% of the frame or more (recommended)\n',
+    );
+    expect(result.code).toBe(0);
+  });
+
   it('gives one JSON line per image, in the order named, and a summary counting each rule', async () => {
     const result = await check(['ok.jpg', 'small-fill.jpg', 'tiny.jpg', '--preset', 'amazon', '--json']);
     const lines = result.stdout

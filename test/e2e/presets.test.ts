@@ -138,11 +138,21 @@ describe('photoroom presets', () => {
 
 // Issue 20 review: each of these failed on the first presets (merge 8b01ce6).
 describe('a preset with a maxFill rule', () => {
-  it.each([['0'], ['0%']])('refuses google with --padding %s (fill 100% > 90%)', async (padding) => {
-    const { code, stderr, fields } = await edit(['--preset', 'google', '--padding', padding]);
-    expect(stderr).toMatch(/--padding 0%? cannot be used with --preset google: the product must fill at most 90%/);
+  const TIGHT = JSON.stringify({ presets: { tight: { extends: 'google', checks: { maxFill: 0.9 } } } });
+  it.each([['0'], ['0%']])('refuses one with --padding %s (fill 100% > 90%)', async (padding) => {
+    const { code, stderr, fields } = await edit(['--preset', 'tight', '--padding', padding], TIGHT);
+    expect(stderr).toMatch(/--padding 0%? cannot be used with --preset tight: the product must fill at most 90%/);
     expect(code).toBe(2);
     expect(fields).toHaveLength(0);
+  });
+
+  it("only warns when the figure is a recommendation (google's 75–90%), and sends", async () => {
+    const { code, stderr, fields } = await edit(['--preset', 'google', '--padding', '0']);
+    expect(stderr).toMatch(
+      /warning: --padding 0 goes against --preset google's recommendation: the product must fill at most 90%/,
+    );
+    expect(code).toBe(0);
+    expect(fields).toHaveLength(1);
   });
 });
 

@@ -18,7 +18,7 @@ const reasons = (name: string, measured: Measured) => judge(preset(name), measur
 describe('judging an image against a preset', () => {
   it('passes a compliant amazon main image, leaving text to the API', () => {
     const verdict = judge(preset('amazon'), { facts: facts(), pixels: pixels() });
-    expect(verdict).toEqual({ preset: 'amazon', pass: true, failures: [], unjudged: ['noText'] });
+    expect(verdict).toEqual({ preset: 'amazon', pass: true, failures: [], advice: [], unjudged: ['noText'] });
   });
 
   it.each([
@@ -57,7 +57,6 @@ describe('judging an image against a preset', () => {
       { facts: facts({ width: 5000, height: 1000 }) },
       '5000×1000: shopify wants the longest side 4472 px or less',
     ],
-    ['google', { pixels: pixels({ fill: 0.95 }) }, 'product fills 95% of the frame; google wants 90% or less'],
     [
       'ebay',
       { pixels: pixels({ frame: { color: '000000', thickness: 20 } }) },
@@ -70,6 +69,20 @@ describe('judging an image against a preset', () => {
     ],
   ] as const)('%s refuses %j', (name, overrides, reason) => {
     expect(reasons(name, { facts: facts(), pixels: pixels(), ...overrides })).toEqual([reason]);
+  });
+
+  it("tells a recommendation missed (google's 75–90% fill) without refusing the image", () => {
+    const verdict = judge(preset('google'), { facts: facts(), pixels: pixels({ fill: 0.95 }) });
+    expect(verdict.pass).toBe(true);
+    expect(verdict.failures).toEqual([]);
+    expect(verdict.advice).toEqual([
+      {
+        check: 'maxFill',
+        measured: 0.95,
+        wants: 0.9,
+        reason: 'product fills 95% of the frame; google recommends 90% or less',
+      },
+    ]);
   });
 
   it('names every failed rule of one image, in the checks order, with its figures', () => {
@@ -93,6 +106,7 @@ describe('judging an image against a preset', () => {
       preset: 'amazon',
       pass: false,
       failures: [expect.objectContaining({ reason: 'BMP: amazon wants JPEG, PNG, TIFF or GIF' }) as unknown],
+      advice: [],
       unjudged: ['background', 'minFill', 'noText'],
       unmeasured: 'a BMP of compression 1',
     });
@@ -101,6 +115,7 @@ describe('judging an image against a preset', () => {
       preset: 'walmart',
       pass: true,
       failures: [],
+      advice: [],
       unjudged: ['background'],
       unmeasured: 'a BMP of compression 1',
     });

@@ -11,7 +11,7 @@ import { configPresets } from '../../src/config/presets.js';
 import { resolveCommandSettings } from '../../src/config/settings.js';
 import { UserError } from '../../src/errors.js';
 import { buildParamSet, type RawParam } from '../../src/params/paramset.js';
-import { presetContradictions } from '../../src/presets/contradictions.js';
+import { presetAdvisories, presetContradictions } from '../../src/presets/contradictions.js';
 import { builtInPreset, PRESETS } from '../../src/presets/table.js';
 import { CHECK_NAMES, type Preset } from '../../src/presets/types.js';
 
@@ -93,8 +93,15 @@ describe('a parameter that breaks a check', () => {
     expect(problemsWith(walmart, [{ name: 'outputSize', value: 'auto', source: '--outputSize' }])).toEqual([
       expect.stringMatching(/^--outputSize auto cannot be used with --preset walmart: its aspect is fixed/),
     ]);
-    expect(problemsWith(google, [{ name: 'scaling', value: 'fill', source: '--scaling' }])).toEqual([
-      expect.stringMatching(/^--scaling fill cannot be used with --preset google: the product must fill at most 90%/),
+    // Google's fill is a recommendation: a warning, not a refusal.
+    const fill = buildParamSet('edit', [{ name: 'scaling', value: 'fill', source: '--scaling' }], {
+      hasInputImage: true,
+    }).params;
+    expect(presetContradictions(google, fill)).toEqual([]);
+    expect(presetAdvisories(google, fill)).toEqual([
+      expect.stringMatching(
+        /^--scaling fill goes against --preset google's recommendation: the product must fill at most 90%/,
+      ),
     ]);
   });
 

@@ -52,7 +52,8 @@ function checksOf(preset: Preset) {
           {
             check: name,
             figure: check.figure,
-            rule: describeCheck(name, check.figure),
+            rule: describeCheck(name, check.figure, check.advisory),
+            ...(check.advisory && { advisory: true }),
             source: check.source,
             ...(check.note && { note: check.note }),
           },

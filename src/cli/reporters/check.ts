@@ -12,7 +12,7 @@ import { escapeControls, escapeStrings, jsonLine } from '../terminal.js';
 import { count, formatDuration, IGNORED_REASON, ignoredCounts, label } from './format.js';
 import { createStyle, type Style } from './style.js';
 import type { ReporterOptions } from './types.js';
-import { refusalLines, ruleCountLines } from './verdicts.js';
+import { adviceLines, refusalLines, ruleCountLines } from './verdicts.js';
 
 /** 0 every image passed, 5 some would be refused, 1 some could not be read, 130 interrupted. */
 export function checkExitCode(summary: Pick<CheckSummary, 'interrupted' | 'unreadable' | 'refused'>): number {
@@ -25,21 +25,25 @@ type ShownEvent = Exclude<CheckEvent, { type: 'summary' }>;
 
 /** An event in words; every name and reason escaped. */
 export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
-  // refusalLines escapes what it is given.
-  if (unescaped.type === 'checked' && !unescaped.verdict.pass)
-    return refusalLines(unescaped.input, unescaped.verdict, style);
-  if (unescaped.type === 'checked' && unescaped.verdict.unmeasured !== undefined)
-    return [`${label('failed', style.red)}${escapeControls(`${unescaped.input}: ${notMeasured(unescaped.verdict)}`)}`];
+  if (unescaped.type !== 'checked') return otherEventLines(unescaped, style);
+  // refusalLines and adviceLines escape what they are given.
+  const advice = adviceLines(unescaped.input, unescaped.verdict.advice, style);
+  if (!unescaped.verdict.pass) return [...refusalLines(unescaped.input, unescaped.verdict, style), ...advice];
+  if (unescaped.verdict.unmeasured !== undefined)
+    return [
+      `${label('failed', style.red)}${escapeControls(`${unescaped.input}: ${notMeasured(unescaped.verdict)}`)}`,
+      ...advice,
+    ];
+  return [`${label('pass', style.green)}${escapeControls(unescaped.input)}`, ...advice];
+}
+
+function otherEventLines(unescaped: Exclude<ShownEvent, { type: 'checked' }>, style: Style): string[] {
   const event = escapeStrings(unescaped);
   switch (event.type) {
     case 'start': {
       const ignored = ignoredCounts(event.ignored);
       return [`checking ${count(event.total, 'image')} against ${event.preset}${ignored ? ` (${ignored})` : ''}`];
     }
-    case 'checked':
-      return event.verdict.pass
-        ? [`${label('pass', style.green)}${event.input}`]
-        : refusalLines(event.input, event.verdict, style);
     case 'unreadable':
       return [`${label('failed', style.red)}${event.input}: ${event.reason}`];
     case 'ignored':
@@ -80,6 +84,11 @@ export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: 
       (ignored ? style.dim(` (${ignored}; --verbose names them)`) : ''),
   ];
   lines.push(...ruleCountLines(summary.byRule, preset, 'image'));
+  if (summary.advised > 0)
+    lines.push(
+      style.yellow(`  ${count(summary.advised, 'image')} missed a recommendation (not refused for it):`),
+      ...ruleCountLines(summary.adviceByRule, preset, 'image', 'missed').map((line) => `  ${line}`),
+    );
   if (summary.unjudged.includes('noText'))
     lines.push(
       style.dim(`  not judged on disk: ${preset.name} wants no text; only the API's answer tells (pr-texts-detected)`),
@@ -104,6 +113,7 @@ function resultRecord(event: Extract<CheckEvent, { type: 'checked' | 'unreadable
     preset,
     status: !verdict.pass ? 'refused' : unread ? 'unreadable' : 'pass',
     failures: verdict.failures,
+    advice: verdict.advice,
     ...(unread && { error: notMeasured(verdict) }),
     measured: measuredRecord(event.measured),
   };
@@ -171,7 +181,8 @@ export async function createCheckReporter(
       const status = statusOf(event);
       if (status) counts[status] += 1;
       // On a bar, the images that pass only move it.
-      const logged = bar && status === 'passed' ? false : shown(event);
+      const advised = event.type === 'checked' && event.verdict.advice.length > 0;
+      const logged = bar && status === 'passed' ? advised && !options.quiet : shown(event);
       if (logged) print(checkEventLines(event, style));
       if (event.type === 'start' && event.total > 0) bar?.start(event.total);
       else if (event.type === 'checked' || event.type === 'unreadable')

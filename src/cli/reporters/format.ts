@@ -3,7 +3,7 @@ import type { BatchEvent, IgnoreReason, PlanEvent, StartEvent, SummaryEvent } fr
 import { escapeControls, escapeStrings } from '../terminal.js';
 import type { Style } from './style.js';
 import { count, label } from './words.js';
-import { refusalLines } from './verdicts.js';
+import { adviceLines, refusalLines } from './verdicts.js';
 
 export { count, label } from './words.js';
 
@@ -77,11 +77,14 @@ export function formatEvent(unescapedEvent: Exclude<BatchEvent, SummaryEvent | P
   return [...eventLines(unescapedEvent, style), ...complianceLines(unescapedEvent, style)];
 }
 
-/** `edit --preset`: a line per rule an output fails, made now or by an earlier run. */
+/** `edit --preset`: a line per rule an output fails and per recommendation it misses, made now or by an earlier run. */
 export function complianceLines(event: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
-  return event.type === 'result' && event.compliance && !event.compliance.pass
-    ? refusalLines(event.output, event.compliance, style)
-    : [];
+  if (event.type !== 'result' || !event.compliance) return [];
+  const { compliance } = event;
+  return [
+    ...(compliance.pass ? [] : refusalLines(event.output, compliance, style)),
+    ...adviceLines(event.output, compliance.advice ?? [], style),
+  ];
 }
 
 function eventLines(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent>, style: Style): string[] {
