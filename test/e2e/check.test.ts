@@ -184,6 +184,13 @@ describe('photoroom check', () => {
     expect(result.code).toBe(1);
   });
 
+  it('warns when what was named holds no image, and exits 0 as it found nothing to refuse', async () => {
+    const empty = await tempDir();
+    const result = await check(['.', '--preset', 'amazon'], { cwd: empty });
+    expect(result.stderr).toContain('warning: no images to check in what was named');
+    expect(result.code).toBe(0);
+  });
+
   it('refuses to run without a preset, or with one it does not know, exit 2', async () => {
     const none = await check(['ok.jpg']);
     expect(none.stderr).toContain('photoroom: check needs a preset: --preset NAME');
