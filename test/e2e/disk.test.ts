@@ -6,13 +6,22 @@
  * log and damaged sidecars.
  */
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
 import { runInProcess, startInProcess } from '../support/in-process.js';
-import { BIN, emulatorEnv, recordingEmulator, runProgram, tempDir, type CliResult } from './harness.js';
+import {
+  BIN,
+  emulatorEnv,
+  listenOnLoopback,
+  recordingEmulator,
+  runProgram,
+  tempDir,
+  type CliResult,
+} from './harness.js';
 
 let emulator: RunningEmulator;
 let png: Buffer;
@@ -201,24 +210,36 @@ describe('names and folders', () => {
   });
 
   it('makes the output folder again when it is removed mid-run', async () => {
-    const slow = await recordingEmulator({ echo: true, latency: { min: 150, max: 150 } });
+    // The first answer comes at once; the others wait until the folder is gone: no timing.
+    let release = () => {};
+    const removed = new Promise<void>((resolve) => (release = resolve));
+    let answered = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const answer = () => response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+        if (answered++ === 0) answer();
+        else void removed.then(answer);
+      });
+    });
+    const gated = await listenOnLoopback(server);
     try {
       const inputs = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`in/sub/p${i}.png`, png]));
       const root = await project(inputs);
       const running = startInProcess(['edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json'], {
         cwd: root,
-        env: emulatorEnv(slow),
+        env: { PHOTOROOM_API_KEY: 'sk_test_e2e', PHOTOROOM_BASE_URL: gated.url },
       });
-      // Removed as soon as the first result is told, while the next image is in flight.
       await running.printed('"status":"ok"');
       await rm(path.join(root, 'out/sub'), { recursive: true, force: true });
+      release();
       const { code } = await running.done;
       expect(code).toBe(0);
       const left = await filesUnder(path.join(root, 'out/sub'));
       expect(left.length).toBeGreaterThan(0);
       expect(left.filter((file) => path.basename(file).startsWith(TEMP_PREFIX))).toEqual([]);
     } finally {
-      await slow.close();
+      await gated.close();
     }
   });
 });
