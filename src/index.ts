@@ -13,3 +13,7 @@ export { processHost } from './cli/io.js';
 export type * from './batch/events.js';
 export { discoverInputs, type DiscoverOptions, type DiscoveredInput } from './inputs/discover.js';
 export { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/server.js';
+export { PRESETS, builtInPreset } from './presets/table.js';
+export type { Preset, CheckName, CheckFigures } from './presets/types.js';
+export { measureImage, type Measurement, type ImageFacts, type PixelMeasures } from './check/measure.js';
+export { judge, type Verdict, type RuleFailure } from './check/judge.js';

@@ -46,3 +46,14 @@ describe('the exit code of an edit with a preset', () => {
     expect(exitCodeOf({ failed: 0 })).toBe(0);
   });
 });
+
+describe('the library', () => {
+  it('offers photoroom check for one image: measureImage, then judge by a built-in preset', async () => {
+    const library = await import('../../src/index.js');
+    const measurement = await library.measureImage('fixtures/products/mug.jpg', { background: 'FFFFFF' });
+    if (!measurement.ok) throw new Error(measurement.reason);
+    const verdict = library.judge(library.builtInPreset('amazon')!, measurement);
+    // mug.jpg stands on an off-white backdrop: the whole frame differs from pure white.
+    expect(verdict.failures.map((failure) => failure.check)).toEqual(['background']);
+  });
+});
