@@ -4,15 +4,16 @@
  * depth, alpha, frames) and, from one decode at full resolution, the pixel measures
  * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`.
  *
- * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes) and the file's own
- * bytes while it is decoded; nothing is cached here. sharp's cache should be off
- * (`sharp.cache(false)`) where many images are measured.
+ * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes), taken from the
+ * `pixelBudget` when one is given, and the file's own bytes while it is decoded; nothing is
+ * cached here.
  */
 import type { Metadata } from 'sharp';
 import { openInput, readHead } from '../inputs/access.js';
 import { readDimensions } from '../inputs/dimensions.js';
 import { imageFormatOf, SNIFF_BYTES } from '../inputs/sniff.js';
 import { bmpPixelFormat } from './bmp.js';
+import type { PixelBudget } from './budget.js';
 import { measurePixels, type PixelMeasures } from './pixels.js';
 import type { Raster } from './raster.js';
 
@@ -48,6 +49,8 @@ export type Measurement =
 export interface MeasureOptions {
   /** The preset's background, hex without `#`; absent: the border ring's most common colour. */
   background?: string;
+  /** Shared by the images measured at once: the raster's bytes are taken from it before decoding. */
+  pixelBudget?: PixelBudget;
 }
 
 /** sharp's colour spaces → ours. */
@@ -121,21 +124,34 @@ async function measureDecodable(content: Buffer, format: string, options: Measur
   // 'error' refuses truncated and corrupt data; libjpeg's mere warnings (extra bytes between
   // markers, common in camera files) still decode, as every viewer shows them.
   const image = sharp(content, { autoOrient: true, failOn: 'error' });
-  let facts: ImageFacts;
-  let raster: Raster;
+  let metadata: Metadata;
   try {
-    const metadata = await image.metadata();
-    facts = factsOf(metadata, format, content.length);
-    // The first frame of an animation (sharp's default), as displayed, 8-bit sRGB.
-    const pipeline = image.toColourspace('srgb');
-    const { data, info } = await (metadata.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha())
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    raster = { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 };
+    metadata = await image.metadata();
   } catch (error) {
-    return failed(`cannot decode this ${format.toUpperCase()} image (truncated or corrupt?): ${firstLine(error)}`);
+    return cannotDecode(format, error);
   }
-  return { ok: true, facts, pixels: measurePixels(raster, options.background) };
+  const facts = factsOf(metadata, format, content.length);
+  const release = await options.pixelBudget?.take(facts.width * facts.height * (facts.hasAlpha ? 4 : 3));
+  try {
+    let raster: Raster;
+    try {
+      // The first frame of an animation (sharp's default), as displayed, 8-bit sRGB.
+      const pipeline = image.toColourspace('srgb');
+      const { data, info } = await (metadata.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha())
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      raster = { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 };
+    } catch (error) {
+      return cannotDecode(format, error);
+    }
+    return { ok: true, facts, pixels: measurePixels(raster, options.background) };
+  } finally {
+    release?.();
+  }
+}
+
+function cannotDecode(format: string, error: unknown): { ok: false; reason: string } {
+  return failed(`cannot decode this ${format.toUpperCase()} image (truncated or corrupt?): ${firstLine(error)}`);
 }
 
 function factsOf(metadata: Metadata, format: string, bytes: number): ImageFacts {

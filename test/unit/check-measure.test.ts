@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PixelBudget } from '../../src/check/budget.js';
 import {
   DIFFERENCE,
   measureImage,
@@ -438,6 +439,37 @@ describe('a file that cannot be measured', () => {
 
   it('says a missing file is missing', async () => {
     expect(await measureImage(path.join(dir, 'absent.png'), WHITE)).toEqual({ ok: false, reason: 'no such file' });
+  });
+});
+
+describe('the pixel budget', () => {
+  /** A budget that records what is taken, and what is held until given back. */
+  class RecordingBudget extends PixelBudget {
+    readonly taken: number[] = [];
+    held = 0;
+
+    override async take(bytes: number): Promise<() => void> {
+      this.taken.push(bytes);
+      const release = await super.take(bytes);
+      this.held += bytes;
+      return () => {
+        this.held -= bytes;
+        release();
+      };
+    }
+  }
+
+  it('lends each raster its bytes (3 or 4 per pixel) while it is decoded and measured, and gets them back', async () => {
+    const budget = new RecordingBudget(1);
+    const rgb = await saved('budget.png', new Canvas(300, 200, [255, 255, 255]).image().png());
+    const rgba = await saved('budget-alpha.png', new Canvas(100, 50, [0, 0, 0, 0], 4).image().png());
+    const whole = await productOnWhite(25, 25, 50, 50, 100).image().jpeg().toBuffer();
+    const truncated = await saved('budget-truncated.jpg', whole.subarray(0, whole.length / 2));
+    await measured(rgb, { ...WHITE, pixelBudget: budget });
+    await measured(rgba, { pixelBudget: budget });
+    expect((await measureImage(truncated, { pixelBudget: budget })).ok).toBe(false);
+    expect(budget.taken).toEqual([300 * 200 * 3, 100 * 50 * 4, 100 * 100 * 3]);
+    expect(budget.held).toBe(0);
   });
 });
 
