@@ -208,6 +208,17 @@ describe('the subject and its fill', () => {
     expect(pixels.borderPurity).toBe(1);
   });
 
+  it('takes the ring’s most common colour without a majority, and the lowest of two tied', async () => {
+    // Bands 80, 70 and 50 px wide on 200×200 (a ring 2 px wide): 45%, 18% and 37% of the ring.
+    const banded = new Canvas(200, 200, [0x80, 0x80, 0x80]).rect(80, 0, 70, 200, [0x10, 0x10, 0x10]);
+    banded.rect(150, 0, 50, 200, [0x20, 0x20, 0x20]);
+    const three = await measured(await saved('bands.png', banded.image().png()), {});
+    expect(three.pixels.background).toEqual({ kind: 'color', color: '808080' });
+    const halves = new Canvas(200, 200, [0x30, 0x20, 0x10]).rect(100, 0, 100, 200, [0x10, 0x20, 0x30]);
+    const tied = await measured(await saved('halves.png', halves.image().png()), {});
+    expect(tied.pixels.background).toEqual({ kind: 'color', color: '102030' });
+  });
+
   it('keeps JPEG noise (quality 75, 4:2:0) in the background: a pure border, the box within 4 px', async () => {
     const jpeg = productOnWhite(150, 100, 700, 800).image().jpeg({ quality: 75, chromaSubsampling: '4:2:0' });
     const { facts, pixels } = await measured(await saved('noisy.jpg', jpeg));
