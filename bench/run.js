@@ -6,12 +6,13 @@
  * Prints a table and writes bench/results.json. See BENCHMARKS.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem, release } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { startEmulator } from '../dist/index.js';
+import { HEIGHT, photoLike, productShot, WIDTH } from './check-images.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/photoroom.js');
@@ -129,6 +130,70 @@ function summaryOf(run) {
 function check(run, what) {
   if (run.code !== 0) throw new Error(`${what} exited ${run.code}: ${run.stderr}`);
   return run;
+}
+
+/**
+ * `photoroom check <folder> --preset amazon --json` as a user runs it; its exit code is 0
+ * (every image passed) or 5 (some would be refused), and every image was measured.
+ */
+async function checkRun(folder, n, what) {
+  const run = await measureAsync(process.execPath, [BIN, 'check', folder, '--preset', 'amazon', '--json'], {
+    env: { NO_COLOR: '1' },
+  });
+  if (run.code !== 0 && run.code !== 5) throw new Error(`${what} exited ${run.code}: ${run.stderr}`);
+  const summary = summaryOf(run);
+  if (summary.total !== n || summary.unreadable !== 0)
+    throw new Error(`${what}: ${summary.total} of ${n} images checked, ${summary.unreadable} unreadable`);
+  return { run, summary };
+}
+
+/** `products` product shots on white and `photos` photo-like pictures, each distinct, 12 MP JPEGs. */
+async function makeCheckImages(folder, products, photos) {
+  mkdirSync(folder, { recursive: true });
+  const files = [];
+  const save = async (name, image) => {
+    const file = path.join(folder, name);
+    writeFileSync(file, await image);
+    files.push(file);
+  };
+  for (let i = 0; i < products; i++) await save(`product-${String(i).padStart(3, '0')}.jpg`, productShot(i));
+  for (let i = 0; i < photos; i++) await save(`photo-${String(i).padStart(3, '0')}.jpg`, photoLike(i));
+  return files;
+}
+
+/** Images per second per core, by wall time over the cores the check used and by CPU time. */
+function perCore(n, run, cores) {
+  return { wall: n / (run.wallMs / 1000) / cores, cpu: n / (run.cpuMs / 1000) };
+}
+
+async function checkSpeed() {
+  const products = 24;
+  const photos = 6;
+  const n = products + photos;
+  const root = freshFolder('check');
+  await makeCheckImages(path.join(root, 'in'), products, photos);
+  const { run } = await checkRun(path.join(root, 'in'), n, 'check');
+  const cores = availableParallelism();
+  rmSync(root, { recursive: true, force: true });
+  return { n, products, photos, megapixels: (WIDTH * HEIGHT) / 1e6, cores, run, perCore: perCore(n, run, cores) };
+}
+
+/**
+ * The issue's memory bound: 2,000 paths of 12 MP JPEGs. Hard links to 20 distinct files
+ * (16 product shots, 4 photo-like) save the disk; each path is still decoded on its own.
+ */
+async function checkScale() {
+  const n = 2000;
+  const root = freshFolder('check-scale');
+  const distinct = await makeCheckImages(path.join(root, 'distinct'), 16, 4);
+  const folder = path.join(root, 'in');
+  mkdirSync(folder);
+  for (let i = 0; i < n; i++)
+    linkSync(distinct[i % distinct.length], path.join(folder, `img-${String(i).padStart(5, '0')}.jpg`));
+  const { run } = await checkRun(folder, n, 'check-scale');
+  const cores = availableParallelism();
+  rmSync(root, { recursive: true, force: true });
+  return { n, distinct: distinct.length, cores, run, perCore: perCore(n, run, cores) };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -473,6 +538,35 @@ const SCENARIOS = [
     retryAfter: false,
   }),
   {
+    name: 'check',
+    what: 'check (30 distinct 12 MP JPEGs: 24 product shots, 6 photo-like; --preset amazon)',
+    run: checkSpeed,
+    rows: (c) => [
+      [
+        `images/s per core, ${c.n} × ${c.megapixels} MP`,
+        `${fmt(c.perCore.wall, 2)} by wall over ${c.cores} cores (${seconds(c.run.wallMs)}), ${fmt(c.perCore.cpu, 2)} by CPU (${seconds(c.run.cpuMs)})`,
+        'report',
+        true,
+      ],
+      [`peak RSS, ${c.n} × ${c.megapixels} MP`, `${fmt(c.run.maxRssMb)} MB`, '< 300 MB', c.run.maxRssMb < 300],
+    ],
+  },
+  {
+    name: 'check-scale',
+    what: 'check over 2,000 paths of 12 MP JPEGs (hard links to 20 distinct files; --preset amazon)',
+    // A few minutes: run by --only check-scale, not by default.
+    onlyWhenNamed: true,
+    run: checkScale,
+    rows: (c) => [
+      [
+        `peak RSS, ${fmt(c.n)} × 12 MP`,
+        `${fmt(c.run.maxRssMb)} MB (${seconds(c.run.wallMs)} wall, ${fmt(c.perCore.wall, 2)} images/s per core over ${c.cores})`,
+        '< 300 MB',
+        c.run.maxRssMb < 300,
+      ],
+    ],
+  },
+  {
     name: 'startup',
     what: 'start-up (photoroom --version vs node -e 0)',
     run: async () => startup(),
@@ -501,7 +595,7 @@ function figures(value) {
 async function main() {
   const started = Date.now();
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.split(',') : null;
-  const chosen = SCENARIOS.filter((scenario) => !only || only.includes(scenario.name));
+  const chosen = SCENARIOS.filter((scenario) => (only ? only.includes(scenario.name) : !scenario.onlyWhenNamed));
   if (chosen.length === 0) throw new Error(`--only takes some of: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   mkdirSync(WORK, { recursive: true });
   const results = {};

@@ -1,9 +1,10 @@
 /**
- * `edit --preset`: each output checked against the preset as soon as it is whole, a few at a
- * time (each check decodes a whole image), and an output an earlier run made judged again
- * only when the preset's checks changed since: its input is never sent again for that.
+ * `edit --preset`: each output checked against the preset as soon as it is whole, as many at
+ * a time as their decoded pixels fit one budget (as `photoroom check` shares one), and an
+ * output an earlier run made judged again only when the preset's checks changed since: its
+ * input is never sent again for that.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
+import { PIXEL_BUDGET_BYTES, PixelBudget } from '../check/budget.js';
 import { checkOutput, complianceFrom, isCurrent, type Compliance } from '../check/compliance.js';
 import type { Preset } from '../presets/types.js';
 import type { Redactor } from '../secrets.js';
@@ -11,19 +12,13 @@ import type { OutputFolder } from '../store/outputs.js';
 import { readSidecar, writeSidecar } from '../store/sidecar.js';
 
 export class OutputChecks {
-  private readonly limit: LimitFunction;
+  private readonly pixelBudget = new PixelBudget(PIXEL_BUDGET_BYTES);
 
-  constructor(
-    readonly preset: Preset,
-    /** Outputs checked at once. */
-    cores: number,
-  ) {
-    this.limit = pLimit(Math.max(1, cores));
-  }
+  constructor(readonly preset: Preset) {}
 
   /** The preset's verdict on the output at `file`. */
   of(file: string): Promise<Compliance> {
-    return this.limit(() => checkOutput(file, this.preset));
+    return checkOutput(file, this.preset, this.pixelBudget);
   }
 
   /**

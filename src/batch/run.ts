@@ -79,7 +79,7 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     layout,
     startedAt,
     shown: new Shown(options),
-    outputChecks: options.preset ? new OutputChecks(options.preset, options.host.cores) : null,
+    outputChecks: options.preset ? new OutputChecks(options.preset) : null,
     prepare: (job, checkOnly = false) =>
       prepareInput(job, {
         endpoint: options.endpoint,

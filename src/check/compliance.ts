@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CHECK_NAMES, type Preset } from '../presets/types.js';
+import type { PixelBudget } from './budget.js';
 import { judge, type RuleFailure } from './judge.js';
 import { measureImage } from './measure.js';
 
@@ -29,10 +30,10 @@ export function checksFingerprint(preset: Preset): string {
   return createHash('sha256').update(JSON.stringify(figures)).digest('hex').slice(0, 16);
 }
 
-/** Measures the output at `file` and judges it by the preset. */
-export async function checkOutput(file: string, preset: Preset): Promise<Compliance> {
+/** Measures the output at `file` (its raster taken from `pixelBudget`) and judges it by the preset. */
+export async function checkOutput(file: string, preset: Preset, pixelBudget: PixelBudget): Promise<Compliance> {
   const background = preset.checks.background?.figure.color;
-  const measurement = await measureImage(file, background ? { background } : {});
+  const measurement = await measureImage(file, { ...(background && { background }), pixelBudget });
   const checks = checksFingerprint(preset);
   if (!measurement.ok) return { preset: preset.name, checks, pass: false, failures: [], error: measurement.reason };
   const { pass, failures, advice, unmeasured } = judge(preset, {

@@ -1,15 +1,19 @@
 /**
  * `photoroom check`'s run: every image named is measured on disk (measure.ts), a few at once,
  * and judged against the preset (judge.ts). Results are told in the order the inputs were
- * named, whatever order they finish in; nothing image-sized outlives its measurement, so
- * memory stays flat over any number of images.
+ * named, whatever order they finish in; nothing image-sized outlives its measurement, and
+ * the rasters in use at once share one `PixelBudget`, so memory stays flat over any number
+ * of images and of cores.
  */
 import { noneIgnored, type IgnoreReason, type ResolvedInputs } from '../inputs/discover.js';
 import { displayPath } from '../paths.js';
 import { CHECK_NAMES, type CheckName, type Preset } from '../presets/types.js';
+import { PIXEL_BUDGET_BYTES, PixelBudget } from './budget.js';
 import { RuleCounts } from './rule-counts.js';
 import { judge, type Measured, type Verdict } from './judge.js';
 import { measureImage, type Measurement, type MeasureOptions } from './measure.js';
+
+export { PIXEL_BUDGET_BYTES } from './budget.js';
 
 export type CheckEvent =
   | { type: 'start'; preset: string; total: number; ignored: Record<IgnoreReason, number> }
@@ -83,11 +87,11 @@ async function targetsOf(options: CheckOptions): Promise<{ targets: Target[]; ig
   return { targets, ignored };
 }
 
-async function checkOne(target: Target, options: CheckOptions): Promise<CheckEvent> {
+async function checkOne(target: Target, options: CheckOptions, pixelBudget: PixelBudget): Promise<CheckEvent> {
   if (target.path === undefined) return { type: 'unreadable', input: target.input, reason: NOT_ON_DISK };
   const measure = options.measure ?? measureImage;
   const background = options.preset.checks.background?.figure.color;
-  const measurement = await measure(target.path, background ? { background } : {});
+  const measurement = await measure(target.path, { ...(background ? { background } : {}), pixelBudget });
   if (!measurement.ok) return { type: 'unreadable', input: target.input, reason: measurement.reason };
   const measured = { facts: measurement.facts, pixels: measurement.pixels };
   return {
@@ -134,6 +138,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
   options.onEvent({ type: 'start', preset: options.preset.name, total: targets.length, ignored: { ...ignored } });
 
   const tally = new Tally();
+  const pixelBudget = new PixelBudget(PIXEL_BUDGET_BYTES);
   // Results wait here until those named before them are told: at most a few small verdicts.
   const finished = new Map<number, CheckEvent>();
   let nextToTell = 0;
@@ -152,7 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckSummary> {
       const index = nextToStart;
       nextToStart += 1;
       // A measurement that throws is a fault of this one image, never of the run.
-      const event = await checkOne(target, options).catch((error: unknown): CheckEvent => ({
+      const event = await checkOne(target, options, pixelBudget).catch((error: unknown): CheckEvent => ({
         type: 'unreadable',
         input: target.input,
         reason: error instanceof Error ? error.message : String(error),

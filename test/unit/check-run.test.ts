@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { Measurement } from '../../src/check/measure.js';
-import { runCheck, type CheckEvent } from '../../src/check/run.js';
+import { PixelBudget } from '../../src/check/budget.js';
+import type { Measurement, MeasureOptions } from '../../src/check/measure.js';
+import { PIXEL_BUDGET_BYTES, runCheck, type CheckEvent } from '../../src/check/run.js';
 import { resolveInputs } from '../../src/inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../../src/inputs/formats.js';
 import { builtInPreset } from '../../src/presets/table.js';
@@ -151,6 +152,35 @@ describe('a check run', () => {
         now: () => 0,
         measure,
       });
-    expect(asked).toEqual([{ background: 'FFFFFF' }, {}]);
+    const budget = expect.any(PixelBudget) as unknown;
+    expect(asked).toEqual([{ background: 'FFFFFF', pixelBudget: budget }, { pixelBudget: budget }]);
+  });
+
+  it('measures at once only the images whose rasters fit the pixel budget, however many cores', async () => {
+    const { inputs, cwd } = await folderOf(['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg']);
+    let inUse = 0;
+    let mostInUse = 0;
+    // Each image a 12 MP RGB raster, taken from the budget the run shares, as measure.ts takes it.
+    const measure = async (_file: string, options: MeasureOptions): Promise<Measurement> => {
+      const release = await options.pixelBudget!.take(4000 * 3000 * 3);
+      inUse += 1;
+      mostInUse = Math.max(mostInUse, inUse);
+      await settle();
+      inUse -= 1;
+      release();
+      return { ok: true, facts: FACTS, pixels: PIXELS };
+    };
+    const summary = await runCheck({
+      inputs,
+      cwd,
+      preset: AMAZON,
+      concurrency: 16,
+      onEvent: () => {},
+      now: () => 0,
+      measure,
+    });
+    expect(summary.total).toBe(5);
+    expect(mostInUse).toBe(Math.floor(PIXEL_BUDGET_BYTES / (4000 * 3000 * 3)));
+    expect(mostInUse).toBe(2);
   });
 });
