@@ -37,8 +37,10 @@ export interface ComplianceSummary {
   preset: string;
   /** Outputs judged: made by this run, or by an earlier one (skipped). */
   checked: number;
-  /** Outputs the marketplace would refuse: some rule failed, or they could not be measured. */
+  /** Outputs the marketplace would refuse: some rule failed. */
   refused: number;
+  /** Outputs whose pixels could not be measured: their rules on pixels not judged. */
+  unmeasured: number;
   /** How many outputs failed each rule, in the checks' order. */
   byRule: Partial<Record<CheckName, number>>;
 }

@@ -9,8 +9,14 @@ import { hashFile } from '../store/hash.js';
 import type { StateLayout } from '../store/layout.js';
 import { readSidecar, type RequestSignature, type SidecarInput } from '../store/sidecar.js';
 
+/**
+ * The same request, whatever order its fields were built in (by hand, from a preset, from a
+ * config file): the fields sorted by name, repeated names kept in their order.
+ */
 function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const canonical = ({ fields, ...rest }: RequestSignature) =>
+    JSON.stringify({ ...rest, fields: [...fields].sort(([one], [other]) => (one < other ? -1 : one > other ? 1 : 0)) });
+  return canonical(a) === canonical(b);
 }
 
 export type CurrentInput = { kind: 'file'; path: string } | { kind: 'url'; url: string };

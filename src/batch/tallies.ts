@@ -5,6 +5,7 @@
  */
 import { noneIgnored, type IgnoreReason } from '../inputs/discover.js';
 import { isMeaningfulHeader } from '../store/sidecar.js';
+import type { Compliance } from '../check/compliance.js';
 import { RuleCounts } from '../check/rule-counts.js';
 import type { ComplianceSummary, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
 import type { Survey } from './planner.js';
@@ -21,11 +22,11 @@ export class Tallies {
   private readonly maybeBilled = { requests: 0, inputs: 0 };
   private readonly failures: Failure[] = [];
   private readonly unsupported = new Map<string, number>();
-  /** `edit --preset`: the outputs judged, refused, and by rule. */
-  private readonly compliance: { preset: string; checked: number; refused: number; byRule: RuleCounts } | null;
+  /** `edit --preset`: the verdict on each output, by output (--watch may report one twice), or null without a preset. */
+  private readonly verdicts: Map<string, Compliance> | null;
 
-  constructor(preset?: string) {
-    this.compliance = preset === undefined ? null : { preset, checked: 0, refused: 0, byRule: new RuleCounts() };
+  constructor(private readonly preset?: string) {
+    this.verdicts = preset === undefined ? null : new Map();
   }
 
   /** The survey's verdicts: what is done already, what is left out, what is to do. */
@@ -57,11 +58,7 @@ export class Tallies {
 
   /** An input's result; a skipped one was counted by the survey. */
   result(event: ResultEvent): void {
-    if (event.compliance && this.compliance) {
-      this.compliance.checked += 1;
-      if (!event.compliance.pass) this.compliance.refused += 1;
-      this.compliance.byRule.add(event.compliance.failures);
-    }
+    if (event.compliance) this.verdicts?.set(event.output, event.compliance);
     if (event.maybeBilled) {
       this.maybeBilled.requests += event.maybeBilled;
       this.maybeBilled.inputs += 1;
@@ -93,12 +90,21 @@ export class Tallies {
       requests: this.requests,
       maybeBilled: { ...this.maybeBilled },
       rateLimited: this.rateLimited,
-      ...(this.compliance && { compliance: this.complianceSummary(this.compliance) }),
+      ...(this.preset !== undefined && this.verdicts && { compliance: complianceSummary(this.preset, this.verdicts) }),
       ms,
     };
   }
+}
 
-  private complianceSummary({ byRule, ...counts }: NonNullable<Tallies['compliance']>): ComplianceSummary {
-    return { ...counts, byRule: byRule.toRecord() };
+/** The outputs' verdicts counted: refused (a rule failed), not measured (no rule could be judged), by rule. */
+function complianceSummary(preset: string, verdicts: ReadonlyMap<string, Compliance>): ComplianceSummary {
+  const byRule = new RuleCounts();
+  let refused = 0;
+  let unmeasured = 0;
+  for (const verdict of verdicts.values()) {
+    if (verdict.error !== undefined) unmeasured += 1;
+    else if (!verdict.pass) refused += 1;
+    byRule.add(verdict.failures);
   }
+  return { preset, checked: verdicts.size, refused, unmeasured, byRule: byRule.toRecord() };
 }

@@ -21,11 +21,13 @@ export interface Compliance {
   error?: string;
 }
 
-/** A short hash of the preset's checks and their figures: the same checks, the same fingerprint. */
+/** A short hash of the preset's checks, their figures and which are advice: the same checks, the same fingerprint. */
 export function checksFingerprint(preset: Preset): string {
+  // A recommendation that becomes a rule with the same figure changes the verdict too.
   const figures = CHECK_NAMES.flatMap((name) => {
     const check = preset.checks[name];
-    return check ? [[name, check.figure]] : [];
+    if (!check) return [];
+    return [check.advisory ? [name, check.figure, 'advisory'] : [name, check.figure]];
   });
   return createHash('sha256').update(JSON.stringify(figures)).digest('hex').slice(0, 16);
 }

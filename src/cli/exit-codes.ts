@@ -15,9 +15,13 @@ const STOP_EXIT_CODES: Readonly<Record<StopReason, number>> = {
   crashed: EXIT.someInputsFailed,
 };
 
-/** A stop's code first, then failed inputs (1), then outputs the preset's marketplace would refuse (5). */
+/**
+ * A stop's code first, then failed inputs or outputs that could not be measured (1, as
+ * `photoroom check` counts an image it could not read), then outputs the preset's marketplace
+ * would refuse (5).
+ */
 export function exitCodeOf(summary: Pick<SummaryEvent, 'stopped' | 'failed' | 'compliance'>): number {
   if (summary.stopped) return STOP_EXIT_CODES[summary.stopped];
-  if (summary.failed > 0) return EXIT.someInputsFailed;
+  if (summary.failed > 0 || (summary.compliance?.unmeasured ?? 0) > 0) return EXIT.someInputsFailed;
   return (summary.compliance?.refused ?? 0) > 0 ? EXIT.wouldBeRefused : EXIT.ok;
 }

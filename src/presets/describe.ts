@@ -18,7 +18,7 @@ const DESCRIPTIONS: { readonly [Name in CheckName]: (figure: CheckFigures[Name])
   bitDepth: (bits) => `${bits} bits a channel`,
   noAnimation: () => 'not animated',
   noBorder: () => 'no border drawn around the picture',
-  noText: () => 'no text found on the image (the pr-texts-detected answer header)',
+  noText: () => 'no text, logos or watermarks on the image (not judged: no measurement tells)',
 };
 
 export function describeCheck<Name extends CheckName>(

@@ -37,13 +37,15 @@ describe('the fingerprint of a preset’s checks', () => {
 });
 
 describe('the exit code of an edit with a preset', () => {
-  const refused = { preset: 'amazon', checked: 3, refused: 1, byRule: { minFill: 1 } };
+  const refused = { preset: 'amazon', checked: 3, refused: 1, unmeasured: 0, byRule: { minFill: 1 } };
   it('is 5 when every call succeeded but some outputs would be refused, after failures and stops', () => {
     expect(exitCodeOf({ failed: 0, compliance: refused })).toBe(5);
     expect(exitCodeOf({ failed: 1, compliance: refused })).toBe(1);
     expect(exitCodeOf({ failed: 0, stopped: 'interrupted', compliance: refused })).toBe(130);
     expect(exitCodeOf({ failed: 0, compliance: { ...refused, refused: 0, byRule: {} } })).toBe(0);
     expect(exitCodeOf({ failed: 0 })).toBe(0);
+    // An output that could not be measured is a fault, as an unreadable image is to check.
+    expect(exitCodeOf({ failed: 0, compliance: { ...refused, unmeasured: 1 } })).toBe(1);
   });
 });
 

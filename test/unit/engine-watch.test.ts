@@ -13,32 +13,10 @@ import { describe, expect, it } from 'vitest';
 import type { BatchEvent, SummaryEvent } from '../../src/batch/events.js';
 import { OnePerOutput } from '../../src/batch/one-per-output.js';
 import type { BatchOptions } from '../../src/batch/run.js';
-import type { Watch, WatchNews } from '../../src/inputs/watch.js';
 import { createFakeClient, type FakeClientOptions } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
 import { editInToOut } from '../support/folder-batch.js';
-
-/** A watcher that reports exactly what the test tells it to. */
-class ScriptedWatch implements Watch {
-  private readonly news: WatchNews[] = [];
-  private wake = () => {};
-
-  tell(news: WatchNews): void {
-    this.news.push(news);
-    this.wake();
-  }
-
-  async *changes(signal: AbortSignal): AsyncGenerator<WatchNews> {
-    signal.addEventListener('abort', () => this.wake());
-    while (!signal.aborted) {
-      const next = this.news.shift();
-      if (next) yield next;
-      else await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-
-  async close(): Promise<void> {}
-}
+import { ScriptedWatch } from '../support/scripted-watch.js';
 
 async function watchedBatch(
   client: Omit<FakeClientOptions, 'timing'>,

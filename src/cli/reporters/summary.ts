@@ -100,21 +100,30 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
 /** `amazon: 2 of 12 outputs would be refused`, then a line per failed rule; or that all pass. */
 function complianceSummaryLines(compliance: ComplianceSummary, options: SummaryOptions): string[] {
   const { style } = options;
-  if (compliance.checked === 0) return [];
-  if (compliance.refused === 0)
-    return options.problemsOnly
-      ? []
-      : [
-          style.green(
-            `${compliance.preset}: ${compliance.checked === 1 ? 'the output passes' : `all ${compliance.checked} outputs pass`} its checks`,
-          ),
-        ];
-  return [
-    style.red(
-      `${compliance.preset}: ${compliance.refused} of ${count(compliance.checked, 'output')} would be refused:`,
-    ),
-    ...ruleCountLines(compliance.byRule, options.preset, 'output'),
-  ];
+  const { preset, checked, refused, unmeasured } = compliance;
+  if (checked === 0) return [];
+  const lines: string[] = [];
+  if (refused === 0 && unmeasured === 0 && !options.problemsOnly)
+    lines.push(
+      style.green(`${preset}: ${checked === 1 ? 'the output passes' : `all ${checked} outputs pass`} its checks`),
+    );
+  if (refused > 0)
+    lines.push(
+      style.red(`${preset}: ${refused} of ${count(checked, 'output')} would be refused:`),
+      ...ruleCountLines(compliance.byRule, options.preset, 'output'),
+    );
+  if (unmeasured > 0)
+    lines.push(
+      style.red(`${preset}: ${count(unmeasured, 'output')} could not be measured: their rules on pixels not judged`),
+    );
+  const text = options.preset?.checks.noText;
+  if (text && !options.problemsOnly)
+    lines.push(
+      style.dim(
+        `  not judged: ${preset} wants no text; no measurement tells (pr-texts-detected counts only text the API removed)`,
+      ),
+    );
+  return lines;
 }
 
 function headline(summary: SummaryEvent, options: SummaryOptions): string {
