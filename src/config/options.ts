@@ -462,10 +462,10 @@ export const RUN_OPTIONS: {
     flag: '--report',
     kind: 'switch',
     default: false,
-    commands: IMAGE_COMMANDS,
+    commands: [...IMAGE_COMMANDS, 'check'],
     group: OUTPUT,
     description:
-      'write photoroom-report.html, a review page of the results, at the end of the run (see photoroom report)',
+      'write photoroom-report.html at the end: a review page of the results in the output folder, or of the verdicts for check (see photoroom report)',
   },
   json: {
     flag: '--json',

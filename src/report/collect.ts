@@ -11,7 +11,7 @@ import { relativeInside } from '../paths.js';
 import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
 import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
 import { fileHref, webHref } from './links.js';
-import { byReviewOrder, runFacts, type ReportData, type ReportRow } from './model.js';
+import { byReviewOrder, runFacts, type ReportData, type ResultRow, type RowCompliance } from './model.js';
 
 export interface ReportSources {
   /** The output folder: the images are there, and the report is written there. */
@@ -81,16 +81,31 @@ function headersOf(sidecar: Sidecar): Record<string, string> {
   );
 }
 
+/** The verdict `edit --preset` recorded: each failed rule's reason, and why the output could not be measured. */
+function complianceOf(sidecar: Sidecar): RowCompliance | undefined {
+  const recorded: unknown = sidecar.compliance;
+  if (typeof recorded !== 'object' || recorded === null) return undefined;
+  const { preset, pass, failures, error } = recorded as Record<string, unknown>;
+  if (typeof preset !== 'string' || typeof pass !== 'boolean') return undefined;
+  const reasons = (Array.isArray(failures) ? failures : []).flatMap((failure: unknown) => {
+    const reason = (failure as { reason?: unknown } | null)?.reason;
+    return typeof reason === 'string' ? [reason] : [];
+  });
+  if (typeof error === 'string') reasons.push(`could not be measured: ${error}`);
+  return { preset, verdict: pass ? 'pass' : 'refused', reasons };
+}
+
 function inputOf(sidecar: Sidecar): string {
   return 'url' in sidecar.input ? sidecar.input.url : sidecar.input.path;
 }
 
-function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last: RunLogLine | undefined): ReportRow {
+function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last: RunLogLine | undefined): ResultRow {
   const headers = headersOf(sidecar);
   const said = (name: string) => (isMeaningfulHeader(headers[name]) ? headers[name] : undefined);
   const failed = last?.status === 'failed';
   const editFurther = said('pr-edit-further-url');
   return {
+    kind: 'result',
     input: inputOf(sidecar),
     output: path.relative(folder, output),
     outputHref: fileHref(folder, output),
@@ -105,28 +120,30 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
     bytes: sidecar.output.size,
     ms: numberOrNothing(sidecar.durationsMs?.total),
     attempts: numberOrNothing(sidecar.attempts),
+    compliance: complianceOf(sidecar),
   };
 }
 
 /** An input that failed, or that a stopped run left unfinished, without an output: the run log's line is all there is. */
-function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ReportRow {
+function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ResultRow {
   const inside = relativeInside(path.resolve(cwd, line.output), folder);
   const error =
     line.status === 'not-processed'
       ? `not processed: the run stopped (last: ${line.error ?? 'none'})`
       : (line.error ?? 'failed');
-  return { input: line.input, output: inside || line.output, status: 'failed', error };
+  return { kind: 'result', input: line.input, output: inside || line.output, status: 'failed', error };
 }
 
 /** Where the row's input can be seen: a link to the file when it is still there, or to its URL. */
-function withInputLink(row: ReportRow, folder: string, cwd: string): ReportRow {
+function withInputLink(row: ResultRow, folder: string, cwd: string): ResultRow {
   const url = webHref(row.input);
   if (url) return { ...row, inputUrl: url };
   const file = path.resolve(cwd, row.input);
   return statSync(file, { throwIfNoEntry: false })?.isFile() ? { ...row, inputHref: fileHref(folder, file) } : row;
 }
 
-export async function collectReport(sources: ReportSources): Promise<ReportData> {
+/** The report of a run's output folder: its rows are all results. */
+export async function collectReport(sources: ReportSources): Promise<ReportData<ResultRow>> {
   const cwd = path.normalize(sources.cwd);
   const folder = path.resolve(cwd, sources.folder);
   const stateFolder = path.resolve(cwd, sources.stateFolder ?? sources.folder);

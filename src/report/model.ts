@@ -1,11 +1,41 @@
 /**
  * What a report shows, computed once in Node and embedded in the page as JSON: one row per
- * output (or failed input), in review order, and the facts of the latest run.
+ * output (or failed input) of a run, or per image `photoroom check` judged, in review order,
+ * and the facts of the latest run.
  */
 import { PEOPLE_PRESENT } from '../api/uncertainty.js';
 import type { RunLogLine } from '../store/runlog-history.js';
 
-export interface ReportRow {
+/** A marketplace preset's verdict on a row's image, as the page shows it. */
+export interface RowCompliance {
+  preset: string;
+  /** `unjudged`: `check` could not read the image whole, so it neither passes nor is refused. */
+  verdict: 'pass' | 'refused' | 'unjudged';
+  /** Each failed rule in words, then `could not be measured: …` when the image was not measured whole. */
+  reasons: string[];
+}
+
+/** What every row has: how it went, and the preset's verdict when one judged it. */
+interface RowBase {
+  /** `failed`: no result to show (an input that failed, an image that could not be read). */
+  status: 'ok' | 'failed';
+  error?: string;
+  /** Absent when no preset judged the row (a run without --preset, an input that failed). */
+  compliance?: RowCompliance;
+}
+
+/** An image `photoroom check` judged on disk: the image itself, with no input and output pair. */
+export interface ImageRow extends RowBase {
+  kind: 'image';
+  /** The image as the user named it. */
+  image: string;
+  /** Link from the report to the image, when it is a file on disk. */
+  imageHref?: string;
+}
+
+/** An input a run sent, and the output it made (if any). */
+export interface ResultRow extends RowBase {
+  kind: 'result';
   /** The input as the run named it: a path relative to the working folder then, or a URL. */
   input: string;
   /** Link from the report to the input file, when that file is there to show. */
@@ -16,9 +46,7 @@ export interface ReportRow {
   output: string;
   /** Link from the report to the output image; absent when there is none. */
   outputHref?: string;
-  /** How the input last went: `failed` even when an earlier run left an output. */
-  status: 'ok' | 'failed';
-  error?: string;
+  /** How the input last went: `failed` even when an earlier run left an output (`RowBase`). */
   /** `x-uncertainty-score`: 0 (sure) to 1, or -1 when people are present. */
   uncertainty?: number;
   /** `pr-unsupported-attributes`: parameters the API ignored. */
@@ -37,6 +65,8 @@ export interface ReportRow {
   attempts?: number;
 }
 
+export type ReportRow = ResultRow | ImageRow;
+
 /** The latest run, from its run log lines. */
 export interface RunFacts {
   startedAt: string;
@@ -52,11 +82,15 @@ export interface RunFacts {
   credits: number;
 }
 
-export interface ReportData {
-  /** The output folder, as the user named it. */
+/** A report's data; `Row` narrows its rows for a caller that knows them (a run's are all results). */
+export interface ReportData<Row extends ReportRow = ReportRow> {
+  /** The output folder, as the user named it; for `check`, what was checked. */
   title: string;
+  /** The latest run; null when the folder has no run log, and for `check`, which sends nothing. */
   run: RunFacts | null;
-  rows: ReportRow[];
+  /** `check --report`: the preset the images on disk were checked against. */
+  checkedAgainst?: string;
+  rows: Row[];
 }
 
 export function runFacts(lines: readonly RunLogLine[]): RunFacts | null {
@@ -77,6 +111,12 @@ export function runFacts(lines: readonly RunLogLine[]): RunFacts | null {
   };
 }
 
+/** Whether the row's preset would refuse its image. */
+export const isRefused = (row: ReportRow): boolean => row.compliance?.verdict === 'refused';
+
+/** The row's name, as the page shows it in bold: the output, or the image checked. */
+export const rowName = (row: ReportRow): string => (row.kind === 'image' ? row.image : row.output);
+
 /**
  * How urgently a row needs a look, highest first: failures (no result at all), then people
  * (a score of -1 says nothing about the cutout, and cutouts of people are where mistakes
@@ -84,14 +124,21 @@ export function runFacts(lines: readonly RunLogLine[]): RunFacts | null {
  */
 export function reviewRank(row: ReportRow): number {
   if (row.status === 'failed') return 3;
-  if (row.uncertainty === PEOPLE_PRESENT) return 2;
-  if (row.uncertainty === undefined) return -1;
-  return Math.min(1, Math.max(0, row.uncertainty));
+  const uncertainty = row.kind === 'result' ? row.uncertainty : undefined;
+  if (uncertainty === PEOPLE_PRESENT) return 2;
+  if (uncertainty === undefined) return -1;
+  return Math.min(1, Math.max(0, uncertainty));
 }
 
-/** Least certain first; rows of equal rank by output name, so the order is stable. */
+/**
+ * What the marketplace would refuse first (a seller must redo those before listing), then
+ * least certain first; rows of equal rank by name, so the order is stable.
+ */
 export function byReviewOrder(a: ReportRow, b: ReportRow): number {
+  const refused = Number(isRefused(b)) - Number(isRefused(a));
+  if (refused !== 0) return refused;
   const rank = reviewRank(b) - reviewRank(a);
   if (rank !== 0) return rank;
-  return a.output < b.output ? -1 : a.output > b.output ? 1 : 0;
+  const [nameA, nameB] = [rowName(a), rowName(b)];
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 /**
  * The report in a real browser (headless Chromium), opened from disk as a user would: built
- * from a real batch against the emulator, and from 10,000 synthetic results.
+ * from a real batch against the emulator, from 10,000 synthetic results, and from a preset's
+ * verdicts (edit --preset, check --report).
  */
 import { writeFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -31,7 +32,7 @@ async function openReport(file: string): Promise<{ page: Page; requested: string
   await page.goto(pathToFileURL(file).href);
   await page
     .locator('#shown')
-    .filter({ hasText: /results/ })
+    .filter({ hasText: /results|images/ })
     .waitFor();
   return { page, requested };
 }
@@ -46,6 +47,14 @@ function screenImagesLoaded(page: Page): Promise<unknown> {
 }
 
 const rowNames = (page: Page) => page.locator('.row .name').allTextContents();
+const verdictHeads = (page: Page) => page.locator('.row .verdict .head').allTextContents();
+
+/** The rows a written page embeds, in its order, and the page itself. */
+async function writtenPage(file: string): Promise<{ html: string; rows: Record<string, unknown>[] }> {
+  const html = await readFile(file, 'utf8');
+  const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1];
+  return { html, rows: (JSON.parse(json ?? 'null') as { rows: Record<string, unknown>[] }).rows };
+}
 const shownLine = (page: Page) => page.locator('#shown').textContent();
 
 /** Uncertainty scores as the rows show them, in page order; null for a row without one. */
@@ -167,6 +176,9 @@ describe('the report of a real batch', () => {
     await page.getByLabel('Filter by file name').fill('SNEAK');
     expect(await rowNames(page)).toEqual(['sneaker.png']);
     expect(await shownLine(page)).toBe('1 of 6 results, least certain first');
+    // Made without a preset: no compliance column, no "would be refused" filter.
+    expect(await page.locator('.verdict').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Would be refused/ }).count()).toBe(0);
     await page.close();
   });
 });
@@ -275,6 +287,171 @@ describe('the report of 10,000 results', () => {
     expect((await shownScores(page)).slice(0, 3)).toEqual([-1, -1, -1]);
     await page.getByRole('button', { name: /^Ignored parameters/ }).click();
     expect(await shownLine(page)).toBe('10 of 10,000 results, least certain first');
+    await page.close();
+  });
+});
+
+describe("the report of edit --preset: each output's verdict", () => {
+  const HOSTILE = '<img src=x onerror="window.pwned=1">';
+  let report: string;
+
+  beforeAll(async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'products'));
+    for (const name of ['mug.jpg', 'sneaker.jpg', 'bottle.png'])
+      await copyFile(path.join(FIXTURES, name), path.join(root, 'products', name));
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'products', `${HOSTILE}.jpg`));
+    await writeFile(path.join(root, 'products/broken.jpg'), 'this is not a JPEG');
+    // amazon with a byte limit the emulator's mug (95 kB) breaks and its sneaker (77 kB) and bottle (61 kB) keep.
+    await writeFile(
+      path.join(root, '.photoroomrc'),
+      JSON.stringify({ presets: { tight: { extends: 'amazon', checks: { maxBytes: 80_000 } } } }),
+    );
+    const run = await runInProcess(
+      ['edit', 'products', '--preset', 'tight', '--emulator', '-o', 'out', '--report', '--yes', '--no-progress'],
+      { cwd: root },
+    );
+    expect(run.code, run.stderr).toBe(1); // broken.jpg failed; a failed input comes before a refusal
+    expect(run.stderr).toContain('tight: 2 of 4 outputs would be refused');
+    expect(run.stderr).toContain('report: out/photoroom-report.html\n');
+    report = path.join(root, 'out/photoroom-report.html');
+  });
+
+  it('writes the verdicts into the page, refused outputs first, names only escaped', async () => {
+    const { html, rows } = await writtenPage(report);
+    expect(rows.map((row) => [row.output, (row.compliance as { verdict?: string } | undefined)?.verdict])).toEqual([
+      [`${HOSTILE}.jpg`, 'refused'],
+      ['mug.jpg', 'refused'],
+      ['broken.jpg', undefined],
+      ...rows.slice(3).map((row) => [row.output, 'pass']),
+    ]);
+    expect(
+      rows
+        .slice(3)
+        .map((row) => row.output)
+        .sort(),
+    ).toEqual(['bottle.jpg', 'sneaker.jpg']);
+    expect(rows[1]?.compliance).toEqual({
+      preset: 'tight',
+      verdict: 'refused',
+      reasons: [expect.stringMatching(/^95 kB \([\d,]+ bytes\): tight wants 80 kB or less$/)],
+    });
+    expect(html).toContain('<button type="button" data-view="refused">Would be refused<');
+    expect(html).not.toContain('<img src=x');
+    expect(html.match(/<script/g)).toHaveLength(2);
+  });
+
+  it('shows a compliance column and filters the outputs the marketplace would refuse', async () => {
+    const { page, requested } = await openReport(report);
+    expect(await shownLine(page)).toBe('5 results, would-be-refused first, then least certain');
+    expect((await rowNames(page)).slice(0, 3)).toEqual([`${HOSTILE}.jpg`, 'mug.jpg', 'broken.jpg']);
+    expect(await verdictHeads(page)).toEqual([
+      'tight: would be refused',
+      'tight: would be refused',
+      'not checked',
+      'tight: passes',
+      'tight: passes',
+    ]);
+    expect(await page.locator('.row').first().locator('.verdict li').textContent()).toMatch(
+      /tight wants 80 kB or less$/,
+    );
+    await page.getByRole('button', { name: /^Would be refused/ }).click();
+    expect(await rowNames(page)).toEqual([`${HOSTILE}.jpg`, 'mug.jpg']);
+    expect(await shownLine(page)).toBe('2 of 5 results, would-be-refused first, then least certain');
+    expect(await page.getByRole('button', { name: /^Would be refused/ }).textContent()).toBe('Would be refused2');
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    expect(requested.filter((url) => !url.startsWith('file:'))).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the report of check --report: images that never went through the API', () => {
+  const HOSTILE = '<svg onload="window.pwned=1">';
+  let root: string;
+
+  beforeAll(async () => {
+    root = await tempDir();
+    const shots = path.join(root, 'shots');
+    await mkdir(shots);
+    // A product filling 90% of a white square: what amazon takes.
+    const compliant = sharp(
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="1200"><rect width="1200" height="1200" fill="#fff"/>' +
+          '<rect x="60" y="150" width="1080" height="900" fill="#283040"/></svg>',
+      ),
+    ).jpeg();
+    await compliant.toFile(path.join(shots, 'ok.jpg'));
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(shots, 'mug.jpg')); // a grey backdrop
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(shots, `${HOSTILE}.jpg`));
+    await writeFile(path.join(shots, 'broken.jpg'), 'this is not a JPEG');
+  });
+
+  it('writes the page into the one folder checked: one row per image, refused first, names only escaped', async () => {
+    const run = await runInProcess(['check', 'shots', '--preset', 'amazon', '--report', '--no-progress'], {
+      cwd: root,
+    });
+    expect(run.code, run.stderr).toBe(1); // broken.jpg could not be read
+    expect(run.stderr).toContain('report: shots/photoroom-report.html\n');
+    const { html, rows } = await writtenPage(path.join(root, 'shots/photoroom-report.html'));
+    expect(rows.map((row) => [row.kind, row.image, row.imageHref, row.status])).toEqual([
+      ['image', `shots/${HOSTILE}.jpg`, encodeURIComponent(`${HOSTILE}.jpg`), 'ok'],
+      ['image', 'shots/mug.jpg', 'mug.jpg', 'ok'],
+      ['image', 'shots/broken.jpg', 'broken.jpg', 'failed'],
+      ['image', 'shots/ok.jpg', 'ok.jpg', 'ok'],
+    ]);
+    expect(rows.map((row) => row.compliance)).toEqual([
+      expect.objectContaining({ verdict: 'refused' }),
+      {
+        preset: 'amazon',
+        verdict: 'refused',
+        reasons: ['background: 100% of the border is not pure white; amazon wants at most 1%'],
+      },
+      { preset: 'amazon', verdict: 'unjudged', reasons: ['could not be read: not an image: unrecognised bytes'] },
+      { preset: 'amazon', verdict: 'pass', reasons: [] },
+    ]);
+    expect(html).toContain('>Would be refused<');
+    expect(html).not.toContain('<svg onload');
+  });
+
+  it('writes the page into the working folder when several inputs are named, linking each image from there', async () => {
+    const run = await runInProcess(
+      ['check', 'shots/ok.jpg', 'shots/mug.jpg', '--preset', 'amazon', '--report', '--json'],
+      { cwd: root },
+    );
+    expect(run.code, run.stderr).toBe(5);
+    expect(run.stderr).toBe('report: photoroom-report.html\n');
+    const { rows } = await writtenPage(path.join(root, 'photoroom-report.html'));
+    expect(rows.map((row) => [row.image, row.imageHref])).toEqual([
+      ['shots/mug.jpg', 'shots/mug.jpg'],
+      ['shots/ok.jpg', 'shots/ok.jpg'],
+    ]);
+  });
+
+  it('shows each image and its verdict in the browser, and filters the refused and those not read', async () => {
+    const { page, requested } = await openReport(path.join(root, 'shots/photoroom-report.html'));
+    expect(await shownLine(page)).toBe('4 images, would-be-refused first');
+    expect(await page.locator('#run').textContent()).toContain('Checked on disk against amazon');
+    expect(await verdictHeads(page)).toEqual([
+      'amazon: would be refused',
+      'amazon: would be refused',
+      'amazon: not judged',
+      'amazon: passes',
+    ]);
+    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    const widths = await page.evaluate<number[]>(
+      "[...document.querySelectorAll('.row img')].map((i) => i.naturalWidth)",
+    );
+    expect(widths).toHaveLength(3); // broken.jpg shows its name
+    for (const width of widths) expect(width).toBeGreaterThan(0);
+    expect(await page.getByLabel('Uncertainty threshold').count()).toBe(0);
+
+    await page.getByRole('button', { name: /^Would be refused/ }).click();
+    expect(await rowNames(page)).toEqual([`shots/${HOSTILE}.jpg`, 'shots/mug.jpg']);
+    await page.getByRole('button', { name: /^Could not be read/ }).click();
+    expect(await rowNames(page)).toEqual(['shots/broken.jpg']);
+    expect(await shownLine(page)).toBe('1 of 4 images, would-be-refused first');
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    expect(requested.filter((url) => !url.startsWith('file:'))).toEqual([]);
     await page.close();
   });
 });

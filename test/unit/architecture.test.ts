@@ -87,7 +87,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   config: ['params', 'inputs', 'api', 'presets'],
   batch: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config'],
   emulator: ['params', 'inputs', 'api'],
-  report: ['params', 'inputs', 'api', 'store'],
+  report: ['params', 'inputs', 'api', 'store', 'check'],
   cli: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],
 };
 const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);

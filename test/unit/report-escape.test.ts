@@ -26,7 +26,7 @@ describe('the report page', () => {
   const data: ReportData = {
     title: HOSTILE,
     run: null,
-    rows: [{ input: HOSTILE, output: `${HOSTILE}.png`, status: 'failed', error: HOSTILE }],
+    rows: [{ kind: 'result', input: HOSTILE, output: `${HOSTILE}.png`, status: 'failed', error: HOSTILE }],
   };
 
   it('carries outside text only escaped: in the title as HTML, in the data as JSON', () => {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { collectReport } from '../../src/report/collect.js';
 import { fileHref, webHref } from '../../src/report/links.js';
-import { byReviewOrder, reviewRank, runFacts, type ReportRow } from '../../src/report/model.js';
+import { byReviewOrder, reviewRank, runFacts, type ResultRow, type RowCompliance } from '../../src/report/model.js';
 import { readRunLogHistory, type RunLogLine } from '../../src/store/runlog-history.js';
 import { SIDECAR_SUFFIX, sidecarRecord, type SidecarInput } from '../../src/store/sidecar.js';
 
@@ -25,7 +25,12 @@ function line(input: string, status: RunLogLine['status'], overrides: Partial<Ru
 const jsonl = (lines: readonly object[]) => lines.map((entry) => `${JSON.stringify(entry)}\n`).join('');
 
 /** A sidecar as the engine writes it, next to an output that need not exist. */
-async function writeSidecarFor(output: string, input: SidecarInput, headers: Record<string, string>): Promise<void> {
+async function writeSidecarFor(
+  output: string,
+  input: SidecarInput,
+  headers: Record<string, string>,
+  compliance?: unknown,
+): Promise<void> {
   const sidecar = sidecarRecord({
     input,
     request: { endpoint: '/v2/edit', method: 'POST', fields: [['background.color', 'white']] },
@@ -36,6 +41,7 @@ async function writeSidecarFor(output: string, input: SidecarInput, headers: Rec
     output: { path: output, bytes: 10, sha256: 'ab' },
     cliVersion: '0.1.0',
     completedAt: new Date('2025-01-01T10:00:01Z'),
+    compliance,
   });
   await mkdir(path.dirname(output), { recursive: true });
   await writeFile(`${output}${SIDECAR_SUFFIX}`, JSON.stringify(sidecar));
@@ -119,7 +125,8 @@ describe('the facts of the latest run', () => {
 });
 
 describe('the review order', () => {
-  const row = (output: string, overrides: Partial<ReportRow> = {}): ReportRow => ({
+  const row = (output: string, overrides: Partial<ResultRow> = {}): ResultRow => ({
+    kind: 'result',
     input: output,
     output,
     status: 'ok',
@@ -144,6 +151,29 @@ describe('the review order', () => {
       'none.png',
     ]);
     expect(reviewRank(row('x', { uncertainty: 3 }))).toBe(1);
+  });
+
+  it('puts what a preset would refuse before everything else, then keeps the order within each part', () => {
+    const refused: RowCompliance = { preset: 'amazon', verdict: 'refused', reasons: ['too small'] };
+    const passes: RowCompliance = { preset: 'amazon', verdict: 'pass', reasons: [] };
+    const rows = [
+      row('people.png', { uncertainty: -1, compliance: passes }),
+      row('failed.png', { status: 'failed' }),
+      row('refused-sure.png', { uncertainty: 0.1, compliance: refused }),
+      row('unsure.png', { uncertainty: 0.7, compliance: passes }),
+      row('refused-unsure.png', { uncertainty: 0.8, compliance: refused }),
+      row('refused-b.png', { compliance: refused }),
+      row('refused-a.png', { compliance: refused }),
+    ];
+    expect(rows.sort(byReviewOrder).map((entry) => entry.output)).toEqual([
+      'refused-unsure.png',
+      'refused-sure.png',
+      'refused-a.png',
+      'refused-b.png',
+      'failed.png',
+      'people.png',
+      'unsure.png',
+    ]);
   });
 
   it('orders rows of equal rank by output name', () => {
@@ -208,8 +238,15 @@ describe('collecting a report', () => {
     expect(report.title).toBe('out');
     const sent = { parameters: ['background.color=white'], bytes: 10, ms: 100, attempts: 1 };
     expect(report.rows).toEqual([
-      { input: 'products/bad.jpg', output: 'bad.png', status: 'failed', error: 'not an image: unrecognised bytes' },
       {
+        kind: 'result',
+        input: 'products/bad.jpg',
+        output: 'bad.png',
+        status: 'failed',
+        error: 'not an image: unrecognised bytes',
+      },
+      {
+        kind: 'result',
         input: 'https://example.com/web.jpg',
         inputUrl: 'https://example.com/web.jpg',
         output: 'web.png',
@@ -219,6 +256,7 @@ describe('collecting a report', () => {
         ...sent,
       },
       {
+        kind: 'result',
         input: 'products/mug.jpg',
         inputHref: '../products/mug.jpg',
         output: 'mug.png',
@@ -232,6 +270,7 @@ describe('collecting a report', () => {
         ...sent,
       },
       {
+        kind: 'result',
         input: 'products/shoes/gone.jpg',
         output: 'shoes/gone.png',
         outputHref: 'shoes/gone.png',
@@ -305,6 +344,7 @@ describe('collecting a report', () => {
     await writeFile(file, JSON.stringify(edited));
     const [row] = (await collectReport({ folder: out, cwd: root })).rows;
     expect(row).toEqual({
+      kind: 'result',
       input: 'products/mug.jpg',
       inputHref: '../products/mug.jpg',
       output: 'mug.png',
@@ -313,6 +353,43 @@ describe('collecting a report', () => {
       parameters: ['background.imageFile=@bg.png'],
       bytes: 10,
     });
+  });
+
+  it("shows the preset's verdict each sidecar recorded: its failed rules' reasons, and why it could not be measured", async () => {
+    const verdict = (pass: boolean, failures: unknown[], error?: string) => ({
+      preset: 'tight',
+      checks: '0123456789abcdef',
+      pass,
+      failures,
+      ...(error !== undefined && { error }),
+    });
+    const failure = (check: string, reason: string) => ({ check, measured: 1, wants: 2, reason });
+    await writeSidecarFor(path.join(out, 'pass.png'), fileInput('products/pass.jpg'), {}, verdict(true, []));
+    await writeSidecarFor(
+      path.join(out, 'refused.png'),
+      fileInput('products/refused.jpg'),
+      {},
+      verdict(false, [failure('maxBytes', '95 kB: tight wants 80 kB or less'), failure('minFill', '<b>71%</b>')]),
+    );
+    await writeSidecarFor(
+      path.join(out, 'unmeasured.png'),
+      fileInput('products/unmeasured.jpg'),
+      {},
+      verdict(false, [], 'truncated'),
+    );
+    await writeSidecarFor(path.join(out, 'plain.png'), fileInput('products/plain.jpg'), {});
+    await writeSidecarFor(path.join(out, 'edited.png'), fileInput('products/edited.jpg'), {}, { preset: 7 });
+    const report = await collectReport({ folder: 'out', cwd: root });
+    expect(report.rows.map((row) => [row.output, row.compliance])).toEqual([
+      [
+        'refused.png',
+        { preset: 'tight', verdict: 'refused', reasons: ['95 kB: tight wants 80 kB or less', '<b>71%</b>'] },
+      ],
+      ['unmeasured.png', { preset: 'tight', verdict: 'refused', reasons: ['could not be measured: truncated'] }],
+      ['edited.png', undefined],
+      ['pass.png', { preset: 'tight', verdict: 'pass', reasons: [] }],
+      ['plain.png', undefined],
+    ]);
   });
 
   it('refuses a folder that does not exist', async () => {

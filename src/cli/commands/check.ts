@@ -26,7 +26,11 @@ Examples:
   photoroom check 'shots/**/*.jpg' --preset walmart --json \\
     | jq -r 'select(.type == "result" and .status != "pass") | .input'
   photoroom edit ./products --preset amazon -o out/ &&
-    photoroom check out/ --preset amazon`;
+    photoroom check out/ --preset amazon
+  photoroom check shots/ --preset amazon --report  # shots/photoroom-report.html
+
+--report writes photoroom-report.html, the verdicts as a review page, into the folder
+checked when one folder alone is named, else into the working folder.`;
 
 export function checkCommand(io: Io): Command {
   const command = new Command('check')

@@ -24,8 +24,9 @@ const HELP = `
 Writes photoroom-report.html into the folder: every output beside its input, least certain
 first (failures, then people, then by x-uncertainty-score), with each failure's reason, the
 parameters the API ignored, texts detected, AI background seeds and edit-further links, and
-filters. The page needs no server and no network, and finds the images by relative path:
-open it from disk, or zip it with the outputs.
+filters. Outputs made with --preset show its verdict, those it would refuse first. The
+page needs no server and no network, and finds the images by relative path: open it from
+disk, or zip it with the outputs.
 
 Examples:
   photoroom report                 # photoroom-out/photoroom-report.html

@@ -19,6 +19,31 @@ const CONTENT_SECURITY_POLICY = [
   `script-src ${hashSource(PAGE_SCRIPT)}`,
 ].join('; ');
 
+const button = (view: string, label: string) =>
+  `<button type="button" data-view="${view}">${label}<span class="count"></span></button>`;
+
+/**
+ * The filters that mean something for these rows: "would be refused" where a preset judged
+ * them; the uncertainty and ignored parameters only where a run sent them to the API.
+ */
+function filterButtons(data: ReportData): string {
+  const checked = data.checkedAgainst !== undefined;
+  return [
+    button('all', 'All'),
+    ...(data.rows.some((row) => row.compliance !== undefined) ? [button('refused', 'Would be refused')] : []),
+    button('failed', checked ? 'Could not be read' : 'Failed'),
+    ...(checked
+      ? []
+      : [
+          `<span class="threshold">
+      <button type="button" data-view="uncertain">Uncertain ≥ <span id="threshold-value"></span><span class="count"></span></button>
+      <input type="range" id="threshold" min="0" max="1" step="0.01" value="0.5" aria-label="Uncertainty threshold">
+    </span>`,
+          button('ignored', 'Ignored parameters'),
+        ]),
+  ].join('\n    ');
+}
+
 export function reportHtml(data: ReportData): string {
   const title = escapeHtml(data.title);
   return `<!doctype html>
@@ -36,19 +61,13 @@ export function reportHtml(data: ReportData): string {
   <h1>Photoroom report<span class="folder">${title}</span></h1>
   <div class="run" id="run"></div>
   <nav class="filters" aria-label="Filters">
-    <button type="button" data-view="all">All<span class="count"></span></button>
-    <button type="button" data-view="failed">Failed<span class="count"></span></button>
-    <span class="threshold">
-      <button type="button" data-view="uncertain">Uncertain ≥ <span id="threshold-value"></span><span class="count"></span></button>
-      <input type="range" id="threshold" min="0" max="1" step="0.01" value="0.5" aria-label="Uncertainty threshold">
-    </span>
-    <button type="button" data-view="ignored">Ignored parameters<span class="count"></span></button>
+    ${filterButtons(data)}
     <input type="search" id="search" placeholder="Filter by file name" aria-label="Filter by file name">
   </nav>
 </header>
 <main>
   <p class="shown" id="shown"></p>
-  <ol class="rows" id="rows"></ol>
+  <ol class="rows${data.rows.some((row) => row.compliance !== undefined) ? ' judged' : ''}" id="rows"></ol>
   <p class="empty" id="empty" hidden>Nothing to show with these filters.</p>
   <div id="more"></div>
   <noscript><p class="empty">This page needs JavaScript to list its results.</p></noscript>

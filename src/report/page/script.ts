@@ -13,14 +13,19 @@ export const PAGE_SCRIPT = String.raw`
   var list = document.getElementById('rows');
   var sentinel = document.getElementById('more');
   var shownLine = document.getElementById('shown');
+  // A page of images checked on disk (check --report) has no uncertainty slider.
   var slider = document.getElementById('threshold');
   var search = document.getElementById('search');
-  var state = { view: 'all', threshold: Number(slider.value), query: '' };
+  var state = { view: 'all', threshold: slider ? Number(slider.value) : 0, query: '' };
   var matching = [];
   var built = 0;
+  var judged = data.rows.some(function (row) { return row.compliance !== undefined; });
+  var rowsNoun = data.checkedAgainst !== undefined ? ' images' : ' results';
+  var order = !judged ? 'least certain first'
+    : data.checkedAgainst !== undefined ? 'would-be-refused first' : 'would-be-refused first, then least certain';
 
   data.rows.forEach(function (row) {
-    row.searchText = (row.input + '\n' + row.output).toLowerCase();
+    row.searchText = (row.kind === 'image' ? row.image : row.input + '\n' + row.output).toLowerCase();
   });
 
   function element(tag, className, text) {
@@ -37,6 +42,7 @@ export const PAGE_SCRIPT = String.raw`
   var VIEWS = {
     all: function () { return true; },
     failed: function (row) { return row.status === 'failed'; },
+    refused: function (row) { return row.compliance !== undefined && row.compliance.verdict === 'refused'; },
     uncertain: function (row) { return row.status === 'ok' && isUncertain(row); },
     ignored: function (row) { return row.ignoredParameters !== undefined; },
   };
@@ -68,7 +74,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function badges(row) {
     var box = element('div', 'badges');
-    if (row.status === 'failed') box.appendChild(element('span', 'badge bad', 'failed'));
+    if (row.status === 'failed') box.appendChild(element('span', 'badge bad', row.kind === 'image' ? 'could not be read' : 'failed'));
     if (row.uncertainty === PEOPLE) box.appendChild(element('span', 'badge warn', 'people present'));
     else if (row.uncertainty !== undefined) {
       var level = row.uncertainty >= 0.5 ? 'bad' : row.uncertainty >= 0.2 ? 'warn' : 'good';
@@ -141,7 +147,47 @@ export const PAGE_SCRIPT = String.raw`
     return link;
   }
 
+  var VERDICT_WORDS = { pass: 'passes', refused: 'would be refused', unjudged: 'not judged' };
+
+  /** The compliance column: the preset's verdict and each failed rule, as recorded. */
+  function verdictCell(row) {
+    var cell = element('div', 'verdict');
+    var compliance = row.compliance;
+    if (compliance === undefined) {
+      cell.appendChild(element('p', 'head', 'not checked'));
+      return cell;
+    }
+    cell.classList.add(compliance.verdict);
+    cell.appendChild(element('p', 'head', compliance.preset + ': ' + VERDICT_WORDS[compliance.verdict]));
+    if (compliance.reasons.length > 0) {
+      var reasons = element('ul', 'reasons');
+      compliance.reasons.forEach(function (reason) { reasons.appendChild(element('li', '', reason)); });
+      cell.appendChild(reasons);
+    }
+    return cell;
+  }
+
+  /** An image checked on disk: the image itself, and its verdict. */
+  function imageElement(row) {
+    var item = element('li', 'row image ' + row.status);
+    item.appendChild(thumbnail(row.imageHref, 'image', row.image.split('/').pop()));
+    var body = element('div', 'body');
+    var title = element('div', 'title');
+    title.appendChild(element('span', 'name', row.image));
+    body.appendChild(title);
+    body.appendChild(badges(row));
+    item.appendChild(body);
+    return item;
+  }
+
   function rowElement(row) {
+    var item = row.kind === 'image' ? imageElement(row) : resultElement(row);
+    if (VIEWS.refused(row)) item.classList.add('refused');
+    if (judged) item.appendChild(verdictCell(row));
+    return item;
+  }
+
+  function resultElement(row) {
     var item = element('li', 'row ' + row.status);
     item.appendChild(thumbnail(row.inputHref, 'input', row.input.split('/').pop()));
     item.appendChild(thumbnail(row.outputHref, 'output', row.status === 'failed' ? 'no output' : 'missing'));
@@ -177,7 +223,8 @@ export const PAGE_SCRIPT = String.raw`
   }, { rootMargin: '600px 0px' });
 
   function counts() {
-    var result = { all: 0, failed: 0, uncertain: 0, ignored: 0 };
+    var result = {};
+    for (var name in VIEWS) result[name] = 0;
     data.rows.forEach(function (row) {
       for (var view in VIEWS) if (VIEWS[view](row)) result[view]++;
     });
@@ -190,7 +237,7 @@ export const PAGE_SCRIPT = String.raw`
       button.querySelector('.count').textContent = byView[button.dataset.view].toLocaleString();
       button.setAttribute('aria-pressed', String(button.dataset.view === state.view));
     });
-    document.getElementById('threshold-value').textContent = state.threshold.toFixed(2);
+    if (slider) document.getElementById('threshold-value').textContent = state.threshold.toFixed(2);
   }
 
   function refresh() {
@@ -202,9 +249,9 @@ export const PAGE_SCRIPT = String.raw`
     list.replaceChildren();
     buildNextPage();
     showCounts();
-    shownLine.textContent = matching.length === data.rows.length
-      ? data.rows.length.toLocaleString() + ' results, least certain first'
-      : matching.length.toLocaleString() + ' of ' + data.rows.length.toLocaleString() + ' results, least certain first';
+    shownLine.textContent = (matching.length === data.rows.length
+      ? data.rows.length.toLocaleString()
+      : matching.length.toLocaleString() + ' of ' + data.rows.length.toLocaleString()) + rowsNoun + ', ' + order;
     document.getElementById('empty').hidden = matching.length > 0;
     observer.unobserve(sentinel);
     observer.observe(sentinel);
@@ -212,15 +259,24 @@ export const PAGE_SCRIPT = String.raw`
 
   function runSummary(run) {
     var line = document.getElementById('run');
-    if (!run) {
-      line.textContent = 'No run log in this folder.';
-      return;
-    }
     function fact(before, value, after, className) {
       var span = element('span', className, before);
       span.appendChild(element('b', '', value));
       span.append(after);
       line.appendChild(span);
+    }
+    if (data.checkedAgainst !== undefined) {
+      var byVerdict = { pass: 0, refused: 0, unjudged: 0 };
+      data.rows.forEach(function (row) { byVerdict[row.compliance.verdict]++; });
+      fact('Checked on disk against ', data.checkedAgainst, ', nothing sent');
+      fact('', String(byVerdict.pass), ' pass');
+      fact('', String(byVerdict.refused), ' would be refused', byVerdict.refused > 0 ? 'failed' : '');
+      fact('', String(byVerdict.unjudged), ' could not be read', byVerdict.unjudged > 0 ? 'failed' : '');
+      return;
+    }
+    if (!run) {
+      line.textContent = 'No run log in this folder.';
+      return;
     }
     var seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
     fact('Latest run ', new Date(run.startedAt).toLocaleString(), '');
@@ -239,7 +295,7 @@ export const PAGE_SCRIPT = String.raw`
       refresh();
     });
   });
-  slider.addEventListener('input', function () {
+  if (slider) slider.addEventListener('input', function () {
     state.threshold = Number(slider.value);
     state.view = 'uncertain';
     refresh();

@@ -27,7 +27,16 @@ main { padding: 12px 24px 48px; }
 .shown { margin: 0 0 10px; color: var(--muted); }
 ol.rows { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
 .row { display: grid; grid-template-columns: var(--thumb) var(--thumb) minmax(0, 1fr); gap: 16px; align-items: start; background: var(--paper); border: 1px solid var(--line); border-radius: 10px; padding: 10px; }
-.row.failed { box-shadow: inset 4px 0 0 var(--bad); }
+.row.failed, .row.refused { box-shadow: inset 4px 0 0 var(--bad); }
+.row.image { grid-template-columns: var(--thumb) minmax(0, 1fr); }
+.judged .row { grid-template-columns: var(--thumb) var(--thumb) minmax(0, 1fr) minmax(180px, 32%); }
+.judged .row.image { grid-template-columns: var(--thumb) minmax(0, 1fr) minmax(180px, 40%); }
+.verdict { font-size: 13px; overflow-wrap: anywhere; }
+.verdict .head { margin: 0; font-weight: 600; color: var(--muted); }
+.verdict.pass .head { color: var(--good); }
+.verdict.refused .head { color: var(--bad); }
+.verdict.unjudged .head { color: var(--warn); }
+.verdict .reasons { margin: 4px 0 0; padding-left: 18px; }
 figure { margin: 0; }
 figcaption { font-size: 11px; color: var(--muted); text-align: center; margin-top: 2px; }
 .thumb { display: flex; align-items: center; justify-content: center; width: var(--thumb); height: var(--thumb); border-radius: 6px; overflow: hidden; border: 1px solid var(--line);
