@@ -91,8 +91,10 @@ function complianceOf(sidecar: Sidecar): RowCompliance | undefined {
     const reason = (failure as { reason?: unknown } | null)?.reason;
     return typeof reason === 'string' ? [reason] : [];
   });
+  // An output whose pixels were not measured failed no rule on them: not judged, as check says.
+  const unjudged = typeof error === 'string' && reasons.length === 0;
   if (typeof error === 'string') reasons.push(`could not be measured: ${error}`);
-  return { preset, verdict: pass ? 'pass' : 'refused', reasons };
+  return { preset, verdict: pass ? 'pass' : unjudged ? 'unjudged' : 'refused', reasons };
 }
 
 function inputOf(sidecar: Sidecar): string {

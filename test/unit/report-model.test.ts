@@ -385,10 +385,11 @@ describe('collecting a report', () => {
         'refused.png',
         { preset: 'tight', verdict: 'refused', reasons: ['95 kB: tight wants 80 kB or less', '<b>71%</b>'] },
       ],
-      ['unmeasured.png', { preset: 'tight', verdict: 'refused', reasons: ['could not be measured: truncated'] }],
       ['edited.png', undefined],
       ['pass.png', { preset: 'tight', verdict: 'pass', reasons: [] }],
       ['plain.png', undefined],
+      // Not measured, no rule failed: not judged (as check counts it), not refused.
+      ['unmeasured.png', { preset: 'tight', verdict: 'unjudged', reasons: ['could not be measured: truncated'] }],
     ]);
   });
 
