@@ -37,7 +37,10 @@ async function project(maxBytes: number): Promise<string> {
 async function setLimit(root: string, maxBytes: number): Promise<void> {
   await writeFile(
     path.join(root, '.photoroomrc'),
-    JSON.stringify({ presets: { tight: { extends: 'amazon', checks: { maxBytes } } } }),
+    // At 600×600 (amazon's minimum is 500 px) the emulator renders a tenth of 2000×2000's pixels.
+    JSON.stringify({
+      presets: { tight: { extends: 'amazon', params: { outputSize: '600x600' }, checks: { maxBytes } } },
+    }),
   );
 }
 
@@ -81,24 +84,24 @@ describe('edit --preset checks each output as it is made', () => {
   });
 
   it('names each output the marketplace would refuse, with its rule and figure, counts them, and exits 5', async () => {
-    const root = await project(20_000);
+    const root = await project(5_000);
     const result = await edit(root, ['--preset', 'tight', '--no-progress']);
     expect(result.code, result.stderr).toBe(5);
-    expect(result.stderr).toMatch(/^refused out\/mug\.jpg: \d+ kB \([\d,]+ bytes\): tight wants 20 kB or less$/m);
-    expect(result.stderr).toMatch(/^refused out\/sneaker\.jpg: .*tight wants 20 kB or less$/m);
+    expect(result.stderr).toMatch(/^refused out\/mug\.jpg: \d+ kB \([\d,]+ bytes\): tight wants 5 kB or less$/m);
+    expect(result.stderr).toMatch(/^refused out\/sneaker\.jpg: .*tight wants 5 kB or less$/m);
     expect(result.stderr).toContain(
-      'tight: 2 of 2 outputs would be refused:\n  2 outputs failed: 20,000 bytes or less\n',
+      'tight: 2 of 2 outputs would be refused:\n  2 outputs failed: 5,000 bytes or less\n',
     );
     const verdicts = await sidecarVerdicts(root);
     expect(verdicts['mug.jpg.json']).toMatchObject({
       preset: 'tight',
       pass: false,
-      failures: [{ check: 'maxBytes', wants: 20_000, measured: expect.any(Number) as unknown }],
+      failures: [{ check: 'maxBytes', wants: 5_000, measured: expect.any(Number) as unknown }],
     });
   });
 
   it('gives the verdict in each --json result and the counts in the summary', async () => {
-    const root = await project(20_000);
+    const root = await project(5_000);
     const result = await edit(root, ['--preset', 'tight', '--json']);
     const lines = result.stdout
       .trim()
@@ -119,7 +122,7 @@ describe('edit --preset checks each output as it is made', () => {
   });
 
   it('sends nothing again for outputs that failed a check, and judges again only when the checks change', async () => {
-    const root = await project(20_000);
+    const root = await project(5_000);
     const first = await edit(root, ['--preset', 'tight']);
     expect([first.code, first.requests]).toEqual([5, 2]);
 
@@ -137,7 +140,7 @@ describe('edit --preset checks each output as it is made', () => {
   });
 
   it('checks nothing without a preset: no verdict in the sidecar, none in the summary', async () => {
-    const root = await project(20_000);
+    const root = await project(5_000);
     const result = await edit(root, ['--bg', 'white', '--json']);
     expect(result.code).toBe(0);
     const sidecar = JSON.parse(await readFile(path.join(root, 'out', 'mug.png.json'), 'utf8')) as object;
