@@ -4,12 +4,14 @@
  * JPEG) becomes an 8-bit sRGB PNG, losslessly compressed; an image over the endpoint's byte
  * or pixel limits is scaled down to fit them (--fit-inputs). The result goes to a temporary
  * file in a folder of its own under the run's temporary folder (Host.tmpdir), so that memory
- * does not grow with the image; the caller removes it when done.
+ * does not grow with the image; the caller removes it when done. A failure names what is
+ * wrong with the input (cut short, or what the decoder said of it), never the temporary file.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readRegularFile } from '../regular-file.js';
 import type { InputFix } from './sniff.js';
+import { bytesProblem } from './wholeness.js';
 
 export interface ConvertedInput {
   /** The file to upload instead of the input. */
@@ -26,11 +28,11 @@ const FIT_ATTEMPTS = 6;
 
 export async function convertForUpload(file: string, fix: InputFix, tmpdir: string): Promise<ConvertedInput> {
   const { default: sharp } = await import('sharp');
+  // Read once through a non-blocking open: sharp would open the path itself, blocking on a pipe put there since the check.
+  const input = await readRegularFile(file);
   const folder = await mkdtemp(path.join(tmpdir, 'photoroom-convert-'));
   const remove = () => rm(folder, { recursive: true, force: true });
   try {
-    // Read once through a non-blocking open: sharp would open the path itself, blocking on a pipe put there since the check.
-    const input = await readRegularFile(file);
     // Orientation is applied (EXIF does not survive a change of format); the first frame of an animation is taken.
     const image = () => sharp(input, { limitInputPixels: false }).rotate().toColourspace('srgb');
     const stem = path.parse(file).name;
@@ -63,9 +65,27 @@ export async function convertForUpload(file: string, fix: InputFix, tmpdir: stri
         height: Math.max(1, Math.floor(written.height * shrink)),
       };
     }
-    throw new Error(`could not fit it within ${fix.maxBytes} bytes`);
   } catch (error) {
     await remove();
-    throw error;
+    throw await blameInput(error, input, folder);
   }
+  // Every try was too large: the input is fine, the limit too tight for it.
+  await remove();
+  throw new Error(`could not fit it within ${fix.maxBytes} bytes`);
+}
+
+/**
+ * A failed conversion, told by what is wrong with the input: cut short (a file still being
+ * written), or what the decoder said of it. libvips decodes as it writes, so a bad input
+ * fails as "unable to write to target" the temporary file: that line is left out.
+ */
+async function blameInput(error: unknown, input: Buffer, folder: string): Promise<Error> {
+  const problem = await bytesProblem(input);
+  if (problem) return new Error(`it is not whole: ${problem}`);
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = message.split('\n').filter((line) => line.trim() !== '');
+  const aboutInput = lines.filter((line) => !line.includes(folder));
+  if (aboutInput.length === lines.length) return error instanceof Error ? error : new Error(message);
+  const said = [...new Set(aboutInput.map((line) => line.trim()))].join('; ');
+  return new Error(`its image data could not be decoded${said ? ` (${said})` : ''}`);
 }

@@ -1,7 +1,8 @@
 /**
  * The fixed signatures of PNG, JPEG and WebP: the formats every endpoint takes and answers
- * in, and of AVIF, which `/v2/edit` answers in too. One sniffer for the input checks, the
- * answer checks and the emulator.
+ * in, and of AVIF, which `/v2/edit` answers in too; and the two converted formats file-type
+ * cannot tell from a prefix, TIFF and SVG. One sniffer for the input checks, the answer
+ * checks, the wholeness checks and the emulator.
  */
 
 export type CommonImageType = 'png' | 'jpeg' | 'webp';
@@ -31,6 +32,21 @@ export function commonImageType(head: Uint8Array): CommonImageType | undefined {
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (head.length >= SIGNATURE_BYTES && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'webp';
   return undefined;
+}
+
+/** A TIFF's byte order and version: 42, or 43 for BigTIFF (its first directory may lie past any prefix file-type reads). */
+export function isTiff(head: Uint8Array): boolean {
+  const little = head[0] === 0x49 && head[1] === 0x49 && (head[2] === 0x2a || head[2] === 0x2b) && head[3] === 0;
+  const big = head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && (head[3] === 0x2a || head[3] === 0x2b);
+  return little || big;
+}
+
+/** SVG is XML text, which file-type does not name: an `<svg` root after the prolog. */
+export function isSvg(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text);
 }
 
 /** The format a MIME type names (`image/jpeg; q=1` → jpeg), or undefined. */

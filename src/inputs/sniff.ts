@@ -10,7 +10,7 @@ import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
 import { fileErrorReason, fileSystemCode, openInput, readHead } from './access.js';
 import { readDimensions } from './dimensions.js';
-import { commonImageType } from './signature.js';
+import { commonImageType, isSvg, isTiff } from './signature.js';
 import {
   CONVERTIBLE,
   ENDPOINT_LIMITS,
@@ -135,20 +135,6 @@ export async function imageFormatOf(head: Uint8Array): Promise<string | null> {
   const sniffed = await (await import('file-type')).fileTypeFromBuffer(head.subarray(0, SNIFF_BYTES));
   if (!sniffed?.mime.startsWith('image/')) return null;
   return FORMAT_NAMES[sniffed.ext] ?? sniffed.ext;
-}
-
-function isTiff(head: Uint8Array): boolean {
-  const little = head[0] === 0x49 && head[1] === 0x49 && head[2] === 0x2a && head[3] === 0;
-  const big = head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && head[3] === 0x2a;
-  return little || big;
-}
-
-/** SVG is XML text, which file-type does not name: an `<svg` root after the prolog. */
-function isSvg(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 1024))
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
-  return /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(text);
 }
 
 /**

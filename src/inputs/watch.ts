@@ -2,9 +2,9 @@
  * `--watch`: the files that appear or change in the input folders after the first pass,
  * each once it has finished being written. chokidar (the watcher the Node ecosystem relies
  * on; `fs.watch` misses events on some file systems and reports renames and partial writes
- * unevenly) says when a file's size has stopped changing; a file of a format whose end can
- * be recognised (PNG, JPEG, WebP, GIF, AVIF, HEIF) must also be whole, so that a slow copy
- * that pauses longer than the settle time is still never sent half-written.
+ * unevenly) says when a file's size has stopped changing; the file must also be whole
+ * (wholeness.ts: every format the tool takes or converts), so that a slow copy that pauses
+ * longer than the settle time is still never sent or converted half-written.
  *
  * A watch reports what it cannot watch and goes on: a symbolic link looping back to a
  * folder above it is not followed (chokidar would follow it until ELOOP, the paths
@@ -16,25 +16,15 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, textField } from '../errors.js';
 import { relativeInside } from '../paths.js';
-import { regularFileChunks } from '../regular-file.js';
-import { ImageEndCheck } from './image-end.js';
-
-const READ_BYTES = 64 * 1024;
+import { fileProblem } from './wholeness.js';
 
 /**
- * Whether a file holds a whole image, as far as its format lets one tell (image-end.ts:
- * PNG, JPEG, WebP, GIF, AVIF and HEIF, by their structure). Other formats count as whole
- * (the settle time decides). Throws NotARegularFile for a named pipe or a device, which is
- * never opened blocking.
+ * Whether a file holds a whole image, in any format the tool takes or converts
+ * (wholeness.ts). Throws NotARegularFile for a named pipe or a device, which is never
+ * opened blocking.
  */
 export async function isWholeImage(file: string): Promise<boolean> {
-  const check = new ImageEndCheck();
-  for await (const chunk of regularFileChunks(file, READ_BYTES)) {
-    check.push(chunk);
-    // A TIFF, or a PNG with bytes after IEND, is told as soon as seen: the rest is not read.
-    if (check.decided) break;
-  }
-  return check.verdict().problem === null;
+  return (await fileProblem(file)) === null;
 }
 
 export interface WatchOptions {

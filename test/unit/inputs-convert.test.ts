@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -43,5 +43,19 @@ describe('fitting an input within the endpoint limits', () => {
     const [original, copy] = await Promise.all([sharp(input).raw().toBuffer(), sharp(converted.path).raw().toBuffer()]);
     expect(copy).toEqual(original);
     await converted.remove();
+  });
+});
+
+describe('a conversion that fails', () => {
+  it('blames the input, never the temporary file it writes: a cut TIFF is said to be not whole', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-convert-'));
+    const tiff = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a05030' } })
+      .tiff()
+      .toBuffer();
+    const cut = path.join(folder, 'chess.tif');
+    await writeFile(cut, tiff.subarray(0, tiff.length >> 1));
+    const failure = convertForUpload(cut, { kind: 'convert', from: 'TIFF' }, folder);
+    await expect(failure).rejects.toThrow(/^it is not whole: it ends before /);
+    await expect(failure).rejects.not.toThrow(/unable to write to target/);
   });
 });

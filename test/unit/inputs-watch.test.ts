@@ -9,7 +9,7 @@ import { FolderWatch, isWholeImage, type WatchNews } from '../../src/inputs/watc
 import { NotARegularFile } from '../../src/regular-file.js';
 
 describe('telling a whole image from one still being written', () => {
-  it('knows PNG, JPEG, WebP and GIF by their ends, and a cut one is not whole', async () => {
+  it('knows PNG, JPEG, WebP and GIF by their ends, TIFF by where its offsets point, SVG by its closing tag, and a cut one is not whole', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-watch-'));
     const image = sharp({ create: { width: 64, height: 48, channels: 3, background: '#a05030' } });
     const encodings: [string, Buffer][] = [
@@ -17,6 +17,13 @@ describe('telling a whole image from one still being written', () => {
       ['a.jpg', await image.clone().jpeg().toBuffer()],
       ['a.webp', await image.clone().webp().toBuffer()],
       ['a.gif', await image.clone().gif().toBuffer()],
+      ['a.tif', await image.clone().tiff().toBuffer()],
+      [
+        'a.svg',
+        Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n',
+        ),
+      ],
     ];
     for (const [name, bytes] of encodings) {
       const whole = path.join(folder, name);
