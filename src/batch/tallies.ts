@@ -14,13 +14,13 @@ export class Tallies {
   private ignored: Record<IgnoreReason, number> = noneIgnored();
   private ok = 0;
   private skipped = 0;
-  private failed = 0;
   /** Inputs planned but not done: counted down as results come. */
   private pending = 0;
   private requests = 0;
   private rateLimited = 0;
   private readonly maybeBilled = { requests: 0, inputs: 0 };
-  private readonly failures: Failure[] = [];
+  /** By input: --watch sends an input again once changed, and its latest result is the one that counts. */
+  private readonly failures = new Map<string, Failure>();
   private readonly unsupported = new Map<string, number>();
   /** `edit --preset`: the verdict on each output, by output (--watch may report one twice), or null without a preset. */
   private readonly verdicts: Map<string, Compliance> | null;
@@ -66,13 +66,14 @@ export class Tallies {
     if (event.status === 'ok') {
       this.ok += 1;
       this.pending -= 1;
+      // An input that failed and then succeeded (--watch, once it was whole) is no failure.
+      this.failures.delete(event.input);
       const unsupported = event.headers?.['pr-unsupported-attributes'];
       if (isMeaningfulHeader(unsupported))
         this.unsupported.set(unsupported, (this.unsupported.get(unsupported) ?? 0) + 1);
     } else if (event.status === 'failed') {
-      this.failed += 1;
       this.pending -= 1;
-      this.failures.push({ input: event.input, error: event.error ?? '' });
+      this.failures.set(event.input, { input: event.input, error: event.error ?? '' });
     }
   }
 
@@ -81,10 +82,10 @@ export class Tallies {
       type: 'summary',
       ok: this.ok,
       skipped: this.skipped,
-      failed: this.failed,
+      failed: this.failures.size,
       notProcessed: this.pending,
       ignored: { ...this.ignored },
-      failures: this.failures,
+      failures: [...this.failures.values()],
       unsupportedAttributes: [...this.unsupported].map(([value, count]) => ({ value, count })),
       ...(stopped && { stopped: stopped.reason, stopMessage: stopped.message }),
       requests: this.requests,

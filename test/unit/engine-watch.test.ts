@@ -100,6 +100,41 @@ describe('one request per output at a time, the newest input last (--watch)', ()
   });
 });
 
+describe('an input that fails, then succeeds once changed (--watch)', () => {
+  it('counts it ok only: the summary lists no failure for it', async () => {
+    const image = await colour('#ff0000');
+    const watch = new ScriptedWatch();
+    let input = '';
+    let answered = 0;
+    const { summary, client } = await watchedBatch(
+      {
+        // The first version, sent cut short, is refused; the whole one is answered.
+        answer: (call) =>
+          ++answered === 1
+            ? { status: 400, body: '{"detail":"cannot read the image"}' }
+            : { status: 200, headers: { 'content-type': 'image/png' }, body: call.content },
+      },
+      {
+        watch: { settleMs: 0, start: () => Promise.resolve(watch) },
+        onEvent: (event, root) => {
+          if (event.type === 'watching') {
+            input = path.join(root, 'in/a.png');
+            writeFileSync(input, image.subarray(0, image.length >> 1));
+            watch.tell({ kind: 'file', path: input });
+          }
+          if (event.type === 'result' && event.status === 'failed') {
+            writeFileSync(input, image);
+            watch.tell({ kind: 'file', path: input });
+          }
+        },
+        stopAt: (event) => event.type === 'result' && event.status === 'ok',
+      },
+    );
+    expect(client.calls).toHaveLength(2);
+    expect(summary).toMatchObject({ ok: 1, failed: 0, failures: [], notProcessed: 0 });
+  });
+});
+
 describe('the end of a watching run', () => {
   it('says its summary before it closes the watcher: one slow to close holds nothing back', async () => {
     const events: BatchEvent[] = [];

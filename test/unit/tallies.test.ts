@@ -43,6 +43,21 @@ describe('the tallies of a run', () => {
     });
   });
 
+  it("counts an input's latest result: one that failed and then succeeded is ok only, one that failed twice one failure", () => {
+    const tallies = surveyed(0);
+    for (let sent = 0; sent < 4; sent++) tallies.added();
+    tallies.result(result('a.png', 'failed', { error: 'HTTP 400: cut short' }));
+    tallies.result(result('a.png', 'ok'));
+    tallies.result(result('b.png', 'failed', { error: 'HTTP 400: first' }));
+    tallies.result(result('b.png', 'failed', { error: 'HTTP 400: second' }));
+    expect(tallies.summary(null, 0)).toMatchObject({
+      ok: 1,
+      failed: 1,
+      notProcessed: 0,
+      failures: [{ input: 'b.png', error: 'HTTP 400: second' }],
+    });
+  });
+
   it('adds up the requests that may have been billed, by request and by input, whatever became of the input', () => {
     const tallies = surveyed(3);
     tallies.result(result('a.png', 'ok', { maybeBilled: 1 }));
