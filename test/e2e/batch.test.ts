@@ -15,6 +15,7 @@ import {
   scriptedServer,
   serveFolder,
   tempDir,
+  TEST_CACHE,
 } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -428,17 +429,29 @@ describe('where results go', () => {
     await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'sneaker.jpg'));
   });
 
-  it('writes one input to the file -o names, in the format its extension names', async () => {
+  it('writes one input to the file -o names, in the format its extension names, and nothing else beside it', async () => {
     const { code, stderr, requests } = await run(
       ['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'],
       root,
     );
     expect(stderr).toContain('mug.jpg → mug-white.webp');
     expect(code).toBe(0);
-    expect(existsSync(path.join(root, 'mug-white.webp'))).toBe(true);
+    expect((await readdir(root)).sort()).toEqual(['mug-white.webp', 'mug.jpg', 'sneaker.jpg']);
     expect(requests.find((request) => request.path === '/v2/edit')?.fields).toContainEqual(['export.format', 'webp']);
+    // Its record and run log are in the user's cache, and the run says where, once.
+    const said = [...stderr.matchAll(/the record of mug-white\.webp and the run log are kept in (\S+) \(--state-dir/g)];
+    expect(said).toHaveLength(1);
+    const stateFolder = said[0]![1]!;
+    expect(stateFolder.startsWith(path.join(TEST_CACHE, 'photoroom', 'outputs') + path.sep)).toBe(true);
+    expect((await readdir(stateFolder)).sort()).toEqual(['mug-white.webp.json', 'photoroom-run.jsonl']);
     const rerun = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'], root);
     expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+    expect(rerun.stderr).toContain(stateFolder);
+    const quiet = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes', '--quiet'], root);
+    expect(quiet.stderr).not.toContain('run log are kept');
+    // --state-dir still chooses the folder.
+    await run(['edit', 'sneaker.jpg', '-o', 'sneaker-white.png', '--state-dir', 'state', '--yes'], root);
+    expect((await readdir(path.join(root, 'state'))).sort()).toEqual(['photoroom-run.jsonl', 'sneaker-white.png.json']);
   });
 
   it('refuses, with one line each: a format that contradicts the name, a batch into one file, the input itself', async () => {
