@@ -419,6 +419,19 @@ describe('inputs are never modified', () => {
     expect(requests).toHaveLength(0);
     expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
   });
+
+  it('names the way through when PNG inputs are edited in place: --name, which then works', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'bottle.png'));
+    const refused = await run(['edit', '.', '-o', '.', '--yes'], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "inputs are never modified: choose another --out folder, or write beside the input under another name with --name '{dir}/{name}-white.{ext}'",
+    );
+    const through = await run(['edit', '.', '-o', '.', '--name', '{dir}/{name}-white.{ext}', '--yes'], root);
+    expect(through.code).toBe(0);
+    expect(existsSync(path.join(root, 'bottle-white.png'))).toBe(true);
+  });
 });
 
 describe('where results go', () => {
@@ -456,7 +469,9 @@ describe('where results go', () => {
 
   it('refuses, with one line each: a format that contradicts the name, a batch into one file, the input itself', async () => {
     const contradicting = await run(['edit', 'mug.jpg', '-o', 'mug.png', '--export.format', 'webp', '--yes'], root);
-    expect(contradicting.stderr).toContain('-o mug.png names a PNG file, but --export.format asks for webp');
+    expect(contradicting.stderr).toContain(
+      '-o mug.png names a PNG file, but --export.format asks for webp: name the file .webp, or leave out --export.format',
+    );
     await writeFile(path.join(root, 'existing.png'), 'x');
     const batch = await run(['edit', '.', '-o', 'existing.png', '--yes'], root);
     expect(batch.stderr).toMatch(/-o existing\.png names one output file, but there is more than one input/);
