@@ -14,6 +14,9 @@ const DEFAULT_NAME_TEMPLATE = '{dir}/{name}.{ext}';
 const PLACEHOLDER = /\{(\w+)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['dir', 'name', 'ext', 'srcext']);
 
+/** The template that writes each result beside its input under another name: the README's way to work in place. */
+export const BESIDE_INPUT = '{dir}/{name}-white.{ext}';
+
 /** `/v2/edit` decides the format with `export.format`, `/v1/segment` with `format`; PNG by default. */
 export function outputExtension(endpoint: Endpoint, params: ParamSet): string {
   const format = String(params.get(endpoint === 'edit' ? 'export.format' : 'format') ?? 'png');
@@ -31,7 +34,7 @@ export function checkNameTemplate(template: string): void {
   }
   if (!template.includes('{name}')) {
     throw new UserError(
-      `--name ${JSON.stringify(template)}: must contain {name}, or every input would write the same file`,
+      `--name ${JSON.stringify(template)}: must contain {name}, or every input would write the same file; for example --name '${BESIDE_INPUT}'`,
     );
   }
 }

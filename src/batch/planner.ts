@@ -17,7 +17,7 @@ import type { StateLayout } from '../store/layout.js';
 import type { RequestSignature } from '../store/sidecar.js';
 import type { IgnoredEvent, WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
-import { OutputNamer, outputExtension } from './output-names.js';
+import { BESIDE_INPUT, OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
 
 export interface PlannerOptions {
@@ -116,7 +116,7 @@ export class Planner {
         const leadsTo = await folderLeavingRoot(folder, outDir);
         if (leadsTo)
           problems.push(
-            `${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it`,
+            `${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it: remove the link, or choose another --out folder`,
           );
       }
       const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
@@ -236,7 +236,7 @@ export class Planner {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
     }
     throw new UserError(
-      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder`,
+      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder, or write beside the input under another name with --name '${BESIDE_INPUT}'`,
     );
   }
 }

@@ -3,10 +3,11 @@
  * temporary folder, signals. Only this module reads `process` and `node:os`
  * (eslint.config.js); tests pass their own `Io`.
  */
-import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { availableParallelism, homedir, hostname, tmpdir } from 'node:os';
 import { errorCode } from '../errors.js';
 import type { Host } from '../host.js';
 import { Redactor } from '../secrets.js';
+import { userCacheFolder } from './output-file-state.js';
 import { terminalSafe } from './terminal.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';
@@ -22,6 +23,8 @@ export interface Io {
   cwd: string;
   /** The temporary folder, this machine and process, as a run takes them (see Host). */
   host: Host;
+  /** The user's cache folder: where a one-file run keeps its records (cli/output-file-state.ts). */
+  cacheDir: string;
   /** Masks the run's key in stdout and stderr (see outputStream), and in what the run stores. */
   redactor: Redactor;
   /** A command that finishes without throwing may still end with a non-zero code (a batch). */
@@ -119,6 +122,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     host: processHost(),
+    cacheDir: userCacheFolder(process.env, process.platform, homedir()),
     redactor,
     onSignal(signals, handler) {
       for (const signal of signals) process.on(signal, handler);

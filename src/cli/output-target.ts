@@ -67,5 +67,5 @@ export function formatMismatch(
   const asked = FORMAT_OF_EXTENSION[chosen.value] ?? chosen.value;
   return named === asked
     ? null
-    : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}`;
+    : `-o ${out} names a ${extensionOf(target.file).toUpperCase()} file, but ${chosen.source} asks for ${chosen.value}: name the file .${asked}, or leave out ${chosen.source}`;
 }

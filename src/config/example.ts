@@ -4,9 +4,16 @@
  */
 import { flagOf, KEY, paramsFor } from '../params/table.js';
 import type { Endpoint, ParamSpec } from '../params/types.js';
-import { RUN_OPTIONS } from './options.js';
+import { RUN_OPTIONS, switchFlagValue } from './options.js';
 
+/**
+ * The value shown for a parameter, which its comment must describe: a boolean's description
+ * says what `true` does (`crop`: "Crop the result to the cutout border"), so `true` is shown;
+ * a prompt shows its row's own example.
+ */
 function exampleValue(spec: ParamSpec): string {
+  if (spec.kind === 'boolean') return 'true';
+  if (spec.example !== undefined) return spec.example;
   if (spec.default !== undefined) return String(spec.default);
   switch (spec.kind) {
     case 'enum':
@@ -32,7 +39,7 @@ function exampleValue(spec: ParamSpec): string {
     case 'outputSize':
       return '1000x1000';
     default:
-      return 'a wooden table in soft light';
+      throw new Error(`${spec.name}: a ${spec.kind} row needs its own example for .photoroomrc.example`);
   }
 }
 
@@ -51,7 +58,9 @@ function paramSection(endpoint: Endpoint, title: string): string[] {
 
 export function configExample(): string {
   const runOptions = Object.entries(RUN_OPTIONS).map(([key, spec]) => {
-    const value = spec.example ?? JSON.stringify(spec.default ?? '');
+    // A switch shows the value its flag sets, which its description is written for.
+    const value =
+      spec.kind === 'switch' ? String(switchFlagValue(spec)) : (spec.example ?? JSON.stringify(spec.default ?? ''));
     const env = spec.env ? ` (env ${spec.env})` : '';
     return `${`# ${key}: ${value}`.padEnd(38)} # ${spec.description}${env}`;
   });

@@ -94,6 +94,14 @@ export interface OptionSpec<Kind extends RunOptionKind = RunOptionKind> {
   readonly description: string;
 }
 
+/**
+ * The value a switch's flag sets, which its description is written for: `--watch` turns
+ * watching on (true), `--no-convert` turns converting off (false).
+ */
+export function switchFlagValue(spec: Pick<OptionSpec, 'default'>): boolean {
+  return spec.default !== true;
+}
+
 /** A run option: a setting given by its flag, its environment variable or a config file. */
 export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> extends OptionSpec<Kind> {
   readonly env?: `PHOTOROOM_${string}`;

@@ -32,7 +32,7 @@ export const KEY = '{key}';
 const SIDES = ['Top', 'Right', 'Bottom', 'Left'] as const;
 
 /** The three rows of a fashion generator that takes a mode, a prompt and a size. */
-function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base, what: string) {
+function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base, what: string, example: string) {
   return [
     {
       name: `${base}.mode` as const,
@@ -48,6 +48,7 @@ function fashionGenerator<Base extends 'flatLay' | 'ghostMannequin'>(base: Base,
       kind: 'string' as const,
       group: 'Fashion',
       description: `Optional prompt guiding the style of the ${what}.`,
+      example,
     },
     {
       name: `${base}.size` as const,
@@ -225,6 +226,7 @@ const TABLE = [
     aliases: ['bg-prompt'],
     group: 'AI background',
     description: 'Prompt for an AI-generated background; excludes background.imageUrl/imageFile.',
+    example: 'a wooden table in soft light',
   },
   {
     name: 'background.negativePrompt',
@@ -232,6 +234,7 @@ const TABLE = [
     kind: 'string',
     group: 'AI background',
     description: '(Legacy model 2 only) What the generated background should avoid.',
+    example: 'people, text, clutter',
   },
   {
     name: 'background.expandPrompt',
@@ -597,6 +600,7 @@ const TABLE = [
     kind: 'string',
     group: 'AI features',
     description: 'What the cutout should keep, in words.',
+    example: 'the mug and its saucer',
   },
   {
     name: 'segmentation.negativePrompt',
@@ -604,6 +608,7 @@ const TABLE = [
     kind: 'string',
     group: 'AI features',
     description: 'What the cutout should remove, in words.',
+    example: 'the hand holding it',
   },
   {
     name: 'imageFromPrompt.prompt',
@@ -611,6 +616,7 @@ const TABLE = [
     kind: 'string',
     group: 'AI features',
     description: 'Generate the main image from this prompt.',
+    example: 'a white ceramic mug on a plain grey backdrop',
   },
   {
     name: 'imageFromPrompt.seed',
@@ -643,6 +649,7 @@ const TABLE = [
     kind: 'string',
     group: 'Edit with AI',
     description: 'The change to make, in words: "Remove the coffee cup on the table".',
+    example: 'remove the coffee cup on the table',
   },
   {
     name: 'editWithAI.seed',
@@ -674,14 +681,15 @@ const TABLE = [
     endpoints: ['edit'] as const,
     kind: field === 'mode' ? ('enum' as const) : field === 'prompt' ? ('string' as const) : ('number' as const),
     ...(field === 'mode' ? { enum: ['ai.auto'] as const } : {}),
+    ...(field === 'prompt' ? { example: 'remove the price sticker' } : {}),
     replacedBy: `editWithAI.${field}`,
     group: 'Edit with AI',
     description: `(Deprecated) Use editWithAI.${field}.`,
   })),
 
   // ── Fashion ──
-  ...fashionGenerator('flatLay', 'flat lay'),
-  ...fashionGenerator('ghostMannequin', 'ghost mannequin'),
+  ...fashionGenerator('flatLay', 'flat lay', 'on pale linen, neatly folded sleeves'),
+  ...fashionGenerator('ghostMannequin', 'ghost mannequin', 'crisp studio light, collar open'),
   {
     name: 'virtualModel.mode',
     endpoints: ['edit'],
@@ -696,6 +704,7 @@ const TABLE = [
     kind: 'string',
     group: 'Fashion',
     description: 'Optional prompt guiding the style of the virtual model photo.',
+    example: 'a woman walking on a city street at dusk',
   },
   {
     name: 'virtualModel.pose',

@@ -55,6 +55,11 @@ export interface ParamSpec {
   /** Listed among the common options of the short `--help`; every flag is in `--help-all`. */
   readonly common?: boolean;
   readonly description: string;
+  /**
+   * The value `.photoroomrc.example` shows, for the kinds whose values say something of their
+   * own row only (a prompt): each prompt's example is what that prompt would say.
+   */
+  readonly example?: string;
   /** The spec says: "Can't be provided if `removeBackground` is set to `false`". */
   readonly needsBackgroundRemoval?: boolean;
   /** Colours: `hash` is sent as `#RRGGBB` with no alpha (v1); default is hex without `#`. */

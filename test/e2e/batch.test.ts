@@ -15,6 +15,7 @@ import {
   scriptedServer,
   serveFolder,
   tempDir,
+  TEST_CACHE,
 } from './harness.js';
 
 let emulator: RunningEmulator;
@@ -418,6 +419,19 @@ describe('inputs are never modified', () => {
     expect(requests).toHaveLength(0);
     expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
   });
+
+  it('names the way through when PNG inputs are edited in place: --name, which then works', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'bottle.png'));
+    const refused = await run(['edit', '.', '-o', '.', '--yes'], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "inputs are never modified: choose another --out folder, or write beside the input under another name with --name '{dir}/{name}-white.{ext}'",
+    );
+    const through = await run(['edit', '.', '-o', '.', '--name', '{dir}/{name}-white.{ext}', '--yes'], root);
+    expect(through.code).toBe(0);
+    expect(existsSync(path.join(root, 'bottle-white.png'))).toBe(true);
+  });
 });
 
 describe('where results go', () => {
@@ -428,22 +442,36 @@ describe('where results go', () => {
     await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'sneaker.jpg'));
   });
 
-  it('writes one input to the file -o names, in the format its extension names', async () => {
+  it('writes one input to the file -o names, in the format its extension names, and nothing else beside it', async () => {
     const { code, stderr, requests } = await run(
       ['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'],
       root,
     );
     expect(stderr).toContain('mug.jpg → mug-white.webp');
     expect(code).toBe(0);
-    expect(existsSync(path.join(root, 'mug-white.webp'))).toBe(true);
+    expect((await readdir(root)).sort()).toEqual(['mug-white.webp', 'mug.jpg', 'sneaker.jpg']);
     expect(requests.find((request) => request.path === '/v2/edit')?.fields).toContainEqual(['export.format', 'webp']);
+    // Its record and run log are in the user's cache, and the run says where, once.
+    const said = [...stderr.matchAll(/the record of mug-white\.webp and the run log are kept in (\S+) \(--state-dir/g)];
+    expect(said).toHaveLength(1);
+    const stateFolder = said[0]![1]!;
+    expect(stateFolder.startsWith(path.join(TEST_CACHE, 'photoroom', 'outputs') + path.sep)).toBe(true);
+    expect((await readdir(stateFolder)).sort()).toEqual(['mug-white.webp.json', 'photoroom-run.jsonl']);
     const rerun = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes'], root);
     expect(rerun.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+    expect(rerun.stderr).toContain(stateFolder);
+    const quiet = await run(['edit', 'mug.jpg', '-o', 'mug-white.webp', '--bg', 'white', '--yes', '--quiet'], root);
+    expect(quiet.stderr).not.toContain('run log are kept');
+    // --state-dir still chooses the folder.
+    await run(['edit', 'sneaker.jpg', '-o', 'sneaker-white.png', '--state-dir', 'state', '--yes'], root);
+    expect((await readdir(path.join(root, 'state'))).sort()).toEqual(['photoroom-run.jsonl', 'sneaker-white.png.json']);
   });
 
   it('refuses, with one line each: a format that contradicts the name, a batch into one file, the input itself', async () => {
     const contradicting = await run(['edit', 'mug.jpg', '-o', 'mug.png', '--export.format', 'webp', '--yes'], root);
-    expect(contradicting.stderr).toContain('-o mug.png names a PNG file, but --export.format asks for webp');
+    expect(contradicting.stderr).toContain(
+      '-o mug.png names a PNG file, but --export.format asks for webp: name the file .webp, or leave out --export.format',
+    );
     await writeFile(path.join(root, 'existing.png'), 'x');
     const batch = await run(['edit', '.', '-o', 'existing.png', '--yes'], root);
     expect(batch.stderr).toMatch(/-o existing\.png names one output file, but there is more than one input/);

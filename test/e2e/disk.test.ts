@@ -170,6 +170,7 @@ describe('inputs are never written', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toContain('out/sub is a symbolic link out of the output folder');
+    expect(stderr).toContain('outputs are never written through it: remove the link, or choose another --out folder');
     expect(await readdir(path.join(root, 'elsewhere'))).toEqual(['keep.txt']);
   });
 

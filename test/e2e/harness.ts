@@ -3,6 +3,7 @@
  * loopback that records every request it receives.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -43,13 +44,24 @@ function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefi
 }
 
 /**
+ * The user's cache folder of every CLI run of this test file (a one-file run keeps its records
+ * there: cli/output-file-state.ts), in the temporary folder, never the developer's own.
+ */
+export const TEST_CACHE = mkdtempSync(path.join(tmpdir(), 'photoroom-e2e-cache-'));
+
+/**
  * The environment a test's CLI run sees: this process's without any PHOTOROOM_* (a developer's
- * own key or URL must not leak into a test), colour off, then the test's own (an undefined
+ * own key or URL must not leak into a test), colour off, its own cache folder, then the test's own (an undefined
  * value leaves a variable out, as `spawn` does).
  */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('PHOTOROOM_'));
-  const merged = Object.entries({ ...Object.fromEntries(inherited), NO_COLOR: '1', ...extra });
+  const merged = Object.entries({
+    ...Object.fromEntries(inherited),
+    NO_COLOR: '1',
+    XDG_CACHE_HOME: TEST_CACHE,
+    ...extra,
+  });
   return Object.fromEntries(merged.filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 

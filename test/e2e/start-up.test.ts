@@ -88,7 +88,7 @@ describe('photoroom edit', () => {
   ])('refuses an output folder it cannot write (-o %s) before anything is sent', async (out, reason) => {
     const { result, requests } = await runAgainstEmulator(['edit', 'mug.jpg', '-o', out]);
     expect(startUpError(result)).toBe(
-      `photoroom: -o ${out}: results cannot be written there: ${reason}; choose another output folder`,
+      `photoroom: -o ${out}: results cannot be written there: ${reason}; choose another output folder with -o`,
     );
     expect(requests).toEqual([]);
   });
@@ -103,7 +103,7 @@ describe('photoroom edit', () => {
       '/proc/photoroom-state',
     ]);
     expect(startUpError(result)).toBe(
-      'photoroom: --state-dir /proc/photoroom-state: results cannot be written there: no such file or folder (ENOENT); choose another state folder',
+      'photoroom: --state-dir /proc/photoroom-state: results cannot be written there: no such file or folder (ENOENT); choose another state folder with --state-dir',
     );
     expect(requests).toEqual([]);
   });
@@ -125,7 +125,7 @@ describe('photoroom edit', () => {
       withoutPrivileges: true,
     });
     expect(startUpError(result)).toBe(
-      'photoroom: -o locked: results cannot be written there: permission denied (EACCES); choose another output folder',
+      'photoroom: -o locked: results cannot be written there: permission denied (EACCES); choose another output folder with -o',
     );
     expect(requests).toEqual([]);
     expect(await readdir(locked)).toEqual(['keep.txt']);
@@ -184,7 +184,7 @@ describe('an output that is not a file', () => {
       env: emulatorEnv(emulator, 'sk_test_traps'),
     });
     expect(startUpError(result)).toBe(
-      'photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders',
+      'photoroom: --state-dir fifo.png is a FIFO, not a file or a folder: results are written only to files and folders; name a folder with --state-dir',
     );
     expect((await readdir(traps)).sort()).toEqual(['fifo.png', 'mug.jpg', 'null.png', 'socket']);
   });
@@ -199,7 +199,7 @@ describe('an output that is not a file', () => {
       env: emulatorEnv(emulator, 'sk_test_traps'),
     });
     expect(startUpError(result)).toBe(
-      'photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; name the file it leads to, or another',
+      'photoroom: -o latest.png is a symbolic link: a result replaces only a regular file; give -o the file it leads to, or another',
     );
     expect(await readlink(path.join(folder, 'latest.png'))).toBe('kept.png');
     expect(await readFile(path.join(folder, 'kept.png'), 'utf8')).toBe('kept');

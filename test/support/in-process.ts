@@ -15,6 +15,8 @@ import { outputStream, processHost, type Interrupt, type Io } from '../../src/cl
 import { Redactor } from '../../src/secrets.js';
 import { cleanEnv, ROOT, type CliResult, type RunOptions } from '../e2e/harness.js';
 import { textSink } from './memory-io.js';
+import { userCacheFolder } from '../../src/cli/output-file-state.js';
+import { homedir } from 'node:os';
 
 export interface InProcessResult extends CliResult {
   code: number;
@@ -84,6 +86,8 @@ export function startInProcess(
     cwd: options.cwd ?? ROOT,
     // As os.tmpdir() reads it in a process of its own.
     host: { ...host, tmpdir: env.TMPDIR || host.tmpdir },
+    // cleanEnv names the test run's own cache folder: nothing lands in the developer's.
+    cacheDir: userCacheFolder(env, process.platform, homedir()),
     redactor,
     onSignal(names, handler) {
       const releases = names.map((name) => signals.get(name)!.add(handler));

@@ -4,6 +4,7 @@
  * signals, uncaught exceptions and exits are never delivered. The run's temporary folder is
  * `tmpdir` when given, the environment's otherwise.
  */
+import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { outputStream, processHost, type Io } from '../../src/cli/io.js';
 import { Redactor } from '../../src/secrets.js';
@@ -41,6 +42,8 @@ export function memoryIo(options: { env?: Record<string, string>; cwd: string; t
     env: options.env ?? {},
     cwd: options.cwd,
     host: { ...host, tmpdir: options.tmpdir ?? host.tmpdir },
+    // Keyed by each output file's real path, so tests may share it; never the developer's own.
+    cacheDir: path.join(options.tmpdir ?? host.tmpdir, 'photoroom-memory-io-cache'),
     redactor,
     onSignal: () => () => {},
     onStdoutRefused: () => () => {},

@@ -60,6 +60,52 @@ describe('.photoroomrc.example', () => {
   });
 });
 
+describe('each line of .photoroomrc.example', () => {
+  const lines = configExample().split('\n');
+  /** The value a `key: value  # comment` line shows, and its comment. */
+  function shown(key: string, indent = ''): { value: string; comment: string } {
+    const line = lines.find((candidate) => candidate.startsWith(`# ${indent}${key}: `));
+    const match = line && /^# +[\w.]+: (.*?) +# (.*)$/.exec(line);
+    if (!match) throw new Error(`no example line for ${key}`);
+    return { value: match[1]!, comment: match[2]! };
+  }
+
+  // A switch's description says what its flag does (`--watch`, `--no-convert`): the line
+  // must show the value that flag sets, or the comment describes the opposite of it.
+  it('shows each switch at the value its description is written for: uncommented, it changes the setting', async () => {
+    const switches = Object.entries(RUN_OPTIONS).filter(([, spec]) => spec.kind === 'switch');
+    expect(switches.map(([key]) => key)).toEqual(expect.arrayContaining(['convert', 'progress', 'watch']));
+    const folder = await mkdtemp(path.join(tmpdir(), 'photoroom-example-'));
+    for (const [key, spec] of switches) {
+      const { value, comment } = shown(key);
+      expect(comment, key).toContain(spec.description);
+      await writeFile(path.join(folder, '.photoroomrc'), `${key}: ${value}\n`);
+      const config = await loadConfig(undefined, { cwd: folder, home: undefined });
+      const command = spec.commands.includes('edit') ? 'edit' : spec.commands[0]!;
+      const { settings, problems } = resolveRunOptions(command, {}, {}, config);
+      expect(problems, key).toEqual([]);
+      expect(settings[key as keyof typeof settings], `${key}: ${value} would leave it at its default`).not.toBe(
+        spec.default,
+      );
+    }
+  });
+
+  it('shows each boolean parameter at true, which its description says what it does', () => {
+    for (const spec of [...paramsFor('edit'), ...paramsFor('segment')].filter((row) => row.kind === 'boolean')) {
+      expect(shown(spec.name, '  ').value, spec.name).toBe('true');
+    }
+  });
+
+  it("gives each prompt an example of its own: a negative prompt does not repeat its prompt's", () => {
+    const prompts = [...new Set([...paramsFor('edit'), ...paramsFor('segment')].filter((row) => row.kind === 'string'))];
+    expect(prompts.map((row) => row.name)).toEqual(
+      expect.arrayContaining(['background.prompt', 'background.negativePrompt', 'segmentation.negativePrompt']),
+    );
+    const examples = prompts.map((row) => shown(row.name, '  ').value);
+    expect(new Set(examples).size).toBe(examples.length);
+  });
+});
+
 describe('the README', () => {
   it('lists every run option with its flag, environment variable and config key', async () => {
     const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');

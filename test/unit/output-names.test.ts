@@ -36,7 +36,9 @@ describe('output paths', () => {
 
   it('refuses templates with unknown placeholders or without {name}', () => {
     expect(() => checkNameTemplate('{dir}/{stem}.{ext}')).toThrow('unknown placeholder {stem}');
-    expect(() => checkNameTemplate('{dir}/out.{ext}')).toThrow('must contain {name}');
+    expect(() => checkNameTemplate('{dir}/out.{ext}')).toThrow(
+      "must contain {name}, or every input would write the same file; for example --name '{dir}/{name}-white.{ext}'",
+    );
     expect(() => checkNameTemplate('{dir}/{name}.{ext}')).not.toThrow();
   });
 });

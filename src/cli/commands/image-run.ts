@@ -29,6 +29,7 @@ import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
 import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
 import { checkOutputFolder, checkOutputKind } from './output-folder.js';
+import { outputFileStateFolder } from '../output-file-state.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -114,7 +115,7 @@ async function keepUndelivered(file: string, delivered: boolean, stderr: NodeJS.
 async function batchOutputs(
   output: OutputTarget,
   run: RunSettings,
-  io: Pick<Io, 'cwd' | 'host' | 'stdout'>,
+  io: Pick<Io, 'cwd' | 'host' | 'stdout' | 'cacheDir'>,
 ): Promise<
   Pick<BatchOptions, 'outDir' | 'outputFile' | 'outputFileLabel' | 'outputFileShownAs' | 'deliver' | 'stateDir'>
 > {
@@ -123,7 +124,12 @@ async function batchOutputs(
     case 'folder':
       return { outDir: output.dir, stateDir };
     case 'file':
-      return { outDir: path.dirname(output.file), outputFile: output.file, outputFileLabel: `-o ${run.out}`, stateDir };
+      return {
+        outDir: path.dirname(output.file),
+        outputFile: output.file,
+        outputFileLabel: `-o ${run.out}`,
+        stateDir: stateDir ?? (await outputFileStateFolder(output.file, io.cacheDir)),
+      };
     case 'stdout': {
       const folder = await mkdtemp(path.join(io.host.tmpdir, 'photoroom-stdout-'));
       return {
@@ -214,6 +220,10 @@ export async function runImageCommand({
         io.host,
       );
       if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder', io.host);
+      else if (output.kind === 'file') {
+        const cached = await outputFileStateFolder(output.file, io.cacheDir);
+        await checkOutputFolder(cached, `the state folder ${cached}`, 'state folder', io.host);
+      }
     }
   }
   const target = await apiTarget(run, options.emulator);
@@ -249,6 +259,10 @@ export async function runImageCommand({
   const stops = stopSignals(io, output.kind !== 'stdout' || run.dryRun);
   // Made last, right before the try that removes -o -'s temporary folder again.
   const outputs = await batchOutputs(output, run, io);
+  if (output.kind === 'file' && !run.stateDir && !run.quiet)
+    io.stderr.write(
+      `photoroom: the record of ${escapeControls(displayPath(io.cwd, output.file))} and the run log are kept in ${escapeControls(outputs.stateDir!)} (--state-dir chooses another folder)\n`,
+    );
   /** With -o -: whether standard output took the image. */
   let delivered = false;
   try {

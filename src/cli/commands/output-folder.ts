@@ -12,6 +12,9 @@ import { realFolderPath, temporaryPathFor } from '../../store/outputs.js';
 
 export type OutputKind = 'output folder' | 'state folder';
 
+/** The flag that chooses each: what a refusal tells the user to change. */
+const FLAG_OF: Readonly<Record<OutputKind, string>> = { 'output folder': '-o', 'state folder': '--state-dir' };
+
 /** What `-o` or `--state-dir` names: one output file, or a folder. */
 export type OutputPlace = OutputKind | 'output file';
 
@@ -52,7 +55,9 @@ export async function checkOutputFolder(
     await writeFile(probe, '');
     await rm(probe);
   } catch (error) {
-    throw new StartUpError(`${named}: results cannot be written there: ${faultReason(error)}; choose another ${kind}`);
+    throw new StartUpError(
+      `${named}: results cannot be written there: ${faultReason(error)}; choose another ${kind} with ${FLAG_OF[kind]}`,
+    );
   }
 }
 
@@ -67,7 +72,7 @@ export async function checkOutputFolder(
 export async function checkOutputKind(target: string, named: string, place: OutputPlace): Promise<void> {
   const refuse = (what: string) =>
     new StartUpError(
-      `${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '' : '; for standard output use -o -'}`,
+      `${named} ${what}, not a file or a folder: results are written only to files and folders${place === 'state folder' ? '; name a folder with --state-dir' : '; for standard output use -o -'}`,
     );
   let hop = target;
   for (let links = 0; links < MAX_LINKS; links++) {
@@ -86,7 +91,7 @@ export async function checkOutputKind(target: string, named: string, place: Outp
   // A result is renamed over its file: over a link, that would replace the link, not what it leads to.
   if (place === 'output file' && hop !== target) {
     throw new StartUpError(
-      `${named} is a symbolic link: a result replaces only a regular file; name the file it leads to, or another`,
+      `${named} is a symbolic link: a result replaces only a regular file; give -o the file it leads to, or another`,
     );
   }
 }
