@@ -66,7 +66,7 @@ export const PAGE_SCRIPT = String.raw`
     link.href = href;
     link.target = '_blank';
     link.title = 'Open the file';
-    link.append(element('span', 'unshown-name', name), element('span', 'unshown', format + ': browsers do not show it'));
+    link.append(element('span', '', name), element('span', 'unshown', format + ': browsers do not show it'));
     figure.appendChild(link);
     figure.appendChild(element('figcaption', '', 'input'));
     return figure;
