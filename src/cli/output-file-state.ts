@@ -37,6 +37,9 @@ const NAME_SHOWN = 40;
 export async function outputFileStateFolder(outputFile: string, cacheFolder: string): Promise<string> {
   const real = path.join(await realFolderPath(path.dirname(outputFile)), path.basename(outputFile));
   const hash = createHash('sha256').update(real).digest('hex').slice(0, 16);
-  const shown = path.basename(real).replace(/[^\w.-]/g, '_').slice(0, NAME_SHOWN);
+  const shown = path
+    .basename(real)
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, NAME_SHOWN);
   return path.join(cacheFolder, 'photoroom', 'outputs', `${shown}-${hash}`);
 }

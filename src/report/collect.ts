@@ -7,10 +7,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { uncertaintyOf } from '../api/uncertainty.js';
 import { UserError } from '../errors.js';
-import { relativeInside } from '../paths.js';
+import { displayPath } from '../paths.js';
 import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
 import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
-import { fileHref, webHref } from './links.js';
+import { fileHref, formatNoBrowserShows, webHref } from './links.js';
 import { byReviewOrder, runFacts, type ReportData, type ResultRow, type RowCompliance } from './model.js';
 
 export interface ReportSources {
@@ -126,22 +126,39 @@ function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last:
   };
 }
 
-/** An input that failed, or that a stopped run left unfinished, without an output: the run log's line is all there is. */
-function rowFromFailure(line: RunLogLine, folder: string, cwd: string): ResultRow {
-  const inside = relativeInside(path.resolve(cwd, line.output), folder);
+/**
+ * An input that failed, or that a stopped run left unfinished, without an output: the run
+ * log's line is all there is, and the row has no output name (the one planned exists nowhere).
+ */
+function rowFromFailure(line: RunLogLine): ResultRow {
   const error =
     line.status === 'not-processed'
       ? `not processed: the run stopped (last: ${line.error ?? 'none'})`
       : (line.error ?? 'failed');
-  return { kind: 'result', input: line.input, output: inside || line.output, status: 'failed', error };
+  return { kind: 'result', input: line.input, status: 'failed', error };
 }
 
-/** Where the row's input can be seen: a link to the file when it is still there, or to its URL. */
+/**
+ * Where the row's input can be seen: a link to the file when it is still there (and, for a
+ * format no browser shows, that format, for the page to say so), or to its URL.
+ */
 function withInputLink(row: ResultRow, folder: string, cwd: string): ResultRow {
   const url = webHref(row.input);
   if (url) return { ...row, inputUrl: url };
   const file = path.resolve(cwd, row.input);
-  return statSync(file, { throwIfNoEntry: false })?.isFile() ? { ...row, inputHref: fileHref(folder, file) } : row;
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return row;
+  const unshown = formatNoBrowserShows(file);
+  return { ...row, inputHref: fileHref(folder, file), ...(unshown && { inputUnshown: unshown }) };
+}
+
+/** A folder with no run's results in it: not written, exit 2, as for any folder misnamed. */
+export class NothingToReport extends UserError {}
+
+function nothingToReport({ folder, stateFolder }: ReportSources): NothingToReport {
+  const where = stateFolder === undefined ? folder : `${stateFolder} (--state-dir)`;
+  return new NothingToReport(
+    `${where}: nothing to report: no results of a run there (no sidecars, no run log); give the output folder of a run (-o), and --state-dir if it kept its state elsewhere`,
+  );
 }
 
 /** The report of a run's output folder: its rows are all results. */
@@ -156,15 +173,19 @@ export async function collectReport(sources: ReportSources): Promise<ReportData<
   if (!isFolder) throw new UserError(`${sources.folder}: no such folder; give the output folder of a run (-o)`);
 
   const [history, sidecars] = await Promise.all([readRunLogHistory(stateFolder), findSidecars(folder, stateFolder)]);
+  // Not the output folder of a run (an input folder, one a run made and wrote nothing into,
+  // one holding only check --report's page): a page of nothing would only be litter there.
+  if (sidecars.length === 0 && history.lastByInput.size === 0) throw nothingToReport(sources);
   const withOutput = new Set(sidecars.map(({ sidecar }) => inputOf(sidecar)));
   const rows = [
     ...sidecars.map((found) => rowFromSidecar(found, folder, history.lastByInput.get(inputOf(found.sidecar)))),
     ...[...history.lastByInput.values()]
       .filter((line) => (line.status === 'failed' || line.status === 'not-processed') && !withOutput.has(line.input))
-      .map((line) => rowFromFailure(line, folder, cwd)),
+      .map(rowFromFailure),
   ];
   return {
-    title: sources.folder,
+    // Named as every path this tool prints: relative to the working folder when inside it.
+    title: displayPath(cwd, folder),
     run: runFacts(history.latestRun),
     rows: rows.map((row) => withInputLink(row, folder, cwd)).sort(byReviewOrder),
   };

@@ -40,10 +40,12 @@ export interface ResultRow extends RowBase {
   input: string;
   /** Link from the report to the input file, when that file is there to show. */
   inputHref?: string;
+  /** The input's format when browsers cannot show it (TIFF, HEIC): the page says so in place of its thumbnail. */
+  inputUnshown?: string;
   /** The input as a link, when it is an http(s) URL. */
   inputUrl?: string;
-  /** The output, relative to the report's folder when inside it. */
-  output: string;
+  /** The output, relative to the report's folder; absent for an input that left none. */
+  output?: string;
   /** Link from the report to the output image; absent when there is none. */
   outputHref?: string;
   /** How the input last went: `failed` even when an earlier run left an output (`RowBase`). */
@@ -114,8 +116,8 @@ export function runFacts(lines: readonly RunLogLine[]): RunFacts | null {
 /** Whether the row's preset would refuse its image. */
 export const isRefused = (row: ReportRow): boolean => row.compliance?.verdict === 'refused';
 
-/** The row's name, as the page shows it in bold: the output, or the image checked. */
-export const rowName = (row: ReportRow): string => (row.kind === 'image' ? row.image : row.output);
+/** The row's name, as the page shows it in bold: the output, the input that left none, or the image checked. */
+export const rowName = (row: ReportRow): string => (row.kind === 'image' ? row.image : (row.output ?? row.input));
 
 /**
  * How urgently a row needs a look, highest first: failures (no result at all), then people

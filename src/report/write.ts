@@ -10,6 +10,7 @@ import { reportHtml } from './page/html.js';
 export const REPORT_NAME = 'photoroom-report.html';
 
 export type { ReportSources } from './collect.js';
+export { NothingToReport } from './collect.js';
 
 /** What writes the page: who its temporary file names, and the run's redactor. */
 export interface ReportWriter {

@@ -4,7 +4,7 @@
  * verdicts (edit --preset, check --report).
  */
 import { writeFileSync } from 'node:fs';
-import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -39,11 +39,18 @@ async function openReport(file: string): Promise<{ page: Page; requested: string
 
 // In-page code is given as text: this project's types are Node's, not the DOM's.
 
-/** Waits until every image on the screen has loaded (lazy ones below it are not asked for). */
+/**
+ * Waits until every image on the screen has loaded (lazy ones below it are not asked for).
+ * Polled from here: the page's CSP refuses the eval that waitForFunction polls with in the page.
+ */
 function screenImagesLoaded(page: Page): Promise<unknown> {
-  return page.waitForFunction(
-    '[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)',
-  );
+  return expect
+    .poll(() =>
+      page.evaluate(
+        '[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)',
+      ),
+    )
+    .toBe(true);
 }
 
 const rowNames = (page: Page) => page.locator('.row .name').allTextContents();
@@ -109,9 +116,9 @@ describe('the report of a real batch', () => {
     expect((await rowNames(page)).sort()).toEqual([
       `${HOSTILE}.png`,
       'bottle.png',
-      'broken.png',
       'gift-box.png',
       'mug.png',
+      'products/broken.jpg', // a failure left no output: its row is named by its input
       'sneaker.png',
     ]);
     await page.waitForFunction('[...document.images].every((image) => image.complete)');
@@ -127,7 +134,7 @@ describe('the report of a real batch', () => {
 
   it('lists the failure first with its reason, then the least certain', async () => {
     const { page } = await openReport(report);
-    expect((await rowNames(page))[0]).toBe('broken.png');
+    expect((await rowNames(page))[0]).toBe('products/broken.jpg');
     expect(await page.locator('.row').first().locator('.error').textContent()).toMatch(/not an image/);
     const expected = [...scores].sort(([nameA, a], [nameB, b]) => b - a || (nameA < nameB ? -1 : 1));
     expect((await rowNames(page)).slice(1)).toEqual(expected.map(([name]) => name));
@@ -158,7 +165,7 @@ describe('the report of a real batch', () => {
   it('filters: failed only, uncertain above the threshold, ignored parameters, by name', async () => {
     const { page } = await openReport(report);
     await page.getByRole('button', { name: /^Failed/ }).click();
-    expect(await rowNames(page)).toEqual(['broken.png']);
+    expect(await rowNames(page)).toEqual(['products/broken.jpg']);
 
     await page.getByRole('button', { name: /^Ignored parameters/ }).click();
     expect(await rowNames(page)).toEqual(['mug.png']);
@@ -180,6 +187,131 @@ describe('the report of a real batch', () => {
     expect(await page.locator('.verdict').count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Would be refused/ }).count()).toBe(0);
     await page.close();
+  });
+});
+
+describe('the report of a folder that holds no run', () => {
+  it('says there is nothing to report, writes nothing, and exits 2: an input folder', async () => {
+    const root = await tempDir();
+    await cp(FIXTURES, path.join(root, 'products'), { recursive: true });
+    const before = await readdir(path.join(root, 'products'));
+    const result = await runInProcess(['report', 'products'], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(
+      'photoroom: products: nothing to report: no results of a run there (no sidecars, no run log); give the output folder of a run (-o), and --state-dir if it kept its state elsewhere',
+    );
+    expect(await readdir(path.join(root, 'products'))).toEqual(before);
+  });
+
+  it('leaves the page photoroom check --report wrote there as it is', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'shots'));
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'shots/mug.jpg'));
+    const check = await runInProcess(['check', 'shots', '--preset', 'amazon', '--report', '--no-progress'], {
+      cwd: root,
+    });
+    expect(check.stderr).toContain('report: shots/photoroom-report.html\n');
+    const page = await readFile(path.join(root, 'shots/photoroom-report.html'), 'utf8');
+    const result = await runInProcess(['report', 'shots'], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^photoroom: shots: nothing to report/);
+    expect(await readFile(path.join(root, 'shots/photoroom-report.html'), 'utf8')).toBe(page);
+  });
+
+  it('refuses an empty folder, and a state folder without the state, naming it', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'out'));
+    await mkdir(path.join(root, 'state'));
+    expect((await runInProcess(['report', 'out'], { cwd: root })).code).toBe(2);
+    const elsewhere = await runInProcess(['report', 'out', '--state-dir', 'state'], { cwd: root });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/^photoroom: state \(--state-dir\): nothing to report/);
+    expect(await readdir(path.join(root, 'out'))).toEqual([]);
+  });
+});
+
+describe("the report's details: failures, formats browsers do not show, tiny images, a rerun", () => {
+  let emulator: RunningEmulator;
+  let root: string;
+  let report: string;
+
+  beforeAll(async () => {
+    emulator = await recordingEmulator();
+    root = await tempDir();
+    const products = path.join(root, 'products');
+    await mkdir(products);
+    await sharp(path.join(FIXTURES, 'mug.jpg')).tiff().toFile(path.join(products, 'mug.tiff'));
+    await sharp({ create: { width: 6, height: 4, channels: 3, background: '#5b3df5' } })
+      .png()
+      .toFile(path.join(products, 'tiny.png'));
+    await writeFile(path.join(products, 'broken.jpg'), 'this is not a JPEG');
+    const env = emulatorEnv(emulator);
+    const args = ['edit', 'products', '-o', 'out', '--bg', 'white', '--no-progress'];
+    const first = await runInProcess(args, { cwd: root, env });
+    expect(first.code, first.stderr).toBe(1);
+    // A rerun that changes nothing: both results are skipped, broken.jpg fails again.
+    const rerun = await runInProcess([...args, '--report'], { cwd: root, env });
+    expect(rerun.code, rerun.stderr).toBe(1);
+    expect(rerun.stderr).toContain('report: out/photoroom-report.html\n');
+    report = path.join(root, 'out/photoroom-report.html');
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('heads a failed input that left no output by the input, and says there is no output', async () => {
+    const { rows } = await writtenPage(report);
+    expect(rows[0]).toMatchObject({ input: 'products/broken.jpg', status: 'failed' });
+    expect(rows[0]).not.toHaveProperty('output');
+    const { page } = await openReport(report);
+    const failed = page.locator('.row.failed');
+    expect(await failed.locator('.title').textContent()).toBe('products/broken.jpgno output');
+    expect(await failed.locator('.name').textContent()).toBe('products/broken.jpg');
+    await page.close();
+  });
+
+  it('says why a TIFF input shows no picture, and links it', async () => {
+    const { page } = await openReport(report);
+    const row = page.locator('.row', { has: page.locator('.name', { hasText: /^mug\.png$/ }) });
+    const input = row.locator('figure').first();
+    expect(await input.locator('.thumb').textContent()).toBe('mug.tiffTIFF: browsers do not show it');
+    expect(await input.locator('a.thumb').getAttribute('href')).toBe('../products/mug.tiff');
+    await page.close();
+  });
+
+  it('draws a tiny image larger, its pixels sharp and its proportions kept', async () => {
+    const { page } = await openReport(report);
+    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    const row = page.locator('.row', { has: page.locator('.name', { hasText: /^tiny\.png$/ }) });
+    const image = row.locator('figure').first().locator('img');
+    const tiny = 'document.querySelector(\'.row img[alt="input"][src$="tiny.png"]\')';
+    await expect.poll(() => page.evaluate(`${tiny}.classList.contains('enlarged')`)).toBe(true);
+    const box = await image.boundingBox();
+    expect(box).toMatchObject({ width: 108, height: 72 }); // 6×4, 18 times, in a 112 px box
+    expect(await page.evaluate(`getComputedStyle(${tiny}).imageRendering`)).toBe('pixelated');
+    await page.close();
+  });
+
+  it("shows what the folder holds apart from the latest run's facts", async () => {
+    const { page } = await openReport(report);
+    expect(await page.locator('#run .state').textContent()).toBe('This folder holds 2 results1 input failed');
+    const latest = await page.locator('#run .latest').textContent();
+    expect(latest).toContain('0 ok');
+    expect(latest).toContain('2 skipped');
+    expect(latest).toContain('1 failed');
+    await page.close();
+  });
+
+  it('is titled by the folder relative to the working folder, however it was named', async () => {
+    const titles = new Set<string>();
+    for (const named of ['out', path.join(root, 'out'), './out/']) {
+      const written = await runInProcess(['report', named], { cwd: root });
+      expect(written.code, written.stderr).toBe(0);
+      expect(written.stdout).toBe('out/photoroom-report.html\n');
+      titles.add(/<title>(.*)<\/title>/.exec(await readFile(report, 'utf8'))?.[1] ?? '');
+    }
+    expect([...titles]).toEqual(['Photoroom report: out']);
   });
 });
 
@@ -261,6 +393,8 @@ describe('the report of 10,000 results', () => {
   it('builds only the rows and loads only the thumbnails near the screen, more as it scrolls', async () => {
     const { page, requested } = await openReport(report);
     expect(await shownLine(page)).toBe('10,000 results, least certain first');
+    // The failures come first and have no images: the first thumbnails are just below them.
+    await page.locator('.row').nth(expectedFailed).scrollIntoViewIfNeeded();
     await screenImagesLoaded(page);
     const built = await page.locator('.row').count();
     expect(built).toBeGreaterThan(0);
@@ -322,9 +456,10 @@ describe("the report of edit --preset: each output's verdict", () => {
     expect(rows.map((row) => [row.output, (row.compliance as { verdict?: string } | undefined)?.verdict])).toEqual([
       [`${HOSTILE}.jpg`, 'refused'],
       ['mug.jpg', 'refused'],
-      ['broken.jpg', undefined],
+      [undefined, undefined], // products/broken.jpg failed: no output
       ...rows.slice(3).map((row) => [row.output, 'pass']),
     ]);
+    expect(rows[2]?.input).toBe('products/broken.jpg');
     expect(
       rows
         .slice(3)
@@ -344,7 +479,7 @@ describe("the report of edit --preset: each output's verdict", () => {
   it('shows a compliance column and filters the outputs the marketplace would refuse', async () => {
     const { page, requested } = await openReport(report);
     expect(await shownLine(page)).toBe('5 results, would-be-refused first, then least certain');
-    expect((await rowNames(page)).slice(0, 3)).toEqual([`${HOSTILE}.jpg`, 'mug.jpg', 'broken.jpg']);
+    expect((await rowNames(page)).slice(0, 3)).toEqual([`${HOSTILE}.jpg`, 'mug.jpg', 'products/broken.jpg']);
     expect(await verdictHeads(page)).toEqual([
       'tight: would be refused',
       'tight: would be refused',

@@ -142,6 +142,45 @@ describe('photoroom edit', () => {
   });
 });
 
+describe('a run that sends nothing leaves nothing behind', () => {
+  /** A folder of its own holding mug.jpg, so that whatever a run leaves shows in its listing. */
+  async function freshFolder(): Promise<string> {
+    const folder = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(folder, 'mug.jpg'));
+    return folder;
+  }
+
+  it('makes no output folder for a mistyped input, nested or not, and keeps a folder that was there', async () => {
+    const folder = await freshFolder();
+    await mkdir(path.join(folder, 'there'));
+    const env = emulatorEnv(emulator, 'sk_test_start_up');
+    for (const out of [[], ['-o', 'new/deep'], ['-o', 'there'], ['-o', 'file/result.png']]) {
+      const result = await runInProcess(['edit', 'mugg.jpg', ...out, '--bg', 'white'], { cwd: folder, env });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('mugg.jpg: no such file or folder');
+    }
+    expect((await readdir(folder)).sort()).toEqual(['mug.jpg', 'there']);
+    expect(await readdir(path.join(folder, 'there'))).toEqual([]);
+  });
+
+  it('makes no output or state folder, and no report, when the credits check fails', async () => {
+    const folder = await freshFolder();
+    const broke = await recordingEmulator({ echo: true, credits: 0 });
+    try {
+      const result = await runInProcess(
+        ['edit', 'mug.jpg', '-o', 'out', '--state-dir', 'state', '--report', '--bg', 'white', '--no-progress'],
+        { cwd: folder, env: emulatorEnv(broke) },
+      );
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).toContain('the account has 0 left: nothing was sent');
+      expect(result.stderr).toContain('report: none, nothing to report\n');
+      expect(await readdir(folder)).toEqual(['mug.jpg']);
+    } finally {
+      await broke.close();
+    }
+  });
+});
+
 describe('an output that is not a file', () => {
   const toStdout = 'results are written only to files and folders; for standard output use -o -';
   let traps: string;

@@ -28,7 +28,7 @@ import { unescaped, type Io } from '../io.js';
 import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
 import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
-import { checkOutputFolder, checkOutputKind } from './output-folder.js';
+import { checkOutputFolder, checkOutputKind, removeIfEmpty } from './output-folder.js';
 import { outputFileStateFolder } from '../output-file-state.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
@@ -154,15 +154,20 @@ export interface ImageRun {
   preparsed: PreparsedArgv;
 }
 
-export async function runImageCommand({
-  endpoint,
-  inputs,
-  options,
-  typed,
-  io,
-  bindings,
-  preparsed: pre,
-}: ImageRun): Promise<void> {
+export async function runImageCommand(imageRun: ImageRun): Promise<void> {
+  /** The folders made for this run's results: a run that wrote nothing into them (refused, or sending nothing) removes them. */
+  const madeFolders: string[] = [];
+  try {
+    await runImage(imageRun, madeFolders);
+  } finally {
+    await removeIfEmpty(madeFolders);
+  }
+}
+
+async function runImage(
+  { endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun,
+  madeFolders: string[],
+): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   // What -o names, looked up once: first while the settings are resolved, as it implies the output format.
   let named: Promise<OutputTarget> | undefined;
@@ -213,14 +218,20 @@ export async function runImageCommand({
       if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
       else await checkOutputKind(output.file, `-o ${run.out}`, 'output file');
       if (stateDir) await checkOutputKind(stateDir, `--state-dir ${run.stateDir}`, 'state folder');
-      await checkOutputFolder(
-        output.kind === 'folder' ? output.dir : path.dirname(output.file),
-        `-o ${run.out}`,
-        'output folder',
-        io.host,
+      madeFolders.push(
+        ...(await checkOutputFolder(
+          output.kind === 'folder' ? output.dir : path.dirname(output.file),
+          `-o ${run.out}`,
+          'output folder',
+          io.host,
+        )),
       );
-      if (stateDir) await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder', io.host);
-      else if (output.kind === 'file') {
+      if (stateDir) {
+        madeFolders.push(
+          ...(await checkOutputFolder(stateDir, `--state-dir ${run.stateDir}`, 'state folder', io.host)),
+        );
+      } else if (output.kind === 'file') {
+        // A cache folder: made once and kept, as the record of a file that may be rerun.
         const cached = await outputFileStateFolder(output.file, io.cacheDir);
         await checkOutputFolder(cached, `the state folder ${cached}`, 'state folder', io.host);
       }
@@ -292,12 +303,16 @@ export async function runImageCommand({
     delivered = summary.ok > 0;
     io.exitCode = exitCodeOf(summary);
     if (run.report && !run.dryRun && output.kind !== 'stdout') {
-      const { writeReport } = await import('../../report/write.js');
+      const { writeReport, NothingToReport } = await import('../../report/write.js');
       const page = await writeReport(
         { folder: outputs.outDir, stateFolder: outputs.stateDir, cwd: io.cwd },
         { writer: io.host, redactor: io.redactor },
-      );
-      io.stderr.write(`report: ${escapeControls(displayPath(io.cwd, page))}\n`);
+      ).catch((error: unknown) => {
+        // A run that sent nothing into a new folder: no page of nothing.
+        if (error instanceof NothingToReport) return undefined;
+        throw error;
+      });
+      io.stderr.write(`report: ${page ? escapeControls(displayPath(io.cwd, page)) : 'none, nothing to report'}\n`);
     }
   } finally {
     if (output.kind === 'stdout') await keepUndelivered(outputs.outputFile!, delivered, io.stderr);

@@ -1,9 +1,10 @@
 /**
  * The output folder, made and written to before anything is sent: a folder that cannot take
  * results (a read-only disk, no permission, a file in its way, /proc) would otherwise be
- * found out only when the first paid result comes back.
+ * found out only when the first paid result comes back. What a run made and wrote nothing
+ * into (a mistyped input, a failed credits check) it removes again.
  */
-import { lstat, mkdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readlink, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorCode, faultReason, StartUpError } from '../../errors.js';
 import { specialKind } from '../../regular-file.js';
@@ -26,9 +27,9 @@ const MAX_LINKS = 40;
 
 /**
  * `mkdir -p`, one level at a time: Node's recursive mkdir never returns where a folder
- * refuses new entries with ENOENT (`/proc`).
+ * refuses new entries with ENOENT (`/proc`). Records each folder it made in `made`, outermost first.
  */
-async function makeFolder(folder: string): Promise<void> {
+async function makeFolder(folder: string, made: string[]): Promise<void> {
   try {
     await mkdir(folder);
   } catch (error) {
@@ -36,28 +37,50 @@ async function makeFolder(folder: string): Promise<void> {
     if (code === 'EEXIST') return;
     const parent = path.dirname(folder);
     if (code !== 'ENOENT' || parent === folder) throw error;
-    await makeFolder(parent);
+    await makeFolder(parent, made);
     await mkdir(folder);
   }
+  made.push(folder);
 }
 
-/** `named` is how the user named it, for the message: `-o out`, `--state-dir state`. */
+/**
+ * `named` is how the user named it, for the message: `-o out`, `--state-dir state`. Returns
+ * the folders it made, outermost first, for removeIfEmpty once the run is over.
+ */
 export async function checkOutputFolder(
   folder: string,
   named: string,
   kind: OutputKind,
   writer: TemporaryWriter,
-): Promise<void> {
+): Promise<string[]> {
   // A temporary name: a run killed between the write and the removal leaves a file the next run removes.
   const probe = temporaryPathFor(path.join(folder, 'write-check'), writer);
+  const made: string[] = [];
   try {
-    await makeFolder(folder);
+    await makeFolder(folder, made);
     await writeFile(probe, '');
     await rm(probe);
+    return made;
   } catch (error) {
+    await removeIfEmpty(made);
     throw new StartUpError(
       `${named}: results cannot be written there: ${faultReason(error)}; choose another ${kind} with ${FLAG_OF[kind]}`,
     );
+  }
+}
+
+/**
+ * Removes the folders a run made (outermost first, as checkOutputFolder returns them) that
+ * are still empty, innermost first: a run that wrote nothing leaves nothing behind. rmdir
+ * removes only an empty folder, so whatever was written there since is kept, with its folder.
+ */
+export async function removeIfEmpty(made: readonly string[]): Promise<void> {
+  for (const folder of [...made].reverse()) {
+    const removed = await rmdir(folder).then(
+      () => true,
+      () => false,
+    );
+    if (!removed) return;
   }
 }
 

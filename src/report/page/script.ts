@@ -25,7 +25,7 @@ export const PAGE_SCRIPT = String.raw`
     : data.checkedAgainst !== undefined ? 'would-be-refused first' : 'would-be-refused first, then least certain';
 
   data.rows.forEach(function (row) {
-    row.searchText = (row.kind === 'image' ? row.image : row.input + '\n' + row.output).toLowerCase();
+    row.searchText = (row.kind === 'image' ? row.image : row.input + '\n' + (row.output || '')).toLowerCase();
   });
 
   function element(tag, className, text) {
@@ -47,6 +47,31 @@ export const PAGE_SCRIPT = String.raw`
     ignored: function (row) { return row.ignoredParameters !== undefined; },
   };
 
+  /**
+   * An image much smaller than its box (an icon, a test pattern) would show as a dot: it is
+   * drawn a whole number of times larger, its pixels kept sharp, its proportions kept.
+   */
+  function enlargeIfTiny(image, box) {
+    var scale = Math.floor(Math.min(box.clientWidth / image.naturalWidth, box.clientHeight / image.naturalHeight));
+    if (!(scale >= 2)) return;
+    image.classList.add('enlarged');
+    image.style.width = image.naturalWidth * scale + 'px';
+    image.style.height = image.naturalHeight * scale + 'px';
+  }
+
+  /** An input in a format browsers do not show (TIFF, HEIC): a link to it, and a word on why no picture. */
+  function unshownThumbnail(href, format, name) {
+    var figure = element('figure');
+    var link = element('a', 'thumb none');
+    link.href = href;
+    link.target = '_blank';
+    link.title = 'Open the file';
+    link.append(element('span', '', name), element('span', 'unshown', format + ': browsers do not show it'));
+    figure.appendChild(link);
+    figure.appendChild(element('figcaption', '', 'input'));
+    return figure;
+  }
+
   function thumbnail(href, caption, fallback) {
     var figure = element('figure');
     if (href) {
@@ -59,6 +84,7 @@ export const PAGE_SCRIPT = String.raw`
       image.decoding = 'async';
       image.alt = caption;
       image.src = href;
+      image.addEventListener('load', function () { enlargeIfTiny(image, link); });
       // A file that is not an image (a failure's input) shows its name, not a broken image.
       image.addEventListener('error', function () {
         link.replaceWith(element('div', 'thumb none', fallback));
@@ -189,14 +215,24 @@ export const PAGE_SCRIPT = String.raw`
 
   function resultElement(row) {
     var item = element('li', 'row ' + row.status);
-    item.appendChild(thumbnail(row.inputHref, 'input', row.input.split('/').pop()));
+    var inputFile = row.input.split('/').pop();
+    item.appendChild(row.inputUnshown
+      ? unshownThumbnail(row.inputHref, row.inputUnshown, inputFile)
+      : thumbnail(row.inputHref, 'input', inputFile));
     item.appendChild(thumbnail(row.outputHref, 'output', row.status === 'failed' ? 'no output' : 'missing'));
     var body = element('div', 'body');
     var title = element('div', 'title');
-    title.appendChild(element('span', 'name', row.output));
-    var from = element('span', 'from', 'from ');
-    from.append(inputName(row));
-    title.appendChild(from);
+    // An input that left no output is named by itself: the output it would have had exists nowhere.
+    if (row.output === undefined) {
+      var name = element('span', 'name');
+      name.append(inputName(row));
+      title.append(name, element('span', 'from', 'no output'));
+    } else {
+      title.appendChild(element('span', 'name', row.output));
+      var from = element('span', 'from', 'from ');
+      from.append(inputName(row));
+      title.appendChild(from);
+    }
     body.appendChild(title);
     body.appendChild(badges(row));
     if (row.error !== undefined) body.appendChild(element('p', 'error', row.error));
@@ -265,15 +301,27 @@ export const PAGE_SCRIPT = String.raw`
       span.append(after);
       line.appendChild(span);
     }
+    /** Starts the next line of facts: what the folder holds, then what its latest run did. */
+    function nextLine(className) {
+      line = document.getElementById('run').appendChild(element('div', className));
+    }
     if (data.checkedAgainst !== undefined) {
       var byVerdict = { pass: 0, refused: 0, unjudged: 0 };
       data.rows.forEach(function (row) { byVerdict[row.compliance.verdict]++; });
+      nextLine('checked');
       fact('Checked on disk against ', data.checkedAgainst, ', nothing sent');
       fact('', String(byVerdict.pass), ' pass');
       fact('', String(byVerdict.refused), ' would be refused', byVerdict.refused > 0 ? 'failed' : '');
       fact('', String(byVerdict.unjudged), ' could not be read', byVerdict.unjudged > 0 ? 'failed' : '');
       return;
     }
+    // The folder's state first: a rerun that changed nothing made 0 and skipped all, yet the results are there.
+    var results = data.rows.filter(function (row) { return row.status === 'ok'; }).length;
+    var failures = data.rows.length - results;
+    nextLine('state');
+    fact('This folder holds ', results.toLocaleString(), results === 1 ? ' result' : ' results');
+    fact('', failures.toLocaleString(), failures === 1 ? ' input failed' : ' inputs failed', failures > 0 ? 'failed' : '');
+    nextLine('latest');
     if (!run) {
       line.textContent = 'No run log in this folder.';
       return;

@@ -11,7 +11,9 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header.top { position: sticky; top: 0; z-index: 1; background: var(--paper); border-bottom: 1px solid var(--line); padding: 14px 24px 12px; }
 h1 { margin: 0; font-size: 18px; font-weight: 650; }
 h1 .folder { font-weight: 400; color: var(--muted); margin-left: 6px; }
-.run { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 8px 0 12px; color: var(--muted); }
+.run { margin: 8px 0 12px; color: var(--muted); }
+.run > div { display: flex; flex-wrap: wrap; gap: 6px 18px; }
+.run > div + div { margin-top: 4px; }
 .run b { color: var(--ink); font-weight: 600; }
 .run .failed b { color: var(--bad); }
 .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
@@ -43,7 +45,10 @@ figcaption { font-size: 11px; color: var(--muted); text-align: center; margin-to
   background: var(--ground); }
 .thumb img { display: block; max-width: 100%; max-height: 100%; object-fit: contain;
   background: #fff repeating-conic-gradient(#eef0f3 0% 25%, #fff 0% 50%) 50% / 16px 16px; }
+.thumb img.enlarged { max-width: none; max-height: none; image-rendering: pixelated; }
 .thumb.none { background: var(--ground); color: var(--muted); font-size: 12px; text-align: center; padding: 8px; overflow-wrap: anywhere; }
+a.thumb.none { flex-direction: column; gap: 4px; text-decoration: none; }
+.thumb .unshown { font-size: 11px; }
 .title { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
 .title .name { font-weight: 600; overflow-wrap: anywhere; }
 .title .from { color: var(--muted); overflow-wrap: anywhere; }
