@@ -189,20 +189,26 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * `; did you mean "white"?` for a near miss (a typo of up to two letters, or a mode without
- * its `ai.` prefix: `soft` for `ai.soft`), else nothing.
+ * The candidate a text is a near miss of (a typo of up to two letters, or a mode without its
+ * `ai.` prefix: `soft` for `ai.soft`), if any.
  */
-export function didYouMean(text: string, candidates: readonly string[]): string {
+export function nearest(text: string, candidates: readonly string[]): string | undefined {
   const typed = text.trim().toLowerCase();
   const prefixed = candidates.find((candidate) => candidate.toLowerCase().endsWith(`.${typed}`));
-  if (prefixed && typed !== '') return `; did you mean ${JSON.stringify(prefixed)}?`;
+  if (prefixed && typed !== '') return prefixed;
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {
     const d = distance(typed, candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return best && typed.length > 2 ? `; did you mean ${JSON.stringify(best)}?` : '';
+  return typed.length > 2 ? best : undefined;
+}
+
+/** `; did you mean "white"?` for a near miss (see nearest), else nothing. */
+export function didYouMean(text: string, candidates: readonly string[]): string {
+  const match = nearest(text, candidates);
+  return match === undefined ? '' : `; did you mean ${JSON.stringify(match)}?`;
 }
 
 /** A number (degrees), or one of the row's presets as the API spells it. */

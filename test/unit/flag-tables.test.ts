@@ -204,13 +204,44 @@ describe('an unknown flag', () => {
     ['emulator', '--prot', '--port'],
     ['report', '--state-dr', '--state-dir'],
     ['params', '--endpiont', '--endpoint'],
+    ['presets', '--jsn', '--json'],
+    ['check', '--presett', '--preset'],
+    ['completion', '--hepl', '--help'],
     ['account', '--emulatr', '--emulator'],
     ['edit', '--confg', '--config'],
+    ['edit', '--paddin', '--padding'],
+    ['edit', '--siz', '--size'],
     ['segment', '--concurency', '--concurrency'],
-  ])("photoroom %s %s is refused, suggesting the table's flag", async (command, typo, flag) => {
+  ])("photoroom %s %s is refused in the tool's words, suggesting the table's flag", async (command, typo, flag) => {
     const { code, stderr } = await run([command, typo]);
-    expect(stderr).toContain(`unknown option '${typo}'`);
-    expect(stderr).toContain(`(Did you mean ${flag}?)`);
+    expect(stderr).toBe(`photoroom: unknown option ${typo}; did you mean ${flag}?\n`);
+    expect(code).toBe(2);
+  });
+
+  it('suggests nothing when no flag is near, and words a short flag the same way', async () => {
+    expect((await run(['edit', '--zzzzzz'])).stderr).toBe('photoroom: unknown option --zzzzzz\n');
+    expect((await run(['edit', '-Z'])).stderr).toBe('photoroom: unknown option -Z\n');
+  });
+});
+
+describe("commander's other refusals", () => {
+  it('word an unknown command as the tool does, with its suggestion, exit 2', async () => {
+    const { code, stderr } = await run(['edti']);
+    expect([code, stderr]).toEqual([2, 'photoroom: unknown command edti; did you mean edit?\n']);
+  });
+
+  it('word a value outside the choices as the tool does, exit 2', async () => {
+    const { code, stderr } = await run(['completion', 'tcsh']);
+    expect(stderr).toMatch(/^photoroom: .*'tcsh'.*bash, zsh, fish\.\n$/);
+    expect(code).toBe(2);
+  });
+});
+
+describe('a usage error', () => {
+  it.each(['edit', 'segment'])('photoroom %s points at its own help, not a placeholder', async (command) => {
+    const { code, stderr } = await run([command]);
+    expect(stderr).toContain(`photoroom: nothing was sent. See \`photoroom ${command} --help\`.\n`);
+    expect(stderr).not.toContain('<command>');
     expect(code).toBe(2);
   });
 });
