@@ -238,6 +238,7 @@ export async function runImageCommand({
     stderr: io.stderr,
     onExit: (handler) => io.onExit(handler),
     ...(settings.preset && { preset: settings.preset }),
+    ...(run.shard && { shard: run.shard }),
   });
   for (const warning of warnings) reporter.onEvent({ type: 'warning', message: warning });
   if (options.emulator && run.dryRun) {
