@@ -126,9 +126,12 @@ function parseLength(raw: ParamValue): Parsed {
   return pixels?.[1] && Number.isSafeInteger(Number(pixels[1])) ? ok(`${Number(pixels[1])}px`) : fail(expected);
 }
 
+/** The words an `outputSize` may be, beside its `WIDTHxHEIGHT` form. */
+export const OUTPUT_SIZE_WORDS: readonly string[] = ['auto', 'originalImage', 'croppedSubject'];
+
 /** `auto`, `originalImage`, `croppedSubject` or `WIDTHxHEIGHT` (`1000X1000` read as `1000x1000`), by the contract's pattern. */
 function parseOutputSize(rule: ValueRule, raw: ParamValue): Parsed {
-  const expected = 'auto, originalImage, croppedSubject or WIDTHxHEIGHT such as 1000x1000';
+  const expected = `${OUTPUT_SIZE_WORDS.join(', ')} or WIDTHxHEIGHT such as 1000x1000`;
   if (typeof raw !== 'string') return fail(expected);
   const text = raw.trim().replace(DIMENSIONS, '$1x$2');
   if (!new RegExp(rule.pattern ?? '').test(text)) return fail(expected);
@@ -288,7 +291,7 @@ export function describeKind(rule: ValueRule): string {
     case 'color':
       return 'colour';
     case 'outputSize':
-      return 'WxH|auto|originalImage|croppedSubject';
+      return ['WxH', ...OUTPUT_SIZE_WORDS].join('|');
     case 'uuid':
       return 'uuid';
     case 'url':
