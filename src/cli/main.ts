@@ -131,7 +131,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   for (const command of [program, ...commands]) {
     command
       .exitOverride()
-      .showSuggestionAfterError()
       .configureHelp(helpLayout(width))
       .configureOutput({
         writeOut: (text) => io.stdout.write(text),

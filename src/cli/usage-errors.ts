@@ -13,7 +13,7 @@ function longFlags(command: Command): string[] {
   return [...new Set(options.flatMap((option) => (option.long ? [option.long] : [])))];
 }
 
-/** `; did you mean --padding?`, compared without the dashes so that `--mode` finds `--shadow.mode`. */
+/** `; did you mean --padding?`, compared without the dashes so that `--seed` finds `--background.seed`. */
 function flagSuggestion(typed: string, command: Command): string {
   if (!typed.startsWith('--')) return '';
   const bare = (flag: string) => flag.replace(/^--/, '');
