@@ -74,6 +74,12 @@ export interface WarningEvent {
   input?: string;
 }
 
+/** Something routine the run does that a person may want to know (TIFF inputs converted to PNG): no problem. */
+export interface NoteEvent {
+  type: 'note';
+  message: string;
+}
+
 /** Planned but not sent: `--dry-run`. */
 export interface PlanEvent {
   type: 'plan';
@@ -148,6 +154,7 @@ export type BatchEvent =
   | IgnoredEvent
   | WatchingEvent
   | WarningEvent
+  | NoteEvent
   | PlanEvent
   | StopEvent
   | SummaryEvent;

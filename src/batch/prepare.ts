@@ -11,7 +11,7 @@ import { checkInputFile, type InputFix } from '../inputs/sniff.js';
 import type { Endpoint } from '../params/types.js';
 import { hashFile } from '../store/hash.js';
 import type { Sendable } from './attempt.js';
-import type { WarningEvent } from './events.js';
+import type { NoteEvent } from './events.js';
 import { isUrlJob, type Job } from './jobs.js';
 
 /** An input up to this size is read once into memory (upload and hash); larger ones stream. */
@@ -82,15 +82,18 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
   };
 }
 
-/** An `onFixed` that says once per kind what is done to inputs the endpoint would refuse. */
-export function announceFixesOnce(warn: (event: WarningEvent) => void): (fix: InputFix) => void {
+/**
+ * An `onFixed` that says once per kind what is done to inputs the endpoint would refuse: a
+ * note, not a warning, as converting or fitting is what the run was asked to do.
+ */
+export function announceFixesOnce(tell: (event: NoteEvent) => void): (fix: InputFix) => void {
   const announced = new Set<string>();
   return (fix) => {
     const kind = fix.kind === 'convert' ? fix.from : 'fit';
     if (announced.has(kind)) return;
     announced.add(kind);
-    warn({
-      type: 'warning',
+    tell({
+      type: 'note',
       message:
         fix.kind === 'convert'
           ? `${fix.from} images are converted to PNG before they are sent (the endpoint does not take them; --no-convert refuses them instead)`

@@ -4,7 +4,7 @@
  * ones first with the other groups only named, until `--help-all` asks for every option.
  */
 import { Help, Option, type Command, type HelpConfiguration } from 'commander';
-import { wrapLine } from './text.js';
+import { wrapLine, wrapProse } from './text.js';
 
 /** The group of the options a new user needs, listed first. */
 export const COMMON_OPTIONS = 'Common options:';
@@ -12,6 +12,14 @@ export const COMMON_OPTIONS = 'Common options:';
 /** Width of help on a stream: its terminal's columns, or 80 when it is not a terminal. */
 export function helpWidth(stream: { isTTY?: boolean; columns?: number }): number {
   return stream.isTTY === true && stream.columns ? stream.columns : 80;
+}
+
+/**
+ * A command's text after its help, its prose wrapped to the width of the stream the help is
+ * printed on (examples, indented, are kept as written): every command's help fits the terminal.
+ */
+export function proseAfterHelp(text: string, stdout: { isTTY?: boolean; columns?: number }): () => string {
+  return () => wrapProse(text, helpWidth(stdout));
 }
 
 /** An option whose other spellings are shown in its flag column: `--bg, --background.color <colour>`. */

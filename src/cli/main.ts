@@ -21,6 +21,7 @@ import { helpLayout, helpWidth } from './help.js';
 import { processIo, settled, type Io } from './io.js';
 import { escapeControls } from './terminal.js';
 import { wrapProse } from './text.js';
+import { usageErrorText } from './usage-errors.js';
 
 const PROGRAM_HELP = `
 Examples:
@@ -72,8 +73,18 @@ function unexpectedDetail(error: unknown): string {
   return `${escapeControls(`${error.name}: ${error.message}`)}${framesAt < 0 ? '' : stack.slice(framesAt)}`;
 }
 
-/** The failure as lines on stderr, every message escaped (cli/terminal.ts), and its exit code. */
-function reportFailure(error: unknown, io: Io): number {
+/** `photoroom edit --help`, or the program's own help when no command was reached. */
+function helpCommand(command: Command | undefined): string {
+  const names: string[] = [];
+  for (let at = command; at; at = at.parent ?? undefined) names.unshift(at.name());
+  return `${names.join(' ') || 'photoroom'} --help`;
+}
+
+/**
+ * The failure as lines on stderr, every message escaped (cli/terminal.ts), and its exit code.
+ * `command`: the command that was about to run, whose help a usage error points to.
+ */
+function reportFailure(error: unknown, io: Io, command: Command | undefined): number {
   if (error instanceof CommanderError) {
     // commander has already printed its message (or the help / version text).
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -81,7 +92,7 @@ function reportFailure(error: unknown, io: Io): number {
   if (error instanceof UserError) {
     for (const problem of error.problems) io.stderr.write(`photoroom: ${escapeControls(problem)}\n`);
     if (!(error instanceof StartUpError))
-      io.stderr.write('photoroom: nothing was sent. See `photoroom <command> --help`.\n');
+      io.stderr.write(`photoroom: nothing was sent. See \`${helpCommand(command)}\`.\n`);
     return EXIT.usage;
   }
   if (error instanceof ApiError) {
@@ -120,13 +131,18 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   for (const command of [program, ...commands]) {
     command
       .exitOverride()
-      .showSuggestionAfterError()
       .configureHelp(helpLayout(width))
-      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+        outputError: (text, write) => write(usageErrorText(text, command)),
+      });
   }
   for (const command of commands) program.addCommand(command);
   const repeatedOptions = new Map([program, ...commands].map((command) => [command, watchRepeats(command)]));
+  let running: Command | undefined;
   program.hook('preAction', (_program, command) => {
+    running = command;
     const problems = [
       ...(repeatedOptions.get(command)?.() ?? []),
       ...emptyArguments(command, preparsed.openEndedParams),
@@ -143,7 +159,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await program.parseAsync([...preparsed.argv], { from: 'user' });
     code = io.exitCode ?? EXIT.ok;
   } catch (error) {
-    code = reportFailure(error, io);
+    code = reportFailure(error, io, running);
   }
   await settled(io.stdout);
   releaseStdout();

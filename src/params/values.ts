@@ -126,9 +126,12 @@ function parseLength(raw: ParamValue): Parsed {
   return pixels?.[1] && Number.isSafeInteger(Number(pixels[1])) ? ok(`${Number(pixels[1])}px`) : fail(expected);
 }
 
+/** The words an `outputSize` may be, beside its `WIDTHxHEIGHT` form. */
+export const OUTPUT_SIZE_WORDS: readonly string[] = ['auto', 'originalImage', 'croppedSubject'];
+
 /** `auto`, `originalImage`, `croppedSubject` or `WIDTHxHEIGHT` (`1000X1000` read as `1000x1000`), by the contract's pattern. */
 function parseOutputSize(rule: ValueRule, raw: ParamValue): Parsed {
-  const expected = 'auto, originalImage, croppedSubject or WIDTHxHEIGHT such as 1000x1000';
+  const expected = `${OUTPUT_SIZE_WORDS.join(', ')} or WIDTHxHEIGHT such as 1000x1000`;
   if (typeof raw !== 'string') return fail(expected);
   const text = raw.trim().replace(DIMENSIONS, '$1x$2');
   if (!new RegExp(rule.pattern ?? '').test(text)) return fail(expected);
@@ -189,20 +192,26 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * `; did you mean "white"?` for a near miss (a typo of up to two letters, or a mode without
- * its `ai.` prefix: `soft` for `ai.soft`), else nothing.
+ * The candidate a text is a near miss of (a typo of up to two letters, or a mode without its
+ * `ai.` prefix: `soft` for `ai.soft`), if any.
  */
-export function didYouMean(text: string, candidates: readonly string[]): string {
+export function nearest(text: string, candidates: readonly string[]): string | undefined {
   const typed = text.trim().toLowerCase();
   const prefixed = candidates.find((candidate) => candidate.toLowerCase().endsWith(`.${typed}`));
-  if (prefixed && typed !== '') return `; did you mean ${JSON.stringify(prefixed)}?`;
+  if (prefixed && typed !== '') return prefixed;
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {
     const d = distance(typed, candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return best && typed.length > 2 ? `; did you mean ${JSON.stringify(best)}?` : '';
+  return typed.length > 2 ? best : undefined;
+}
+
+/** `; did you mean "white"?` for a near miss (see nearest), else nothing. */
+export function didYouMean(text: string, candidates: readonly string[]): string {
+  const match = nearest(text, candidates);
+  return match === undefined ? '' : `; did you mean ${JSON.stringify(match)}?`;
 }
 
 /** A number (degrees), or one of the row's presets as the API spells it. */
@@ -282,7 +291,7 @@ export function describeKind(rule: ValueRule): string {
     case 'color':
       return 'colour';
     case 'outputSize':
-      return 'WxH|auto|originalImage|croppedSubject';
+      return ['WxH', ...OUTPUT_SIZE_WORDS].join('|');
     case 'uuid':
       return 'uuid';
     case 'url':

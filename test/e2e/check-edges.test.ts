@@ -180,6 +180,30 @@ describe('an interrupted run does not say it checked what it never measured', ()
   });
 });
 
+describe('the check summary points at --verbose', () => {
+  it('only when the files it left out were not named', () => {
+    const summary = {
+      preset: 'amazon',
+      total: 1,
+      passed: 1,
+      refused: 0,
+      unreadable: 0,
+      notChecked: 0,
+      ignored: { ...noneIgnored(), 'not-an-image': 2 },
+      byRule: {},
+      advised: 0,
+      adviceByRule: {},
+      unjudged: [],
+      durationMs: 1500,
+      interrupted: false,
+    };
+    const [quiet] = checkSummaryLines(summary, preset('amazon'), createStyle(false));
+    expect(quiet).toMatch(/\(ignored: 2 not images; --verbose names them\)$/);
+    const [verbose] = checkSummaryLines(summary, preset('amazon'), createStyle(false), true);
+    expect(verbose).toMatch(/\(ignored: 2 not images\)$/);
+  });
+});
+
 describe('check --help', () => {
   it('has no line over 80 columns', async () => {
     const { stdout } = await runInProcess(['check', '--help']);

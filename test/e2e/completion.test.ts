@@ -100,6 +100,14 @@ describe('bash completion', () => {
     expect(bashComplete('completion', '')).toEqual(['bash', 'fish', 'zsh']);
   });
 
+  it('completes the known words of a value with a form (--outputSize, a colour), and no file names for a number', () => {
+    expect(bashComplete('edit', '--outputSize', '')).toEqual(['auto', 'croppedSubject', 'originalImage']);
+    expect(bashComplete('edit', '--size', 'o')).toEqual(['originalImage']);
+    expect(bashComplete('edit', '--bg', 'whites')).toEqual(['whitesmoke']);
+    expect(bashComplete('edit', '--padding', '')).toEqual([]);
+    expect(bashComplete('edit', '--concurrency', 'pro')).toEqual([]);
+  });
+
   it('completes paths for inputs, -o, --config, --from-file, and after a boolean when no value fits', () => {
     expect(bashComplete('edit', 'pro')).toEqual(['products', 'promo shot.jpg']);
     expect(bashComplete('edit', '--bg', 'white', 'o')).toEqual(['other.png']);
@@ -173,6 +181,11 @@ describe('fish completion', () => {
       'ai.soft',
     ]);
     expect(fishComplete('photoroom edit pro')).toEqual(['products/', 'promo shot.jpg']);
+  });
+
+  it('completes --outputSize by its words, and offers no file names for a number', () => {
+    expect(fishComplete('photoroom edit --outputSize ')).toEqual(['auto', 'croppedSubject', 'originalImage']);
+    expect(fishComplete('photoroom edit --padding pro')).toEqual([]);
   });
 });
 

@@ -289,7 +289,7 @@ describe('refused locally: exit 2, nothing sent', () => {
       ['--removeBackground', 'false', '--bg', 'red'],
       /--bg cannot be used with --removeBackground false/,
     ],
-    ['a misspelt flag', ['--paddding', '0.1'], /unknown option '--paddding'/],
+    ['a misspelt flag', ['--paddding', '0.1'], /^photoroom: unknown option --paddding; did you mean --padding\?$/m],
     [
       'a missing background file',
       ['--background.imageFile', 'nope.jpg'],

@@ -10,17 +10,22 @@ import { flagOf, PARAMS } from '../../src/params/table.js';
 import { runInProcess } from '../support/in-process.js';
 import { runInTerminal, tempDir } from './harness.js';
 
-const TEXTS = [
-  ['edit', '--help'],
-  ['edit', '--help-all'],
-  ['segment', '--help'],
-  ['segment', '--help-all'],
+/** The commands `photoroom --help` lists (but commander's own `help`): a new command's help is checked too. */
+async function listedCommands(): Promise<string[]> {
+  const { stdout } = await runInProcess(['--help']);
+  const section = stdout.slice(stdout.indexOf('\nCommands:\n'));
+  return [...section.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1] ?? '').filter((name) => name !== 'help');
+}
+
+const COMMANDS = await listedCommands();
+
+const TEXTS: readonly (readonly string[])[] = [
   ['--help'],
+  ...COMMANDS.map((command) => [command, '--help']),
+  ['edit', '--help-all'],
+  ['segment', '--help-all'],
   ['params'],
-  ['params', '--help'],
-  ['account', '--help'],
-  ['emulator', '--help'],
-] as const;
+];
 
 const rendered = new Map<string, string>();
 
@@ -43,6 +48,22 @@ function mentions(text: string, flag: string): boolean {
 }
 
 describe('help at 80 columns (not a terminal)', () => {
+  it('reads every command the program lists', () => {
+    expect(COMMANDS).toEqual(
+      expect.arrayContaining([
+        'edit',
+        'segment',
+        'account',
+        'params',
+        'presets',
+        'check',
+        'emulator',
+        'report',
+        'completion',
+      ]),
+    );
+  });
+
   it.each(TEXTS.map((args) => args.join(' ')))('photoroom %s has no line over 80 characters', (key) => {
     const long = linesOf(key).filter((line) => line.length > 80);
     expect(long).toEqual([]);

@@ -130,6 +130,23 @@ describe('three shards at once into one folder', () => {
     expect(emulator.requests.slice(rerunFrom)).toEqual([]);
   });
 
+  it('names its shard in the summary headline, however it was named', async () => {
+    const { root } = await productFolder();
+    const runs = await Promise.all(
+      SHARDS.map((shard) =>
+        runInProcess(['edit', 'products', '-o', 'out', '--dry-run', ...shard.args], {
+          cwd: root,
+          env: { ...emulatorEnv(emulator), ...shard.env },
+        }),
+      ),
+    );
+    expect(runs.map((run) => /^dry run of (shard \d of \d):/m.exec(run.stderr)?.[1])).toEqual([
+      'shard 1 of 3',
+      'shard 2 of 3',
+      'shard 3 of 3',
+    ]);
+  });
+
   it('refuses a shard that does not exist, or --shards without its index, before sending anything', async () => {
     const { root } = await productFolder();
     const before = emulator.requests.length;

@@ -20,6 +20,8 @@ import { runOptionFlag } from '../../src/cli/option-flags.js';
 import { paramFlagBindings } from '../../src/cli/param-flags.js';
 import { configExample } from '../../src/config/example.js';
 import { COMMAND_LINE_OPTIONS, RUN_OPTIONS, type CommandName, type OptionSpec } from '../../src/config/options.js';
+import { COLOR_NAMES } from '../../src/params/color.js';
+import type { ParamSpec } from '../../src/params/types.js';
 import { memoryIo } from '../support/memory-io.js';
 
 let work: string;
@@ -88,12 +90,22 @@ function add(offered: Offered, command: string, flag: string): void {
   offered.set(command, [...(offered.get(command) ?? []), flag]);
 }
 
+/** Each line of a bash or zsh script with the command whose `case` arm (indented by `indent`) holds it. */
+function linesByCommand(script: string, indent: number): [string, string][] {
+  const armPattern = new RegExp(`^ {${indent}}'([^']*)'\\)$`);
+  let command = '';
+  return script.split('\n').map((line) => {
+    command = armPattern.exec(line)?.[1] ?? command;
+    return [command, line];
+  });
+}
+
+const BASH_ARM = 4;
+const ZSH_ARM = 8;
+
 function bashFlags(script: string): Offered {
   const offered: Offered = new Map();
-  let command = '';
-  for (const line of script.split('\n')) {
-    const arm = /^ {4}'([^']*)'\)$/.exec(line);
-    if (arm) command = arm[1] ?? '';
+  for (const [command, line] of linesByCommand(script, BASH_ARM)) {
     const flags = /^ {6}flags=\((.*)\)$/.exec(line);
     if (flags) for (const word of flags[1]?.match(/'[^']*'/g) ?? []) add(offered, command, word.slice(1, -1));
   }
@@ -102,10 +114,7 @@ function bashFlags(script: string): Offered {
 
 function zshFlags(script: string): Offered {
   const offered: Offered = new Map();
-  let command = '';
-  for (const line of script.split('\n')) {
-    const arm = /^ {8}'([^']*)'\)$/.exec(line);
-    if (arm) command = arm[1] ?? '';
+  for (const [command, line] of linesByCommand(script, ZSH_ARM)) {
     const flag = /^ +'\*(-[^=[+]+)[=+]?\[/.exec(line);
     if (flag?.[1]) add(offered, command, flag[1]);
   }
@@ -136,6 +145,105 @@ describe('shell completion', () => {
       for (const [command, flags] of Object.entries(FLAGS_BY_TABLE)) {
         expect([...(offered.get(command) ?? [])].sort(), `${shell}: photoroom ${command}`).toEqual([...flags].sort());
       }
+    },
+  );
+});
+
+/** What a completion script offers after a flag: a path, nothing (a value of the user's own), or a list of values. */
+type ValueOffer = 'path' | 'nothing' | readonly string[];
+
+/** What each flag that takes a value is followed by, by command and flag. */
+type OfferedValues = Map<string, Map<string, ValueOffer>>;
+
+function addValue(offered: OfferedValues, command: string, flag: string, value: ValueOffer): void {
+  const flags = offered.get(command) ?? new Map<string, ValueOffer>();
+  flags.set(flag, typeof value === 'string' ? value : [...value].sort());
+  offered.set(command, flags);
+}
+
+/** `'a' 'b'` as its words. */
+const bashWords = (text: string): string[] => (text.match(/'[^']*'/g) ?? []).map((word) => word.slice(1, -1));
+
+function bashValues(script: string): OfferedValues {
+  const offered: OfferedValues = new Map();
+  for (const [command, line] of linesByCommand(script, BASH_ARM)) {
+    const value = /^ {8}(.+?)\) kind=(\w+)(?: choices=\((.*)\))?(?: optional=1)? ;;$/.exec(line);
+    if (!value) continue;
+    const offer: ValueOffer =
+      value[2] === 'choices' ? bashWords(value[3] ?? '') : value[2] === 'path' ? 'path' : 'nothing';
+    for (const flag of bashWords(value[1] ?? '')) addValue(offered, command, flag, offer);
+  }
+  return offered;
+}
+
+function zshValues(script: string): OfferedValues {
+  const offered: OfferedValues = new Map();
+  for (const [command, line] of linesByCommand(script, ZSH_ARM)) {
+    const word = /^ +'(\*-.*)' \\$/.exec(line)?.[1]?.replaceAll(`'\\''`, "'");
+    const spec = word && /^\*(-[^=[+]+)[=+]?\[.*\]:?:value:(.*)$/.exec(word);
+    if (!spec) continue;
+    const action = spec[2] ?? '';
+    const offer: ValueOffer =
+      action === '_files'
+        ? 'path'
+        : action === ' '
+          ? 'nothing'
+          : action
+              .slice(1, -1)
+              .split(/(?<!\\) /)
+              .map((value) => value.replace(/\\(.)/g, '$1'));
+    addValue(offered, command, spec[1] ?? '', offer);
+  }
+  return offered;
+}
+
+function fishValues(script: string): OfferedValues {
+  const offered: OfferedValues = new Map();
+  for (const line of script.split('\n')) {
+    const match = /^complete -c photoroom -n '([^']*)' -([ls]) '([^']*)'(.*?) -d '/.exec(line);
+    if (!match) continue;
+    const command = /^__fish_seen_subcommand_from (\S+)$/.exec(match[1] ?? '')?.[1] ?? '';
+    const flag = `${match[2] === 'l' ? '--' : '-'}${match[3]}`;
+    const options = match[4] ?? '';
+    const list = / -a '([^']*)'/.exec(options)?.[1];
+    if (list !== undefined) addValue(offered, command, flag, list.split(' '));
+    else if (options.includes(' -r -F')) addValue(offered, command, flag, 'path');
+    else if (options === ' -x') addValue(offered, command, flag, 'nothing');
+  }
+  return offered;
+}
+
+const VALUE_PARSERS = { bash: bashValues, zsh: zshValues, fish: fishValues } as const;
+
+/** What a parameter's value completes to, by its row: its values, the words of its kind, a path for a file, else nothing. */
+function expectedOffer(spec: ParamSpec): ValueOffer {
+  if (spec.kind === 'boolean') return [...(spec.enum ?? ['true', 'false'])].sort();
+  if (spec.enum) return [...spec.enum].sort();
+  if (spec.kind === 'outputSize') return ['auto', 'croppedSubject', 'originalImage'];
+  if (spec.kind === 'color') return [...COLOR_NAMES].sort();
+  return spec.kind === 'file' ? 'path' : 'nothing';
+}
+
+describe('shell completion of values', () => {
+  it.each(Object.keys(VALUE_PARSERS) as (keyof typeof VALUE_PARSERS)[])(
+    '%s completes each parameter by its row, and each run option by its kind',
+    async (shell) => {
+      const { stdout } = await run(['completion', shell]);
+      const offered = VALUE_PARSERS[shell](stdout);
+      for (const endpoint of ['edit', 'segment'] as const) {
+        const flags = offered.get(endpoint);
+        for (const { flag, spec } of paramFlagBindings(endpoint))
+          expect(flags?.get(flag), `${shell}: photoroom ${endpoint} ${flag}`).toEqual(expectedOffer(spec));
+        for (const spec of optionRows(endpoint).filter((row) => row.placeholder))
+          expect(flags?.get(spec.flag), `${shell}: photoroom ${endpoint} ${spec.flag}`).toEqual(
+            spec.kind === 'path' || spec.kind === 'list' ? 'path' : 'nothing',
+          );
+      }
+      // The words a new user reaches for, by name: the issue's own example and its alias.
+      expect(offered.get('edit')?.get('--outputSize')).toEqual(['auto', 'croppedSubject', 'originalImage']);
+      expect(offered.get('edit')?.get('--size')).toEqual(['auto', 'croppedSubject', 'originalImage']);
+      expect(offered.get('edit')?.get('--concurrency')).toBe('nothing');
+      expect(offered.get('edit')?.get('--out')).toBe('path');
     },
   );
 });
@@ -204,13 +312,44 @@ describe('an unknown flag', () => {
     ['emulator', '--prot', '--port'],
     ['report', '--state-dr', '--state-dir'],
     ['params', '--endpiont', '--endpoint'],
+    ['presets', '--jsn', '--json'],
+    ['check', '--presett', '--preset'],
+    ['completion', '--hepl', '--help'],
     ['account', '--emulatr', '--emulator'],
     ['edit', '--confg', '--config'],
+    ['edit', '--paddin', '--padding'],
+    ['edit', '--siz', '--size'],
     ['segment', '--concurency', '--concurrency'],
-  ])("photoroom %s %s is refused, suggesting the table's flag", async (command, typo, flag) => {
+  ])("photoroom %s %s is refused in the tool's words, suggesting the table's flag", async (command, typo, flag) => {
     const { code, stderr } = await run([command, typo]);
-    expect(stderr).toContain(`unknown option '${typo}'`);
-    expect(stderr).toContain(`(Did you mean ${flag}?)`);
+    expect(stderr).toBe(`photoroom: unknown option ${typo}; did you mean ${flag}?\n`);
+    expect(code).toBe(2);
+  });
+
+  it('suggests nothing when no flag is near, and words a short flag the same way', async () => {
+    expect((await run(['edit', '--zzzzzz'])).stderr).toBe('photoroom: unknown option --zzzzzz\n');
+    expect((await run(['edit', '-Z'])).stderr).toBe('photoroom: unknown option -Z\n');
+  });
+});
+
+describe("commander's other refusals", () => {
+  it('word an unknown command as the tool does, with its suggestion, exit 2', async () => {
+    const { code, stderr } = await run(['edti']);
+    expect([code, stderr]).toEqual([2, 'photoroom: unknown command edti; did you mean edit?\n']);
+  });
+
+  it('word a value outside the choices as the tool does, exit 2', async () => {
+    const { code, stderr } = await run(['completion', 'tcsh']);
+    expect(stderr).toMatch(/^photoroom: .*'tcsh'.*bash, zsh, fish\.\n$/);
+    expect(code).toBe(2);
+  });
+});
+
+describe('a usage error', () => {
+  it.each(['edit', 'segment'])('photoroom %s points at its own help, not a placeholder', async (command) => {
+    const { code, stderr } = await run([command]);
+    expect(stderr).toContain(`photoroom: nothing was sent. See \`photoroom ${command} --help\`.\n`);
+    expect(stderr).not.toContain('<command>');
     expect(code).toBe(2);
   });
 });

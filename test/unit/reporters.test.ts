@@ -327,6 +327,80 @@ describe('plain lines', () => {
   });
 });
 
+describe('the summary, by what the run already showed and which part it was', () => {
+  // The plain lines and the progress bar both say these; the bar only on a terminal.
+  const reporters = [
+    ['lines', () => new Capture()],
+    ['progress bar', () => new Capture({ columns: 80 })],
+  ] as const;
+
+  it.each(reporters)(
+    '%s: says a stop while running once, and what it left undone in the summary',
+    async (_kind, stderr) => {
+      const interrupt = { type: 'stop', reason: 'interrupted', message: 'interrupted: no new work started' } as const;
+      const { stderr: text } = await report(
+        [
+          start({ total: 3 }),
+          ok('a.jpg'),
+          interrupt,
+          summary({ ok: 1, notProcessed: 2, stopped: 'interrupted', stopMessage: interrupt.message }),
+        ],
+        { stderr: stderr() },
+      );
+      const plain = text.text; // the summary comes after the bar, in plain text
+      expect(plain.split('interrupted: no new work started')).toHaveLength(2);
+      expect(plain.split('\n')).toContain('stopped: 2 inputs not processed — rerun to continue: finished work is kept');
+    },
+  );
+
+  it.each(reporters)('%s: says "--verbose names them" only without --verbose', async (_kind, stderr) => {
+    const ignoredOne = summary({ ignored: { ...noneIgnored, hidden: 1 } });
+    const quiet = await report([start({ total: 1 }), ok('a.jpg'), ignoredOne], { stderr: stderr() });
+    expect(quiet.stderr.text).toContain('(ignored: 1 hidden file; --verbose names them)');
+    const verbose = await report([start({ total: 1 }), ok('a.jpg'), ignoredOne], { stderr: stderr(), verbose: true });
+    expect(verbose.stderr.text).toContain('(ignored: 1 hidden file)');
+    expect(verbose.stderr.text).not.toContain('--verbose names them');
+  });
+
+  it.each(reporters)("%s: names a shard's part in the headline", async (_kind, stderr) => {
+    const shard = { index: 2, count: 3 };
+    const done = await report([start({ total: 1 }), ok('a.jpg'), summary()], { stderr: stderr(), shard });
+    expect(done.stderr.text).toMatch(/^shard 2 of 3 done in 1\.5 s: 1 ok, 0 skipped, 0 failed$/m);
+    const stopped = await report([start({ total: 1 }), summary({ ok: 0, notProcessed: 1, stopped: 'interrupted' })], {
+      stderr: stderr(),
+      shard,
+    });
+    expect(stopped.stderr.text).toMatch(/^shard 2 of 3 stopped after 1\.5 s: /m);
+  });
+
+  it("names a shard's part in a dry run's headline", async () => {
+    const dry = await report([start({ total: 1, dryRun: true }), plan, summary({ ok: 0, notProcessed: 1, ms: 12 })], {
+      shard: { index: 1, count: 4 },
+    });
+    expect(dry.stderr.lines).toEqual([
+      'planning 1 image (dry run: nothing is sent)',
+      'dry run of shard 1 of 4: 1 request planned, nothing sent (12 ms)',
+    ]);
+  });
+});
+
+describe('a note', () => {
+  const note = { type: 'note', message: 'TIFF images are converted to PNG before they are sent' } as const;
+
+  it('is shown as a note, not a warning, and left out by --quiet', async () => {
+    const shown = await report([start({ total: 1 }), note]);
+    expect(shown.stderr.lines).toContain(`note: ${note.message}`);
+    expect(shown.stderr.text).not.toContain('warning:');
+    expect((await report([start({ total: 1 }), note], { quiet: true })).stderr.text).not.toContain(note.message);
+  });
+
+  it('is an NDJSON event of its own, and not among the problems --json puts on stderr', async () => {
+    const { stdout, stderr } = await report([note], { json: true });
+    expect(stdout.lines.map((line) => JSON.parse(line) as unknown)).toEqual([note]);
+    expect(stderr.text).toBe('');
+  });
+});
+
 describe('colour', () => {
   const everything: BatchEvent[] = [
     ...run.slice(0, -1),

@@ -1,6 +1,7 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
 import { Command } from 'commander';
 import type { CommandLineSettings } from '../../config/options.js';
+import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
@@ -13,7 +14,10 @@ export function accountCommand(io: Io): Command {
   addRunOptions(command, 'account');
   command.addHelpText(
     'after',
-    '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available',
+    proseAfterHelp(
+      '\nExamples:\n  PHOTOROOM_API_KEY=sk_... photoroom account\n  photoroom account --json | jq .images.available',
+      io.stdout,
+    ),
   );
 
   command.action(async (options: Pick<CommandLineSettings, 'config' | 'emulator'>) => {

@@ -8,8 +8,7 @@ import type { CommandLineSettings } from '../../config/options.js';
 import { UserError } from '../../errors.js';
 import type { Io } from '../io.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
-import { helpWidth } from '../help.js';
-import { wrapProse } from '../text.js';
+import { proseAfterHelp } from '../help.js';
 
 const HELP = `
 Measures each image on disk and judges it against the preset's checks (photoroom
@@ -37,7 +36,7 @@ export function checkCommand(io: Io): Command {
     .description("check images on disk against a marketplace preset's rules, locally: no key, nothing sent")
     .argument('[inputs...]', 'files, folders or globs; - reads a list from stdin');
   addRunOptions(command, 'check');
-  command.addHelpText('after', () => wrapProse(HELP, helpWidth(io.stdout)));
+  command.addHelpText('after', proseAfterHelp(HELP, io.stdout));
   command.action(async (inputs: string[], options: Pick<CommandLineSettings, 'config'>) => {
     // Loaded on use: sharp and the measurements would slow every start-up.
     const { runCheckCommand } = await import('./check-run.js');

@@ -1,6 +1,7 @@
 /** `photoroom completion bash|zsh|fish`: a completion script generated from the program's own commands and flags. */
 import { Argument, Command } from 'commander';
 import type { CompletionTree } from '../completion/tree.js';
+import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 
 /** Each shell's script writer, loaded on use: start-up never needs them. */
@@ -12,18 +13,20 @@ const SCRIPTS: Readonly<Record<string, () => Promise<(tree: CompletionTree) => s
 
 const HELP = `
 Completes commands, flags (aliases too), the values of flags that take a list (--shadow.mode
-ai.<TAB>, --export.format, booleans) and file paths everywhere else.
+ai.<TAB>, --export.format, --outputSize, booleans), file paths where a flag or an operand
+takes a file or folder, and nothing where a flag takes a number, a colour or other text.
 
-Install:
-  bash  photoroom completion bash > ~/.local/share/bash-completion/completions/photoroom
-  zsh   photoroom completion zsh > ~/.zsh/completions/_photoroom   # a folder on $fpath, before compinit
-  fish  photoroom completion fish > ~/.config/fish/completions/photoroom.fish`;
+Install in bash, zsh (a folder on $fpath, before compinit) or fish:
+  photoroom completion bash \\
+    > ~/.local/share/bash-completion/completions/photoroom
+  photoroom completion zsh > ~/.zsh/completions/_photoroom
+  photoroom completion fish > ~/.config/fish/completions/photoroom.fish`;
 
 export function completionCommand(io: Io): Command {
   return new Command('completion')
     .description('print a shell completion script (bash, zsh or fish)')
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(Object.keys(SCRIPTS)))
-    .addHelpText('after', HELP)
+    .addHelpText('after', proseAfterHelp(HELP, io.stdout))
     .action(async (shell: string, _options: unknown, command: Command) => {
       const program = command.parent ?? command;
       const [script, { completionTree }] = await Promise.all([SCRIPTS[shell]!(), import('../completion/tree.js')]);

@@ -4,10 +4,9 @@ import { errorCode, StartUpError } from '../../errors.js';
 import { faultOptionProblems } from '../../emulator/faults.js';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
 import { addFlagTable } from '../flag-table.js';
-import { helpWidth } from '../help.js';
+import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 import { escapeControls } from '../terminal.js';
-import { wrapProse } from '../text.js';
 import { EMULATOR_OPTIONS, type EmulatorFlags } from './emulator-options.js';
 
 const HELP = `
@@ -70,7 +69,7 @@ function emulatorOptions(
 export function emulatorCommand(io: Io): Command {
   const command = new Command('emulator')
     .description('run a local Photoroom-compatible API server (real images, fault injection)')
-    .addHelpText('after', () => wrapProse(HELP, helpWidth(io.stdout)));
+    .addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable<EmulatorFlags>(command, EMULATOR_OPTIONS);
   return command.action(async () => {
     const { values, problems } = readFlags();

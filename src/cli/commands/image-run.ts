@@ -259,6 +259,7 @@ async function runImage(
     stderr: io.stderr,
     onExit: (handler) => io.onExit(handler),
     ...(settings.preset && { preset: settings.preset }),
+    ...(run.shard && { shard: run.shard }),
   });
   for (const warning of warnings) reporter.onEvent({ type: 'warning', message: warning });
   if (options.emulator && run.dryRun) {

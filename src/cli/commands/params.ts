@@ -6,7 +6,7 @@ import { contractType, flagOf, PARAMS } from '../../params/table.js';
 import type { Endpoint, ParamSpec } from '../../params/types.js';
 import { describeKind } from '../../params/values.js';
 import { addFlagTable, isOn, oneOf, type FlagTable } from '../flag-table.js';
-import { helpWidth } from '../help.js';
+import { helpWidth, proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 import { layerFlagsHelp } from '../param-flags.js';
 import { formatTable, wrapLine } from '../text.js';
@@ -94,7 +94,10 @@ export function paramsCommand(io: Io): Command {
     .description('list every API parameter: flag, allowed values, API default')
     .addHelpText(
       'after',
-      "\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq '.[] | select(.enum)'\n  photoroom params --config-example > .photoroomrc",
+      proseAfterHelp(
+        "\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq '.[] | select(.enum)'\n  photoroom params --config-example > .photoroomrc",
+        io.stdout,
+      ),
     );
   const readFlags = addFlagTable(command, PARAMS_OPTIONS);
   return command.action(() => {

@@ -7,7 +7,7 @@ import { describeCheck } from '../../presets/describe.js';
 import { PRESETS } from '../../presets/table.js';
 import { CHECK_NAMES, type CheckName, type Preset } from '../../presets/types.js';
 import { addFlagTable, asText, isOn, type FlagTable } from '../flag-table.js';
-import { helpWidth } from '../help.js';
+import { helpWidth, proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { wrapLine } from '../text.js';
@@ -92,7 +92,7 @@ function asLines(preset: Preset, width: number): string[] {
 export function presetsCommand(io: Io): Command {
   const command = new Command('presets')
     .description("list the marketplace presets: each one's parameters, checks and sources")
-    .addHelpText('after', HELP);
+    .addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable(command, PRESETS_OPTIONS);
   return command.action(async () => {
     const { values: flags, problems } = readFlags();

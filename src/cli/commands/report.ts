@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
 import type { Io } from '../io.js';
 import { addFlagTable, asText, type FlagTable } from '../flag-table.js';
+import { proseAfterHelp } from '../help.js';
 import { escapeControls } from '../terminal.js';
 
 interface ReportFlags {
@@ -32,13 +33,13 @@ Examples:
   photoroom report                 # photoroom-out/photoroom-report.html
   photoroom report out/ && xdg-open out/photoroom-report.html
   photoroom report dist/images --state-dir .photoroom-state
-  photoroom edit ./products --bg white -o out --report   # a run writes it at its end`;
+  photoroom edit ./products -o out --report   # written at the run's end`;
 
 export function reportCommand(io: Io): Command {
   const command = new Command('report')
     .description('write a review page (HTML) of an output folder: outputs beside inputs, least certain first')
     .argument('[folder]', 'the output folder of a run (-o)', String(RUN_OPTIONS.out.default))
-    .addHelpText('after', HELP);
+    .addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable(command, REPORT_OPTIONS);
   return command.action(async (folder: string) => {
     const { values, problems } = readFlags();

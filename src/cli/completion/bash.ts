@@ -15,10 +15,11 @@ function valueArms(flags: readonly CompletionFlag[]): string[] {
   const arms = new Map<string, string[]>();
   for (const flag of flags) {
     if (!flag.value) continue;
+    const optional = flag.optionalValue ? ' optional=1' : '';
     const action =
-      flag.value === 'path'
-        ? 'kind=path'
-        : `kind=choices choices=${array(flag.value.choices)}${flag.optionalValue ? ' optional=1' : ''}`;
+      typeof flag.value === 'string'
+        ? `kind=${flag.value}${optional}`
+        : `kind=choices choices=${array(flag.value.choices)}${optional}`;
     arms.set(action, [...(arms.get(action) ?? []), shellWord(flag.name)]);
   }
   return [...arms].map(([action, names]) => `        ${names.join('|')}) ${action} ;;`);
@@ -26,7 +27,9 @@ function valueArms(flags: readonly CompletionFlag[]): string[] {
 
 function operandLine(operands: CompletedValue | undefined): string {
   if (!operands) return "operands=''";
-  return operands === 'path' ? 'operands=path' : `operands=choices operand_choices=${array(operands.choices)}`;
+  return typeof operands === 'string'
+    ? `operands=${operands}`
+    : `operands=choices operand_choices=${array(operands.choices)}`;
 }
 
 function commandArm(
@@ -77,6 +80,8 @@ ${tree.commands.flatMap((command) => commandArm(shellWord(command.name), command
   if [[ -n $operands_only ]]; then kind='' flags=(); fi
 
   if [[ $kind == path ]]; then ${fn}_paths; return; fi
+  # A value of the user's own (a number, a URL): nothing to offer, and no file names.
+  if [[ $kind == text && -z $optional ]]; then return; fi
   if [[ $kind == choices ]]; then
     ${fn}_matching "\${choices[@]}"
     # A flag whose value is optional (--crop) may be followed by an input instead.

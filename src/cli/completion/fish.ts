@@ -2,10 +2,14 @@
 import { fishWord, oneLine } from './quote.js';
 import type { CompletedValue, CompletionFlag, CompletionTree } from './tree.js';
 
-/** What follows: -x (a value from the list, no files) or -r -F (a path); an optional value offers its list and files. */
+/**
+ * What follows: -x (a value from the list, or of the user's own: no files) or -r -F (a path);
+ * an optional value offers its list and files.
+ */
 function valueOptions(value: CompletedValue | undefined, optional: boolean): string {
   if (!value) return '';
   if (value === 'path') return ' -r -F';
+  if (value === 'text') return optional ? '' : ' -x';
   return ` ${optional ? '-F' : '-x'} -a ${fishWord(value.choices.join(' '))}`;
 }
 

@@ -6,8 +6,10 @@ import type { CompletedValue, CompletionFlag, CompletionTree } from './tree.js';
 const description = (text: string) => oneLine(text).replace(/[[\]\\]/g, (char) => `\\${char}`);
 const listed = (value: string) => value.replace(/[\\:() ]/g, (char) => `\\${char}`);
 
+/** `_files` for a path, the list of values, or a space: nothing to offer for a value of the user's own. */
 function action(value: CompletedValue): string {
-  return value === 'path' ? '_files' : `(${value.choices.map(listed).join(' ')})`;
+  if (value === 'path') return '_files';
+  return value === 'text' ? ' ' : `(${value.choices.map(listed).join(' ')})`;
 }
 
 /**

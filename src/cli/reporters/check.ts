@@ -67,8 +67,11 @@ function notMeasured(verdict: Verdict): string {
   return `pixels not measured (${verdict.unmeasured}): ${rules} not judged`;
 }
 
-/** The summary in words: the counts, then each failed rule with how many images failed it. */
-export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: Style): string[] {
+/**
+ * The summary in words: the counts, then each failed rule with how many images failed it.
+ * `verbose`: the files left out were named as they were found.
+ */
+export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: Style, verbose = false): string[] {
   const counts = [
     style.green(`${summary.passed} pass`),
     ...(summary.refused > 0 ? [style.red(`${summary.refused} would be refused`)] : []),
@@ -81,7 +84,7 @@ export function checkSummaryLines(summary: CheckSummary, preset: Preset, style: 
   const ignored = ignoredCounts(summary.ignored);
   const lines = [
     `${escapeControls(preset.name)}: ${images} checked in ${formatDuration(summary.durationMs)}: ${counts.join(', ')}` +
-      (ignored ? style.dim(` (${ignored}; --verbose names them)`) : ''),
+      (ignored ? style.dim(` (${ignored}${verbose ? '' : '; --verbose names them'})`) : ''),
   ];
   lines.push(...ruleCountLines(summary.byRule, preset, 'image'));
   if (summary.advised > 0)
@@ -175,7 +178,7 @@ export async function createCheckReporter(
     onEvent(event) {
       if (event.type === 'summary') {
         bar?.stop();
-        printLines(stderr, checkSummaryLines(event, preset, style));
+        printLines(stderr, checkSummaryLines(event, preset, style, options.verbose));
         return;
       }
       const status = statusOf(event);

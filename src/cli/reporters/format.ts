@@ -122,6 +122,8 @@ function eventLines(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent
     case 'warning':
       // The message names its input already.
       return [`${style.yellow('warning:')} ${event.message}`];
+    case 'note':
+      return [`${style.dim('note:')} ${event.message}`];
     case 'stop':
       return [`${style.yellow('stopping:')} ${event.message}`];
   }

@@ -35,15 +35,17 @@ function shownAsLine(
     case 'ignored':
       return verbose && !quiet;
     case 'start':
+    case 'note':
       return !quiet;
   }
 }
 
 export function createLinesReporter(
-  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color' | 'preset'>,
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'quiet' | 'verbose' | 'color' | 'preset' | 'shard'>,
 ): Reporter {
   const style = createStyle(options.color);
   let started = false;
+  let stopShown = false;
   let dryRun = false;
   let planned = 0;
   return {
@@ -52,7 +54,15 @@ export function createLinesReporter(
         case 'summary':
           printLines(
             options.stderr,
-            summaryLines(event, { style, problemsOnly: false, preset: options.preset, ...(dryRun && { planned }) }),
+            summaryLines(event, {
+              style,
+              problemsOnly: false,
+              preset: options.preset,
+              verbose: options.verbose,
+              stopShown,
+              shard: options.shard,
+              ...(dryRun && { planned }),
+            }),
           );
           return;
         case 'start':
@@ -65,7 +75,9 @@ export function createLinesReporter(
           printLines(options.stdout, planLines(event));
           return;
       }
-      if (shownAsLine(event, options, started)) printLines(options.stderr, formatEvent(event, style));
+      if (!shownAsLine(event, options, started)) return;
+      printLines(options.stderr, formatEvent(event, style));
+      if (event.type === 'stop') stopShown = true;
     },
     close() {},
   };

@@ -1,6 +1,6 @@
 /**
  * --json: one JSON object per line on stdout. The normal stream is one `result` per input
- * (skipped ones included, so every input is accounted for), `plan`, `warning` and `stop` as
+ * (skipped ones included, so every input is accounted for), `plan`, `warning`, `note` and `stop` as
  * they happen, and a final `summary`; --verbose adds `start` and `retry`. --quiet does not
  * thin it: it is about the human output. Warnings and the summary's problems also go to
  * stderr as text, for a person watching the job.
@@ -64,6 +64,8 @@ export function createNdjsonReporter(
           emit({ ...event, exitCode: exitCodeOf(event) });
           printLines(options.stderr, summaryLines(event, { style, problemsOnly: true, preset: options.preset }));
           return;
+        // Routine, no problem: stderr under --json keeps only those.
+        case 'note':
         case 'stop':
           emit(event);
           return;

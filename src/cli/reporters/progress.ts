@@ -142,9 +142,10 @@ export function createTerminalBar(
 }
 
 export function createProgressReporter(
-  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit' | 'preset'>,
+  options: Pick<ReporterOptions, 'stdout' | 'stderr' | 'verbose' | 'color' | 'onExit' | 'preset' | 'shard'>,
 ): Reporter {
   const { stderr, verbose } = options;
+  let stopShown = false;
   const style = createStyle(options.color);
   const counts = { ok: 0, skipped: 0, failed: 0 };
   let resumed = 0;
@@ -178,8 +179,9 @@ export function createProgressReporter(
         if (verbose) print(formatEvent(event, style));
         return;
       case 'stop':
-        // Before the bar started, the summary says the same.
-        if (bar.running()) print(formatEvent(event, style));
+        // Before the bar started, the summary says it.
+        stopShown = bar.running();
+        if (stopShown) print(formatEvent(event, style));
         return;
       default:
         print(formatEvent(event, style));
@@ -193,7 +195,17 @@ export function createProgressReporter(
         dryRun.onEvent(event);
       } else if (event.type === 'summary') {
         stop();
-        printLines(stderr, summaryLines(event, { style, problemsOnly: false, preset: options.preset }));
+        printLines(
+          stderr,
+          summaryLines(event, {
+            style,
+            problemsOnly: false,
+            preset: options.preset,
+            verbose,
+            stopShown,
+            shard: options.shard,
+          }),
+        );
       } else if (event.type !== 'plan') {
         onEvent(event);
       }

@@ -1,5 +1,6 @@
 /** The human end-of-run summary on stderr. */
 import type { ComplianceSummary, StopReason, SummaryEvent } from '../../batch/events.js';
+import type { Shard } from '../../inputs/shard.js';
 import type { Preset } from '../../presets/types.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
 import { escapeStrings } from '../terminal.js';
@@ -20,6 +21,12 @@ export interface SummaryOptions {
   planned?: number;
   /** `edit --preset`: the preset, whose checks name the rules outputs failed. */
   preset?: Preset;
+  /** --verbose: the files left out were named as they were found. */
+  verbose?: boolean;
+  /** The stop was shown as it happened (`stopping: ...`): the summary does not say it again. */
+  stopShown?: boolean;
+  /** --shard: which part of the inputs this run took. */
+  shard?: Shard;
 }
 
 const stopWording: Record<StopReason, { what: string; then: string }> = {
@@ -46,11 +53,11 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
   if (summary.stopped !== undefined) {
     const { what, then } = stopWording[summary.stopped];
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
-    const message = summary.stopMessage ?? what;
+    const said = options.stopShown ? [] : [summary.stopMessage ?? what];
     // Nothing left (Ctrl-C ending --watch, say): there is nothing to rerun for.
     const left =
-      summary.notProcessed > 0 ? `; ${count(summary.notProcessed, 'input')} not processed — ${then}${kept}` : '';
-    lines.push(style.yellow(`stopped: ${message}${left}`));
+      summary.notProcessed > 0 ? [`${count(summary.notProcessed, 'input')} not processed — ${then}${kept}`] : [];
+    if (said.length + left.length > 0) lines.push(style.yellow(`stopped: ${[...said, ...left].join('; ')}`));
   } else if (leftOut > 0 && !options.problemsOnly) {
     lines.push(`${count(leftOut, 'input')} left out by --max-images; rerun to process them`);
   }
@@ -129,8 +136,9 @@ function complianceSummaryLines(compliance: ComplianceSummary, options: SummaryO
 function headline(summary: SummaryEvent, options: SummaryOptions): string {
   const { style } = options;
   const took = formatDuration(summary.ms);
+  const shard = options.shard ? `shard ${options.shard.index} of ${options.shard.count} ` : '';
   if (options.planned !== undefined)
-    return `dry run: ${count(options.planned, 'request')} planned, nothing sent (${took})`;
+    return `dry run${shard && ` of ${shard.trimEnd()}`}: ${count(options.planned, 'request')} planned, nothing sent (${took})`;
   const counts = [
     style.green(`${summary.ok} ok`),
     style.dim(`${summary.skipped} skipped`),
@@ -138,6 +146,6 @@ function headline(summary: SummaryEvent, options: SummaryOptions): string {
   ];
   if (summary.notProcessed > 0) counts.push(style.yellow(`${summary.notProcessed} not processed`));
   const ignored = ignoredCounts(summary.ignored);
-  const tail = ignored ? style.dim(` (${ignored}; --verbose names them)`) : '';
-  return `${summary.stopped === undefined ? 'done in' : 'stopped after'} ${took}: ${counts.join(', ')}${tail}`;
+  const tail = ignored ? style.dim(` (${ignored}${options.verbose ? '' : '; --verbose names them'})`) : '';
+  return `${shard}${summary.stopped === undefined ? 'done in' : 'stopped after'} ${took}: ${counts.join(', ')}${tail}`;
 }

@@ -1,6 +1,7 @@
 import type { BatchEvent } from '../../batch/events.js';
 import type { OutputStream } from '../io.js';
 import type { Preset } from '../../presets/types.js';
+import type { Shard } from '../../inputs/shard.js';
 
 export interface Reporter {
   onEvent(event: BatchEvent): void;
@@ -11,7 +12,7 @@ export interface Reporter {
 export interface ReporterOptions {
   /** --json: NDJSON on stdout. */
   json: boolean;
-  /** --quiet: only failures, warnings and the summary. */
+  /** --quiet: only failures, warnings and the summary (no notes). */
   quiet: boolean;
   /** --verbose: also retries with their reasons and delays, and skipped inputs. */
   verbose: boolean;
@@ -25,4 +26,6 @@ export interface ReporterOptions {
   stderr: OutputStream;
   /** `edit --preset`: the preset, for the summary's words on the outputs it would refuse. */
   preset?: Preset;
+  /** --shard: the part of the inputs this run takes, named in the summary. */
+  shard?: Shard;
 }
