@@ -34,32 +34,35 @@ export async function measure(body: Buffer, options: MeasureOptions): Promise<Me
   // Transparent: colour is not judged, and exact means alpha 0; otherwise alpha must be 255.
   const [r, g, b] = background === 'transparent' ? [-1, -1, -1] : background;
   const exactAlpha = background === 'transparent' ? 0 : 255;
+  const isExact = (at: number) =>
+    data[at + 3] === exactAlpha && (r < 0 || (data[at] === r && data[at + 1] === g && data[at + 2] === b));
+  const isSubject = (at: number) =>
+    r < 0
+      ? (data[at + 3] ?? 0) > tolerance
+      : Math.abs((data[at] ?? 0) - r) > tolerance ||
+        Math.abs((data[at + 1] ?? 0) - g) > tolerance ||
+        Math.abs((data[at + 2] ?? 0) - b) > tolerance;
   let impureRing = 0;
   let left = width;
   let right = -1;
   let top = height;
   let bottom = -1;
-  for (let y = 0, at = 0; y < height; y++) {
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 4;
+    // The ring: whole rows at the top and bottom, the first and last `ring` pixels of the others.
     const ringRow = y < ring || y >= height - ring;
-    for (let x = 0; x < width; x++, at += 4) {
-      const alpha = data[at + 3] ?? 0;
-      const red = data[at] ?? 0;
-      const green = data[at + 1] ?? 0;
-      const blue = data[at + 2] ?? 0;
-      if (ringRow || x < ring || x >= width - ring) {
-        const exact = alpha === exactAlpha && (r < 0 || (red === r && green === g && blue === b));
-        if (!exact) impureRing++;
-      }
-      const subject =
-        r < 0
-          ? alpha > tolerance
-          : Math.abs(red - r) > tolerance || Math.abs(green - g) > tolerance || Math.abs(blue - b) > tolerance;
-      if (!subject) continue;
-      if (x < left) left = x;
-      if (x > right) right = x;
-      if (y < top) top = y;
-      bottom = y;
-    }
+    for (let x = 0; x < width; x = ringRow || x !== ring - 1 ? x + 1 : width - ring)
+      if (!isExact(row + x * 4)) impureRing++;
+    // The box: a row's first and last subject pixels, found from each end (most of a row lies between).
+    let first = 0;
+    while (first < width && !isSubject(row + first * 4)) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (!isSubject(row + last * 4)) last--;
+    left = Math.min(left, first);
+    right = Math.max(right, last);
+    top = Math.min(top, y);
+    bottom = y;
   }
   const subject = right < 0 ? null : { left, top, width: right - left + 1, height: bottom - top + 1 };
   const fill = subject ? Math.max(subject.width / width, subject.height / height) : 0;
