@@ -97,7 +97,9 @@ describe('each line of .photoroomrc.example', () => {
   });
 
   it("gives each prompt an example of its own: a negative prompt does not repeat its prompt's", () => {
-    const prompts = [...new Set([...paramsFor('edit'), ...paramsFor('segment')].filter((row) => row.kind === 'string'))];
+    const prompts = [
+      ...new Set([...paramsFor('edit'), ...paramsFor('segment')].filter((row) => row.kind === 'string')),
+    ];
     expect(prompts.map((row) => row.name)).toEqual(
       expect.arrayContaining(['background.prompt', 'background.negativePrompt', 'segmentation.negativePrompt']),
     );
