@@ -19,7 +19,18 @@ import { ROOT, tempDir } from './harness.js';
 
 const PRODUCTS = 'fixtures/products';
 const PHOTOS = 'fixtures/photos';
-const EVERY_INPUT = [PRODUCTS, PHOTOS];
+/**
+ * Every product shot, and the real photographs of each kind the stand-in meets: laid out whole
+ * (the square astronaut, the wide cat), cut by the key with its subject touching the bottom
+ * edge (the rocket), on a plain backdrop (the clock), its own alpha (the retina cutout). Each
+ * costs a 2000×2000 render; the other five photographs add nothing these do not cover.
+ */
+const EVERY_INPUT = [
+  PRODUCTS,
+  ...['astronaut.jpg', 'chelsea.jpg', 'rocket.jpg', 'clock.png', 'retina-cutout.png'].map((name) =>
+    path.join(PHOTOS, name),
+  ),
+];
 /**
  * For google (fill on a transparent background) and walmart (its own size): a product the key
  * cuts, a photograph where it finds nothing (laid out whole, and not square), and one whose
@@ -84,7 +95,7 @@ function sizeAndFormat(name: string): { side: number; format: string } {
   return { side: size?.width ?? 0, format: String(params['export.format'] ?? 'png') };
 }
 
-describe('edit --preset amazon --emulator over every product shot and real photograph', () => {
+describe('edit --preset amazon --emulator over every product shot and real photographs of each kind', () => {
   it("gives outputs that photoroom check --preset amazon passes, and a measure of the tests' own agrees", async () => {
     const { out, outputs } = await rehearse(EVERY_INPUT, ['--preset', 'amazon']);
     expect(outputs.size).toBe(await imageCount(EVERY_INPUT));
