@@ -6,20 +6,9 @@
 import { createHash } from 'node:crypto';
 import { CHECK_NAMES, type Preset } from '../presets/types.js';
 import type { PixelBudget } from './budget.js';
-import { judge, type RuleFailure } from './judge.js';
+import type { Compliance } from './compliance-record.js';
+import { judge } from './judge.js';
 import { measureImage } from './measure.js';
-
-export interface Compliance {
-  preset: string;
-  /** The fingerprint of the checks judged by (`checksFingerprint`). */
-  checks: string;
-  pass: boolean;
-  failures: RuleFailure[];
-  /** The preset's recommendations the output misses: told, not refused. */
-  advice?: RuleFailure[];
-  /** Why the output could not be measured: it does not pass. */
-  error?: string;
-}
 
 /** A short hash of the preset's checks, their figures and which are advice: the same checks, the same fingerprint. */
 export function checksFingerprint(preset: Preset): string {
@@ -51,14 +40,4 @@ export function isCurrent(recorded: Compliance | undefined, preset: Preset): rec
   return recorded?.preset === preset.name && recorded.checks === checksFingerprint(preset);
 }
 
-/** A verdict read back from a sidecar, or undefined when it is not one. */
-export function complianceFrom(value: unknown): Compliance | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const record = value as Partial<Compliance>;
-  return typeof record.preset === 'string' &&
-    typeof record.checks === 'string' &&
-    typeof record.pass === 'boolean' &&
-    Array.isArray(record.failures)
-    ? (record as Compliance)
-    : undefined;
-}
+export { complianceFrom, type Compliance } from './compliance-record.js';

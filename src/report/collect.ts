@@ -11,6 +11,7 @@ import { displayPath } from '../paths.js';
 import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
 import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
 import { fileHref, formatNoBrowserShows, webHref } from './links.js';
+import { complianceFrom } from '../check/compliance-record.js';
 import { byReviewOrder, runFacts, type ReportData, type ResultRow, type RowCompliance } from './model.js';
 
 export interface ReportSources {
@@ -83,18 +84,14 @@ function headersOf(sidecar: Sidecar): Record<string, string> {
 
 /** The verdict `edit --preset` recorded: each failed rule's reason, and why the output could not be measured. */
 function complianceOf(sidecar: Sidecar): RowCompliance | undefined {
-  const recorded: unknown = sidecar.compliance;
-  if (typeof recorded !== 'object' || recorded === null) return undefined;
-  const { preset, pass, failures, error } = recorded as Record<string, unknown>;
-  if (typeof preset !== 'string' || typeof pass !== 'boolean') return undefined;
-  const reasons = (Array.isArray(failures) ? failures : []).flatMap((failure: unknown) => {
-    const reason = (failure as { reason?: unknown } | null)?.reason;
-    return typeof reason === 'string' ? [reason] : [];
-  });
+  const recorded = complianceFrom(sidecar.compliance);
+  if (!recorded) return undefined;
+  const reasons = recorded.failures.map((failure) => failure.reason);
   // An output whose pixels were not measured failed no rule on them: not judged, as check says.
-  const unjudged = typeof error === 'string' && reasons.length === 0;
-  if (typeof error === 'string') reasons.push(`could not be measured: ${error}`);
-  return { preset, verdict: pass ? 'pass' : unjudged ? 'unjudged' : 'refused', reasons };
+  if (recorded.error === undefined)
+    return { preset: recorded.preset, verdict: recorded.pass ? 'pass' : 'refused', reasons };
+  const verdict = reasons.length === 0 ? 'unjudged' : 'refused';
+  return { preset: recorded.preset, verdict, reasons: [...reasons, `could not be measured: ${recorded.error}`] };
 }
 
 function inputOf(sidecar: Sidecar): string {
