@@ -1,6 +1,7 @@
 /** What every part of a running batch shares: its options, clock, events, stop, tallies and request. */
 import { displayInput, displayPath } from '../paths.js';
 import type { StateLayout } from '../store/layout.js';
+import type { StorageOpener } from '../storage/opener.js';
 import type { BatchEvent, ResultEvent } from './events.js';
 import type { Job } from './jobs.js';
 import type { OutputChecks } from './output-checks.js';
@@ -30,6 +31,8 @@ export interface RunContext {
   readonly shown: Shown;
   /** `edit --preset`: the outputs' checks; null without a preset. */
   readonly outputChecks: OutputChecks | null;
+  /** Object storage, opened on first use (`s3://` inputs or outputs) and closed when the run ends. */
+  readonly storage: StorageOpener;
 }
 
 /** Inputs and outputs as the user is shown them. */

@@ -6,6 +6,7 @@ import type { Watch, WatchOptions } from '../inputs/watch.js';
 import type { ParamSet } from '../params/paramset.js';
 import type { Endpoint } from '../params/types.js';
 import type { Preset } from '../presets/types.js';
+import type { ObjectStorage } from '../storage/storage.js';
 import type { BatchTiming } from './timing.js';
 
 /**
@@ -65,6 +66,11 @@ export interface BatchOptions {
   /** `edit --preset`: each output is checked against the preset's checks as soon as it is whole. */
   preset?: Preset;
   client: Client;
+  /**
+   * Opens object storage for `s3://` inputs and outputs (the CLI opens it from the run's
+   * environment: cli/io.ts). By default, the AWS SDK's own chain of credentials and settings.
+   */
+  storage?: () => Promise<ObjectStorage>;
   /** The process the run takes its temporary folder and writer's name from (cli/io.ts processHost). */
   host: Host;
   /** The run settings; those not given take the table's defaults (config/defaults.ts). */

@@ -15,6 +15,8 @@ import type { Watch } from '../inputs/watch.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
 import { stateLayout } from '../store/layout.js';
 import { realFolderPath } from '../store/outputs.js';
+import { StorageOpener } from '../storage/opener.js';
+import { ObjectStorage } from '../storage/storage.js';
 import { Shown, type RunContext } from './context.js';
 import { guardCredits } from './credits.js';
 import { planEvent } from './dry-run.js';
@@ -80,6 +82,9 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     startedAt,
     shown: new Shown(options),
     outputChecks: options.preset ? new OutputChecks(options.preset) : null,
+    storage: new StorageOpener(
+      options.storage ?? (() => ObjectStorage.open({ env: {}, redactor: options.client.redactor })),
+    ),
     prepare: (job, checkOnly = false) =>
       prepareInput(job, {
         endpoint: options.endpoint,
@@ -91,6 +96,16 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
         onFixed,
       }),
   };
+  try {
+    return await runResolved(run, outputFile, started);
+  } finally {
+    await run.storage.close();
+  }
+}
+
+/** The inputs resolved and the passes run; `started`: when the run began, for the summary's duration. */
+async function runResolved(run: RunContext, outputFile: string | undefined, started: number): Promise<SummaryEvent> {
+  const { options, settings, layout, emit, timing } = run;
   const inputs = await resolveInputs({
     inputs: options.inputs,
     stdin: options.stdin,
@@ -100,7 +115,7 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     nulSeparated: settings.null,
     include: settings.include,
     exclude: settings.exclude,
-    skipFolders: [outDir, layout.stateDir],
+    skipFolders: [layout.outDir, layout.stateDir],
     isEarlierOutput: earlierOutputCheck(layout),
     extensions: IMAGE_EXTENSIONS,
   });

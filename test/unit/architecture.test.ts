@@ -79,16 +79,17 @@ function cycles(): string[][] {
 /** What each layer may import, besides itself and the root modules (errors, host, paths, secrets, unsafe-text, version). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   params: [],
-  inputs: ['params'],
+  storage: [],
+  inputs: ['params', 'storage'],
   api: ['params', 'inputs'],
-  store: ['params'],
+  store: ['params', 'storage'],
   presets: ['params'],
   check: ['params', 'inputs', 'presets'],
   config: ['params', 'inputs', 'api', 'presets'],
-  batch: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config'],
+  batch: ['params', 'inputs', 'api', 'store', 'storage', 'presets', 'check', 'config'],
   emulator: ['params', 'inputs', 'api'],
-  report: ['params', 'inputs', 'api', 'store', 'check'],
-  cli: ['params', 'inputs', 'api', 'store', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],
+  report: ['params', 'inputs', 'api', 'store', 'storage', 'check'],
+  cli: ['params', 'inputs', 'api', 'store', 'storage', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],
 };
 const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
 

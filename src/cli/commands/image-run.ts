@@ -30,6 +30,7 @@ import { escapeControls } from '../terminal.js';
 import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
 import { checkOutputFolder, checkOutputKind, removeIfEmpty } from './output-folder.js';
 import { outputFileStateFolder } from '../output-file-state.js';
+import { ObjectStorage } from '../../storage/storage.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -287,6 +288,7 @@ async function runImage(
       params: settings.params,
       ...(settings.preset && { preset: settings.preset }),
       client,
+      storage: () => ObjectStorage.open({ env: io.env, redactor: io.redactor }),
       host: io.host,
       // The engine reads the run settings under the table's names and units: no renaming here.
       settings: run,

@@ -1,0 +1,270 @@
+/**
+ * Object storage (S3 and the S3-compatible stores) as a run uses it: paged listings,
+ * ranged and whole reads as streams, and writes that appear whole or not at all. The AWS
+ * SDK is loaded only by a run that names an `s3://` location, so start-up stays fast.
+ *
+ * Credentials and endpoints are found the AWS way, from the environment the run was given
+ * (never the process's own below cli/): static keys, else the SDK's default chain (shared
+ * config and profiles, web identity for Kubernetes service accounts, instance roles).
+ */
+import type { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Redactor } from '../secrets.js';
+import { objectUri } from './location.js';
+import { storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
+
+export interface StorageConfig {
+  /** The run's environment: AWS_* variables are read from here. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Every credential found is registered here, so that no output can show it. */
+  redactor: Redactor;
+}
+
+/** One object as a listing or a HEAD describes it. */
+export interface StoredObject {
+  key: string;
+  size: number;
+  /** As the store gives it, quotes removed: what identifies this version of the object. */
+  etag: string;
+  lastModified?: Date;
+}
+
+/** A listing page: the objects, and with a delimiter the "folders" below the prefix. */
+export interface ListedPage {
+  objects: StoredObject[];
+  prefixes: string[];
+}
+
+/** An object's bytes, streaming. */
+export interface ObjectRead {
+  body: Readable;
+  size: number;
+  etag: string;
+}
+
+/** Objects past this size are uploaded in parts (S3 takes a single PUT of up to 5 GB). */
+export const MULTIPART_BYTES = 16 * 1024 * 1024;
+const PART_BYTES = 8 * 1024 * 1024;
+
+/** A storage failure with its one-line wording (see problems.ts). */
+export class StorageFailure extends Error {
+  constructor(
+    readonly problem: StorageProblem,
+    readonly location: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${location}: ${problem.text}`, options);
+    this.name = 'StorageFailure';
+  }
+}
+
+const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+
+/** Custom endpoints (MinIO, R2, Ceph, a local server) are addressed by path: most take nothing else. */
+function endpointOf(env: StorageConfig['env']): string | undefined {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  return endpoint === undefined || endpoint === '' ? undefined : endpoint;
+}
+
+export class ObjectStorage {
+  private constructor(
+    private readonly client: S3Client,
+    private readonly sdk: typeof import('@aws-sdk/client-s3'),
+    /** Where requests go, for messages. */
+    readonly target: StorageTarget,
+  ) {}
+
+  static async open(config: StorageConfig): Promise<ObjectStorage> {
+    const { env, redactor } = config;
+    const sdk = await import('@aws-sdk/client-s3');
+    const endpoint = endpointOf(env);
+    // A custom endpoint takes any region name; AWS needs the bucket's own (the profile's, if none is set here).
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (endpoint ? 'us-east-1' : undefined);
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    const staticCredentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }) }
+        : undefined;
+    const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
+    const client = new sdk.S3Client({
+      ...(region && { region }),
+      ...(Number.isInteger(maxAttempts) && maxAttempts > 0 && { maxAttempts }),
+      ...(endpoint && { endpoint, forcePathStyle: true }),
+      ...(staticCredentials ? { credentials: staticCredentials } : env.AWS_PROFILE ? { profile: env.AWS_PROFILE } : {}),
+      // Checksums only where the operation requires them: several S3-compatible stores refuse the CRC32 headers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      // An endpoint that never answers must not hold a run forever.
+      requestHandler: {
+        connectionTimeout: 10_000,
+        socketTimeout: 120_000,
+        httpAgent: { keepAlive: true, maxSockets: 64 },
+        httpsAgent: { keepAlive: true, maxSockets: 64 },
+      },
+    });
+    // The SDK's messages may quote an access key id; none of these may reach any output.
+    for (const secret of [accessKeyId, secretAccessKey, env.AWS_SESSION_TOKEN]) if (secret) redactor.register(secret);
+    const storage = new ObjectStorage(client, sdk, { endpoint, region });
+    if (!staticCredentials) await storage.registerChainCredentials(redactor);
+    return storage;
+  }
+
+  /** Credentials found by the default chain are masked too; none found is said when a request needs them. */
+  private async registerChainCredentials(redactor: Redactor): Promise<void> {
+    try {
+      const credentials = await this.client.config.credentials();
+      for (const secret of [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken])
+        if (secret) redactor.register(secret);
+    } catch {
+      // No credentials: the first request fails with the problem's own wording.
+    }
+  }
+
+  /** A failure as one line naming `location`. */
+  failure(error: unknown, location: string, access: 'list' | 'read' | 'write'): StorageFailure {
+    if (error instanceof StorageFailure) return error;
+    return new StorageFailure(storageProblem(error, this.target, access), location, { cause: error });
+  }
+
+  /** Every object under `prefix`, a page at a time (work can start before the listing ends). */
+  async *list(bucket: string, prefix: string, options: { delimiter?: string } = {}): AsyncGenerator<ListedPage> {
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new this.sdk.ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ...(options.delimiter && { Delimiter: options.delimiter }),
+            ...(token && { ContinuationToken: token }),
+          }),
+        );
+      } catch (error) {
+        throw this.failure(error, objectUri({ bucket, key: prefix }), 'list');
+      }
+      yield {
+        objects: (page.Contents ?? []).flatMap((entry) =>
+          entry.Key === undefined
+            ? []
+            : [
+                {
+                  key: entry.Key,
+                  size: entry.Size ?? 0,
+                  etag: stripQuotes(entry.ETag),
+                  ...(entry.LastModified && { lastModified: entry.LastModified }),
+                },
+              ],
+        ),
+        prefixes: (page.CommonPrefixes ?? []).flatMap((entry) => (entry.Prefix === undefined ? [] : [entry.Prefix])),
+      };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /** The object at `key`, or null when there is none. */
+  async head(bucket: string, key: string): Promise<StoredObject | null> {
+    try {
+      const answer = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return {
+        key,
+        size: answer.ContentLength ?? 0,
+        etag: stripQuotes(answer.ETag),
+        ...(answer.LastModified && { lastModified: answer.LastModified }),
+      };
+    } catch (error) {
+      const failure = this.failure(error, objectUri({ bucket, key }), 'read');
+      if (failure.problem.kind === 'no-object') return null;
+      throw failure;
+    }
+  }
+
+  /**
+   * The object's bytes as a stream: `range` is inclusive ([0, 4099] is the first 4,100);
+   * `etag`: the version listed, and a read of any other version fails (the object was
+   * replaced since): sent as If-Match, and checked on the answer for stores that ignore it.
+   */
+  async read(
+    bucket: string,
+    key: string,
+    options: { range?: [number, number]; etag?: string } = {},
+  ): Promise<ObjectRead> {
+    const location = objectUri({ bucket, key });
+    let answer;
+    try {
+      answer = await this.client.send(
+        new this.sdk.GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(options.range && { Range: `bytes=${options.range[0]}-${options.range[1]}` }),
+          ...(options.etag && { IfMatch: `"${options.etag}"` }),
+        }),
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412) throw new StorageFailure({ kind: 'other', text: 'it changed since it was listed' }, location);
+      throw this.failure(error, location, 'read');
+    }
+    const body = answer.Body as Readable;
+    const etag = stripQuotes(answer.ETag);
+    if (options.etag !== undefined && etag !== options.etag) {
+      body.destroy();
+      throw new StorageFailure({ kind: 'other', text: 'it changed since it was listed' }, location);
+    }
+    return { body, size: answer.ContentLength ?? 0, etag };
+  }
+
+  /** A small object (a sidecar, a run log), written in one request: it appears whole or not at all. */
+  async put(bucket: string, key: string, body: Buffer | string, contentType?: string): Promise<void> {
+    try {
+      await this.client.send(
+        new this.sdk.PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ...(contentType && { ContentType: contentType }),
+        }),
+      );
+    } catch (error) {
+      throw this.failure(error, objectUri({ bucket, key }), 'write');
+    }
+  }
+
+  /**
+   * A stream of known length: one PUT up to MULTIPART_BYTES, parts beyond (two at a time,
+   * so memory stays at two parts). Either way the object appears only once all of it is
+   * stored; a failed multipart upload is aborted.
+   */
+  async upload(bucket: string, key: string, body: () => Readable, size: number, contentType?: string): Promise<void> {
+    const params = { Bucket: bucket, Key: key, ...(contentType && { ContentType: contentType }) };
+    try {
+      if (size <= MULTIPART_BYTES) {
+        await this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: body(), ContentLength: size }));
+        return;
+      }
+      const { Upload } = await import('@aws-sdk/lib-storage');
+      await new Upload({
+        client: this.client,
+        params: { ...params, Body: body() },
+        partSize: PART_BYTES,
+        queueSize: 2,
+        leavePartsOnError: false,
+      }).done();
+    } catch (error) {
+      throw this.failure(error, objectUri({ bucket, key }), 'write');
+    }
+  }
+
+  async delete(bucket: string, key: string): Promise<void> {
+    try {
+      await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      throw this.failure(error, objectUri({ bucket, key }), 'write');
+    }
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

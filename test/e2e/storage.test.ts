@@ -1,0 +1,93 @@
+/** The storage layer against a real S3-compatible server (s3rver), behind a recording proxy. */
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../../src/secrets.js';
+import { ObjectStorage, StorageFailure } from '../../src/storage/storage.js';
+import { startS3Server, type S3TestServer } from '../support/s3-server.js';
+
+let s3: S3TestServer;
+let storage: ObjectStorage;
+
+beforeAll(async () => {
+  s3 = await startS3Server();
+  await s3.createBucket('shelf');
+  storage = await ObjectStorage.open({ env: s3.env, redactor: new Redactor() });
+});
+afterAll(async () => {
+  storage.close();
+  await s3.close();
+});
+
+async function bytesOf(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('object storage', () => {
+  it('lists a prefix page by page, with its folders when asked', async () => {
+    for (const key of ['list/a.jpg', 'list/b.jpg', 'list/sub/c.jpg']) await s3.put('shelf', key, key);
+    const objects = [];
+    for await (const page of storage.list('shelf', 'list/')) objects.push(...page.objects.map((object) => object.key));
+    expect(objects).toEqual(['list/a.jpg', 'list/b.jpg', 'list/sub/c.jpg']);
+    const pages = [];
+    for await (const page of storage.list('shelf', 'list/', { delimiter: '/' })) pages.push(page);
+    expect(pages.flatMap((page) => page.prefixes)).toEqual(['list/sub/']);
+    expect(pages.flatMap((page) => page.objects).map((object) => [object.key, object.size])).toEqual([
+      ['list/a.jpg', 10],
+      ['list/b.jpg', 10],
+    ]);
+  });
+
+  it('reads a range, and refuses a version other than the one listed', async () => {
+    await s3.put('shelf', 'read/x.bin', Buffer.from('0123456789'));
+    const head = await storage.head('shelf', 'read/x.bin');
+    expect(head).toMatchObject({ size: 10 });
+    const part = await storage.read('shelf', 'read/x.bin', { range: [2, 5], etag: head!.etag });
+    expect((await bytesOf(part.body)).toString()).toBe('2345');
+    expect(s3.requests.at(-1)?.range).toBe('bytes=2-5');
+    await s3.put('shelf', 'read/x.bin', Buffer.from('changed!!!'));
+    await expect(storage.read('shelf', 'read/x.bin', { etag: head!.etag })).rejects.toThrow(
+      's3://shelf/read/x.bin: it changed since it was listed',
+    );
+    expect(await storage.head('shelf', 'read/missing.bin')).toBeNull();
+  });
+
+  it('writes small objects in one request and large ones in parts', async () => {
+    await storage.put('shelf', 'write/small.json', '{"ok":true}');
+    expect((await s3.get('shelf', 'write/small.json')).toString()).toBe('{"ok":true}');
+    const large = Buffer.alloc(17 * 1024 * 1024, 3);
+    const before = s3.requests.length;
+    await storage.upload('shelf', 'write/large.png', () => Readable.from([large]), large.length);
+    const made = s3.requests.slice(before);
+    expect(made.some((request) => request.query.has('uploads'))).toBe(true);
+    expect(made.filter((request) => request.query.has('partNumber'))).toHaveLength(3);
+    expect((await s3.get('shelf', 'write/large.png')).equals(large)).toBe(true);
+  });
+
+  it('says what is wrong in one line naming the place', async () => {
+    const missing = storage.list('nowhere', 'x/').next();
+    await expect(missing).rejects.toThrow(StorageFailure);
+    await expect(storage.list('nowhere', 'x/').next()).rejects.toThrow(/^s3:\/\/nowhere\/x\/: no such bucket at http/);
+    s3.deny = (request) => request.bucket === 'shelf' && request.key === '';
+    try {
+      await expect(storage.list('shelf', 'list/').next()).rejects.toThrow(
+        /^s3:\/\/shelf\/list\/: access denied.*s3:ListBucket/,
+      );
+    } finally {
+      s3.deny = null;
+    }
+  });
+
+  it('says an endpoint does not answer', async () => {
+    const closed = await ObjectStorage.open({
+      env: { ...s3.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' },
+      redactor: new Redactor(),
+    });
+    try {
+      await expect(closed.list('shelf', '').next()).rejects.toThrow(/does not answer \(ECONNREFUSED\)/);
+    } finally {
+      closed.close();
+    }
+  });
+});
