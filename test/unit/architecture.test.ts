@@ -90,6 +90,21 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   emulator: ['params', 'inputs', 'api'],
   report: ['params', 'inputs', 'api', 'store', 'storage', 'check'],
   cli: ['params', 'inputs', 'api', 'store', 'storage', 'presets', 'check', 'config', 'batch', 'emulator', 'report'],
+  // The GitHub Action's step: the CLI run with --json, its records read back.
+  action: [
+    'params',
+    'inputs',
+    'api',
+    'store',
+    'storage',
+    'presets',
+    'check',
+    'config',
+    'batch',
+    'emulator',
+    'report',
+    'cli',
+  ],
 };
 const ROOT_MODULES = new Set(['errors', 'host', 'paths', 'regular-file', 'secrets', 'unsafe-text', 'version', 'index']);
 

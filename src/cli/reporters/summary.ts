@@ -29,7 +29,8 @@ export interface SummaryOptions {
   shard?: Shard;
 }
 
-const stopWording: Record<StopReason, { what: string; then: string }> = {
+/** Each stop in words: what happened, and what to do next. */
+export const STOP_WORDING: Readonly<Record<StopReason, { what: string; then: string }>> = {
   credits: { what: 'no credits left (402)', then: 'top up and rerun' },
   key: { what: 'the API key was refused (403)', then: 'fix the key and rerun' },
   unavailable: { what: 'the service kept failing', then: 'rerun when it is back' },
@@ -51,7 +52,7 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
   const leftOut = summary.notProcessed - (options.planned ?? 0);
 
   if (summary.stopped !== undefined) {
-    const { what, then } = stopWording[summary.stopped];
+    const { what, then } = STOP_WORDING[summary.stopped];
     const kept = summary.ok + summary.skipped > 0 ? ': finished work is kept' : '';
     const said = options.stopShown ? [] : [summary.stopMessage ?? what];
     // Nothing left (Ctrl-C ending --watch, say): there is nothing to rerun for.
