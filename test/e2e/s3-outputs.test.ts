@@ -6,6 +6,7 @@
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { LocalFault } from '../../src/errors.js';
@@ -21,7 +22,6 @@ let emulator: RunningEmulator;
 let root: string;
 const SESSION_TOKEN = 'session-token-never-shown-8f3a';
 let env: Record<string, string>;
-const INPUTS = ['mug.jpg', 'bottle.png'];
 
 beforeAll(async () => {
   [s3, emulator, root] = await Promise.all([startS3Server(), recordingEmulator(), tempDir('photoroom-s3out-')]);
@@ -162,10 +162,9 @@ describe('-o s3://bucket/prefix/', () => {
 
 describe('the bucket writer', () => {
   const large = Buffer.alloc(17 * 1024 * 1024, 7);
-  async function* chunks(): AsyncGenerator<Buffer> {
-    for (let offset = 0; offset < large.length; offset += 1024 * 1024)
-      yield large.subarray(offset, offset + 1024 * 1024);
-  }
+  /** The answer as it streams in: a megabyte at a time. */
+  const chunks = () =>
+    Readable.from(Array.from({ length: 17 }, (_, i) => large.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024)));
   const writer = async () => {
     const storage = await ObjectStorage.open({ env: s3.env, redactor: new Redactor() });
     const host = { tmpdir: tmpdir(), hostname: 'test', pid: process.pid };
@@ -193,10 +192,8 @@ describe('the bucket writer', () => {
     try {
       const failed = results.write('s3://outs/big/refused.png', chunks());
       await expect(failed).rejects.toThrow(LocalFault);
-      await expect(failed).rejects.toMatchObject({
-        stopsRun: true,
-        message: expect.stringMatching(/^cannot write s3:\/\/outs\/big\/refused\.png: access denied/),
-      });
+      await expect(failed).rejects.toMatchObject({ stopsRun: true });
+      await expect(failed).rejects.toThrow(/^cannot write s3:\/\/outs\/big\/refused\.png: access denied/);
     } finally {
       s3.deny = null;
       storage.close();
