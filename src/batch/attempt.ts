@@ -10,7 +10,7 @@ import { afterBilledStatus, ApiError, apiErrorFromFailure } from '../api/errors.
 import { LocalFault } from '../errors.js';
 import type { Field } from '../params/encode.js';
 import type { Endpoint } from '../params/types.js';
-import type { OutputFolder, WrittenFile } from '../store/outputs.js';
+import type { Results, WrittenFile } from '../store/results.js';
 
 /** A file input with its bytes when they were already read; a URL input as it is. */
 export type Sendable = { kind: 'file'; upload: Upload } | { kind: 'url'; url: string };
@@ -19,7 +19,7 @@ export interface AttemptContext {
   client: Client;
   endpoint: Endpoint;
   fields: readonly Field[];
-  folder: OutputFolder;
+  folder: Pick<Results, 'write'>;
   maxAnswerBytes: number;
 }
 

@@ -1,6 +1,7 @@
 /** What every part of a running batch shares: its options, clock, events, stop, tallies and request. */
 import { displayInput, displayPath } from '../paths.js';
 import type { StateLayout } from '../store/layout.js';
+import type { Results } from '../store/results.js';
 import type { StorageOpener } from '../storage/opener.js';
 import type { BatchEvent, ResultEvent } from './events.js';
 import type { Job } from './jobs.js';
@@ -22,8 +23,10 @@ export interface RunContext {
   readonly stop: RunStop;
   readonly tallies: Tallies;
   readonly request: BatchRequest;
-  /** Where outputs and their records go (real paths). */
+  /** Where outputs and their records go (real paths, or `s3://bucket/prefix`). */
   readonly layout: StateLayout;
+  /** What outputs (and sidecars beside them) are written to and read back from: the output folder, or a bucket. */
+  readonly results: Results;
   /** When the run started, on every run log line: it tells one run's lines from the next's. */
   readonly startedAt: string;
   /** An input made ready to send (or, `checkOnly`, only checked), or why it cannot be. */

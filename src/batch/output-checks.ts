@@ -8,8 +8,8 @@ import { PIXEL_BUDGET_BYTES, PixelBudget } from '../check/budget.js';
 import { checkOutput, complianceFrom, isCurrent, type Compliance } from '../check/compliance.js';
 import type { Preset } from '../presets/types.js';
 import type { Redactor } from '../secrets.js';
-import type { OutputFolder } from '../store/outputs.js';
-import { readSidecar, writeSidecar } from '../store/sidecar.js';
+import type { Results } from '../store/results.js';
+import { parseSidecar, writeSidecar } from '../store/sidecar.js';
 
 export class OutputChecks {
   private readonly pixelBudget = new PixelBudget(PIXEL_BUDGET_BYTES);
@@ -23,20 +23,22 @@ export class OutputChecks {
 
   /**
    * The verdict on an earlier run's output: as its sidecar records it when the checks are the
-   * same, else judged now and recorded in the sidecar. Undefined when the sidecar is gone.
+   * same, else judged now (a bucket's output fetched for that only) and recorded in the
+   * sidecar. Undefined when the sidecar is gone. `outputs` holds the output, `records` the sidecar.
    */
   async ofEarlier(
     outputPath: string,
     sidecarFile: string,
-    folder: OutputFolder,
+    places: { outputs: Results; records: Results },
     redactor: Redactor,
   ): Promise<Compliance | undefined> {
-    const sidecar = await readSidecar(sidecarFile);
+    const bytes = await places.records.read(sidecarFile);
+    const sidecar = bytes && parseSidecar(bytes.toString('utf8'));
     if (!sidecar) return undefined;
     const recorded = complianceFrom(sidecar.compliance);
     if (isCurrent(recorded, this.preset)) return recorded;
-    const compliance = await this.of(outputPath);
-    await writeSidecar(folder, sidecarFile, { ...sidecar, compliance }, redactor);
+    const compliance = await places.outputs.withLocalCopy(outputPath, (local) => this.of(local));
+    await writeSidecar(places.records, sidecarFile, { ...sidecar, compliance }, redactor);
     return compliance;
   }
 }

@@ -14,6 +14,7 @@ import type { Endpoint } from '../params/types.js';
 import { displayInput, displayPath, relativeInside } from '../paths.js';
 import { folderLeavingRoot } from '../store/outputs.js';
 import type { StateLayout } from '../store/layout.js';
+import type { Results } from '../store/results.js';
 import type { RequestSignature } from '../store/sidecar.js';
 import type { IgnoredEvent, WarningEvent } from './events.js';
 import type { Job } from './jobs.js';
@@ -23,8 +24,10 @@ import { createResumeCheck } from './resume.js';
 export interface PlannerOptions {
   endpoint: Endpoint;
   params: ParamSet;
-  /** Where outputs and their records go (real paths). */
+  /** Where outputs and their records go (real paths, or `s3://bucket/prefix`). */
   layout: StateLayout;
+  /** What holds the outputs and their sidecars, for resume (the local file system when not given). */
+  results?: Results;
   /** The one output of a one-input run (`-o mug-white.png`), instead of names in the output folder. */
   outputFile?: string;
   /** How the user named it, for messages (`-o mug-white.png`, `-o -`). */
@@ -77,7 +80,7 @@ export class Planner {
   async survey(): Promise<Survey> {
     const { options } = this;
     const { outDir } = options.layout;
-    const isAlreadyDone = createResumeCheck(options.layout);
+    const isAlreadyDone = createResumeCheck(options.layout, options.results);
     const done = new Set<string>();
     const namer = this.namer();
     this.surveyNamer = namer;
@@ -111,7 +114,8 @@ export class Planner {
       const refusal = options.refusal?.(job);
       if (refusal) problems.push(`${item.display}: ${refusal}`);
       const folder = path.dirname(job.outputPath);
-      if (!outputFolders.has(folder)) {
+      // Symbolic links are a local folder's: a bucket has none.
+      if (options.results?.local !== false && !outputFolders.has(folder)) {
         outputFolders.add(folder);
         const leadsTo = await folderLeavingRoot(folder, outDir);
         if (leadsTo)

@@ -3,11 +3,12 @@
  * signature and the same input, is done. The cheap check (size and mtime from the sidecar)
  * comes first; the content hash only when those differ (a touched but unchanged file).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile } from '../store/hash.js';
 import type { StateLayout } from '../store/layout.js';
-import { readSidecar, type RequestSignature, type SidecarInput } from '../store/sidecar.js';
+import { localFiles, type ResultReader } from '../store/results.js';
+import { parseSidecar, type RequestSignature, type SidecarInput } from '../store/sidecar.js';
 
 /**
  * The same request, whatever order its fields were built in (by hand, from a preset, from a
@@ -35,24 +36,28 @@ async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise
 
 /**
  * Whether files exist, from one listing per folder: the answer is synchronous once the
- * folder has been listed, so that 20,000 inputs without sidecars cost no promise each.
+ * folder has been listed, so that 20,000 inputs without sidecars cost no promise each. A
+ * bucket's folder is one listing with the delimiter '/' (store/bucket.ts), whose sizes are
+ * kept: an output's size then costs no request.
  */
 class FolderListings {
-  private readonly listed = new Map<string, ReadonlySet<string>>();
+  private readonly listed = new Map<string, ReadonlyMap<string, number | undefined>>();
+
+  constructor(private readonly reader: ResultReader) {}
 
   has(file: string): boolean | Promise<boolean> {
     const folder = path.dirname(file);
     const names = this.listed.get(folder);
     if (names) return names.has(path.basename(file));
-    return readdir(folder)
-      .then(
-        (entries) => new Set(entries),
-        () => new Set<string>(),
-      )
-      .then((loaded) => {
-        this.listed.set(folder, loaded);
-        return loaded.has(path.basename(file));
-      });
+    return this.reader.list(folder).then((loaded) => {
+      this.listed.set(folder, loaded);
+      return loaded.has(path.basename(file));
+    });
+  }
+
+  /** The size of a file its folder's listing holds, when the listing gave it. */
+  size(file: string): number | undefined {
+    return this.listed.get(path.dirname(file))?.get(path.basename(file));
   }
 }
 
@@ -63,14 +68,17 @@ class FolderListings {
  */
 export function createResumeCheck(
   layout: StateLayout,
+  /** Where outputs and sidecars are: the local file system, or a bucket (never an output downloaded). */
+  reader: ResultReader = localFiles,
 ): (outputPath: string, input: CurrentInput, signature: () => RequestSignature) => false | Promise<boolean> {
-  const listings = new FolderListings();
+  const listings = new FolderListings(reader);
   const verify = async (outputPath: string, input: CurrentInput, signature: RequestSignature) => {
-    const [sidecar, output] = await Promise.all([
-      readSidecar(layout.sidecarOf(outputPath)),
-      stat(outputPath).catch(() => null),
+    const [sidecarBytes, outputSize] = await Promise.all([
+      reader.read(layout.sidecarOf(outputPath)),
+      listings.size(outputPath) ?? reader.sizeOf(outputPath),
     ]);
-    if (!sidecar || !output?.isFile() || output.size !== sidecar.output.size) return false;
+    const sidecar = sidecarBytes && parseSidecar(sidecarBytes.toString('utf8'));
+    if (!sidecar || outputSize !== sidecar.output.size) return false;
     return sameSignature(sidecar.request, signature) && (await sameInput(sidecar.input, input));
   };
   return (outputPath, input, signature) => {

@@ -13,8 +13,13 @@ import { resolveInputs, type ResolvedInputs } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import type { Watch } from '../inputs/watch.js';
 import { earlierOutputCheck } from '../store/earlier-outputs.js';
-import { stateLayout } from '../store/layout.js';
-import { realFolderPath } from '../store/outputs.js';
+import { UserError } from '../errors.js';
+import { BucketResults } from '../store/bucket.js';
+import { stateLayout, type StateLayout } from '../store/layout.js';
+import { OutputFolder, realFolderPath } from '../store/outputs.js';
+import { uploadRunLog } from '../store/runlog-object.js';
+import type { Results } from '../store/results.js';
+import { isObjectUri } from '../storage/location.js';
 import { StorageOpener } from '../storage/opener.js';
 import { ObjectStorage } from '../storage/storage.js';
 import { Shown, type RunContext } from './context.js';
@@ -59,16 +64,10 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   const settings: BatchSettings = { ...runSettingDefaults(), ...options.settings };
   if (settings.name) checkNameTemplate(settings.name);
   const request = await BatchRequest.of(options.endpoint, options.params, options.client.urls.edit, options.cwd);
-  // Compared and written as real paths: a link to an input folder is that input folder.
-  // Relative folders are the run's working folder's, not the process's.
-  const outDir = await realFolderPath(
-    path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir),
+  const storage = new StorageOpener(
+    options.storage ?? (() => ObjectStorage.open({ env: {}, redactor: options.client.redactor })),
   );
-  const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
-  const layout = stateLayout(
-    outDir,
-    options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))),
-  );
+  const { layout, results, outputFile } = await resultPlaces(options, storage);
   const onFixed = announceFixesOnce(emit);
   const run: RunContext = {
     options,
@@ -82,9 +81,8 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     startedAt,
     shown: new Shown(options),
     outputChecks: options.preset ? new OutputChecks(options.preset) : null,
-    storage: new StorageOpener(
-      options.storage ?? (() => ObjectStorage.open({ env: {}, redactor: options.client.redactor })),
-    ),
+    results,
+    storage,
     prepare: (job, checkOnly = false) =>
       prepareInput(job, {
         endpoint: options.endpoint,
@@ -103,6 +101,38 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   }
 }
 
+/**
+ * Where results and their records go. A bucket prefix (`s3://bucket/prefix`, never given to
+ * path functions, which would collapse its `//`): outputs and sidecars are objects, the run
+ * log stays on this machine in `stateDir`. Else the output folder, compared and written as
+ * real paths (a link to an input folder is that input folder); relative folders are the
+ * run's working folder's, not the process's.
+ */
+async function resultPlaces(
+  options: BatchOptions,
+  storage: StorageOpener,
+): Promise<{ layout: StateLayout; results: Results; outputFile?: string }> {
+  if (isObjectUri(options.outDir)) {
+    if (!options.stateDir)
+      throw new UserError(`${options.outDir}: a bucket output keeps its run log in a local folder: give stateDir`);
+    const outDir = options.outDir.replace(/\/+$/, '');
+    const runLogDir = await realFolderPath(path.resolve(options.cwd, options.stateDir));
+    return {
+      layout: stateLayout(outDir, outDir, runLogDir),
+      results: new BucketResults(outDir, () => storage.get(), options.host),
+    };
+  }
+  const outDir = await realFolderPath(
+    path.resolve(options.cwd, options.outputFile ? path.dirname(options.outputFile) : options.outDir),
+  );
+  const outputFile = options.outputFile && path.join(outDir, path.basename(options.outputFile));
+  const layout = stateLayout(
+    outDir,
+    options.stateDir && (await realFolderPath(path.resolve(options.cwd, options.stateDir))),
+  );
+  return { layout, results: new OutputFolder(outDir, options.host), ...(outputFile && { outputFile }) };
+}
+
 /** The inputs resolved and the passes run; `started`: when the run began, for the summary's duration. */
 async function runResolved(run: RunContext, outputFile: string | undefined, started: number): Promise<SummaryEvent> {
   const { options, settings, layout, emit, timing } = run;
@@ -115,7 +145,7 @@ async function runResolved(run: RunContext, outputFile: string | undefined, star
     nulSeparated: settings.null,
     include: settings.include,
     exclude: settings.exclude,
-    skipFolders: [layout.outDir, layout.stateDir],
+    skipFolders: run.results.local ? [layout.outDir, layout.stateDir] : [],
     isEarlierOutput: earlierOutputCheck(layout),
     extensions: IMAGE_EXTENSIONS,
   });
@@ -146,6 +176,7 @@ async function runPasses(
     overwrite: settings.overwrite,
     shard: settings.shard,
     layout: run.layout,
+    results: run.results,
     outputFile,
     rememberNames: watch !== null,
     signature: (job) => request.signature(job),
@@ -188,9 +219,29 @@ async function runPasses(
     await sender.recordUnsettled();
   } finally {
     await sender.close();
+    if (!run.results.local) await shareRunLog(run, sender.runLogStart);
   }
   if (sender.runLogFailure)
     emit({ type: 'warning', message: `the run log is incomplete: ${sender.runLogFailure.message}` });
+}
+
+/** A bucket output's run log: this run's lines, uploaded once it ends. A failure is a warning: no result is lost. */
+async function shareRunLog(run: RunContext, start: number): Promise<void> {
+  const { layout, startedAt, settings, options } = run;
+  try {
+    await uploadRunLog(await run.storage.get(), layout.runLogPath, start, {
+      outDir: layout.outDir,
+      startedAt,
+      shard: settings.shard,
+      writer: options.host,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    run.emit({
+      type: 'warning',
+      message: `the run log was not uploaded (${reason}); it is kept in ${layout.runLogPath}`,
+    });
+  }
 }
 
 /** Inputs that failed on transient faults, given up to ROUNDS rounds in all. */

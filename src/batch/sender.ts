@@ -12,6 +12,7 @@ import { rateShare } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { OutputFolder } from '../store/outputs.js';
+import type { Results } from '../store/results.js';
 import { notReplaceable } from '../regular-file.js';
 import { openRunLog, type RunLog } from '../store/runlog.js';
 import { keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
@@ -64,9 +65,8 @@ export class Sender {
   private constructor(
     private readonly run: RunContext,
     private readonly runLog: RunLog,
-    folder: OutputFolder,
-    /** Where sidecars are written: the output folder itself, or the state folder. */
-    private readonly stateFolder: OutputFolder,
+    /** Where sidecars are written: the output folder (or bucket) itself, or the state folder. */
+    private readonly stateFolder: Results,
   ) {
     const { options, settings, timing } = run;
     this.gate = new Gate({
@@ -81,27 +81,29 @@ export class Sender {
       client: options.client,
       endpoint: options.endpoint,
       fields: run.request.fields,
-      folder,
+      folder: run.results,
       maxAnswerBytes,
     };
   }
 
-  /** Opens the run log, and removes the temporary files an interrupted run left in the folders written to. */
+  /**
+   * Opens the run log, and removes the temporary files an interrupted run left in the folders
+   * written to (a bucket has none: its objects appear whole or not at all).
+   */
   static async open(run: RunContext): Promise<Sender> {
     const { outDir, stateDir, runLogPath } = run.layout;
     const { client, host } = run.options;
     const runLog = await openRunLog(runLogPath, client.redactor);
     try {
-      const folder = new OutputFolder(outDir, host);
-      const stateFolder = stateDir === outDir ? folder : new OutputFolder(stateDir, host);
-      let stale = await removeStaleTemporaryFiles(outDir, host);
+      const stateFolder = stateDir === outDir ? run.results : new OutputFolder(stateDir, host);
+      let stale = run.results.local ? await removeStaleTemporaryFiles(outDir, host) : 0;
       if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir, host);
       if (stale > 0)
         run.emit({
           type: 'warning',
           message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run`,
         });
-      return new Sender(run, runLog, folder, stateFolder);
+      return new Sender(run, runLog, stateFolder);
     } catch (error) {
       await runLog.close();
       throw error;
@@ -137,7 +139,7 @@ export class Sender {
     const compliance = await outputChecks?.ofEarlier(
       job.outputPath,
       layout.sidecarOf(job.outputPath),
-      this.stateFolder,
+      { outputs: this.run.results, records: this.stateFolder },
       options.client.redactor,
     );
     await this.report({ ...this.run.shown.skipped(job), ...(compliance && { compliance }) });
@@ -161,6 +163,11 @@ export class Sender {
   /** The run log's first write failure, if any (later lines were dropped). */
   get runLogFailure(): LocalFault | null {
     return this.runLog.failure;
+  }
+
+  /** Where this run's lines begin in the run log (bytes of earlier runs before them). */
+  get runLogStart(): number {
+    return this.runLog.start;
   }
 
   /**
@@ -199,7 +206,12 @@ export class Sender {
             let answered: number | null = null;
             try {
               const result = await sendOnce(this.attempt, prepared, job.outputPath, (status) => (answered = status));
-              await this.recordSuccess(state, result, prepared, attemptStarted);
+              try {
+                await this.recordSuccess(state, result, prepared, attemptStarted);
+              } finally {
+                // A bucket output's staged copy: kept for its checks and sidecar, never left behind.
+                await this.run.results.release(result.output);
+              }
             } catch (error) {
               this.noteAttemptFailure(state, error, answered);
               // Before the place is given up, so that no request waiting for it starts after a stop.
@@ -239,6 +251,7 @@ export class Sender {
    * Throws a LocalFault.
    */
   private async checkPlaces(job: Job): Promise<void> {
+    if (!this.run.results.local) return;
     for (const file of [job.outputPath, this.run.layout.sidecarOf(job.outputPath)]) {
       const inTheWay = await notReplaceable(file);
       if (inTheWay)
@@ -307,7 +320,7 @@ export class Sender {
     const { job } = state;
     const { options, timing, layout } = this.run;
     // Judged once whole, before it is delivered anywhere (-o -).
-    const compliance = await this.run.outputChecks?.of(result.output.path);
+    const compliance = await this.run.outputChecks?.of(this.run.results.localCopy(result.output));
     await options.deliver?.(result.output.path);
     const finished = timing.now();
     const input =

@@ -43,3 +43,17 @@ export async function outputFileStateFolder(outputFile: string, cacheFolder: str
     .slice(0, NAME_SHOWN);
   return path.join(cacheFolder, 'photoroom', 'outputs', `${shown}-${hash}`);
 }
+
+/**
+ * The state folder of a bucket output (`s3://bucket/prefix`) under `cacheFolder`: its run log
+ * (objects take no appends) is kept there, one folder per bucket and prefix, so that a rerun
+ * appends to the same log. Sidecars stay in the bucket, beside the outputs.
+ */
+export function bucketStateFolder(uri: string, cacheFolder: string): string {
+  const hash = createHash('sha256').update(uri).digest('hex').slice(0, 16);
+  const shown = uri
+    .slice('s3://'.length)
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, NAME_SHOWN);
+  return path.join(cacheFolder, 'photoroom', 'buckets', `${shown}-${hash}`);
+}

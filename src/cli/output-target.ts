@@ -8,8 +8,15 @@ import path from 'node:path';
 import type { RawParam } from '../params/paramset.js';
 import { paramByName } from '../params/table.js';
 import type { Endpoint } from '../params/types.js';
+import { isObjectUri, parseObjectUri } from '../storage/location.js';
+import { UserError } from '../errors.js';
 
-export type OutputTarget = { kind: 'folder'; dir: string } | { kind: 'file'; file: string } | { kind: 'stdout' };
+export type OutputTarget =
+  | { kind: 'folder'; dir: string }
+  | { kind: 'file'; file: string }
+  | { kind: 'stdout' }
+  /** `-o s3://bucket/prefix[/]`: always a prefix; `uri` has no trailing slash. */
+  | { kind: 'bucket'; uri: string };
 
 /** The parameter that chooses the output format on each endpoint. */
 export const FORMAT_PARAM: Readonly<Record<Endpoint, 'export.format' | 'format'>> = {
@@ -32,8 +39,23 @@ function extensionOf(file: string): string {
   return path.extname(file).slice(1).toLowerCase();
 }
 
+/**
+ * A bucket output is a prefix, with or without its trailing slash. One named like an image
+ * (`s3://b/mug.png`) is refused rather than taken as a prefix `mug.png/`: the user surely
+ * meant one object, which a bucket output does not write; `s3://b/mug.png/` says "a prefix".
+ */
+function bucketTarget(out: string): OutputTarget {
+  const { bucket, key } = parseObjectUri(out, `-o ${out}`);
+  if (!out.endsWith('/') && FORMAT_OF_EXTENSION[extensionOf(key)])
+    throw new UserError(
+      `-o ${out} names one object, but an s3:// output is a prefix that outputs keep their names under: write -o s3://${bucket}/${path.posix.dirname(key) === '.' ? '' : `${path.posix.dirname(key)}/`}, or end it with / to mean a prefix`,
+    );
+  return { kind: 'bucket', uri: out.replace(/\/+$/, '') };
+}
+
 export async function outputTarget(out: string, cwd: string): Promise<OutputTarget> {
   if (out === '-') return { kind: 'stdout' };
+  if (isObjectUri(out)) return bucketTarget(out);
   const absolute = path.resolve(cwd, out);
   const existing = await stat(absolute).catch(() => null);
   if (existing?.isDirectory()) return { kind: 'folder', dir: absolute };

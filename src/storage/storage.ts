@@ -223,6 +223,8 @@ export class ObjectStorage {
           Bucket: bucket,
           Key: key,
           Body: body,
+          // Said, so that the SDK never takes an empty body for a stream of unknown length (and warns on the terminal).
+          ContentLength: Buffer.byteLength(body),
           ...(contentType && { ContentType: contentType }),
         }),
       );

@@ -11,18 +11,20 @@ import { SIDECAR_SUFFIX } from './sidecar.js';
 export interface StateLayout {
   /** The output folder's real path. */
   readonly outDir: string;
-  /** Where sidecars and the run log go: `outDir` itself, or the state folder. */
+  /** Where sidecars go: `outDir` itself, or the state folder. */
   readonly stateDir: string;
+  /** The run log, on this machine: in the state folder (for a bucket output, a local folder of its own). */
   readonly runLogPath: string;
   /** The sidecar of an output (a path inside `outDir`). */
   sidecarOf(outputPath: string): string;
 }
 
-export function stateLayout(outDir: string, stateDir: string = outDir): StateLayout {
+/** `runLogDir`: where the run log goes when not in the state folder (a bucket output's is local). */
+export function stateLayout(outDir: string, stateDir: string = outDir, runLogDir: string = stateDir): StateLayout {
   return {
     outDir,
     stateDir,
-    runLogPath: path.join(stateDir, RUN_LOG_NAME),
+    runLogPath: path.join(runLogDir, RUN_LOG_NAME),
     sidecarOf(outputPath) {
       if (stateDir === outDir) return `${outputPath}${SIDECAR_SUFFIX}`;
       const relative = relativeInside(outputPath, outDir);

@@ -11,6 +11,7 @@ import { errorCode, LocalFault, writeFault } from '../errors.js';
 import type { TemporaryWriter } from '../host.js';
 import { relativeInside, shortenName } from '../paths.js';
 import { notReplaceable } from '../regular-file.js';
+import { localFiles, type Results, type WrittenFile } from './results.js';
 
 /** Temporary files start with this, so stale ones from a crash can be recognised. */
 export const TEMP_PREFIX = '.photoroom-tmp-';
@@ -18,11 +19,7 @@ export const TEMP_PREFIX = '.photoroom-tmp-';
 /** Room left in a temporary name for the final name it stands for. */
 const TEMP_NAME_BYTES = 200;
 
-export interface WrittenFile {
-  path: string;
-  bytes: number;
-  sha256: string;
-}
+export type { WrittenFile } from './results.js';
 
 let temporaryCount = 0;
 
@@ -67,8 +64,34 @@ export async function folderLeavingRoot(folder: string, root: string): Promise<s
   return relativeInside(real, root) === null ? real : null;
 }
 
+/**
+ * Writes `source` into the open `handle` as it arrives, hashing on the way: a large answer
+ * never sits whole in memory. A write failure comes out as a LocalFault naming `finalPath`.
+ */
+export async function writeHashed(
+  handle: FileHandle,
+  source: AsyncIterable<Buffer> | Buffer | string,
+  finalPath: string,
+): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    await writeWhole(handle, chunk).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+  }
+  await handle.close().catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+  return { bytes, sha256: hash.digest('hex') };
+}
+
 /** The output folder of a batch: every result, sidecar and run log line goes through one. */
-export class OutputFolder {
+export class OutputFolder implements Results {
+  readonly local = true;
+  readonly list = localFiles.list;
+  readonly sizeOf = localFiles.sizeOf;
+  readonly read = localFiles.read;
+
   /** Folders known to exist inside the root (made or checked once, not once per file). */
   private readonly readyFolders = new Set<string>();
 
@@ -86,26 +109,30 @@ export class OutputFolder {
   async write(finalPath: string, source: AsyncIterable<Buffer> | Buffer | string): Promise<WrittenFile> {
     const temporary = temporaryPathFor(finalPath, this.writer);
     const handle = await this.createTemporary(temporary);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const chunks = typeof source === 'string' || Buffer.isBuffer(source) ? [Buffer.from(source)] : source;
     try {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        await writeWhole(handle, chunk).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
-      }
-      await handle.close().catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
+      const { bytes, sha256 } = await writeHashed(handle, source, finalPath);
       // Looked at right before the rename, even when a batch looked before sending: a link or
       // a FIFO may have been put there while the request was in flight.
       await this.checkReplaceable(finalPath);
       await rename(temporary, finalPath).catch((error: unknown) => Promise.reject(writeFault(error, finalPath)));
-      return { path: finalPath, bytes, sha256: hash.digest('hex') };
+      return { path: finalPath, bytes, sha256 };
     } catch (error) {
       await handle.close().catch(() => {});
       await rm(temporary, { force: true }).catch(() => {});
       throw error;
     }
+  }
+
+  /** The file itself. */
+  localCopy(written: WrittenFile): string {
+    return written.path;
+  }
+
+  /** Nothing to release: the file is the result. */
+  async release(): Promise<void> {}
+
+  withLocalCopy<T>(file: string, use: (local: string) => Promise<T>): Promise<T> {
+    return use(file);
   }
 
   /**

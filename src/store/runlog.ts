@@ -49,6 +49,8 @@ export interface RunLog {
   append(record: object): Promise<void>;
   /** The first write failure, if any (later lines were dropped). */
   readonly failure: LocalFault | null;
+  /** The log's size when opened: this run's lines come after it. */
+  readonly start: number;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,10 @@ export async function openRunLog(file: string, redactor: Redactor): Promise<RunL
     throw new UserError(`${file} is ${inTheWay}: the run log is written only to a regular file; remove it`);
   }
   await dropTornLine(handle).catch((error: unknown) => Promise.reject(writeFault(error, file)));
+  const start = await handle.stat().then(
+    (stats) => stats.size,
+    () => 0,
+  );
   let failure: LocalFault | null = null;
   // One write at a time, in order: with O_APPEND each write lands whole at the end. Lines
   // appended while a write runs go together in the next one: a write per line cost a
@@ -124,6 +130,7 @@ export async function openRunLog(file: string, redactor: Redactor): Promise<RunL
     get failure() {
       return failure;
     },
+    start,
     async close() {
       await queue;
       await handle.close().catch(() => {});

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { EndpointPath } from '../params/endpoints.js';
 import type { Redactor } from '../secrets.js';
 import { readRegularFile } from '../regular-file.js';
-import type { OutputFolder, WrittenFile } from './outputs.js';
+import type { Results, WrittenFile } from './results.js';
 
 export const SIDECAR_VERSION = 1;
 
@@ -79,7 +79,7 @@ export function sidecarRecord(facts: SidecarFacts): Sidecar {
 
 /** Writes `sidecar` at `file` (see StateLayout.sidecarOf) through the folder that holds it, the run's key masked. */
 export async function writeSidecar(
-  folder: OutputFolder,
+  folder: Pick<Results, 'write'>,
   file: string,
   sidecar: Sidecar,
   redactor: Redactor,

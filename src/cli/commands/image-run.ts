@@ -29,8 +29,11 @@ import { deliverTo } from '../stdout-image.js';
 import { escapeControls } from '../terminal.js';
 import { apiTarget, checkKeyLength, clientHeaders, DRY_RUN_EMULATOR_NOTE, requireApiKey } from './api-target.js';
 import { checkOutputFolder, checkOutputKind, removeIfEmpty } from './output-folder.js';
-import { outputFileStateFolder } from '../output-file-state.js';
+import { bucketStateFolder, outputFileStateFolder } from '../output-file-state.js';
 import { ObjectStorage } from '../../storage/storage.js';
+import { StorageOpener } from '../../storage/opener.js';
+import { RUN_LOGS_FOLDER } from '../../store/runlog-object.js';
+import { checkBucketOutput } from './output-bucket.js';
 
 /** Asks on the terminal; only used when both stdin and stderr are terminals. */
 async function askToContinue(io: Io, count: number): Promise<boolean> {
@@ -124,6 +127,9 @@ async function batchOutputs(
   switch (output.kind) {
     case 'folder':
       return { outDir: output.dir, stateDir };
+    case 'bucket':
+      // Sidecars go beside the outputs in the bucket; the state folder holds the run log.
+      return { outDir: output.uri, stateDir: stateDir ?? bucketStateFolder(output.uri, io.cacheDir) };
     case 'file':
       return {
         outDir: path.dirname(output.file),
@@ -144,6 +150,30 @@ async function batchOutputs(
   }
 }
 
+/** Where a bucket output's run logs go, for the note. */
+const runLogsUri = (uri: string) => `${uri}/${RUN_LOGS_FOLDER}/`;
+
+/**
+ * A bucket output's run log folder, on this machine: `--state-dir` (made, and removed again
+ * if the run wrote nothing), else a cache folder kept for reruns (cli/output-file-state.ts).
+ */
+async function checkBucketLogFolder(
+  uri: string,
+  run: RunSettings,
+  io: Pick<Io, 'cwd' | 'host' | 'cacheDir'>,
+  madeFolders: string[],
+): Promise<void> {
+  if (run.stateDir) {
+    const stateDir = path.resolve(io.cwd, run.stateDir);
+    const named = `--state-dir ${run.stateDir}`;
+    await checkOutputKind(stateDir, named, 'state folder');
+    madeFolders.push(...(await checkOutputFolder(stateDir, named, 'state folder', io.host)));
+  } else {
+    const cached = bucketStateFolder(uri, io.cacheDir);
+    await checkOutputFolder(cached, `the state folder ${cached}`, 'state folder', io.host);
+  }
+}
+
 export interface ImageRun {
   endpoint: Endpoint;
   inputs: string[];
@@ -158,9 +188,13 @@ export interface ImageRun {
 export async function runImageCommand(imageRun: ImageRun): Promise<void> {
   /** The folders made for this run's results: a run that wrote nothing into them (refused, or sending nothing) removes them. */
   const madeFolders: string[] = [];
+  const { io } = imageRun;
+  // One client for the bucket check and the run: opened only if an s3:// location is named.
+  const storage = new StorageOpener(() => ObjectStorage.open({ env: io.env, redactor: io.redactor }));
   try {
-    await runImage(imageRun, madeFolders);
+    await runImage(imageRun, madeFolders, storage);
   } finally {
+    await storage.close();
     await removeIfEmpty(madeFolders);
   }
 }
@@ -168,6 +202,7 @@ export async function runImageCommand(imageRun: ImageRun): Promise<void> {
 async function runImage(
   { endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun,
   madeFolders: string[],
+  storage: StorageOpener,
 ): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   // What -o names, looked up once: first while the settings are resolved, as it implies the output format.
@@ -195,6 +230,14 @@ async function runImage(
   if (mismatch) throw new UserError(mismatch);
   if (output.kind === 'stdout' && run.json)
     throw new UserError('-o - writes the image to standard output, where --json would write events too: choose one');
+  if (output.kind === 'bucket' && run.watch)
+    throw new UserError(
+      `--watch follows folders on this machine and writes into one: with -o ${run.out} run without --watch (a rerun sends only inputs that are new or changed), or watch into a local folder`,
+    );
+  if (output.kind === 'bucket' && run.report)
+    throw new UserError(
+      `--report writes its page beside outputs on this machine, and -o ${run.out} keeps them in a bucket: run without --report, then copy the prefix down (aws s3 sync ${run.out} out) and run photoroom report out`,
+    );
   if (run.watch && (run.dryRun || output.kind !== 'folder')) {
     throw new UserError(
       '--watch keeps writing results into a folder: it goes with -o FOLDER, not with --dry-run, -o FILE or -o -',
@@ -213,7 +256,10 @@ async function runImage(
   if (!run.dryRun) {
     if (!options.emulator) requireApiKey(run);
     warnings.push(...checkKeyLength(run, options.emulator));
-    if (output.kind !== 'stdout') {
+    if (output.kind === 'bucket') {
+      await checkBucketLogFolder(output.uri, run, io, madeFolders);
+      await checkBucketOutput(output.uri, `-o ${run.out}`, storage, io.host);
+    } else if (output.kind !== 'stdout') {
       const stateDir = run.stateDir && path.resolve(io.cwd, run.stateDir);
       // Both kinds first: no folder is made for a run that is refused.
       if (output.kind === 'folder') await checkOutputKind(output.dir, `-o ${run.out}`, 'output folder');
@@ -276,6 +322,10 @@ async function runImage(
     io.stderr.write(
       `photoroom: the record of ${escapeControls(displayPath(io.cwd, output.file))} and the run log are kept in ${escapeControls(outputs.stateDir!)} (--state-dir chooses another folder)\n`,
     );
+  if (output.kind === 'bucket' && !run.stateDir && !run.quiet && !run.dryRun)
+    io.stderr.write(
+      `photoroom: the run log is kept in ${escapeControls(outputs.stateDir!)} and uploaded to ${escapeControls(runLogsUri(output.uri))} when the run ends (--state-dir chooses another folder)\n`,
+    );
   /** With -o -: whether standard output took the image. */
   let delivered = false;
   try {
@@ -288,7 +338,7 @@ async function runImage(
       params: settings.params,
       ...(settings.preset && { preset: settings.preset }),
       client,
-      storage: () => ObjectStorage.open({ env: io.env, redactor: io.redactor }),
+      storage: () => storage.get(),
       host: io.host,
       // The engine reads the run settings under the table's names and units: no renaming here.
       settings: run,
