@@ -25,7 +25,7 @@ interface SdkErrorShape {
 }
 
 function shape(error: unknown): SdkErrorShape {
-  return typeof error === 'object' && error !== null ? (error) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** Where the requests went, for the messages: a custom endpoint, or AWS's region. */
