@@ -10,6 +10,8 @@ export default defineConfig({
     // End-to-end tests spawn the built CLI and a loopback server; give them room on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Each project runs it (a root config's globalSetup is not the projects'); the first makes the run's temporary root.
+    globalSetup: ['test/support/temp-root.setup.ts'],
     projects: [
       {
         extends: true,
@@ -50,7 +52,7 @@ export default defineConfig({
           include: ['test/contract/**/*.test.ts'],
           pool: 'forks',
           // One Prism per contract for all the contract files, started only when one runs.
-          globalSetup: ['test/contract/prisms.setup.ts'],
+          globalSetup: ['test/support/temp-root.setup.ts', 'test/contract/prisms.setup.ts'],
         },
       },
     ],
