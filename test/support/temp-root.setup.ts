@@ -4,7 +4,7 @@
  * os.tmpdir() (and the CLI's own temporary files) land in it and never pile up in /tmp.
  * Each project names this file; the first to start makes the root, the others find it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -17,8 +17,23 @@ export default function makeTempRoot(): (() => void) | undefined {
   process.env[OWNED] = root;
   process.env.TMPDIR = root;
   return () => {
-    // A test may leave a folder of mode 000 behind (an unreadable input): rm as root removes it still.
-    rmSync(root, { recursive: true, force: true });
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch {
+      // A test leaves folders of mode 000 behind (unreadable inputs): root removes them as they
+      // are, another user once their modes let their owner in again.
+      letOwnerIn(root);
+      rmSync(root, { recursive: true, force: true });
+    }
     delete process.env[OWNED];
   };
+}
+
+function letOwnerIn(folder: string): void {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const inner = path.join(folder, entry.name);
+    chmodSync(inner, 0o700);
+    letOwnerIn(inner);
+  }
 }
