@@ -1,7 +1,8 @@
 /**
- * The fault-injection suite: the real CLI against the emulator (or a scripted loopback
- * server) with seeded faults, kills and bad answers; assertions on the files on disk, the
- * requests sent, the exit codes and the printed reasons.
+ * The fault-injection suite: the CLI against the emulator (or a scripted loopback server)
+ * with seeded faults, kills and bad answers; assertions on the files on disk, the requests
+ * sent, the exit codes and the printed reasons. The CLI runs in-process but where the process
+ * is the point: real signals, a SIGKILL, and the privileges an unreadable input needs.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -12,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
+import { runInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, listenOnLoopback, recordingEmulator, runCli, scriptedServer, tempDir } from './harness.js';
 
 let tinyPng: Buffer;
@@ -81,7 +83,7 @@ describe('transient faults', () => {
     });
     try {
       const root = await imageFolder(40);
-      const { code, stdout } = await runCli(
+      const { code, stdout } = await runInProcess(
         ['edit', 'in', '-o', 'out', '--concurrency', '24', '--retries', '12', '--json'],
         {
           cwd: root,
@@ -133,7 +135,7 @@ describe('transient faults', () => {
     );
     try {
       const root = await imageFolder(1);
-      const { code } = await runCli(['edit', 'in', '-o', 'out', '--yes'], {
+      const { code } = await runInProcess(['edit', 'in', '-o', 'out', '--yes'], {
         cwd: root,
         env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
@@ -151,10 +153,13 @@ describe('transient faults', () => {
     ]);
     try {
       const root = await imageFolder(1);
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--retries', '2', '--yes', '--no-progress'], {
-        cwd: root,
-        env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
-      });
+      const { code, stderr } = await runInProcess(
+        ['edit', 'in', '-o', 'out', '--retries', '2', '--yes', '--no-progress'],
+        {
+          cwd: root,
+          env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
+        },
+      );
       expect(code).toBe(1);
       expect(server.requests).toHaveLength(2);
       expect(stderr).toContain('in/img-0000.png: the answer was not an image (content-type text/html)');
@@ -168,10 +173,13 @@ describe('transient faults', () => {
     const emulator = await recordingEmulator({ echo: true, resetRate: 1 });
     try {
       const root = await imageFolder(2);
-      const { code, stderr } = await runCli(['edit', 'in', '-o', 'out', '--retries', '1', '--yes', '--no-progress'], {
-        cwd: root,
-        env: emulatorEnv(emulator),
-      });
+      const { code, stderr } = await runInProcess(
+        ['edit', 'in', '-o', 'out', '--retries', '1', '--yes', '--no-progress'],
+        {
+          cwd: root,
+          env: emulatorEnv(emulator),
+        },
+      );
       expect(code).toBe(1);
       expect(stderr).toMatch(/network error/);
       const { outputs } = await checkOutputFolder(path.join(root, 'out'));
@@ -237,7 +245,7 @@ describe('crashes and interruptions', () => {
         expect((await sharp(file).metadata()).format).toBe('png');
       }
 
-      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+      const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], {
         cwd: root,
         env: emulatorEnv(emulator),
       });
@@ -280,7 +288,7 @@ describe('crashes and interruptions', () => {
       expect(editRequests(emulator)).toHaveLength(summary.ok); // in-flight requests were finished, none abandoned
 
       const before = editRequests(emulator).length;
-      const rerun = await runCli(['edit', 'in', '-o', 'out', '--yes', '--json'], {
+      const rerun = await runInProcess(['edit', 'in', '-o', 'out', '--yes', '--json'], {
         cwd: root,
         env: emulatorEnv(emulator),
       });
@@ -400,7 +408,7 @@ describe('credits and keys', () => {
     const emulator = await recordingEmulator({ echo: true, credits: 10, latency: { min: 20, max: 40 } });
     try {
       const root = await imageFolder(40);
-      const { code, stdout, stderr } = await runCli(
+      const { code, stdout, stderr } = await runInProcess(
         ['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--json'],
         {
           cwd: root,
@@ -424,7 +432,7 @@ describe('credits and keys', () => {
     const emulator = await recordingEmulator({ echo: true, apiKey: 'sk_the_right_key_123' });
     try {
       const root = await imageFolder(30);
-      const { code, stderr } = await runCli(
+      const { code, stderr } = await runInProcess(
         ['edit', 'in', '-o', 'out', '--concurrency', '4', '--yes', '--no-progress'],
         {
           cwd: root,
@@ -462,7 +470,7 @@ describe('secrets', () => {
       ];
       const printed: string[] = [];
       for (const args of runs) {
-        const { stdout, stderr } = await runCli(args, { cwd: root, env: emulatorEnv(emulator, KEY) });
+        const { stdout, stderr } = await runInProcess(args, { cwd: root, env: emulatorEnv(emulator, KEY) });
         expect(stdout + stderr, args.join(' ')).not.toContain(KEY);
         expect(stdout + stderr).not.toContain('VERY_SECRET');
         printed.push(stdout + stderr);
@@ -480,13 +488,13 @@ describe('secrets', () => {
 
   it('refuses to send the key over plain http to another machine', async () => {
     const root = await imageFolder(1);
-    const { code, stderr } = await runCli(['edit', 'in', '--base-url', 'http://photoroom.example.com'], {
+    const { code, stderr } = await runInProcess(['edit', 'in', '--base-url', 'http://photoroom.example.com'], {
       cwd: root,
       env: { PHOTOROOM_API_KEY: KEY },
     });
     expect(code).toBe(2);
     expect(stderr).toContain('plain http to another machine would send the API key unencrypted');
-    const allowed = await runCli(
+    const allowed = await runInProcess(
       ['edit', 'in', '--base-url', 'http://photoroom.example.com', '--allow-insecure-http', '--dry-run'],
       {
         cwd: root,
@@ -501,7 +509,7 @@ describe('secrets', () => {
     try {
       const root = await tempDir();
       const hostile = `${server.url}/..%2F..%2F..%2Fescape.png`;
-      const { code } = await runCli(['edit', hostile, `${server.url}/a/../../b.png`, '-o', 'out', '--yes'], {
+      const { code } = await runInProcess(['edit', hostile, `${server.url}/a/../../b.png`, '-o', 'out', '--yes'], {
         cwd: root,
         env: { PHOTOROOM_BASE_URL: server.url, PHOTOROOM_API_KEY: 'sk_test_scripted' },
       });
