@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { discoverInputs } from '../../src/inputs/discover.js';
 import { prepareInput } from '../../src/batch/prepare.js';
+import { LocalFault } from '../../src/errors.js';
+import { objectChunks } from '../../src/inputs/object-bytes.js';
 import { Redactor } from '../../src/secrets.js';
 import { ObjectStorage } from '../../src/storage/storage.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
@@ -115,6 +117,12 @@ describe('s3:// inputs', () => {
     expect(again.code).toBe(0);
     expect(again.sent.filter((request) => request.path === '/v2/edit')).toEqual([]);
     expect(s3.objectReads(listedFrom)).toEqual([]);
+
+    // Another version of an object (another ETag) is another input: sent again, alone.
+    await s3.put('shelf', 'products/bottle.png', await fixture('gift-box.webp'));
+    const changed = await run(['edit', 's3://shelf/products/', '-o', 'out'], { root: first.root });
+    expect(uploadedNames(changed.sent)).toEqual(['bottle.png']);
+    await s3.put('shelf', 'products/bottle.png', await fixture('bottle.png'));
   });
 
   it('a glob lists from its base and matches whole keys; include and exclude match the key below the root', async () => {
@@ -186,6 +194,11 @@ describe('s3:// inputs', () => {
         storage: () => Promise.resolve(storage),
       });
       expect(prepared).toEqual({ reason: 'it changed since it was listed' });
+      // Past the check, while it streams into a request: the input fails, as a file that changed does.
+      const chunks = objectChunks(storage, listed);
+      await expect(chunks.next()).rejects.toThrow(
+        new LocalFault('s3://shelf/moving/mug.jpg: it changed since it was listed'),
+      );
     } finally {
       storage.close();
     }
