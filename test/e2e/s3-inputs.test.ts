@@ -141,6 +141,11 @@ describe('s3:// inputs', () => {
     expect(single.code).toBe(0);
     expect(Object.keys(await single.sidecars())).toEqual(['mug.png.json']);
 
+    // /v1/segment takes uploads only: an object is one.
+    const segment = await run(['segment', 's3://shelf/shots/a/mug.jpg', '-o', 'out']);
+    expect(segment.code).toBe(0);
+    expect(segment.sent.filter((request) => request.path === '/v1/segment')).toHaveLength(1);
+
     const folder = await run(['edit', 's3://shelf/shots/b', '-o', 'out']);
     expect(folder.code).toBe(0);
     expect(uploadedNames(folder.sent)).toEqual(['bottle.png', 'sneaker.JPG']);
