@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isUrlInput } from './inputs/urls.js';
+import { isObjectUri } from './storage/location.js';
 
 /**
  * `file` relative to `folder` when it is inside it (or is it: ''), else null. Both must be
@@ -18,9 +19,9 @@ export function displayPath(cwd: string, file: string): string {
   return relativeInside(file, cwd) || file;
 }
 
-/** An input as the user named it: a URL as it is, a path as displayPath shows it. */
+/** An input as the user named it: a URL or an object's s3:// URI as it is, a path as displayPath shows it. */
 export function displayInput(cwd: string, source: string): string {
-  return isUrlInput(source) ? source : displayPath(cwd, source);
+  return isUrlInput(source) || isObjectUri(source) ? source : displayPath(cwd, source);
 }
 
 /** The longest file name most file systems take, in bytes (NAME_MAX). */

@@ -96,9 +96,12 @@ async function readLimited(body: Readable, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A file to upload: streamed from `path` unless its `content` is already in memory. */
+/** A file to upload: streamed from `path` (or `open`) unless its `content` is already in memory. */
 export interface Upload {
+  /** The file, or what names the bytes `open` streams (an `s3://` URI), for messages. */
   path: string;
+  /** Streams the bytes from elsewhere than a file, afresh for each attempt (an object in storage). */
+  open?: () => AsyncIterable<Buffer>;
   /** The name it is uploaded under, when not the file's own (a converted copy). */
   filename?: string;
   size: number;

@@ -14,9 +14,11 @@ export type Part =
   | {
       name: string;
       filename: string;
-      /** The bytes, when already in memory; otherwise `path` is streamed. */
+      /** The bytes, when already in memory; otherwise `open`'s, or else `path`'s, are streamed. */
       content?: Buffer;
       path: string;
+      /** The bytes from elsewhere than a file (an object in storage), opened afresh for each request. */
+      open?: () => AsyncIterable<Buffer>;
       size: number;
       /** Sees every chunk of the file as it is sent. */
       onChunk?: (chunk: Buffer) => void;
@@ -70,8 +72,8 @@ async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }
 }
 
 /**
- * A file's bytes, exactly as many as Content-Length promised from the size measured before:
- * a file that grew or shrank since would corrupt the request, so it fails instead. Either
+ * A file's (or `open`'s) bytes, exactly as many as Content-Length promised from the size
+ * measured before: a file that grew or shrank since would corrupt the request, so it fails instead. Either
  * failure is this machine's (a LocalFault), never the network's to retry.
  */
 async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterable<Buffer> {
@@ -79,7 +81,7 @@ async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterabl
     new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
   let sent = 0;
   try {
-    for await (const bytes of regularFileChunks(piece.path, 256 * 1024)) {
+    for await (const bytes of piece.open?.() ?? regularFileChunks(piece.path, 256 * 1024)) {
       sent += bytes.length;
       if (sent > piece.size) throw changed();
       piece.onChunk?.(bytes);

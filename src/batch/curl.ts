@@ -39,8 +39,11 @@ function formFile(field: string, file: string): string {
 export interface CurlRequest {
   method: 'GET' | 'POST';
   url: string;
-  /** For POST: the uploaded image's form field and path. */
-  upload?: { field: string; file: string };
+  /**
+   * For POST: the uploaded image's form field and path, or the `s3://` URI of an object,
+   * which the command reads from `aws s3 cp URI -` on its standard input.
+   */
+  upload?: { field: string; file: string } | { field: string; object: string };
   fields: readonly Field[];
   outputPath: string;
 }
@@ -54,7 +57,16 @@ export function curlCommand(request: CurlRequest): string {
   }
   // The key stays a variable: a dry run's output can be pasted into logs and tickets.
   parts.push('-H', '"x-api-key: $PHOTOROOM_API_KEY"');
-  if (request.upload) parts.push('-F', formFile(request.upload.field, request.upload.file));
+  const { upload } = request;
+  if (upload && 'object' in upload) {
+    parts.unshift('aws', 's3', 'cp', shellQuote(upload.object), '-', '|');
+    // `@-` reads standard input; the object's own name is what the API is told.
+    const filename = upload.object.slice(upload.object.lastIndexOf('/') + 1);
+    parts.push(
+      '-F',
+      shellQuote(`${upload.field}=@-;filename=${/[;,"\\]/.test(filename) ? JSON.stringify(filename) : filename}`),
+    );
+  } else if (upload) parts.push('-F', formFile(upload.field, upload.file));
   for (const [name, value] of request.fields) {
     if (typeof value !== 'string') parts.push('-F', formFile(name, value.file));
     // --form-string: curl would read a value starting with @ or < as a file.

@@ -36,7 +36,11 @@ export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext)
     curl: curlCommand({
       method,
       url,
-      upload: byUrl ? undefined : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: input },
+      upload: byUrl
+        ? undefined
+        : job.object
+          ? { field: endpoint === 'edit' ? 'imageFile' : 'image_file', object: job.source }
+          : { field: endpoint === 'edit' ? 'imageFile' : 'image_file', file: input },
       fields: shown,
       outputPath: output,
     }),

@@ -17,7 +17,7 @@ import type { StateLayout } from '../store/layout.js';
 import type { Results } from '../store/results.js';
 import type { RequestSignature } from '../store/sidecar.js';
 import type { IgnoredEvent, WarningEvent } from './events.js';
-import type { Job } from './jobs.js';
+import { jobOf, sourceOf, type Job } from './jobs.js';
 import { BESIDE_INPUT, OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
 
@@ -179,13 +179,13 @@ export class Planner {
       } else {
         const mine = !shard || inShard(shard, item);
         if (!mine && !survey) continue;
-        const source = item.kind === 'url' ? item.url : item.path;
+        const source = sourceOf(item);
         const outputPath =
           this.options.outputFile ??
           (survey
             ? this.claim(survey, item, source, mine)
             : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
-        yield { job: { source, outputPath }, item, mine };
+        yield { job: jobOf(item, outputPath), item, mine };
       }
     }
   }
@@ -195,12 +195,12 @@ export class Planner {
    * a new one claimed against every name given so far.
    */
   jobFor(item: DiscoveredInput): Job {
-    const source = item.kind === 'url' ? item.url : item.path;
+    const source = sourceOf(item);
     const known = this.names.get(source) ?? this.renamed.get(source);
-    if (known) return { source, outputPath: known };
+    if (known) return jobOf(item, known);
     const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source, true);
     this.names.set(source, outputPath);
-    return { source, outputPath };
+    return jobOf(item, outputPath);
   }
 
   private claim(namer: OutputNamer, item: DiscoveredInput, source: string, mine: boolean): string {

@@ -5,27 +5,33 @@
  * the hash.
  */
 import { stat } from 'node:fs/promises';
-import { convertForUpload } from '../inputs/convert.js';
+import path from 'node:path';
+import { convertForUpload, type ConvertedInput } from '../inputs/convert.js';
 import type { UpscaleMode } from '../inputs/formats.js';
-import { checkInputFile, type InputFix } from '../inputs/sniff.js';
+import { downloadObject, objectChunks } from '../inputs/object-bytes.js';
+import { checkInputFile, checkInputObject, type InputFix } from '../inputs/sniff.js';
+import { StorageFailure, type ObjectStorage } from '../storage/storage.js';
 import type { Endpoint } from '../params/types.js';
 import { hashFile } from '../store/hash.js';
 import type { Sendable } from './attempt.js';
 import type { NoteEvent } from './events.js';
-import { isUrlJob, type Job } from './jobs.js';
+import { isUrlJob, type Job, type ListedVersion } from './jobs.js';
 
 /** An input up to this size is read once into memory (upload and hash); larger ones stream. */
 const KEEP_IN_MEMORY_BYTES = 1024 * 1024;
 
+type Upload = Extract<Sendable, { kind: 'file' }> & {
+  /** The input as it is stored, when what is uploaded is a converted copy. */
+  original?: { size: number; sha256: string };
+  /** Removes the converted copy; called once the input is settled. */
+  release?: () => Promise<void>;
+};
+
 export type Prepared =
   | Extract<Sendable, { kind: 'url' }>
-  | (Extract<Sendable, { kind: 'file' }> & {
-      mtimeMs: number;
-      /** The input as it is on disk, when what is uploaded is a converted copy. */
-      original?: { size: number; sha256: string };
-      /** Removes the converted copy; called once the input is settled. */
-      release?: () => Promise<void>;
-    });
+  | (Upload & { mtimeMs: number })
+  /** An object input, streamed from storage (`upload.open`) as the version listed. */
+  | (Upload & { object: ListedVersion });
 
 export interface PrepareOptions {
   endpoint: Endpoint;
@@ -40,10 +46,13 @@ export interface PrepareOptions {
   checkOnly?: boolean;
   /** Where converted copies are made (Host.tmpdir). */
   tmpdir: string;
+  /** The run's object storage, for object inputs. */
+  storage: () => Promise<ObjectStorage>;
 }
 
 export async function prepareInput(job: Job, options: PrepareOptions): Promise<Prepared | { reason: string }> {
   if (isUrlJob(job)) return { kind: 'url', url: job.source };
+  if (job.object) return prepareObject(job, job.object, options);
   const check = await checkInputFile(job.source, {
     endpoint: options.endpoint,
     upscaleMode: options.upscaleMode,
@@ -57,27 +66,97 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
     };
   const { fix } = check;
   if (!fix) return { reason: check.reason };
-  const allowed = fix.kind === 'convert' ? options.convert : options.fitInputs;
-  if (!allowed)
-    return {
-      reason: `${check.reason} (${fix.kind === 'convert' ? 'not converted: --no-convert' : '--fit-inputs would scale it down to fit'})`,
-    };
+  const refused = fixRefused(check.reason, fix, options);
+  if (refused) return refused;
   if (options.checkOnly) return { kind: 'file', upload: { path: job.source, size: 0 }, mtimeMs: 0 };
-  let converted;
-  try {
-    converted = await convertForUpload(job.source, fix, options.tmpdir);
-  } catch (error) {
-    return {
-      reason: `${check.reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
-  options.onFixed?.(fix);
+  const converted = await fixedCopy(job.source, check.reason, fix, options);
+  if ('reason' in converted) return converted;
   const [info, sha256] = await Promise.all([stat(job.source), hashFile(job.source)]);
   return {
     kind: 'file',
     upload: { path: converted.path, filename: converted.filename, size: converted.size },
     mtimeMs: info.mtimeMs,
     original: { size: info.size, sha256 },
+    release: converted.remove,
+  };
+}
+
+/** Why a refused input is left as it is (its fix is turned off), or null when it is fixed. */
+function fixRefused(reason: string, fix: InputFix, options: PrepareOptions): { reason: string } | null {
+  const allowed = fix.kind === 'convert' ? options.convert : options.fitInputs;
+  if (allowed) return null;
+  return {
+    reason: `${reason} (${fix.kind === 'convert' ? 'not converted: --no-convert' : '--fit-inputs would scale it down to fit'})`,
+  };
+}
+
+/** `file` converted or fitted in the temporary folder (told once through onFixed), or why it could not be. */
+async function fixedCopy(
+  file: string,
+  reason: string,
+  fix: InputFix,
+  options: PrepareOptions,
+): Promise<ConvertedInput | { reason: string }> {
+  try {
+    const converted = await convertForUpload(file, fix, options.tmpdir);
+    options.onFixed?.(fix);
+    return converted;
+  } catch (error) {
+    return {
+      reason: `${reason}, and it could not be ${fix.kind === 'convert' ? 'converted' : 'scaled down'}: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/**
+ * An object input: checked from a ranged read of its head, then streamed from storage into
+ * the request (a small one's bytes kept from the check). One the endpoint would refuse is
+ * downloaded to the temporary folder and converted or fitted there, as a file is.
+ */
+async function prepareObject(
+  job: Job,
+  object: ListedVersion,
+  options: PrepareOptions,
+): Promise<Prepared | { reason: string }> {
+  const storage = await options.storage();
+  const filename = path.posix.basename(object.key);
+  let check;
+  try {
+    check = await checkInputObject(storage, object, {
+      endpoint: options.endpoint,
+      upscaleMode: options.upscaleMode,
+      keepUpTo: KEEP_IN_MEMORY_BYTES,
+    });
+  } catch (error) {
+    if (error instanceof StorageFailure) return { reason: error.problem.text };
+    throw error;
+  }
+  const upload = { path: job.source, filename, size: object.size };
+  if (check.ok)
+    return {
+      kind: 'file',
+      upload: { ...upload, content: check.content, open: () => objectChunks(storage, object) },
+      object,
+    };
+  const { fix } = check;
+  if (!fix) return { reason: check.reason };
+  const refused = fixRefused(check.reason, fix, options);
+  if (refused) return refused;
+  if (options.checkOnly) return { kind: 'file', upload, object };
+  let downloaded;
+  try {
+    downloaded = await downloadObject(storage, object, options.tmpdir);
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+  const converted = await fixedCopy(downloaded.path, check.reason, fix, options);
+  await downloaded.remove();
+  if ('reason' in converted) return converted;
+  return {
+    kind: 'file',
+    upload: { path: converted.path, filename: converted.filename, size: converted.size },
+    object,
+    original: { size: object.size, sha256: downloaded.sha256 },
     release: converted.remove,
   };
 }

@@ -20,10 +20,21 @@ function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
   return canonical(a) === canonical(b);
 }
 
-export type CurrentInput = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+export type CurrentInput =
+  | { kind: 'file'; path: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'object'; uri: string; size: number; etag: string };
 
 async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise<boolean> {
   if (current.kind === 'url') return 'url' in recorded && recorded.url === current.url;
+  // The same version of the object, by what its listing says: no request per input on a rerun.
+  if (current.kind === 'object')
+    return (
+      'object' in recorded &&
+      recorded.object === current.uri &&
+      recorded.size === current.size &&
+      recorded.etag === current.etag
+    );
   if (!('path' in recorded)) return false;
   const info = await stat(current.path).catch(() => null);
   if (!info) return false;

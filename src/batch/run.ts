@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { runSettingDefaults } from '../config/defaults.js';
+import { StartUpError } from '../errors.js';
 import { resolveInputs, type ResolvedInputs } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import type { Watch } from '../inputs/watch.js';
@@ -91,6 +92,7 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
         fitInputs: settings.fitInputs,
         checkOnly,
         tmpdir: options.host.tmpdir,
+        storage: () => run.storage.get(),
         onFixed,
       }),
   };
@@ -148,7 +150,12 @@ async function runResolved(run: RunContext, outputFile: string | undefined, star
     skipFolders: run.results.local ? [layout.outDir, layout.stateDir] : [],
     isEarlierOutput: earlierOutputCheck(layout),
     extensions: IMAGE_EXTENSIONS,
+    storage: () => run.storage.get(),
   });
+  if (settings.watch && inputs.namesObjects())
+    throw new StartUpError(
+      '--watch follows folders on this machine, not object storage: run without --watch (a rerun sends only what is new)',
+    );
   const watch = settings.watch ? await startWatch(run, inputs) : null;
   try {
     await runPasses(run, inputs, outputFile, watch);

@@ -323,15 +323,18 @@ export class Sender {
     const compliance = await this.run.outputChecks?.of(this.run.results.localCopy(result.output));
     await options.deliver?.(result.output.path);
     const finished = timing.now();
+    const sha256 = prepared.kind === 'url' ? '' : (prepared.original?.sha256 ?? result.inputSha256 ?? '');
     const input =
       prepared.kind === 'url'
         ? { url: prepared.url }
-        : {
-            path: this.run.shown.input(job),
-            size: prepared.original?.size ?? prepared.upload.size,
-            mtimeMs: prepared.mtimeMs,
-            sha256: prepared.original?.sha256 ?? result.inputSha256 ?? '',
-          };
+        : 'object' in prepared
+          ? { object: job.source, size: prepared.object.size, etag: prepared.object.etag, sha256 }
+          : {
+              path: this.run.shown.input(job),
+              size: prepared.original?.size ?? prepared.upload.size,
+              mtimeMs: prepared.mtimeMs,
+              sha256,
+            };
     await writeSidecar(
       this.stateFolder,
       layout.sidecarOf(job.outputPath),

@@ -114,7 +114,7 @@ export async function measureImage(path: string, options: MeasureOptions): Promi
     format = await imageFormatOf(head);
     if (format === null) return failed('not an image: unrecognised bytes');
     content = await handle.readFile();
-    if (format === 'bmp') return await measureBmp(handle, head, content, options);
+    if (format === 'bmp') return await measureBmp(head, content, options);
   } finally {
     await handle.close();
   }
@@ -122,13 +122,9 @@ export async function measureImage(path: string, options: MeasureOptions): Promi
 }
 
 /** sharp cannot decode BMP: its facts from the header, its pixels by bmp.ts when they are stored uncompressed. */
-async function measureBmp(
-  handle: Parameters<typeof readDimensions>[0],
-  head: Uint8Array,
-  content: Buffer,
-  options: MeasureOptions,
-): Promise<Measurement> {
-  const size = await readDimensions(handle, head, content.length);
+async function measureBmp(head: Uint8Array, content: Buffer, options: MeasureOptions): Promise<Measurement> {
+  // The whole file is in memory already: a longer header read is a slice of it.
+  const size = await readDimensions((length) => Promise.resolve(content.subarray(0, length)), head, content.length);
   const pixelFormat = bmpPixelFormat(head);
   if (!size || !pixelFormat) return failed('not a readable BMP: its header is truncated or corrupt');
   const facts: ImageFacts = {

@@ -78,7 +78,8 @@ async function targetsOf(options: CheckOptions): Promise<{ targets: Target[]; ig
   const ignored = noneIgnored();
   for await (const item of options.inputs.items()) {
     if (item.kind === 'file') targets.push({ input: item.display, path: item.path });
-    else if (item.kind === 'url') targets.push({ input: item.display });
+    // Objects never come here (check's discovery has no storage: it refuses them), URLs do.
+    else if (item.kind === 'url' || item.kind === 'object') targets.push({ input: item.display });
     else if (item.kind === 'ignored') {
       ignored[item.reason] += 1;
       options.onEvent({ type: 'ignored', input: displayPath(options.cwd, item.path), reason: item.reason });

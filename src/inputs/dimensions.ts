@@ -1,6 +1,7 @@
 /** Pixel size of an image from its header alone: no decoding, at most 512 KB read. */
-import type { FileHandle } from 'node:fs/promises';
-import { readHead } from './access.js';
+
+/** The first `length` bytes of an input, however it is stored (a file, an object's ranged read). */
+export type HeadReader = (length: number) => Promise<Uint8Array>;
 
 /**
  * Longer reads, tried in turn while the header runs past what was read: a JPEG's frame
@@ -19,7 +20,7 @@ export interface Dimensions {
  * header, else from a longer read. Undefined when the header can't be read.
  */
 export async function readDimensions(
-  handle: FileHandle,
+  readHead: HeadReader,
   head: Uint8Array,
   fileSize: number,
 ): Promise<Dimensions | undefined> {
@@ -30,7 +31,7 @@ export async function readDimensions(
   for (const length of HEADER_READS) {
     const found = dimensionsOf(bytes);
     if (found || bytes.length >= Math.min(fileSize, length)) return found;
-    bytes = await readHead(handle, Math.min(fileSize, length));
+    bytes = await readHead(Math.min(fileSize, length));
   }
   return dimensionsOf(bytes);
 }

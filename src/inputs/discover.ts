@@ -5,9 +5,18 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { errorCode, UserError } from '../errors.js';
+import { errorCode, StartUpError, UserError } from '../errors.js';
 import { relativeInside } from '../paths.js';
+import { isObjectUri, unsafeKeyReason } from '../storage/location.js';
 import { readList, type ListFormat } from './list.js';
+import {
+  listObjects,
+  objectSource,
+  sourceRoot,
+  type ListedObject,
+  type ObjectSource,
+  type StorageGetter,
+} from './objects.js';
 import { fileNameFromUrl, isUrlInput } from './urls.js';
 
 /**
@@ -23,7 +32,10 @@ export function noneIgnored(): Record<IgnoreReason, number> {
 }
 
 export interface DiscoverOptions {
-  /** Files, folders (recursive), glob patterns, http(s) URLs, `-` (a list on `stdin`). */
+  /**
+   * Files, folders (recursive), glob patterns, http(s) URLs, `s3://` objects, prefixes and
+   * globs over keys (objects.ts), `-` (a list on `stdin`).
+   */
   inputs: readonly string[];
   /** A list read after `inputs`: one path or URL a line, or a column of a `.csv` file; `-` is `stdin`. */
   fromFile?: string;
@@ -35,8 +47,10 @@ export interface DiscoverOptions {
   /** Glob patterns; a pattern without `/` is matched against the file name alone. */
   include?: readonly string[];
   exclude?: readonly string[];
-  /** Absolute folders never walked into (the output folder, the state folder). */
+  /** Absolute folders never walked into (the output folder, the state folder), or `s3://` prefixes never listed into. */
   skipFolders: readonly string[];
+  /** Object storage, for `s3://` inputs: without it they are refused (UserError). */
+  storage?: StorageGetter;
   /**
    * Whether a file found in a folder is a result or record of an earlier run. Called for
    * each file with the names in its folder, so that the common case costs nothing.
@@ -50,7 +64,18 @@ export interface DiscoverOptions {
 export type DiscoveredInput =
   /** `path` as found (through any symbolic links), `real` with them resolved. */
   | { kind: 'file'; path: string; real: string; display: string; relative: string }
-  | { kind: 'url'; url: string; display: string; relative: string };
+  | { kind: 'url'; url: string; display: string; relative: string }
+  /** An object in storage, as listed: `size` and `etag` identify this version of it (resume). */
+  | {
+      kind: 'object';
+      uri: string;
+      bucket: string;
+      key: string;
+      size: number;
+      etag: string;
+      display: string;
+      relative: string;
+    };
 
 export type DiscoveryItem =
   DiscoveredInput | { kind: 'ignored'; reason: IgnoreReason; path: string } | { kind: 'warning'; message: string };
@@ -60,6 +85,7 @@ type Source =
   | { kind: 'file'; path: string; relative: string }
   | { kind: 'folder'; path: string }
   | { kind: 'glob'; pattern: string }
+  | ObjectSource
   | { kind: 'list'; entries: readonly string[]; notices: readonly string[] };
 
 /** What the user named, resolved once and walked as many times as needed. */
@@ -68,6 +94,8 @@ export interface ResolvedInputs {
   items(): AsyncGenerator<DiscoveryItem>;
   /** The folders walked (folder arguments, and the base of each glob): what --watch watches. */
   folders(): string[];
+  /** Whether any input is in object storage (which --watch cannot follow). */
+  namesObjects(): boolean;
   /**
    * A file that appeared under one of `folders()`, judged as a walk would judge it (hidden,
    * in the output folder, an earlier result, not an image, excluded), or null when it lies
@@ -84,16 +112,24 @@ export interface ResolvedInputs {
 export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedInputs> {
   const sources = await resolveSources(options);
   const [included, excluded] = await Promise.all([matcher(options.include, true), matcher(options.exclude, false)]);
+  // s3:// prefixes are compared as strings: path functions would collapse their `//`.
   const skipFolders = await Promise.all(
-    options.skipFolders.map(async (folder) => ({ path: folder, real: await realpathOr(folder) })),
+    options.skipFolders
+      .filter((folder) => !isObjectUri(folder))
+      .map(async (folder) => ({ path: folder, real: await realpathOr(folder) })),
   );
+  const skipPrefixes = options.skipFolders.filter(isObjectUri).map((prefix) => prefix.replace(/\/*$/, '/'));
   const roots = await Promise.all(sources.map((source) => rootOf(source, options.cwd)));
   return {
     async *items() {
-      const discovery = new Discovery(options, skipFolders, included, excluded);
+      const discovery = new Discovery(options, skipFolders, included, excluded, skipPrefixes);
       for (const source of sources) yield* discovery.from(source);
     },
     folders: () => roots.filter((root): root is WalkRoot => root !== null).map((root) => root.folder),
+    namesObjects: () =>
+      sources.some(
+        (source) => source.kind === 'objects' || (source.kind === 'list' && source.entries.some(isObjectUri)),
+      ),
     async classify(file) {
       const root = roots.find(
         (candidate) =>
@@ -101,7 +137,7 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
       );
       if (!root) return null;
       // A fresh judge each time: a file seen before may have changed since.
-      return new Discovery(options, skipFolders, included, excluded).judge(root.folder, file);
+      return new Discovery(options, skipFolders, included, excluded, skipPrefixes).judge(root.folder, file);
     },
   };
 }
@@ -144,6 +180,7 @@ async function resolveSources(options: DiscoverOptions): Promise<Source[]> {
 }
 
 async function resolveArgument(input: string, cwd: string): Promise<Source> {
+  if (isObjectUri(input)) return objectSource(input);
   if (isUrlInput(input)) {
     if (!URL.canParse(input)) throw new UserError(`${input}: not a valid URL`);
     return { kind: 'url', url: input };
@@ -219,6 +256,8 @@ class Discovery {
     private readonly skipFolders: readonly SkipFolder[],
     private readonly included: (relative: string) => boolean,
     private readonly excluded: (relative: string) => boolean,
+    /** `s3://bucket/prefix/` strings never listed into (an output prefix). */
+    private readonly skipPrefixes: readonly string[],
   ) {
     this.extensions = new Set(options.extensions);
   }
@@ -235,7 +274,45 @@ class Discovery {
         return this.glob(source.pattern);
       case 'list':
         return this.list(source.entries, source.notices);
+      case 'objects':
+        return this.objects(source);
     }
+  }
+
+  private async *objects(source: ObjectSource): AsyncGenerator<DiscoveryItem> {
+    const { storage } = this.options;
+    if (!storage)
+      throw new StartUpError(
+        `${source.uri}: objects in storage are not read by this command; copy them down first (aws s3 cp --recursive)`,
+      );
+    // As for folders: an output prefix is skipped only below a root, not when the root is inside it.
+    const root = sourceRoot(source);
+    const skipped = this.skipPrefixes.filter((prefix) => !root.startsWith(prefix));
+    for await (const object of listObjects(source, storage)) {
+      const reason = object.named ? undefined : this.objectReason(object, skipped);
+      const before = this.seen.get(object.uri);
+      if (before === 'input' || (reason && before === 'ignored')) continue;
+      this.seen.set(object.uri, reason ? 'ignored' : 'input');
+      const { uri, bucket, key, size, etag, relative } = object;
+      yield reason
+        ? { kind: 'ignored', reason, path: uri }
+        : { kind: 'object', uri, bucket, key, size, etag, display: uri, relative };
+    }
+  }
+
+  /**
+   * Why a listed object is left out, as a file found in a folder is judged. A key that
+   * would climb out of an output prefix (`..`) and is not excluded stops the run.
+   */
+  private objectReason(object: ListedObject, skipped: readonly string[]): IgnoreReason | undefined {
+    const unsafe = unsafeKeyReason(object.key);
+    if (unsafe) {
+      if (!this.included(object.relative) || this.excluded(object.relative)) return 'excluded';
+      throw new StartUpError(`${object.uri}: ${unsafe}; rename the object, or leave it out with --exclude`);
+    }
+    if (object.relative.split('/').some((segment) => segment.startsWith('.'))) return 'hidden';
+    if (skipped.some((prefix) => object.uri.startsWith(prefix))) return 'output-folder';
+    return this.filter(object.relative);
   }
 
   private *url(url: string): Generator<DiscoveryItem> {
@@ -253,7 +330,8 @@ class Discovery {
     const { cwd } = this.options;
     for (const message of notices) yield { kind: 'warning', message };
     for (const entry of entries) {
-      if (!isUrlInput(entry)) {
+      if (isObjectUri(entry)) yield* this.objects(await objectSource(entry));
+      else if (!isUrlInput(entry)) {
         const file = path.resolve(cwd, entry);
         const relative = relativeInside(file, cwd);
         yield* this.named(file, relative ? toPosix(relative) : path.basename(file));

@@ -5,11 +5,12 @@
  * pixel limits apply. A refusal that converting or downscaling the image would cure says
  * so (`fix`), for the caller to apply or not (--no-convert, --fit-inputs).
  */
-import type { FileHandle } from 'node:fs/promises';
 import type { FileTypeResult } from 'file-type';
 import type { Endpoint } from '../params/types.js';
 import { fileErrorReason, fileSystemCode, openInput, readHead } from './access.js';
-import { readDimensions } from './dimensions.js';
+import type { ObjectStorage } from '../storage/storage.js';
+import { readDimensions, type HeadReader } from './dimensions.js';
+import { objectHead, type ObjectVersion } from './object-bytes.js';
 import { commonImageType, isSvg, isTiff } from './signature.js';
 import {
   CONVERTIBLE,
@@ -76,7 +77,13 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
     const whole = stats.size <= (options.keepUpTo ?? 0);
     const head = await readHead(handle, whole ? stats.size : Math.min(stats.size, SNIFF_BYTES));
     if (stats.size > limits.maxBytes) return oversized(head, stats.size, limits);
-    const check = await checkContents(handle, head, stats.size, limits, options.upscaleMode);
+    const check = await checkContents(
+      (length) => readHead(handle, length),
+      head,
+      stats.size,
+      limits,
+      options.upscaleMode,
+    );
     return check.ok
       ? {
           ...check,
@@ -93,6 +100,27 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
 
 type ContentCheck =
   { ok: true; type: ImageType; bytes: number; width?: number; height?: number } | Extract<InputCheck, { ok: false }>;
+
+/**
+ * An object input checked as a file is, from a ranged read of its head (the whole of it up
+ * to `keepUpTo`, returned as `content`). No wholeness check: a store shows an object only
+ * once all of it is stored, never a half-written one. A storage failure is thrown
+ * (StorageFailure), for the caller to word.
+ */
+export async function checkInputObject(
+  storage: ObjectStorage,
+  object: ObjectVersion,
+  options: CheckOptions,
+): Promise<ContentCheck & { content?: Buffer }> {
+  const limits = ENDPOINT_LIMITS[options.endpoint];
+  if (object.size === 0) return failed('empty object (0 bytes)');
+  const whole = object.size <= (options.keepUpTo ?? 0);
+  const readHead = (length: number) => objectHead(storage, object, length);
+  const head = await readHead(whole ? object.size : Math.min(object.size, SNIFF_BYTES));
+  if (object.size > limits.maxBytes) return oversized(head, object.size, limits);
+  const check = await checkContents(readHead, head, object.size, limits, options.upscaleMode);
+  return check.ok && whole ? { ...check, content: Buffer.from(head) } : check;
+}
 
 /** Over the endpoint's byte limit: an image of a readable kind can be fitted. */
 async function oversized(
@@ -161,7 +189,7 @@ function jpegComponents(head: Uint8Array): number | undefined {
 }
 
 async function checkContents(
-  handle: FileHandle,
+  readHead: HeadReader,
   head: Uint8Array,
   bytes: number,
   limits: EndpointLimits,
@@ -190,7 +218,7 @@ async function checkContents(
     };
   if (limits.maxSide === undefined && upscaleMode === undefined) return { ok: true, type, bytes };
 
-  const size = await readDimensions(handle, head, bytes);
+  const size = await readDimensions(readHead, head, bytes);
   if (!size) return { ok: true, type, bytes };
   const { width, height } = size;
   if (limits.maxSide !== undefined && Math.max(width, height) > limits.maxSide) {

@@ -95,7 +95,8 @@ function complianceOf(sidecar: Sidecar): RowCompliance | undefined {
 }
 
 function inputOf(sidecar: Sidecar): string {
-  return 'url' in sidecar.input ? sidecar.input.url : sidecar.input.path;
+  const { input } = sidecar;
+  return 'url' in input ? input.url : 'object' in input ? input.object : input.path;
 }
 
 function rowFromSidecar({ sidecar, output }: FoundSidecar, folder: string, last: RunLogLine | undefined): ResultRow {

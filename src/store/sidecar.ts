@@ -19,7 +19,14 @@ export interface RequestSignature {
   fields: [string, string | { file: string; sha256: string }][];
 }
 
-export type SidecarInput = { path: string; size: number; mtimeMs: number; sha256: string } | { url: string };
+/**
+ * A file by its path (shown as the user named it), size, mtime and content; a URL as it is;
+ * an object by its URI and the size and ETag its listing gave (`sha256`: of the bytes as uploaded).
+ */
+export type SidecarInput =
+  | { path: string; size: number; mtimeMs: number; sha256: string }
+  | { url: string }
+  | { object: string; size: number; etag: string; sha256: string };
 
 export interface Sidecar {
   version: typeof SIDECAR_VERSION;
@@ -98,6 +105,10 @@ function isSidecar(value: unknown): value is Sidecar {
   const inputOk =
     isRecord(input) &&
     (typeof input.url === 'string' ||
+      (typeof input.object === 'string' &&
+        isNumber(input.size) &&
+        typeof input.etag === 'string' &&
+        typeof input.sha256 === 'string') ||
       (typeof input.path === 'string' &&
         isNumber(input.size) &&
         isNumber(input.mtimeMs) &&

@@ -75,6 +75,28 @@ describe('multipart/form-data encoding', () => {
     );
   });
 
+  it('streams bytes from elsewhere than a file (open), afresh for each body, held to the same exact length', async () => {
+    const bytes = Buffer.alloc(300_000, 5);
+    let opened = 0;
+    const part = (size: number): Part => ({
+      name: 'imageFile',
+      filename: 'mug.jpg',
+      path: 's3://shelf/mug.jpg',
+      size,
+      open: () => {
+        opened += 1;
+        return Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]);
+      },
+    });
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const { form, length, declared } = await parse([part(bytes.length)]);
+      expect(length).toBe(declared);
+      expect(Buffer.from(await (form.get('imageFile') as File).arrayBuffer())).toEqual(bytes);
+    }
+    expect(opened).toBe(2);
+    await expect(parse([part(bytes.length + 1)])).rejects.toThrow('s3://shelf/mug.jpg changed while it was being sent');
+  });
+
   it('escapes quotes and line breaks in names, as browsers do, so they round-trip', async () => {
     const encoded = encodeMultipart([{ name: 'odd"name', value: 'v' }]);
     assert.ok(Buffer.isBuffer(encoded.body), 'a body of text parts alone is one buffer');

@@ -1,0 +1,73 @@
+/**
+ * An object input's bytes, read from storage as the version that was listed: its head for
+ * the input checks (a ranged read), its whole content as a stream for the upload (read
+ * again on each attempt), or a download to a temporary file when it must be converted.
+ * A version other than the listed one fails ("it changed since it was listed").
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { LocalFault } from '../errors.js';
+import { objectUri } from '../storage/location.js';
+import type { ObjectStorage } from '../storage/storage.js';
+
+/** An object as it was listed. */
+export interface ObjectVersion {
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;
+}
+
+/** The first `length` bytes (length > 0), in one ranged read. */
+export async function objectHead(storage: ObjectStorage, object: ObjectVersion, length: number): Promise<Uint8Array> {
+  const read = await storage.read(object.bucket, object.key, { range: [0, length - 1], etag: object.etag });
+  const chunks: Buffer[] = [];
+  for await (const chunk of read.body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The object's bytes as they stream from storage; a failure is this input's (a LocalFault
+ * with the storage's one line), never the API's to retry.
+ */
+export async function* objectChunks(storage: ObjectStorage, object: ObjectVersion): AsyncGenerator<Buffer> {
+  try {
+    const read = await storage.read(object.bucket, object.key, { etag: object.etag });
+    yield* read.body as AsyncIterable<Buffer>;
+  } catch (error) {
+    if (error instanceof LocalFault) throw error;
+    throw new LocalFault(storage.failure(error, objectUri(object), 'read').message);
+  }
+}
+
+/**
+ * The object downloaded into a folder of its own under `tmpdir`, under its own name (a
+ * converted copy is named after it), with the SHA-256 of its bytes. `remove` deletes it.
+ */
+export async function downloadObject(
+  storage: ObjectStorage,
+  object: ObjectVersion,
+  tmpdir: string,
+): Promise<{ path: string; sha256: string; remove: () => Promise<void> }> {
+  const folder = await mkdtemp(path.join(tmpdir, 'photoroom-object-'));
+  const remove = () => rm(folder, { recursive: true, force: true });
+  const file = path.join(folder, path.posix.basename(object.key));
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(objectChunks(storage, object), hashing, createWriteStream(file));
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return { path: file, sha256: hash.digest('hex'), remove };
+}
