@@ -147,7 +147,8 @@ async function runResolved(run: RunContext, outputFile: string | undefined, star
     nulSeparated: settings.null,
     include: settings.include,
     exclude: settings.exclude,
-    skipFolders: run.results.local ? [layout.outDir, layout.stateDir] : [],
+    // A bucket output's prefix is never listed as input (its run log folder is local).
+    skipFolders: [layout.outDir, run.results.local ? layout.stateDir : path.dirname(layout.runLogPath)],
     isEarlierOutput: earlierOutputCheck(layout),
     extensions: IMAGE_EXTENSIONS,
     storage: () => run.storage.get(),
