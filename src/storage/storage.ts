@@ -8,7 +8,7 @@
  * config and profiles, web identity for Kubernetes service accounts, instance roles).
  */
 import type { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Redactor } from '../secrets.js';
 import { objectUri } from './location.js';
 import { storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
@@ -61,6 +61,13 @@ export class StorageFailure extends Error {
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
 /** Custom endpoints (MinIO, R2, Ceph, a local server) are addressed by path: most take nothing else. */
+/**
+ * The SDK's own messages go nowhere: left to it, some reach the process's console past the
+ * CLI's reporters and redaction ("An error was encountered in a non-retryable streaming
+ * request." on a refused upload). What matters of a failure is in the error it throws.
+ */
+const SILENT: NonNullable<S3ClientConfig['logger']> = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 function endpointOf(env: StorageConfig['env']): string | undefined {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined || endpoint === '' ? undefined : endpoint;
@@ -95,10 +102,12 @@ export class ObjectStorage {
       // Checksums only where the operation requires them: several S3-compatible stores refuse the CRC32 headers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      logger: SILENT,
       // An endpoint that never answers must not hold a run forever.
       requestHandler: {
         connectionTimeout: 10_000,
         socketTimeout: 120_000,
+        logger: SILENT,
         httpAgent: { keepAlive: true, maxSockets: 64 },
         httpsAgent: { keepAlive: true, maxSockets: 64 },
       },

@@ -7,7 +7,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { LocalFault } from '../../src/errors.js';
 import { Redactor } from '../../src/secrets.js';
@@ -111,16 +111,20 @@ describe('-o s3://bucket/prefix/', () => {
     expect(await s3.keys('outs', 'logged/')).toEqual(expect.arrayContaining(['logged/mug.png', 'logged/mug.png.json']));
   });
 
-  it('fails an input whose upload is denied, leaves no object, and stops the run', async () => {
+  it('fails an input whose upload is denied, leaves no object, and stops the run; the SDK prints nothing of its own', async () => {
     s3.deny = (request) =>
       request.method === 'PUT' && request.key.startsWith('denied/') && request.key.endsWith('.png');
+    // The SDK warns of a failed streaming request on the process's console, past the reporters and their redaction.
+    const warned = vi.spyOn(console, 'warn');
     try {
       const result = await run(['products', '-o', 's3://outs/denied/', '--concurrency', '1', '--json']);
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/cannot write s3:\/\/outs\/denied\/[^"]*\.png: access denied/);
       expect(result.stdout).toContain('every further result would be paid for and lost');
+      expect(warned).not.toHaveBeenCalled();
     } finally {
       s3.deny = null;
+      warned.mockRestore();
     }
     expect((await s3.keys('outs', 'denied/')).filter((key) => !key.includes('photoroom-runs/'))).toEqual([]);
   });
