@@ -119,3 +119,28 @@ export function storageProblem(
   const detail = status !== undefined ? `HTTP ${status}${code ? ` ${code}` : ''}` : code || system || 'error';
   return { kind: 'other', text: `the storage failed (${detail}): ${message}` };
 }
+
+/** Codes S3 and the compatible stores answer for a passing refusal, whatever the status says. */
+const PASSING_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+]);
+
+/**
+ * A failure worth trying again: the store throttled, failed on its side (5xx, 501 aside),
+ * or the connection went. Not a refusal that every try would meet (denied, no bucket).
+ */
+export function isPassing(error: unknown): boolean {
+  const sdk = shape(error);
+  const name = typeof sdk.name === 'string' ? sdk.name : '';
+  const code = typeof sdk.Code === 'string' ? sdk.Code : name;
+  const status = typeof sdk.$metadata?.httpStatusCode === 'number' ? sdk.$metadata.httpStatusCode : undefined;
+  const system = errorCode(error);
+  if (PASSING_CODES.has(code) || name === 'TimeoutError') return true;
+  if (system !== undefined && NETWORK_CODES.has(system)) return true;
+  return status === 429 || (status !== undefined && status >= 500 && status !== 501);
+}

@@ -129,6 +129,25 @@ describe('-o s3://bucket/prefix/', () => {
     expect((await s3.keys('outs', 'denied/')).filter((key) => !key.includes('photoroom-runs/'))).toEqual([]);
   });
 
+  it('uploads again an output the store refused once with 503 SlowDown: the paid answer is kept, not sent again', async () => {
+    const sent = emulator.requests.length;
+    let refused = 0;
+    s3.fail = (request) =>
+      request.method === 'PUT' && request.key === 'slow/mug.png' && refused++ === 0
+        ? { status: 503, code: 'SlowDown' }
+        : null;
+    try {
+      const result = await run(['products/mug.jpg', '-o', 's3://outs/slow/', '--json'], { AWS_MAX_ATTEMPTS: '2' });
+      expect([result.code, result.stdout]).toEqual([0, expect.stringContaining('"ok":1')]);
+    } finally {
+      s3.fail = null;
+    }
+    expect(refused).toBe(2);
+    expect(emulator.requests.length - sent).toBe(1);
+    expect(await s3.keys('outs', 'slow/mug')).toEqual(['slow/mug.png', 'slow/mug.png.json']);
+    expect(await stagedFiles()).toEqual([]);
+  });
+
   it('refuses before anything is sent: a missing bucket, denied writes, an endpoint that does not answer', async () => {
     const sent = emulator.requests.length;
     const missing = await run(['products', '-o', 's3://nowhere/out/']);
