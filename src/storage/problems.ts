@@ -7,7 +7,15 @@
 import { errorCode } from '../errors.js';
 
 export type StorageProblemKind =
-  'no-bucket' | 'no-object' | 'denied' | 'credentials' | 'no-credentials' | 'region' | 'unreachable' | 'other';
+  | 'no-bucket'
+  | 'no-object'
+  | 'denied'
+  | 'credentials'
+  | 'no-credentials'
+  | 'region'
+  | 'unreachable'
+  | 'unavailable'
+  | 'other';
 
 export interface StorageProblem {
   kind: StorageProblemKind;
@@ -43,6 +51,15 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
+]);
+
+/** Codes S3 and the compatible stores answer when they throttle or fail on their side, whatever the status. */
+const UNAVAILABLE_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'InternalError',
+  'ServiceUnavailable',
 ]);
 
 function regionOf(error: SdkErrorShape): string | undefined {
@@ -113,6 +130,11 @@ export function storageProblem(
       kind: 'unreachable',
       text: `the storage endpoint ${target.endpoint ?? `for ${target.region ?? 'the default region'}`} does not answer (${system ?? name}): check AWS_ENDPOINT_URL_S3 and the network`,
     };
+  if (UNAVAILABLE_CODES.has(code) || status === 429 || (status !== undefined && status >= 500 && status !== 501))
+    return {
+      kind: 'unavailable',
+      text: `the storage is failing on its side (HTTP ${status ?? '?'} ${code}): try again later; a rerun resumes where this one stopped`,
+    };
   if (status === 404 && access !== 'read')
     return { kind: 'no-bucket', text: `no such bucket ${where(target)}: check its name` };
   if (status === 404) return { kind: 'no-object', text: 'no such object' };
@@ -120,27 +142,11 @@ export function storageProblem(
   return { kind: 'other', text: `the storage failed (${detail}): ${message}` };
 }
 
-/** Codes S3 and the compatible stores answer for a passing refusal, whatever the status says. */
-const PASSING_CODES = new Set([
-  'SlowDown',
-  'Throttling',
-  'ThrottlingException',
-  'RequestTimeout',
-  'InternalError',
-  'ServiceUnavailable',
-]);
-
 /**
- * A failure worth trying again: the store throttled, failed on its side (5xx, 501 aside),
- * or the connection went. Not a refusal that every try would meet (denied, no bucket).
+ * A failure worth trying again: the store throttled or failed on its side, or the
+ * connection went. Not a refusal that every try would meet (denied, no bucket).
  */
 export function isPassing(error: unknown): boolean {
-  const sdk = shape(error);
-  const name = typeof sdk.name === 'string' ? sdk.name : '';
-  const code = typeof sdk.Code === 'string' ? sdk.Code : name;
-  const status = typeof sdk.$metadata?.httpStatusCode === 'number' ? sdk.$metadata.httpStatusCode : undefined;
-  const system = errorCode(error);
-  if (PASSING_CODES.has(code) || name === 'TimeoutError') return true;
-  if (system !== undefined && NETWORK_CODES.has(system)) return true;
-  return status === 429 || (status !== undefined && status >= 500 && status !== 501);
+  const { kind } = storageProblem(error, {}, 'write');
+  return kind === 'unavailable' || kind === 'unreachable';
 }

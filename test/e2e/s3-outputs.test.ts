@@ -148,6 +148,23 @@ describe('-o s3://bucket/prefix/', () => {
     expect(await stagedFiles()).toEqual([]);
   });
 
+  it('stops the run when the store keeps failing on its side: no further answer is paid for and lost', async () => {
+    const sent = emulator.requests.length;
+    s3.fail = (request) =>
+      request.method === 'PUT' && request.key.startsWith('down/') && request.key.endsWith('.png')
+        ? { status: 503, code: 'ServiceUnavailable' }
+        : null;
+    try {
+      const result = await run(['products', '-o', 's3://outs/down/', '--concurrency', '1', '--json']);
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toMatch(/cannot write s3:\/\/outs\/down\/[^"]*\.png: the storage is failing on its side/);
+      expect(result.stdout).toContain('every further result would be paid for and lost');
+    } finally {
+      s3.fail = null;
+    }
+    expect(emulator.requests.length - sent).toBe(1);
+  });
+
   it('refuses before anything is sent: a missing bucket, denied writes, an endpoint that does not answer', async () => {
     const sent = emulator.requests.length;
     const missing = await run(['products', '-o', 's3://nowhere/out/']);

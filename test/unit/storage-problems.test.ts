@@ -100,5 +100,11 @@ describe('passing storage failures', () => {
     ];
     expect(passing.map(isPassing)).toEqual(passing.map(() => true));
     expect(refusals.map(isPassing)).toEqual(refusals.map(() => false));
+    expect(storageProblem(sdkError('SlowDown', 503), aws, 'write')).toEqual({
+      kind: 'unavailable',
+      text: expect.stringMatching(
+        /^the storage is failing on its side \(HTTP 503 SlowDown\): try again later/,
+      ) as unknown,
+    });
   });
 });
