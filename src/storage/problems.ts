@@ -7,7 +7,15 @@
 import { errorCode } from '../errors.js';
 
 export type StorageProblemKind =
-  'no-bucket' | 'no-object' | 'denied' | 'credentials' | 'no-credentials' | 'region' | 'unreachable' | 'other';
+  | 'no-bucket'
+  | 'no-object'
+  | 'denied'
+  | 'credentials'
+  | 'no-credentials'
+  | 'region'
+  | 'unreachable'
+  | 'unavailable'
+  | 'other';
 
 export interface StorageProblem {
   kind: StorageProblemKind;
@@ -43,6 +51,15 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
+]);
+
+/** Codes S3 and the compatible stores answer when they throttle or fail on their side, whatever the status. */
+const UNAVAILABLE_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'InternalError',
+  'ServiceUnavailable',
 ]);
 
 function regionOf(error: SdkErrorShape): string | undefined {
@@ -113,9 +130,23 @@ export function storageProblem(
       kind: 'unreachable',
       text: `the storage endpoint ${target.endpoint ?? `for ${target.region ?? 'the default region'}`} does not answer (${system ?? name}): check AWS_ENDPOINT_URL_S3 and the network`,
     };
+  if (UNAVAILABLE_CODES.has(code) || status === 429 || (status !== undefined && status >= 500 && status !== 501))
+    return {
+      kind: 'unavailable',
+      text: `the storage is failing on its side (HTTP ${status ?? '?'} ${code}): try again later; a rerun resumes where this one stopped`,
+    };
   if (status === 404 && access !== 'read')
     return { kind: 'no-bucket', text: `no such bucket ${where(target)}: check its name` };
   if (status === 404) return { kind: 'no-object', text: 'no such object' };
   const detail = status !== undefined ? `HTTP ${status}${code ? ` ${code}` : ''}` : code || system || 'error';
   return { kind: 'other', text: `the storage failed (${detail}): ${message}` };
+}
+
+/**
+ * A failure worth trying again: the store throttled or failed on its side, or the
+ * connection went. Not a refusal that every try would meet (denied, no bucket).
+ */
+export function isPassing(error: unknown): boolean {
+  const { kind } = storageProblem(error, {}, 'write');
+  return kind === 'unavailable' || kind === 'unreachable';
 }

@@ -8,10 +8,11 @@
  * config and profiles, web identity for Kubernetes service accounts, instance roles).
  */
 import type { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Redactor } from '../secrets.js';
 import { objectUri } from './location.js';
-import { storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
+import { isPassing, storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
 
 export interface StorageConfig {
   /** The run's environment: AWS_* variables are read from here. */
@@ -45,6 +46,8 @@ export interface ObjectRead {
 /** Objects past this size are uploaded in parts (S3 takes a single PUT of up to 5 GB). */
 export const MULTIPART_BYTES = 16 * 1024 * 1024;
 const PART_BYTES = 8 * 1024 * 1024;
+/** The first wait before a streamed PUT is tried again; each later one doubles, with full jitter. */
+const RETRY_BASE_MS = 250;
 
 /** A storage failure with its one-line wording (see problems.ts). */
 export class StorageFailure extends Error {
@@ -61,6 +64,13 @@ export class StorageFailure extends Error {
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
 /** Custom endpoints (MinIO, R2, Ceph, a local server) are addressed by path: most take nothing else. */
+/**
+ * The SDK's own messages go nowhere: left to it, some reach the process's console past the
+ * CLI's reporters and redaction ("An error was encountered in a non-retryable streaming
+ * request." on a refused upload). What matters of a failure is in the error it throws.
+ */
+const SILENT: NonNullable<S3ClientConfig['logger']> = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 function endpointOf(env: StorageConfig['env']): string | undefined {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined || endpoint === '' ? undefined : endpoint;
@@ -95,10 +105,12 @@ export class ObjectStorage {
       // Checksums only where the operation requires them: several S3-compatible stores refuse the CRC32 headers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      logger: SILENT,
       // An endpoint that never answers must not hold a run forever.
       requestHandler: {
         connectionTimeout: 10_000,
         socketTimeout: 120_000,
+        logger: SILENT,
         httpAgent: { keepAlive: true, maxSockets: 64 },
         httpsAgent: { keepAlive: true, maxSockets: 64 },
       },
@@ -241,10 +253,7 @@ export class ObjectStorage {
   async upload(bucket: string, key: string, body: () => Readable, size: number, contentType?: string): Promise<void> {
     const params = { Bucket: bucket, Key: key, ...(contentType && { ContentType: contentType }) };
     try {
-      if (size <= MULTIPART_BYTES) {
-        await this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: body(), ContentLength: size }));
-        return;
-      }
+      if (size <= MULTIPART_BYTES) return await this.putStream(params, body, size);
       const { Upload } = await import('@aws-sdk/lib-storage');
       await new Upload({
         client: this.client,
@@ -255,6 +264,32 @@ export class ObjectStorage {
       }).done();
     } catch (error) {
       throw this.failure(error, objectUri({ bucket, key }), 'write');
+    }
+  }
+
+  /**
+   * One PUT of a stream. The SDK tries no request again whose body streams (it cannot rewind
+   * one), so a passing refusal (503 SlowDown, a 500, a dropped connection) is tried again
+   * here, as many times in all as the SDK would (AWS_MAX_ATTEMPTS), the body opened anew.
+   * (Multipart uploads need none of this: their parts are buffers, which the SDK retries.)
+   */
+  private async putStream(
+    params: { Bucket: string; Key: string; ContentType?: string },
+    body: () => Readable,
+    size: number,
+  ): Promise<void> {
+    const attempts = await this.client.config.maxAttempts();
+    for (let attempt = 1; ; attempt++) {
+      const stream = body();
+      try {
+        await this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: stream, ContentLength: size }));
+        return;
+      } catch (error) {
+        if (attempt >= attempts || !isPassing(error)) throw error;
+      } finally {
+        stream.destroy();
+      }
+      await sleep(Math.random() * RETRY_BASE_MS * 2 ** (attempt - 1));
     }
   }
 

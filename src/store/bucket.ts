@@ -31,10 +31,19 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * Failures that every later upload would meet too (no permission, no bucket, no valid
- * credentials): they stop the run as a full disk does, since every further result would be
- * paid for and lost.
+ * credentials), and a store that still fails on its side or does not answer once the
+ * upload's own tries are spent: they stop the run as a full disk does, since every further
+ * result would be paid for and lost (a rerun resumes).
  */
-const STOPS_RUN = new Set(['denied', 'no-bucket', 'credentials', 'no-credentials', 'region']);
+const STOPS_RUN = new Set([
+  'denied',
+  'no-bucket',
+  'credentials',
+  'no-credentials',
+  'region',
+  'unavailable',
+  'unreachable',
+]);
 
 /** An upload's failure as the sender treats a failed disk write: the input fails, with the storage's line. */
 export function uploadFault(failure: StorageFailure): LocalFault {

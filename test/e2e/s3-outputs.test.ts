@@ -7,7 +7,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { LocalFault } from '../../src/errors.js';
 import { Redactor } from '../../src/secrets.js';
@@ -111,18 +111,58 @@ describe('-o s3://bucket/prefix/', () => {
     expect(await s3.keys('outs', 'logged/')).toEqual(expect.arrayContaining(['logged/mug.png', 'logged/mug.png.json']));
   });
 
-  it('fails an input whose upload is denied, leaves no object, and stops the run', async () => {
+  it('fails an input whose upload is denied, leaves no object, and stops the run; the SDK prints nothing of its own', async () => {
     s3.deny = (request) =>
       request.method === 'PUT' && request.key.startsWith('denied/') && request.key.endsWith('.png');
+    // The SDK warns of a failed streaming request on the process's console, past the reporters and their redaction.
+    const warned = vi.spyOn(console, 'warn');
     try {
       const result = await run(['products', '-o', 's3://outs/denied/', '--concurrency', '1', '--json']);
       expect(result.code).not.toBe(0);
       expect(result.stdout).toMatch(/cannot write s3:\/\/outs\/denied\/[^"]*\.png: access denied/);
       expect(result.stdout).toContain('every further result would be paid for and lost');
+      expect(warned).not.toHaveBeenCalled();
     } finally {
       s3.deny = null;
+      warned.mockRestore();
     }
     expect((await s3.keys('outs', 'denied/')).filter((key) => !key.includes('photoroom-runs/'))).toEqual([]);
+  });
+
+  it('uploads again an output the store refused once with 503 SlowDown: the paid answer is kept, not sent again', async () => {
+    const sent = emulator.requests.length;
+    let refused = 0;
+    s3.fail = (request) =>
+      request.method === 'PUT' && request.key === 'slow/mug.png' && refused++ === 0
+        ? { status: 503, code: 'SlowDown' }
+        : null;
+    try {
+      const result = await run(['products/mug.jpg', '-o', 's3://outs/slow/', '--json'], { AWS_MAX_ATTEMPTS: '2' });
+      expect([result.code, result.stdout]).toEqual([0, expect.stringContaining('"ok":1')]);
+    } finally {
+      s3.fail = null;
+    }
+    expect(refused).toBe(2);
+    expect(emulator.requests.length - sent).toBe(1);
+    expect(await s3.keys('outs', 'slow/mug')).toEqual(['slow/mug.png', 'slow/mug.png.json']);
+    expect(await stagedFiles()).toEqual([]);
+  });
+
+  it('stops the run when the store keeps failing on its side: no further answer is paid for and lost', async () => {
+    const sent = emulator.requests.length;
+    s3.fail = (request) =>
+      request.method === 'PUT' && request.key.startsWith('down/') && request.key.endsWith('.png')
+        ? { status: 503, code: 'ServiceUnavailable' }
+        : null;
+    try {
+      const result = await run(['products', '-o', 's3://outs/down/', '--concurrency', '1', '--json']);
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toMatch(/cannot write s3:\/\/outs\/down\/[^"]*\.png: the storage is failing on its side/);
+      expect(result.stdout).toContain('every further result would be paid for and lost');
+    } finally {
+      s3.fail = null;
+    }
+    expect(emulator.requests.length - sent).toBe(1);
   });
 
   it('refuses before anything is sent: a missing bucket, denied writes, an endpoint that does not answer', async () => {

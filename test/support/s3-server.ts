@@ -35,6 +35,8 @@ export interface S3TestServer {
   readonly requests: StorageRequest[];
   /** Requests for which this returns true get 403 AccessDenied instead of an answer. */
   deny: ((request: StorageRequest) => boolean) | null;
+  /** Requests for which this returns an S3 error code and status get that answer instead (503 SlowDown, 500 InternalError). */
+  fail: ((request: StorageRequest) => { status: number; code: string } | null) | null;
   client: S3Client;
   createBucket(name: string): Promise<void>;
   put(bucket: string, key: string, body: Buffer | string): Promise<void>;
@@ -61,8 +63,8 @@ function describe(request: IncomingMessage): StorageRequest {
   };
 }
 
-const DENIED = `<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>test</RequestId></Error>`;
+const errorXml = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>${code}</Code><Message>${message}</Message><RequestId>test</RequestId></Error>`;
 
 export async function startS3Server(): Promise<S3TestServer> {
   const directory = await mkdtemp(path.join(tmpdir(), 'photoroom-s3-'));
@@ -72,9 +74,14 @@ export async function startS3Server(): Promise<S3TestServer> {
   const proxy = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const described = describe(incoming);
     requests.push(described);
-    if (server.deny?.(described)) {
+    const refusal = server.deny?.(described)
+      ? { status: 403, code: 'AccessDenied' }
+      : (server.fail?.(described) ?? null);
+    if (refusal) {
       incoming.resume();
-      outgoing.writeHead(403, { 'content-type': 'application/xml' }).end(DENIED);
+      outgoing
+        .writeHead(refusal.status, { 'content-type': 'application/xml' })
+        .end(errorXml(refusal.code, `refused by the test (${refusal.code})`));
       return;
     }
     const upstream = forward(
@@ -102,6 +109,7 @@ export async function startS3Server(): Promise<S3TestServer> {
     env: { ...TEST_CREDENTIALS, AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1' },
     requests,
     deny: null,
+    fail: null,
     client,
     async createBucket(name) {
       await client.send(new CreateBucketCommand({ Bucket: name }));

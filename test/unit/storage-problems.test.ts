@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseObjectUri, unsafeKeyReason } from '../../src/storage/location.js';
-import { storageProblem } from '../../src/storage/problems.js';
+import { isPassing, storageProblem } from '../../src/storage/problems.js';
 import { UserError } from '../../src/errors.js';
 
 const aws = { region: 'us-east-1' };
@@ -79,5 +79,32 @@ describe('storage problems in one line', () => {
   it('tells refused credentials from missing permissions', () => {
     expect(storageProblem(sdkError('InvalidAccessKeyId', 403), aws, 'read').kind).toBe('credentials');
     expect(storageProblem(sdkError('SignatureDoesNotMatch', 403), aws, 'read').kind).toBe('credentials');
+  });
+});
+
+describe('passing storage failures', () => {
+  it('takes throttling, failures on the store side and a dropped connection as worth another try, refusals not', () => {
+    const passing = [
+      sdkError('SlowDown', 503),
+      sdkError('InternalError', 500),
+      sdkError('Unknown', 502),
+      sdkError('TooManyRequests', 429),
+      Object.assign(new Error('reset'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+    ];
+    const refusals = [
+      sdkError('AccessDenied', 403),
+      sdkError('NoSuchBucket', 404),
+      sdkError('NotImplemented', 501),
+      sdkError('InvalidAccessKeyId', 403),
+    ];
+    expect(passing.map(isPassing)).toEqual(passing.map(() => true));
+    expect(refusals.map(isPassing)).toEqual(refusals.map(() => false));
+    expect(storageProblem(sdkError('SlowDown', 503), aws, 'write')).toEqual({
+      kind: 'unavailable',
+      text: expect.stringMatching(
+        /^the storage is failing on its side \(HTTP 503 SlowDown\): try again later/,
+      ) as unknown,
+    });
   });
 });
