@@ -96,7 +96,7 @@ export class Sender {
     const runLog = await openRunLog(runLogPath, client.redactor);
     try {
       const stateFolder = stateDir === outDir ? run.results : new OutputFolder(stateDir, host);
-      let stale = run.results.local ? await removeStaleTemporaryFiles(outDir, host) : 0;
+      let stale = await run.results.removeStale(host);
       if (stateDir !== outDir) stale += await removeStaleTemporaryFiles(stateDir, host);
       if (stale > 0)
         run.emit({

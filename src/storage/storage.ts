@@ -19,7 +19,14 @@ export interface StorageConfig {
   env: Readonly<Record<string, string | undefined>>;
   /** Every credential found is registered here, so that no output can show it. */
   redactor: Redactor;
+  /**
+   * A request whose connection stays silent this long fails (each of the SDK's attempts):
+   * the CLI gives its --timeout, so that a store that hangs cannot hold a run.
+   */
+  idleTimeoutMs?: number;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 /** One object as a listing or a HEAD describes it. */
 export interface StoredObject {
@@ -63,7 +70,6 @@ export class StorageFailure extends Error {
 
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 
-/** Custom endpoints (MinIO, R2, Ceph, a local server) are addressed by path: most take nothing else. */
 /**
  * The SDK's own messages go nowhere: left to it, some reach the process's console past the
  * CLI's reporters and redaction ("An error was encountered in a non-retryable streaming
@@ -71,6 +77,7 @@ const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '
  */
 const SILENT: NonNullable<S3ClientConfig['logger']> = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/** Custom endpoints (MinIO, R2, Ceph, a local server) are addressed by path: most take nothing else. */
 function endpointOf(env: StorageConfig['env']): string | undefined {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   return endpoint === undefined || endpoint === '' ? undefined : endpoint;
@@ -109,7 +116,7 @@ export class ObjectStorage {
       // An endpoint that never answers must not hold a run forever.
       requestHandler: {
         connectionTimeout: 10_000,
-        socketTimeout: 120_000,
+        socketTimeout: config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
         logger: SILENT,
         httpAgent: { keepAlive: true, maxSockets: 64 },
         httpsAgent: { keepAlive: true, maxSockets: 64 },

@@ -7,15 +7,20 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { LocalFault, UserError } from '../errors.js';
 import type { Host } from '../host.js';
 import { parseObjectUri, type ObjectLocation } from '../storage/location.js';
 import type { ObjectStorage, StorageFailure } from '../storage/storage.js';
+import { removeStaleTemporaryFiles, type Liveness } from './cleanup.js';
 import { temporaryPathFor, writeHashed } from './outputs.js';
 import type { Results, WrittenFile } from './results.js';
+
+/** The folder of the run's temporary folder where outputs are staged before their upload. */
+export const STAGING_FOLDER = 'photoroom-staged';
 
 /** A sidecar larger than this is not ours: it is never downloaded. */
 const MAX_SIDECAR_BYTES = 4 * 1024 * 1024;
@@ -61,6 +66,30 @@ export class BucketResults implements Results {
     private readonly host: Pick<Host, 'tmpdir' | 'hostname' | 'pid'>,
   ) {
     this.location = parseObjectUri(root);
+    this.staging = path.join(host.tmpdir, STAGING_FOLDER);
+  }
+
+  /**
+   * Staged files live in one folder of the temporary folder, named by their writer (host and
+   * pid, as temporary files in output folders are): what a killed run left there is found
+   * and removed by the next, as stale temporary files in an output folder are.
+   */
+  private staging: string;
+
+  async removeStale(host: Liveness): Promise<number> {
+    try {
+      await mkdir(this.staging, { recursive: true, mode: 0o700 });
+      await access(this.staging, constants.W_OK);
+    } catch {
+      // Made by another user on a shared machine: stage in the temporary folder itself.
+      this.staging = this.host.tmpdir;
+      return 0;
+    }
+    return removeStaleTemporaryFiles(this.staging, host);
+  }
+
+  private stagedPathFor(file: string): string {
+    return temporaryPathFor(path.join(this.staging, path.basename(file)), this.host);
   }
 
   /** The bucket and key of a file named `${root}/...` (as OutputNamer and StateLayout name them). */
@@ -82,7 +111,7 @@ export class BucketResults implements Results {
       });
       return { path: final, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     }
-    const staged = temporaryPathFor(path.join(this.host.tmpdir, path.basename(final)), this.host);
+    const staged = this.stagedPathFor(final);
     try {
       const handle = await open(staged, 'wx');
       const { bytes, sha256 } = await writeHashed(handle, source, staged).finally(() => handle.close().catch(() => {}));
@@ -107,7 +136,7 @@ export class BucketResults implements Results {
 
   async withLocalCopy<T>(file: string, use: (local: string) => Promise<T>): Promise<T> {
     const storage = await this.storage();
-    const staged = temporaryPathFor(path.join(this.host.tmpdir, path.basename(file)), this.host);
+    const staged = this.stagedPathFor(file);
     try {
       const object = await storage.read(this.location.bucket, this.keyOf(file));
       await pipeline(object.body, createWriteStream(staged, { flags: 'wx' }));

@@ -8,7 +8,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Host } from '../host.js';
-import { hostTag, TEMP_PREFIX } from './outputs.js';
+import { hostTag, TEMP_PREFIX } from './temporary.js';
 
 /** Longer than the longest --timeout (an hour): a live writer writes its answer's chunks as they come. */
 export const FOREIGN_TEMPORARY_MAX_AGE_MS = 2 * 60 * 60 * 1000;

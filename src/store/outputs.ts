@@ -9,37 +9,14 @@ import { mkdir, open, realpath, rename, rm, type FileHandle } from 'node:fs/prom
 import path from 'node:path';
 import { errorCode, LocalFault, writeFault } from '../errors.js';
 import type { TemporaryWriter } from '../host.js';
-import { relativeInside, shortenName } from '../paths.js';
+import { relativeInside } from '../paths.js';
 import { notReplaceable } from '../regular-file.js';
+import { removeStaleTemporaryFiles, type Liveness } from './cleanup.js';
 import { localFiles, type Results, type WrittenFile } from './results.js';
+import { temporaryPathFor } from './temporary.js';
 
-/** Temporary files start with this, so stale ones from a crash can be recognised. */
-export const TEMP_PREFIX = '.photoroom-tmp-';
-
-/** Room left in a temporary name for the final name it stands for. */
-const TEMP_NAME_BYTES = 200;
-
+export { hostTag, TEMP_PREFIX, temporaryPathFor } from './temporary.js';
 export type { WrittenFile } from './results.js';
-
-let temporaryCount = 0;
-
-/**
- * A machine, in temporary names: a pid means something only on the machine that wrote it
- * (shards on Kubernetes share one output folder from pods that each have their own pids).
- */
-export function hostTag(hostname: string): string {
-  return createHash('sha256').update(hostname).digest('hex').slice(0, 8);
-}
-
-/** `<prefix><name>.<host>.<pid>-<n>`: the host and pid tell a later run whether the writer is still alive. */
-export function temporaryPathFor(finalPath: string, writer: TemporaryWriter): string {
-  temporaryCount += 1;
-  const name = shortenName(path.basename(finalPath), TEMP_NAME_BYTES);
-  return path.join(
-    path.dirname(finalPath),
-    `${TEMP_PREFIX}${name}.${hostTag(writer.hostname)}.${writer.pid}-${temporaryCount.toString(16)}`,
-  );
-}
 
 /**
  * The real path `folder` has or would have: symbolic links resolved up to its deepest
@@ -124,6 +101,10 @@ export class OutputFolder implements Results {
   }
 
   /** The file itself. */
+  removeStale(host: Liveness): Promise<number> {
+    return removeStaleTemporaryFiles(this.root, host);
+  }
+
   localCopy(written: WrittenFile): string {
     return written.path;
   }

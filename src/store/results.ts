@@ -6,6 +6,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { readRegularFile } from '../regular-file.js';
+import type { Liveness } from './cleanup.js';
 
 export interface WrittenFile {
   path: string;
@@ -36,6 +37,11 @@ export interface Results extends ResultReader {
   localCopy(written: WrittenFile): string;
   /** `written`'s local copy is no longer needed (a bucket's staged file is removed). */
   release(written: WrittenFile): Promise<void>;
+  /**
+   * Removes the temporary files a killed run left where this one writes (its output folder,
+   * or a bucket's staging folder); returns how many.
+   */
+  removeStale(host: Liveness): Promise<number>;
   /** Runs `use` on a file on this machine holding the bytes at `file` (fetched first when it is not local). */
   withLocalCopy<T>(file: string, use: (local: string) => Promise<T>): Promise<T>;
 }

@@ -293,6 +293,22 @@ describe('bad storage inputs: one line, exit 2, nothing sent', () => {
     }
   });
 
+  it('a store that takes the connection and never answers: the run ends after --timeout, exit 2', async () => {
+    s3.stall = (request) => request.bucket === 'shelf' && request.key === '';
+    try {
+      const result = await run(['edit', 's3://shelf/products/', '-o', 'out', '--timeout', '1'], {
+        env: { AWS_MAX_ATTEMPTS: '1' },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^photoroom: s3:\/\/shelf\/products\/: the storage endpoint http:\/\/127\.0\.0\.1:\d+ does not answer/,
+      );
+      expect(result.sent).toEqual([]);
+    } finally {
+      s3.stall = null;
+    }
+  });
+
   it('photoroom check does not read object storage', async () => {
     const result = await run(['check', 's3://shelf/products/', '--preset', 'amazon']);
     expect(result.code).toBe(2);

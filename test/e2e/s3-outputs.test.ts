@@ -3,15 +3,16 @@
  * (s3rver behind a recording proxy), the CLI run in-process against the emulator. Inputs are
  * local folders here (s3:// inputs are tested with the input side).
  */
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { LocalFault } from '../../src/errors.js';
 import { Redactor } from '../../src/secrets.js';
-import { BucketResults } from '../../src/store/bucket.js';
+import { BucketResults, STAGING_FOLDER } from '../../src/store/bucket.js';
+import { hostTag } from '../../src/store/outputs.js';
 import { ObjectStorage } from '../../src/storage/storage.js';
 import { emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
 import { runInProcess } from '../support/in-process.js';
@@ -35,9 +36,9 @@ afterAll(async () => {
   await Promise.all([s3.close(), emulator.close()]);
 });
 
-/** This worker's staged files in the temporary folder (their names carry its pid). */
+/** This worker's staged files in the temporary folder's staging folder (their names carry its pid). */
 async function stagedFiles(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter(
+  return (await readdir(path.join(tmpdir(), STAGING_FOLDER)).catch(() => [] as string[])).filter(
     (name) => name.startsWith('.photoroom-tmp-') && name.includes(`.${process.pid}-`),
   );
 }
@@ -99,6 +100,21 @@ describe('-o s3://bucket/prefix/', () => {
       expect(text).not.toContain('S3RVER');
       expect(text).not.toContain(SESSION_TOKEN);
     }
+  });
+
+  it('removes what a killed run left staged, and keeps what a live writer is staging', async () => {
+    const staging = path.join(tmpdir(), STAGING_FOLDER);
+    await mkdir(staging, { recursive: true });
+    // A dead process of this machine (pid 2^22 + 1 is above Linux's pid_max), and this live one.
+    const dead = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.4194305-1`);
+    const live = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.${process.pid}-ff`);
+    await Promise.all([writeFile(dead, 'half an answer'), writeFile(live, 'being written')]);
+    const result = await run(['products/mug.jpg', '-o', 's3://outs/swept', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('removed 1 temporary file left by an interrupted run');
+    await expect(readFile(dead)).rejects.toThrow();
+    expect(await readFile(live, 'utf8')).toBe('being written');
+    await rm(live);
   });
 
   it('keeps the run log in --state-dir, without the credentials', async () => {

@@ -37,6 +37,8 @@ export interface S3TestServer {
   deny: ((request: StorageRequest) => boolean) | null;
   /** Requests for which this returns an S3 error code and status get that answer instead (503 SlowDown, 500 InternalError). */
   fail: ((request: StorageRequest) => { status: number; code: string } | null) | null;
+  /** Requests for which this returns true are read and never answered (a store that hangs). */
+  stall: ((request: StorageRequest) => boolean) | null;
   client: S3Client;
   createBucket(name: string): Promise<void>;
   put(bucket: string, key: string, body: Buffer | string): Promise<void>;
@@ -74,6 +76,10 @@ export async function startS3Server(): Promise<S3TestServer> {
   const proxy = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const described = describe(incoming);
     requests.push(described);
+    if (server.stall?.(described)) {
+      incoming.resume();
+      return;
+    }
     const refusal = server.deny?.(described)
       ? { status: 403, code: 'AccessDenied' }
       : (server.fail?.(described) ?? null);
@@ -110,6 +116,7 @@ export async function startS3Server(): Promise<S3TestServer> {
     requests,
     deny: null,
     fail: null,
+    stall: null,
     client,
     async createBucket(name) {
       await client.send(new CreateBucketCommand({ Bucket: name }));

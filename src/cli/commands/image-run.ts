@@ -189,10 +189,13 @@ export async function runImageCommand(imageRun: ImageRun): Promise<void> {
   /** The folders made for this run's results: a run that wrote nothing into them (refused, or sending nothing) removes them. */
   const madeFolders: string[] = [];
   const { io } = imageRun;
-  // One client for the bucket check and the run: opened only if an s3:// location is named.
-  const storage = new StorageOpener(() => ObjectStorage.open({ env: io.env, redactor: io.redactor }));
+  // One client for the bucket check and the run: opened only if an s3:// location is named,
+  // once the settings are known (its idle timeout is the run's --timeout).
+  let idleTimeoutMs: number | undefined;
+  const storage = new StorageOpener(() => ObjectStorage.open({ env: io.env, redactor: io.redactor, idleTimeoutMs }));
+  const settled = (run: RunSettings) => void (idleTimeoutMs = run.timeout * 1000);
   try {
-    await runImage(imageRun, madeFolders, storage);
+    await runImage(imageRun, madeFolders, storage, settled);
   } finally {
     await storage.close();
     await removeIfEmpty(madeFolders);
@@ -203,6 +206,8 @@ async function runImage(
   { endpoint, inputs, options, typed, io, bindings, preparsed: pre }: ImageRun,
   madeFolders: string[],
   storage: StorageOpener,
+  /** Told the run's settings once they are resolved, before storage is first opened. */
+  settled: (run: RunSettings) => void,
 ): Promise<void> {
   const passThrough = rawParamsFromPassThrough(options.param ?? []);
   // What -o names, looked up once: first while the settings are resolved, as it implies the output format.
@@ -224,6 +229,7 @@ async function runImage(
     endpoint,
   );
   const { run } = settings;
+  settled(run);
   const output = await outputOf(run.out);
   const format = settings.params.entry(FORMAT_PARAM[endpoint]);
   const mismatch = formatMismatch(output, format && { value: String(format.value), source: format.source }, run.out);
