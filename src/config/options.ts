@@ -176,7 +176,7 @@ export const RUN_OPTIONS: {
     common: true,
     group: INPUTS,
     description:
-      'folder the results are written to; with one input, an image file name (mug-white.png) or - for stdout',
+      'the folder or s3:// prefix results are written to; with one input, an image file name (mug-white.png) or - for stdout',
   },
   stateDir: {
     flag: '--state-dir',

@@ -14,13 +14,14 @@ import { wrapProse } from '../text.js';
 
 const EXAMPLES: Readonly<Record<Endpoint, string>> = {
   edit: `
-Inputs are files, folders (recursive), glob patterns, http(s) URLs (sent by GET), or a list
-(--from-file, or - for stdin). Outputs mirror the input folders under --out, each with a
-sidecar <output>.json; a rerun skips what is already done.
+Inputs: files, folders, globs, URLs (sent by GET), s3:// locations, or a list (--from-file,
+- for stdin). Outputs mirror the inputs under --out (a folder or an s3:// prefix), each
+with a sidecar <output>.json; a rerun skips what is done.
 
 Examples:
   photoroom edit ./products --bg white --padding 10% -o out/
   photoroom edit 'shots/**/*.jpg' --exclude '**/raw/**' --outputSize 1000x1000
+  photoroom edit s3://shop/products/ -o s3://shop/white/  # AWS_* credentials
   photoroom edit https://example.com/mug.png --background.prompt "on marble"
   photoroom edit --from-file urls.txt --format webp --json > results.ndjson
   photoroom edit ./products --bg white --dry-run > plan.sh  # the curl commands
@@ -29,8 +30,9 @@ Examples:
 Every parameter flag is an API parameter spelled as the API spells it; \`photoroom params\`
 lists them with their allowed values.`,
   segment: `
-Inputs are files, folders (recursive), glob patterns, or a list (--from-file, or - for
-stdin); /v1/segment takes uploads only. Outputs mirror the input folders under --out.
+Inputs are files, folders (recursive), glob patterns, s3:// prefixes, objects and globs,
+or a list (--from-file, or - for stdin); /v1/segment takes uploads only. Outputs mirror
+the input folders under --out (a folder or an s3:// prefix).
 
 Examples:
   photoroom segment ./products -o cutouts/
@@ -51,8 +53,8 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
     .argument(
       '[inputs...]',
       endpoint === 'edit'
-        ? 'files, folders, globs or http(s) URLs; - reads a list from stdin'
-        : 'files, folders or globs; - reads a list from stdin',
+        ? 'files, folders, globs, URLs or s3:// locations; - reads a list from stdin'
+        : 'files, folders, globs or s3:// locations; - reads a list from stdin',
     );
   // In this order in --help: what to do to the images, where to put them, how to run.
   for (const binding of bindings) command.addOption(binding.option);
