@@ -52,6 +52,12 @@ export interface ObjectRead {
 
 /** Objects past this size are uploaded in parts (S3 takes a single PUT of up to 5 GB). */
 export const MULTIPART_BYTES = 16 * 1024 * 1024;
+
+/** Bytes `start` to `end` of a source, both included (as createReadStream takes them). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
 const PART_BYTES = 8 * 1024 * 1024;
 /** The first wait before a streamed PUT is tried again; each later one doubles, with full jitter. */
 const RETRY_BASE_MS = 250;
@@ -253,44 +259,80 @@ export class ObjectStorage {
   }
 
   /**
-   * A stream of known length: one PUT up to MULTIPART_BYTES, parts beyond (two at a time,
-   * so memory stays at two parts). Either way the object appears only once all of it is
-   * stored; a failed multipart upload is aborted.
+   * A stream of known length: one PUT up to MULTIPART_BYTES, parts of PART_BYTES beyond, each
+   * streamed from its own range of the source (`body(range)`), so that memory holds no part:
+   * the SDK's own multipart uploader (lib-storage) buffers every part it sends, 8 MB times
+   * its queue times the uploads in flight, which took a run of 16 large outputs past 500 MB.
+   * Either way the object appears only once all of it is stored; a failed multipart upload
+   * is aborted, its parts deleted.
    */
-  async upload(bucket: string, key: string, body: () => Readable, size: number, contentType?: string): Promise<void> {
+  async upload(
+    bucket: string,
+    key: string,
+    body: (range?: ByteRange) => Readable,
+    size: number,
+    contentType?: string,
+  ): Promise<void> {
     const params = { Bucket: bucket, Key: key, ...(contentType && { ContentType: contentType }) };
     try {
-      if (size <= MULTIPART_BYTES) return await this.putStream(params, body, size);
-      const { Upload } = await import('@aws-sdk/lib-storage');
-      await new Upload({
-        client: this.client,
-        params: { ...params, Body: body() },
-        partSize: PART_BYTES,
-        queueSize: 2,
-        leavePartsOnError: false,
-      }).done();
+      if (size <= MULTIPART_BYTES)
+        await this.sendStreamed(body, (stream) =>
+          this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: stream, ContentLength: size })),
+        );
+      else await this.uploadInParts(params, body, size);
     } catch (error) {
       throw this.failure(error, objectUri({ bucket, key }), 'write');
     }
   }
 
-  /**
-   * One PUT of a stream. The SDK tries no request again whose body streams (it cannot rewind
-   * one), so a passing refusal (503 SlowDown, a 500, a dropped connection) is tried again
-   * here, as many times in all as the SDK would (AWS_MAX_ATTEMPTS), the body opened anew.
-   * (Multipart uploads need none of this: their parts are buffers, which the SDK retries.)
-   */
-  private async putStream(
+  private async uploadInParts(
     params: { Bucket: string; Key: string; ContentType?: string },
-    body: () => Readable,
+    body: (range?: ByteRange) => Readable,
     size: number,
   ): Promise<void> {
+    const { UploadId } = await this.client.send(new this.sdk.CreateMultipartUploadCommand(params));
+    const upload = { Bucket: params.Bucket, Key: params.Key, UploadId };
+    try {
+      const parts: { ETag?: string; PartNumber: number }[] = [];
+      for (let start = 0, PartNumber = 1; start < size; start += PART_BYTES, PartNumber++) {
+        const range = { start, end: Math.min(size, start + PART_BYTES) - 1 };
+        const { ETag } = await this.sendStreamed(
+          () => body(range),
+          (stream) =>
+            this.client.send(
+              new this.sdk.UploadPartCommand({
+                ...upload,
+                PartNumber,
+                Body: stream,
+                ContentLength: range.end - range.start + 1,
+              }),
+            ),
+        );
+        parts.push({ ETag, PartNumber });
+      }
+      await this.client.send(
+        new this.sdk.CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }),
+      );
+    } catch (error) {
+      await this.client.send(new this.sdk.AbortMultipartUploadCommand(upload)).catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * One request whose body streams. The SDK tries no such request again (it cannot rewind a
+   * stream), so a passing refusal (503 SlowDown, a 500, a dropped connection) is tried again
+   * here, as many times in all as the SDK would (AWS_MAX_ATTEMPTS), the body opened anew.
+   */
+  private async sendStreamed<Output>(
+    body: () => Readable,
+    send: (stream: Readable) => Promise<Output>,
+  ): Promise<Output> {
     const attempts = await this.client.config.maxAttempts();
     for (let attempt = 1; ; attempt++) {
       const stream = body();
       try {
-        await this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: stream, ContentLength: size }));
-        return;
+        return await send(stream);
       } catch (error) {
         if (attempt >= attempts || !isPassing(error)) throw error;
       } finally {

@@ -116,7 +116,7 @@ export class BucketResults implements Results {
       const handle = await open(staged, 'wx');
       const { bytes, sha256 } = await writeHashed(handle, source, staged).finally(() => handle.close().catch(() => {}));
       await storage
-        .upload(this.location.bucket, key, () => createReadStream(staged), bytes, contentType)
+        .upload(this.location.bucket, key, (range) => createReadStream(staged, range), bytes, contentType)
         .catch((error: unknown) => Promise.reject(uploadFault(storage.failure(error, final, 'write'))));
       return { path: final, bytes, sha256, staged };
     } catch (error) {

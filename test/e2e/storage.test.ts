@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/secrets.js';
-import { ObjectStorage, StorageFailure } from '../../src/storage/storage.js';
+import { ObjectStorage, StorageFailure, type ByteRange } from '../../src/storage/storage.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 
 let s3: S3TestServer;
@@ -58,7 +58,18 @@ describe('object storage', () => {
     expect((await s3.get('shelf', 'write/small.json')).toString()).toBe('{"ok":true}');
     const large = Buffer.alloc(17 * 1024 * 1024, 3);
     const before = s3.requests.length;
-    await storage.upload('shelf', 'write/large.png', () => Readable.from([large]), large.length);
+    // Each part streams from its own range of the source: no part is held in memory.
+    const ranges: (ByteRange | undefined)[] = [];
+    const source = (range?: ByteRange) => {
+      ranges.push(range);
+      return Readable.from([range ? large.subarray(range.start, range.end + 1) : large]);
+    };
+    await storage.upload('shelf', 'write/large.png', source, large.length);
+    expect(ranges).toEqual([
+      { start: 0, end: 8 * 1024 * 1024 - 1 },
+      { start: 8 * 1024 * 1024, end: 16 * 1024 * 1024 - 1 },
+      { start: 16 * 1024 * 1024, end: large.length - 1 },
+    ]);
     const made = s3.requests.slice(before);
     expect(made.some((request) => request.query.has('uploads'))).toBe(true);
     expect(made.filter((request) => request.query.has('partNumber'))).toHaveLength(3);
