@@ -10,7 +10,7 @@ import { relativeInside } from '../paths.js';
 import { isObjectUri, unsafeKeyReason } from '../storage/location.js';
 import { readList, type ListFormat } from './list.js';
 import {
-  listObjects,
+  KeptListings,
   objectSource,
   sourceRoot,
   type ListedObject,
@@ -120,9 +120,10 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
   );
   const skipPrefixes = options.skipFolders.filter(isObjectUri).map((prefix) => prefix.replace(/\/*$/, '/'));
   const roots = await Promise.all(sources.map((source) => rootOf(source, options.cwd)));
+  const listings = new KeptListings();
   return {
     async *items() {
-      const discovery = new Discovery(options, skipFolders, included, excluded, skipPrefixes);
+      const discovery = new Discovery(options, skipFolders, included, excluded, skipPrefixes, listings);
       for (const source of sources) yield* discovery.from(source);
     },
     folders: () => roots.filter((root): root is WalkRoot => root !== null).map((root) => root.folder),
@@ -137,7 +138,10 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
       );
       if (!root) return null;
       // A fresh judge each time: a file seen before may have changed since.
-      return new Discovery(options, skipFolders, included, excluded, skipPrefixes).judge(root.folder, file);
+      return new Discovery(options, skipFolders, included, excluded, skipPrefixes, new KeptListings()).judge(
+        root.folder,
+        file,
+      );
     },
   };
 }
@@ -258,6 +262,8 @@ class Discovery {
     private readonly excluded: (relative: string) => boolean,
     /** `s3://bucket/prefix/` strings never listed into (an output prefix). */
     private readonly skipPrefixes: readonly string[],
+    /** Object listings, kept from one walk for the next. */
+    private readonly listings: KeptListings,
   ) {
     this.extensions = new Set(options.extensions);
   }
@@ -288,7 +294,7 @@ class Discovery {
     // As for folders: an output prefix is skipped only below a root, not when the root is inside it.
     const root = sourceRoot(source);
     const skipped = this.skipPrefixes.filter((prefix) => !root.startsWith(prefix));
-    for await (const object of listObjects(source, storage)) {
+    for await (const object of this.listings.list(source, storage)) {
       const reason = object.named ? undefined : this.objectReason(object, skipped);
       const before = this.seen.get(object.uri);
       if (before === 'input' || (reason && before === 'ignored')) continue;

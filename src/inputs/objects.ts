@@ -110,6 +110,35 @@ export async function* listObjects(source: ObjectSource, storage: StorageGetter)
   }
 }
 
+/**
+ * Listings kept from one walk for the next: planning walks the inputs twice (the survey,
+ * then the walk that sends), and a listing costs the store a request per thousand keys and
+ * the run its wait. A listing that finished is kept up to KEPT_OBJECTS objects (about 200
+ * bytes each), so that memory stays bounded whatever the bucket; a larger one is listed
+ * again. The second walk then meets the versions the survey judged.
+ */
+export class KeptListings {
+  private readonly kept = new Map<string, readonly ListedObject[]>();
+
+  async *list(source: ObjectSource, storage: StorageGetter): AsyncGenerator<ListedObject> {
+    const kept = this.kept.get(source.uri);
+    if (kept) {
+      yield* kept;
+      return;
+    }
+    let keeping: ListedObject[] | null = [];
+    for await (const object of listObjects(source, storage)) {
+      if (keeping && keeping.length < KEPT_OBJECTS) keeping.push(object);
+      else keeping = null;
+      yield object;
+    }
+    if (keeping) this.kept.set(source.uri, keeping);
+  }
+}
+
+/** Objects a listing keeps for the next walk, at most (see KeptListings). */
+export const KEPT_OBJECTS = 50_000;
+
 /** Every object under `prefix` but folder markers (keys ending in '/', which hold no image). */
 async function* listed(storage: ObjectStorage, prefix: ObjectLocation): AsyncGenerator<ListedObject> {
   for await (const page of storage.list(prefix.bucket, prefix.key)) {

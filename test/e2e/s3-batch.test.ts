@@ -85,6 +85,7 @@ describe('a batch from a bucket into a bucket', () => {
   it('takes a prefix of 200 images through the API into another bucket, then a rerun sends and downloads nothing', async () => {
     const cwd = await tempDir('photoroom-s3batch-');
     const sentBefore = emulator.requests.length;
+    const listedFrom = s3.requests.length;
     const first = await runInProcess(
       ['edit', 's3://photos/catalog/', '-o', 's3://results/white/', '--concurrency', '8', '--yes', '--json'],
       { cwd, env: env() },
@@ -107,6 +108,11 @@ describe('a batch from a bucket into a bucket', () => {
       true,
     );
     expect(await s3.keys('results', 'white/photoroom-runs/')).toHaveLength(1);
+    // The inputs are listed once: the walk that sends replays what the survey listed.
+    const listings = s3.requests
+      .slice(listedFrom)
+      .filter((request) => request.bucket === 'photos' && request.key === '' && request.method === 'GET');
+    expect(listings).toHaveLength(1);
 
     const storageBefore = s3.requests.length;
     const rerun = await runInProcess(['edit', 's3://photos/catalog/', '-o', 's3://results/white/', '--yes', '--json'], {
