@@ -256,6 +256,32 @@ describe('s3:// inputs', () => {
   });
 });
 
+describe('inputs and outputs in one bucket', () => {
+  const writesOf = (from: number, key: string) =>
+    s3.requests
+      .slice(from)
+      .filter((request) => request.key === key && request.method !== 'GET' && request.method !== 'HEAD');
+
+  it('refuses, before anything is sent, an output that would be written over an input object', async () => {
+    await s3.put('shelf', 'in-place-png/bottle.png', await fixture('bottle.png'));
+    const from = s3.requests.length;
+    const result = await run([
+      'edit',
+      's3://shelf/in-place-png/',
+      '-o',
+      's3://shelf/in-place-png/',
+      '--state-dir',
+      'state',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^photoroom: s3:\/\/shelf\/in-place-png\/bottle\.png would be written over the input s3:\/\/shelf\/in-place-png\/bottle\.png; inputs are never modified/,
+    );
+    expect(result.sent).toEqual([]);
+    expect(writesOf(from, 'in-place-png/bottle.png')).toEqual([]);
+  });
+});
+
 describe('bad storage inputs: one line, exit 2, nothing sent', () => {
   it.each([
     ['a missing bucket', ['s3://no-such-bucket/x/'], {}, /^photoroom: s3:\/\/no-such-bucket\/x\/: no such bucket/],
