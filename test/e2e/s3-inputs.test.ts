@@ -280,6 +280,25 @@ describe('inputs and outputs in one bucket', () => {
     expect(result.sent).toEqual([]);
     expect(writesOf(from, 'in-place-png/bottle.png')).toEqual([]);
   });
+
+  it.each([
+    // The output, its sidecar and the run log: as for a folder edited in place, or its output folder inside it.
+    ['in place', 'in-place/', 's3://shelf/in-place/', 'ignored: 3 results of earlier runs'],
+    ['into a prefix inside the input prefix', 'nest/', 's3://shelf/nest/out/', 'ignored: 3 in the output folder'],
+  ])(
+    'edited %s, a rerun takes none of its results or records as input and sends nothing',
+    async (_, prefix, out, ignored) => {
+      await s3.put('shelf', `${prefix}mug.jpg`, await fixture('mug.jpg'));
+      const args = ['edit', `s3://shelf/${prefix}`, '-o', out, '--state-dir', 'state'];
+      const first = await run(args);
+      expect(first.code).toBe(0);
+      expect(uploadedNames(first.sent)).toEqual(['mug.jpg']);
+      const again = await run(args, { root: first.root });
+      expect(again.code).toBe(0);
+      expect(uploadedNames(again.sent)).toEqual([]);
+      expect(again.stderr).toContain(`0 ok, 1 skipped, 0 failed (${ignored};`);
+    },
+  );
 });
 
 describe('bad storage inputs: one line, exit 2, nothing sent', () => {
