@@ -22,11 +22,18 @@ export interface ObjectVersion {
   etag: string;
 }
 
-/** The first `length` bytes (length > 0), in one ranged read. */
+/**
+ * The first `length` bytes (length > 0), in one ranged read. An answer cut short is a
+ * StorageFailure, as a refused read is.
+ */
 export async function objectHead(storage: ObjectStorage, object: ObjectVersion, length: number): Promise<Uint8Array> {
   const read = await storage.read(object.bucket, object.key, { range: [0, length - 1], etag: object.etag });
   const chunks: Buffer[] = [];
-  for await (const chunk of read.body) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of read.body) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw storage.failure(error, objectUri(object), 'read');
+  }
   return Buffer.concat(chunks);
 }
 

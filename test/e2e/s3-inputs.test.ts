@@ -209,6 +209,25 @@ describe('s3:// inputs', () => {
     }
   });
 
+  it('an object whose answer is cut short while it is checked fails alone, with the storage line', async () => {
+    await Promise.all([
+      s3.put('shelf', 'cut/mug.jpg', await fixture('mug.jpg')),
+      s3.put('shelf', 'cut/bottle.png', await fixture('bottle.png')),
+    ]);
+    s3.interrupt = (request) => (request.method === 'GET' && request.key === 'cut/mug.jpg' ? 'cut' : undefined);
+    try {
+      const result = await run(['edit', 's3://shelf/cut/', '-o', 'out']);
+      expect(result.code).toBe(1);
+      expect(uploadedNames(result.sent)).toEqual(['bottle.png']);
+      expect(result.stderr).toMatch(
+        /^failed +s3:\/\/shelf\/cut\/mug\.jpg: the storage endpoint \S+ does not answer \(ECONNRESET\)/m,
+      );
+      expect(result.stderr).not.toMatch(/unexpected error/);
+    } finally {
+      s3.interrupt = null;
+    }
+  });
+
   it('--dry-run says how to send an object: aws s3 cp into curl', async () => {
     const result = await run(['edit', 's3://shelf/shots/a/', '-o', 'out', '--dry-run']);
     expect(result.code).toBe(0);
