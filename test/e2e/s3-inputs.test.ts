@@ -228,6 +228,39 @@ describe('s3:// inputs', () => {
     }
   });
 
+  it('an object whose bytes stop coming while it is sent fails alone on --timeout, said as the storage stalling, not retried', async () => {
+    const noise = await sharp(randomBytes(720 * 720 * 3), { raw: { width: 720, height: 720, channels: 3 } })
+      .png()
+      .toBuffer();
+    await Promise.all([
+      s3.put('shelf', 'stalled/noise.png', noise),
+      s3.put('shelf', 'stalled/mug.jpg', await fixture('mug.jpg')),
+    ]);
+    // The whole read of the large object (its head is read for the check first) stalls after 1 KB. The request's
+    // --timeout began before that read did, so it passes before the storage connection's own (also --timeout).
+    s3.interrupt = (request) =>
+      request.key === 'stalled/noise.png' && request.method === 'GET' && request.range === undefined
+        ? 'stall'
+        : undefined;
+    const from = s3.requests.length;
+    try {
+      const result = await run(['edit', 's3://shelf/stalled/', '-o', 'out', '--timeout', '1', '--retries', '2']);
+      expect(result.code).toBe(1);
+      // No file of the large object reached the API (its one request was cut off unfinished, whether or not the
+      // emulator has logged it yet).
+      expect(uploadedNames(result.sent).filter((name) => name !== '')).toEqual(['mug.jpg']);
+      expect(result.stderr).toMatch(
+        /^failed +s3:\/\/shelf\/stalled\/noise\.png: .*the storage sent no more of its bytes within --timeout \(1 s\); not retried \(rerun to try it again\) \(after 1 attempt\)$/m,
+      );
+      const wholeReads = s3
+        .objectReads(from)
+        .filter((request) => request.key === 'stalled/noise.png' && !request.range);
+      expect(wholeReads).toHaveLength(1);
+    } finally {
+      s3.interrupt = null;
+    }
+  });
+
   it('--dry-run says how to send an object: aws s3 cp into curl', async () => {
     const result = await run(['edit', 's3://shelf/shots/a/', '-o', 'out', '--dry-run']);
     expect(result.code).toBe(0);
