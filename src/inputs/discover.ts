@@ -11,6 +11,7 @@ import { isObjectUri, unsafeKeyReason } from '../storage/location.js';
 import { readList, type ListFormat } from './list.js';
 import {
   KeptListings,
+  literalFirst,
   objectSource,
   sourceRoot,
   type ListedObject,
@@ -287,12 +288,13 @@ class Discovery {
     }
   }
 
-  private async *objects(source: ObjectSource): AsyncGenerator<DiscoveryItem> {
+  private async *objects(named: ObjectSource): AsyncGenerator<DiscoveryItem> {
     const { storage } = this.options;
     if (!storage)
       throw new StartUpError(
-        `${source.uri}: objects in storage are not read by this command; copy them down first (aws s3 cp --recursive)`,
+        `${named.uri}: objects in storage are not read by this command; copy them down first (aws s3 cp --recursive)`,
       );
+    const source = await literalFirst(named, storage);
     // As for folders: an output prefix is skipped only below a root, not when the root is inside it.
     const root = sourceRoot(source);
     const skipped = this.skipPrefixes.filter((prefix) => !root.startsWith(prefix));

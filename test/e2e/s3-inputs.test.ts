@@ -157,6 +157,23 @@ describe('s3:// inputs', () => {
     expect(uploadedNames(listed.sent)).toEqual(['bottle.png', 'mug.jpg']);
   });
 
+  it('a key that reads as a glob but names objects as it is written is taken as written, as a path that exists is', async () => {
+    await Promise.all([
+      s3.put('shelf', 'sale [2020]/mug.jpg', await fixture('mug.jpg')),
+      s3.put('shelf', 'sale [2020]/sub/bottle.png', await fixture('bottle.png')),
+    ]);
+    const from = s3.requests.length;
+    const prefix = await run(['edit', 's3://shelf/sale [2020]/', '-o', 'out']);
+    expect(prefix.code).toBe(0);
+    expect(Object.keys(await prefix.sidecars()).sort()).toEqual(['mug.png.json', 'sub/bottle.png.json']);
+    const single = await run(['edit', 's3://shelf/sale [2020]/mug.jpg', '-o', 'out']);
+    expect(single.code).toBe(0);
+    expect(Object.keys(await single.sidecars())).toEqual(['mug.png.json']);
+    // Neither is read as a pattern listed from the bucket's root.
+    const listings = s3.requests.slice(from).filter((request) => request.query.has('list-type'));
+    expect(listings.map((request) => request.query.get('prefix'))).not.toContain('');
+  });
+
   it('streams an object over 1 MB into the request, and converts a TIFF through a download removed after', async () => {
     const noise = randomBytes(720 * 720 * 3);
     const large = await sharp(noise, { raw: { width: 720, height: 720, channels: 3 } })
