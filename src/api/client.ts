@@ -176,7 +176,14 @@ export function createClient(options: ClientOptions): Client {
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      throw localFaultIn(error) ?? apiErrorFromFailure(error);
+      const failure = localFaultIn(error) ?? apiErrorFromFailure(error);
+      // The upload's source (an object in storage) stopped giving bytes: the input's fault, which a retry would meet again.
+      const stalled = failure instanceof ApiError && failure.kind === 'timeout' ? body?.awaitedSource() : null;
+      if (stalled)
+        throw new LocalFault(
+          `${stalled}: the storage sent no more of its bytes within --timeout (${options.timeoutMs / 1000} s); not retried (rerun to try it again)`,
+        );
+      throw failure;
     }
     // Headers and error bodies are read as they came, the key in them too if a server echoes
     // it: it is masked where output leaves the program (secrets.ts), never before parsing.

@@ -28,6 +28,11 @@ export interface MultipartBody {
   contentType: string;
   length: number;
   body: Buffer | Readable;
+  /**
+   * The `path` of a part streamed from `open` whose next bytes the body is waiting for right
+   * now, or null: a request that times out then was held up by its source, not by the API.
+   */
+  awaitedSource(): string | null;
 }
 
 /** Field names and file names in quotes: `"` and line breaks escaped as browsers do. */
@@ -60,14 +65,25 @@ export function encodeMultipart(parts: readonly Part[]): MultipartBody {
 
   const length = pieces.reduce((sum, piece) => sum + (Buffer.isBuffer(piece) ? piece.length : piece.size), 0);
   const contentType = `multipart/form-data; boundary=${boundary}`;
-  if (pieces.every((piece) => Buffer.isBuffer(piece))) return { contentType, length, body: Buffer.concat(pieces) };
-  return { contentType, length, body: Readable.from(stream(pieces), { objectMode: false }) };
+  if (pieces.every((piece) => Buffer.isBuffer(piece)))
+    return { contentType, length, body: Buffer.concat(pieces), awaitedSource: () => null };
+  let awaited: string | null = null;
+  const awaiting = (source: string | null) => (awaited = source);
+  return {
+    contentType,
+    length,
+    body: Readable.from(stream(pieces, awaiting), { objectMode: false }),
+    awaitedSource: () => awaited,
+  };
 }
 
-async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }>)[]): AsyncIterable<Buffer> {
+async function* stream(
+  pieces: readonly (Buffer | Extract<Part, { path: string }>)[],
+  awaiting: (source: string | null) => void,
+): AsyncIterable<Buffer> {
   for (const piece of pieces) {
     if (Buffer.isBuffer(piece)) yield piece;
-    else yield* fileChunks(piece);
+    else yield* fileChunks(piece, awaiting);
   }
 }
 
@@ -76,17 +92,26 @@ async function* stream(pieces: readonly (Buffer | Extract<Part, { path: string }
  * measured before: a file that grew or shrank since would corrupt the request, so it fails instead. Either
  * failure is this machine's (a LocalFault), never the network's to retry.
  */
-async function* fileChunks(piece: Extract<Part, { path: string }>): AsyncIterable<Buffer> {
+async function* fileChunks(
+  piece: Extract<Part, { path: string }>,
+  awaiting: (source: string | null) => void,
+): AsyncIterable<Buffer> {
   const changed = () =>
     new LocalFault(`${piece.path} changed while it was being sent; not retried (rerun once it is complete)`);
+  // Said only of a source elsewhere (`open`): between two chunks, and before the first, it is what the request waits for.
+  const source = piece.open ? piece.path : null;
   let sent = 0;
   try {
+    awaiting(source);
     for await (const bytes of piece.open?.() ?? regularFileChunks(piece.path, 256 * 1024)) {
+      awaiting(null);
       sent += bytes.length;
       if (sent > piece.size) throw changed();
       piece.onChunk?.(bytes);
       yield bytes;
+      awaiting(source);
     }
+    awaiting(null);
   } catch (error) {
     if (error instanceof LocalFault) throw error;
     const code = errorCode(error);

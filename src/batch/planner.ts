@@ -85,7 +85,7 @@ export class Planner {
     const namer = this.namer();
     this.surveyNamer = namer;
     const ignored: Record<IgnoreReason, number> = noneIgnored();
-    /** Real paths of inputs inside the output folder (usually none): no output may land on one. */
+    /** Real paths (or URIs) of inputs inside the output folder or prefix (usually none): no output may land on one. */
     const inputsInOutput: string[] = [];
     const outputFolders = new Set<string>();
     const problems: string[] = [];
@@ -95,6 +95,8 @@ export class Planner {
     for await (const { job, item, mine } of this.walk(namer, ignored)) {
       // Another shard's output must not land on this shard's input either.
       if (item.kind === 'file' && relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
+      // An object under an output prefix (`edit s3://b/p/ -o s3://b/p/`): a string test, as paths would collapse `//`.
+      if (item.kind === 'object' && item.uri.startsWith(`${outDir}/`)) inputsInOutput.push(item.uri);
       if (!mine) continue;
       if (options.outputFile && urlInputs + fileInputs === 1) {
         throw new UserError(

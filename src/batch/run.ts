@@ -13,7 +13,7 @@ import { StartUpError } from '../errors.js';
 import { resolveInputs, type ResolvedInputs } from '../inputs/discover.js';
 import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 import type { Watch } from '../inputs/watch.js';
-import { earlierOutputCheck } from '../store/earlier-outputs.js';
+import { earlierObjectCheck, earlierOutputCheck } from '../store/earlier-outputs.js';
 import { UserError } from '../errors.js';
 import { BucketResults } from '../store/bucket.js';
 import { stateLayout, type StateLayout } from '../store/layout.js';
@@ -150,6 +150,7 @@ async function runResolved(run: RunContext, outputFile: string | undefined, star
     // A bucket output's prefix is never listed as input (its run log folder is local).
     skipFolders: [layout.outDir, run.results.local ? layout.stateDir : path.dirname(layout.runLogPath)],
     isEarlierOutput: earlierOutputCheck(layout),
+    ...(!run.results.local && { isEarlierObject: earlierObjectCheck(layout, run.results) }),
     extensions: IMAGE_EXTENSIONS,
     storage: () => run.storage.get(),
   });

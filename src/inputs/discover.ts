@@ -11,6 +11,7 @@ import { isObjectUri, unsafeKeyReason } from '../storage/location.js';
 import { readList, type ListFormat } from './list.js';
 import {
   KeptListings,
+  literalFirst,
   objectSource,
   sourceRoot,
   type ListedObject,
@@ -56,6 +57,8 @@ export interface DiscoverOptions {
    * each file with the names in its folder, so that the common case costs nothing.
    */
   isEarlierOutput?: (file: string, siblings: ReadonlySet<string>) => boolean | Promise<boolean>;
+  /** The same for a listed object, by its URI (a bucket output's results, when an input prefix holds them). */
+  isEarlierObject?: (uri: string) => boolean | Promise<boolean>;
   /** Lower-case, without the dot. */
   extensions: readonly string[];
   cwd: string;
@@ -285,17 +288,18 @@ class Discovery {
     }
   }
 
-  private async *objects(source: ObjectSource): AsyncGenerator<DiscoveryItem> {
+  private async *objects(named: ObjectSource): AsyncGenerator<DiscoveryItem> {
     const { storage } = this.options;
     if (!storage)
       throw new StartUpError(
-        `${source.uri}: objects in storage are not read by this command; copy them down first (aws s3 cp --recursive)`,
+        `${named.uri}: objects in storage are not read by this command; copy them down first (aws s3 cp --recursive)`,
       );
+    const source = await literalFirst(named, storage);
     // As for folders: an output prefix is skipped only below a root, not when the root is inside it.
     const root = sourceRoot(source);
     const skipped = this.skipPrefixes.filter((prefix) => !root.startsWith(prefix));
     for await (const object of this.listings.list(source, storage)) {
-      const reason = object.named ? undefined : this.objectReason(object, skipped);
+      const reason = object.named ? undefined : await this.objectReason(object, skipped);
       const before = this.seen.get(object.uri);
       if (before === 'input' || (reason && before === 'ignored')) continue;
       this.seen.set(object.uri, reason ? 'ignored' : 'input');
@@ -310,7 +314,7 @@ class Discovery {
    * Why a listed object is left out, as a file found in a folder is judged. A key that
    * would climb out of an output prefix (`..`) and is not excluded stops the run.
    */
-  private objectReason(object: ListedObject, skipped: readonly string[]): IgnoreReason | undefined {
+  private async objectReason(object: ListedObject, skipped: readonly string[]): Promise<IgnoreReason | undefined> {
     const unsafe = unsafeKeyReason(object.key);
     if (unsafe) {
       if (!this.included(object.relative) || this.excluded(object.relative)) return 'excluded';
@@ -318,6 +322,7 @@ class Discovery {
     }
     if (object.relative.split('/').some((segment) => segment.startsWith('.'))) return 'hidden';
     if (skipped.some((prefix) => object.uri.startsWith(prefix))) return 'output-folder';
+    if (await this.options.isEarlierObject?.(object.uri)) return 'earlier-output';
     return this.filter(object.relative);
   }
 

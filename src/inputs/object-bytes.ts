@@ -22,12 +22,25 @@ export interface ObjectVersion {
   etag: string;
 }
 
-/** The first `length` bytes (length > 0), in one ranged read. */
+/**
+ * The first `length` bytes (length > 0), in one ranged read. An answer cut short is a
+ * StorageFailure, as a refused read is. A store that ignores the range answers the whole
+ * object: it is read no further than `length`, so that no large image is held in memory.
+ */
 export async function objectHead(storage: ObjectStorage, object: ObjectVersion, length: number): Promise<Uint8Array> {
   const read = await storage.read(object.bucket, object.key, { range: [0, length - 1], etag: object.etag });
   const chunks: Buffer[] = [];
-  for await (const chunk of read.body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  let received = 0;
+  try {
+    for await (const chunk of read.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (received >= length) break;
+    }
+  } catch (error) {
+    throw storage.failure(error, objectUri(object), 'read');
+  }
+  return Buffer.concat(chunks).subarray(0, length);
 }
 
 /**

@@ -60,6 +60,36 @@ export async function objectSource(uri: string): Promise<ObjectSource> {
   return { kind: 'objects', uri, ...location, glob: { prefix, matches: (key) => test(key) } };
 }
 
+/** Sources already judged literal or glob, so that each walk asks the storage once per argument at most. */
+const judged = new WeakMap<ObjectSource, Promise<ObjectSource>>();
+
+/**
+ * A key that reads as a glob (`sale [2020]/`, `shot(1).jpg`) but names an object or a
+ * prefix as it is written is taken as written, as a path that exists is taken before it is
+ * read as a pattern: one HEAD and one listing page, only for arguments that read as globs.
+ */
+export function literalFirst(source: ObjectSource, storage: StorageGetter): Promise<ObjectSource> {
+  if (!source.glob) return Promise.resolve(source);
+  let literal = judged.get(source);
+  if (!literal) judged.set(source, (literal = judgeLiteral(source, storage)));
+  return literal;
+}
+
+async function judgeLiteral(source: ObjectSource, storage: StorageGetter): Promise<ObjectSource> {
+  const { kind, uri, bucket, key } = source;
+  const literal: ObjectSource = { kind, uri, bucket, key };
+  try {
+    const opened = await storage();
+    if (!key.endsWith('/') && (await opened.head(bucket, key))) return literal;
+    const prefix = key.endsWith('/') ? key : `${key}/`;
+    for await (const page of opened.list(bucket, prefix)) return page.objects.length > 0 ? literal : source;
+    return source;
+  } catch (error) {
+    if (error instanceof StorageFailure) throw new StartUpError(error.message);
+    throw error;
+  }
+}
+
 /** The root a source's keys are relative to, as a URI ending in '/' (or the bucket's root). */
 export function sourceRoot(source: ObjectSource): string {
   return objectUri({ bucket: source.bucket, key: source.glob?.prefix ?? source.key });

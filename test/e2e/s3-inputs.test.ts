@@ -157,6 +157,23 @@ describe('s3:// inputs', () => {
     expect(uploadedNames(listed.sent)).toEqual(['bottle.png', 'mug.jpg']);
   });
 
+  it('a key that reads as a glob but names objects as it is written is taken as written, as a path that exists is', async () => {
+    await Promise.all([
+      s3.put('shelf', 'sale [2020]/mug.jpg', await fixture('mug.jpg')),
+      s3.put('shelf', 'sale [2020]/sub/bottle.png', await fixture('bottle.png')),
+    ]);
+    const from = s3.requests.length;
+    const prefix = await run(['edit', 's3://shelf/sale [2020]/', '-o', 'out']);
+    expect(prefix.code).toBe(0);
+    expect(Object.keys(await prefix.sidecars()).sort()).toEqual(['mug.png.json', 'sub/bottle.png.json']);
+    const single = await run(['edit', 's3://shelf/sale [2020]/mug.jpg', '-o', 'out']);
+    expect(single.code).toBe(0);
+    expect(Object.keys(await single.sidecars())).toEqual(['mug.png.json']);
+    // Neither is read as a pattern listed from the bucket's root.
+    const listings = s3.requests.slice(from).filter((request) => request.query.has('list-type'));
+    expect(listings.map((request) => request.query.get('prefix'))).not.toContain('');
+  });
+
   it('streams an object over 1 MB into the request, and converts a TIFF through a download removed after', async () => {
     const noise = randomBytes(720 * 720 * 3);
     const large = await sharp(noise, { raw: { width: 720, height: 720, channels: 3 } })
@@ -209,6 +226,58 @@ describe('s3:// inputs', () => {
     }
   });
 
+  it('an object whose answer is cut short while it is checked fails alone, with the storage line', async () => {
+    await Promise.all([
+      s3.put('shelf', 'cut/mug.jpg', await fixture('mug.jpg')),
+      s3.put('shelf', 'cut/bottle.png', await fixture('bottle.png')),
+    ]);
+    s3.interrupt = (request) => (request.method === 'GET' && request.key === 'cut/mug.jpg' ? 'cut' : undefined);
+    try {
+      const result = await run(['edit', 's3://shelf/cut/', '-o', 'out']);
+      expect(result.code).toBe(1);
+      expect(uploadedNames(result.sent)).toEqual(['bottle.png']);
+      expect(result.stderr).toMatch(
+        /^failed +s3:\/\/shelf\/cut\/mug\.jpg: the storage endpoint \S+ does not answer \(ECONNRESET\)/m,
+      );
+      expect(result.stderr).not.toMatch(/unexpected error/);
+    } finally {
+      s3.interrupt = null;
+    }
+  });
+
+  it('an object whose bytes stop coming while it is sent fails alone on --timeout, said as the storage stalling, not retried', async () => {
+    const noise = await sharp(randomBytes(720 * 720 * 3), { raw: { width: 720, height: 720, channels: 3 } })
+      .png()
+      .toBuffer();
+    await Promise.all([
+      s3.put('shelf', 'stalled/noise.png', noise),
+      s3.put('shelf', 'stalled/mug.jpg', await fixture('mug.jpg')),
+    ]);
+    // The whole read of the large object (its head is read for the check first) stalls after 1 KB. The request's
+    // --timeout began before that read did, so it passes before the storage connection's own (also --timeout).
+    s3.interrupt = (request) =>
+      request.key === 'stalled/noise.png' && request.method === 'GET' && request.range === undefined
+        ? 'stall'
+        : undefined;
+    const from = s3.requests.length;
+    try {
+      const result = await run(['edit', 's3://shelf/stalled/', '-o', 'out', '--timeout', '1', '--retries', '2']);
+      expect(result.code).toBe(1);
+      // No file of the large object reached the API (its one request was cut off unfinished, whether or not the
+      // emulator has logged it yet).
+      expect(uploadedNames(result.sent).filter((name) => name !== '')).toEqual(['mug.jpg']);
+      expect(result.stderr).toMatch(
+        /^failed +s3:\/\/shelf\/stalled\/noise\.png: .*the storage sent no more of its bytes within --timeout \(1 s\); not retried \(rerun to try it again\) \(after 1 attempt\)$/m,
+      );
+      const wholeReads = s3
+        .objectReads(from)
+        .filter((request) => request.key === 'stalled/noise.png' && !request.range);
+      expect(wholeReads).toHaveLength(1);
+    } finally {
+      s3.interrupt = null;
+    }
+  });
+
   it('--dry-run says how to send an object: aws s3 cp into curl', async () => {
     const result = await run(['edit', 's3://shelf/shots/a/', '-o', 'out', '--dry-run']);
     expect(result.code).toBe(0);
@@ -254,6 +323,51 @@ describe('s3:// inputs', () => {
       expect(text).not.toContain(SESSION_TOKEN);
     }
   });
+});
+
+describe('inputs and outputs in one bucket', () => {
+  const writesOf = (from: number, key: string) =>
+    s3.requests
+      .slice(from)
+      .filter((request) => request.key === key && request.method !== 'GET' && request.method !== 'HEAD');
+
+  it('refuses, before anything is sent, an output that would be written over an input object', async () => {
+    await s3.put('shelf', 'in-place-png/bottle.png', await fixture('bottle.png'));
+    const from = s3.requests.length;
+    const result = await run([
+      'edit',
+      's3://shelf/in-place-png/',
+      '-o',
+      's3://shelf/in-place-png/',
+      '--state-dir',
+      'state',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^photoroom: s3:\/\/shelf\/in-place-png\/bottle\.png would be written over the input s3:\/\/shelf\/in-place-png\/bottle\.png; inputs are never modified/,
+    );
+    expect(result.sent).toEqual([]);
+    expect(writesOf(from, 'in-place-png/bottle.png')).toEqual([]);
+  });
+
+  it.each([
+    // The output, its sidecar and the run log: as for a folder edited in place, or its output folder inside it.
+    ['in place', 'in-place/', 's3://shelf/in-place/', 'ignored: 3 results of earlier runs'],
+    ['into a prefix inside the input prefix', 'nest/', 's3://shelf/nest/out/', 'ignored: 3 in the output folder'],
+  ])(
+    'edited %s, a rerun takes none of its results or records as input and sends nothing',
+    async (_, prefix, out, ignored) => {
+      await s3.put('shelf', `${prefix}mug.jpg`, await fixture('mug.jpg'));
+      const args = ['edit', `s3://shelf/${prefix}`, '-o', out, '--state-dir', 'state'];
+      const first = await run(args);
+      expect(first.code).toBe(0);
+      expect(uploadedNames(first.sent)).toEqual(['mug.jpg']);
+      const again = await run(args, { root: first.root });
+      expect(again.code).toBe(0);
+      expect(uploadedNames(again.sent)).toEqual([]);
+      expect(again.stderr).toContain(`0 ok, 1 skipped, 0 failed (${ignored};`);
+    },
+  );
 });
 
 describe('bad storage inputs: one line, exit 2, nothing sent', () => {

@@ -39,6 +39,12 @@ export interface S3TestServer {
   fail: ((request: StorageRequest) => { status: number; code: string } | null) | null;
   /** Requests for which this returns true are read and never answered (a store that hangs). */
   stall: ((request: StorageRequest) => boolean) | null;
+  /**
+   * Requests for which this says how get their answer's headers and first 1 KB, then
+   * nothing more ever ('stall': a store that hangs mid-answer), or a connection closed
+   * short of the Content-Length ('cut').
+   */
+  interrupt: ((request: StorageRequest) => 'stall' | 'cut' | undefined) | null;
   client: S3Client;
   createBucket(name: string): Promise<void>;
   put(bucket: string, key: string, body: Buffer | string): Promise<void>;
@@ -94,7 +100,15 @@ export async function startS3Server(): Promise<S3TestServer> {
       { host: '127.0.0.1', port: backend, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+        const interrupt = server.interrupt?.(described);
+        if (!interrupt) answer.pipe(outgoing);
+        else
+          answer.once('data', (chunk: Buffer) =>
+            outgoing.write(chunk.subarray(0, 1024), () => {
+              answer.destroy();
+              if (interrupt === 'cut') outgoing.destroy();
+            }),
+          );
       },
     );
     upstream.on('error', () => outgoing.destroy());
@@ -117,6 +131,7 @@ export async function startS3Server(): Promise<S3TestServer> {
     deny: null,
     fail: null,
     stall: null,
+    interrupt: null,
     client,
     async createBucket(name) {
       await client.send(new CreateBucketCommand({ Bucket: name }));

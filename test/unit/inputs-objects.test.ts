@@ -2,8 +2,10 @@
  * Listed keys judged as files are: s3rver stores keys as files and cannot hold a `..`
  * segment, so a listing that has one comes from a stand-in storage here.
  */
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { discoverInputs, type DiscoverOptions, type DiscoveryItem } from '../../src/inputs/discover.js';
+import { objectHead } from '../../src/inputs/object-bytes.js';
 import type { ObjectStorage } from '../../src/storage/storage.js';
 
 function listing(keys: readonly string[]): DiscoverOptions['storage'] {
@@ -84,5 +86,21 @@ describe('object inputs', () => {
 
   it('refuses object inputs where no storage is given', async () => {
     await expect(discover(['in/a.jpg'], { storage: undefined })).rejects.toThrow(/not read by this command/);
+  });
+
+  it("reads no more than an object's head from a store that answers a ranged read with the whole object", async () => {
+    // 100 chunks of 64 KB: a 6.4 MB object, of which the check asks for the first 4,100 bytes.
+    let pulled = 0;
+    async function* whole() {
+      for (let chunk = 0; chunk < 100; chunk++) {
+        pulled += 1;
+        yield await Promise.resolve(Buffer.alloc(64 * 1024, chunk));
+      }
+    }
+    const storage = { read: () => Promise.resolve({ body: Readable.from(whole()), size: 100 * 64 * 1024, etag: 'e' }) };
+    const object = { bucket: 'shelf', key: 'in/large.png', size: 100 * 64 * 1024, etag: 'e' };
+    const head = await objectHead(storage as unknown as ObjectStorage, object, 4100);
+    expect(head.length).toBe(4100);
+    expect(pulled).toBeLessThan(100);
   });
 });
