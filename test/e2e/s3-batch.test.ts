@@ -187,6 +187,22 @@ describe('a batch from a bucket into a bucket', () => {
     }
   });
 
+  it('as a user runs it: the AWS SDK prints nothing of its own (its Node 22 notice on Node 20 included)', async () => {
+    const cwd = await tempDir('photoroom-s3spawn-');
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...inherited } = process.env;
+    const child = spawn(
+      process.execPath,
+      [BIN, 'edit', 's3://photos/small/img-0001.png', '-o', 's3://results/spawned/', '--yes', '--quiet'],
+      { cwd, env: { ...inherited, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toMatch(/NodeVersionSupportWarning|Warning:/);
+    expect(code).toBe(0);
+    expect(await outputKeys('spawned/')).toEqual(['spawned/img-0001.png']);
+  });
+
   it('runs 3 shards at once over one bucket: disjoint, complete, one output prefix', async () => {
     const cwd = await tempDir('photoroom-s3shards-');
     const sentBefore = emulator.requests.length;
