@@ -178,10 +178,11 @@ export function createClient(options: ClientOptions): Client {
     } catch (error) {
       const failure = localFaultIn(error) ?? apiErrorFromFailure(error);
       // The upload's source (an object in storage) stopped giving bytes: the input's fault, which a retry would meet again.
+      // Its result line names the input: the message does not again.
       const stalled = failure instanceof ApiError && failure.kind === 'timeout' ? body?.awaitedSource() : null;
       if (stalled)
         throw new LocalFault(
-          `${stalled}: the storage sent no more of its bytes within --timeout (${options.timeoutMs / 1000} s); not retried (rerun to try it again)`,
+          `the storage sent no more of its bytes within --timeout (${options.timeoutMs / 1000} s); not retried (rerun to try it again)`,
         );
       throw failure;
     }

@@ -45,7 +45,8 @@ export async function objectHead(storage: ObjectStorage, object: ObjectVersion, 
 
 /**
  * The object's bytes as they stream from storage; a failure is this input's (a LocalFault
- * with the storage's one line), never the API's to retry.
+ * with the storage's one line, without the object's name: the result line names the
+ * input), never the API's to retry.
  */
 export async function* objectChunks(storage: ObjectStorage, object: ObjectVersion): AsyncGenerator<Buffer> {
   try {
@@ -53,7 +54,7 @@ export async function* objectChunks(storage: ObjectStorage, object: ObjectVersio
     yield* read.body as AsyncIterable<Buffer>;
   } catch (error) {
     if (error instanceof LocalFault) throw error;
-    throw new LocalFault(storage.failure(error, objectUri(object), 'read').message);
+    throw new LocalFault(storage.failure(error, objectUri(object), 'read').problem.text);
   }
 }
 

@@ -218,9 +218,7 @@ describe('s3:// inputs', () => {
       expect(prepared).toEqual({ reason: 'it changed since it was listed' });
       // Past the check, while it streams into a request: the input fails, as a file that changed does.
       const chunks = objectChunks(storage, listed);
-      await expect(chunks.next()).rejects.toThrow(
-        new LocalFault('s3://shelf/moving/mug.jpg: it changed since it was listed'),
-      );
+      await expect(chunks.next()).rejects.toThrow(new LocalFault('it changed since it was listed'));
     } finally {
       storage.close();
     }
@@ -267,7 +265,7 @@ describe('s3:// inputs', () => {
       // emulator has logged it yet).
       expect(uploadedNames(result.sent).filter((name) => name !== '')).toEqual(['mug.jpg']);
       expect(result.stderr).toMatch(
-        /^failed +s3:\/\/shelf\/stalled\/noise\.png: .*the storage sent no more of its bytes within --timeout \(1 s\); not retried \(rerun to try it again\) \(after 1 attempt\)$/m,
+        /^failed +s3:\/\/shelf\/stalled\/noise\.png: the storage sent no more of its bytes within --timeout \(1 s\); not retried \(rerun to try it again\) \(after 1 attempt\)$/m,
       );
       const wholeReads = s3
         .objectReads(from)
