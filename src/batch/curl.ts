@@ -1,5 +1,6 @@
 /** `--dry-run`: the request a job would send, as a curl command a user can paste. */
 import type { Field } from '../params/encode.js';
+import { isObjectUri } from '../storage/location.js';
 import { UNSAFE_CHARACTERS } from '../unsafe-text.js';
 
 const UNSAFE = new RegExp(`[${UNSAFE_CHARACTERS}]`);
@@ -73,6 +74,8 @@ export function curlCommand(request: CurlRequest): string {
     else if (request.method === 'POST') parts.push('--form-string', shellQuote(`${name}=${value}`));
     else parts.push('--data-urlencode', shellQuote(`${name}=${value}`));
   }
-  parts.push('--create-dirs', '-o', shellQuote(request.outputPath));
+  // An output in a bucket: the answer goes up through `aws s3 cp -`, as an object input comes down.
+  if (isObjectUri(request.outputPath)) parts.push('|', 'aws', 's3', 'cp', '-', shellQuote(request.outputPath));
+  else parts.push('--create-dirs', '-o', shellQuote(request.outputPath));
   return parts.join(' ');
 }

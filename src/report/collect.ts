@@ -8,6 +8,7 @@ import path from 'node:path';
 import { uncertaintyOf } from '../api/uncertainty.js';
 import { UserError } from '../errors.js';
 import { displayPath } from '../paths.js';
+import { isObjectUri } from '../storage/location.js';
 import { readRunLogHistory, type RunLogLine } from '../store/runlog-history.js';
 import { isMeaningfulHeader, parseSidecar, SIDECAR_SUFFIX, type Sidecar } from '../store/sidecar.js';
 import { fileHref, formatNoBrowserShows, webHref } from './links.js';
@@ -161,6 +162,10 @@ function nothingToReport({ folder, stateFolder }: ReportSources): NothingToRepor
 
 /** The report of a run's output folder: its rows are all results. */
 export async function collectReport(sources: ReportSources): Promise<ReportData<ResultRow>> {
+  if (isObjectUri(sources.folder))
+    throw new UserError(
+      `${sources.folder}: the review page is made from a folder on this machine: copy the prefix down first (aws s3 sync ${sources.folder} out) and run photoroom report out`,
+    );
   const cwd = path.normalize(sources.cwd);
   const folder = path.resolve(cwd, sources.folder);
   const stateFolder = path.resolve(cwd, sources.stateFolder ?? sources.folder);

@@ -286,6 +286,15 @@ describe('s3:// inputs', () => {
     expect(result.sent.filter((request) => request.path === '/v2/edit')).toEqual([]);
   });
 
+  it('--dry-run into a bucket: curl hands the answer to aws s3 cp, never to a file named s3://', async () => {
+    const result = await run(['edit', 's3://shelf/shots/a/', '-o', 's3://shelf/planned/', '--dry-run']);
+    expect(result.code).toBe(0);
+    const [command] = result.stdout.split('\n').filter((line) => line.startsWith('aws s3 cp'));
+    expect(command).toMatch(/ \| aws s3 cp - s3:\/\/shelf\/planned\/mug\.png$/);
+    expect(command).not.toContain('--create-dirs');
+    expect(await s3.keys('shelf', 'planned/')).toEqual([]);
+  });
+
   it('shards split objects by their key below the root, disjoint and complete', async () => {
     const root = await tempDir('photoroom-s3in-');
     // One after the other, so that each run's requests are its own in the emulator's log.

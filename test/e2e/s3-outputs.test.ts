@@ -213,6 +213,13 @@ describe('-o s3://bucket/prefix/', () => {
     ]);
     const named = await run(['products/mug.jpg', '-o', 's3://outs/mug.png']);
     expect([named.code, named.stderr]).toEqual([2, expect.stringMatching(/names one object.*-o s3:\/\/outs\//)]);
+    const page = await runInProcess(['report', 's3://outs/run1/'], { cwd: root, env });
+    expect([page.code, page.stderr.split('\n')[0]]).toEqual([
+      2,
+      expect.stringMatching(
+        /^photoroom: s3:\/\/outs\/run1\/: the review page is made from a folder on this machine: .*aws s3 sync/,
+      ),
+    ]);
   });
 });
 
