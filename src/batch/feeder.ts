@@ -21,18 +21,23 @@ export async function feed<T>(
   const onStop = () => placeFreed();
   stopped.addEventListener('abort', onStop);
   try {
-    for await (const item of items) {
-      while (running.size >= bound && !stopped.aborted) {
-        await new Promise<void>((resolve) => (placeFreed = resolve));
+    try {
+      for await (const item of items) {
+        while (running.size >= bound && !stopped.aborted) {
+          await new Promise<void>((resolve) => (placeFreed = resolve));
+        }
+        if (stopped.aborted) break;
+        const task: Promise<void> = start(item).then(() => {
+          running.delete(task);
+          placeFreed();
+        });
+        running.add(task);
       }
-      if (stopped.aborted) break;
-      const task: Promise<void> = start(item).then(() => {
-        running.delete(task);
-        placeFreed();
-      });
-      running.add(task);
+    } finally {
+      // Also when reading the items fails (a listing that breaks mid-run): what was started
+      // may have been paid for, and is recorded before the failure goes on.
+      await Promise.all(running);
     }
-    await Promise.all(running);
   } finally {
     stopped.removeEventListener('abort', onStop);
   }

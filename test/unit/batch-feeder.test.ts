@@ -68,4 +68,28 @@ describe('the bounded feeder', () => {
     await fed;
     expect([work.started, read]).toEqual([[1, 2], 3]);
   });
+
+  it('when reading the items fails (a listing that breaks mid-run), waits for the items in flight before failing', async () => {
+    const work = manualWork();
+    async function* listing() {
+      yield 1;
+      yield 2;
+      await settle();
+      throw new Error('the listing broke');
+    }
+    let failed: unknown = null;
+    const fed = feed(listing(), work.start, { bound: 5, stopped: new AbortController().signal }).catch(
+      (error: unknown) => (failed = error),
+    );
+    await settle();
+    expect(work.started).toEqual([1, 2]);
+    // Its results may be paid for: they are recorded before the run ends.
+    expect(failed).toBeNull();
+    work.finishOldest();
+    await settle();
+    expect(failed).toBeNull();
+    work.finishOldest();
+    await fed;
+    expect(failed).toEqual(new Error('the listing broke'));
+  });
 });
