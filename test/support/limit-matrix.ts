@@ -1,0 +1,153 @@
+/**
+ * The rate-limit scenario matrix (issue 23): the real engine against each limit model of
+ * limiters.ts on the fake clock, alone or as shards (batches with `--shard i/N` on one folder,
+ * no channel between them, one limiter for all). Figures are exact and the same on any
+ * machine: the clock moves only when no file I/O is in flight. `npm run bench -- --only
+ * limits` prints the whole matrix; the suite runs a few small cases of it.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { SummaryEvent } from '../../src/batch/events.js';
+import { createFakeClient, type FakeAnswer } from './fake-client.js';
+import { FakeTiming } from './fake-time.js';
+import { editInToOut } from './folder-batch.js';
+import { fixedWindow, halvingWindow, noLimit, rollingWindow, tokenBucket, type Limiter } from './limiters.js';
+
+export interface LimitCase {
+  name: string;
+  /** A fresh limiter (one per run, shared by its shards). */
+  limiter(): Limiter;
+  /** Whether a 429 says when to come back (`Retry-After`); the API's do not. */
+  retryAfter: boolean;
+}
+
+/** The issue's figures: 50 requests per 5 s, or its equivalents, for 400 images. */
+export const LIMIT_CASES: readonly LimitCase[] = [
+  { name: 'rolling 50/5s, Retry-After', limiter: () => rollingWindow(50, 5_000), retryAfter: true },
+  { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000), retryAfter: false },
+  // The minute's reset, scaled to 5 s so that a run lasts as long as against the rolling window.
+  { name: 'fixed 50 per 5s', limiter: () => fixedWindow(50, 5_000), retryAfter: false },
+  { name: 'bucket 10/s, burst 50', limiter: () => tokenBucket(10, 50), retryAfter: false },
+  { name: 'rolling 50/5s, halves at 10s', limiter: () => halvingWindow(50, 5_000, 10_000), retryAfter: false },
+  { name: 'no limit', limiter: noLimit, retryAfter: false },
+];
+
+export interface LimitRunOptions {
+  images?: number;
+  shards?: number;
+  /** Per batch. */
+  concurrency?: number;
+  latencyMs?: number;
+}
+
+export interface LimitRun {
+  case: string;
+  images: number;
+  shards: number;
+  /** When the last batch finished (fake ms). */
+  wallMs: number;
+  /** The fastest the limit (or, without one, the concurrency and latency) allows. */
+  boundMs: number;
+  ofBound: number;
+  /** Requests the batches sent, and how many of them were answered 429. */
+  requests: number;
+  rateLimited: number;
+  /** The batches' summaries, shard by shard. */
+  summaries: SummaryEvent[];
+  /** When each batch finished (fake ms). */
+  finished: number[];
+}
+
+/**
+ * The fastest schedule a fresh limiter admits `images` requests in, with as many at once as
+ * it takes, the last answered after `latencyMs`: each request goes at the first millisecond
+ * the limiter admits it.
+ */
+export function limiterBoundMs(limiter: Limiter, images: number, latencyMs: number): number {
+  let at = 0;
+  for (let sent = 0; sent < images; sent++) while (limiter.admit(at)) at += 1;
+  return at + latencyMs;
+}
+
+let png: Promise<Buffer> | undefined;
+const anImage = (): Promise<Buffer> =>
+  (png ??= sharp({ create: { width: 8, height: 8, channels: 3, background: '#208040' } })
+    .png()
+    .toBuffer());
+
+async function imageFolder(images: number, image: Buffer): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'photoroom-limits-'));
+  await mkdir(path.join(root, 'in'));
+  for (let i = 0; i < images; i++) await writeFile(path.join(root, 'in', `i${String(i).padStart(3, '0')}.png`), image);
+  return root;
+}
+
+/** One case of the matrix: `shards` batches over one folder of `images`, sharing one limiter. */
+export async function runLimitCase(limitCase: LimitCase, options: LimitRunOptions = {}): Promise<LimitRun> {
+  const { images = 400, shards = 1, concurrency = 8, latencyMs = 100 } = options;
+  const image = await anImage();
+  const ok: FakeAnswer = { status: 200, headers: { 'content-type': 'image/png' }, body: image };
+  const timing = new FakeTiming();
+  const limiter = limitCase.limiter();
+  let rateLimited = 0;
+  const refuse = (): FakeAnswer | undefined => {
+    const refusal = limiter.admit(timing.now());
+    if (!refusal) return undefined;
+    rateLimited += 1;
+    const headers: Record<string, string> = limitCase.retryAfter
+      ? { 'retry-after': String(refusal.retryAfterSeconds) }
+      : {};
+    return { status: 429, headers, body: JSON.stringify({ detail: 'Too Many Requests' }) };
+  };
+  const root = await imageFolder(images, image);
+  try {
+    const clients = Array.from({ length: shards }, () =>
+      createFakeClient({ timing, answer: () => ok, refuse, latencyMs }),
+    );
+    const finished: number[] = [];
+    const summaries = await timing.drive(
+      Promise.all(
+        clients.map((client, i) => {
+          const shard = shards === 1 ? undefined : { index: i + 1, count: shards };
+          const batch = editInToOut(root, client, timing, { settings: { concurrency, retries: 4, shard } });
+          return batch.done.then((summary) => {
+            finished[i] = timing.now();
+            return summary;
+          });
+        }),
+      ),
+    );
+    const wallMs = Math.max(...finished);
+    // Without a limit, the largest shard's rounds of `concurrency` requests bound the run.
+    const largestShard = Math.max(...summaries.map((summary) => summary.ok + summary.failed));
+    const boundMs = Math.max(
+      limiterBoundMs(limitCase.limiter(), images, latencyMs),
+      Math.ceil(largestShard / concurrency) * latencyMs,
+    );
+    return {
+      case: limitCase.name,
+      images,
+      shards,
+      wallMs,
+      boundMs,
+      ofBound: boundMs / wallMs,
+      requests: clients.reduce((sum, client) => sum + client.calls.length, 0),
+      rateLimited,
+      summaries,
+      finished,
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Every case alone and as 3 shards. */
+export async function runLimitMatrix(options: Omit<LimitRunOptions, 'shards'> = {}): Promise<LimitRun[]> {
+  const runs: LimitRun[] = [];
+  for (const limitCase of LIMIT_CASES) {
+    for (const shards of [1, 3]) runs.push(await runLimitCase(limitCase, { ...options, shards }));
+  }
+  return runs;
+}
