@@ -550,6 +550,33 @@ function windowScenario(name, what, options) {
   return { name, what, run: () => rollingWindow(options), rows: rollingWindowRows };
 }
 
+/**
+ * The rate-limit matrix of issue 23 on the fake clock (test/support/limit-matrix.ts): the
+ * engine's TypeScript run in this process through Vite's module runner, as the suite runs it.
+ * Figures on the fake clock, so no machine's load shows in them (see limit-matrix.ts).
+ */
+async function limitMatrix() {
+  const { runnerImport } = await import('vite');
+  const { module } = await runnerImport(path.join(ROOT, 'test/support/limit-matrix.ts'), {
+    configFile: false,
+    logLevel: 'silent',
+  });
+  const runs = await module.runLimitMatrix();
+  // The figures, not the summaries' lists.
+  return runs.map(({ summaries, ...run }) => ({ ...run, ok: summaries.map((summary) => summary.ok) }));
+}
+
+/** One row per case: wall against the limit's bound, and the 429s. */
+function limitMatrixRows(runs) {
+  return runs.map((run) => [
+    `${run.case}, ${run.shards === 1 ? 'alone' : `${run.shards} shards`}`,
+    `${seconds(run.wallMs)} vs ${seconds(run.boundMs)}: ${fmt(run.ofBound, 2)}; 429s ${run.rateLimited} of ${run.requests} (${fmt((run.rateLimited / run.requests) * 100, 1)}%)` +
+      (run.shards === 1 ? '' : `; shards done at ${run.finished.map((ms) => fmt(ms / 1000, 1)).join(', ')} s`),
+    'report',
+    true,
+  ]);
+}
+
 function startup() {
   const runs = 15;
   const cli = [];
@@ -723,6 +750,12 @@ const SCENARIOS = [
     shards: 3,
     retryAfter: false,
   }),
+  {
+    name: 'limits',
+    what: 'rate limits on the fake clock (400 images, latency 100 ms, concurrency 8; each limit alone and as 3 shards)',
+    run: limitMatrix,
+    rows: limitMatrixRows,
+  },
   {
     name: 'check',
     what: 'check (30 distinct 12 MP JPEGs: 24 product shots, 6 photo-like; --preset amazon)',

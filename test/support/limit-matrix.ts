@@ -1,9 +1,11 @@
 /**
  * The rate-limit scenario matrix (issue 23): the real engine against each limit model of
  * limiters.ts on the fake clock, alone or as shards (batches with `--shard i/N` on one folder,
- * no channel between them, one limiter for all). Figures are exact and the same on any
- * machine: the clock moves only when no file I/O is in flight. `npm run bench -- --only
- * limits` prints the whole matrix; the suite runs a few small cases of it.
+ * no channel between them, one limiter for all). The clock moves only when no file I/O is in
+ * flight, so no machine's load shows in the figures: a batch alone gives the same ones on
+ * every run. Shards' requests at one fake instant reach the limiter in the order their file
+ * I/O ends, so their figures move a little from run to run. `npm run bench -- --only limits`
+ * prints the whole matrix; the suite runs a few small cases of it.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
