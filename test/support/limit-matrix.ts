@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { SummaryEvent } from '../../src/batch/events.js';
-import { createFakeClient, type FakeAnswer } from './fake-client.js';
+import { createFakeClient, type FakeAnswer, type FakeClient } from './fake-client.js';
 import { FakeTiming } from './fake-time.js';
 import { editInToOut } from './folder-batch.js';
 import { fixedWindow, halvingWindow, noLimit, rollingWindow, tokenBucket, type Limiter } from './limiters.js';
@@ -21,24 +21,29 @@ export interface LimitCase {
   name: string;
   /** A fresh limiter (one per run, shared by its shards). */
   limiter(): Limiter;
-  /** Whether a 429 says when to come back (`Retry-After`); the API's do not. */
-  retryAfter: boolean;
+  /** A 429's `Retry-After` from the seconds the limiter knows, if it has one; the API's have none. */
+  retryAfter?: (seconds: number) => string;
 }
 
 /** The issue's figures: 50 requests per 5 s, or its equivalents, for 400 images. */
 export const LIMIT_CASES: readonly LimitCase[] = [
-  { name: 'rolling 50/5s, Retry-After', limiter: () => rollingWindow(50, 5_000), retryAfter: true },
-  { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000), retryAfter: false },
+  { name: 'rolling 50/5s, Retry-After', limiter: () => rollingWindow(50, 5_000), retryAfter: String },
+  { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000) },
   // The minute's reset, scaled to 5 s so that a run lasts as long as against the rolling window.
-  { name: 'fixed 50 per 5s', limiter: () => fixedWindow(50, 5_000), retryAfter: false },
-  { name: 'bucket 10/s, burst 50', limiter: () => tokenBucket(10, 50), retryAfter: false },
-  { name: 'rolling 50/5s, halves at 10s', limiter: () => halvingWindow(50, 5_000, 10_000), retryAfter: false },
-  { name: 'no limit', limiter: noLimit, retryAfter: false },
+  { name: 'fixed 50 per 5s', limiter: () => fixedWindow(50, 5_000) },
+  { name: 'bucket 10/s, burst 50', limiter: () => tokenBucket(10, 50) },
+  { name: 'rolling 50/5s, halves at 10s', limiter: () => halvingWindow(50, 5_000, 10_000) },
+  { name: 'no limit', limiter: noLimit },
 ];
 
 export interface LimitRunOptions {
   images?: number;
   shards?: number;
+  /**
+   * `shard`: one folder, each batch with `--shard i/N` (the hash splits 400 images 112, 139,
+   * 149). `folders`: each batch its own folder of an equal part, as processes split by hand.
+   */
+  split?: 'shard' | 'folders';
   /** Per batch. */
   concurrency?: number;
   latencyMs?: number;
@@ -56,6 +61,8 @@ export interface LimitRun {
   /** Requests the batches sent, and how many of them were answered 429. */
   requests: number;
   rateLimited: number;
+  /** Each request as it reached the limiter (fake ms), in order. */
+  arrivals: { at: number; refused: boolean }[];
   /** The batches' summaries, shard by shard. */
   summaries: SummaryEvent[];
   /** When each batch finished (fake ms). */
@@ -79,40 +86,53 @@ const anImage = (): Promise<Buffer> =>
     .png()
     .toBuffer());
 
-async function imageFolder(images: number, image: Buffer): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'photoroom-limits-'));
-  await mkdir(path.join(root, 'in'));
+/** A folder of `images` copies of `image` in `root`/in, named i000.png, i001.png... */
+async function imageFolder(root: string, images: number, image: Buffer): Promise<string> {
+  await mkdir(path.join(root, 'in'), { recursive: true });
   for (let i = 0; i < images; i++) await writeFile(path.join(root, 'in', `i${String(i).padStart(3, '0')}.png`), image);
   return root;
 }
 
-/** One case of the matrix: `shards` batches over one folder of `images`, sharing one limiter. */
+/** One case of the matrix: `shards` batches of `images` between them, sharing one limiter. */
 export async function runLimitCase(limitCase: LimitCase, options: LimitRunOptions = {}): Promise<LimitRun> {
-  const { images = 400, shards = 1, concurrency = 8, latencyMs = 100 } = options;
+  const { images = 400, shards = 1, split = 'shard', concurrency = 8, latencyMs = 100 } = options;
   const image = await anImage();
   const ok: FakeAnswer = { status: 200, headers: { 'content-type': 'image/png' }, body: image };
   const timing = new FakeTiming();
   const limiter = limitCase.limiter();
-  let rateLimited = 0;
+  const arrivals: LimitRun['arrivals'] = [];
   const refuse = (): FakeAnswer | undefined => {
     const refusal = limiter.admit(timing.now());
+    arrivals.push({ at: timing.now(), refused: refusal !== undefined });
     if (!refusal) return undefined;
-    rateLimited += 1;
-    const headers: Record<string, string> = limitCase.retryAfter
-      ? { 'retry-after': String(refusal.retryAfterSeconds) }
-      : {};
+    const retryAfter = limitCase.retryAfter?.(refusal.retryAfterSeconds);
+    const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': retryAfter };
     return { status: 429, headers, body: JSON.stringify({ detail: 'Too Many Requests' }) };
   };
-  const root = await imageFolder(images, image);
+  const workspace = await mkdtemp(path.join(tmpdir(), 'photoroom-limits-'));
   try {
-    const clients = Array.from({ length: shards }, () =>
-      createFakeClient({ timing, answer: () => ok, refuse, latencyMs }),
-    );
+    // Each batch's folder, and its --shard when the batches share one.
+    const batches =
+      split === 'shard'
+        ? await imageFolder(workspace, images, image).then((root) =>
+            Array.from({ length: shards }, (_, i) => ({
+              root,
+              shard: shards === 1 ? undefined : { index: i + 1, count: shards },
+            })),
+          )
+        : await Promise.all(
+            Array.from({ length: shards }, async (_, i) => ({
+              root: await imageFolder(path.join(workspace, String(i)), Math.floor((images + i) / shards), image),
+              shard: undefined,
+            })),
+          );
+    const clients: FakeClient[] = [];
     const finished: number[] = [];
     const summaries = await timing.drive(
       Promise.all(
-        clients.map((client, i) => {
-          const shard = shards === 1 ? undefined : { index: i + 1, count: shards };
+        batches.map(({ root, shard }, i) => {
+          const client = createFakeClient({ timing, answer: () => ok, refuse, latencyMs });
+          clients.push(client);
           const batch = editInToOut(root, client, timing, { settings: { concurrency, retries: 4, shard } });
           return batch.done.then((summary) => {
             finished[i] = timing.now();
@@ -136,12 +156,13 @@ export async function runLimitCase(limitCase: LimitCase, options: LimitRunOption
       boundMs,
       ofBound: boundMs / wallMs,
       requests: clients.reduce((sum, client) => sum + client.calls.length, 0),
-      rateLimited,
+      rateLimited: arrivals.filter((arrival) => arrival.refused).length,
+      arrivals,
       summaries,
       finished,
     };
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await rm(workspace, { recursive: true, force: true });
   }
 }
 

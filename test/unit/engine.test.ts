@@ -15,7 +15,6 @@ import { summaryLines } from '../../src/cli/reporters/summary.js';
 import { createStyle } from '../../src/cli/reporters/style.js';
 import { runSettingDefaults } from '../../src/config/defaults.js';
 import { RUN_OPTIONS } from '../../src/config/options.js';
-import { createFaultPolicy } from '../../src/emulator/faults.js';
 import { LocalFault } from '../../src/errors.js';
 import { buildParamSet } from '../../src/params/paramset.js';
 import type { RunLogLine } from '../../src/store/runlog.js';
@@ -27,6 +26,8 @@ import {
   type FakeClientOptions,
 } from '../support/fake-client.js';
 import { FakeTiming } from '../support/fake-time.js';
+import { runLimitCase } from '../support/limit-matrix.js';
+import { rollingWindow } from '../support/limiters.js';
 import { processHost } from '../../src/cli/io.js';
 import { editInToOut } from '../support/folder-batch.js';
 
@@ -331,9 +332,6 @@ describe('back-pressure', () => {
   });
 });
 
-/** The emulator's limit in the bench: 50 requests in any rolling 5 s. */
-const WINDOW = { limit: 50, ms: 5_000 };
-
 interface SharedLimitRun {
   /** The slowest batch's time, against the fastest the window allows. */
   ofBound: number;
@@ -348,55 +346,30 @@ interface SharedLimitRun {
 }
 
 /**
- * `batches` independent batches (shards: their own gate, their own 429s) of 400 images
- * between them, sharing one rolling-window limit, as the emulator's `--rate-limit 50/5s`
- * keeps it; latency 100 ms, concurrency 8. `retryAfter` gives a 429's header, if any.
+ * `batches` independent batches (shards: their own gate, their own 429s) on folders of 400
+ * images between them, sharing the emulator's rolling window of 50 requests in any 5 s (its
+ * `--rate-limit 50/5s`); latency 100 ms, concurrency 8. `retryAfter` gives a 429's header, if any.
  */
-async function shareRollingWindow(
-  batches: number,
-  retryAfter: (seconds: number) => string | undefined,
-): Promise<SharedLimitRun> {
-  const images = 400;
-  const timing = new FakeTiming();
-  const limit = createFaultPolicy({ rateLimit: WINDOW.limit, rateWindowMs: WINDOW.ms, now: () => timing.now() });
-  const arrivals: { at: number; refused: boolean }[] = [];
-  const refuse = (): FakeAnswer | undefined => {
-    const decision = limit.decide({ billable: true });
-    arrivals.push({ at: timing.now(), refused: decision.kind === 'rateLimited' });
-    if (decision.kind !== 'rateLimited') return undefined;
-    return status(429, retryAfter(decision.retryAfterSeconds));
-  };
-  const roots = await Promise.all(
-    Array.from({ length: batches }, (_, i) => imageFolder(Math.floor((images + i) / batches))),
+async function shareRollingWindow(batches: number, retryAfter?: (seconds: number) => string): Promise<SharedLimitRun> {
+  const window = { limit: 50, ms: 5_000 };
+  const run = await runLimitCase(
+    { name: 'rolling 50/5s', limiter: () => rollingWindow(window.limit, window.ms), retryAfter },
+    { images: 400, shards: batches, split: 'folders' },
   );
-  const finished: number[] = [];
-  const summaries = await timing.drive(
-    Promise.all(
-      roots.map((root, i) => {
-        const client = createFakeClient({ timing, answer: ok, refuse, latencyMs: 100 });
-        const batch = editInToOut(root, client, timing, { settings: { concurrency: 8, retries: 4 } });
-        return batch.done.then((summary) => {
-          finished[i] = timing.now();
-          return summary;
-        });
-      }),
-    ),
-  );
-  const wall = Math.max(...finished);
-  const late = arrivals.filter((arrival) => arrival.at >= wall / 2);
+  const late = run.arrivals.filter((arrival) => arrival.at >= run.wallMs / 2);
   const lateAdmitted = late.filter((arrival) => !arrival.refused).length;
   return {
-    ofBound: ((Math.ceil(images / WINDOW.limit) - 1) * WINDOW.ms + 100) / wall,
-    rateLimitedShare: arrivals.filter((arrival) => arrival.refused).length / arrivals.length,
+    ofBound: run.ofBound,
+    rateLimitedShare: run.rateLimited / run.requests,
     lateRateLimitedShare: (late.length - lateAdmitted) / late.length,
-    lateOfLimit: lateAdmitted / (wall / 2 / 1000) / (WINDOW.limit / (WINDOW.ms / 1000)),
-    finished,
-    ok: summaries.reduce((sum, summary) => sum + summary.ok, 0),
+    lateOfLimit: lateAdmitted / (run.wallMs / 2 / 1000) / (window.limit / (window.ms / 1000)),
+    finished: run.finished,
+    ok: run.summaries.reduce((sum, summary) => sum + summary.ok, 0),
   };
 }
 
-const withRetryAfter = (seconds: number) => String(seconds);
-const withoutRetryAfter = () => undefined;
+const withRetryAfter = String;
+const withoutRetryAfter = undefined;
 
 describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', () => {
   it('with Retry-After, alone: near the fastest schedule the window allows, with few 429s', async () => {
