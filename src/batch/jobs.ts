@@ -8,6 +8,8 @@ export interface ListedVersion {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
+  /** Named on a list, and not in the bucket. */
+  readonly missing?: true;
 }
 
 /** One input's work: the input (an absolute path, a URL or an `s3://` URI) and where its result goes. */
@@ -30,6 +32,6 @@ export function sourceOf(item: DiscoveredInput): string {
 export function jobOf(item: DiscoveredInput, outputPath: string): Job {
   const source = sourceOf(item);
   if (item.kind !== 'object') return { source, outputPath };
-  const { bucket, key, size, etag } = item;
-  return { source, outputPath, object: { bucket, key, size, etag } };
+  const { bucket, key, size, etag, missing } = item;
+  return { source, outputPath, object: { bucket, key, size, etag, ...(missing && { missing }) } };
 }

@@ -118,6 +118,7 @@ async function prepareObject(
   object: ListedVersion,
   options: PrepareOptions,
 ): Promise<Prepared | { reason: string }> {
+  if (object.missing) return { reason: 'no such object: the list names it, the bucket holds none by that key' };
   const storage = await options.storage();
   const filename = path.posix.basename(object.key);
   let check;

@@ -78,6 +78,8 @@ export type DiscoveredInput =
       etag: string;
       display: string;
       relative: string;
+      /** Named on a list, and not in the bucket: it fails when it is sent ("no such object"). */
+      missing?: true;
     };
 
 export type DiscoveryItem =
@@ -303,10 +305,10 @@ class Discovery {
       const before = this.seen.get(object.uri);
       if (before === 'input' || (reason && before === 'ignored')) continue;
       this.seen.set(object.uri, reason ? 'ignored' : 'input');
-      const { uri, bucket, key, size, etag, relative } = object;
+      const { uri, bucket, key, size, etag, relative, missing } = object;
       yield reason
         ? { kind: 'ignored', reason, path: uri }
-        : { kind: 'object', uri, bucket, key, size, etag, display: uri, relative };
+        : { kind: 'object', uri, bucket, key, size, etag, display: uri, relative, ...(missing && { missing }) };
     }
   }
 
@@ -341,7 +343,7 @@ class Discovery {
     const { cwd } = this.options;
     for (const message of notices) yield { kind: 'warning', message };
     for (const entry of entries) {
-      if (isObjectUri(entry)) yield* this.objects(await objectSource(entry));
+      if (isObjectUri(entry)) yield* this.objects({ ...(await objectSource(entry)), inList: true });
       else if (!isUrlInput(entry)) {
         const file = path.resolve(cwd, entry);
         const relative = relativeInside(file, cwd);

@@ -23,6 +23,11 @@ export interface ObjectSource {
   key: string;
   /** A glob over keys: the prefix listed (its base) and the test of a whole key. */
   glob?: { prefix: string; matches: (key: string) => boolean };
+  /**
+   * Named on a line of a list (`--from-file`, `-`): an object that is not there is that
+   * input's failure, as a missing file on a list is, not the run's.
+   */
+  inList?: boolean;
 }
 
 /** One object found, with its key below the root it was named by (`relative`, `/`-separated). */
@@ -35,6 +40,8 @@ export interface ListedObject {
   relative: string;
   /** Named by itself (`s3://bucket/a/mug.jpg`): taken as it is, whatever its name, as a named file is. */
   named: boolean;
+  /** Named on a list, and no such object (nor any under it as a prefix): it fails when it is sent. */
+  missing?: true;
 }
 
 export type StorageGetter = () => Promise<ObjectStorage>;
@@ -76,8 +83,8 @@ export function literalFirst(source: ObjectSource, storage: StorageGetter): Prom
 }
 
 async function judgeLiteral(source: ObjectSource, storage: StorageGetter): Promise<ObjectSource> {
-  const { kind, uri, bucket, key } = source;
-  const literal: ObjectSource = { kind, uri, bucket, key };
+  const { kind, uri, bucket, key, inList } = source;
+  const literal: ObjectSource = { kind, uri, bucket, key, ...(inList && { inList }) };
   try {
     const opened = await storage();
     if (!key.endsWith('/') && (await opened.head(bucket, key))) return literal;
@@ -126,6 +133,19 @@ export async function* listObjects(source: ObjectSource, storage: StorageGetter)
     for await (const object of listed(opened, { bucket, key: prefix })) {
       found = true;
       yield object;
+    }
+    if (!found && source.inList && prefix !== key) {
+      yield {
+        bucket,
+        key,
+        uri: objectUri({ bucket, key }),
+        size: 0,
+        etag: '',
+        relative: path.posix.basename(key),
+        named: true,
+        missing: true,
+      };
+      return;
     }
     if (!found) {
       const named =

@@ -276,6 +276,27 @@ describe('s3:// inputs', () => {
     }
   });
 
+  it('an object a list names that the bucket does not hold fails alone, as a missing file on a list does', async () => {
+    const result = await run(['edit', '-', '-o', 'out', '--json'], {
+      input: 's3://shelf/products/mug.jpg\ns3://shelf/products/gone.jpg\n',
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; input?: string; status?: string; error?: string });
+    const results = lines.filter((line) => line.type === 'result');
+    expect(results.map(({ input, status, error }) => [input, status, error]).sort()).toEqual([
+      [
+        's3://shelf/products/gone.jpg',
+        'failed',
+        'no such object: the list names it, the bucket holds none by that key',
+      ],
+      ['s3://shelf/products/mug.jpg', 'ok', undefined],
+    ]);
+    expect(uploadedNames(result.sent)).toEqual(['mug.jpg']);
+  });
+
   it('--dry-run says how to send an object: aws s3 cp into curl', async () => {
     const result = await run(['edit', 's3://shelf/shots/a/', '-o', 'out', '--dry-run']);
     expect(result.code).toBe(0);
