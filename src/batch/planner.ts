@@ -20,6 +20,7 @@ import type { IgnoredEvent, WarningEvent } from './events.js';
 import { jobOf, sourceOf, type Job } from './jobs.js';
 import { BESIDE_INPUT, OutputNamer, outputExtension } from './output-names.js';
 import { createResumeCheck } from './resume.js';
+import { BoundedWaits } from './bounded-waits.js';
 
 export interface PlannerOptions {
   endpoint: Endpoint;
@@ -47,6 +48,13 @@ export interface PlannerOptions {
   /** Told of warnings, and of each file left out (the first walk only). */
   notify: (event: WarningEvent | IgnoredEvent) => void;
 }
+
+/**
+ * Sidecars read at once while the survey decides what is done: a bucket answers each read in
+ * tens of milliseconds, and one at a time a rerun over 10,000 finished inputs would wait
+ * minutes before sending nothing.
+ */
+const VERDICTS_AT_ONCE = 32;
 
 /** Problems listed one by one before the rest are counted. */
 const LISTED_PROBLEMS = 10;
@@ -90,6 +98,7 @@ export class Planner {
     const outputFolders = new Set<string>();
     const problems: string[] = [];
     let pending = 0;
+    const verdicts = new BoundedWaits(VERDICTS_AT_ONCE);
     let urlInputs = 0;
     let fileInputs = 0;
     for await (const { job, item, mine } of this.walk(namer, ignored)) {
@@ -126,10 +135,17 @@ export class Planner {
           );
       }
       const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
-      // Awaited only when there is something to read: most inputs are decided without a promise.
-      if (verdict !== false && (await verdict)) done.add(job.outputPath);
-      else pending += 1;
+      // A promise only when there is something to read: most inputs are decided without one.
+      if (verdict === false) pending += 1;
+      else
+        await verdicts.add(
+          verdict.then((isDone) => {
+            if (isDone) done.add(job.outputPath);
+            else pending += 1;
+          }),
+        );
     }
+    await verdicts.drain();
     if (problems.length > 0) throw new UserError(listed(problems));
     const landsOn = (input: string) => (options.outputFile ? input === options.outputFile : namer.isTaken(input));
     const overwritten = inputsInOutput.find(landsOn);

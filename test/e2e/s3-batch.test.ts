@@ -124,6 +124,10 @@ describe('a batch from a bucket into a bucket', () => {
     expect(emulator.requests.length - sentBefore).toBe(200);
     const images = s3.objectReads(storageBefore).filter((request) => !request.key.endsWith('.json'));
     expect(images).toEqual([]);
+    // Its sidecars are read several at a time, not one answer after another.
+    const sidecars = s3.objectReads(storageBefore).filter((request) => request.key.endsWith('.json'));
+    expect(sidecars).toHaveLength(200);
+    expect(Math.max(...sidecars.map((request) => request.alongside ?? 0))).toBeGreaterThan(1);
   });
 
   it('after a SIGKILL mid-run, a rerun finishes without resending or rewriting what was done', async () => {

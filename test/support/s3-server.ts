@@ -24,6 +24,8 @@ export interface StorageRequest {
   key: string;
   query: URLSearchParams;
   range?: string;
+  /** Requests still unanswered when this one arrived: more than 0 means the client did not wait for each answer. */
+  alongside?: number;
 }
 
 export interface S3TestServer {
@@ -79,9 +81,12 @@ export async function startS3Server(): Promise<S3TestServer> {
   const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
   const { port: backend } = await s3rver.run();
   const requests: StorageRequest[] = [];
+  let unanswered = 0;
   const proxy = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const described = describe(incoming);
+    const described = { ...describe(incoming), alongside: unanswered };
     requests.push(described);
+    unanswered += 1;
+    outgoing.on('close', () => (unanswered -= 1));
     if (server.stall?.(described)) {
       incoming.resume();
       return;
