@@ -53,6 +53,8 @@ async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise
  */
 class FolderListings {
   private readonly listed = new Map<string, ReadonlyMap<string, number | undefined>>();
+  /** Listings under way: inputs asking while one is read wait for it, never read it again. */
+  private readonly listing = new Map<string, Promise<ReadonlyMap<string, number | undefined>>>();
 
   constructor(private readonly reader: ResultReader) {}
 
@@ -60,10 +62,16 @@ class FolderListings {
     const folder = path.dirname(file);
     const names = this.listed.get(folder);
     if (names) return names.has(path.basename(file));
-    return this.reader.list(folder).then((loaded) => {
-      this.listed.set(folder, loaded);
-      return loaded.has(path.basename(file));
-    });
+    let loading = this.listing.get(folder);
+    if (!loading) {
+      loading = this.reader.list(folder).then((loaded) => {
+        this.listed.set(folder, loaded);
+        this.listing.delete(folder);
+        return loaded;
+      });
+      this.listing.set(folder, loading);
+    }
+    return loading.then((loaded) => loaded.has(path.basename(file)));
   }
 
   /** The size of a file its folder's listing holds, when the listing gave it. */

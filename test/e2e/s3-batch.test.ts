@@ -128,6 +128,11 @@ describe('a batch from a bucket into a bucket', () => {
     const sidecars = s3.objectReads(storageBefore).filter((request) => request.key.endsWith('.json'));
     expect(sidecars).toHaveLength(200);
     expect(Math.max(...sidecars.map((request) => request.alongside ?? 0))).toBeGreaterThan(1);
+    // ...and its output folder is listed once, however many of them wait for that listing.
+    const outputListings = s3.requests
+      .slice(storageBefore)
+      .filter((request) => request.bucket === 'results' && request.key === '' && request.method === 'GET');
+    expect(outputListings).toHaveLength(1);
   });
 
   it('after a SIGKILL mid-run, a rerun finishes without resending or rewriting what was done', async () => {
