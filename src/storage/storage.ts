@@ -34,7 +34,6 @@ export interface StoredObject {
   size: number;
   /** As the store gives it, quotes removed: what identifies this version of the object. */
   etag: string;
-  lastModified?: Date;
 }
 
 /** A listing page: the objects, and with a delimiter the "folders" below the prefix. */
@@ -74,7 +73,17 @@ export class StorageFailure extends Error {
   }
 }
 
+/** An object as a listing entry or a HEAD gives it, its ETag without the quotes. */
+function storedObject(key: string, size: number | undefined, etag: string | undefined): StoredObject {
+  return { key, size: size ?? 0, etag: stripQuotes(etag) };
+}
+
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+
+/** A read of another version than the one listed (If-Match refused it, or the store ignored If-Match). */
+function changedSinceListed(location: string): StorageFailure {
+  return new StorageFailure({ kind: 'other', text: 'it changed since it was listed' }, location);
+}
 
 /**
  * The SDK's own messages go nowhere: left to it, some reach the process's console past the
@@ -171,16 +180,7 @@ export class ObjectStorage {
       }
       yield {
         objects: (page.Contents ?? []).flatMap((entry) =>
-          entry.Key === undefined
-            ? []
-            : [
-                {
-                  key: entry.Key,
-                  size: entry.Size ?? 0,
-                  etag: stripQuotes(entry.ETag),
-                  ...(entry.LastModified && { lastModified: entry.LastModified }),
-                },
-              ],
+          entry.Key === undefined ? [] : [storedObject(entry.Key, entry.Size, entry.ETag)],
         ),
         prefixes: (page.CommonPrefixes ?? []).flatMap((entry) => (entry.Prefix === undefined ? [] : [entry.Prefix])),
       };
@@ -192,12 +192,7 @@ export class ObjectStorage {
   async head(bucket: string, key: string): Promise<StoredObject | null> {
     try {
       const answer = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return {
-        key,
-        size: answer.ContentLength ?? 0,
-        etag: stripQuotes(answer.ETag),
-        ...(answer.LastModified && { lastModified: answer.LastModified }),
-      };
+      return storedObject(key, answer.ContentLength, answer.ETag);
     } catch (error) {
       const failure = this.failure(error, objectUri({ bucket, key }), 'read');
       if (failure.problem.kind === 'no-object') return null;
@@ -228,14 +223,14 @@ export class ObjectStorage {
       );
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412) throw new StorageFailure({ kind: 'other', text: 'it changed since it was listed' }, location);
+      if (status === 412) throw changedSinceListed(location);
       throw this.failure(error, location, 'read');
     }
     const body = answer.Body as Readable;
     const etag = stripQuotes(answer.ETag);
     if (options.etag !== undefined && etag !== options.etag) {
       body.destroy();
-      throw new StorageFailure({ kind: 'other', text: 'it changed since it was listed' }, location);
+      throw changedSinceListed(location);
     }
     return { body, size: answer.ContentLength ?? 0, etag };
   }
