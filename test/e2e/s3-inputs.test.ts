@@ -18,7 +18,7 @@ import { ObjectStorage } from '../../src/storage/storage.js';
 import type { Sidecar } from '../../src/store/sidecar.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 import { runInProcess } from '../support/in-process.js';
-import { emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
+import { emulatorEnv, FIXTURES, recordingEmulator, ROOT, tempDir } from './harness.js';
 
 let s3: S3TestServer;
 let emulator: RunningEmulator;
@@ -198,6 +198,21 @@ describe('s3:// inputs', () => {
     const reads = s3.objectReads(from).filter((request) => request.key === 'big/noise.png');
     expect(reads.map((request) => request.range ?? 'whole')).toEqual(['bytes=0-4099', 'whole']);
     expect((await readdir(result.root)).filter((entry) => entry !== 'out')).toEqual([]);
+  });
+
+  it('real photographs from a bucket reach the API byte for byte, each checked from its head', async () => {
+    const folder = path.join(ROOT, 'fixtures/photos');
+    const photos = (await readdir(folder)).filter((name) => /\.(jpg|png)$/.test(name));
+    const bytes = await Promise.all(photos.map((name) => readFile(path.join(folder, name))));
+    await Promise.all(photos.map((name, at) => s3.put('shelf', `photos/${name}`, bytes[at]!)));
+    const result = await run(['edit', 's3://shelf/photos/', '-o', 'out']);
+    expect(result.code).toBe(0);
+    expect(uploadedNames(result.sent)).toEqual([...photos].sort());
+    const sidecars = await result.sidecars();
+    photos.forEach((name, at) => {
+      const output = `${name.replace(/\.\w+$/, '')}.png.json`;
+      expect(sidecars[output]?.input).toMatchObject({ size: bytes[at]!.length, sha256: sha256(bytes[at]!) });
+    });
   });
 
   it('an object replaced after it was listed fails that input as changed', async () => {
