@@ -1,134 +1,343 @@
 /**
- * Finding the service's rate limit when it does not say when to come back (a 429 without
- * Retry-After), from one process or many sharing the account: the AWS SDKs' "adaptive"
- * retry mode. Requests take a token from a bucket, which is off until the first such 429.
- * From then on the bucket's fill rate follows CUBIC (TCP's congestion control): a 429 drops
- * it to BETA of the rate being sent, then it grows back along a cubic curve, steep far below
- * that rate, flat near it, probing above it once past.
+ * Finding a rate limit the service does not announce (429s without Retry-After), from one
+ * process or from several sharing the key with no channel between them.
  *
- * One departure from the SDKs: the 429s of requests sent before the last cut met the same
- * congestion as the one that made it, so they do not cut again (TCP, too, cuts once per
- * window of losses). Without it a volley of 429s, one per request in flight, cuts the rate
- * to BETA^n at once.
+ * The run keeps its own copy of the limit as "at most `count` requests in any `windowMs`",
+ * learnt from its answers. A rolling window (the usual way a limit is kept) lets a burst of
+ * `count` through and then nothing until the oldest of it is `windowMs` old: a client that
+ * only paced itself would meet the window still full after the first burst, and could never
+ * pass 0.88 of what the limit allows. A fixed window and a token bucket are kept too by a
+ * copy whose count and window are right, or smaller.
+ *
+ * - Until the first bare 429, nothing is held back (no limit, full speed).
+ * - The first bare 429 pauses the run. One request at a time probes when room comes back, at
+ *   waits growing by PROBE_GROWTH; the first admitted probe gives the window (from the
+ *   oldest request counted to the probe) and the count (the requests admitted before the
+ *   429). The window is then narrowed, one trial request a window (a refused trial costs one
+ *   429 and waits out the known window instead), until it is known within WINDOW_PRECISION.
+ * - A request refused within the count lowers it to what the window held (the limit fell:
+ *   another job started on the key, or another shard took its share).
+ * - Upward, rarely: after COUNT_PROBE_WINDOWS full windows without a 429, one request beyond
+ *   the count; admitted, the count grows by one and the next such request may go at once
+ *   (room freed by a shard or a job that ended is taken quickly); refused, the next try
+ *   waits twice as long.
  */
 import type { Clock } from './rate.js';
 
-/** A 429 leaves this share of the rate that met it. */
-const BETA = 0.7;
-/** CUBIC's C: how fast the rate grows back, in requests/s per s³ away from the plateau. */
-const SCALE = 0.4;
-/** The rate is never set below this (requests/s). */
-const MIN_RATE = 0.5;
-/** The bucket always has room for one token. */
-const MIN_CAPACITY = 1;
-/** Answers are counted per half second... */
-const MEASURE_SPAN_MS = 500;
-/** ...and each half second's rate weighs this much against the earlier ones. */
-const SMOOTHING = 0.8;
+/** The first probe after a bare 429 goes this long after it... */
+const FIRST_PROBE_MS = 1000;
+/** ...and each next one waits this many times longer than the previous wait. */
+const PROBE_GROWTH = 1.8;
+/** The window is narrowed until its bounds are this close (a share of it). */
+const WINDOW_PRECISION = 0.1;
+/** A request beyond the count is tried once every this many windows. */
+const COUNT_PROBE_WINDOWS = 2;
+/** Sends are remembered this long at least (ms): the count at the first 429 is read from them. */
+const HORIZON_MS = 60_000;
 
-/** The rate of answers (requests/s): counted per span, smoothed (an exponential moving average). */
-class MeasuredRate {
-  private count = 0;
-  private smoothed: number | null = null;
-
-  constructor(private spanStart: number) {}
-
-  /** Counts an answer at `now` (ms); returns the rate so far. */
-  record(now: number): number {
-    this.count += 1;
-    const elapsedMs = now - this.spanStart;
-    const spans = Math.floor(elapsedMs / MEASURE_SPAN_MS);
-    // Before the first span ends (a 429 may come that early), the partial span is all there is.
-    if (spans < 1) return this.smoothed ?? this.count / (Math.max(elapsedMs, 1) / 1000);
-    const spanRate = this.count / ((spans * MEASURE_SPAN_MS) / 1000);
-    this.smoothed = this.smoothed === null ? spanRate : SMOOTHING * spanRate + (1 - SMOOTHING) * this.smoothed;
-    this.spanStart += spans * MEASURE_SPAN_MS;
-    this.count = 0;
-    return this.smoothed;
-  }
+export interface RateChange {
+  /** The rate the run now holds itself to, in requests a minute (whole number, rounded). */
+  perMinute: number;
+  /** 'limited': the first bare 429 (the run was unlimited before); 'lowered': a later cut; 'raised': a probe upward was admitted. */
+  cause: 'limited' | 'lowered' | 'raised';
 }
 
-/** The cubic curve after the cut at `cutAt` (ms): back at `peak` (requests/s) after `plateauMs`. */
-interface Cubic {
-  peak: number;
-  cutAt: number;
-  plateauMs: number;
+/** How a request sent through the gate went, as far as the rate is concerned. */
+export type Outcome = 'admitted' | 'throttled' | 'unknown';
+
+/** What a request was let through as: an ordinary one, or a probe of the limit. */
+type Purpose = 'send' | 'pause-probe' | 'window-trial' | 'count-probe';
+
+/** A request let through: given back with its outcome. */
+export interface Ticket {
+  sentAt: number;
+  purpose: Purpose;
+  /** Refused by the service: it does not count in the window... */
+  refused: boolean;
+  /** ...but holds its place in the run's own (a request refused within the count). */
+  holdsPlace?: boolean;
 }
 
-function cubicRate(curve: Cubic, now: number): number {
-  const seconds = (now - curve.cutAt - curve.plateauMs) / 1000;
-  return SCALE * seconds ** 3 + curve.peak;
+/** The limit as the run keeps it. */
+interface Limit {
+  count: number;
+  /** The window known to be long enough (ms)... */
+  windowMs: number;
+  /** ...and a length known to be too short (ms). */
+  tooShortMs: number;
 }
 
-/** How long the curve takes to climb from BETA × peak back to peak, in ms. */
-function plateauAfter(peak: number): number {
-  return Math.cbrt((peak * (1 - BETA)) / SCALE) * 1000;
+interface Waiter {
+  resolve(ticket: Ticket): void;
 }
 
 export class AdaptiveRate {
-  private readonly measured: MeasuredRate;
-  private curve: Cubic | null = null;
-  /** Requests/s; unused until the first cut. */
-  private fillRate = MIN_RATE;
-  private capacity = MIN_CAPACITY;
-  private tokens = 0;
-  private filledAt: number;
+  /** Requests let through, oldest first, as long as they may still count. */
+  private sent: Ticket[] = [];
+  private limit: Limit | null = null;
+  /** Set while paused by a bare 429 and no probe has come back admitted. */
+  private pause: { refusedAt: number; lastRefusedAt: number; nextProbeAt: number; waitMs: number } | null = null;
+  /** A probe or a trial is out: no other goes until it is answered. */
+  private probing = false;
+  /** When a request beyond the count may be tried next (ms). */
+  private countProbeAt = 0;
+  /** Requests let through and not yet answered... */
+  private outstanding = 0;
+  /**
+   * ...and how many may be, while the limit is new or was just lowered: one more for each
+   * admitted answer (TCP's slow start), so that a copy that is wrong costs a 429 or two, not
+   * a volley of them. Null: no cap but the count.
+   */
+  private ramp: number | null = null;
+  private readonly waiters: Waiter[] = [];
+  /** The pump's next look, if one is set: ended when nobody waits any more (a timer must not keep the process alive). */
+  private wake: { at: number; timer: AbortController } | null = null;
+  private reported: number | null = null;
 
-  constructor(private readonly clock: Clock) {
-    this.measured = new MeasuredRate(clock.now());
-    this.filledAt = clock.now();
-  }
+  constructor(
+    private readonly clock: Clock,
+    private readonly onChange?: (change: RateChange) => void,
+  ) {}
 
-  /** Requests/s the bucket lets through, or null before the first cut (no limit). */
-  get rate(): number | null {
-    return this.curve ? this.fillRate : null;
-  }
-
-  /** Waits for a token (none is needed before the first cut); returns early when `signal` aborts. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    while (this.curve && !signal?.aborted) {
-      this.refill();
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      // Whole milliseconds, as timers count: a wait below the clock's precision would never end.
-      await this.clock.sleep(Math.ceil(((1 - this.tokens) / this.fillRate) * 1000), signal);
-    }
+  /** The rate the run holds itself to now (requests a minute), or null if it never met a bare 429. */
+  get perMinute(): number | null {
+    if (this.limit) return (this.limit.count / this.limit.windowMs) * 60_000;
+    return this.pause ? 0 : null;
   }
 
   /**
-   * The service answered a request sent at `sentAt` (ms): `throttled` (a 429 to find the
-   * rate from) cuts the rate, any other answer lets it grow.
+   * Waits until a request may go; the ticket goes back to `answered`. Null when `signal`
+   * aborted first (nothing may be sent).
    */
-  answered(sentAt: number, throttled: boolean): void {
+  acquire(signal?: AbortSignal): Promise<Ticket | null> {
+    if (signal?.aborted) return Promise.resolve(null);
+    if (!this.limit && !this.pause) return Promise.resolve(this.let('send'));
+    return new Promise((resolve) => {
+      const stop = (): void => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        resolve(null);
+        this.pump();
+      };
+      const waiter: Waiter = {
+        resolve(ticket) {
+          signal?.removeEventListener('abort', stop);
+          resolve(ticket);
+        },
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', stop, { once: true });
+      this.pump();
+    });
+  }
+
+  /** How the request went: an admitted one counts in the window, a throttled one teaches the limit. */
+  answered(ticket: Ticket, outcome: Outcome): void {
+    this.outstanding -= 1;
+    if (ticket.purpose !== 'send') this.probing = false;
+    if (outcome === 'throttled') {
+      ticket.refused = true;
+      this.throttled(ticket);
+    } else if (outcome === 'admitted') {
+      this.admitted(ticket);
+    } else if (ticket.purpose === 'pause-probe' && this.pause) {
+      // Neither admitted nor refused: the next probe goes as soon as it would have.
+      this.pause.nextProbeAt = this.clock.now();
+    }
+    this.pump();
+  }
+
+  private throttled(ticket: Ticket): void {
     const now = this.clock.now();
-    const sending = this.measured.record(now);
-    let target: number;
-    if (throttled) {
-      if (this.curve && sentAt < this.curve.cutAt) return;
-      const peak = this.curve ? Math.min(sending, this.fillRate) : sending;
-      this.curve = { peak, cutAt: now, plateauMs: plateauAfter(peak) };
-      target = peak * BETA;
-    } else if (this.curve) {
-      target = cubicRate(this.curve, now);
-    } else {
+    if (this.pause) {
+      // A probe refused (or a request let through before the pause): wait longer.
+      if (ticket.purpose === 'pause-probe') {
+        this.pause.lastRefusedAt = ticket.sentAt;
+        this.pause.waitMs *= PROBE_GROWTH;
+        this.pause.nextProbeAt = now + this.pause.waitMs;
+      }
       return;
     }
-    // Never more than twice what is actually sent: a rate nobody uses proves nothing.
-    this.setRate(Math.min(target, 2 * sending));
+    const { limit } = this;
+    if (!limit) {
+      const refusedAt = ticket.sentAt;
+      this.pause = { refusedAt, lastRefusedAt: refusedAt, waitMs: FIRST_PROBE_MS, nextProbeAt: now + FIRST_PROBE_MS };
+      return;
+    }
+    if (ticket.purpose === 'window-trial') {
+      const tooShort = ticket.sentAt - this.edge(ticket, limit.count);
+      limit.tooShortMs = Math.min(Math.max(limit.tooShortMs, tooShort), limit.windowMs - 1);
+      return;
+    }
+    if (ticket.purpose === 'count-probe') {
+      this.countProbeAt = now + COUNT_PROBE_WINDOWS * limit.windowMs;
+      return;
+    }
+    // Refused within the count: the limit is lower now (another job or shard takes more of
+    // it). What the window held is what it allows, one request at least: the refused one
+    // holds its place, so that a run left nothing still tries once a window.
+    const held = this.countIn(ticket.sentAt, limit.windowMs, ticket);
+    ticket.holdsPlace = true;
+    if (held >= limit.count) return;
+    this.ramp = 1;
+    limit.count = Math.max(1, held);
+    this.countProbeAt = now + COUNT_PROBE_WINDOWS * limit.windowMs;
+    this.report('lowered');
   }
 
-  private setRate(rate: number): void {
-    this.refill();
-    this.fillRate = Math.max(rate, MIN_RATE);
-    this.capacity = Math.max(rate, MIN_CAPACITY);
-    this.tokens = Math.min(this.tokens, this.capacity);
-  }
-
-  private refill(): void {
+  private admitted(ticket: Ticket): void {
     const now = this.clock.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.filledAt) / 1000) * this.fillRate);
-    this.filledAt = now;
+    if (ticket.purpose === 'pause-probe' && this.pause) {
+      // Room came back: the count is what was admitted before the 429, the window spans from
+      // the oldest of it to this probe (and is longer than to the last probe refused).
+      const { refusedAt, lastRefusedAt } = this.pause;
+      const count = Math.max(1, this.countIn(refusedAt, HORIZON_MS));
+      const oldest = this.edge(ticket, count);
+      this.limit = {
+        count,
+        windowMs: Math.max(1, ticket.sentAt - oldest),
+        tooShortMs: Math.max(0, lastRefusedAt - oldest),
+      };
+      this.pause = null;
+      this.ramp = 1;
+      this.countProbeAt = now + COUNT_PROBE_WINDOWS * this.limit.windowMs;
+      this.report('limited');
+      return;
+    }
+    const { limit } = this;
+    if (!limit) return;
+    if (this.ramp !== null) this.ramp = this.ramp + 1 > limit.count ? null : this.ramp + 1;
+    if (ticket.purpose === 'window-trial') {
+      limit.windowMs = Math.max(limit.tooShortMs + 1, ticket.sentAt - this.edge(ticket, limit.count));
+      this.report('raised');
+    } else if (ticket.purpose === 'count-probe') {
+      limit.count += 1;
+      // There may be more room (a shard or a job ended): the next try may go at once.
+      this.countProbeAt = now;
+      this.report('raised');
+    }
+  }
+
+  /** Lets through every waiter that may go now, and sets a wake-up for the next. */
+  private pump(): void {
+    while (this.waiters.length > 0) {
+      const purpose = this.mayGo();
+      if (!purpose) break;
+      this.waiters.shift()!.resolve(this.let(purpose));
+    }
+    const next = this.waiters.length === 0 ? null : this.nextChance();
+    if (this.wake && (next === null || next < this.wake.at)) {
+      this.wake.timer.abort();
+      this.wake = null;
+    }
+    if (next === null || this.wake) return;
+    const wake = { at: next, timer: new AbortController() };
+    this.wake = wake;
+    // Whole milliseconds, as timers count: a wait below the clock's precision would never end.
+    void this.clock.sleep(Math.max(1, Math.ceil(next - this.clock.now())), wake.timer.signal).then(() => {
+      if (this.wake !== wake) return;
+      this.wake = null;
+      this.pump();
+    });
+  }
+
+  /** What the next request may go as now, or null if it must wait. */
+  private mayGo(): Purpose | null {
+    const now = this.clock.now();
+    if (this.pause) return !this.probing && now >= this.pause.nextProbeAt ? 'pause-probe' : null;
+    const { limit } = this;
+    if (!limit) return 'send';
+    if (this.ramp !== null && this.outstanding >= this.ramp) return null;
+    if (this.taken(limit.windowMs).length < limit.count) return 'send';
+    if (this.probing) return null;
+    const trial = this.trialWindowMs();
+    if (trial !== null && this.taken(trial).length < limit.count) return 'window-trial';
+    if (now >= this.countProbeAt) return 'count-probe';
+    return null;
+  }
+
+  /** The earliest time (ms) something may change for the waiters, or null if only an answer can. */
+  private nextChance(): number | null {
+    if (this.pause) return this.probing ? null : this.pause.nextProbeAt;
+    const { limit } = this;
+    if (!limit || (this.ramp !== null && this.outstanding >= this.ramp)) return null;
+    const times = [this.roomAt(limit.windowMs)];
+    if (!this.probing) {
+      const trial = this.trialWindowMs();
+      if (trial !== null) times.push(this.roomAt(trial));
+      times.push(this.countProbeAt);
+    }
+    return Math.min(...times);
+  }
+
+  /** A shorter window to try, while the window is not yet known precisely enough. */
+  private trialWindowMs(): number | null {
+    const { limit } = this;
+    if (!limit || limit.windowMs - limit.tooShortMs <= WINDOW_PRECISION * limit.windowMs) return null;
+    return (limit.windowMs + limit.tooShortMs) / 2;
+  }
+
+  /** When a window of `windowMs` will hold fewer than the count. */
+  private roomAt(windowMs: number): number {
+    const counted = this.taken(windowMs);
+    const mustGo = counted[counted.length - this.limit!.count];
+    return mustGo === undefined ? this.clock.now() : mustGo.sentAt + windowMs;
+  }
+
+  private let(purpose: Purpose): Ticket {
+    const ticket: Ticket = { sentAt: this.clock.now(), purpose, refused: false };
+    this.outstanding += 1;
+    if (purpose !== 'send') this.probing = true;
+    this.sent.push(ticket);
+    this.forget();
+    return ticket;
+  }
+
+  /**
+   * Requests admitted or in flight that a window of `windowMs` ending at `at` holds; with
+   * `before`, only those let through before that one.
+   */
+  private counted(at: number, windowMs: number, before?: Ticket): Ticket[] {
+    const end = before ? this.sent.indexOf(before) : this.sent.length;
+    return this.sent
+      .slice(0, end < 0 ? this.sent.length : end)
+      .filter((sent) => !sent.refused && sent.sentAt > at - windowMs && sent.sentAt <= at);
+  }
+
+  private countIn(at: number, windowMs: number, before?: Ticket): number {
+    return this.counted(at, windowMs, before).length;
+  }
+
+  /**
+   * Places taken in the run's own window ending now: a request refused within the count too,
+   * so that it holds back the next one for a window instead of letting it meet the same wall.
+   */
+  private taken(windowMs: number): Ticket[] {
+    const now = this.clock.now();
+    return this.sent.filter((sent) => (!sent.refused || sent.holdsPlace) && sent.sentAt > now - windowMs);
+  }
+
+  /**
+   * When the `count`-th latest request before `ticket` (admitted or in flight) was sent: the
+   * window is longer than from it to `ticket` if `ticket` was refused, no longer if admitted.
+   */
+  private edge(ticket: Ticket, count: number): number {
+    const before = this.counted(ticket.sentAt, Infinity, ticket);
+    return before[before.length - count]?.sentAt ?? before[0]?.sentAt ?? ticket.sentAt;
+  }
+
+  /** Drops what no window can count any more. */
+  private forget(): void {
+    const keepMs = Math.max(HORIZON_MS, this.limit?.windowMs ?? 0);
+    const from = this.clock.now() - keepMs;
+    let first = 0;
+    while (first < this.sent.length && this.sent[first]!.sentAt <= from) first += 1;
+    if (first > 0) this.sent = this.sent.slice(first);
+  }
+
+  private report(cause: RateChange['cause']): void {
+    const perMinute = Math.round(this.perMinute ?? 0);
+    if (perMinute === this.reported && cause !== 'limited') return;
+    this.reported = perMinute;
+    this.onChange?.({ perMinute, cause });
   }
 }

@@ -12,7 +12,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError } from '../api/errors.js';
 import { DEFAULT_BACKOFF, parseRetryAfter } from '../api/retry.js';
-import { AdaptiveRate } from './adaptive-rate.js';
+import { AdaptiveRate, type Outcome, type Ticket } from './adaptive-rate.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
 import type { BatchTiming } from './timing.js';
 
@@ -56,41 +56,44 @@ export class Gate {
   /** Runs `send` once admitted; throws StoppedBeforeSending if the run stops first. */
   run<T>(send: () => Promise<T>): Promise<T> {
     return this.limit(async () => {
-      await this.admitted();
-      const sentAt = this.options.timing.now();
+      const ticket = await this.admitted();
+      let outcome: Outcome = 'unknown';
       try {
         const result = await send();
-        this.adaptive.answered(sentAt, false);
+        outcome = 'admitted';
         return result;
       } catch (error) {
         // Only an answer of the service tells its pace: not a dropped connection, nor a local fault.
-        if (error instanceof ApiError && error.status > 0) this.answeredWith(sentAt, error);
+        if (error instanceof ApiError && error.status > 0) outcome = this.answeredWith(error);
         throw error;
+      } finally {
+        this.adaptive.answered(ticket, outcome);
       }
     });
   }
 
-  private answeredWith(sentAt: number, error: ApiError): void {
+  /** What an error answer says of the pace; a 429 with Retry-After pauses every request instead. */
+  private answeredWith(error: ApiError): Outcome {
     const { timing } = this.options;
-    const retryAfter = error.status === 429 ? parseRetryAfter(error.retryAfter, timing.wallClock()) : null;
+    if (error.status !== 429) return 'admitted';
+    const retryAfter = parseRetryAfter(error.retryAfter, timing.wallClock());
     // A Retry-After of 0 says nothing of the pace either.
-    if (!retryAfter) {
-      this.adaptive.answered(sentAt, error.status === 429);
-      return;
-    }
+    if (!retryAfter) return 'throttled';
     this.resumeAt = Math.max(this.resumeAt, timing.now() + Math.min(retryAfter, DEFAULT_BACKOFF.maxRetryAfterMs));
+    return 'unknown';
   }
 
-  /** The --rate slot and the adaptive token first, then the pause: a request never goes during a pause. */
-  private async admitted(): Promise<void> {
+  /** The --rate slot first, then the pause, then the adaptive rate's turn: a request never goes during a pause. */
+  private async admitted(): Promise<Ticket> {
     const { timing, stopped } = this.options;
     if (!stopped.aborted) await this.rate.acquire(stopped);
-    if (!stopped.aborted) await this.adaptive.acquire(stopped);
     for (let left = this.resumeAt - timing.now(); left > 0 && !stopped.aborted; left = this.resumeAt - timing.now()) {
       // Jittered: when the pause ends, the first request's 429 (another shard may have filled the
       // window first) pauses the others before they go, instead of all of them meeting one.
       await timing.sleep(left + timing.random() * RESUME_SPREAD_MS, stopped);
     }
-    if (stopped.aborted) throw new StoppedBeforeSending();
+    const ticket = await this.adaptive.acquire(stopped);
+    if (!ticket || stopped.aborted) throw new StoppedBeforeSending();
+    return ticket;
   }
 }

@@ -1,115 +1,136 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveRate } from '../../src/batch/adaptive-rate.js';
+import { AdaptiveRate, type RateChange, type Ticket } from '../../src/batch/adaptive-rate.js';
 import { FakeTiming } from '../support/fake-time.js';
 
-/** Answers at `perSecond` for `ms` (each sent just before it is answered), on the fake clock. */
-async function answerSteadily(timing: FakeTiming, limiter: AdaptiveRate, perSecond: number, ms: number): Promise<void> {
-  const gap = 1000 / perSecond;
-  const until = timing.now() + ms;
-  await timing.drive(
-    (async () => {
-      while (timing.now() + gap <= until) {
-        await timing.sleep(gap);
-        limiter.answered(timing.now(), false);
-      }
-    })(),
-  );
-}
-
-/** A limiter that has been sending at `perSecond` for two seconds, then met a 429. */
-async function cutAfterSending(perSecond: number): Promise<{ timing: FakeTiming; limiter: AdaptiveRate }> {
+/** A learner on a fake clock, with the changes it told. */
+function learner(): { timing: FakeTiming; rate: AdaptiveRate; changes: RateChange[] } {
   const timing = new FakeTiming();
-  const limiter = new AdaptiveRate(timing);
-  await answerSteadily(timing, limiter, perSecond, 2_000);
-  limiter.answered(timing.now(), true);
-  return { timing, limiter };
+  const changes: RateChange[] = [];
+  return { timing, rate: new AdaptiveRate(timing, (change) => changes.push(change)), changes };
 }
 
-describe('the adaptive rate (AWS "adaptive" retry mode)', () => {
-  it('limits nothing before the first 429', async () => {
-    const timing = new FakeTiming();
-    const limiter = new AdaptiveRate(timing);
-    await answerSteadily(timing, limiter, 50, 2_000);
-    const started = timing.now();
-    for (let i = 0; i < 100; i++) await limiter.acquire();
-    expect(limiter.rate).toBeNull();
-    expect(timing.now()).toBe(started);
+/** `n` requests let through now (none may wait). */
+async function sendNow(rate: AdaptiveRate, n: number): Promise<Ticket[]> {
+  const tickets: Ticket[] = [];
+  for (let i = 0; i < n; i++) tickets.push((await rate.acquire())!);
+  return tickets;
+}
+
+/** The next request let through, and when (the clock moves while it waits). */
+async function next(timing: FakeTiming, rate: AdaptiveRate): Promise<Ticket> {
+  const ticket = await timing.drive(rate.acquire());
+  if (!ticket) throw new Error('no ticket');
+  return ticket;
+}
+
+/** A learner that sent a burst of `count` at 0 (admitted), then met a bare 429, then found room at 5 s. */
+async function limitedAt(count: number): Promise<ReturnType<typeof learner>> {
+  const run = learner();
+  const { timing, rate } = run;
+  for (const ticket of await sendNow(rate, count)) rate.answered(ticket, 'admitted');
+  const [refused] = await sendNow(rate, 1);
+  rate.answered(refused!, 'throttled');
+  // Probes 1 s after, then 1.8 s, 3.24 s... later: refused until the window has room.
+  for (;;) {
+    const probe = await next(timing, rate);
+    expect(probe.purpose).toBe('pause-probe');
+    const room = timing.now() >= 5_000;
+    rate.answered(probe, room ? 'admitted' : 'throttled');
+    if (room) return run;
+  }
+}
+
+describe('the adaptive rate: an unannounced limit learnt as "count per window"', () => {
+  it('holds nothing back before the first bare 429', async () => {
+    const { rate, changes } = learner();
+    const tickets = await sendNow(rate, 100);
+    for (const ticket of tickets) rate.answered(ticket, 'admitted');
+    expect(tickets.every((ticket) => ticket.purpose === 'send')).toBe(true);
+    expect(rate.perMinute).toBeNull();
+    expect(changes).toEqual([]);
   });
 
-  it('drops to 70% of the measured sending rate on a 429', async () => {
-    const { limiter } = await cutAfterSending(20);
-    expect(limiter.rate).toBeCloseTo(14, 5);
+  it('pauses at the first bare 429: one probe at a time, at growing waits, until one is admitted', async () => {
+    const { timing, rate } = learner();
+    for (const ticket of await sendNow(rate, 10)) rate.answered(ticket, 'admitted');
+    const [refused] = await sendNow(rate, 1);
+    rate.answered(refused!, 'throttled');
+    const probes: number[] = [];
+    // Two waiters: the second goes only once the first probe is answered.
+    const first = next(timing, rate);
+    const second = rate.acquire();
+    const probe = await first;
+    probes.push(timing.now());
+    rate.answered(probe, 'throttled');
+    const again = await timing.drive(second);
+    probes.push(timing.now());
+    expect(again!.purpose).toBe('pause-probe');
+    expect(probes).toEqual([1_000, 2_800]);
   });
 
-  it('grows back along the cubic curve: at the old rate after cbrt(rate × 0.3 / 0.4) s, above it after', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    const cutAt = timing.now();
-    const plateauMs = Math.cbrt((20 * 0.3) / 0.4) * 1000; // 2.47 s
-    const curve = () => 0.4 * ((timing.now() - cutAt - plateauMs) / 1000) ** 3 + 20;
-    await answerSteadily(timing, limiter, 20, plateauMs / 2);
-    expect(limiter.rate).toBeGreaterThan(17);
-    expect(limiter.rate).toBeCloseTo(curve(), 5);
-    await answerSteadily(timing, limiter, 20, plateauMs / 2);
-    expect(limiter.rate).toBeCloseTo(20, 0);
-    await answerSteadily(timing, limiter, 20, 2_000);
-    expect(limiter.rate).toBeGreaterThan(22.5);
-    expect(limiter.rate).toBeCloseTo(curve(), 5);
+  it('learns the count from what was admitted before the 429 and the window from the first probe admitted', async () => {
+    const { rate, changes } = await limitedAt(50);
+    // Probes at 1, 2.8, 6.04 s: the window is from the burst at 0 to 6.04 s.
+    expect(rate.perMinute).toBeCloseTo((50 / 6.04) * 60, 0);
+    expect(changes).toEqual([{ cause: 'limited', perMinute: Math.round((50 / 6.04) * 60) }]);
   });
 
-  it('never lets the rate run beyond twice what is actually sent', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    await answerSteadily(timing, limiter, 4, 10_000);
-    expect(limiter.rate).toBeCloseTo(8, 0);
-  });
-
-  it('counts a volley of 429s for requests sent before the cut as one signal', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    const sentBefore = timing.now() - 50;
-    for (let i = 0; i < 7; i++) limiter.answered(sentBefore, true);
-    expect(limiter.rate).toBeCloseTo(14, 5);
-  });
-
-  it('cuts again for a request sent after the cut, from the rate it was allowed', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    await timing.drive(timing.sleep(100));
-    limiter.answered(timing.now() - 10, true);
-    expect(limiter.rate).toBeCloseTo(14 * 0.7, 5);
-  });
-
-  it('never goes below half a request a second', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    for (let i = 0; i < 30; i++) {
-      await timing.drive(timing.sleep(10));
-      limiter.answered(timing.now(), true);
+  it('then lets the count through in any window, ramping up one more per admitted answer', async () => {
+    const { timing, rate } = await limitedAt(50);
+    const start = timing.now();
+    // The probe, then every request let through.
+    const sent: number[] = [0];
+    // Every request admitted at once (the answers come back at once).
+    while (sent.length < 121) {
+      const ticket = await next(timing, rate);
+      if (ticket.purpose !== 'send') {
+        rate.answered(ticket, 'throttled');
+        continue;
+      }
+      sent.push(timing.now() - start);
+      rate.answered(ticket, 'admitted');
     }
-    expect(limiter.rate).toBe(0.5);
+    // No rolling window of 6.04 s holds more than 50 of them.
+    for (const at of sent)
+      expect(sent.filter((other) => other > at - 6_040 && other <= at).length).toBeLessThanOrEqual(50);
+    expect(sent.filter((at) => at < 6_040)).toHaveLength(50);
   });
 
-  it('spaces requests by its rate once its burst (a second of tokens) is spent', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    const starts: number[] = [];
-    await timing.drive(
-      (async () => {
-        for (let i = 0; i < 40; i++) {
-          await limiter.acquire();
-          starts.push(timing.now());
-        }
-      })(),
-    );
-    const gaps = starts.slice(15).map((start, i) => start - starts[14 + i]!);
-    // 14 requests a second: one every 72 ms (whole ms, as timers count).
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(71);
-    expect(starts.at(-1)! - starts[0]!).toBeGreaterThan(25 * 71);
+  it('lowers the count to what the window held when a request within it is refused, and says so', async () => {
+    const { timing, rate, changes } = await limitedAt(50);
+    const tickets: Ticket[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ticket = await next(timing, rate);
+      tickets.push(ticket);
+      rate.answered(ticket, i < 19 ? 'admitted' : 'throttled');
+    }
+    // The probe and 19 admitted: a second job takes the rest of the limit.
+    expect(changes.at(-1)).toEqual({ cause: 'lowered', perMinute: Math.round((20 / 6.04) * 60) });
+    // Nothing more goes until the window has room again.
+    const before = timing.now();
+    await next(timing, rate);
+    expect(timing.now()).toBeGreaterThan(before);
   });
 
-  it('gives up its wait at once when the run stops', async () => {
-    const { timing, limiter } = await cutAfterSending(20);
-    const controller = new AbortController();
-    await limiter.acquire(); // the one token in the bucket
-    const waiting = limiter.acquire(controller.signal);
-    expect(timing.pendingTimers).toBe(1);
-    controller.abort();
-    await waiting;
+  it('tries one request beyond the count every two windows; admitted, the count grows', async () => {
+    const { timing, rate, changes } = await limitedAt(10);
+    let raised = false;
+    while (!raised) {
+      const ticket = await next(timing, rate);
+      rate.answered(ticket, 'admitted');
+      raised = ticket.purpose === 'count-probe';
+    }
+    expect(changes.at(-1)?.cause).toBe('raised');
+    expect(timing.now()).toBeGreaterThanOrEqual(2 * 6_040);
+  });
+
+  it('gives a waiter nothing when the run stops, and leaves no timer behind', async () => {
+    const { timing, rate } = await limitedAt(5);
+    for (let i = 0; i < 4; i++) rate.answered(await next(timing, rate), 'admitted');
+    const stop = new AbortController();
+    const waiting = rate.acquire(stop.signal);
+    stop.abort();
+    expect(await waiting).toBeNull();
     expect(timing.pendingTimers).toBe(0);
   });
 });

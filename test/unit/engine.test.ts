@@ -387,26 +387,26 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
     expect(Math.max(...run.finished) - Math.min(...run.finished)).toBeLessThan(1_000);
   });
 
-  // Without the adaptive rate, retries alone meet a 429 on more than half the requests.
-  it('without Retry-After, alone: the adaptive rate settles near the limit', async () => {
+  // Issue 23's target alone (the AWS SDKs' adaptive mode, followed before: 0.72 of the bound, 10.7% 429s).
+  it('without Retry-After, alone: the run learns the window and holds ≥ 0.9 of the bound with < 5% 429s', async () => {
     const run = await shareRollingWindow(1, withoutRetryAfter);
     expect(run.ok).toBe(400);
-    expect(run.lateOfLimit).toBeGreaterThan(0.75);
-    expect(run.lateRateLimitedShare).toBeLessThan(0.12);
-    expect(run.rateLimitedShare).toBeLessThan(0.15);
+    expect(run.ofBound).toBeGreaterThan(0.9);
+    expect(run.rateLimitedShare).toBeLessThan(0.05);
   });
 
+  // Not yet issue 23's target as shards (≥ 0.85): 0.81–0.86 from run to run, with 4–6% 429s (was 0.77, 21%).
   it('without Retry-After, as 3 shards: each finds its share from its own 429s', async () => {
     const run = await shareRollingWindow(3, withoutRetryAfter);
     expect(run.ok).toBe(400);
-    expect(run.lateOfLimit).toBeGreaterThan(0.7);
-    expect(run.rateLimitedShare).toBeLessThan(0.3);
+    expect(run.ofBound).toBeGreaterThan(0.75);
+    expect(run.rateLimitedShare).toBeLessThan(0.08);
   });
 
-  it('takes a 429 with Retry-After 0 as one without: the adaptive rate finds the pace', async () => {
+  it('takes a 429 with Retry-After 0 as one without: the run learns the window', async () => {
     const run = await shareRollingWindow(1, () => '0');
     expect(run.ok).toBe(400);
-    expect(run.rateLimitedShare).toBeLessThan(0.15);
+    expect(run.rateLimitedShare).toBeLessThan(0.05);
   });
 });
 
