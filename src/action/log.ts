@@ -54,6 +54,7 @@ export function recordLines(command: RunOutcome['command'], line: string): strin
   switch (record.type) {
     case 'result':
     case 'note':
+    case 'rate':
     case 'stop':
       return formatEvent(record as LoggedEvent, plain);
     case 'plan':

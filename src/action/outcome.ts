@@ -5,7 +5,7 @@
  * and the stop. `edit` and `segment` print the batch's records (cli/reporters/ndjson.ts),
  * `check` its own (cli/reporters/check.ts); both are read here, and nothing else is.
  */
-import type { StopReason, SummaryEvent } from '../batch/events.js';
+import type { SettledRate, StopReason, SummaryEvent } from '../batch/events.js';
 import type { CheckSummary } from '../check/run.js';
 import type { Compliance } from '../check/compliance-record.js';
 import type { RuleFailure } from '../check/judge.js';
@@ -47,6 +47,8 @@ export interface RunOutcome {
   stop?: { reason: StopReason; message?: string };
   /** The run's warnings, in order (the CLI also printed them on the log). */
   warnings: string[];
+  /** 429s without Retry-After limited the run: the rate it settled at, and the `--rate` to ask for next time. */
+  settledRate?: SettledRate;
 }
 
 /** The fields of the `--json` lines the action reads; the CLI's reporters write them. */
@@ -78,6 +80,7 @@ type BatchSummaryRecord = Pick<
   | 'stopped'
   | 'stopMessage'
   | 'compliance'
+  | 'settledRate'
 >;
 
 type CheckSummaryRecord = { type: 'summary' } & Pick<
@@ -177,6 +180,7 @@ export class OutcomeTally {
       .map(({ input, error }) => ({ name: input, reasons: [error] }));
     if (summary.stopped)
       outcome.stop = { reason: summary.stopped, message: summary.stopMessage ?? outcome.stop?.message };
+    if (summary.settledRate) outcome.settledRate = summary.settledRate;
     const { compliance } = summary;
     if (compliance)
       outcome.preset = {

@@ -10,6 +10,7 @@ import type { CheckName } from '../presets/types.js';
 import { STOP_WORDING } from '../cli/reporters/summary.js';
 import { count } from '../cli/reporters/words.js';
 import { markdownTable, markdownText } from './markdown.js';
+import type { SettledRate } from '../batch/events.js';
 import type { Listed, RunOutcome } from './outcome.js';
 
 type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -43,6 +44,7 @@ export function summaryMarkdown({ outcome, exitCode, messages }: SummaryInput): 
   if (!outcome.summarized && messages.length > 0)
     blocks.push(['photoroom said:', '', ...messages.map((message) => `> ${markdownText(message)}<br>`)]);
   if (outcome.stop) blocks.push([stopLine(outcome)]);
+  if (outcome.settledRate) blocks.push([settledRateLine(outcome.settledRate)]);
   if (outcome.failed > 0) blocks.push(failuresBlock(outcome));
   if (outcome.preset && outcome.preset.checked + outcome.preset.unmeasured > 0) blocks.push(presetBlock(outcome));
   if (outcome.warnings.length > 0)
@@ -84,6 +86,15 @@ function stopLine(outcome: RunOutcome): string {
   const { what, then } = STOP_WORDING[reason];
   const left = outcome.notProcessed > 0 ? `; ${count(outcome.notProcessed, 'input')} not processed: ${then}` : '';
   return `**Stopped**: ${markdownText(message ?? what)}${left}.`;
+}
+
+/** The rate 429s without Retry-After left the run at, and the `--rate` that starts there next time. */
+function settledRateLine({ perMinute, suggestedRate }: SettledRate): string {
+  const shards = suggestedRate === perMinute ? '' : ` (~${suggestedRate}/min for all its shards)`;
+  return (
+    `**Rate-limited**: the service answered 429 without Retry-After; the run settled at ~${perMinute}/min${shards}. ` +
+    `Next time, \`--rate ${suggestedRate}\` in \`args\` avoids the probing.`
+  );
 }
 
 /** Names and reasons as a table, then how many more there were. */

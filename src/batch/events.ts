@@ -7,6 +7,7 @@ import type { Compliance } from '../check/compliance.js';
 import type { CheckName } from '../presets/types.js';
 import type { IgnoreReason } from '../inputs/discover.js';
 import type { RunLogResult } from '../store/runlog.js';
+import type { RateChange } from './adaptive-rate.js';
 
 export type { IgnoreReason } from '../inputs/discover.js';
 
@@ -80,6 +81,15 @@ export interface NoteEvent {
   message: string;
 }
 
+/**
+ * The service limited the run with 429s that gave no Retry-After, and the run changed the
+ * rate it holds itself to: `limited` at the first (it sent as fast as it could before),
+ * then `lowered` or `raised` as it finds the pace.
+ */
+export interface RateEvent extends RateChange {
+  type: 'rate';
+}
+
 /** Planned but not sent: `--dry-run`. */
 export interface PlanEvent {
   type: 'plan';
@@ -124,6 +134,11 @@ export interface Failure {
   error: string;
 }
 
+export interface SettledRate {
+  perMinute: number;
+  suggestedRate: number;
+}
+
 export interface SummaryEvent {
   type: 'summary';
   ok: number;
@@ -142,6 +157,12 @@ export interface SummaryEvent {
   /** Requests whose 2xx came but gave no kept result, and the inputs they were for: each may have been billed. */
   maybeBilled: { requests: number; inputs: number };
   rateLimited: number;
+  /**
+   * When 429s without Retry-After limited the run: the rate it held itself to at its end
+   * (requests a minute), and the `--rate` that asks for it on the whole key next time (times
+   * the --shard count, as --rate is split between the shards).
+   */
+  settledRate?: SettledRate;
   /** `edit --preset` only. */
   compliance?: ComplianceSummary;
   ms: number;
@@ -155,6 +176,7 @@ export type BatchEvent =
   | WatchingEvent
   | WarningEvent
   | NoteEvent
+  | RateEvent
   | PlanEvent
   | StopEvent
   | SummaryEvent;

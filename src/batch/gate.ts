@@ -12,7 +12,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError } from '../api/errors.js';
 import { DEFAULT_BACKOFF, parseRetryAfter } from '../api/retry.js';
-import { AdaptiveRate, type Outcome, type Ticket } from './adaptive-rate.js';
+import { AdaptiveRate, type Outcome, type RateChange, type Ticket } from './adaptive-rate.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
 import type { BatchTiming } from './timing.js';
 
@@ -30,6 +30,8 @@ export interface GateOptions {
   timing: BatchTiming;
   /** Aborted when the run stops: waiting requests give up their turn. */
   stopped: AbortSignal;
+  /** Each change of the rate learnt from 429s without Retry-After. */
+  onRateChange?: (change: RateChange) => void;
 }
 
 /** Requests waiting out a pause resume spread over this long (ms). */
@@ -45,12 +47,17 @@ export class Gate {
   constructor(private readonly options: GateOptions) {
     this.limit = pLimit(options.concurrency);
     this.rate = createRateLimiter(options.ratePerMinute, options.timing);
-    this.adaptive = new AdaptiveRate(options.timing);
+    this.adaptive = new AdaptiveRate(options.timing, options.onRateChange);
   }
 
   /** Requests allowed in flight at once. */
   get concurrency(): number {
     return this.limit.concurrency;
+  }
+
+  /** The rate learnt from 429s without Retry-After (requests a minute), or null if none was met. */
+  get adaptivePerMinute(): number | null {
+    return this.adaptive.perMinute;
   }
 
   /** Runs `send` once admitted; throws StoppedBeforeSending if the run stops first. */

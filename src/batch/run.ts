@@ -226,6 +226,7 @@ async function runPasses(
     await laterRounds(run, sender);
     if (watch && !stop.event) await new WatchFeed(run, sender, inputs, planner, inputWarnings).follow(watch);
     await sender.recordUnsettled();
+    run.tallies.rateSettled(sender.settledRate);
   } finally {
     await sender.close();
     if (!run.results.local) await shareRunLog(run, sender.runLogStart);

@@ -8,7 +8,7 @@
 import { ApiError } from '../api/errors.js';
 import { waitAsRetry, withRetries, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
-import { rateShare } from '../inputs/shard.js';
+import { rateShare, wholeKeyRate } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
 import { removeStaleTemporaryFiles } from '../store/cleanup.js';
 import { OutputFolder } from '../store/outputs.js';
@@ -19,7 +19,7 @@ import { keptHeaders, sidecarRecord, writeSidecar } from '../store/sidecar.js';
 import { VERSION } from '../version.js';
 import { sendOnce, type AttemptContext, type AttemptResult } from './attempt.js';
 import type { RunContext } from './context.js';
-import type { ResultEvent } from './events.js';
+import type { ResultEvent, SettledRate } from './events.js';
 import { feed } from './feeder.js';
 import { Gate, StoppedBeforeSending } from './gate.js';
 import { ServiceHealth } from './health.js';
@@ -74,6 +74,7 @@ export class Sender {
       ratePerMinute: rateShare(settings.rate, settings.shard),
       timing,
       stopped: run.stop.signal,
+      onRateChange: (change) => run.emit({ type: 'rate', ...change }),
     });
     this.health = new ServiceHealth(settings.giveUpAfter * 1000, () => timing.now());
     const maxAnswerBytes = settings.maxAnswerSize * 1024 * 1024;
@@ -158,6 +159,13 @@ export class Sender {
 
   async close(): Promise<void> {
     await this.runLog.close();
+  }
+
+  /** The rate 429s without Retry-After left the run at, with the `--rate` to ask for next time; undefined if none did. */
+  get settledRate(): SettledRate | undefined {
+    const perMinute = this.gate.adaptivePerMinute;
+    if (perMinute === null) return undefined;
+    return { perMinute, suggestedRate: wholeKeyRate(perMinute, this.run.settings.shard) };
   }
 
   /** The run log's first write failure, if any (later lines were dropped). */

@@ -7,7 +7,7 @@ import { noneIgnored, type IgnoreReason } from '../inputs/discover.js';
 import { isMeaningfulHeader } from '../store/sidecar.js';
 import type { Compliance } from '../check/compliance.js';
 import { RuleCounts } from '../check/rule-counts.js';
-import type { ComplianceSummary, Failure, ResultEvent, StopEvent, SummaryEvent } from './events.js';
+import type { ComplianceSummary, Failure, ResultEvent, SettledRate, StopEvent, SummaryEvent } from './events.js';
 import type { Survey } from './planner.js';
 
 export class Tallies {
@@ -18,6 +18,7 @@ export class Tallies {
   private pending = 0;
   private requests = 0;
   private rateLimited = 0;
+  private settledRate: SettledRate | undefined;
   private readonly maybeBilled = { requests: 0, inputs: 0 };
   /** By input: --watch sends an input again once changed, and its latest result is the one that counts. */
   private readonly failures = new Map<string, Failure>();
@@ -56,6 +57,11 @@ export class Tallies {
     this.rateLimited += 1;
   }
 
+  /** Where 429s without Retry-After left the rate, once sending is over. */
+  rateSettled(settled: SettledRate | undefined): void {
+    this.settledRate = settled;
+  }
+
   /** An input's result; a skipped one was counted by the survey. */
   result(event: ResultEvent): void {
     if (event.compliance) this.verdicts?.set(event.output, event.compliance);
@@ -91,6 +97,7 @@ export class Tallies {
       requests: this.requests,
       maybeBilled: { ...this.maybeBilled },
       rateLimited: this.rateLimited,
+      ...(this.settledRate && { settledRate: { ...this.settledRate } }),
       ...(this.preset !== undefined && this.verdicts && { compliance: complianceSummary(this.preset, this.verdicts) }),
       ms,
     };

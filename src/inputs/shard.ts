@@ -54,3 +54,8 @@ export function inShard(shard: Shard, input: DiscoveredInput): boolean {
 export function rateShare(perMinute: number | undefined, shard: Shard | undefined): number | undefined {
   return perMinute === undefined || shard === undefined ? perMinute : perMinute / shard.count;
 }
+
+/** The account's `--rate` that gives one shard `perMinute`: its share times the shards (rateShare undone). */
+export function wholeKeyRate(perMinute: number, shard: Shard | undefined): number {
+  return perMinute * (shard?.count ?? 1);
+}

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { markdownText } from '../../src/action/markdown.js';
 import { MAX_LISTED, OutcomeTally, type ActionCommand } from '../../src/action/outcome.js';
+import { recordLines } from '../../src/action/log.js';
 import { outputsFileText } from '../../src/action/outputs.js';
 import { summaryMarkdown } from '../../src/action/summary.js';
 import { splitWords } from '../../src/action/words.js';
@@ -112,6 +113,20 @@ describe('the job summary', () => {
     expect(markdownTables(markdown)[1]!.rows).toEqual([['x.jpg', 'HTTP 402: no credits left on this account']]);
   });
 
+  it('of a run 429s without Retry-After limited: the rate it settled at, and the --rate for next time', () => {
+    const limited = batchSummary({ ok: 9, settledRate: { perMinute: 200, suggestedRate: 600 } });
+    const markdown = summaryMarkdown({ outcome: outcomeOf('edit', [limited]), exitCode: 0, messages: [] });
+    expect(markdown).toContain(
+      '**Rate-limited**: the service answered 429 without Retry-After; the run settled at ~200/min (~600/min for all its shards). Next time, `--rate 600` in `args` avoids the probing.',
+    );
+    const alone = batchSummary({ ok: 9, settledRate: { perMinute: 200, suggestedRate: 200 } });
+    expect(summaryMarkdown({ outcome: outcomeOf('edit', [alone]), exitCode: 0, messages: [] })).toContain(
+      'the run settled at ~200/min. Next time, `--rate 200` in `args`',
+    );
+    const unlimited = summaryMarkdown({ outcome: outcomeOf('edit', [batchSummary()]), exitCode: 0, messages: [] });
+    expect(unlimited).not.toContain('Rate-limited');
+  });
+
   it('lists the first failures and says how many more', () => {
     const failures = Array.from({ length: MAX_LISTED + 3 }, (_, index) => ({
       input: `${index}.jpg`,
@@ -185,6 +200,15 @@ describe('the job summary', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe("the job's log", () => {
+  it('tells each change of the rate an unannounced limit set, as the plain lines do', () => {
+    const rate = JSON.stringify({ type: 'rate', perMinute: 420, cause: 'limited' });
+    expect(recordLines('edit', rate)).toEqual([
+      'rate    limited by the service (429 without Retry-After): holding ~420/min',
+    ]);
   });
 });
 

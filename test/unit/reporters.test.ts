@@ -401,6 +401,41 @@ describe('a note', () => {
   });
 });
 
+describe('the rate after 429s without Retry-After', () => {
+  const rates = [
+    { type: 'rate', perMinute: 420, cause: 'limited' },
+    { type: 'rate', perMinute: 294, cause: 'lowered' },
+    { type: 'rate', perMinute: 330, cause: 'raised' },
+  ] as const;
+  const wording = [
+    'rate    limited by the service (429 without Retry-After): holding ~420/min',
+    'rate    lowered to ~294/min',
+    'rate    raised to ~330/min',
+  ];
+
+  it('shows each change with --verbose, in plain lines and above the bar; not without, nor with --quiet', async () => {
+    const events = [start({ total: 1 }), ...rates];
+    expect((await report(events, { progress: false, verbose: true })).stderr.lines).toEqual([
+      'processing 1 image',
+      ...wording,
+    ]);
+    const bar = new Capture({ columns: 80 });
+    await report(events, { stderr: bar, verbose: true });
+    for (const line of wording) expect(bar.text).toContain(`${line}\n`);
+    for (const options of [{ progress: false }, { progress: false, verbose: true, quiet: true }, {}]) {
+      expect((await report(events, options)).stderr.text).not.toContain('rate ');
+    }
+  });
+
+  it('is an NDJSON event as it is, with or without --verbose, and nothing on stderr', async () => {
+    for (const verbose of [false, true]) {
+      const { stdout, stderr } = await report(rates, { json: true, verbose });
+      expect(stdout.lines.map((line) => JSON.parse(line) as unknown)).toEqual(rates);
+      expect(stderr.text).toBe('');
+    }
+  });
+});
+
 describe('colour', () => {
   const everything: BatchEvent[] = [
     ...run.slice(0, -1),
@@ -496,6 +531,18 @@ describe('summary', () => {
       '3 requests were rate-limited (429) and retried',
     );
     expect(summaryLines(summary(), human).join('\n')).not.toContain('429');
+  });
+
+  it("says the rate an unannounced limit settled at, and the --rate for next time (the whole key's, with --shard)", () => {
+    const settledRate = { perMinute: 200, suggestedRate: 600 };
+    expect(summaryLines(summary({ settledRate: { perMinute: 200, suggestedRate: 200 } }), human)).toContain(
+      'rate-limited: settled at ~200/min; next time `--rate 200` avoids the probing',
+    );
+    expect(summaryLines(summary({ settledRate }), { ...human, shard: { index: 2, count: 3 } })).toContain(
+      'rate-limited: this shard settled at ~200/min, ~600/min for the 3 shards; next time `--rate 600` on each shard avoids the probing',
+    );
+    expect(summaryLines(summary({ settledRate }), { style, problemsOnly: true })).toEqual([]);
+    expect(summaryLines(summary(), human).join('\n')).not.toContain('rate-limited:');
   });
 
   it('keeps only the problems for --json', () => {

@@ -1,5 +1,5 @@
 /** The human wording of batch events, one event at a time; the reporters decide which to show. */
-import type { BatchEvent, IgnoreReason, PlanEvent, StartEvent, SummaryEvent } from '../../batch/events.js';
+import type { BatchEvent, IgnoreReason, PlanEvent, RateEvent, StartEvent, SummaryEvent } from '../../batch/events.js';
 import { escapeControls, escapeStrings } from '../terminal.js';
 import type { Style } from './style.js';
 import { count, label } from './words.js';
@@ -59,6 +59,13 @@ function startLine(event: StartEvent): string {
   const head = `${event.dryRun ? 'planning' : 'processing'} ${count(event.total, 'image')}`;
   return details.length > 0 ? `${head} (${details.join('; ')})` : head;
 }
+
+/** A change of the rate the run holds itself to, after 429s without Retry-After. */
+const RATE_WORDING: Readonly<Record<RateEvent['cause'], (perMinute: number) => string>> = {
+  limited: (perMinute) => `limited by the service (429 without Retry-After): holding ~${perMinute}/min`,
+  lowered: (perMinute) => `lowered to ~${perMinute}/min`,
+  raised: (perMinute) => `raised to ~${perMinute}/min`,
+};
 
 /**
  * A planned request as shell lines: a comment naming the input and output (escaped: a line
@@ -124,6 +131,8 @@ function eventLines(unescapedEvent: Exclude<BatchEvent, SummaryEvent | PlanEvent
       return [`${style.yellow('warning:')} ${event.message}`];
     case 'note':
       return [`${style.dim('note:')} ${event.message}`];
+    case 'rate':
+      return [`${label('rate', style.yellow)}${RATE_WORDING[event.cause](event.perMinute)}`];
     case 'stop':
       return [`${style.yellow('stopping:')} ${event.message}`];
   }

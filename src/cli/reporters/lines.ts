@@ -33,6 +33,7 @@ function shownAsLine(
       return !quiet && (event.status === 'ok' || verbose);
     case 'retry':
     case 'ignored':
+    case 'rate':
       return verbose && !quiet;
     case 'start':
     case 'note':

@@ -1,8 +1,9 @@
 /**
  * --json: one JSON object per line on stdout. The normal stream is one `result` per input
  * (skipped ones included, so every input is accounted for), `plan`, `warning`, `note` and `stop` as
- * they happen, and a final `summary`; --verbose adds `start` and `retry`. --quiet does not
- * thin it: it is about the human output. Warnings and the summary's problems also go to
+ * they happen, `rate` at each change of the rate 429s without Retry-After set, and a final
+ * `summary`; --verbose adds `start` and `retry`. --quiet does not thin it: it is about the
+ * human output. Warnings and the summary's problems also go to
  * stderr as text, for a person watching the job.
  */
 import { uncertaintyOf } from '../../api/uncertainty.js';
@@ -66,6 +67,7 @@ export function createNdjsonReporter(
           return;
         // Routine, no problem: stderr under --json keeps only those.
         case 'note':
+        case 'rate':
         case 'stop':
           emit(event);
           return;

@@ -176,6 +176,7 @@ export function createProgressReporter(
         return;
       case 'retry':
       case 'ignored':
+      case 'rate':
         if (verbose) print(formatEvent(event, style));
         return;
       case 'stop':

@@ -1,5 +1,5 @@
 /** The human end-of-run summary on stderr. */
-import type { ComplianceSummary, StopReason, SummaryEvent } from '../../batch/events.js';
+import type { ComplianceSummary, SettledRate, StopReason, SummaryEvent } from '../../batch/events.js';
 import type { Shard } from '../../inputs/shard.js';
 import type { Preset } from '../../presets/types.js';
 import { RUN_LOG_NAME } from '../../store/runlog.js';
@@ -89,6 +89,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     );
   }
 
+  if (summary.settledRate && !options.problemsOnly) lines.push(settledRateLine(summary.settledRate, options));
+
   // Loud on purpose: the user asked for these and the images came back without them.
   for (const { value, count: images } of summary.unsupportedAttributes) {
     lines.push(
@@ -103,6 +105,19 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
     );
   }
   return lines;
+}
+
+/**
+ * The rate 429s without Retry-After left the run at, and the `--rate` that starts there next
+ * time: the whole key's, which --shard splits again.
+ */
+function settledRateLine({ perMinute, suggestedRate }: SettledRate, options: SummaryOptions): string {
+  const shards = options.shard && options.shard.count > 1 ? options.shard.count : 0;
+  const settled = shards
+    ? `this shard settled at ~${perMinute}/min, ~${suggestedRate}/min for the ${shards} shards`
+    : `settled at ~${perMinute}/min`;
+  const next = shards ? `\`--rate ${suggestedRate}\` on each shard` : `\`--rate ${suggestedRate}\``;
+  return options.style.yellow(`rate-limited: ${settled}; next time ${next} avoids the probing`);
 }
 
 /** `amazon: 2 of 12 outputs would be refused`, then a line per failed rule; or that all pass. */
