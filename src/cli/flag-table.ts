@@ -65,9 +65,15 @@ export interface FlagReading<Values> {
   problems: string[];
 }
 
-/** What commander holds for a row's flag once given: `true` for a switch, the text typed otherwise. */
-function isGiven(value: unknown): value is string | true {
-  return value === true || typeof value === 'string';
+/**
+ * What a row's flag gives once typed: `true` for a switch, the text typed otherwise; undefined
+ * when not typed. Commander holds a `--no-` switch as false once typed, true before.
+ */
+function givenValue(command: Command, option: Option): string | true | undefined {
+  const name = option.attributeName();
+  if (option.negate) return command.getOptionValueSource(name) === 'cli' ? true : undefined;
+  const value: unknown = command.getOptionValue(name);
+  return value === true || typeof value === 'string' ? value : undefined;
 }
 
 /** Adds a command's table as options; the returned function reads them once commander has parsed. */
@@ -83,8 +89,8 @@ export function addFlagTable<Values>(command: Command, table: FlagTable<Values>)
     const problems: string[] = [];
     for (const key in table) {
       const row = table[key];
-      const given: unknown = command.getOptionValue(options.get(key)?.attributeName() ?? key);
-      if (!isGiven(given)) continue;
+      const given = givenValue(command, options.get(key)!);
+      if (given === undefined) continue;
       try {
         values[key] = row.read(given, row);
       } catch (error) {

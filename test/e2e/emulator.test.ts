@@ -7,6 +7,7 @@ import { flagOf, KEY, paramsFor } from '../../src/params/table.js';
 import type { Endpoint, ParamSpec } from '../../src/params/types.js';
 import { invalidText, validText } from '../support/samples.js';
 import { runInProcess } from '../support/in-process.js';
+import { startEmulatorCommand } from '../support/emulator-command.js';
 import { recordingEmulator, serveFolder, tempDir } from './harness.js';
 
 let small: Buffer;
@@ -358,6 +359,33 @@ describe('fault injection over HTTP', () => {
 
 describe('photoroom emulator (the command)', () => {
   // Its spawned run, Ctrl-C and all, is in smoke.test.ts.
+  it('answers --rate-limit 1/5s --no-retry-after with a bare 429, as the API documents it', async () => {
+    const emulator = await startEmulatorCommand(
+      ['--rate-limit', '1/5s', '--no-retry-after', '--echo'],
+      await tempDir(),
+    );
+    const send = () =>
+      fetch(`${emulator.url}/v2/edit`, {
+        method: 'POST',
+        body: form({ imageFile: image() }),
+        headers: { 'x-api-key': 'k' },
+      });
+    try {
+      const admitted = await send();
+      await admitted.arrayBuffer();
+      const limited = await send();
+      await limited.arrayBuffer();
+      expect([admitted.status, limited.status]).toEqual([200, 429]);
+      const headers = [...limited.headers.keys()];
+      expect(headers).not.toContain('retry-after');
+      expect(headers.filter((name) => /ratelimit/i.test(name))).toEqual([]);
+    } finally {
+      const { code, stderr } = await emulator.stop();
+      expect(code).toBe(0);
+      expect(stderr).toContain('1 rate-limited');
+    }
+  });
+
   it('refuses bad fault options with exit 2', async () => {
     const { code, stderr } = await runInProcess(['emulator', '--fail-rate', '1.5', '--latency', '9-3']);
     expect(code).toBe(2);

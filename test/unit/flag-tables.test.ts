@@ -382,6 +382,7 @@ describe('photoroom emulator reads its flags from its table', () => {
       '0.2',
       '--rate-limit',
       '20/5s',
+      '--no-retry-after',
       '--credits',
       '5',
     ];
@@ -395,6 +396,7 @@ describe('photoroom emulator reads its flags from its table', () => {
         failRate: 0.1,
         resetRate: 0.2,
         rateLimit: { limit: 20, windowMs: 5000 },
+        noRetryAfter: true,
         credits: 5,
         port: 8787,
         host: '::1',
@@ -430,6 +432,12 @@ describe('photoroom emulator reads its flags from its table', () => {
   it('refuses flags that do not fit together', async () => {
     const { code, stderr } = await run(['emulator', '--fail-rate', '0.7', '--reset-rate', '0.5']);
     expect(stderr).toMatch(/^photoroom: --fail-rate \(0\.7\) and --reset-rate \(0\.5\).*must not exceed 1\n$/);
+    expect(code).toBe(2);
+  });
+
+  it('refuses --no-retry-after without --rate-limit, whose 429s it changes', async () => {
+    const { code, stderr } = await run(['emulator', '--no-retry-after']);
+    expect(stderr).toBe('photoroom: --no-retry-after changes the 429s of --rate-limit: give both\n');
     expect(code).toBe(2);
   });
 

@@ -19,6 +19,7 @@ export interface EmulatorFlags {
   failRate?: number;
   resetRate?: number;
   rateLimit?: { limit: number; windowMs: number };
+  noRetryAfter?: boolean;
   credits?: number;
   apiKey?: string;
   echo?: boolean;
@@ -87,7 +88,12 @@ export const EMULATOR_OPTIONS = {
     flag: '--rate-limit',
     placeholder: '<n>',
     read: (given, row) => parseRateLimit(String(given), row.flag),
-    description: 'at most N requests a minute (or N/10s, N/5m); 429 with Retry-After beyond',
+    description: 'at most N requests a minute (or N/10s, N/5m); 429 beyond, with Retry-After unless --no-retry-after',
+  },
+  noRetryAfter: {
+    flag: '--no-retry-after',
+    read: isOn,
+    description: "--rate-limit's 429s without Retry-After, as the API documents them",
   },
   credits: {
     flag: '--credits',

@@ -23,6 +23,7 @@ Examples:
   export PHOTOROOM_BASE_URL=http://127.0.0.1:8787 PHOTOROOM_API_KEY=any
   photoroom edit shoe.jpg                           # sent to the emulator
   photoroom emulator --latency 100-300 --fail-rate 0.3 --rate-limit 120
+  photoroom emulator --rate-limit 50/5s --no-retry-after # bare 429s
   photoroom emulator --credits 10 --api-key sk_test # 402 after 10 images
   photoroom emulator --echo --latency 100           # answers the upload as is`;
 
@@ -51,9 +52,10 @@ function emulatorOptions(
   problems: readonly string[],
   io: Io,
 ): EmulatorOptions & { host: string; port: number } {
-  const { rateLimit, verbose, ...rest } = flags;
+  const { rateLimit, noRetryAfter, verbose, ...rest } = flags;
   const options = {
     ...rest,
+    ...(noRetryAfter && { retryAfter: false }),
     host: flags.host ?? EMULATOR_OPTIONS.host.default,
     port: flags.port ?? EMULATOR_OPTIONS.port.default,
     seed: flags.seed ?? EMULATOR_OPTIONS.seed.default,
@@ -61,7 +63,8 @@ function emulatorOptions(
     onRequest: verbose ? (line: string) => io.stderr.write(`${escapeControls(line)}\n`) : undefined,
   };
   // Flags read one by one may still not fit together (--fail-rate and --reset-rate above 1).
-  const all = problems.length > 0 ? problems : faultOptionProblems(options);
+  const unpaired = noRetryAfter && !rateLimit ? ['--no-retry-after changes the 429s of --rate-limit: give both'] : [];
+  const all = problems.length > 0 ? problems : [...faultOptionProblems(options), ...unpaired];
   if (all.length > 0) throw new StartUpError(all);
   return options;
 }
