@@ -99,10 +99,9 @@ export class AdaptiveRate {
     private readonly onChange?: (change: RateChange) => void,
   ) {}
 
-  /** The rate the run holds itself to now (requests a minute), or null if it never met a bare 429. */
+  /** The rate the run holds itself to now (requests a minute, rounded), or null before one is learnt. */
   get perMinute(): number | null {
-    if (this.limit) return (this.limit.count / this.limit.windowMs) * 60_000;
-    return this.pause ? 0 : null;
+    return this.limit && Math.round((this.limit.count / this.limit.windowMs) * 60_000);
   }
 
   /**
@@ -335,7 +334,7 @@ export class AdaptiveRate {
   }
 
   private report(cause: RateChange['cause']): void {
-    const perMinute = Math.round(this.perMinute ?? 0);
+    const perMinute = this.perMinute ?? 0;
     if (perMinute === this.reported && cause !== 'limited') return;
     this.reported = perMinute;
     this.onChange?.({ perMinute, cause });
