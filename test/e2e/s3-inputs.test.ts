@@ -200,6 +200,23 @@ describe('s3:// inputs', () => {
     expect((await readdir(result.root)).filter((entry) => entry !== 'out')).toEqual([]);
   });
 
+  it('reads each small object once, whole, over connections kept from one read to the next', async () => {
+    const bottle = await fixture('bottle.png');
+    const keys = Array.from({ length: 24 }, (_, index) => `many/bottle-${String(index).padStart(2, '0')}.png`);
+    await Promise.all(keys.map((key) => s3.put('shelf', key, bottle)));
+    const from = s3.requests.length;
+    const connectionsBefore = s3.connections;
+    const result = await run(['edit', 's3://shelf/many/', '-o', 'out', '--concurrency', '2']);
+    expect(result.code).toBe(0);
+    expect(uploadedNames(result.sent)).toHaveLength(keys.length);
+    // One read of each: its bytes serve the checks and the upload.
+    const reads = s3.objectReads(from).map((request) => `${request.key} ${request.range ?? 'whole'}`);
+    expect(reads.sort()).toEqual(keys.map((key) => `${key} bytes=0-${bottle.length - 1}`));
+    // Each answer is read to its end, so that its connection serves a later read: with a
+    // connection per read, opening them cost the store and the run more than the reads.
+    expect(s3.connections - connectionsBefore).toBeLessThanOrEqual(keys.length / 2);
+  });
+
   it('real photographs from a bucket reach the API byte for byte, each checked from its head', async () => {
     const folder = path.join(ROOT, 'fixtures/photos');
     const photos = (await readdir(folder)).filter((name) => /\.(jpg|png)$/.test(name));

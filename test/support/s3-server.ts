@@ -35,6 +35,8 @@ export interface S3TestServer {
   env: Record<string, string>;
   /** Every request the proxy passed on (or refused), in arrival order. */
   readonly requests: StorageRequest[];
+  /** Connections clients opened to the proxy: fewer than requests when a client keeps its connections for the next request. */
+  readonly connections: number;
   /** Requests for which this returns true get 403 AccessDenied instead of an answer. */
   deny: ((request: StorageRequest) => boolean) | null;
   /** Requests for which this returns an S3 error code and status get that answer instead (503 SlowDown, 500 InternalError). */
@@ -119,6 +121,8 @@ export async function startS3Server(): Promise<S3TestServer> {
     upstream.on('error', () => outgoing.destroy());
     incoming.pipe(upstream);
   });
+  let connections = 0;
+  proxy.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const client = new S3Client({
@@ -133,6 +137,9 @@ export async function startS3Server(): Promise<S3TestServer> {
     endpoint,
     env: { ...TEST_CREDENTIALS, AWS_ENDPOINT_URL_S3: endpoint, AWS_REGION: 'us-east-1' },
     requests,
+    get connections() {
+      return connections;
+    },
     deny: null,
     fail: null,
     stall: null,
