@@ -16,11 +16,11 @@
  *   429). The window is then narrowed, one trial request a window (a refused trial costs one
  *   429 and waits out the known window instead), until it is known within WINDOW_PRECISION.
  * - A request refused within the count lowers it to what the window held (the limit fell:
- *   another job started on the key, or another shard took its share).
- * - Upward, rarely: after COUNT_PROBE_WINDOWS full windows without a 429, one request beyond
- *   the count; admitted, the count grows by one and the next such request may go at once
- *   (room freed by a shard or a job that ended is taken quickly); refused, the next try
- *   waits twice as long.
+ *   another job started on the key, or another shard took its share). After that, and when
+ *   the limit is new, requests ramp up one more per admitted answer (TCP's slow start).
+ * - Upward, rarely: once every COUNT_PROBE_WINDOWS windows, one request beyond the count;
+ *   admitted, the count grows by one and the next such request may go at once (room freed
+ *   by a shard or a job that ended is taken quickly).
  */
 import type { Clock } from './rate.js';
 
