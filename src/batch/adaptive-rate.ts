@@ -13,14 +13,17 @@
  * - The first bare 429 pauses the run. One request at a time probes when room comes back, at
  *   waits growing by PROBE_GROWTH; the first admitted probe gives the window (from the
  *   oldest request counted to the probe) and the count (the requests admitted before the
- *   429). The window is then narrowed, one trial request a window (a refused trial costs one
- *   429 and waits out the known window instead), until it is known within WINDOW_PRECISION.
+ *   429; one of N `--shard`s takes instead its part of the work's share of N times that, so
+ *   that shards with unequal work finish together). The window is then narrowed, one trial
+ *   request a window (a refused trial costs one 429 and waits out the known window
+ *   instead), until it is known within WINDOW_PRECISION.
  * - A request refused within the count lowers it to what the window held (the limit fell:
- *   another job started on the key, or another shard took its share). After that, and when
- *   the limit is new, requests ramp up one more per admitted answer (TCP's slow start).
- * - Upward, rarely: once every COUNT_PROBE_WINDOWS windows, one request beyond the count;
- *   admitted, the count grows by one and the next such request may go at once (room freed
- *   by a shard or a job that ended is taken quickly).
+ *   another job started on the key, or another shard took its share), and ends the trials.
+ *   After that, and whenever the limit is new or its window narrower, requests ramp up one
+ *   more per admitted answer (TCP's slow start).
+ * - Upward, rarely: once every COUNT_PROBE_WINDOWS windows (MIN_COUNT_PROBE_GAP_MS at
+ *   least), one request beyond the count; admitted, the count grows by one and the next such
+ *   request may go at once (room freed by a shard or a job that ended is taken quickly).
  */
 import type { Clock } from './rate.js';
 
@@ -30,8 +33,10 @@ const FIRST_PROBE_MS = 1000;
 const PROBE_GROWTH = 1.8;
 /** The window is narrowed until its bounds are this close (a share of it). */
 const WINDOW_PRECISION = 0.1;
-/** A request beyond the count is tried once every this many windows. */
+/** A request beyond the count is tried once every this many windows... */
 const COUNT_PROBE_WINDOWS = 2;
+/** ...and no more often than this (ms): a short window copied from a token bucket would try all the time. */
+const MIN_COUNT_PROBE_GAP_MS = 5_000;
 /** Until a limit is learnt, sends are remembered this long (ms): the count at the first 429 is read from them. */
 const HORIZON_MS = 60_000;
 
@@ -40,6 +45,12 @@ export interface RateChange {
   perMinute: number;
   /** 'limited': the first bare 429 (the run was unlimited before); 'lowered': a later cut; 'raised': a probe upward was admitted. */
   cause: 'limited' | 'lowered' | 'raised';
+}
+
+/** A process that is one of `shards` sharing the limit, with `share` of their work (0–1). */
+export interface WorkShare {
+  shards: number;
+  share: number;
 }
 
 /** How a request sent through the gate went, as far as the rate is concerned. */
@@ -99,6 +110,7 @@ export class AdaptiveRate {
   constructor(
     private readonly clock: Clock,
     private readonly onChange?: (change: RateChange) => void,
+    private readonly work?: WorkShare,
   ) {}
 
   /** The rate the run holds itself to now (requests a minute, rounded), or null before one is learnt. */
@@ -170,7 +182,7 @@ export class AdaptiveRate {
       return;
     }
     if (ticket.purpose === 'count-probe') {
-      this.countProbeAt = now + COUNT_PROBE_WINDOWS * limit.windowMs;
+      this.countProbeAt = now + this.countProbeGap(limit);
       return;
     }
     // Refused within the count: the limit is lower now (another job or shard takes more of
@@ -181,7 +193,10 @@ export class AdaptiveRate {
     if (held >= limit.count) return;
     this.ramp = 1;
     limit.count = Math.max(1, held);
-    this.countProbeAt = now + COUNT_PROBE_WINDOWS * limit.windowMs;
+    // No more trials: another process's requests (or a bucket's refill) make a trial admitted
+    // by chance, and the shorter window it teaches meets a volley of 429s.
+    limit.tooShortMs = Math.max(limit.tooShortMs, limit.windowMs * (1 - WINDOW_PRECISION));
+    this.countProbeAt = now + this.countProbeGap(limit);
     this.report('lowered');
   }
 
@@ -191,7 +206,10 @@ export class AdaptiveRate {
       // Room came back: the count is what was admitted before the 429, the window spans from
       // the oldest of it to this probe (and is longer than to the last probe refused).
       const { refusedAt, lastRefusedAt } = this.pause;
-      const count = Math.max(1, this.countIn(refusedAt, HORIZON_MS));
+      const admitted = this.countIn(refusedAt, HORIZON_MS);
+      // Shards that started together each got about 1/N of the limit before the 429: each
+      // takes instead its part of the work's, so that all of them finish together.
+      const count = Math.max(1, Math.round(this.work ? admitted * this.work.shards * this.work.share : admitted));
       const oldest = this.edge(ticket, count);
       this.limit = {
         count,
@@ -200,7 +218,7 @@ export class AdaptiveRate {
       };
       this.pause = null;
       this.ramp = 1;
-      this.countProbeAt = now + COUNT_PROBE_WINDOWS * this.limit.windowMs;
+      this.countProbeAt = now + this.countProbeGap(this.limit);
       this.report('limited');
       return;
     }
@@ -209,6 +227,8 @@ export class AdaptiveRate {
     if (this.ramp !== null) this.ramp = this.ramp + 1 > limit.count ? null : this.ramp + 1;
     if (ticket.purpose === 'window-trial') {
       limit.windowMs = Math.max(limit.tooShortMs + 1, ticket.sentAt - this.edge(ticket, limit.count));
+      // The shorter window is a guess from one request: the next ones ramp up, as after a cut.
+      this.ramp = 1;
       this.report('raised');
     } else if (ticket.purpose === 'count-probe') {
       limit.count += 1;
@@ -268,6 +288,11 @@ export class AdaptiveRate {
       times.push(this.countProbeAt);
     }
     return Math.min(...times);
+  }
+
+  /** How long after a try beyond the count (or a cut) the next one waits. */
+  private countProbeGap(limit: Limit): number {
+    return Math.max(COUNT_PROBE_WINDOWS * limit.windowMs, MIN_COUNT_PROBE_GAP_MS);
   }
 
   /** A shorter window to try, while the window is not yet known precisely enough. */

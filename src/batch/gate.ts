@@ -12,7 +12,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { ApiError } from '../api/errors.js';
 import { DEFAULT_BACKOFF, parseRetryAfter } from '../api/retry.js';
-import { AdaptiveRate, type Outcome, type RateChange, type Ticket } from './adaptive-rate.js';
+import { AdaptiveRate, type Outcome, type RateChange, type Ticket, type WorkShare } from './adaptive-rate.js';
 import { createRateLimiter, type RateLimiter } from './rate.js';
 import type { BatchTiming } from './timing.js';
 
@@ -32,6 +32,8 @@ export interface GateOptions {
   stopped: AbortSignal;
   /** Each change of the rate learnt from 429s without Retry-After. */
   onRateChange?: (change: RateChange) => void;
+  /** One of `shards` processes sharing the limit, with `share` of their work (see AdaptiveRate). */
+  shareOfWork?: WorkShare;
 }
 
 /** Requests waiting out a pause resume spread over this long (ms). */
@@ -47,7 +49,7 @@ export class Gate {
   constructor(private readonly options: GateOptions) {
     this.limit = pLimit(options.concurrency);
     this.rate = createRateLimiter(options.ratePerMinute, options.timing);
-    this.adaptive = new AdaptiveRate(options.timing, options.onRateChange);
+    this.adaptive = new AdaptiveRate(options.timing, options.onRateChange, options.shareOfWork);
   }
 
   /** Requests allowed in flight at once. */

@@ -62,6 +62,8 @@ const LISTED_PROBLEMS = 10;
 export interface Survey {
   /** Inputs still to send. */
   pending: number;
+  /** With a shard: this shard's part of every shard's inputs (they share the account's rate limit in that proportion). */
+  shareOfInputs?: number;
   /** Output paths of the inputs already done. */
   done: ReadonlySet<string>;
   ignored: Record<IgnoreReason, number>;
@@ -101,7 +103,9 @@ export class Planner {
     const verdicts = new BoundedWaits(VERDICTS_AT_ONCE);
     let urlInputs = 0;
     let fileInputs = 0;
+    let everyShards = 0;
     for await (const { job, item, mine } of this.walk(namer, ignored)) {
+      everyShards += 1;
       // Another shard's output must not land on this shard's input either.
       if (item.kind === 'file' && relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
       // An object under an output prefix (`edit s3://b/p/ -o s3://b/p/`): a string test, as paths would collapse `//`.
@@ -159,7 +163,8 @@ export class Planner {
       ...new Set(methods.flatMap((method) => checkCrossFieldRules(options.params, { method, hasInputImage: true }))),
     ];
     if (ruleProblems.length > 0) throw new UserError(ruleProblems);
-    return { pending, done, ignored };
+    const shareOfInputs = options.shard && everyShards > 0 ? (urlInputs + fileInputs) / everyShards : undefined;
+    return { pending, done, ignored, ...(shareOfInputs !== undefined && { shareOfInputs }) };
   }
 
   /** The second walk: hands each input already done to `skip`, and yields up to `limit` jobs to send. */

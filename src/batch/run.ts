@@ -217,7 +217,7 @@ async function runPasses(
   emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...survey.ignored }, dryRun: settings.dryRun });
   if (settings.dryRun) return dryRun(run, planner, survey, total);
 
-  const sender = await Sender.open(run);
+  const sender = await Sender.open(run, survey.shareOfInputs);
   try {
     await sender.feed(
       planner.toSend(survey, total, (job) => sender.reportSkipped(job)),

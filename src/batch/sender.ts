@@ -67,11 +67,14 @@ export class Sender {
     private readonly runLog: RunLog,
     /** Where sidecars are written: the output folder (or bucket) itself, or the state folder. */
     private readonly stateFolder: Results,
+    shareOfInputs: number | undefined,
   ) {
     const { options, settings, timing } = run;
+    const { shard } = settings;
     this.gate = new Gate({
       concurrency: settings.concurrency,
-      ratePerMinute: rateShare(settings.rate, settings.shard),
+      ratePerMinute: rateShare(settings.rate, shard),
+      ...(shard && shareOfInputs !== undefined && { shareOfWork: { shards: shard.count, share: shareOfInputs } }),
       timing,
       stopped: run.stop.signal,
       onRateChange: (change) => run.emit({ type: 'rate', ...change }),
@@ -91,7 +94,8 @@ export class Sender {
    * Opens the run log, and removes the temporary files an interrupted run left in the folders
    * written to (a bucket has none: its objects appear whole or not at all).
    */
-  static async open(run: RunContext): Promise<Sender> {
+  /** `shareOfInputs`: with a shard, its part of every shard's inputs (the survey's). */
+  static async open(run: RunContext, shareOfInputs?: number): Promise<Sender> {
     const { outDir, stateDir, runLogPath } = run.layout;
     const { client, host } = run.options;
     const runLog = await openRunLog(runLogPath, client.redactor);
@@ -104,7 +108,7 @@ export class Sender {
           type: 'warning',
           message: `removed ${stale} temporary file${stale === 1 ? '' : 's'} left by an interrupted run`,
         });
-      return new Sender(run, runLog, stateFolder);
+      return new Sender(run, runLog, stateFolder, shareOfInputs);
     } catch (error) {
       await runLog.close();
       throw error;

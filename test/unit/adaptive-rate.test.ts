@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveRate, type RateChange, type Ticket } from '../../src/batch/adaptive-rate.js';
+import { AdaptiveRate, type RateChange, type Ticket, type WorkShare } from '../../src/batch/adaptive-rate.js';
 import { FakeTiming } from '../support/fake-time.js';
 
 /** A learner on a fake clock, with the changes it told. */
-function learner(): { timing: FakeTiming; rate: AdaptiveRate; changes: RateChange[] } {
+function learner(work?: WorkShare): { timing: FakeTiming; rate: AdaptiveRate; changes: RateChange[] } {
   const timing = new FakeTiming();
   const changes: RateChange[] = [];
-  return { timing, rate: new AdaptiveRate(timing, (change) => changes.push(change)), changes };
+  return { timing, rate: new AdaptiveRate(timing, (change) => changes.push(change), work), changes };
 }
 
 /** `n` requests let through now (none may wait). */
@@ -24,8 +24,8 @@ async function next(timing: FakeTiming, rate: AdaptiveRate): Promise<Ticket> {
 }
 
 /** A learner that sent a burst of `count` at 0 (admitted), then met a bare 429, then found room at 5 s. */
-async function limitedAt(count: number): Promise<ReturnType<typeof learner>> {
-  const run = learner();
+async function limitedAt(count: number, work?: WorkShare): Promise<ReturnType<typeof learner>> {
+  const run = learner(work);
   const { timing, rate } = run;
   for (const ticket of await sendNow(rate, count)) rate.answered(ticket, 'admitted');
   const [refused] = await sendNow(rate, 1);
@@ -73,6 +73,12 @@ describe('the adaptive rate: an unannounced limit learnt as "count per window"',
     // Probes at 1, 2.8, 6.04 s: the window is from the burst at 0 to 6.04 s.
     expect(rate.perMinute).toBe(Math.round((50 / 6.04) * 60));
     expect(changes).toEqual([{ cause: 'limited', perMinute: Math.round((50 / 6.04) * 60) }]);
+  });
+
+  it('as one of N shards, takes its part of the work as its share of what the N were admitted', async () => {
+    // 17 admitted before the 429, about a third of 50: this shard has 37% of the work.
+    const { rate } = await limitedAt(17, { shards: 3, share: 0.37 });
+    expect(rate.perMinute).toBe(Math.round((Math.round(17 * 3 * 0.37) / 6.04) * 60));
   });
 
   it('then lets the count through in any window, ramping up one more per admitted answer', async () => {
