@@ -29,8 +29,10 @@ import type { Clock } from './rate.js';
 
 /** The first probe after a bare 429 goes this long after it... */
 const FIRST_PROBE_MS = 1000;
-/** ...and each next one waits this many times longer than the previous wait. */
+/** ...and each next one waits this many times longer than the previous wait... */
 const PROBE_GROWTH = 1.8;
+/** ...up to a minute (the longest window a limit is usually kept over): a service that refuses everything is given up on in time. */
+const MAX_PROBE_WAIT_MS = 60_000;
 /** The window is narrowed until its bounds are this close (a share of it). */
 const WINDOW_PRECISION = 0.1;
 /** A request beyond the count is tried once every this many windows... */
@@ -165,7 +167,7 @@ export class AdaptiveRate {
       // A probe refused (or a request let through before the pause): wait longer.
       if (ticket.purpose === 'pause-probe') {
         this.pause.lastRefusedAt = ticket.sentAt;
-        this.pause.waitMs *= PROBE_GROWTH;
+        this.pause.waitMs = Math.min(this.pause.waitMs * PROBE_GROWTH, MAX_PROBE_WAIT_MS);
         this.pause.nextProbeAt = now + this.pause.waitMs;
       }
       return;

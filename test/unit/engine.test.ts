@@ -123,6 +123,22 @@ describe('a service that is down', () => {
     expect(client.calls.length).toBeLessThanOrEqual(30);
   });
 
+  // The API's own 429 (no Retry-After): the run pauses and probes, at waits that grow to a minute at most.
+  it('stops after --give-up-after of nothing but bare 429s, its probes a minute apart at most', async () => {
+    const { summary, timing, client } = await runOnFakeTime(() => status(429), {
+      count: 4,
+      settings: { giveUpAfter: 600 },
+    });
+    expect(summary.stopped).toBe('unavailable');
+    expect(timing.now()).toBeGreaterThanOrEqual(600_000);
+    expect(timing.now()).toBeLessThan(660_000);
+    const starts = client.calls.map((call) => call.startedAt);
+    const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+    // A minute after the last refusal came back (each takes the fake client's 100 ms).
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(60_100);
+    expect(client.calls.length).toBeLessThan(30);
+  });
+
   it('stops after --give-up-after of 5xx and network faults', async () => {
     const reset = new ApiError({ status: 0, kind: 'network', message: 'network error: socket hang up (ECONNRESET)' });
     const { summary } = await runOnFakeTime((call) => (call.attempt % 2 ? status(503) : { error: reset }), {
