@@ -212,7 +212,7 @@ export class AdaptiveRate {
       // Shards that started together each got about 1/N of the limit before the 429: each
       // takes instead its part of the work's, so that all of them finish together.
       const count = Math.max(1, Math.round(this.work ? admitted * this.work.shards * this.work.share : admitted));
-      const oldest = this.edge(ticket, count);
+      const oldest = this.edge(ticket, admitted);
       this.limit = {
         count,
         windowMs: Math.max(1, ticket.sentAt - oldest),
