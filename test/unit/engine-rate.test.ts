@@ -21,9 +21,9 @@ import { rollingWindow, type Limiter } from '../support/limiters.js';
 
 /** The emulator's `--rate-limit 50/5s`: 600 requests a minute at most. */
 const LIMIT = { requests: 50, windowMs: 5_000 };
-/** Concurrency 8, 100 ms a request: the most a run here can send, 4 800 a minute. */
+const LIMIT_PER_MINUTE = (LIMIT.requests * 60_000) / LIMIT.windowMs;
+/** Concurrency 8, 100 ms a request: a run here could send 4 800 a minute. */
 const RUN = { concurrency: 8, latencyMs: 100 };
-const TOP_SPEED_PER_MINUTE = (RUN.concurrency * 60_000) / RUN.latencyMs;
 
 let png: Buffer;
 const folders: string[] = [];
@@ -105,7 +105,8 @@ describe('a rate limit met without Retry-After', () => {
       else expect(rate.perMinute).toBeLessThan(before);
     }
     // Changes, not a line per answer.
-    expect(rates.length).toBeLessThan(summary.requests / 3);
+    // A few changes, not one per answer.
+    expect(rates.length).toBeLessThan(12);
   });
 
   it('says in the summary the rate it settled at, and suggests it as --rate', () => {
@@ -113,9 +114,9 @@ describe('a rate limit met without Retry-After', () => {
     expect(settledRate).toBeDefined();
     expect(settledRate!.suggestedRate).toBe(settledRate!.perMinute);
     expect(Number.isInteger(settledRate!.perMinute)).toBe(true);
-    expect(settledRate!.perMinute).toBeGreaterThan(0);
-    // The adaptive rate never runs past twice what is sent.
-    expect(settledRate!.perMinute).toBeLessThanOrEqual(2 * TOP_SPEED_PER_MINUTE);
+    // Near the limit's 600 a minute: within the 10% the window is learnt to, and a try above.
+    expect(settledRate!.perMinute).toBeGreaterThan(0.8 * LIMIT_PER_MINUTE);
+    expect(settledRate!.perMinute).toBeLessThanOrEqual(1.1 * LIMIT_PER_MINUTE);
     const line = `rate-limited: settled at ~${settledRate!.perMinute}/min; next time \`--rate ${settledRate!.perMinute}\` avoids the probing`;
     expect(summaryLines(run.summary, human)).toContain(line);
   });
