@@ -572,7 +572,7 @@ async function limitMatrix() {
 /** One row per case: wall against the limit's bound, and the 429s. */
 function limitMatrixRows(runs) {
   return runs.map((run) => [
-    `${run.case}, ${run.shards === 1 ? 'alone' : `${run.shards} shards`}`,
+    `${run.case}, ${run.way}`,
     `${seconds(run.wallMs)} vs ${seconds(run.boundMs)}: ${fmt(run.ofBound, 2)}; 429s ${run.rateLimited} of ${run.requests} (${fmt((run.rateLimited / run.requests) * 100, 1)}%)` +
       (run.shards === 1 ? '' : `; shards done at ${run.finished.map((ms) => fmt(ms / 1000, 1)).join(', ')} s`),
     'report',
@@ -755,7 +755,7 @@ const SCENARIOS = [
   }),
   {
     name: 'limits',
-    what: 'rate limits on the fake clock (400 images, latency 100 ms, concurrency 8; each limit alone and as 3 shards)',
+    what: 'rate limits on the fake clock (400 images, latency 100 ms, concurrency 8; each limit alone, as 3 shards, as 3 shards started apart)',
     run: limitMatrix,
     rows: limitMatrixRows,
   },

@@ -14,9 +14,14 @@
  *   waits growing by PROBE_GROWTH; the first admitted probe gives the window (from the
  *   oldest request counted to the probe) and the count (the requests admitted before the
  *   429; one of N `--shard`s takes instead its part of the work's share of N times that, so
- *   that shards with unequal work finish together). The window is then narrowed, one trial
- *   request a window (a refused trial costs one 429 and waits out the known window
- *   instead), until it is known within WINDOW_PRECISION.
+ *   that shards with unequal work finish together). If nothing of the run's own was admitted
+ *   before the 429 (another job or shard filled the limit first), there is nothing to measure
+ *   from: the run goes on without a limit, ramping up from one request, until its own
+ *   requests meet the limit. The window is then narrowed, one trial request a window (a
+ *   refused trial costs one 429 and waits out the known window instead), until it is known
+ *   within WINDOW_PRECISION; as a shard, only after TRIAL_GROUP_SHARDS trials in a row are
+ *   admitted (a place another shard left free admits one by chance, and the shorter window it
+ *   teaches meets a 429 every round).
  * - A request refused within the count lowers it to what the window held (the limit fell:
  *   another job started on the key, or another shard took its share), and ends the trials.
  *   After that, and whenever the limit is new or its window narrower, requests ramp up one
@@ -35,10 +40,14 @@ const PROBE_GROWTH = 1.8;
 const MAX_PROBE_WAIT_MS = 60_000;
 /** The window is narrowed until its bounds are this close (a share of it). */
 const WINDOW_PRECISION = 0.1;
+/** As one of N shards, a shorter window is believed after this many trials at it admitted in a row. */
+const TRIAL_GROUP_SHARDS = 3;
 /** A request beyond the count is tried once every this many windows... */
 const COUNT_PROBE_WINDOWS = 2;
 /** ...and no more often than this (ms): a short window copied from a token bucket would try all the time. */
 const MIN_COUNT_PROBE_GAP_MS = 5_000;
+/** Ramping up with no limit known ends here: no concurrency is set higher. */
+const FREE_RAMP_ENDS = 64;
 /** Until a limit is learnt, sends are remembered this long (ms): the count at the first 429 is read from them. */
 const HORIZON_MS = 60_000;
 
@@ -108,6 +117,8 @@ export class AdaptiveRate {
   /** The pump's next look, if one is set: ended when nobody waits any more (a timer must not keep the process alive). */
   private wake: { at: number; timer: AbortController } | null = null;
   private reported: number | null = null;
+  /** Window trials admitted in a row at the current trial window, and the widest window they showed (ms). */
+  private trialsPassed = { count: 0, widestMs: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -126,7 +137,7 @@ export class AdaptiveRate {
    */
   acquire(signal?: AbortSignal): Promise<Ticket | null> {
     if (signal?.aborted) return Promise.resolve(null);
-    if (!this.limit && !this.pause) return Promise.resolve(this.let('send'));
+    if (!this.limit && !this.pause && this.ramp === null) return Promise.resolve(this.let('send'));
     return new Promise((resolve) => {
       const stop = (): void => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -179,6 +190,7 @@ export class AdaptiveRate {
       return;
     }
     if (ticket.purpose === 'window-trial') {
+      this.trialsPassed = { count: 0, widestMs: 0 };
       const tooShort = ticket.sentAt - this.edge(ticket, limit.count);
       limit.tooShortMs = Math.min(Math.max(limit.tooShortMs, tooShort), limit.windowMs - 1);
       return;
@@ -209,6 +221,14 @@ export class AdaptiveRate {
       // the oldest of it to this probe (and is longer than to the last probe refused).
       const { refusedAt, lastRefusedAt } = this.pause;
       const admitted = this.countIn(refusedAt, HORIZON_MS);
+      if (admitted === 0) {
+        // Nothing of this run's was counted before the 429: the limit was full of other
+        // requests (a job or a shard that started first), and nothing here measures it. The
+        // run goes on without one, ramping up from this probe, until its own requests meet it.
+        this.pause = null;
+        this.ramp = 1;
+        return;
+      }
       // Shards that started together each got about 1/N of the limit before the 429: each
       // takes instead its part of the work's, so that all of them finish together.
       const count = Math.max(1, Math.round(this.work ? admitted * this.work.shards * this.work.share : admitted));
@@ -225,10 +245,17 @@ export class AdaptiveRate {
       return;
     }
     const { limit } = this;
+    if (this.ramp !== null) this.ramp = this.ramp + 1 > (limit?.count ?? FREE_RAMP_ENDS) ? null : this.ramp + 1;
     if (!limit) return;
-    if (this.ramp !== null) this.ramp = this.ramp + 1 > limit.count ? null : this.ramp + 1;
     if (ticket.purpose === 'window-trial') {
-      limit.windowMs = Math.max(limit.tooShortMs + 1, ticket.sentAt - this.edge(ticket, limit.count));
+      const shown = ticket.sentAt - this.edge(ticket, limit.count);
+      const passed = { count: this.trialsPassed.count + 1, widestMs: Math.max(this.trialsPassed.widestMs, shown) };
+      if (passed.count < this.trialGroup()) {
+        this.trialsPassed = passed;
+        return;
+      }
+      this.trialsPassed = { count: 0, widestMs: 0 };
+      limit.windowMs = Math.max(limit.tooShortMs + 1, passed.widestMs);
       // The shorter window is a guess from one request: the next ones ramp up, as after a cut.
       this.ramp = 1;
       this.report('raised');
@@ -268,7 +295,7 @@ export class AdaptiveRate {
     const now = this.clock.now();
     if (this.pause) return !this.probing && now >= this.pause.nextProbeAt ? 'pause-probe' : null;
     const { limit } = this;
-    if (!limit) return 'send';
+    if (!limit) return this.ramp === null || this.outstanding < this.ramp ? 'send' : null;
     if (this.ramp !== null && this.outstanding >= this.ramp) return null;
     if (this.taken(limit.windowMs).length < limit.count) return 'send';
     if (this.probing) return null;
@@ -295,6 +322,11 @@ export class AdaptiveRate {
   /** How long after a try beyond the count (or a cut) the next one waits. */
   private countProbeGap(limit: Limit): number {
     return Math.max(COUNT_PROBE_WINDOWS * limit.windowMs, MIN_COUNT_PROBE_GAP_MS);
+  }
+
+  /** Trials admitted in a row that narrow the window: one alone; as one of N shards, a slot the others left free admits one by chance. */
+  private trialGroup(): number {
+    return this.work && this.work.shards > 1 ? TRIAL_GROUP_SHARDS : 1;
   }
 
   /** A shorter window to try, while the window is not yet known precisely enough. */

@@ -4,8 +4,10 @@
  * no channel between them, one limiter for all). The clock moves only when no file I/O is in
  * flight, so no machine's load shows in the figures: a batch alone gives the same ones on
  * every run. Shards' requests at one fake instant reach the limiter in the order their file
- * I/O ends, so their figures move a little from run to run. `npm run bench -- --only limits`
- * prints the whole matrix; the suite runs a few small cases of it.
+ * I/O ends, so their figures move a little from run to run. Real processes never start at
+ * one instant, nor answer in equal times: `startsMs` and `jitterMs` play that (their seeded
+ * figures move as little). `npm run bench -- --only limits` prints the whole matrix; the
+ * suite runs a few cases of it.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,11 @@ export interface LimitRunOptions {
   /** Per batch. */
   concurrency?: number;
   latencyMs?: number;
+  /** Each batch starts this many ms after the first (real processes never start together). */
+  startsMs?: readonly number[];
+  /** Each answer takes `latencyMs` ± up to this many ms (seeded: the same on every run of one `seed`). */
+  jitterMs?: number;
+  seed?: number;
 }
 
 export interface LimitRun {
@@ -95,7 +102,9 @@ async function imageFolder(root: string, images: number, image: Buffer): Promise
 
 /** One case of the matrix: `shards` batches of `images` between them, sharing one limiter. */
 export async function runLimitCase(limitCase: LimitCase, options: LimitRunOptions = {}): Promise<LimitRun> {
-  const { images = 400, shards = 1, split = 'shard', concurrency = 8, latencyMs = 100 } = options;
+  const { images = 400, shards = 1, split = 'shard', concurrency = 8, latencyMs = 100, jitterMs = 0 } = options;
+  const random = seeded(options.seed ?? 1);
+  const latency = (): number => latencyMs + Math.round((random() * 2 - 1) * jitterMs);
   const image = await anImage();
   const ok: FakeAnswer = { status: 200, headers: { 'content-type': 'image/png' }, body: image };
   const timing = new FakeTiming();
@@ -131,10 +140,13 @@ export async function runLimitCase(limitCase: LimitCase, options: LimitRunOption
     const summaries = await timing.drive(
       Promise.all(
         batches.map(({ root, shard }, i) => {
-          const client = createFakeClient({ timing, answer: () => ok, refuse, latencyMs });
+          const client = createFakeClient({ timing, answer: () => ok, refuse, latencyMs: latency });
           clients.push(client);
-          const batch = editInToOut(root, client, timing, { settings: { concurrency, retries: 4, shard } });
-          return batch.done.then((summary) => {
+          const start = timing.sleep(options.startsMs?.[i] ?? 0);
+          const batch = start.then(
+            () => editInToOut(root, client, timing, { settings: { concurrency, retries: 4, shard } }).done,
+          );
+          return batch.then((summary) => {
             finished[i] = timing.now();
             return summary;
           });
@@ -142,12 +154,11 @@ export async function runLimitCase(limitCase: LimitCase, options: LimitRunOption
       ),
     );
     const wallMs = Math.max(...finished);
-    // Without a limit, the largest shard's rounds of `concurrency` requests bound the run.
-    const largestShard = Math.max(...summaries.map((summary) => summary.ok + summary.failed));
-    const boundMs = Math.max(
-      limiterBoundMs(limitCase.limiter(), images, latencyMs),
-      Math.ceil(largestShard / concurrency) * latencyMs,
+    // Without a limit, each shard's rounds of `concurrency` requests from its start bound the run.
+    const shardBoundsMs = summaries.map(
+      (summary, i) => (options.startsMs?.[i] ?? 0) + Math.ceil((summary.ok + summary.failed) / concurrency) * latencyMs,
     );
+    const boundMs = Math.max(limiterBoundMs(limitCase.limiter(), images, latencyMs), ...shardBoundsMs);
     return {
       case: limitCase.name,
       images,
@@ -166,11 +177,33 @@ export async function runLimitCase(limitCase: LimitCase, options: LimitRunOption
   }
 }
 
-/** Every case alone and as 3 shards. */
-export async function runLimitMatrix(options: Omit<LimitRunOptions, 'shards'> = {}): Promise<LimitRun[]> {
-  const runs: LimitRun[] = [];
+/** A seeded generator (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** How the matrix runs each case: alone, as 3 shards started together, and as real processes start. */
+export const MATRIX_WAYS: readonly { label: string; options: LimitRunOptions }[] = [
+  { label: 'alone', options: { shards: 1 } },
+  { label: '3 shards', options: { shards: 3 } },
+  {
+    label: '3 shards started 0, 43, 9 ms, answers in 40–80 ms',
+    options: { shards: 3, startsMs: [0, 43, 9], latencyMs: 60, jitterMs: 20, seed: 3 },
+  },
+  { label: '3 shards started 2 s apart', options: { shards: 3, startsMs: [0, 2_000, 4_000] } },
+];
+
+/** Every case each way of MATRIX_WAYS. */
+export async function runLimitMatrix(): Promise<(LimitRun & { way: string })[]> {
+  const runs: (LimitRun & { way: string })[] = [];
   for (const limitCase of LIMIT_CASES) {
-    for (const shards of [1, 3]) runs.push(await runLimitCase(limitCase, { ...options, shards }));
+    for (const way of MATRIX_WAYS) runs.push({ ...(await runLimitCase(limitCase, way.options)), way: way.label });
   }
   return runs;
 }

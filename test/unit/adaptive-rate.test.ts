@@ -75,6 +75,36 @@ describe('the adaptive rate: an unannounced limit learnt as "count per window"',
     expect(changes).toEqual([{ cause: 'limited', perMinute: Math.round((50 / 6.04) * 60) }]);
   });
 
+  it('learns nothing from a 429 that met none of its own requests: after the probe, ramps up from one with no limit', async () => {
+    // Another job (or a shard that started first) filled the limit: the very first request is refused.
+    const { timing, rate, changes } = learner();
+    const [refused] = await sendNow(rate, 1);
+    rate.answered(refused!, 'throttled');
+    const probe = await next(timing, rate);
+    rate.answered(probe, 'admitted');
+    // Before, the window was measured from the probe to itself (1 ms) and requests went a millisecond apart.
+    expect(rate.perMinute).toBeNull();
+    expect(changes).toEqual([]);
+    const first = await next(timing, rate);
+    const second = rate.acquire();
+    let secondGone = false;
+    void second.then(() => (secondGone = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(secondGone).toBe(false);
+    rate.answered(first, 'admitted');
+    const gone = (await second)!;
+    expect(gone.purpose).toBe('send');
+    rate.answered(gone, 'admitted');
+    // Its own requests then meet the limit and measure it, as at the start of a run: 3 of its
+    // own admitted (the probe among them), from the probe at 1 s to the next admitted at 2 s.
+    const [wall] = await sendNow(rate, 1);
+    rate.answered(wall!, 'throttled');
+    const again = await next(timing, rate);
+    expect(again.purpose).toBe('pause-probe');
+    rate.answered(again, 'admitted');
+    expect(rate.perMinute).toBe(Math.round((3 / 1) * 60));
+  });
+
   it('as one of N shards, takes its part of the work as its share of what the N were admitted', async () => {
     // 17 admitted before the 429, about a third of 50: this shard has 37% of the work.
     const { rate } = await limitedAt(17, { shards: 3, share: 0.37 });
@@ -128,6 +158,26 @@ describe('the adaptive rate: an unannounced limit learnt as "count per window"',
     }
     expect(changes.at(-1)?.cause).toBe('raised');
     expect(timing.now()).toBeGreaterThanOrEqual(2 * 6_040);
+  });
+
+  it('as one of N shards, narrows the window only after three trials in a row are admitted at it', async () => {
+    const { timing, rate } = await limitedAt(17, { shards: 3, share: 1 / 3 });
+    const before = rate.perMinute;
+    const trials: Ticket[] = [];
+    // A place another shard left free admits one trial by chance: alone that narrowed the window.
+    while (trials.length < 2) {
+      const ticket = await next(timing, rate);
+      if (ticket.purpose === 'window-trial') trials.push(ticket);
+      rate.answered(ticket, 'admitted');
+      if (trials.length === 1) expect(rate.perMinute).toBe(before);
+    }
+    expect(rate.perMinute).toBe(before);
+    for (;;) {
+      const ticket = await next(timing, rate);
+      rate.answered(ticket, 'admitted');
+      if (ticket.purpose === 'window-trial') break;
+    }
+    expect(rate.perMinute).toBeGreaterThan(before!);
   });
 
   it('gives a waiter nothing when the run stops, and leaves no timer behind', async () => {
