@@ -108,9 +108,9 @@ export class AdaptiveRate {
   /** Requests let through and not yet answered... */
   private outstanding = 0;
   /**
-   * ...and how many may be, while the limit is new or was just lowered: one more for each
-   * admitted answer (TCP's slow start), so that a copy that is wrong costs a 429 or two, not
-   * a volley of them. Null: no cap but the count.
+   * ...and how many may be, while the limit is new or was just lowered, or after a 429 that
+   * taught nothing: one more for each admitted answer (TCP's slow start), so that a copy that
+   * is wrong costs a 429 or two, not a volley of them. Null: no cap but the count.
    */
   private ramp: number | null = null;
   private readonly waiters: Waiter[] = [];

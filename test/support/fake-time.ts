@@ -26,11 +26,21 @@ function fileWorkInFlight(): boolean {
   return process.getActiveResourcesInfo().some((type) => FILE_WORK.has(type));
 }
 
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same sequence for one seed on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 export class FakeTiming implements BatchTiming {
   private time = 0;
   private timers: Timer[] = [];
   private created = 0;
-  private seed = 1;
   /** The longest sleep asked for so far (ms). */
   longestSleep = 0;
 
@@ -42,13 +52,8 @@ export class FakeTiming implements BatchTiming {
     return Date.UTC(2026, 0, 1) + this.time;
   }
 
-  /** A seeded generator (mulberry32), so that jittered waits are the same every run. */
-  random = (): number => {
-    this.seed = (this.seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.seed ^ (this.seed >>> 15), 1 | this.seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  /** Seeded, so that jittered waits are the same every run. */
+  random = seededRandom(1);
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.longestSleep = Math.max(this.longestSleep, ms);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import { createFakeClient, type FakeAnswer, type FakeClient } from './fake-client.js';
-import { FakeTiming } from './fake-time.js';
+import { FakeTiming, seededRandom } from './fake-time.js';
 import { editInToOut } from './folder-batch.js';
 import { fixedWindow, halvingWindow, noLimit, rollingWindow, tokenBucket, type Limiter } from './limiters.js';
 
@@ -103,7 +103,7 @@ async function imageFolder(root: string, images: number, image: Buffer): Promise
 /** One case of the matrix: `shards` batches of `images` between them, sharing one limiter. */
 export async function runLimitCase(limitCase: LimitCase, options: LimitRunOptions = {}): Promise<LimitRun> {
   const { images = 400, shards = 1, split = 'shard', concurrency = 8, latencyMs = 100, jitterMs = 0 } = options;
-  const random = seeded(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const latency = (): number => latencyMs + Math.round((random() * 2 - 1) * jitterMs);
   const image = await anImage();
   const ok: FakeAnswer = { status: 200, headers: { 'content-type': 'image/png' }, body: image };
@@ -175,17 +175,6 @@ export async function runLimitCase(limitCase: LimitCase, options: LimitRunOption
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
-}
-
-/** A seeded generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** How the matrix runs each case: alone, as 3 shards started together, and as real processes start. */
