@@ -13,6 +13,7 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Redactor } from '../secrets.js';
 import { objectUri } from './location.js';
 import { isPassing, storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
+import { SignedGet } from './signed-get.js';
 
 export interface StorageConfig {
   /** The run's environment: AWS_* variables are read from here. */
@@ -104,6 +105,8 @@ export class ObjectStorage {
     private readonly sdk: typeof import('@aws-sdk/client-s3'),
     /** Where requests go, for messages. */
     readonly target: StorageTarget,
+    /** Object reads, outside the SDK's command stack (see signed-get.ts). */
+    private readonly gets: SignedGet,
   ) {}
 
   static async open(config: StorageConfig): Promise<ObjectStorage> {
@@ -119,6 +122,7 @@ export class ObjectStorage {
         ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }) }
         : undefined;
     const maxAttempts = Number(env.AWS_MAX_ATTEMPTS);
+    const idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const client = new sdk.S3Client({
       ...(region && { region }),
       ...(Number.isInteger(maxAttempts) && maxAttempts > 0 && { maxAttempts }),
@@ -131,7 +135,7 @@ export class ObjectStorage {
       // An endpoint that never answers must not hold a run forever.
       requestHandler: {
         connectionTimeout: 10_000,
-        socketTimeout: config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        socketTimeout: idleTimeoutMs,
         logger: SILENT,
         httpAgent: { keepAlive: true, maxSockets: 64 },
         httpsAgent: { keepAlive: true, maxSockets: 64 },
@@ -139,7 +143,8 @@ export class ObjectStorage {
     });
     // The SDK's messages may quote an access key id; none of these may reach any output.
     for (const secret of [accessKeyId, secretAccessKey, env.AWS_SESSION_TOKEN]) if (secret) redactor.register(secret);
-    const storage = new ObjectStorage(client, sdk, { endpoint, region });
+    const gets = new SignedGet(client.config, endpoint, idleTimeoutMs);
+    const storage = new ObjectStorage(client, sdk, { endpoint, region }, gets);
     if (!staticCredentials) await storage.registerChainCredentials(redactor);
     return storage;
   }
@@ -211,28 +216,46 @@ export class ObjectStorage {
     options: { range?: [number, number]; etag?: string } = {},
   ): Promise<ObjectRead> {
     const location = objectUri({ bucket, key });
-    let answer;
+    let answer: { body: Readable; size: number; etag: string };
     try {
-      answer = await this.client.send(
-        new this.sdk.GetObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          ...(options.range && { Range: `bytes=${options.range[0]}-${options.range[1]}` }),
-          ...(options.etag && { IfMatch: `"${options.etag}"` }),
-        }),
-      );
+      answer = await this.withRetries(() => this.get(bucket, key, options));
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 412) throw changedSinceListed(location);
       throw this.failure(error, location, 'read');
     }
-    const body = answer.Body as Readable;
-    const etag = stripQuotes(answer.ETag);
-    if (options.etag !== undefined && etag !== options.etag) {
-      body.destroy();
+    if (options.etag !== undefined && answer.etag !== options.etag) {
+      answer.body.destroy();
       throw changedSinceListed(location);
     }
-    return { body, size: answer.ContentLength ?? 0, etag };
+    return answer;
+  }
+
+  /** One GET: signed on our own transport where the bucket's endpoint allows, else through the SDK. */
+  private async get(
+    bucket: string,
+    key: string,
+    options: { range?: [number, number]; etag?: string },
+  ): Promise<ObjectRead> {
+    const range = options.range && `bytes=${options.range[0]}-${options.range[1]}`;
+    const ifMatch = options.etag && `"${options.etag}"`;
+    if (await this.gets.serves(bucket)) {
+      const body = await this.gets.get(bucket, key, {
+        ...(range && { range }),
+        ...(ifMatch && { 'if-match': ifMatch }),
+      });
+      const etag = body.headers.etag;
+      return { body, size: Number(body.headers['content-length'] ?? 0), etag: stripQuotes(etag) };
+    }
+    const answer = await this.client.send(
+      new this.sdk.GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(range && { Range: range }),
+        ...(ifMatch && { IfMatch: ifMatch }),
+      }),
+    );
+    return { body: answer.Body as Readable, size: answer.ContentLength ?? 0, etag: stripQuotes(answer.ETag) };
   }
 
   /** A small object (a sidecar, a run log), written in one request: it appears whole or not at all. */
@@ -316,24 +339,32 @@ export class ObjectStorage {
 
   /**
    * One request whose body streams. The SDK tries no such request again (it cannot rewind a
-   * stream), so a passing refusal (503 SlowDown, a 500, a dropped connection) is tried again
-   * here, as many times in all as the SDK would (AWS_MAX_ATTEMPTS), the body opened anew.
+   * stream), so a passing refusal is tried again here, the body opened anew.
    */
-  private async sendStreamed<Output>(
-    body: () => Readable,
-    send: (stream: Readable) => Promise<Output>,
-  ): Promise<Output> {
-    const attempts = await this.client.config.maxAttempts();
-    for (let attempt = 1; ; attempt++) {
+  private sendStreamed<Output>(body: () => Readable, send: (stream: Readable) => Promise<Output>): Promise<Output> {
+    return this.withRetries(async () => {
       const stream = body();
       try {
         return await send(stream);
-      } catch (error) {
-        if (attempt >= attempts || !isPassing(error)) throw error;
       } finally {
         stream.destroy();
       }
-      await sleep(Math.random() * RETRY_BASE_MS * 2 ** (attempt - 1));
+    });
+  }
+
+  /**
+   * A request tried again on a passing refusal (503 SlowDown, a 500, a dropped connection),
+   * as many times in all as the SDK would (AWS_MAX_ATTEMPTS), waits doubling with full jitter.
+   */
+  private async withRetries<Output>(attempt: () => Promise<Output>): Promise<Output> {
+    const attempts = await this.client.config.maxAttempts();
+    for (let tried = 1; ; tried++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (tried >= attempts || !isPassing(error)) throw error;
+      }
+      await sleep(Math.random() * RETRY_BASE_MS * 2 ** (tried - 1));
     }
   }
 
@@ -346,6 +377,7 @@ export class ObjectStorage {
   }
 
   close(): void {
+    this.gets.close();
     this.client.destroy();
   }
 }

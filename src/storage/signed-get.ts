@@ -1,0 +1,157 @@
+/**
+ * Object reads (GET) sent on Node's own client, signed with SigV4, not through the SDK's
+ * command stack: its middleware cost about 0.8 ms of CPU per object, which made a batch
+ * of small images from a bucket 18% slower than from disk. What the SDK resolves is still
+ * the SDK's: the credentials (its default chain, memoized and refreshed), the region, and
+ * each bucket's endpoint by its own rules (path-style, virtual hosts, FIPS, dual-stack). A
+ * bucket whose endpoint needs another signing scheme (S3 Express, access points over
+ * SigV4a) has no signed GET here: the caller reads it through the SDK.
+ *
+ * Failures are thrown in the SDK's shape (name and Code, $metadata.httpStatusCode, the
+ * answer's headers), so that problems.ts words them as it words the SDK's own.
+ */
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+/** Where a bucket's objects are read, and how its requests are signed. */
+interface BucketEndpoint {
+  /** The bucket's URL, its path ending before the key. */
+  url: URL;
+  signer: SignatureV4;
+}
+
+/** An error answer's body is read up to this many bytes, for its Code. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+export class SignedGet {
+  private readonly endpoints = new Map<string, Promise<BucketEndpoint | null>>();
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  };
+
+  constructor(
+    private readonly config: S3Client['config'],
+    /** The custom endpoint, if any (AWS_ENDPOINT_URL_S3). */
+    private readonly endpoint: string | undefined,
+    private readonly idleTimeoutMs: number,
+  ) {}
+
+  /** Whether `bucket` can be read here (a SigV4 endpoint); resolved once per bucket. */
+  async serves(bucket: string): Promise<boolean> {
+    return (await this.endpointOf(bucket)) !== null;
+  }
+
+  /** One GET of `key`; resolves with the answer (status 200 or 206) once its headers are in. */
+  async get(bucket: string, key: string, headers: Record<string, string>): Promise<IncomingMessage> {
+    const endpoint = await this.endpointOf(bucket);
+    if (!endpoint) throw new Error(`no signed GET for bucket ${bucket}`);
+    const { url, signer } = endpoint;
+    const path = `${url.pathname.replace(/\/$/, '')}/${key.split('/').map(encodeKeySegment).join('/')}`;
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port && { port: Number(url.port) }),
+      path,
+      query: {},
+      headers: { ...headers, host: url.host },
+    });
+    const answer = await this.send(url, path, signed.headers);
+    if (answer.statusCode === 200 || answer.statusCode === 206) return answer;
+    throw await errorOf(answer);
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private endpointOf(bucket: string): Promise<BucketEndpoint | null> {
+    let endpoint = this.endpoints.get(bucket);
+    if (!endpoint) this.endpoints.set(bucket, (endpoint = this.resolve(bucket)));
+    return endpoint;
+  }
+
+  private async resolve(bucket: string): Promise<BucketEndpoint | null> {
+    const { config } = this;
+    const region = await config.region();
+    let resolved;
+    try {
+      resolved = config.endpointProvider({
+        Bucket: bucket,
+        Region: region,
+        UseFIPS: await config.useFipsEndpoint(),
+        UseDualStack: await config.useDualstackEndpoint(),
+        ForcePathStyle: config.forcePathStyle,
+        Accelerate: config.useAccelerateEndpoint,
+        DisableMultiRegionAccessPoints: config.disableMultiregionAccessPoints,
+        ...(this.endpoint && { Endpoint: this.endpoint }),
+      });
+    } catch {
+      return null; // A bucket name the rules refuse: the SDK says why.
+    }
+    const scheme = (resolved.properties?.authSchemes as { name?: string; signingRegion?: string }[] | undefined)?.[0];
+    if (scheme?.name !== 'sigv4' || Object.keys(resolved.headers ?? {}).length > 0) return null;
+    const signer = new SignatureV4({
+      credentials: config.credentials,
+      region: scheme.signingRegion ?? region,
+      service: 's3',
+      sha256: config.sha256,
+      // S3 signs the path as sent, encoded once.
+      uriEscapePath: false,
+    });
+    return { url: resolved.url, signer };
+  }
+
+  private send(url: URL, path: string, headers: Record<string, string>): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? https : http).request({
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port,
+        path,
+        method: 'GET',
+        headers,
+        agent: secure ? this.agents.https : this.agents.http,
+      });
+      let answer: IncomingMessage | undefined;
+      request.setTimeout(this.idleTimeoutMs, () => {
+        const silent = Object.assign(new Error(`no answer for ${this.idleTimeoutMs / 1000} s`), {
+          name: 'TimeoutError',
+        });
+        (answer ?? request).destroy(silent);
+      });
+      request.on('error', reject);
+      request.on('response', (response) => resolve((answer = response)));
+      request.end();
+    });
+  }
+}
+
+/** A key's path segment as S3 takes it: RFC 3986 unreserved characters only. */
+function encodeKeySegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** An error answer as the SDK would throw it: its Code (from the XML body, or the status), status and headers. */
+async function errorOf(answer: IncomingMessage): Promise<Error> {
+  let body = '';
+  for await (const chunk of answer as AsyncIterable<Buffer>) {
+    body += chunk.toString('utf8');
+    if (body.length > ERROR_BODY_BYTES) break;
+  }
+  answer.destroy();
+  const status = answer.statusCode ?? 0;
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : `HTTP ${status}`);
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? code;
+  return Object.assign(new Error(message), {
+    name: code,
+    Code: code,
+    $metadata: { httpStatusCode: status },
+    $response: { headers: answer.headers },
+  });
+}
