@@ -13,7 +13,7 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Redactor } from '../secrets.js';
 import { objectUri } from './location.js';
 import { isPassing, storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
-import { SignedGet } from './signed-get.js';
+import { SignedRequests } from './signed-requests.js';
 
 export interface StorageConfig {
   /** The run's environment: AWS_* variables are read from here. */
@@ -105,8 +105,8 @@ export class ObjectStorage {
     private readonly sdk: typeof import('@aws-sdk/client-s3'),
     /** Where requests go, for messages. */
     readonly target: StorageTarget,
-    /** Object reads, outside the SDK's command stack (see signed-get.ts). */
-    private readonly gets: SignedGet,
+    /** Object reads and single-request writes, outside the SDK's command stack (see signed-requests.ts). */
+    private readonly signed: SignedRequests,
   ) {}
 
   static async open(config: StorageConfig): Promise<ObjectStorage> {
@@ -143,8 +143,8 @@ export class ObjectStorage {
     });
     // The SDK's messages may quote an access key id; none of these may reach any output.
     for (const secret of [accessKeyId, secretAccessKey, env.AWS_SESSION_TOKEN]) if (secret) redactor.register(secret);
-    const gets = new SignedGet(client.config, endpoint, idleTimeoutMs);
-    const storage = new ObjectStorage(client, sdk, { endpoint, region }, gets);
+    const signed = new SignedRequests(client.config, endpoint, idleTimeoutMs);
+    const storage = new ObjectStorage(client, sdk, { endpoint, region }, signed);
     if (!staticCredentials) await storage.registerChainCredentials(redactor);
     return storage;
   }
@@ -239,8 +239,8 @@ export class ObjectStorage {
   ): Promise<ObjectRead> {
     const range = options.range && `bytes=${options.range[0]}-${options.range[1]}`;
     const ifMatch = options.etag && `"${options.etag}"`;
-    if (await this.gets.serves(bucket)) {
-      const body = await this.gets.get(bucket, key, {
+    if (await this.signed.serves(bucket)) {
+      const body = await this.signed.get(bucket, key, {
         ...(range && { range }),
         ...(ifMatch && { 'if-match': ifMatch }),
       });
@@ -260,20 +260,36 @@ export class ObjectStorage {
 
   /** A small object (a sidecar, a run log), written in one request: it appears whole or not at all. */
   async put(bucket: string, key: string, body: Buffer | string, contentType?: string): Promise<void> {
+    const bytes = Buffer.from(body);
     try {
-      await this.client.send(
-        new this.sdk.PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: body,
-          // Said, so that the SDK never takes an empty body for a stream of unknown length (and warns on the terminal).
-          ContentLength: Buffer.byteLength(body),
-          ...(contentType && { ContentType: contentType }),
-        }),
-      );
+      await this.withRetries(() => this.putOne(bucket, key, bytes, bytes.length, contentType));
     } catch (error) {
       throw this.failure(error, objectUri({ bucket, key }), 'write');
     }
+  }
+
+  /** One PUT: signed on our own transport where the bucket's endpoint allows, else through the SDK. */
+  private async putOne(
+    bucket: string,
+    key: string,
+    body: Buffer | Readable,
+    size: number,
+    contentType: string | undefined,
+  ): Promise<void> {
+    if (await this.signed.serves(bucket)) {
+      const headers = { 'content-length': String(size), ...(contentType && { 'content-type': contentType }) };
+      return this.signed.put(bucket, key, headers, body);
+    }
+    await this.client.send(
+      new this.sdk.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        // Said, so that the SDK never takes an empty body for a stream of unknown length (and warns on the terminal).
+        ContentLength: size,
+        ...(contentType && { ContentType: contentType }),
+      }),
+    );
   }
 
   /**
@@ -294,9 +310,7 @@ export class ObjectStorage {
     const params = { Bucket: bucket, Key: key, ...(contentType && { ContentType: contentType }) };
     try {
       if (size <= MULTIPART_BYTES)
-        await this.sendStreamed(body, (stream) =>
-          this.client.send(new this.sdk.PutObjectCommand({ ...params, Body: stream, ContentLength: size })),
-        );
+        await this.sendStreamed(body, (stream) => this.putOne(bucket, key, stream, size, contentType));
       else await this.uploadInParts(params, body, size);
     } catch (error) {
       throw this.failure(error, objectUri({ bucket, key }), 'write');
@@ -377,7 +391,7 @@ export class ObjectStorage {
   }
 
   close(): void {
-    this.gets.close();
+    this.signed.close();
     this.client.destroy();
   }
 }

@@ -1,24 +1,31 @@
 /**
- * Object reads are signed by us (storage/signed-get.ts), and s3rver does not check SigV4
- * signatures: each read's Authorization header is checked here against the signature worked
- * out from the request as it arrived, by the SigV4 algorithm written out independently.
+ * Object reads and writes are signed by us (storage/signed-requests.ts), and s3rver does not
+ * check SigV4 signatures: each request's Authorization header is checked here against the
+ * signature worked out from the request as it arrived, by the SigV4 algorithm written out
+ * independently.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/secrets.js';
 import { ObjectStorage } from '../../src/storage/storage.js';
 
 const SECRET = 'test-secret-key/with+chars';
-const received: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
+const received: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
 let server: Server;
 let storage: ObjectStorage;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    received.push({ method: request.method!, url: request.url!, headers: request.headers });
-    response.writeHead(200, { etag: '"abc"', 'content-length': '2' }).end('ok');
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { method, url, headers } = request;
+      received.push({ method: method!, url: url!, headers, body: Buffer.concat(chunks) });
+      response.writeHead(200, { etag: '"abc"', 'content-length': '2' }).end('ok');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -59,7 +66,24 @@ function expectedSignature(request: (typeof received)[number], signedHeaders: st
   return hmac(key, toSign).toString('hex');
 }
 
-describe('signed object reads', () => {
+/** The request's scope and signed headers, its signature checked against the one worked out independently. */
+function checkSignature(request: (typeof received)[number] | undefined): string[] {
+  expect(request).toBeDefined();
+  const authorization = String(request!.headers.authorization);
+  const match = /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+    authorization,
+  );
+  expect(match).not.toBeNull();
+  const [, scope, signed, signature] = match!;
+  expect(scope).toMatch(/^\d{8}\/eu-west-3\/s3\/aws4_request$/);
+  const signedHeaders = signed!.split(';');
+  for (const name of ['host', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'])
+    expect(signedHeaders).toContain(name);
+  expect(signature).toBe(expectedSignature(request!, signedHeaders, scope!));
+  return signedHeaders;
+}
+
+describe('signed object requests', () => {
   it.each([
     ['a plain key', 'photos/mug.jpg'],
     ['spaces, plus signs and non-ASCII', 'sale 2020/été+hiver/ü.png'],
@@ -69,22 +93,24 @@ describe('signed object reads', () => {
     const read = await storage.read('shelf', key, { range: [0, 1], etag: 'abc' });
     read.body.resume();
     const [request] = received;
-    expect(request).toBeDefined();
-    const authorization = String(request!.headers.authorization);
-    const match =
-      /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-        authorization,
-      );
-    expect(match).not.toBeNull();
-    const [, scope, signed, signature] = match!;
-    expect(scope).toMatch(/^\d{8}\/eu-west-3\/s3\/aws4_request$/);
-    const signedHeaders = signed!.split(';');
-    for (const name of ['host', 'range', 'if-match', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'])
-      expect(signedHeaders).toContain(name);
+    const signedHeaders = checkSignature(request);
+    expect(signedHeaders).toEqual(expect.arrayContaining(['range', 'if-match']));
     expect(request!.headers).toMatchObject({ range: 'bytes=0-1', 'if-match': '"abc"' });
-    expect(signature).toBe(expectedSignature(request!, signedHeaders, scope!));
     // Path-style: the bucket, then the key, each segment encoded once.
-    expect(request!.url.split('/').slice(2).map(decodeURIComponent).join('/')).toBe(key);
     expect(request!.url.startsWith('/shelf/')).toBe(true);
+    expect(request!.url.split('/').slice(2).map(decodeURIComponent).join('/')).toBe(key);
+  });
+
+  it('signs a write of bytes with their SHA-256, and a streamed one as UNSIGNED-PAYLOAD', async () => {
+    received.length = 0;
+    await storage.put('shelf', 'out/a b.json', '{"ok":true}', 'application/json');
+    await storage.upload('shelf', 'out/ü.png', () => Readable.from([Buffer.from('png'), Buffer.from('bytes')]), 8);
+    const [small, streamed] = received;
+    expect(checkSignature(small)).toContain('content-type');
+    expect(small).toMatchObject({ method: 'PUT', url: '/shelf/out/a%20b.json', body: Buffer.from('{"ok":true}') });
+    expect(small!.headers['x-amz-content-sha256']).toBe(sha256('{"ok":true}'));
+    checkSignature(streamed);
+    expect(streamed).toMatchObject({ method: 'PUT', url: '/shelf/out/%C3%BC.png', body: Buffer.from('pngbytes') });
+    expect(streamed!.headers).toMatchObject({ 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': '8' });
   });
 });
