@@ -15,7 +15,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 
 /** Where a bucket's objects are read, and how its requests are signed. */
 interface BucketEndpoint {
@@ -122,6 +122,8 @@ export class SignedRequests {
     }
     const scheme = (resolved.properties?.authSchemes as { name?: string; signingRegion?: string }[] | undefined)?.[0];
     if (scheme?.name !== 'sigv4' || Object.keys(resolved.headers ?? {}).length > 0) return null;
+    // Loaded here, not with this module: a run that names no s3:// location loads nothing of the SDK.
+    const { SignatureV4 } = await import('@smithy/signature-v4');
     const signer = new SignatureV4({
       credentials: config.credentials,
       region: scheme.signingRegion ?? region,

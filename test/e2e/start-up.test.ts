@@ -18,6 +18,7 @@ import {
   listenOnLoopback,
   recordingEmulator,
   runCli,
+  runProgram,
   tempDir,
   type CliResult,
 } from './harness.js';
@@ -70,6 +71,23 @@ describe('photoroom emulator', () => {
     } finally {
       await taken.close();
     }
+  });
+});
+
+describe('a run that names no s3:// location', () => {
+  it('loads nothing of the AWS SDK (@aws-sdk, @smithy): start-up stays fast', async () => {
+    // The CLI's main() run to its end in a process of its own, then the CommonJS modules it loaded listed.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { main } = await import(${JSON.stringify(path.join(path.dirname(BIN), '../dist/cli/main.js'))});
+      const code = await main(['edit', 'mug.jpg', '-o', 'out', '--yes', '--quiet', '--no-progress']);
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ code, sdk: loaded.filter((file) => /@aws-sdk|@smithy/.test(file)) }));`;
+    const run = await runProgram(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: emulatorEnv(emulator),
+    });
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ code: 0, sdk: [] });
   });
 });
 
