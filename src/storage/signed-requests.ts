@@ -72,20 +72,27 @@ export class SignedRequests {
     if (!endpoint) throw new Error(`no signed requests for bucket ${bucket}`);
     const { url, signer } = endpoint;
     const path = `${url.pathname.replace(/\/$/, '')}/${key.split('/').map(encodeKeySegment).join('/')}`;
-    const signed = await signer.sign({
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port && { port: Number(url.port) }),
-      path,
-      query: {},
-      headers: {
-        ...headers,
-        host: url.host,
-        ...(body && !Buffer.isBuffer(body) && { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }),
+    const signed = await signer.sign(
+      {
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        ...(url.port && { port: Number(url.port) }),
+        path,
+        query: {},
+        headers: {
+          ...headers,
+          host: url.host,
+          ...(body && !Buffer.isBuffer(body) && { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }),
+        },
+        ...(Buffer.isBuffer(body) && { body }),
       },
-      ...(Buffer.isBuffer(body) && { body }),
-    });
+      {
+        // The store's clock as the SDK learnt it from its own answers (a machine's clock off by
+        // minutes has every request refused as RequestTimeTooSkewed).
+        signingDate: new Date(Date.now() + this.config.systemClockOffset),
+      },
+    );
     const answer = await this.send(method, url, path, signed.headers, body);
     if (answer.statusCode === 200 || answer.statusCode === 206) return answer;
     throw await errorOf(answer);

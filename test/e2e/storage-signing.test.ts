@@ -15,6 +15,8 @@ import { ObjectStorage } from '../../src/storage/storage.js';
 const SECRET = 'test-secret-key/with+chars';
 const received: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer }[] = [];
 let server: Server;
+/** How far the server's clock (its answers' Date header) is ahead of this machine's. */
+let serverAhead = 0;
 let storage: ObjectStorage;
 
 beforeAll(async () => {
@@ -24,7 +26,8 @@ beforeAll(async () => {
     request.on('end', () => {
       const { method, url, headers } = request;
       received.push({ method: method!, url: url!, headers, body: Buffer.concat(chunks) });
-      response.writeHead(200, { etag: '"abc"', 'content-length': '2' }).end('ok');
+      const date = new Date(Date.now() + serverAhead).toUTCString();
+      response.writeHead(200, { etag: '"abc"', 'content-length': '2', date }).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -112,5 +115,20 @@ describe('signed object requests', () => {
     checkSignature(streamed);
     expect(streamed).toMatchObject({ method: 'PUT', url: '/shelf/out/%C3%BC.png', body: Buffer.from('pngbytes') });
     expect(streamed!.headers).toMatchObject({ 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': '8' });
+  });
+
+  it("signs with the store's clock as the SDK learnt it, when this machine's is off by an hour", async () => {
+    serverAhead = 60 * 60 * 1000;
+    try {
+      await storage.head('shelf', 'any.jpg'); // The SDK's answer: it learns the offset from the Date header.
+      received.length = 0;
+      (await storage.read('shelf', 'any.jpg')).body.resume();
+      checkSignature(received[0]);
+      const signedAt = String(received[0]!.headers['x-amz-date']);
+      const signedMs = Date.parse(signedAt.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+      expect(signedMs).toBeGreaterThan(Date.now() + serverAhead / 2);
+    } finally {
+      serverAhead = 0;
+    }
   });
 });
