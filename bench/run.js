@@ -561,7 +561,7 @@ async function limitMatrix() {
     configFile: false,
     logLevel: 'silent',
   });
-  const runs = await module.runLimitMatrix();
+  const runs = [...(await module.runLimitMatrix()), ...(await module.runWindowSweep())];
   // The figures, not the summaries' lists or each request's arrival.
   return runs.map(({ summaries, arrivals: _arrivals, ...run }) => ({
     ...run,
@@ -756,7 +756,7 @@ const SCENARIOS = [
   }),
   {
     name: 'limits',
-    what: 'rate limits on the fake clock (400 images, latency 100 ms, concurrency 8; each limit alone, as 3 shards, as 3 shards started apart)',
+    what: 'rate limits on the fake clock (400 images, latency 100 ms, concurrency 8; each limit alone, as 3 shards, as 3 shards started apart; rolling windows of 3-10 s)',
     run: limitMatrix,
     rows: limitMatrixRows,
   },

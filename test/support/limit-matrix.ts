@@ -196,3 +196,17 @@ export async function runLimitMatrix(): Promise<(LimitRun & { way: string })[]> 
   }
   return runs;
 }
+
+/** Lengths of a rolling window of 50 swept besides 5 s: how much the figures owe to that one length. */
+export const SWEPT_WINDOWS_MS: readonly number[] = [3_000, 4_000, 6_000, 7_500, 10_000];
+
+/** Each swept window, alone and as 3 shards started together. */
+export async function runWindowSweep(): Promise<(LimitRun & { way: string })[]> {
+  const runs: (LimitRun & { way: string })[] = [];
+  for (const windowMs of SWEPT_WINDOWS_MS) {
+    const limitCase = { name: `rolling 50/${windowMs / 1000}s`, limiter: () => rollingWindow(50, windowMs) };
+    for (const way of MATRIX_WAYS.slice(0, 2))
+      runs.push({ ...(await runLimitCase(limitCase, way.options)), way: way.label });
+  }
+  return runs;
+}
