@@ -30,6 +30,7 @@
  *   least), one request beyond the count; admitted, the count grows by one and the next such
  *   request may go at once (room freed by a shard or a job that ended is taken quickly).
  */
+import { RUN_OPTIONS } from '../config/options.js';
 import type { Clock } from './rate.js';
 
 /** The first probe after a bare 429 goes this long after it... */
@@ -46,8 +47,8 @@ const TRIAL_GROUP_SHARDS = 3;
 const COUNT_PROBE_WINDOWS = 2;
 /** ...and no more often than this (ms): a short window copied from a token bucket would try all the time. */
 const MIN_COUNT_PROBE_GAP_MS = 5_000;
-/** Ramping up with no limit known ends here: no concurrency is set higher. */
-const FREE_RAMP_ENDS = 64;
+/** Ramping up with no limit known ends at the most requests `--concurrency` lets be in flight. */
+const FREE_RAMP_ENDS = RUN_OPTIONS.concurrency.maximum ?? Infinity;
 /** Until a limit is learnt, sends are remembered this long (ms): the count at the first 429 is read from them. */
 const HORIZON_MS = 60_000;
 

@@ -105,6 +105,24 @@ describe('the adaptive rate: an unannounced limit learnt as "count per window"',
     expect(rate.perMinute).toBe(Math.round((3 / 1) * 60));
   });
 
+  it('after a 429 that taught nothing, keeps ramping one more per answer up to the most --concurrency allows', async () => {
+    const { timing, rate } = learner();
+    const [refused] = await sendNow(rate, 1);
+    rate.answered(refused!, 'throttled');
+    rate.answered(await next(timing, rate), 'admitted');
+    // 70 answers admitted one at a time: 71 may be out at once now, not more (it ended at 64
+    // before, and then nothing but --concurrency held back up to 256 at once).
+    for (let i = 0; i < 70; i++) rate.answered(await next(timing, rate), 'admitted');
+    const out = await sendNow(rate, 71);
+    let more = false;
+    void rate.acquire().then(() => (more = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(more).toBe(false);
+    rate.answered(out[0]!, 'admitted');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(more).toBe(true);
+  });
+
   it('as one of N shards, takes its part of the work as its share of what the N were admitted', async () => {
     // 17 admitted before the 429, about a third of 50: this shard has 37% of the work.
     const { rate } = await limitedAt(17, { shards: 3, share: 0.37 });
