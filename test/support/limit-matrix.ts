@@ -205,7 +205,7 @@ export async function runWindowSweep(): Promise<(LimitRun & { way: string })[]> 
   const runs: (LimitRun & { way: string })[] = [];
   for (const windowMs of SWEPT_WINDOWS_MS) {
     const limitCase = { name: `rolling 50/${windowMs / 1000}s`, limiter: () => rollingWindow(50, windowMs) };
-    for (const way of MATRIX_WAYS.slice(0, 2))
+    for (const way of MATRIX_WAYS.filter(({ options }) => options.startsMs === undefined))
       runs.push({ ...(await runLimitCase(limitCase, way.options)), way: way.label });
   }
   return runs;

@@ -385,6 +385,8 @@ async function shareRollingWindow(batches: number, retryAfter?: (seconds: number
 }
 
 const withRetryAfter = String;
+/** The issue's limit, with no Retry-After: 50 requests in any rolling 5 s. */
+const ROLLING_5S = { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000) };
 const withoutRetryAfter = undefined;
 
 describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', () => {
@@ -413,7 +415,7 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
 
   // Issue 23's target as shards: 0.886–0.890 with 4.3% 429s from run to run (was 0.77–0.79, 21%).
   it('without Retry-After, as 3 --shard batches: each takes its part of the work as its share, ≥ 0.85 of the bound with < 5% 429s', async () => {
-    const run = await runLimitCase({ name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000) }, { shards: 3 });
+    const run = await runLimitCase(ROLLING_5S, { shards: 3 });
     expect(run.summaries.reduce((sum, summary) => sum + summary.ok, 0)).toBe(400);
     expect(run.ofBound).toBeGreaterThan(0.85);
     expect(run.rateLimited / run.requests).toBeLessThan(0.05);
@@ -431,11 +433,10 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
   // its own admitted, learnt a 1-ms window from it and sent a request a millisecond: 44% of
   // its requests were answered 429 (3 --shard batches started 2 s apart: 55%).
   it('without Retry-After, started while another job fills the limit: no volley of 429s', async () => {
-    const rolling = { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000) };
-    const second = await runLimitCase(rolling, { shards: 2, split: 'folders', startsMs: [0, 2_000] });
+    const second = await runLimitCase(ROLLING_5S, { shards: 2, split: 'folders', startsMs: [0, 2_000] });
     expect(second.summaries.reduce((sum, summary) => sum + summary.ok, 0)).toBe(400);
     expect(second.rateLimited / second.requests).toBeLessThan(0.05);
-    const staggered = await runLimitCase(rolling, { shards: 3, startsMs: [0, 2_000, 4_000] });
+    const staggered = await runLimitCase(ROLLING_5S, { shards: 3, startsMs: [0, 2_000, 4_000] });
     expect(staggered.summaries.reduce((sum, summary) => sum + summary.ok, 0)).toBe(400);
     expect(staggered.rateLimited / staggered.requests).toBeLessThan(0.1);
   });
@@ -444,8 +445,7 @@ describe('converging on a rolling-window rate limit (50 per 5 s, 400 images)', (
   // admitted by chance in a place another left free, and the shorter window it taught met a
   // 429 every round (this one of 8 seeds: 0.60 of the bound, 9.9% 429s; now 0.76, 5.7%).
   it('without Retry-After, as 3 --shard batches started apart with uneven answers: no shard collapses', async () => {
-    const rolling = { name: 'rolling 50/5s', limiter: () => rollingWindow(50, 5_000) };
-    const run = await runLimitCase(rolling, {
+    const run = await runLimitCase(ROLLING_5S, {
       shards: 3,
       latencyMs: 60,
       jitterMs: 20,
