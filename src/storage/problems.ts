@@ -130,15 +130,15 @@ export function storageProblem(
       kind: 'unreachable',
       text: `the storage endpoint ${target.endpoint ?? `for ${target.region ?? 'the default region'}`} does not answer (${system ?? name}): check AWS_ENDPOINT_URL_S3 and the network`,
     };
+  const detail = status !== undefined ? `HTTP ${status}${code ? ` ${code}` : ''}` : code || system || 'error';
   if (UNAVAILABLE_CODES.has(code) || status === 429 || (status !== undefined && status >= 500 && status !== 501))
     return {
       kind: 'unavailable',
-      text: `the storage is failing on its side (HTTP ${status ?? '?'} ${code}): try again later; a rerun resumes where this one stopped`,
+      text: `the storage is failing on its side (${detail}): try again later; a rerun resumes where this one stopped`,
     };
   if (status === 404 && access !== 'read')
     return { kind: 'no-bucket', text: `no such bucket ${where(target)}: check its name` };
   if (status === 404) return { kind: 'no-object', text: 'no such object' };
-  const detail = status !== undefined ? `HTTP ${status}${code ? ` ${code}` : ''}` : code || system || 'error';
   return { kind: 'other', text: `the storage failed (${detail}): ${message}` };
 }
 

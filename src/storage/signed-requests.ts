@@ -194,10 +194,11 @@ async function errorOf(answer: IncomingMessage): Promise<Error> {
   }
   answer.destroy();
   const status = answer.statusCode ?? 0;
-  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : `HTTP ${status}`);
-  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? code;
+  // A body that is not S3's XML (a proxy's HTML page) names no code: the status says it all.
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : '');
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? answer.statusMessage ?? '';
   return Object.assign(new Error(message), {
-    name: code,
+    name: code || 'Error',
     Code: code,
     $metadata: { httpStatusCode: status },
     $response: { headers: answer.headers },

@@ -5,9 +5,10 @@
  * independently.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../src/secrets.js';
 import { ObjectStorage } from '../../src/storage/storage.js';
@@ -18,6 +19,8 @@ let server: Server;
 /** How far the server's clock (its answers' Date header) is ahead of this machine's. */
 let serverAhead = 0;
 let storage: ObjectStorage;
+/** While set, the server answers every request this way instead (a store, or a proxy before it, that lies). */
+let lie: ((response: ServerResponse) => void) | null = null;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -26,6 +29,7 @@ beforeAll(async () => {
     request.on('end', () => {
       const { method, url, headers } = request;
       received.push({ method: method!, url: url!, headers, body: Buffer.concat(chunks) });
+      if (lie) return lie(response);
       const date = new Date(Date.now() + serverAhead).toUTCString();
       response.writeHead(200, { etag: '"abc"', 'content-length': '2', date }).end('ok');
     });
@@ -156,6 +160,36 @@ describe('signed object requests', () => {
       expect(signedMs).toBeGreaterThan(Date.now() + serverAhead / 2);
     } finally {
       serverAhead = 0;
+    }
+  });
+
+  it('ends a read whose error answer never ends, and one whose body stops short of its length, each with an error', async () => {
+    try {
+      // A 502 from a proxy: an HTML page that goes on for ever. Its first 64 KB are read for a code.
+      lie = (response) => {
+        response.writeHead(502, { 'content-type': 'text/html' });
+        let open = true;
+        response.on('close', () => (open = false));
+        const page = Buffer.alloc(64 * 1024, '<p>');
+        const more = (): void => {
+          if (!open) return;
+          if (response.write(page)) setImmediate(more);
+          else response.once('drain', more);
+        };
+        more();
+      };
+      await expect(storage.read('shelf', 'any.jpg')).rejects.toThrow(
+        /^s3:\/\/shelf\/any\.jpg: the storage is failing on its side \(HTTP 502\): try again later/,
+      );
+      // A 200 that says 100 bytes, sends 10 and hangs up: the body fails, never reads as whole.
+      lie = (response) => {
+        response.writeHead(200, { etag: '"abc"', 'content-length': '100' }).write('0123456789');
+        setImmediate(() => response.socket?.destroy());
+      };
+      const read = await storage.read('shelf', 'short.jpg');
+      await expect(buffer(read.body)).rejects.toThrow();
+    } finally {
+      lie = null;
     }
   });
 });

@@ -82,6 +82,19 @@ describe('storage problems in one line', () => {
   });
 });
 
+describe('storage failures that name no code', () => {
+  // A proxy's HTML error page has no S3 <Code>: the line gives the status once, not "HTTP 500 HTTP 500".
+  it('give the status alone', () => {
+    const failing = sdkError('Error', 500, { Code: '' });
+    expect(storageProblem(failing, aws, 'read').text).toBe(
+      'the storage is failing on its side (HTTP 500): try again later; a rerun resumes where this one stopped',
+    );
+    expect(storageProblem(sdkError('Error', 418, { Code: '', message: "I'm a teapot" }), aws, 'read').text).toBe(
+      "the storage failed (HTTP 418): I'm a teapot",
+    );
+  });
+});
+
 describe('passing storage failures', () => {
   it('takes throttling, failures on the store side and a dropped connection as worth another try, refusals not', () => {
     const passing = [
