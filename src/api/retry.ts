@@ -28,15 +28,15 @@ export function backoffDelay(attempt: number, random: () => number, policy: Back
 }
 
 /**
- * Waits as a retry after `attempt` attempts would when the service named no time: a batch
+ * Waits as a retry at `backoff`'s step would when the service named no time: a batch
  * input's later round starts so, as the fault it met may still be there.
  */
 export function waitAsRetry(
-  attempt: number,
+  backoff: Backoff,
   timing: RetryLoop<unknown>['timing'],
   signal?: AbortSignal,
 ): Promise<void> {
-  return timing.sleep(backoffDelay(attempt, timing.random, timing.policy), signal);
+  return timing.sleep(backoffDelay(backoff.steps, timing.random, timing.policy), signal);
 }
 
 /** `Retry-After` as seconds (`120`) or an HTTP date, in ms from `nowMs`; null when unreadable. */
@@ -55,13 +55,36 @@ export interface RetryTiming {
   policy?: BackoffPolicy;
 }
 
-/** The wait before retrying after `error` failed attempt number `attempt` (1 = the first). */
-export function retryDelay(error: ApiError, attempt: number, timing: RetryTiming): number {
-  const policy = timing.policy ?? DEFAULT_BACKOFF;
-  const jittered = backoffDelay(attempt, timing.random, policy);
+/**
+ * How far one request's (or one batch input's, across rounds) own backoff has grown: the
+ * failures it met that the service did not time.
+ */
+export interface Backoff {
+  steps: number;
+}
+
+/** The wait a failure's answer named, capped: a positive `Retry-After`; null when it named none. */
+function namedWait(error: ApiError, timing: RetryTiming): number | null {
   const asked = parseRetryAfter(error.retryAfter, timing.wallClock());
-  // The service said when: wait at least that long (capped), never less than our own backoff.
-  return asked === null ? jittered : Math.max(Math.min(asked, policy.maxRetryAfterMs), jittered);
+  if (asked === null || asked === 0) return null;
+  return Math.min(asked, (timing.policy ?? DEFAULT_BACKOFF).maxRetryAfterMs);
+}
+
+/**
+ * The backoff's steps after `error`: one more, unless its answer named a wait. The service
+ * paced that retry itself, so it tells of no fault of ours to back off further from (gRPC's
+ * retry design, on a server's pushback, even resets its backoff). Retry-After 0 names none.
+ */
+export function stepsAfter(error: ApiError, steps: number, timing: RetryTiming): number {
+  return namedWait(error, timing) === null ? steps + 1 : steps;
+}
+
+/** The wait before retrying after `error`, the backoff at `steps` (counting `error`'s, see stepsAfter). */
+export function retryDelay(error: ApiError, steps: number, timing: RetryTiming): number {
+  const jittered = backoffDelay(steps, timing.random, timing.policy);
+  const named = namedWait(error, timing);
+  // The service said when: wait at least that long, never less than our own backoff as it stands.
+  return named === null ? jittered : Math.max(named, jittered);
 }
 
 /** What one request (or one round of a batch input) may still spend on retries. */
@@ -88,8 +111,8 @@ export interface RetryLoop<T> {
   attempt(attempt: number): Promise<T>;
   budget: RetryBudget;
   timing: RetryTiming & { sleep(ms: number, signal?: AbortSignal): Promise<void> };
-  /** Attempts done before this loop (earlier rounds), so that backoff keeps growing. */
-  attemptsBefore?: number;
+  /** The backoff earlier rounds grew, which this loop carries on; it is updated as the loop goes. */
+  backoff?: Backoff;
   /** Aborting ends a wait at once and gives up with the last error. */
   signal?: AbortSignal;
   /** Told of each failure that will be retried, before the wait. */
@@ -98,14 +121,16 @@ export interface RetryLoop<T> {
 
 /** Runs `attempt` until it succeeds or fails in a way not worth retrying; throws the last error. */
 export async function withRetries<T>(loop: RetryLoop<T>): Promise<T> {
+  const backoff = loop.backoff ?? { steps: 0 };
   for (let attempt = 1; ; attempt++) {
     try {
       return await loop.attempt(attempt);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.mayBeBilled) loop.budget.badAnswers += 1;
+      backoff.steps = stepsAfter(error, backoff.steps, loop.timing);
       if (loop.signal?.aborted || !shouldRetry(error, attempt, loop.budget)) throw error;
-      const delayMs = retryDelay(error, (loop.attemptsBefore ?? 0) + attempt, loop.timing);
+      const delayMs = retryDelay(error, backoff.steps, loop.timing);
       loop.onRetry?.(error, attempt, delayMs);
       await loop.timing.sleep(delayMs, loop.signal);
       if (loop.signal?.aborted) throw error;

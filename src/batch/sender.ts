@@ -6,7 +6,7 @@
  * each input however the run ends.
  */
 import { ApiError } from '../api/errors.js';
-import { waitAsRetry, withRetries, type RetryBudget } from '../api/retry.js';
+import { waitAsRetry, withRetries, type Backoff, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
 import { rateShare, wholeKeyRate } from '../inputs/shard.js';
 import { displayPath } from '../paths.js';
@@ -42,6 +42,8 @@ export interface JobState {
   round: number;
   /** Its retries, and the answers it may have been billed for without a result (`badAnswers`). */
   budget: RetryBudget;
+  /** Its backoff, grown by its faults the service did not time, in every round. */
+  backoff: Backoff;
   /** The last failure; its HTTP status when the service answered (0 for a network fault), none for a local one. */
   last?: { httpStatus?: number; error?: string };
   /** Its result (ok or failed) is recorded. */
@@ -131,6 +133,7 @@ export class Sender {
       attempts: 0,
       round,
       budget: { retries: this.run.settings.retries, badAnswers: 0 },
+      backoff: { steps: 0 },
     });
   }
 
@@ -202,7 +205,7 @@ export class Sender {
   private async trySendJob(state: JobState): Promise<void> {
     const { job } = state;
     const { timing, stop } = this.run;
-    if (state.round > 1) await waitAsRetry(state.attempts, timing, stop.signal);
+    if (state.round > 1) await waitAsRetry(state.backoff, timing, stop.signal);
     if (stop.event) return;
     const prepared = await this.run.prepare(job);
     if ('reason' in prepared) return this.fail(state, prepared.reason);
@@ -235,7 +238,7 @@ export class Sender {
         budget: state.budget,
         timing,
         // A later round starts where the earlier ones left off, so its waits start long.
-        attemptsBefore: state.attempts,
+        backoff: state.backoff,
         signal: stop.signal,
         onRetry: (error, _attempt, delayMs) => {
           this.noteFailure(error);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { afterBilledStatus, ApiError } from '../../src/api/errors.js';
-import { backoffDelay, parseRetryAfter, retryDelay, shouldRetry } from '../../src/api/retry.js';
+import {
+  backoffDelay,
+  parseRetryAfter,
+  retryDelay,
+  shouldRetry,
+  stepsAfter,
+  withRetries,
+} from '../../src/api/retry.js';
 import { createRateLimiter } from '../../src/batch/rate.js';
 
 const policy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 300_000 };
@@ -33,12 +40,45 @@ describe('Retry-After', () => {
     expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 
-  it('waits at least what the service asked, capped, and not less than the backoff', () => {
+  it('waits at least what the service asked, capped, and not less than the backoff as it stands', () => {
     const timing = { random: () => 0.5, wallClock: () => now, policy };
-    expect(retryDelay(http(429, '7'), 1, timing)).toBe(7_000);
-    expect(retryDelay(http(429, '0'), 4, timing)).toBe(2_000);
+    expect(retryDelay(http(429, '7'), 0, timing)).toBe(7_000);
     expect(retryDelay(http(503, '86400'), 1, timing)).toBe(300_000);
+    expect(retryDelay(http(503, '1'), 4, timing)).toBe(2_000);
     expect(retryDelay(http(503), 2, timing)).toBe(500);
+  });
+
+  it('grows the backoff a step on a failure the service did not time, Retry-After 0 included', () => {
+    const timing = { random: () => 0.5, wallClock: () => now, policy };
+    expect(
+      [http(503), http(429, '0'), http(429, 'soon'), http(429, '1'), http(503, '2')].map((error) =>
+        stepsAfter(error, 3, timing),
+      ),
+    ).toEqual([4, 4, 4, 3, 3]);
+  });
+
+  // A 429 the service timed used to count as a step: an input that met a few of them waited
+  // up to 8 s (then 16 s) on its next 5xx, as if the service had failed it that often.
+  it('leaves the backoff where it was after waits the service named: the next fault waits as the first would', async () => {
+    const waits: number[] = [];
+    const answers = [http(429, '1'), http(429, '1'), http(429, '1'), http(503), http(503)];
+    const backoff = { steps: 0 };
+    await withRetries({
+      attempt: (attempt) => {
+        const failure = answers[attempt - 1];
+        return failure ? Promise.reject(failure) : Promise.resolve('ok');
+      },
+      budget: { retries: 10, badAnswers: 0 },
+      backoff,
+      timing: {
+        random: () => 0.999,
+        wallClock: () => now,
+        policy,
+        sleep: (ms) => Promise.resolve(void waits.push(ms)),
+      },
+    });
+    expect(waits).toEqual([1_000, 1_000, 1_000, 499, 999]);
+    expect(backoff.steps).toBe(2);
   });
 });
 
