@@ -32,43 +32,49 @@ export function keyBackground(image: Raster): Key {
     }
   }
 
-  const backdrop = [0, 1, 2].map((c) => median(border.map((i) => data[i * channels + c] ?? 0)));
+  // A one-channel raster reads the next two levels as green and blue: 0 past its end.
+  const levels = channels === 1 ? Buffer.concat([data, Buffer.alloc(2)]) : data;
+  const backdrop = [0, 1, 2].map((c) => median(border.map((i) => levels[i * channels + c]!)));
   const [br = 0, bg = 0, bb = 0] = backdrop;
-  const distance = new Float32Array(pixels);
-  for (let i = 0; i < pixels; i++) {
+  /** The distance of a pixel's colour to the backdrop colour, rounded to a Float32. */
+  const distanceOf = (i: number) => {
     const at = i * channels;
-    const dr = (data[at] ?? 0) - br;
-    const dg = (data[at + 1] ?? 0) - bg;
-    const db = (data[at + 2] ?? 0) - bb;
-    distance[i] = Math.sqrt(dr * dr + dg * dg + db * db);
-  }
-  const noise = percentile(
-    border.map((i) => distance[i] ?? 0),
-    0.9,
-  );
+    const dr = levels[at]! - br;
+    const dg = levels[at + 1]! - bg;
+    const db = levels[at + 2]! - bb;
+    return Math.fround(Math.sqrt(dr * dr + dg * dg + db * db));
+  };
+  const noise = percentile(border.map(distanceOf), 0.9);
   const low = Math.max(16, noise * 1.5 + 8);
   const high = low + 48;
 
-  const background = new Uint8Array(pixels);
-  const queue = new Int32Array(pixels);
-  flood(border, (i) => (distance[i] ?? Infinity) < high, background, queue, width, height);
-  const minHole = Math.max(64, pixels * 0.005);
-  const seen = new Uint8Array(pixels);
+  // One byte per pixel holds all the fills and counts need (the few ramp pixels compute their
+  // distance again for their alpha): one read tells whether a fill may enter a pixel.
+  const states = new Uint8Array(pixels);
   for (let i = 0; i < pixels; i++) {
-    if (background[i] || seen[i] || (distance[i] ?? Infinity) >= low) continue;
-    const size = flood([i], (j) => !background[j] && (distance[j] ?? Infinity) < high, seen, queue, width, height);
+    const d = distanceOf(i);
+    states[i] = d < low ? NEAR : d < high ? RAMP : FAR;
+  }
+  const filled = new Int32Array(pixels);
+  flood(border, states, FAR | BACKGROUND, BACKGROUND, filled, width, height);
+  const minHole = Math.max(64, pixels * 0.005);
+  for (let i = 0; i < pixels; i++) {
+    // Seeds: near pixels neither background nor in an area already looked at.
+    if (states[i] !== NEAR) continue;
+    const size = flood([i], states, FAR | BACKGROUND | SEEN, SEEN, filled, width, height);
     if (size < minHole) continue;
-    // The fill leaves the area's pixels at the head of the queue. A hole is mostly backdrop.
+    // A hole is mostly backdrop.
     let backdropLike = 0;
-    for (let k = 0; k < size; k++) if ((distance[queue[k] ?? 0] ?? Infinity) < low) backdropLike++;
-    if (backdropLike * 2 >= size) for (let k = 0; k < size; k++) background[queue[k] ?? 0] = 1;
+    for (let k = 0; k < size; k++) if ((states[filled[k]!]! & ZONE) === NEAR) backdropLike++;
+    if (backdropLike * 2 >= size) for (let k = 0; k < size; k++) states[filled[k]!]! |= BACKGROUND;
   }
 
   const mask = Buffer.alloc(pixels, 255);
   let ambiguous = 0;
   for (let i = 0; i < pixels; i++) {
-    if (!background[i]) continue;
-    const d = distance[i] ?? 0;
+    const state = states[i]!;
+    if (!(state & BACKGROUND)) continue;
+    const d = (state & ZONE) === NEAR ? 0 : distanceOf(i);
     if (d <= low) mask[i] = 0;
     else {
       mask[i] = Math.round(((d - low) / (high - low)) * 255);
@@ -78,32 +84,62 @@ export function keyBackground(image: Raster): Key {
   return { mask, ambiguous, noise };
 }
 
-/** 4-connected flood fill from `seeds` over pixels passing `inside`; marks them 1, returns the count. */
+/**
+ * A pixel's state, in bits. Its zone: its distance to the backdrop is below `low`, on the
+ * alpha ramp (below `high`), or beyond; whether it is background, and whether a search for
+ * holes has been through it.
+ */
+const ZONE = 0b11;
+const NEAR = 0;
+const RAMP = 1;
+const FAR = 2;
+const BACKGROUND = 0b100;
+const SEEN = 0b1000;
+
+/**
+ * 4-connected flood fill from `seeds` over the pixels whose state has none of the `blocked`
+ * bits. Sets their `mark` bit, lists them at the head of `filled` and returns their count.
+ * Fills a row's whole run at once and looks above and below it for runs to fill next: a pixel
+ * at a time (4 neighbour tests each) cost most of the key.
+ */
 function flood(
   seeds: readonly number[],
-  inside: (i: number) => boolean,
-  marks: Uint8Array,
-  queue: Int32Array,
+  states: Uint8Array,
+  blocked: number,
+  mark: number,
+  filled: Int32Array,
   width: number,
   height: number,
 ): number {
-  let head = 0;
-  let tail = 0;
-  const visit = (i: number) => {
-    if (marks[i] || !inside(i)) return;
-    marks[i] = 1;
-    queue[tail++] = i;
+  const open = (i: number) => (states[i]! & blocked) === 0;
+  const pending = [...seeds];
+  /** Queues the first pixel of each open run from `from` to `to`, in one row. */
+  const queueRuns = (from: number, to: number) => {
+    let inRun = false;
+    for (let i = from; i <= to; i++) {
+      const isOpen = open(i);
+      if (isOpen && !inRun) pending.push(i);
+      inRun = isOpen;
+    }
   };
-  for (const seed of seeds) visit(seed);
-  while (head < tail) {
-    const i = queue[head++] ?? 0;
-    const x = i % width;
-    if (x > 0) visit(i - 1);
-    if (x < width - 1) visit(i + 1);
-    if (i >= width) visit(i - width);
-    if (i < (height - 1) * width) visit(i + width);
+  const lastRow = (height - 1) * width;
+  let count = 0;
+  while (pending.length > 0) {
+    const seed = pending.pop()!;
+    if (!open(seed)) continue;
+    const rowStart = seed - (seed % width);
+    let left = seed;
+    while (left > rowStart && open(left - 1)) left--;
+    let right = seed;
+    while (right < rowStart + width - 1 && open(right + 1)) right++;
+    for (let i = left; i <= right; i++) {
+      states[i]! |= mark;
+      filled[count++] = i;
+    }
+    if (rowStart > 0) queueRuns(left - width, right - width);
+    if (rowStart < lastRow) queueRuns(left + width, right + width);
   }
-  return tail;
+  return count;
 }
 
 function median(values: number[]): number {
@@ -112,6 +148,34 @@ function median(values: number[]): number {
 
 function percentile(values: number[], fraction: number): number {
   if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
+  return select(Float64Array.from(values), Math.min(values.length - 1, Math.floor(values.length * fraction)));
+}
+
+/**
+ * The value at place `k` (from 0) of `values` sorted, found without sorting them (Hoare's
+ * quickselect: linear on average, where a sort of the border cost more than the rest of the key).
+ * Reorders `values`.
+ */
+function select(values: Float64Array, k: number): number {
+  let left = 0;
+  let right = values.length - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swapped = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swapped;
+      }
+    }
+    // Now [left, j] <= pivot <= [i, right], and anything between equals the pivot.
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return pivot;
+  }
+  return values[k]!;
 }
