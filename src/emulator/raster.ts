@@ -30,14 +30,21 @@ export function toMask(pipeline: Sharp): Promise<Buffer> {
 
 /** An RGBA raster whose alpha is `mask` (one byte per pixel) and colours come from `image`. */
 export function withAlpha(image: Raster, mask: Buffer): Raster {
+  const { data: colours, channels } = image;
   const pixels = image.width * image.height;
   const data = Buffer.alloc(pixels * 4);
-  for (let i = 0; i < pixels; i++) {
-    const from = i * image.channels;
-    data[i * 4] = image.data[from] ?? 0;
-    data[i * 4 + 1] = image.data[from + 1] ?? 0;
-    data[i * 4 + 2] = image.data[from + 2] ?? 0;
-    data[i * 4 + 3] = mask[i] ?? 0;
+  if (channels === 4) {
+    // The colours in one copy, then the mask over their alpha bytes.
+    colours.copy(data, 0, 0, pixels * 4);
+    for (let i = 0, to = 3; i < pixels; i++, to += 4) data[to] = mask[i] ?? 0;
+  } else {
+    // A one-channel image's next two levels are read as green and blue (0 past its end).
+    for (let i = 0, from = 0, to = 0; i < pixels; i++, from += channels, to += 4) {
+      data[to] = colours[from] ?? 0;
+      data[to + 1] = colours[from + 1] ?? 0;
+      data[to + 2] = colours[from + 2] ?? 0;
+      data[to + 3] = mask[i] ?? 0;
+    }
   }
   return { data, width: image.width, height: image.height, channels: 4 };
 }
