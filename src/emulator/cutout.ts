@@ -41,7 +41,7 @@ export const MAX_KEPT_SHARE = 0.95;
 /** Cuts the subject out of an RGBA image. */
 export async function cutOut(image: Raster, options: CutoutOptions): Promise<Cutout> {
   const alpha = alphaOf(image);
-  const hasTransparency = alpha.some((value) => value < 255);
+  const hasTransparency = anyBelow(alpha, 255);
   if (options.keepExistingAlpha && hasTransparency) return describe(alpha, image, 'image-alpha', 0);
 
   const seen = hasTransparency ? onWhite(image) : image;
@@ -59,11 +59,29 @@ export async function cutOut(image: Raster, options: CutoutOptions): Promise<Cut
   return describe(feathered, image, 'border-key', key.noise, key.ambiguous);
 }
 
+/** Whether some pixel of the mask is below `value` (a loop: `Buffer.some` calls a function per pixel). */
+function anyBelow(mask: Buffer, value: number): boolean {
+  for (let i = 0; i < mask.length; i++) if (mask[i]! < value) return true;
+  return false;
+}
+
 /** Share of the pixels the mask keeps (at least half opaque). */
 function keptShare(mask: Buffer): number {
-  let kept = 0;
-  for (const value of mask) if (value >= 128) kept++;
-  return kept / Math.max(1, mask.length);
+  return countIn(histogramOf(mask), 128, 255) / Math.max(1, mask.length);
+}
+
+/** How many pixels of a mask have each value: one increment per pixel, the counting done on 256 bins. */
+function histogramOf(mask: Buffer): Uint32Array {
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < mask.length; i++) histogram[mask[i]!]!++;
+  return histogram;
+}
+
+/** The pixels with a value from `low` to `high` (inclusive). */
+function countIn(histogram: Uint32Array, low: number, high: number): number {
+  let count = 0;
+  for (let value = low; value <= high; value++) count += histogram[value]!;
+  return count;
 }
 
 function describe(
@@ -74,12 +92,9 @@ function describe(
   ambiguous?: number,
 ): Cutout {
   const subject = subjectBox(mask, size.width, size.height);
-  let soft = ambiguous ?? 0;
-  let solid = 0;
-  for (const value of mask) {
-    if (value >= 128) solid++;
-    if (ambiguous === undefined && value > 0 && value < 255) soft++;
-  }
+  const histogram = histogramOf(mask);
+  const soft = ambiguous ?? countIn(histogram, 1, 254);
+  const solid = countIn(histogram, 128, 255);
   const uncertainty = subject ? Math.min(1, 0.02 + (2 * soft) / Math.max(1, solid) + noise / 128) : 1;
   return { mask, subject, uncertainty, method };
 }
