@@ -34,34 +34,24 @@ export function keyBackground(image: Raster): Key {
 
   // A one-channel raster reads the next two levels as green and blue: 0 past its end.
   const levels = channels === 1 ? Buffer.concat([data, Buffer.alloc(2)]) : data;
-  const backdrop = [0, 1, 2].map((c) => median(border.map((i) => levels[i * channels + c]!)));
+  const backdrop = [0, 1, 2].map((c) => medianLevel(border, (i) => levels[i * channels + c]!));
   const [br = 0, bg = 0, bb = 0] = backdrop;
-  /** The distance of a pixel's colour to the backdrop colour, rounded to a Float32. */
-  const distanceOf = (i: number) => {
-    const at = i * channels;
-    const dr = levels[at]! - br;
-    const dg = levels[at + 1]! - bg;
-    const db = levels[at + 2]! - bb;
-    return Math.fround(Math.sqrt(dr * dr + dg * dg + db * db));
-  };
+  const distanceOf = (i: number) => distanceAt(levels, i * channels, br, bg, bb);
   const noise = percentile(border.map(distanceOf), 0.9);
   const low = Math.max(16, noise * 1.5 + 8);
   const high = low + 48;
 
   // One byte per pixel holds all the fills and counts need (the few ramp pixels compute their
   // distance again for their alpha): one read tells whether a fill may enter a pixel.
-  const states = new Uint8Array(pixels);
-  for (let i = 0; i < pixels; i++) {
-    const d = distanceOf(i);
-    states[i] = d < low ? NEAR : d < high ? RAMP : FAR;
-  }
+  const states = zonesOf(levels, channels, pixels, backdrop, low, high);
+  flood(border, states, FAR | BACKGROUND, BACKGROUND, width, height);
+  // Only the holes' pixels are listed: pages of this array that no hole reaches are never touched.
   const filled = new Int32Array(pixels);
-  flood(border, states, FAR | BACKGROUND, BACKGROUND, filled, width, height);
   const minHole = Math.max(64, pixels * 0.005);
   for (let i = 0; i < pixels; i++) {
     // Seeds: near pixels neither background nor in an area already looked at.
     if (states[i] !== NEAR) continue;
-    const size = flood([i], states, FAR | BACKGROUND | SEEN, SEEN, filled, width, height);
+    const size = flood([i], states, FAR | BACKGROUND | SEEN, SEEN, width, height, filled);
     if (size < minHole) continue;
     // A hole is mostly backdrop.
     let backdropLike = 0;
@@ -74,6 +64,7 @@ export function keyBackground(image: Raster): Key {
   for (let i = 0; i < pixels; i++) {
     const state = states[i]!;
     if (!(state & BACKGROUND)) continue;
+    // A near pixel is below `low` whatever its distance: only ramp pixels need it again.
     const d = (state & ZONE) === NEAR ? 0 : distanceOf(i);
     if (d <= low) mask[i] = 0;
     else {
@@ -96,9 +87,34 @@ const FAR = 2;
 const BACKGROUND = 0b100;
 const SEEN = 0b1000;
 
+/** Each pixel's zone: its distance to `backdrop` below `low`, below `high`, or beyond. */
+function zonesOf(
+  levels: Uint8Array,
+  channels: number,
+  pixels: number,
+  [red = 0, green = 0, blue = 0]: readonly number[],
+  low: number,
+  high: number,
+): Uint8Array {
+  const zones = new Uint8Array(pixels);
+  for (let i = 0, at = 0; i < pixels; i++, at += channels) {
+    const d = distanceAt(levels, at, red, green, blue);
+    zones[i] = d < low ? NEAR : d < high ? RAMP : FAR;
+  }
+  return zones;
+}
+
+/** The distance from the colour at byte `at` of `levels` to a colour, rounded to a Float32. */
+function distanceAt(levels: Uint8Array, at: number, red: number, green: number, blue: number): number {
+  const dr = levels[at]! - red;
+  const dg = levels[at + 1]! - green;
+  const db = levels[at + 2]! - blue;
+  return Math.fround(Math.sqrt(dr * dr + dg * dg + db * db));
+}
+
 /**
  * 4-connected flood fill from `seeds` over the pixels whose state has none of the `blocked`
- * bits. Sets their `mark` bit, lists them at the head of `filled` and returns their count.
+ * bits. Sets their `mark` bit, lists them at the head of `filled` if given and returns their count.
  * Fills a row's whole run at once and looks above and below it for runs to fill next: a pixel
  * at a time (4 neighbour tests each) cost most of the key.
  */
@@ -107,9 +123,9 @@ function flood(
   states: Uint8Array,
   blocked: number,
   mark: number,
-  filled: Int32Array,
   width: number,
   height: number,
+  filled?: Int32Array,
 ): number {
   const open = (i: number) => (states[i]! & blocked) === 0;
   const pending = [...seeds];
@@ -132,18 +148,25 @@ function flood(
     while (left > rowStart && open(left - 1)) left--;
     let right = seed;
     while (right < rowStart + width - 1 && open(right + 1)) right++;
-    for (let i = left; i <= right; i++) {
-      states[i]! |= mark;
-      filled[count++] = i;
-    }
+    for (let i = left; i <= right; i++) states[i]! |= mark;
+    if (filled) for (let i = left; i <= right; i++) filled[count + i - left] = i;
+    count += right - left + 1;
     if (rowStart > 0) queueRuns(left - width, right - width);
     if (rowStart < lastRow) queueRuns(left + width, right + width);
   }
   return count;
 }
 
-function median(values: number[]): number {
-  return percentile(values, 0.5);
+/** The median of the levels (0 to 255) of `pixels`, counted in 256 bins rather than sorted; 0 for none. */
+function medianLevel(pixels: readonly number[], levelOf: (i: number) => number): number {
+  if (pixels.length === 0) return 0;
+  const counts = new Uint32Array(256);
+  for (const i of pixels) counts[levelOf(i)]!++;
+  // The level at place ⌊n/2⌋ (from 0) of the levels sorted: the first whose count reaches past it.
+  const place = Math.floor(pixels.length / 2);
+  let level = 0;
+  for (let upTo = counts[0]!; upTo <= place; upTo += counts[level]!) level++;
+  return level;
 }
 
 function percentile(values: number[], fraction: number): number {
