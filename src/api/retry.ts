@@ -71,12 +71,14 @@ function namedWait(error: ApiError, timing: RetryTiming): number | null {
 }
 
 /**
- * The backoff's steps after `error`: one more, unless its answer named a wait. The service
- * paced that retry itself, so it tells of no fault of ours to back off further from (gRPC's
- * retry design, on a server's pushback, even resets its backoff). Retry-After 0 names none.
+ * The backoff's steps after `error`: one more, unless it is a 429 that named its wait. The
+ * service is up and paced that retry itself (and a run pauses as a whole on it), so it tells
+ * of no fault to back off further from (gRPC's retry design, on a server's pushback, even
+ * resets its backoff). A 5xx still grows it, whatever it names: a service that is down and
+ * says "1 s" every time is not asked every second. Retry-After 0 names no wait.
  */
 export function stepsAfter(error: ApiError, steps: number, timing: RetryTiming): number {
-  return namedWait(error, timing) === null ? steps + 1 : steps;
+  return error.status === 429 && namedWait(error, timing) !== null ? steps : steps + 1;
 }
 
 /** The wait before retrying after `error`, the backoff at `steps` (counting `error`'s, see stepsAfter). */

@@ -48,20 +48,18 @@ describe('Retry-After', () => {
     expect(retryDelay(http(503), 2, timing)).toBe(500);
   });
 
-  it('grows the backoff a step on a failure the service did not time, Retry-After 0 included', () => {
+  it('grows the backoff a step on every failure but a 429 that named its wait (Retry-After 0 names none)', () => {
     const timing = { random: () => 0.5, wallClock: () => now, policy };
     expect(
       [http(503), http(429, '0'), http(429, 'soon'), http(429, '1'), http(503, '2')].map((error) =>
         stepsAfter(error, 3, timing),
       ),
-    ).toEqual([4, 4, 4, 3, 3]);
+    ).toEqual([4, 4, 4, 3, 4]);
   });
 
-  // A 429 the service timed used to count as a step: an input that met a few of them waited
-  // up to 8 s (then 16 s) on its next 5xx, as if the service had failed it that often.
-  it('leaves the backoff where it was after waits the service named: the next fault waits as the first would', async () => {
+  /** The waits of a loop whose attempts fail with `answers`, then succeed, and the backoff's steps at the end. */
+  async function waitsThrough(answers: ApiError[]): Promise<{ waits: number[]; steps: number }> {
     const waits: number[] = [];
-    const answers = [http(429, '1'), http(429, '1'), http(429, '1'), http(503), http(503)];
     const backoff = { steps: 0 };
     await withRetries({
       attempt: (attempt) => {
@@ -77,8 +75,19 @@ describe('Retry-After', () => {
         sleep: (ms) => Promise.resolve(void waits.push(ms)),
       },
     });
-    expect(waits).toEqual([1_000, 1_000, 1_000, 499, 999]);
-    expect(backoff.steps).toBe(2);
+    return { waits, steps: backoff.steps };
+  }
+
+  // A 429 the service timed used to count as a step: an input that met a few of them waited
+  // up to 8 s (then 16 s) on its next 5xx, as if the service had failed it that often.
+  it('leaves the backoff where it was after 429s that named their wait: the next fault waits as the first would', async () => {
+    const answers = [http(429, '1'), http(429, '1'), http(429, '1'), http(503), http(503)];
+    expect(await waitsThrough(answers)).toEqual({ waits: [1_000, 1_000, 1_000, 499, 999], steps: 2 });
+  });
+
+  it('grows the backoff through 5xx answers that name a wait: a service that is down is asked less and less often', async () => {
+    const answers = [http(503, '1'), http(503, '1'), http(503, '1'), http(503, '1')];
+    expect(await waitsThrough(answers)).toEqual({ waits: [1_000, 1_000, 1_998, 3_996], steps: 4 });
   });
 });
 
