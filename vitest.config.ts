@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirst from './test/support/sequencer.js';
+import UnitFirstLongestFirst from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -8,8 +8,8 @@ export default defineConfig({
     // Prism part of the time; with four files at once on 2 cores, another file's work fills
     // those waits (six ran no faster: the suite is then bound by CPU).
     maxWorkers: 4,
-    // Longest files first whatever their project, so that no long file starts last.
-    sequence: { sequencer: LongestFirst },
+    // Unit's files first, e2e's last, each project's longest first: no long file starts last.
+    sequence: { sequencer: UnitFirstLongestFirst },
     // End-to-end tests spawn the built CLI and a loopback server; give them room on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
