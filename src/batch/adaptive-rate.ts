@@ -88,7 +88,11 @@ interface Limit {
   windowMs: number;
   /** ...and a length known to be too short (ms). */
   tooShortMs: number;
+  /** Window trials admitted in a row since the last narrowing or refusal, and the widest window they showed (ms). */
+  trialsPassed: { count: number; widestMs: number };
 }
+
+const NO_TRIALS_PASSED = { count: 0, widestMs: 0 } as const;
 
 interface Waiter {
   resolve(ticket: Ticket): void;
@@ -118,8 +122,6 @@ export class AdaptiveRate {
   /** The pump's next look, if one is set: ended when nobody waits any more (a timer must not keep the process alive). */
   private wake: { at: number; timer: AbortController } | null = null;
   private reported: number | null = null;
-  /** Window trials admitted in a row at the current trial window, and the widest window they showed (ms). */
-  private trialsPassed = { count: 0, widestMs: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -191,7 +193,7 @@ export class AdaptiveRate {
       return;
     }
     if (ticket.purpose === 'window-trial') {
-      this.trialsPassed = { count: 0, widestMs: 0 };
+      limit.trialsPassed = NO_TRIALS_PASSED;
       const tooShort = ticket.sentAt - this.edge(ticket, limit.count);
       limit.tooShortMs = Math.min(Math.max(limit.tooShortMs, tooShort), limit.windowMs - 1);
       return;
@@ -211,6 +213,7 @@ export class AdaptiveRate {
     // No more trials: another process's requests (or a bucket's refill) make a trial admitted
     // by chance, and the shorter window it teaches meets a volley of 429s.
     limit.tooShortMs = Math.max(limit.tooShortMs, limit.windowMs * (1 - WINDOW_PRECISION));
+    limit.trialsPassed = NO_TRIALS_PASSED;
     this.countProbeAt = now + this.countProbeGap(limit);
     this.report('lowered');
   }
@@ -238,6 +241,7 @@ export class AdaptiveRate {
         count,
         windowMs: Math.max(1, ticket.sentAt - oldest),
         tooShortMs: Math.max(0, lastRefusedAt - oldest),
+        trialsPassed: NO_TRIALS_PASSED,
       };
       this.pause = null;
       this.ramp = 1;
@@ -250,12 +254,13 @@ export class AdaptiveRate {
     if (!limit) return;
     if (ticket.purpose === 'window-trial') {
       const shown = ticket.sentAt - this.edge(ticket, limit.count);
-      const passed = { count: this.trialsPassed.count + 1, widestMs: Math.max(this.trialsPassed.widestMs, shown) };
+      const { trialsPassed } = limit;
+      const passed = { count: trialsPassed.count + 1, widestMs: Math.max(trialsPassed.widestMs, shown) };
       if (passed.count < this.trialGroup()) {
-        this.trialsPassed = passed;
+        limit.trialsPassed = passed;
         return;
       }
-      this.trialsPassed = { count: 0, widestMs: 0 };
+      limit.trialsPassed = NO_TRIALS_PASSED;
       limit.windowMs = Math.max(limit.tooShortMs + 1, passed.widestMs);
       // The shorter window is a guess from one request: the next ones ramp up, as after a cut.
       this.ramp = 1;
