@@ -4,7 +4,7 @@
  * local folders here (s3:// inputs are tested with the input side).
  */
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { LocalFault } from '../../src/errors.js';
 import { Redactor } from '../../src/secrets.js';
 import { BucketResults, STAGING_FOLDER } from '../../src/store/bucket.js';
 import { hostTag } from '../../src/store/outputs.js';
+import { TEMP_PREFIX } from '../../src/store/temporary.js';
 import { ObjectStorage } from '../../src/storage/storage.js';
 import { emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
 import { runInProcess } from '../support/in-process.js';
@@ -21,25 +22,41 @@ import { startS3Server, type S3TestServer } from '../support/s3-server.js';
 let s3: S3TestServer;
 let emulator: RunningEmulator;
 let root: string;
+/**
+ * This file's own temporary folder (TMPDIR of its runs): the staging folder in the run's shared
+ * one is swept by any other worker's run, which could remove the stale file a test plants.
+ */
+let temporary: string;
 const SESSION_TOKEN = 'session-token-never-shown-8f3a';
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  [s3, emulator, root] = await Promise.all([startS3Server(), recordingEmulator(), tempDir('photoroom-s3out-')]);
+  [s3, emulator, root, temporary] = await Promise.all([
+    startS3Server(),
+    recordingEmulator(),
+    tempDir('photoroom-s3out-'),
+    tempDir('photoroom-s3out-tmp-'),
+  ]);
   await s3.createBucket('outs');
   await mkdir(path.join(root, 'products/shelf'), { recursive: true });
   await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'products/mug.jpg'));
   await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'products/shelf/bottle.png'));
-  env = { ...emulatorEnv(emulator), ...s3.env, AWS_SESSION_TOKEN: SESSION_TOKEN, AWS_MAX_ATTEMPTS: '1' };
+  env = {
+    ...emulatorEnv(emulator),
+    ...s3.env,
+    AWS_SESSION_TOKEN: SESSION_TOKEN,
+    AWS_MAX_ATTEMPTS: '1',
+    TMPDIR: temporary,
+  };
 });
 afterAll(async () => {
   await Promise.all([s3.close(), emulator.close()]);
 });
 
-/** This worker's staged files in the temporary folder's staging folder (their names carry its pid). */
+/** The staged files in this file's temporary folder. */
 async function stagedFiles(): Promise<string[]> {
-  return (await readdir(path.join(tmpdir(), STAGING_FOLDER)).catch(() => [] as string[])).filter(
-    (name) => name.startsWith('.photoroom-tmp-') && name.includes(`.${process.pid}-`),
+  return (await readdir(path.join(temporary, STAGING_FOLDER)).catch(() => [] as string[])).filter((name) =>
+    name.startsWith(TEMP_PREFIX),
   );
 }
 
@@ -103,18 +120,21 @@ describe('-o s3://bucket/prefix/', () => {
   });
 
   it('removes what a killed run left staged, and keeps what a live writer is staging', async () => {
-    const staging = path.join(tmpdir(), STAGING_FOLDER);
+    const staging = path.join(temporary, STAGING_FOLDER);
     await mkdir(staging, { recursive: true });
     // A dead process of this machine (pid 2^22 + 1 is above Linux's pid_max), and this live one.
     const dead = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.4194305-1`);
     const live = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.${process.pid}-ff`);
     await Promise.all([writeFile(dead, 'half an answer'), writeFile(live, 'being written')]);
-    const result = await run(['products/mug.jpg', '-o', 's3://outs/swept', '--json']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('removed 1 temporary file left by an interrupted run');
-    await expect(readFile(dead)).rejects.toThrow();
-    expect(await readFile(live, 'utf8')).toBe('being written');
-    await rm(live);
+    try {
+      const result = await run(['products/mug.jpg', '-o', 's3://outs/swept', '--json']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('removed 1 temporary file left by an interrupted run');
+      await expect(readFile(dead)).rejects.toThrow();
+      expect(await readFile(live, 'utf8')).toBe('being written');
+    } finally {
+      await rm(live, { force: true });
+    }
   });
 
   it('keeps the run log in --state-dir, without the credentials', async () => {
@@ -230,7 +250,7 @@ describe('the bucket writer', () => {
     Readable.from(Array.from({ length: 17 }, (_, i) => large.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024)));
   const writer = async () => {
     const storage = await ObjectStorage.open({ env: s3.env, redactor: new Redactor() });
-    const host = { tmpdir: tmpdir(), hostname: 'test', pid: process.pid };
+    const host = { tmpdir: temporary, hostname: 'test', pid: process.pid };
     return { storage, results: new BucketResults('s3://outs/big', () => Promise.resolve(storage), host) };
   };
 
