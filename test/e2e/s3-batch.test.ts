@@ -11,10 +11,16 @@ import type { RecordedRequest, RunningEmulator } from '../../src/emulator/server
 import type { Sidecar } from '../../src/store/sidecar.js';
 import { runInProcess } from '../support/in-process.js';
 import { startS3Server, type S3TestServer } from '../support/s3-server.js';
-import { BIN, emulatorEnv, recordingEmulator, tempDir } from './harness.js';
+import { BIN, cleanEnv, emulatorEnv, recordingEmulator, tempDir } from './harness.js';
 
 let s3: S3TestServer;
 let emulator: RunningEmulator;
+/**
+ * This file's own temporary folder (TMPDIR of its runs): the run's shared one has a staging
+ * folder that every worker's bucket run sweeps and warns about, and the run killed here
+ * leaves staged files behind.
+ */
+let temporary: string;
 
 /** `count` small distinct PNGs under `prefix` of the `photos` bucket. */
 async function fill(prefix: string, count: number): Promise<void> {
@@ -45,7 +51,11 @@ async function fill(prefix: string, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  [s3, emulator] = await Promise.all([startS3Server(), recordingEmulator({ echo: true })]);
+  [s3, emulator, temporary] = await Promise.all([
+    startS3Server(),
+    recordingEmulator({ echo: true }),
+    tempDir('photoroom-s3batch-tmp-'),
+  ]);
   await Promise.all([s3.createBucket('photos'), s3.createBucket('results')]);
   await Promise.all([fill('catalog/', 200), fill('small/', 60)]);
 });
@@ -54,7 +64,7 @@ afterAll(async () => {
   await Promise.all([s3.close(), emulator.close()]);
 });
 
-const env = () => ({ ...emulatorEnv(emulator), ...s3.env });
+const env = () => ({ ...emulatorEnv(emulator), ...s3.env, TMPDIR: temporary });
 
 /** The input each edit request carried, by its file name. */
 function sentNames(requests: readonly RecordedRequest[]): string[] {
@@ -150,9 +160,11 @@ describe('a batch from a bucket into a bucket', () => {
         '--json',
       ];
       const storageFrom = s3.requests.length;
+      const killedEnv = { ...emulatorEnv(slow), ...s3.env, TMPDIR: temporary };
+      // cleanEnv: its run log goes to the test run's cache folder, as the rerun's does, not the user's.
       const child = spawn(process.execPath, [BIN, ...args], {
         cwd,
-        env: { ...process.env, ...emulatorEnv(slow), ...s3.env },
+        env: cleanEnv(killedEnv),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let results = 0;
@@ -176,7 +188,7 @@ describe('a batch from a bucket into a bucket', () => {
       }
 
       const rerunFrom = s3.requests.length;
-      const rerun = await runInProcess(args, { cwd, env: { ...emulatorEnv(slow), ...s3.env } });
+      const rerun = await runInProcess(args, { cwd, env: killedEnv });
       expect(rerun.code).toBe(0);
       expect(await outputKeys('killed/')).toHaveLength(60);
       expect((await s3.keys('results', 'killed/')).filter((key) => key.endsWith('.png.json'))).toHaveLength(60);
@@ -198,11 +210,12 @@ describe('a batch from a bucket into a bucket', () => {
 
   it('as a user runs it: the AWS SDK prints nothing of its own (its Node 22 notice on Node 20 included)', async () => {
     const cwd = await tempDir('photoroom-s3spawn-');
-    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...inherited } = process.env;
+    // Without the notice's switch the suite sets, and with the test run's cache folder, not the user's.
+    const spawnEnv = cleanEnv({ ...env(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined });
     const child = spawn(
       process.execPath,
       [BIN, 'edit', 's3://photos/small/img-0001.png', '-o', 's3://results/spawned/', '--yes', '--quiet'],
-      { cwd, env: { ...inherited, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd, env: spawnEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
