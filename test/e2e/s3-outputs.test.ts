@@ -122,9 +122,11 @@ describe('-o s3://bucket/prefix/', () => {
   it('removes what a killed run left staged, and keeps what a live writer is staging', async () => {
     const staging = path.join(temporary, STAGING_FOLDER);
     await mkdir(staging, { recursive: true });
-    // A dead process of this machine (pid 2^22 + 1 is above Linux's pid_max), and this live one.
+    // A dead process of this machine (pid 2^22 + 1 is above Linux's pid_max), and a live one: the
+    // test runner's, not this worker's, whose in-process runs name their own files by its pid and
+    // a count kept across this worker's files, so that one of them could reach this very name.
     const dead = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.4194305-1`);
-    const live = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.${process.pid}-ff`);
+    const live = path.join(staging, `.photoroom-tmp-mug.png.${hostTag(hostname())}.${process.ppid}-ff`);
     await Promise.all([writeFile(dead, 'half an answer'), writeFile(live, 'being written')]);
     try {
       const result = await run(['products/mug.jpg', '-o', 's3://outs/swept', '--json']);
