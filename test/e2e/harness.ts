@@ -44,8 +44,10 @@ function cliCommand(args: readonly string[], withoutPrivileges: boolean | undefi
 }
 
 /**
- * The user's cache folder of every CLI run of this test file (a one-file run keeps its records
- * there: cli/output-file-state.ts), in the temporary folder, never the developer's own.
+ * The user's cache folder of every CLI run of this worker (a one-file run keeps its records
+ * there, a bucket run its run log: cli/output-file-state.ts), in the temporary folder, never
+ * the developer's own. One per worker, not per file: a worker runs file after file in one
+ * module graph (isolate: false), so a test finds here what an earlier file's runs left.
  */
 export const TEST_CACHE = mkdtempSync(path.join(tmpdir(), 'photoroom-e2e-cache-'));
 
