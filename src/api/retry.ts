@@ -2,14 +2,11 @@
  * When to try a failed request again, and how long to wait first. Pure but for the loop,
  * whose clock and random source come in, so tests run in microseconds.
  */
+import { backoffDelay, type JitterCeiling } from '../backoff.js';
 import { ApiError } from './errors.js';
 
-export interface BackoffPolicy {
-  /** The first retry waits up to this long. */
-  baseMs: number;
-  /** No computed wait exceeds this. */
-  maxMs: number;
-  /** A service's `Retry-After` is honoured up to this long. */
+/** Waits with full jitter (backoff.ts), and how long a service's `Retry-After` is honoured. */
+export interface BackoffPolicy extends JitterCeiling {
   maxRetryAfterMs: number;
 }
 
@@ -17,15 +14,6 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000, maxR
 
 /** A 2xx that gave no image (not one, or cut short) may have been billed: it is tried again once, not `retries` times. */
 export const BAD_ANSWER_RETRIES = 1;
-
-/**
- * Exponential backoff with full jitter: a uniform wait in [0, min(max, base·2^(attempt-1))].
- * Full jitter spreads out many workers that failed together, instead of retrying in step.
- */
-export function backoffDelay(attempt: number, random: () => number, policy: BackoffPolicy = DEFAULT_BACKOFF): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
-}
 
 /**
  * Waits as a retry at `backoff`'s step would when the service named no time: a batch
@@ -36,7 +24,7 @@ export function waitAsRetry(
   timing: RetryLoop<unknown>['timing'],
   signal?: AbortSignal,
 ): Promise<void> {
-  return timing.sleep(backoffDelay(backoff.steps, timing.random, timing.policy), signal);
+  return timing.sleep(backoffDelay(backoff.steps, timing.random, timing.policy ?? DEFAULT_BACKOFF), signal);
 }
 
 /** `Retry-After` as seconds (`120`) or an HTTP date, in ms from `nowMs`; null when unreadable. */
@@ -83,7 +71,7 @@ export function stepsAfter(error: ApiError, steps: number, timing: RetryTiming):
 
 /** The wait before retrying after `error`, the backoff at `steps` (counting `error`'s, see stepsAfter). */
 export function retryDelay(error: ApiError, steps: number, timing: RetryTiming): number {
-  const jittered = backoffDelay(steps, timing.random, timing.policy);
+  const jittered = backoffDelay(steps, timing.random, timing.policy ?? DEFAULT_BACKOFF);
   const named = namedWait(error, timing);
   // The service said when: wait at least that long, never less than our own backoff as it stands.
   return named === null ? jittered : Math.max(named, jittered);

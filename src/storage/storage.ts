@@ -10,6 +10,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { backoffDelay, type JitterCeiling } from '../backoff.js';
 import type { Redactor } from '../secrets.js';
 import { objectUri } from './location.js';
 import { isPassing, storageProblem, type StorageProblem, type StorageTarget } from './problems.js';
@@ -59,8 +60,11 @@ export interface ByteRange {
   end: number;
 }
 const PART_BYTES = 8 * 1024 * 1024;
-/** The first wait before a streamed PUT is tried again; each later one doubles, with full jitter. */
-const RETRY_BASE_MS = 250;
+/**
+ * Waits before a request is tried again (backoff.ts): up to 250 ms first, doubling, and never
+ * above the AWS SDKs' own cap of 20 s however many attempts AWS_MAX_ATTEMPTS allows.
+ */
+export const STORAGE_BACKOFF: JitterCeiling = { baseMs: 250, maxMs: 20_000 };
 
 /** A storage failure with its one-line wording (see problems.ts). */
 export class StorageFailure extends Error {
@@ -378,7 +382,7 @@ export class ObjectStorage {
       } catch (error) {
         if (tried >= attempts || !isPassing(error)) throw error;
       }
-      await sleep(Math.random() * RETRY_BASE_MS * 2 ** (tried - 1));
+      await sleep(backoffDelay(tried, Math.random, STORAGE_BACKOFF));
     }
   }
 

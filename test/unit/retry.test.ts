@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { afterBilledStatus, ApiError } from '../../src/api/errors.js';
-import {
-  backoffDelay,
-  parseRetryAfter,
-  retryDelay,
-  shouldRetry,
-  stepsAfter,
-  withRetries,
-} from '../../src/api/retry.js';
+import { backoffDelay } from '../../src/backoff.js';
+import { parseRetryAfter, retryDelay, shouldRetry, stepsAfter, withRetries } from '../../src/api/retry.js';
 import { createRateLimiter } from '../../src/batch/rate.js';
+import { STORAGE_BACKOFF } from '../../src/storage/storage.js';
 
 const policy = { baseMs: 500, maxMs: 30_000, maxRetryAfterMs: 300_000 };
 const http = (status: number, retryAfter?: string) =>
@@ -25,6 +20,12 @@ describe('backoff with full jitter', () => {
 
   it('never waits more than the cap', () => {
     expect(backoffDelay(30, () => 0.999999, policy)).toBe(29_999);
+  });
+
+  it("waits before object storage's next attempt as the AWS SDKs do: from 250 ms, never above their 20 s", () => {
+    expect([1, 2, 3].map((attempt) => backoffDelay(attempt, () => 0.999999, STORAGE_BACKOFF))).toEqual([249, 499, 999]);
+    // AWS_MAX_ATTEMPTS=40 once waited up to 250 ms·2^38, some two thousand years.
+    expect(backoffDelay(40, () => 0.999999, STORAGE_BACKOFF)).toBe(19_999);
   });
 });
 
