@@ -3,20 +3,27 @@
  * one of them written slowly in chunks, are each sent once and whole; Ctrl-C ends the run
  * with a summary. The test waits for the CLI's own events, never for a fixed time.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFile, mkdir, open, readFile, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { shardOf } from '../../src/inputs/shard.js';
 import { runInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, FIXTURES, recordingEmulator, tempDir } from './harness.js';
 
 let emulator: RunningEmulator;
+/** Watching runs still going: a test that failed before its Ctrl-C leaves none behind. */
+const watching = new Set<ChildProcess>();
 
 beforeAll(async () => {
   emulator = await recordingEmulator({ echo: true });
+});
+
+afterEach(() => {
+  for (const child of watching) child.kill('SIGKILL');
+  watching.clear();
 });
 
 afterAll(async () => {
@@ -30,6 +37,8 @@ function watchedRun(args: string[], cwd: string) {
     env: { ...process.env, ...emulatorEnv(emulator) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watching.add(child);
+  child.on('exit', () => watching.delete(child));
   const events: Record<string, unknown>[] = [];
   const waiting: {
     test: (event: Record<string, unknown>) => boolean;
