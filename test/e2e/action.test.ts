@@ -6,6 +6,7 @@
  * reads GITHUB_OUTPUT. Two Node processes in all: one per run of the action. The runs that
  * end before a batch (exit 2) run in this process.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,10 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
 }
 
 beforeAll(async () => {
+  // This checkout is the action's folder: were it not built, the action's install step would
+  // run `npm ci` in it, replacing node_modules under every other test worker.
+  if (!existsSync(path.join(ROOT, 'dist/action/main.js')))
+    throw new Error('dist/ is not built: `npm test` builds it first (or run `npm run build`)');
   emulator = await recordingEmulator();
   action = await loadAction(path.join(ROOT, 'action.yml'));
   workspace = path.join(await tempDir(), 'workspace');
