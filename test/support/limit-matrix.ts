@@ -4,7 +4,9 @@
  * no channel between them, one limiter for all). The clock moves only when no file I/O is in
  * flight, so no machine's load shows in the figures: a batch alone gives the same ones on
  * every run. Shards' requests at one fake instant reach the limiter in the order their file
- * I/O ends, so their figures move a little from run to run. Real processes never start at
+ * I/O ends, so their figures move from run to run: two runs of the same code differ in a few
+ * of the 34 rows, a 429 or two, or as much as 0.08 of the bound (50 per 6 s as 3 shards: 0.84
+ * or 0.92). Compare changes over several runs, not one. Real processes never start at
  * one instant, nor answer in equal times: `startsMs` and `jitterMs` play that (their seeded
  * figures move as little). `npm run bench -- --only limits` prints the whole matrix; the
  * suite runs a few cases of it.
