@@ -51,8 +51,14 @@ beforeAll(async () => {
   }
 });
 
+/**
+ * The shell with a home of its own: fish reads the user's config.fish and zsh their .zshenv
+ * even for `-c`, and either may print or change what completion offers.
+ */
 function run(shell: string, script: string): string {
-  const result = spawnSync(shell, ['-c', script], { cwd: root, encoding: 'utf8' });
+  const { BASH_ENV: _sourcedByBash, ...inherited } = process.env;
+  const env = { ...inherited, HOME: root, ZDOTDIR: root, XDG_CONFIG_HOME: path.join(root, '.config') };
+  const result = spawnSync(shell, ['-c', script], { cwd: root, env, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout;
