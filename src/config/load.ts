@@ -6,7 +6,7 @@
  */
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { cosmiconfig, type CosmiconfigResult, type PublicExplorer } from 'cosmiconfig';
+import type { CosmiconfigResult, PublicExplorer } from 'cosmiconfig';
 import { UserError } from '../errors.js';
 import { unreadableConfigMessage } from './unreadable.js';
 
@@ -106,6 +106,9 @@ async function findConfig(
 }
 
 export async function loadConfig(explicitPath: string | undefined, search: ConfigSearch): Promise<LoadedConfig> {
+  // Imported here, not at the top: 13 ms of start-up that --version, --help and the
+  // emulator would pay without reading a config.
+  const { cosmiconfig } = await import('cosmiconfig');
   // 'none': each search looks in one folder; configSearchFolders decides which folders.
   const explorer = cosmiconfig('photoroom', { searchPlaces: SEARCH_PLACES, searchStrategy: 'none', cache: false });
   let found: FoundConfig;

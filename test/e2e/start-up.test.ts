@@ -91,6 +91,21 @@ describe('a run that names no s3:// location', () => {
   });
 });
 
+describe('commands that read no config and send nothing', () => {
+  it('--version, --help and completion load no package but commander (the config reader, sharp, undici are left for the commands that use them)', async () => {
+    // main() run for each in one process of its own, then the CommonJS packages it loaded listed.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { main } = await import(${JSON.stringify(path.join(path.dirname(BIN), '../dist/cli/main.js'))});
+      const codes = [];
+      for (const args of [['--version'], ['--help'], ['edit', '--help'], ['completion', 'bash']]) codes.push(await main(args));
+      const loaded = Object.keys(createRequire(import.meta.url).cache).map((file) => file.split('node_modules/')[1]?.split('/')[0]);
+      console.log(JSON.stringify({ codes, packages: [...new Set(loaded.filter(Boolean))] }));`;
+    const run = await runProgram(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ codes: [0, 0, 0, 0], packages: ['commander'] });
+  });
+});
+
 describe('photoroom edit', () => {
   it('without a key, points at sandbox keys and at --emulator', async () => {
     const line = startUpError(await runInProcess(['edit', 'mug.jpg'], { cwd: root }));
