@@ -40,17 +40,21 @@ async function openReport(file: string): Promise<{ page: Page; requested: string
 // In-page code is given as text: this project's types are Node's, not the DOM's.
 
 /**
- * Waits until every image on the screen has loaded (lazy ones below it are not asked for).
- * Polled from here: the page's CSP refuses the eval that waitForFunction polls with in the page.
+ * Waits until `condition` (in-page code) holds, polled from here: the page's CSP refuses the
+ * eval that waitForFunction polls with in the page (it passes only if the first look holds).
  */
+function untilInPage(page: Page, condition: string): Promise<unknown> {
+  return expect.poll(() => page.evaluate(condition)).toBe(true);
+}
+
+const ALL_IMAGES_LOADED = '[...document.images].every((image) => image.complete)';
+
+/** Waits until every image on the screen has loaded (lazy ones below it are not asked for). */
 function screenImagesLoaded(page: Page): Promise<unknown> {
-  return expect
-    .poll(() =>
-      page.evaluate(
-        '[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)',
-      ),
-    )
-    .toBe(true);
+  return untilInPage(
+    page,
+    '[...document.images].every((image) => image.getBoundingClientRect().top > innerHeight || image.complete)',
+  );
 }
 
 const rowNames = (page: Page) => page.locator('.row .name').allTextContents();
@@ -121,7 +125,7 @@ describe('the report of a real batch', () => {
       'products/broken.jpg', // a failure left no output: its row is named by its input
       'sneaker.png',
     ]);
-    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    await untilInPage(page, ALL_IMAGES_LOADED);
     const images = await page.evaluate<[string, number][]>(
       "[...document.querySelectorAll('.row img')].map((image) => [image.alt, image.naturalWidth])",
     );
@@ -282,7 +286,7 @@ describe("the report's details: failures, formats browsers do not show, tiny ima
 
   it('draws a tiny image larger, its pixels sharp and its proportions kept', async () => {
     const { page } = await openReport(report);
-    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    await untilInPage(page, ALL_IMAGES_LOADED);
     const row = page.locator('.row', { has: page.locator('.name', { hasText: /^tiny\.png$/ }) });
     const image = row.locator('figure').first().locator('img');
     const tiny = 'document.querySelector(\'.row img[alt="input"][src$="tiny.png"]\')';
@@ -572,7 +576,7 @@ describe('the report of check --report: images that never went through the API',
       'amazon: not judged',
       'amazon: passes',
     ]);
-    await page.waitForFunction('[...document.images].every((image) => image.complete)');
+    await untilInPage(page, ALL_IMAGES_LOADED);
     const widths = await page.evaluate<number[]>(
       "[...document.querySelectorAll('.row img')].map((i) => i.naturalWidth)",
     );
