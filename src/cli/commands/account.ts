@@ -5,7 +5,6 @@ import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
 import { escapeControls, jsonLine } from '../terminal.js';
 import { addRunOptions, typedRunOptions } from '../option-flags.js';
-import { apiTarget, checkKeyLength, requireApiKey } from './api-target.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
@@ -22,10 +21,16 @@ export function accountCommand(io: Io): Command {
 
   command.action(async (options: Pick<CommandLineSettings, 'config' | 'emulator'>) => {
     // Loaded on use, to keep start-up quick for every other command.
-    const [{ createClient }, { resolveCommandSettings }, { configSourceLine }] = await Promise.all([
+    const [
+      { createClient },
+      { resolveCommandSettings },
+      { configSourceLine },
+      { apiTarget, checkKeyLength, requireApiKey },
+    ] = await Promise.all([
       import('../../api/client.js'),
       import('../../config/settings.js'),
       import('../../config/load.js'),
+      import('./api-target.js'),
     ]);
     const settings = await resolveCommandSettings(
       {
