@@ -24,7 +24,7 @@ export function waitAsRetry(
   timing: RetryLoop<unknown>['timing'],
   signal?: AbortSignal,
 ): Promise<void> {
-  return timing.sleep(backoffDelay(backoff.steps, timing.random, timing.policy ?? DEFAULT_BACKOFF), signal);
+  return timing.sleep(backoffDelay(backoff.steps, timing.random, policyOf(timing)), signal);
 }
 
 /** `Retry-After` as seconds (`120`) or an HTTP date, in ms from `nowMs`; null when unreadable. */
@@ -34,6 +34,11 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/** The backoff a loop's timing sets, or the default one. */
+function policyOf(timing: Pick<RetryTiming, 'policy'>): BackoffPolicy {
+  return timing.policy ?? DEFAULT_BACKOFF;
 }
 
 export interface RetryTiming {
@@ -55,7 +60,7 @@ export interface Backoff {
 function namedWait(error: ApiError, timing: RetryTiming): number | null {
   const asked = parseRetryAfter(error.retryAfter, timing.wallClock());
   if (asked === null || asked === 0) return null;
-  return Math.min(asked, (timing.policy ?? DEFAULT_BACKOFF).maxRetryAfterMs);
+  return Math.min(asked, policyOf(timing).maxRetryAfterMs);
 }
 
 /**
@@ -71,7 +76,7 @@ export function stepsAfter(error: ApiError, steps: number, timing: RetryTiming):
 
 /** The wait before retrying after `error`, the backoff at `steps` (counting `error`'s, see stepsAfter). */
 export function retryDelay(error: ApiError, steps: number, timing: RetryTiming): number {
-  const jittered = backoffDelay(steps, timing.random, timing.policy ?? DEFAULT_BACKOFF);
+  const jittered = backoffDelay(steps, timing.random, policyOf(timing));
   const named = namedWait(error, timing);
   // The service said when: wait at least that long, never less than our own backoff as it stands.
   return named === null ? jittered : Math.max(named, jittered);
