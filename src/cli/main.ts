@@ -9,14 +9,7 @@ import { watchRepeats } from './given-once.js';
 import { preparseArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
-import { accountCommand } from './commands/account.js';
-import { checkCommand } from './commands/check.js';
-import { completionCommand } from './commands/completion.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { imageCommand } from './commands/image.js';
-import { paramsCommand } from './commands/params.js';
-import { presetsCommand } from './commands/presets.js';
-import { reportCommand } from './commands/report.js';
+import { COMMANDS } from './command-table.js';
 import { helpLayout, helpWidth } from './help.js';
 import { processIo, settled, type Io } from './io.js';
 import { escapeControls } from './terminal.js';
@@ -117,17 +110,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .description('Batch processor for the Photoroom image-editing API')
     .version(VERSION, '-v, --version')
     .addHelpText('after', () => wrapProse(PROGRAM_HELP, width));
-  const commands = [
-    imageCommand('edit', io, () => preparsed),
-    imageCommand('segment', io, () => preparsed),
-    accountCommand(io),
-    paramsCommand(io),
-    presetsCommand(io),
-    checkCommand(io),
-    emulatorCommand(io),
-    reportCommand(io),
-    completionCommand(io),
-  ];
+  const commands = await Promise.all(
+    COMMANDS.map(async (row) => {
+      const command = new Command(row.name).description(row.description);
+      await row.define(command, io, () => preparsed);
+      return command;
+    }),
+  );
   for (const command of [program, ...commands]) {
     command
       .exitOverride()

@@ -1,5 +1,5 @@
 /** `photoroom account`: plan and credits left, so a batch never burns credits by surprise. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandLineSettings } from '../../config/options.js';
 import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
@@ -8,8 +8,7 @@ import { addRunOptions, typedRunOptions } from '../option-flags.js';
 
 const SANDBOX_NOTICE = 'sandbox key: results are watermarked and free; daily and monthly limits apply';
 
-export function accountCommand(io: Io): Command {
-  const command = new Command('account').description('show the plan and the images left on the account');
+export function defineAccount(command: Command, io: Io): void {
   addRunOptions(command, 'account');
   command.addHelpText(
     'after',
@@ -80,5 +79,4 @@ export function accountCommand(io: Io): Command {
       await target.close();
     }
   });
-  return command;
 }

@@ -3,7 +3,7 @@
  * preset's checks, locally: no key, no request, no credit. What is measured: check/measure.ts;
  * how it is judged: check/judge.ts.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandLineSettings } from '../../config/options.js';
 import { UserError } from '../../errors.js';
 import type { Io } from '../io.js';
@@ -31,10 +31,8 @@ Examples:
 --report writes photoroom-report.html, the verdicts as a review page, into the folder
 checked when one folder alone is named, else into the working folder.`;
 
-export function checkCommand(io: Io): Command {
-  const command = new Command('check')
-    .description("check images on disk against a marketplace preset's rules, locally: no key, nothing sent")
-    .argument('[inputs...]', 'files, folders or globs; - reads a list from stdin');
+export function defineCheck(command: Command, io: Io): void {
+  command.argument('[inputs...]', 'files, folders or globs; - reads a list from stdin');
   addRunOptions(command, 'check');
   command.addHelpText('after', proseAfterHelp(HELP, io.stdout));
   command.action(async (inputs: string[], options: Pick<CommandLineSettings, 'config'>) => {
@@ -51,5 +49,4 @@ export function checkCommand(io: Io): Command {
       io,
     });
   });
-  return command;
 }

@@ -1,5 +1,5 @@
 /** `photoroom completion bash|zsh|fish`: a completion script generated from the program's own commands and flags. */
-import { Argument, Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import type { CompletionTree } from '../completion/tree.js';
 import { proseAfterHelp } from '../help.js';
 import type { Io } from '../io.js';
@@ -22,12 +22,11 @@ Install in bash, zsh (a folder on $fpath, before compinit) or fish:
   photoroom completion zsh > ~/.zsh/completions/_photoroom
   photoroom completion fish > ~/.config/fish/completions/photoroom.fish`;
 
-export function completionCommand(io: Io): Command {
-  return new Command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
+export function defineCompletion(command: Command, io: Io): void {
+  command
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(Object.keys(SCRIPTS)))
     .addHelpText('after', proseAfterHelp(HELP, io.stdout))
-    .action(async (shell: string, _options: unknown, command: Command) => {
+    .action(async (shell: string) => {
       const program = command.parent ?? command;
       const [script, { completionTree }] = await Promise.all([SCRIPTS[shell]!(), import('../completion/tree.js')]);
       io.stdout.write(script(completionTree(program)));

@@ -1,5 +1,5 @@
 /** `photoroom emulator`: run the local Photoroom-compatible server until Ctrl-C. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { errorCode, StartUpError } from '../../errors.js';
 import { faultOptionProblems } from '../../emulator/faults.js';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator/server.js';
@@ -69,12 +69,10 @@ function emulatorOptions(
   return options;
 }
 
-export function emulatorCommand(io: Io): Command {
-  const command = new Command('emulator')
-    .description('run a local Photoroom-compatible API server (real images, fault injection)')
-    .addHelpText('after', proseAfterHelp(HELP, io.stdout));
+export function defineEmulator(command: Command, io: Io): void {
+  command.addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable<EmulatorFlags>(command, EMULATOR_OPTIONS);
-  return command.action(async () => {
+  command.action(async () => {
     const { values, problems } = readFlags();
     const options = emulatorOptions(values, problems, io);
     const emulator = await listen(options);

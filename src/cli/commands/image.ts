@@ -3,7 +3,7 @@
  * their flags derived from the parameter table and the run options table. What they do is
  * in image-run.ts.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { addHelpAll, helpWidth } from '../help.js';
 import { keyedFlagsHelp, layerFlagsHelp, paramFlagBindings, type PreparsedArgv } from '../param-flags.js';
 import type { Endpoint } from '../../params/types.js';
@@ -40,22 +40,15 @@ Examples:
   photoroom segment ./products --bg-color "#FFFFFF" --crop --size hd`,
 };
 
-const SUMMARIES: Readonly<Record<Endpoint, string>> = {
-  edit: 'edit images with /v2/edit: cutout, background, layout, shadows, AI features',
-  segment: 'remove the background of images with /v1/segment (Basic plan)',
-};
-
-export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => PreparsedArgv): Command {
+export function defineImage(command: Command, endpoint: Endpoint, io: Io, preparsed: () => PreparsedArgv): void {
   const bindings = paramFlagBindings(endpoint);
   const width = helpWidth(io.stdout);
-  const command = new Command(endpoint)
-    .description(SUMMARIES[endpoint])
-    .argument(
-      '[inputs...]',
-      endpoint === 'edit'
-        ? 'files, folders, globs, URLs or s3:// locations; - reads a list from stdin'
-        : 'files, folders, globs or s3:// locations; - reads a list from stdin',
-    );
+  command.argument(
+    '[inputs...]',
+    endpoint === 'edit'
+      ? 'files, folders, globs, URLs or s3:// locations; - reads a list from stdin'
+      : 'files, folders, globs or s3:// locations; - reads a list from stdin',
+  );
   // In this order in --help: what to do to the images, where to put them, how to run.
   for (const binding of bindings) command.addOption(binding.option);
   addRunOptions(command, endpoint);
@@ -75,5 +68,4 @@ export function imageCommand(endpoint: Endpoint, io: Io, preparsed: () => Prepar
     const typed = typedRunOptions(command, endpoint);
     await runImageCommand({ endpoint, inputs, options, typed, io, bindings, preparsed: preparsed() });
   });
-  return command;
 }

@@ -1,5 +1,5 @@
 /** `photoroom params`: the parameter table, for people (a table) and programs (`--json`). */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { configExample } from '../../config/example.js';
 import { UserError } from '../../errors.js';
 import { contractType, flagOf, PARAMS } from '../../params/table.js';
@@ -89,18 +89,16 @@ export const PARAMS_OPTIONS: FlagTable<ParamsFlags> = {
   },
 };
 
-export function paramsCommand(io: Io): Command {
-  const command = new Command('params')
-    .description('list every API parameter: flag, allowed values, API default')
-    .addHelpText(
-      'after',
-      proseAfterHelp(
-        "\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq '.[] | select(.enum)'\n  photoroom params --config-example > .photoroomrc",
-        io.stdout,
-      ),
-    );
+export function defineParams(command: Command, io: Io): void {
+  command.addHelpText(
+    'after',
+    proseAfterHelp(
+      "\nExamples:\n  photoroom params --endpoint segment\n  photoroom params --json | jq '.[] | select(.enum)'\n  photoroom params --config-example > .photoroomrc",
+      io.stdout,
+    ),
+  );
   const readFlags = addFlagTable(command, PARAMS_OPTIONS);
-  return command.action(() => {
+  command.action(() => {
     const { values: flags, problems } = readFlags();
     if (problems.length > 0) throw new UserError(problems);
     if (flags.configExample) {

@@ -1,5 +1,5 @@
 /** `photoroom presets`: the marketplace presets, built in and from the config file, with their checks' sources. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { configPresets } from '../../config/presets.js';
 import { UserError } from '../../errors.js';
@@ -89,12 +89,10 @@ function asLines(preset: Preset, width: number): string[] {
   ];
 }
 
-export function presetsCommand(io: Io): Command {
-  const command = new Command('presets')
-    .description("list the marketplace presets: each one's parameters, checks and sources")
-    .addHelpText('after', proseAfterHelp(HELP, io.stdout));
+export function definePresets(command: Command, io: Io): void {
+  command.addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable(command, PRESETS_OPTIONS);
-  return command.action(async () => {
+  command.action(async () => {
     const { values: flags, problems } = readFlags();
     if (problems.length > 0) throw new UserError(problems);
     const config = await loadConfig(flags.config, { cwd: io.cwd, home: io.env.HOME });

@@ -1,5 +1,5 @@
 /** `photoroom report [folder]`: the review page of an output folder. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { RUN_OPTIONS } from '../../config/options.js';
 import { UserError } from '../../errors.js';
 import { displayPath } from '../../paths.js';
@@ -35,13 +35,12 @@ Examples:
   photoroom report dist/images --state-dir .photoroom-state
   photoroom edit ./products -o out --report   # written at the run's end`;
 
-export function reportCommand(io: Io): Command {
-  const command = new Command('report')
-    .description('write a review page (HTML) of an output folder: outputs beside inputs, least certain first')
+export function defineReport(command: Command, io: Io): void {
+  command
     .argument('[folder]', 'the output folder of a run (-o)', String(RUN_OPTIONS.out.default))
     .addHelpText('after', proseAfterHelp(HELP, io.stdout));
   const readFlags = addFlagTable(command, REPORT_OPTIONS);
-  return command.action(async (folder: string) => {
+  command.action(async (folder: string) => {
     const { values, problems } = readFlags();
     if (problems.length > 0) throw new UserError(problems);
     const { writeReport } = await import('../../report/write.js');
