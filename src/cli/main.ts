@@ -2,14 +2,14 @@
  * The `photoroom` program: parses argv, runs a command, turns its outcome into text on
  * stderr and an exit code. Everything below this layer returns values or throws typed errors.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ApiError } from '../api/errors.js';
 import { errorCode, EXIT, faultReason, LocalFault, StartUpError, UserError } from '../errors.js';
 import { watchRepeats } from './given-once.js';
-import { preparseArgv } from './param-flags.js';
+import type { PreparsedArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
-import { COMMANDS } from './command-table.js';
+import { COMMANDS, type CommandRow } from './command-table.js';
 import { helpLayout, helpWidth } from './help.js';
 import { processIo, settled, type Io } from './io.js';
 import { escapeControls } from './terminal.js';
@@ -66,6 +66,19 @@ function unexpectedDetail(error: unknown): string {
   return `${escapeControls(`${error.name}: ${error.message}`)}${framesAt < 0 ? '' : stack.slice(framesAt)}`;
 }
 
+/** The row of the command that argv runs, or whose help it asks for (`photoroom help edit`). */
+function requestedCommand(argv: readonly string[]): CommandRow | undefined {
+  const [first, second] = argv.filter((token) => !token.startsWith('-'));
+  const name = first === 'help' ? second : first;
+  return COMMANDS.find((row) => row.name === name);
+}
+
+/** How the program's help lists a command, defined or not: from its row (`edit [options] [inputs...]`). */
+function listedTerm(command: Command): string {
+  const row = COMMANDS.find((row) => row.name === command.name());
+  return row ? `${row.name} ${row.usage}` : new Help().subcommandTerm(command);
+}
+
 /** `photoroom edit --help`, or the program's own help when no command was reached. */
 function helpCommand(command: Command | undefined): string {
   const names: string[] = [];
@@ -103,17 +116,24 @@ function reportFailure(error: unknown, io: Io, command: Command | undefined): nu
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const commandName = argv.find((token) => !token.startsWith('-'));
   const endpoint = commandName === 'edit' || commandName === 'segment' ? commandName : null;
-  const preparsed = preparseArgv(argv, endpoint);
+  // The parameter table is loaded for the image commands alone; any other takes argv as it is.
+  const preparsed: PreparsedArgv = endpoint
+    ? (await import('./param-flags.js')).preparseArgv(argv, endpoint)
+    : { argv: [...argv], openEndedParams: [], problems: [] };
 
   const width = helpWidth(io.stdout);
   const program = new Command('photoroom')
     .description('Batch processor for the Photoroom image-editing API')
     .version(VERSION, '-v, --version')
     .addHelpText('after', () => wrapProse(PROGRAM_HELP, width));
+  // Only the requested command is defined (its module loaded); the others are named and
+  // described, enough for the program's help and for commander's "did you mean".
+  const requested = requestedCommand(argv);
+  const defined = requested?.needsEveryCommand ? COMMANDS : COMMANDS.filter((row) => row === requested);
   const commands = await Promise.all(
     COMMANDS.map(async (row) => {
       const command = new Command(row.name).description(row.description);
-      await row.define(command, io, () => preparsed);
+      if (defined.includes(row)) await row.define(command, io, () => preparsed);
       return command;
     }),
   );
@@ -127,6 +147,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         outputError: (text, write) => write(usageErrorText(text, command)),
       });
   }
+  program.configureHelp({ ...program.configureHelp(), subcommandTerm: listedTerm });
   for (const command of commands) program.addCommand(command);
   const repeatedOptions = new Map([program, ...commands].map((command) => [command, watchRepeats(command)]));
   let running: Command | undefined;

@@ -115,11 +115,11 @@ function isBooleanValue(word: string | undefined): word is string {
 function parameterOf(
   flag: string,
   bindings: ReadonlyMap<string, FlagBinding>,
-  endpoint: Endpoint | null,
+  endpoint: Endpoint,
 ): ((value: string) => RawParam | undefined) | null {
   const spec = bindings.get(flag)?.spec;
   if (spec) return (value) => ({ name: spec.name, value, source: flag });
-  if (endpoint && flag === COMMAND_LINE_OPTIONS.param.flag) return (pair) => rawParamsFromPassThrough([pair]).params[0];
+  if (flag === COMMAND_LINE_OPTIONS.param.flag) return (pair) => rawParamsFromPassThrough([pair]).params[0];
   if (endpoint === 'edit' && isOpenEnded(flag)) return (value) => ({ name: flag.slice(2), value, source: flag });
   return null;
 }
@@ -131,8 +131,8 @@ function parameterOf(
  * `--crop photo.jpg` → `--crop=true photo.jpg`), and refuses a parameter set twice on the
  * command line, whatever the spellings (flag, alias, `--flag=value`, `--param`).
  */
-export function preparseArgv(argv: readonly string[], endpoint: Endpoint | null): PreparsedArgv {
-  const bindings = new Map(endpoint ? paramFlagBindings(endpoint).map((binding) => [binding.flag, binding]) : []);
+export function preparseArgv(argv: readonly string[], endpoint: Endpoint): PreparsedArgv {
+  const bindings = new Map(paramFlagBindings(endpoint).map((binding) => [binding.flag, binding]));
   const result: PreparsedArgv = { argv: [], openEndedParams: [], problems: [] };
   const given: RawParam[] = [];
   for (let i = 0; i < argv.length; i++) {

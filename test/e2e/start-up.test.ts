@@ -8,6 +8,7 @@ import { copyFile, chmod, lstat, mkdir, readdir, readFile, readlink, symlink, wr
 import { createServer } from 'node:http';
 import { createServer as createSocketServer } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { runInProcess } from '../support/in-process.js';
@@ -103,6 +104,41 @@ describe('commands that read no config and send nothing', () => {
       console.log(JSON.stringify({ codes, packages: [...new Set(loaded.filter(Boolean))] }));`;
     const run = await runProgram(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
     expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ codes: [0, 0, 0, 0], packages: ['commander'] });
+  });
+});
+
+describe('each command loads its own module alone', () => {
+  const DIST = path.join(path.dirname(BIN), '../dist');
+
+  /** Our modules (paths under dist/) that main(args) loaded in a process of its own, as a module load hook saw them. */
+  async function modulesLoadedBy(args: readonly string[]): Promise<string[]> {
+    const log = path.join(await tempDir(), 'loaded');
+    const hooks = `
+      import { appendFileSync } from 'node:fs';
+      let log;
+      export function initialize(file) { log = file; }
+      export function load(url, context, nextLoad) { appendFileSync(log, url + '\\n'); return nextLoad(url, context); }`;
+    const script = `
+      import { register } from 'node:module';
+      register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: ${JSON.stringify(log)} });
+      const { main } = await import(${JSON.stringify(path.join(DIST, 'cli/main.js'))});
+      process.exitCode = await main(${JSON.stringify(args)});`;
+    const run = await runProgram(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    expect(run.code, run.stderr).toBe(0);
+    const ours = `${pathToFileURL(DIST).href}/`;
+    const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith(ours));
+    return loaded.map((url) => url.slice(ours.length));
+  }
+
+  it.each([
+    [['--version'], []],
+    [['--help'], []],
+    [['account', '--help'], ['cli/commands/account.js']],
+  ])('%j loads no command module but %j, and not the parameter table', async (args, own) => {
+    const loaded = await modulesLoadedBy(args);
+    expect(loaded).toContain('cli/main.js');
+    expect(loaded.filter((file) => file.startsWith('cli/commands/'))).toEqual(own);
+    expect(loaded).not.toContain('params/table.js');
   });
 });
 
