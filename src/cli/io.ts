@@ -7,7 +7,7 @@ import { availableParallelism, homedir, hostname, tmpdir } from 'node:os';
 import { errorCode } from '../errors.js';
 import type { Host } from '../host.js';
 import { Redactor } from '../secrets.js';
-import { userCacheFolder } from './output-file-state.js';
+import { userCacheFolder } from './cache-folder.js';
 import { terminalSafe } from './terminal.js';
 
 export type Interrupt = 'SIGINT' | 'SIGTERM';

@@ -11,22 +11,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { realFolderPath } from '../store/outputs.js';
 
-/**
- * The user's cache folder, as each system names it: `$XDG_CACHE_HOME` when set (absolute),
- * `%LOCALAPPDATA%` on Windows, `~/Library/Caches` on macOS, `~/.cache` elsewhere.
- */
-export function userCacheFolder(
-  env: Readonly<Record<string, string | undefined>>,
-  platform: string,
-  home: string,
-): string {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && path.isAbsolute(xdg)) return xdg;
-  if (platform === 'win32') return env.LOCALAPPDATA || path.join(home, 'AppData', 'Local');
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches');
-  return path.join(home, '.cache');
-}
-
 /** Keeps a folder name short and plain whatever the file is called. */
 const NAME_SHOWN = 40;
 

@@ -134,11 +134,12 @@ describe('each command loads its own module alone', () => {
     [['--version'], []],
     [['--help'], []],
     [['account', '--help'], ['cli/commands/account.js']],
-  ])('%j loads no command module but %j, and not the parameter table', async (args, own) => {
+  ])('%j loads no command module but %j, nor the parameter table or the output store', async (args, own) => {
     const loaded = await modulesLoadedBy(args);
     expect(loaded).toContain('cli/main.js');
     expect(loaded.filter((file) => file.startsWith('cli/commands/'))).toEqual(own);
     expect(loaded).not.toContain('params/table.js');
+    expect(loaded.filter((file) => file.startsWith('store/'))).toEqual([]);
   });
 });
 

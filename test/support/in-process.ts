@@ -15,7 +15,7 @@ import { outputStream, processHost, type Interrupt, type Io } from '../../src/cl
 import { Redactor } from '../../src/secrets.js';
 import { cleanEnv, ROOT, type CliResult, type RunOptions } from '../e2e/harness.js';
 import { textSink } from './memory-io.js';
-import { userCacheFolder } from '../../src/cli/output-file-state.js';
+import { userCacheFolder } from '../../src/cli/cache-folder.js';
 import { homedir } from 'node:os';
 
 export interface InProcessResult extends CliResult {
