@@ -114,6 +114,9 @@ export function processIo(): Io {
     for (const handler of stdoutRefused) handler(error);
     stdoutRefused.clear();
   });
+  // stderr is where a refusal would be said, so a refused write there (2>/dev/full, `2>&1 |
+  // head`) is dropped: without a listener it would crash the process mid-batch with exit 1.
+  process.stderr.on('error', () => {});
   const redactor = new Redactor();
   // The AWS SDK (loaded for s3:// locations) warns on Node 20 that its releases after
   // January 2027 will need Node 22: a note for this project (README, engines), not for the

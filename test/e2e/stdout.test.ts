@@ -113,3 +113,36 @@ describe('-o - reports success before stdout took it', () => {
     );
   });
 });
+
+/** `photoroom ...args` with its stderr on file descriptor `stderr`; what it printed on stdout is returned. */
+function runWithStderr(args: readonly string[], stderr: number): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: root,
+    env: { ...process.env, ...emulatorEnv(emulator, 'sk_test_stdout'), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', stderr],
+  });
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+  });
+}
+
+describe('a standard error that refuses what it is given (2>/dev/full)', () => {
+  it('leaves the exit code the command earned: 2 for a usage error, nothing sent', async () => {
+    const full = openSync('/dev/full', 'w');
+    const result = await runWithStderr(['edit', 'noise.png', '--padding', '300%', '-o', 'refused/'], full).finally(() =>
+      closeSync(full),
+    );
+    expect(result.code).toBe(2);
+    await expect(readFile(path.join(root, 'refused', 'noise.png'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('does not stop a batch: the image is written and the run exits 0', async () => {
+    const full = openSync('/dev/full', 'w');
+    const result = await runWithStderr(['edit', 'noise.png', '-o', 'unheard/'], full).finally(() => closeSync(full));
+    expect(result.code).toBe(0);
+    expect((await readFile(path.join(root, 'unheard', 'noise.png'))).length).toBeGreaterThan(0);
+  });
+});
