@@ -9,7 +9,7 @@ import { watchRepeats } from './given-once.js';
 import type { PreparsedArgv } from './param-flags.js';
 import type { RawParam } from '../params/paramset.js';
 import { VERSION } from '../version.js';
-import { COMMANDS, type CommandRow } from './command-table.js';
+import { COMMANDS } from './command-table.js';
 import { helpLayout, helpWidth } from './help.js';
 import { processIo, settled, type Io } from './io.js';
 import { escapeControls } from './terminal.js';
@@ -66,13 +66,6 @@ function unexpectedDetail(error: unknown): string {
   return `${escapeControls(`${error.name}: ${error.message}`)}${framesAt < 0 ? '' : stack.slice(framesAt)}`;
 }
 
-/** The row of the command that argv runs, or whose help it asks for (`photoroom help edit`). */
-function requestedCommand(argv: readonly string[]): CommandRow | undefined {
-  const [first, second] = argv.filter((token) => !token.startsWith('-'));
-  const name = first === 'help' ? second : first;
-  return COMMANDS.find((row) => row.name === name);
-}
-
 /** How the program's help lists a command, defined or not: from its row (`edit [options] [inputs...]`). */
 function listedTerm(command: Command): string {
   const row = COMMANDS.find((row) => row.name === command.name());
@@ -114,7 +107,9 @@ function reportFailure(error: unknown, io: Io, command: Command | undefined): nu
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  const commandName = argv.find((token) => !token.startsWith('-'));
+  // The command argv runs, and the one whose help it asks for (`photoroom help edit`).
+  const [commandName, helpFor] = argv.filter((token) => !token.startsWith('-'));
+  const requested = COMMANDS.find((row) => row.name === (commandName === 'help' ? helpFor : commandName));
   const endpoint = commandName === 'edit' || commandName === 'segment' ? commandName : null;
   // The parameter table is loaded for the image commands alone; any other takes argv as it is.
   const preparsed: PreparsedArgv = endpoint
@@ -128,7 +123,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .addHelpText('after', () => wrapProse(PROGRAM_HELP, width));
   // Only the requested command is defined (its module loaded); the others are named and
   // described, enough for the program's help and for commander's "did you mean".
-  const requested = requestedCommand(argv);
   const defined = requested?.needsEveryCommand ? COMMANDS : COMMANDS.filter((row) => row === requested);
   const commands = await Promise.all(
     COMMANDS.map(async (row) => {
