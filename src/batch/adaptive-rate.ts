@@ -110,8 +110,8 @@ export class AdaptiveRate {
   private probing = false;
   /** When a request beyond the count may be tried next (ms). */
   private countProbeAt = 0;
-  /** Requests let through and not yet answered... */
-  private outstanding = 0;
+  /** Requests let through and not yet answered, oldest first... */
+  private readonly inFlight = new Set<Ticket>();
   /**
    * ...and how many may be, while the limit is new or was just lowered, or after a 429 that
    * taught nothing: one more for each admitted answer (TCP's slow start), so that a copy that
@@ -161,7 +161,7 @@ export class AdaptiveRate {
 
   /** How the request went: an admitted one counts in the window, a throttled one teaches the limit. */
   answered(ticket: Ticket, outcome: Outcome): void {
-    this.outstanding -= 1;
+    this.inFlight.delete(ticket);
     if (ticket.purpose !== 'send') this.probing = false;
     if (outcome === 'throttled') {
       ticket.refused = true;
@@ -301,8 +301,8 @@ export class AdaptiveRate {
     const now = this.clock.now();
     if (this.pause) return !this.probing && now >= this.pause.nextProbeAt ? 'pause-probe' : null;
     const { limit } = this;
-    if (!limit) return this.ramp === null || this.outstanding < this.ramp ? 'send' : null;
-    if (this.ramp !== null && this.outstanding >= this.ramp) return null;
+    if (!limit) return this.ramp === null || this.inFlight.size < this.ramp ? 'send' : null;
+    if (this.ramp !== null && this.inFlight.size >= this.ramp) return null;
     if (this.taken(limit.windowMs).length < limit.count) return 'send';
     if (this.probing) return null;
     const trial = this.trialWindowMs();
@@ -315,7 +315,7 @@ export class AdaptiveRate {
   private nextChance(): number | null {
     if (this.pause) return this.probing ? null : this.pause.nextProbeAt;
     const { limit } = this;
-    if (!limit || (this.ramp !== null && this.outstanding >= this.ramp)) return null;
+    if (!limit || (this.ramp !== null && this.inFlight.size >= this.ramp)) return null;
     const times = [this.roomAt(limit.windowMs)];
     if (!this.probing) {
       const trial = this.trialWindowMs();
@@ -351,7 +351,7 @@ export class AdaptiveRate {
 
   private let(purpose: Purpose): Ticket {
     const ticket: Ticket = { sentAt: this.clock.now(), purpose, refused: false };
-    this.outstanding += 1;
+    this.inFlight.add(ticket);
     if (purpose !== 'send') this.probing = true;
     this.sent.push(ticket);
     this.forget();
@@ -396,7 +396,12 @@ export class AdaptiveRate {
    * much to drop as to keep, so that a run sending thousands a second copies nothing per request.
    */
   private forget(): void {
-    const from = this.clock.now() - (this.limit?.windowMs ?? HORIZON_MS);
+    // An answer still to come reads the window that ended when it was sent, not now (an answer
+    // may take longer than a short window lasts); while paused, the admitted probe reads what
+    // the window held at the 429, however long the probes take (a minute's window: ~75 s).
+    const oldestInFlight = this.inFlight.values().next().value?.sentAt ?? Infinity;
+    const since = Math.min(this.clock.now(), oldestInFlight, this.pause?.refusedAt ?? Infinity);
+    const from = since - (this.pause ? HORIZON_MS : (this.limit?.windowMs ?? HORIZON_MS));
     while (this.expired < this.sent.length && this.sent[this.expired]!.sentAt <= from) this.expired += 1;
     if (this.expired * 2 < this.sent.length) return;
     this.sent.splice(0, this.expired);

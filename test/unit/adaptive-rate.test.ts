@@ -23,8 +23,8 @@ async function next(timing: FakeTiming, rate: AdaptiveRate): Promise<Ticket> {
   return ticket;
 }
 
-/** A learner that sent a burst of `count` at 0 (admitted), then met a bare 429, then found room at 5 s. */
-async function limitedAt(count: number, work?: WorkShare): Promise<ReturnType<typeof learner>> {
+/** A learner that sent a burst of `count` at 0 (admitted), then met a bare 429, then found room at `windowMs` (5 s). */
+async function limitedAt(count: number, work?: WorkShare, windowMs = 5_000): Promise<ReturnType<typeof learner>> {
   const run = learner(work);
   const { timing, rate } = run;
   for (const ticket of await sendNow(rate, count)) rate.answered(ticket, 'admitted');
@@ -34,7 +34,7 @@ async function limitedAt(count: number, work?: WorkShare): Promise<ReturnType<ty
   for (;;) {
     const probe = await next(timing, rate);
     expect(probe.purpose).toBe('pause-probe');
-    const room = timing.now() >= 5_000;
+    const room = timing.now() >= windowMs;
     rate.answered(probe, room ? 'admitted' : 'throttled');
     if (room) return run;
   }
@@ -73,6 +73,16 @@ describe('the adaptive rate: an unannounced limit learnt as "count per window"',
     // Probes at 1, 2.8, 6.04 s: the window is from the burst at 0 to 6.04 s.
     expect(rate.perMinute).toBe(Math.round((50 / 6.04) * 60));
     expect(changes).toEqual([{ cause: 'limited', perMinute: Math.round((50 / 6.04) * 60) }]);
+  });
+
+  // A minute's window (the API's unit) is first found room in ~75 s: the burst before the 429
+  // was forgotten after 60 s, the probe admitted read no count from it, and every minute began
+  // again as if nothing were known (50 per 60 s: 0.79 of the bound, 11% of requests 429).
+  it('learns a window longer than a minute: what the 429 met is kept however long the probes take', async () => {
+    const { rate, changes } = await limitedAt(50, undefined, 60_000);
+    // Probes at 1, 2.8, 6.04, 11.87, 22.37, 41.27, 75.27 s: the last is the first admitted.
+    expect(rate.perMinute).toBe(Math.round((50 / 75.27) * 60));
+    expect(changes).toEqual([{ cause: 'limited', perMinute: Math.round((50 / 75.27) * 60) }]);
   });
 
   it('learns nothing from a 429 that met none of its own requests: after the probe, ramps up from one with no limit', async () => {
