@@ -3,7 +3,6 @@
  * image. The API uses three body shapes; 403 may come with no body at all.
  */
 import { textField } from '../errors.js';
-import { IDLE_TIMEOUT_CODES } from './http.js';
 
 /**
  * - `http`: the API answered an error status.
@@ -94,6 +93,9 @@ export function apiErrorFromResponse(status: number, bodyText: string, retryAfte
   const message = detail && detail !== meaning ? `HTTP ${status}: ${detail}` : `HTTP ${status}: ${meaning}`;
   return new ApiError({ status, kind: 'http', message, retryAfter });
 }
+
+/** Codes of the errors a silent connection ends with (http.ts gives them; see apiErrorFromFailure). */
+export const IDLE_TIMEOUT_CODES = { headers: 'HEADERS_TIMEOUT', body: 'BODY_TIMEOUT' } as const;
 
 const TIMEOUT_CODES = new Set([...Object.values(IDLE_TIMEOUT_CODES), 'ETIMEDOUT', 'ABORT_ERR']);
 

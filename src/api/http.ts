@@ -7,6 +7,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
+import { IDLE_TIMEOUT_CODES } from './errors.js';
 
 /** Keep-alive connection pools, one per protocol, each of at most `maxSockets` connections per origin. */
 export interface HttpAgents {
@@ -37,9 +38,6 @@ export interface HttpRequest {
   /** Ends the request, or the reading of its answer, with the signal's reason. */
   signal?: AbortSignal;
 }
-
-/** Codes of the errors a silent connection ends with (see apiErrorFromFailure). */
-export const IDLE_TIMEOUT_CODES = { headers: 'HEADERS_TIMEOUT', body: 'BODY_TIMEOUT' } as const;
 
 function idleTimeout(waitingFor: keyof typeof IDLE_TIMEOUT_CODES, ms: number): Error {
   return Object.assign(

@@ -4,7 +4,7 @@
  * `error: unknown option '--paddin'` and its `(Did you mean ...)` line.
  */
 import type { Command } from 'commander';
-import { nearest } from '../params/values.js';
+import { nearest } from '../near-miss.js';
 import { escapeControls } from './terminal.js';
 
 /** Every long flag a command takes: hidden aliases (`--size`) too, and its help flag. */

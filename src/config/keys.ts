@@ -6,7 +6,7 @@
 import { resolveParamName } from '../params/paramset.js';
 import { flagOf, paramsFor } from '../params/table.js';
 import type { Endpoint } from '../params/types.js';
-import { didYouMean } from '../params/values.js';
+import { didYouMean } from '../near-miss.js';
 import { RUN_OPTIONS } from './options.js';
 
 export const PARAM_SECTIONS: readonly Endpoint[] = ['edit', 'segment'];

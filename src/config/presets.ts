@@ -15,7 +15,8 @@
 import { parseColor } from '../params/color.js';
 import { buildParamSet, canonicalName, type ParamEntry, type ParamSet, type RawParam } from '../params/paramset.js';
 import { isParamValue, type ParamValue } from '../params/types.js';
-import { didYouMean, lengthShare } from '../params/values.js';
+import { didYouMean } from '../near-miss.js';
+import { lengthShare } from '../params/values.js';
 import { presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { builtInPreset, PRESETS } from '../presets/table.js';

@@ -134,13 +134,18 @@ describe('each command loads its own module alone', () => {
     [['--version'], []],
     [['--help'], []],
     [['account', '--help'], ['cli/commands/account.js']],
-  ])('%j loads no command module but %j, nor the parameter table or the output store', async (args, own) => {
-    const loaded = await modulesLoadedBy(args);
-    expect(loaded).toContain('cli/main.js');
-    expect(loaded.filter((file) => file.startsWith('cli/commands/'))).toEqual(own);
-    expect(loaded).not.toContain('params/table.js');
-    expect(loaded.filter((file) => file.startsWith('store/'))).toEqual([]);
-  });
+  ])(
+    '%j loads no command module but %j, nor the parameters, the HTTP client or the output store',
+    async (args, own) => {
+      const loaded = await modulesLoadedBy(args);
+      expect(loaded).toContain('cli/main.js');
+      expect(loaded.filter((file) => file.startsWith('cli/commands/'))).toEqual(own);
+      // A usage error's "did you mean" needs no parameter rules; an API error's codes, no node:https.
+      expect(loaded.filter((file) => file.startsWith('params/'))).toEqual([]);
+      expect(loaded).not.toContain('api/http.js');
+      expect(loaded.filter((file) => file.startsWith('store/'))).toEqual([]);
+    },
+  );
 });
 
 describe('photoroom edit', () => {

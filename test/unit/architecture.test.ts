@@ -111,6 +111,7 @@ const ROOT_MODULES = new Set([
   'backoff',
   'errors',
   'host',
+  'near-miss',
   'paths',
   'regular-file',
   'secrets',
