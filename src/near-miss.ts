@@ -3,8 +3,13 @@
  * presets and commands. A module of its own so that a usage error loads no parameter rules.
  */
 
-/** Edit distance, for suggestions: how many letters to change, add or drop. */
+/**
+ * Edit distance, for suggestions: how many letters to change, add or drop, or pairs of
+ * neighbours to swap (`whiet` is one from `white`, two from `wheat`).
+ */
 function distance(a: string, b: string): number {
+  // The table's rows for a's first i - 2, i - 1 and i letters.
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -14,8 +19,10 @@ function distance(a: string, b: string): number {
         (current[j - 1] ?? 0) + 1,
         (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        current[j] = Math.min(current[j] ?? 0, (beforePrevious[j - 2] ?? 0) + 1);
     }
-    previous = current;
+    [beforePrevious, previous] = [previous, current];
   }
   return previous[b.length] ?? 0;
 }
