@@ -1,6 +1,7 @@
 /**
  * Suggestions for a near miss ("did you mean white?"): of parameter values, config keys,
- * presets and commands. A module of its own so that a usage error loads no parameter rules.
+ * presets, flags and commands. A module of its own so that a usage error loads no parameter
+ * rules.
  */
 
 /**
