@@ -165,10 +165,11 @@ const TABLE = [
     kind: 'color',
     default: 'transparent',
     aliases: ['bg'],
-    needsBackgroundRemoval: true,
     common: true,
     group: 'Background',
-    description: 'Background colour: hex (FF0000, #FF0000EE) or a CSS name (white).',
+    // The seed refused it with removeBackground false; the live contract (2026-06-22) takes it.
+    description:
+      'Background colour: hex (FF0000, #FF0000EE) or a CSS name; with removeBackground false, fills padding.',
   },
   {
     // The contract lists the URL twins of the background files for GET only: the POST form

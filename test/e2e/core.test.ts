@@ -285,9 +285,9 @@ describe('refused locally: exit 2, nothing sent', () => {
       /cannot be used together/,
     ],
     [
-      'a colour with removeBackground false',
-      ['--removeBackground', 'false', '--bg', 'red'],
-      /--bg cannot be used with --removeBackground false/,
+      'a reference box with removeBackground false',
+      ['--removeBackground', 'false', '--referenceBox', 'originalImage'],
+      /--referenceBox cannot be used with --removeBackground false/,
     ],
     ['a misspelt flag', ['--paddding', '0.1'], /^photoroom: unknown option --paddding; did you mean --padding\?$/m],
     [

@@ -173,13 +173,31 @@ describe('the emulator speaks the API contract', () => {
     const response = await post(
       emulator,
       '/v2/edit',
-      { imageFile: image(), removeBackground: 'false', 'background.color': 'white' },
+      { imageFile: image(), removeBackground: 'false', referenceBox: 'originalImage' },
       { 'x-api-key': 'sk_right' },
     );
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
-      'background.color cannot be used with removeBackground false (the background is kept)',
+      'referenceBox cannot be used with removeBackground false (the background is kept)',
     );
+  });
+
+  it('fills the padding with background.color when removeBackground is false (the 2026-06-22 contract)', async () => {
+    const response = await post(
+      emulator,
+      '/v2/edit',
+      { imageFile: image(), removeBackground: 'false', 'background.color': 'FF0000', outputSize: '128x48' },
+      { 'x-api-key': 'sk_right' },
+    );
+    expect(response.status).toBe(200);
+    const { data, info } = await sharp(Buffer.from(await response.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([128, 48]);
+    // The photo (its light backdrop kept) in the middle, red padding at the sides.
+    const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels).subarray(0, 3)];
+    expect(pixel(2, 24)).toEqual([255, 0, 0]);
+    expect(pixel(64, 2)).toEqual([244, 244, 244]);
   });
 
   it('reports unknown fields in pr-unsupported-attributes, as the API does', async () => {

@@ -89,7 +89,7 @@ describe('edit --preset', () => {
       'background removal turned off',
       ['--preset', 'amazon', '--removeBackground', 'false'],
       undefined,
-      /amazon's background\.color cannot be used with --removeBackground false/,
+      /amazon's ignorePaddingAndSnapOnCroppedSides cannot be used with --removeBackground false/,
     ],
     [
       'padding that leaves less fill than the preset wants',

@@ -65,9 +65,14 @@ describe('cross-field rules', () => {
       },
       GET,
     );
-    expect(refused).toHaveLength(5);
-    expect(refused[0]).toBe('--background.color cannot be used with --removeBackground false (the background is kept)');
+    expect(refused).toHaveLength(4);
+    expect(refused[0]).toBe(
+      '--background.imageUrl cannot be used with --removeBackground false (the background is kept)',
+    );
     expect(problemsOf({ removeBackground: 'true', 'background.color': 'white' })).toEqual([]);
+    // The live contract: "When removeBackground is set to false, the color will be used to fill
+    // padding areas created by outputSize and any transparent areas" (the seed refused it).
+    expect(problemsOf({ removeBackground: 'false', 'background.color': 'white', outputSize: '1000x1000' })).toEqual([]);
     expect(problemsOf({ removeBackground: 'false', padding: '0.1', 'export.format': 'jpeg' })).toEqual([]);
   });
 

@@ -248,7 +248,6 @@ describe('a preset in the request', () => {
       'background removal turned off under a background colour',
       { preset: 'amazon', flagParams: [{ name: 'removeBackground', value: 'false', source: '--removeBackground' }] },
       [
-        "amazon's background.color cannot be used with --removeBackground false (the background is kept)",
         "amazon's ignorePaddingAndSnapOnCroppedSides cannot be used with --removeBackground false (the background is kept)",
         expect.stringMatching(
           /^--removeBackground false cannot be used with --preset amazon: its background must be FFFFFF/,
