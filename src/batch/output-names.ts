@@ -60,6 +60,8 @@ export class OutputNamer {
     outDir: string,
     private readonly extension: string,
     template: string = DEFAULT_NAME_TEMPLATE,
+    /** Outputs that hold another input's result (lower-cased path → that input, as its record names it): only that input takes them. */
+    private readonly reserved: ReadonlyMap<string, string> = new Map(),
   ) {
     this.parts = template.split(PLACEHOLDER);
     this.base = outDir.endsWith(path.sep) ? outDir : `${outDir}${path.sep}`;
@@ -70,16 +72,19 @@ export class OutputNamer {
     return this.render(this.valuesOf(relative));
   }
 
-  /** The output path for an input, distinct from every path claimed before. */
-  claim(relative: string): PlannedOutput {
+  /**
+   * The output path for an input, distinct from every path claimed before and from the
+   * outputs reserved for other inputs. `input`: the input as records name it.
+   */
+  claim(relative: string, input?: string): PlannedOutput {
     const values = this.valuesOf(relative);
     const wanted = this.render(values);
-    if (this.take(wanted)) return { path: wanted };
+    if (this.take(wanted, input)) return { path: wanted };
     // Taken: say where the source came from (`twin-png.png`), then count if still taken.
     for (let n = 1; ; n++) {
       const suffix = values.srcext ? `-${values.srcext}` : '';
       const candidate = this.render({ ...values, name: `${values.name}${suffix}${n > 1 ? `-${n}` : ''}` });
-      if (this.take(candidate)) return { path: candidate, collidedWith: wanted };
+      if (this.take(candidate, input)) return { path: candidate, collidedWith: wanted };
     }
   }
 
@@ -93,9 +98,10 @@ export class OutputNamer {
     return { dir: parsed.dir, name: parsed.name, ext: this.extension, srcext: parsed.ext.slice(1).toLowerCase() };
   }
 
-  private take(candidate: string): boolean {
+  private take(candidate: string, input: string | undefined): boolean {
     const key = candidate.toLowerCase();
-    if (this.taken.has(key)) return false;
+    const owner = this.reserved.get(key);
+    if (this.taken.has(key) || (owner !== undefined && owner !== input)) return false;
     this.taken.add(key);
     return true;
   }

@@ -59,6 +59,13 @@ const VERDICTS_AT_ONCE = 32;
 /** Problems listed one by one before the rest are counted. */
 const LISTED_PROBLEMS = 10;
 
+/**
+ * Surveys at most this many times: each one after the first names again with the outputs the
+ * one before found holding another input's result reserved for that input (inputs added or
+ * removed beside one with the same output name; usually no second survey at all).
+ */
+const MAX_SURVEYS = 4;
+
 export interface Survey {
   /** Inputs still to send. */
   pending: number;
@@ -69,13 +76,22 @@ export interface Survey {
   ignored: Record<IgnoreReason, number>;
 }
 
+/** An input whose natural output name was taken, and the name it got instead. */
+interface Renamed {
+  path: string;
+  collidedWith: string;
+  display: string;
+}
+
 export class Planner {
-  /** Inputs whose natural output name was taken (usually none): source → output path. */
-  private readonly renamed = new Map<string, string>();
+  /** Inputs whose natural output name was taken (usually none): source → where it goes instead. */
+  private readonly renamed = new Map<string, Renamed>();
   /** Every input's output name, with rememberNames (--watch) and for files met after the survey. */
   private readonly names = new Map<string, string>();
   /** The names claimed by the survey, which later files must not take. */
   private surveyNamer: OutputNamer | null = null;
+  /** Outputs that hold another input's result, found by the survey: lower-cased path → that input. */
+  private readonly reserved = new Map<string, string>();
 
   constructor(
     private readonly inputs: ResolvedInputs,
@@ -88,10 +104,29 @@ export class Planner {
    * the run. It keeps counts and the outputs already done, not the work list.
    */
   async survey(): Promise<Survey> {
+    for (let count = 1; ; count++) {
+      const { survey, displaced } = await this.surveyOnce(count === 1);
+      const found = [...displaced].filter(([output]) => !this.reserved.has(output));
+      if (found.length === 0 || count === MAX_SURVEYS) {
+        this.announceRenames();
+        return survey;
+      }
+      for (const [output, owner] of found) this.reserved.set(output, owner);
+    }
+  }
+
+  /**
+   * One survey. `displaced`: outputs whose record names another input (lower-cased path →
+   * that input): a rerun would write over a result it did not make.
+   */
+  private async surveyOnce(first: boolean): Promise<{ survey: Survey; displaced: Map<string, string> }> {
     const { options } = this;
     const { outDir } = options.layout;
     const isAlreadyDone = createResumeCheck(options.layout, options.results);
     const done = new Set<string>();
+    const displaced = new Map<string, string>();
+    this.renamed.clear();
+    this.names.clear();
     const namer = this.namer();
     this.surveyNamer = namer;
     const ignored: Record<IgnoreReason, number> = noneIgnored();
@@ -104,7 +139,7 @@ export class Planner {
     let urlInputs = 0;
     let fileInputs = 0;
     let everyShards = 0;
-    for await (const { job, item, mine } of this.walk(namer, ignored)) {
+    for await (const { job, item, mine } of this.walk(namer, ignored, first)) {
       everyShards += 1;
       // Another shard's output must not land on this shard's input either.
       if (item.kind === 'file' && relativeInside(item.real, outDir) !== null) inputsInOutput.push(item.real);
@@ -138,14 +173,15 @@ export class Planner {
             `${displayPath(options.cwd, folder)} is a symbolic link out of the output folder (to ${leadsTo}); outputs are never written through it: remove the link, or choose another --out folder`,
           );
       }
-      const verdict = !options.overwrite && isAlreadyDone(job.outputPath, item, () => options.signature(job));
+      const verdict = options.overwrite ? 'redo' : isAlreadyDone(job.outputPath, item, () => options.signature(job));
       // A promise only when there is something to read: most inputs are decided without one.
-      if (verdict === false) pending += 1;
+      if (verdict === 'redo') pending += 1;
       else
         await verdicts.add(
-          verdict.then((isDone) => {
-            if (isDone) done.add(job.outputPath);
+          verdict.then((found) => {
+            if (found === 'done') done.add(job.outputPath);
             else pending += 1;
+            if (typeof found === 'object') displaced.set(job.outputPath.toLowerCase(), found.owner);
           }),
         );
     }
@@ -164,13 +200,27 @@ export class Planner {
     ];
     if (ruleProblems.length > 0) throw new UserError(ruleProblems);
     const shareOfInputs = options.shard && everyShards > 0 ? (urlInputs + fileInputs) / everyShards : undefined;
-    return { pending, done, ignored, ...(shareOfInputs !== undefined && { shareOfInputs }) };
+    return { survey: { pending, done, ignored, ...(shareOfInputs !== undefined && { shareOfInputs }) }, displaced };
+  }
+
+  /** Says, once the survey has settled the names, which inputs write under another name than their own. */
+  private announceRenames(): void {
+    for (const renamed of this.renamed.values()) this.announceRename(renamed);
+  }
+
+  private announceRename({ path: written, collidedWith, display }: Renamed): void {
+    const shown = (file: string) => displayPath(this.options.cwd, file);
+    this.options.notify({
+      type: 'warning',
+      input: display,
+      message: `${display} would also write ${shown(collidedWith)}; writing ${shown(written)} instead`,
+    });
   }
 
   /** The second walk: hands each input already done to `skip`, and yields up to `limit` jobs to send. */
   async *toSend(survey: Survey, limit: number, skip: (job: Job) => void | Promise<void>): AsyncGenerator<Job> {
     let sent = 0;
-    for await (const { job } of this.walk(null, null)) {
+    for await (const { job } of this.walk(null, null, false)) {
       if (survey.done.has(job.outputPath)) await skip(job);
       else if (sent < limit) {
         sent += 1;
@@ -181,14 +231,16 @@ export class Planner {
 
   /**
    * Walks the inputs, naming each one's output in discovery order (stable between walks).
-   * The survey's walk claims every name, counts what is ignored and warns; later walks
-   * reuse its names. With a shard, later walks skip other shards' inputs before anything
-   * else; the survey still names them (`mine` false), so that every shard gives every
-   * input the same name and two shards never write the same file.
+   * The survey's walk claims every name and counts what is ignored (and, with `tell`, says
+   * what discovery left out or warned of); later walks reuse its names. With a shard, later
+   * walks skip other shards' inputs before anything else; the survey still names them (`mine`
+   * false), so that every shard gives every input the same name and two shards never write
+   * the same file.
    */
   private async *walk(
     survey: OutputNamer | null,
     ignored: Record<IgnoreReason, number> | null,
+    tell: boolean,
   ): AsyncGenerator<{ job: Job; item: DiscoveredInput; mine: boolean }> {
     const namer = survey ?? this.namer();
     const { shard } = this.options;
@@ -196,9 +248,14 @@ export class Planner {
       if (item.kind === 'ignored') {
         if (!ignored) continue;
         ignored[item.reason] += 1;
-        this.options.notify({ type: 'ignored', input: displayPath(this.options.cwd, item.path), reason: item.reason });
+        if (tell)
+          this.options.notify({
+            type: 'ignored',
+            input: displayPath(this.options.cwd, item.path),
+            reason: item.reason,
+          });
       } else if (item.kind === 'warning') {
-        if (survey) this.options.notify({ type: 'warning', message: item.message });
+        if (tell) this.options.notify({ type: 'warning', message: item.message });
       } else {
         const mine = !shard || inShard(shard, item);
         if (!mine && !survey) continue;
@@ -207,7 +264,7 @@ export class Planner {
           this.options.outputFile ??
           (survey
             ? this.claim(survey, item, source, mine)
-            : (this.renamed.get(source) ?? namer.nameFor(item.relative)));
+            : (this.renamed.get(source)?.path ?? namer.nameFor(item.relative)));
         yield { job: jobOf(item, outputPath), item, mine };
       }
     }
@@ -219,25 +276,21 @@ export class Planner {
    */
   jobFor(item: DiscoveredInput): Job {
     const source = sourceOf(item);
-    const known = this.names.get(source) ?? this.renamed.get(source);
+    const known = this.names.get(source) ?? this.renamed.get(source)?.path;
     if (known) return jobOf(item, known);
     const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source, true);
     this.names.set(source, outputPath);
+    const renamed = this.renamed.get(source);
+    if (renamed) this.announceRename(renamed);
     return jobOf(item, outputPath);
   }
 
+  /** Names an input's output; one that cannot have its own name is told after the survey (or at once by jobFor). */
   private claim(namer: OutputNamer, item: DiscoveredInput, source: string, mine: boolean): string {
-    const planned = namer.claim(item.relative);
+    const planned = namer.claim(item.relative, item.display);
     if (this.options.rememberNames) this.names.set(source, planned.path);
-    if (planned.collidedWith && mine) {
-      this.renamed.set(source, planned.path);
-      const shown = (file: string) => displayPath(this.options.cwd, file);
-      this.options.notify({
-        type: 'warning',
-        input: item.display,
-        message: `${item.display} would also write ${shown(planned.collidedWith)}; writing ${shown(planned.path)} instead`,
-      });
-    }
+    if (planned.collidedWith && mine)
+      this.renamed.set(source, { path: planned.path, collidedWith: planned.collidedWith, display: item.display });
     return planned.path;
   }
 
@@ -247,6 +300,7 @@ export class Planner {
       options.layout.outDir,
       outputExtension(options.endpoint, options.params),
       options.nameTemplate,
+      this.reserved,
     );
   }
 
@@ -259,7 +313,7 @@ export class Planner {
       );
     }
     let writer = 'an input';
-    for await (const { job } of this.walk(null, null)) {
+    for await (const { job } of this.walk(null, null, false)) {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
     }
     throw new UserError(

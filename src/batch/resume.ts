@@ -2,6 +2,8 @@
  * Resume: an input whose output and sidecar exist, whose sidecar records the same request
  * signature and the same input, is done. The cheap check (size and mtime from the sidecar)
  * comes first; the content hash only when those differ (a touched but unchanged file).
+ * A sidecar that records another input (another path, other content) says the output is
+ * that input's: the planner then names this one elsewhere instead of writing over it.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,9 +23,25 @@ function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
 }
 
 export type CurrentInput =
-  | { kind: 'file'; path: string }
+  /** `display`: the path as sidecars record it (relative to the working folder when inside it). */
+  | { kind: 'file'; path: string; display?: string }
   | { kind: 'url'; url: string }
   | { kind: 'object'; uri: string; size: number; etag: string };
+
+/**
+ * What a rerun finds at an input's output name: its result (`done`), nothing of use (`redo`:
+ * no output, a damaged record, other parameters, an input that changed in place), or the
+ * result of another input, named by its record (`{ owner }`).
+ */
+export type Verdict = 'done' | 'redo' | { owner: string };
+
+/** The input a record or a current input names: its path as recorded, its URL or its URI. */
+function identityOf(input: SidecarInput | CurrentInput): string | undefined {
+  if ('url' in input) return input.url;
+  if ('object' in input) return input.object;
+  if ('uri' in input) return input.uri;
+  return 'display' in input ? input.display : 'sha256' in input ? input.path : undefined;
+}
 
 async function sameInput(recorded: SidecarInput, current: CurrentInput): Promise<boolean> {
   if (current.kind === 'url') return 'url' in recorded && recorded.url === current.url;
@@ -89,25 +107,32 @@ export function createResumeCheck(
   layout: StateLayout,
   /** Where outputs and sidecars are: the local file system, or a bucket (never an output downloaded). */
   reader: ResultReader = localFiles,
-): (outputPath: string, input: CurrentInput, signature: () => RequestSignature) => false | Promise<boolean> {
+): (outputPath: string, input: CurrentInput, signature: () => RequestSignature) => 'redo' | Promise<Verdict> {
   const listings = new FolderListings(reader);
-  const verify = async (outputPath: string, input: CurrentInput, signature: RequestSignature) => {
+  const verify = async (outputPath: string, input: CurrentInput, signature: RequestSignature): Promise<Verdict> => {
     const [sidecarBytes, outputSize] = await Promise.all([
       reader.read(layout.sidecarOf(outputPath)),
       listings.size(outputPath) ?? reader.sizeOf(outputPath),
     ]);
     const sidecar = sidecarBytes && parseSidecar(sidecarBytes.toString('utf8'));
-    if (!sidecar || outputSize !== sidecar.output.size) return false;
-    return sameSignature(sidecar.request, signature) && (await sameInput(sidecar.input, input));
+    if (!sidecar) return 'redo';
+    const recorded = identityOf(sidecar.input);
+    const current = identityOf(input);
+    // Recorded under another name (another input, or this one from another working folder or
+    // after a move): the content says which.
+    const same = recorded === current ? null : await sameInput(sidecar.input, input);
+    if (same === false) return recorded === undefined || current === undefined ? 'redo' : { owner: recorded };
+    if (outputSize !== sidecar.output.size || !sameSignature(sidecar.request, signature)) return 'redo';
+    return same === true || (await sameInput(sidecar.input, input)) ? 'done' : 'redo';
   };
   return (outputPath, input, signature) => {
     const sidecar = listings.has(layout.sidecarOf(outputPath));
-    if (sidecar === false) return false;
+    if (sidecar === false) return 'redo';
     const output = listings.has(outputPath);
-    if (sidecar === true && output === false) return false;
+    if (sidecar === true && output === false) return 'redo';
     if (sidecar === true && output === true) return verify(outputPath, input, signature());
     return Promise.all([sidecar, output]).then(([hasSidecar, hasOutput]) =>
-      hasSidecar && hasOutput ? verify(outputPath, input, signature()) : false,
+      hasSidecar && hasOutput ? verify(outputPath, input, signature()) : 'redo',
     );
   };
 }

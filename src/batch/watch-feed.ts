@@ -87,7 +87,7 @@ export class WatchFeed {
     // Listed afresh each time: the outputs of this session are new since the survey.
     const verdict =
       !run.settings.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));
-    if (verdict !== false && (await verdict)) return this.sender.reportSkipped(job);
+    if (verdict !== 'redo' && (await verdict) === 'done') return this.sender.reportSkipped(job);
     run.tallies.added();
     await this.sender.send(job, ROUNDS);
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -127,6 +127,40 @@ describe('a folder batch', () => {
     expect(log).toEqual(
       expect.arrayContaining(inputs.map((input): unknown => expect.objectContaining({ input, status: 'ok' }))),
     );
+  });
+
+  it('keeps each output with the input that made it when a same-name input comes or goes', async () => {
+    // The first run has twin.png alone: it writes out/twin.png.
+    const twinJpg = path.join(root, 'products/twin.jpg');
+    const jpgBytes = await readFile(twinJpg);
+    await rm(twinJpg);
+    const args = ['edit', 'products', '-o', 'out'];
+    expect((await run(args, root)).code).toBe(0);
+    const bottle = await readFile(path.join(root, 'out/twin.png'));
+
+    // twin.jpg comes, and sorts first: it must not take twin.png's output (a request for twin.png
+    // again, and the mug written over the bottle), but a name of its own.
+    await writeFile(twinJpg, jpgBytes);
+    const added = await run(args, root);
+    expect(added.code).toBe(0);
+    expect(added.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(1);
+    expect(await readFile(path.join(root, 'out/twin.png'))).toEqual(bottle);
+    expect((await readSidecar(path.join(root, 'out/twin.png'))).input).toMatchObject({ path: 'products/twin.png' });
+    expect((await readSidecar(path.join(root, 'out/twin-jpg.png'))).input).toMatchObject({
+      path: 'products/twin.jpg',
+    });
+    expect(added.stderr).toContain(
+      'warning: products/twin.jpg would also write out/twin.png; writing out/twin-jpg.png instead',
+    );
+    expect(added.stderr).toMatch(/1 ok, 3 skipped, 0 failed/);
+
+    // twin.png goes: twin.jpg keeps its output, and nothing is sent or written over.
+    await rm(path.join(root, 'products/twin.png'));
+    const removed = await run(args, root);
+    expect(removed.code).toBe(0);
+    expect(removed.requests).toHaveLength(0);
+    expect(await readFile(path.join(root, 'out/twin.png'))).toEqual(bottle);
+    expect(removed.stderr).toMatch(/0 ok, 3 skipped, 0 failed/);
   });
 
   it('sends nothing on a rerun, redoes all on a changed parameter, and one input when it changes', async () => {

@@ -21,6 +21,20 @@ describe('output paths', () => {
     ]);
   });
 
+  it('leaves an output reserved for the input that made it, whatever comes first', () => {
+    const reserved = new Map([['/out/twin.png', 'products/twin.png']]);
+    const namer = new OutputNamer('/out', 'png', undefined, reserved);
+    expect(namer.claim('twin.jpg', 'products/twin.jpg')).toEqual({
+      path: '/out/twin-jpg.png',
+      collidedWith: '/out/twin.png',
+    });
+    expect(namer.claim('twin.png', 'products/twin.png')).toEqual({ path: '/out/twin.png' });
+    // Reserved names are compared as a case-insensitive file system would.
+    expect(new OutputNamer('/out', 'png', undefined, reserved).claim('TWIN.gif', 'products/TWIN.gif').path).toBe(
+      '/out/TWIN-gif.png',
+    );
+  });
+
   it('follows a --name template', () => {
     const namer = new OutputNamer('/out', 'webp', '{name}-{srcext}.{ext}');
     expect(namer.claim('a/b/shoe.jpg')).toEqual({ path: '/out/shoe-jpg.webp' });

@@ -7,6 +7,25 @@ import { createResumeCheck } from '../../src/batch/resume.js';
 import { stateLayout } from '../../src/store/layout.js';
 import { sidecarRecord } from '../../src/store/sidecar.js';
 
+const request = { endpoint: '/v2/edit' as const, method: 'POST' as const, fields: [] };
+
+/** The sidecar of a 3-byte `output` made from `input` (of a made-up content hash unless given). */
+function recordOf(output: string, input: { path: string; size: number; mtimeMs: number; sha256?: string }): string {
+  return JSON.stringify(
+    sidecarRecord({
+      input: { sha256: 'f'.repeat(64), ...input },
+      request,
+      status: 200,
+      headers: { 'content-type': 'image/png' },
+      attempts: 1,
+      durationsMs: { total: 1, lastAttempt: 1 },
+      output: { path: output, bytes: 3, sha256: 'e'.repeat(64) },
+      cliVersion: 'test',
+      completedAt: new Date(0),
+    }),
+  );
+}
+
 describe('a resume check over an input it cannot read', () => {
   it('answers "not done" (the input is redone and says why) instead of throwing', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'photoroom-resume-'));
@@ -17,21 +36,45 @@ describe('a resume check over an input it cannot read', () => {
     const input = path.join(root, 'a.png');
     await mkdir(input);
     const { size } = await stat(input);
-    const request = { endpoint: '/v2/edit' as const, method: 'POST' as const, fields: [] };
-    const sidecar = sidecarRecord({
-      input: { path: 'a.png', size, mtimeMs: 1, sha256: 'f'.repeat(64) },
-      request,
-      status: 200,
-      headers: { 'content-type': 'image/png' },
-      attempts: 1,
-      durationsMs: { total: 1, lastAttempt: 1 },
-      output: { path: path.join(out, 'a.png'), bytes: 3, sha256: 'e'.repeat(64) },
-      cliVersion: 'test',
-      completedAt: new Date(0),
-    });
     await writeFile(path.join(out, 'a.png'), 'png');
-    await writeFile(path.join(out, 'a.png.json'), JSON.stringify(sidecar));
+    await writeFile(
+      path.join(out, 'a.png.json'),
+      recordOf(path.join(out, 'a.png'), { path: 'a.png', size, mtimeMs: 1 }),
+    );
     const check = createResumeCheck(stateLayout(out));
-    await expect(check(path.join(out, 'a.png'), { kind: 'file', path: input }, () => request)).resolves.toBe(false);
+    await expect(check(path.join(out, 'a.png'), { kind: 'file', path: input }, () => request)).resolves.toBe('redo');
+  });
+});
+
+describe('a resume check over an output another input made', () => {
+  it("names that input: the output is not this one's to write over", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-resume-'));
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const jpg = path.join(root, 'twin.jpg');
+    await writeFile(jpg, 'a mug');
+    const { size, mtimeMs } = await stat(jpg);
+    const twin = path.join(out, 'twin.png');
+    await writeFile(twin, 'png');
+    const check = createResumeCheck(stateLayout(out));
+    const current = { kind: 'file' as const, path: jpg, display: 'twin.jpg' };
+
+    await writeFile(path.join(out, 'twin.png.json'), recordOf(twin, { path: 'twin.png', size: 9, mtimeMs: 1 }));
+    await expect(check(path.join(out, 'twin.png'), current, () => request)).resolves.toEqual({ owner: 'twin.png' });
+
+    // The same content recorded under another path (the folder moved, or another working
+    // folder): this input's own result.
+    const moved = recordOf(twin, { path: 'old/twin.jpg', size, mtimeMs });
+    await writeFile(path.join(out, 'twin.png.json'), moved);
+    await expect(createResumeCheck(stateLayout(out))(path.join(out, 'twin.png'), current, () => request)).resolves.toBe(
+      'done',
+    );
+
+    // This input's path, its content changed since: its own output, to redo.
+    const edited = recordOf(twin, { path: 'twin.jpg', size: 9, mtimeMs: 1 });
+    await writeFile(path.join(out, 'twin.png.json'), edited);
+    await expect(createResumeCheck(stateLayout(out))(path.join(out, 'twin.png'), current, () => request)).resolves.toBe(
+      'redo',
+    );
   });
 });
