@@ -25,11 +25,21 @@ import { fileNameFromUrl, isUrlInput } from './urls.js';
  * earlier run (it has a sidecar), or one of its records: never an input again.
  * `not-a-file`: a named pipe, a device or a socket, whatever its name: never opened.
  */
-export type IgnoreReason = 'hidden' | 'not-an-image' | 'output-folder' | 'earlier-output' | 'excluded' | 'not-a-file';
+/** Why a file was left out; `same-file`: another path to a file taken already (a symbolic link, an argument given twice). */
+export type IgnoreReason =
+  'hidden' | 'not-an-image' | 'output-folder' | 'earlier-output' | 'excluded' | 'not-a-file' | 'same-file';
 
 /** No file left out yet, by reason. */
 export function noneIgnored(): Record<IgnoreReason, number> {
-  return { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0, 'not-a-file': 0 };
+  return {
+    hidden: 0,
+    'not-an-image': 0,
+    'output-folder': 0,
+    'earlier-output': 0,
+    excluded: 0,
+    'not-a-file': 0,
+    'same-file': 0,
+  };
 }
 
 export interface DiscoverOptions {
@@ -257,8 +267,12 @@ const loadPicomatch = async () => (await import('picomatch')).default;
 
 class Discovery {
   private readonly extensions: ReadonlySet<string>;
-  /** Real paths (and URLs) already yielded as inputs or as ignored. */
-  private readonly seen = new Map<string, 'input' | 'ignored'>();
+  /**
+   * Real paths (and URLs) already yielded as inputs or as ignored. A file first taken by
+   * another path than its real one keeps that path here (absolute: never one of the words),
+   * and 'said' once a second path to it has been left out.
+   */
+  private readonly seen = new Map<string, 'input' | 'ignored' | 'said' | (string & {})>();
 
   constructor(
     private readonly options: DiscoverOptions,
@@ -478,11 +492,23 @@ class Discovery {
   /**
    * Yields a file (or ignored folder) once per real path. A file left out by one argument
    * can still be taken by another (named, or under a different root), not the other way.
+   * Another path to a file taken already is said, not dropped in silence: the file's
+   * output is named after the path met first.
    */
   private *consider(real: string, file: string, relative: string, reason: IgnoreReason | undefined) {
     const before = this.seen.get(real);
-    if (before === 'input' || (reason && before === 'ignored')) return;
-    this.seen.set(real, reason ? 'ignored' : 'input');
+    if (before !== undefined && before !== 'ignored') {
+      // Taken already. The same path again (arguments that overlap) is nothing to say; a
+      // second path (a link to an input) is said, once (a link loop lists a file many times).
+      const first = before === 'input' ? real : before;
+      if (!reason && before !== 'said' && file !== first) {
+        this.seen.set(real, 'said');
+        yield { kind: 'ignored', reason: 'same-file', path: file } as const;
+      }
+      return;
+    }
+    if (reason && before === 'ignored') return;
+    this.seen.set(real, reason ? 'ignored' : file === real ? 'input' : file);
     yield reason
       ? ({ kind: 'ignored', reason, path: file } as const)
       : ({ kind: 'file', path: file, real, display: this.display(file), relative } as const);

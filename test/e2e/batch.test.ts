@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -580,6 +580,20 @@ describe('where results go', () => {
       /done in .*: 2 ok, 0 skipped, 0 failed \(ignored: 1 not an image, 1 hidden file, 1 in the output folder\)\n/,
     );
     expect(stderr).not.toContain('--verbose names them');
+  });
+
+  it('says which path to a file it took and which it left (a symbolic link to an input), instead of dropping one in silence', async () => {
+    await symlink('mug.jpg', path.join(root, 'alias.jpg'));
+    const { code, stderr, requests } = await run(['edit', '.', '-o', 'out', '--yes', '--verbose'], root);
+    expect(code).toBe(0);
+    expect(requests.filter((request) => request.path === '/v2/edit')).toHaveLength(2);
+    expect(stderr).toContain(
+      'ignored mug.jpg (the same file as an input met before (a symbolic link, or a path given twice))',
+    );
+    expect(existsSync(path.join(root, 'out/alias.png'))).toBe(true);
+    const quiet = await run(['edit', '.', 'mug.jpg', '-o', 'out2', '--yes'], root);
+    // mug.jpg named again: the same path as one already left out, said once.
+    expect(quiet.stderr).toMatch(/, 1 second path to an input; --verbose names them\)$/m);
   });
 });
 

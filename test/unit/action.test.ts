@@ -11,10 +11,11 @@ import { outputsFileText } from '../../src/action/outputs.js';
 import { summaryMarkdown } from '../../src/action/summary.js';
 import { splitWords } from '../../src/action/words.js';
 import { UserError } from '../../src/errors.js';
+import { noneIgnored } from '../../src/inputs/discover.js';
 import { parseOutputFile } from '../support/github-runner.js';
 import { markdownTables } from '../support/markdown-tables.js';
 
-const IGNORED = { hidden: 0, 'not-an-image': 0, 'output-folder': 0, 'earlier-output': 0, excluded: 0, 'not-a-file': 0 };
+const IGNORED = noneIgnored();
 
 function batchSummary(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -155,8 +155,8 @@ describe('folders', () => {
     await files('p/a.jpg', 'elsewhere/b.jpg');
     await symlink(path.join(cwd, 'elsewhere'), path.join(cwd, 'p/linked'));
     await symlink(path.join(cwd, 'elsewhere/b.jpg'), path.join(cwd, 'p/z.jpg'));
-    // p/z.jpg is the same file as p/linked/b.jpg: taken once, first come.
-    expect(summary(await discover(['p']))).toEqual(['a.jpg', 'linked/b.jpg']);
+    // p/z.jpg is the same file as p/linked/b.jpg: taken once, first come, and the other path said.
+    expect(summary(await discover(['p']))).toEqual(['a.jpg', 'linked/b.jpg', 'same-file:p/z.jpg']);
   });
 
   it('yields a broken symbolic link as a file, for a later stage to report', async () => {
@@ -207,7 +207,12 @@ describe('globs', () => {
 
   it('yields each file once across a symbolic link loop', async () => {
     await symlink('..', path.join(cwd, 'products/shoes/loop'));
-    expect(summary(await discover(['products/**/*.jpg']))).toEqual(['hidden:products/.h/d.jpg', 'shoes/a.jpg']);
+    // The loop lists it under ever longer paths: the second one is said, once.
+    expect(summary(await discover(['products/**/*.jpg']))).toEqual([
+      'hidden:products/.h/d.jpg',
+      'shoes/a.jpg',
+      'same-file:products/shoes/loop/shoes/a.jpg',
+    ]);
   });
 
   it('warns when a pattern matches nothing', async () => {

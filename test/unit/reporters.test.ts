@@ -6,6 +6,7 @@ import { createReporter, reporterKind, shouldColor, type ReporterOptions } from 
 import { barLine, batchTallies } from '../../src/cli/reporters/progress.js';
 import { createStyle } from '../../src/cli/reporters/style.js';
 import { MAX_LISTED_FAILURES, summaryLines } from '../../src/cli/reporters/summary.js';
+import { noneIgnored as nothingIgnored } from '../../src/inputs/discover.js';
 
 /** A stream that keeps what is written, each write() as one chunk; a fake terminal with `tty`. */
 class Capture extends Writable {
@@ -36,14 +37,7 @@ class Capture extends Writable {
 }
 
 const ESC = '\x1b';
-const noneIgnored = {
-  hidden: 0,
-  'not-an-image': 0,
-  'output-folder': 0,
-  'earlier-output': 0,
-  excluded: 0,
-  'not-a-file': 0,
-};
+const noneIgnored = nothingIgnored();
 
 function start(overrides: Partial<StartEvent> = {}): StartEvent {
   return { type: 'start', total: 3, skipped: 0, ignored: noneIgnored, dryRun: false, ...overrides };

@@ -31,6 +31,7 @@ export const IGNORED_REASON: Readonly<Record<IgnoreReason, string>> = {
   'earlier-output': 'a result of an earlier run',
   excluded: 'excluded by --include/--exclude',
   'not-a-file': 'not a regular file (a named pipe, a device or a socket)',
+  'same-file': 'the same file as an input met before (a symbolic link, or a path given twice)',
 };
 
 const ignoredWording: [IgnoreReason, (n: number) => string][] = [
@@ -40,6 +41,7 @@ const ignoredWording: [IgnoreReason, (n: number) => string][] = [
   ['earlier-output', (n) => (n === 1 ? '1 result of an earlier run' : `${n} results of earlier runs`)],
   ['excluded', (n) => `${n} excluded`],
   ['not-a-file', (n) => (n === 1 ? '1 not a regular file' : `${n} not regular files`)],
+  ['same-file', (n) => (n === 1 ? '1 second path to an input' : `${n} second paths to inputs`)],
 ];
 
 /** `ignored: 2 not images, 1 hidden file`, or '' when nothing was left out. */
