@@ -216,6 +216,13 @@ async function runPasses(
   if (stop.event) return;
   emit({ type: 'start', total, skipped: survey.done.size, ignored: { ...survey.ignored }, dryRun: settings.dryRun });
   if (settings.dryRun) return dryRun(run, planner, survey, total);
+  // No image at all (an empty folder, a glob that matched none): said, and no output folder
+  // or run log is left behind for a run that had nothing to do. --watch waits for images.
+  if (survey.pending === 0 && survey.done.size === 0 && !watch) {
+    const where = settings.shard ? `for shard ${settings.shard.index}/${settings.shard.count}` : 'in the inputs given';
+    emit({ type: 'warning', message: `no images found ${where}: nothing to send` });
+    return;
+  }
 
   const sender = await Sender.open(run, survey.shareOfInputs);
   try {

@@ -582,6 +582,16 @@ describe('where results go', () => {
     expect(stderr).not.toContain('--verbose names them');
   });
 
+  it('says so when a folder holds no image, and leaves no output folder behind', async () => {
+    await mkdir(path.join(root, 'empty'));
+    await writeFile(path.join(root, 'empty/notes.txt'), 'hello');
+    const { code, stderr, requests } = await run(['edit', 'empty', '-o', 'out-empty', '--yes'], root);
+    expect(code).toBe(0);
+    expect(requests).toHaveLength(0);
+    expect(stderr).toContain('warning: no images found in the inputs given: nothing to send');
+    expect(existsSync(path.join(root, 'out-empty'))).toBe(false);
+  });
+
   it('says which path to a file it took and which it left (a symbolic link to an input), instead of dropping one in silence', async () => {
     await symlink('mug.jpg', path.join(root, 'alias.jpg'));
     const { code, stderr, requests } = await run(['edit', '.', '-o', 'out', '--yes', '--verbose'], root);
