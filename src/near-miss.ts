@@ -30,7 +30,7 @@ function distance(a: string, b: string): number {
 
 /**
  * The candidate a text is a near miss of (a typo of up to two letters, or a mode without its
- * `ai.` prefix: `soft` for `ai.soft`), if any.
+ * `ai.` prefix: `soft` for `ai.soft`), if any; never the text itself, which was refused.
  */
 export function nearest(text: string, candidates: readonly string[]): string | undefined {
   const typed = text.trim().toLowerCase();
@@ -39,6 +39,7 @@ export function nearest(text: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of candidates) {
+    if (candidate === text.trim()) continue;
     const d = distance(typed, candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }

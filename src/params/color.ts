@@ -21,8 +21,10 @@ export interface ParsedColor {
 
 const HEX = /^#?([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
 
-/** Every colour name taken, for suggestions. */
-export const COLOR_NAMES: readonly string[] = ['transparent', ...Object.keys(cssColors)];
+/** The colour names without alpha, for suggestions where alpha is not taken (`/v1/segment`'s bg_color)... */
+export const OPAQUE_COLOR_NAMES: readonly string[] = Object.keys(cssColors);
+/** ...and every colour name taken. */
+export const COLOR_NAMES: readonly string[] = ['transparent', ...OPAQUE_COLOR_NAMES];
 
 /** Reads a colour; `null` when it is neither hex nor a known CSS colour name. */
 export function parseColor(text: string): ParsedColor | null {

@@ -2,7 +2,7 @@
  * Value kinds: how one raw value (a flag's text, a config file's number or boolean, a form
  * field) is read into its canonical form, and what to tell the user when it cannot be.
  */
-import { COLOR_NAMES, parseColor } from './color.js';
+import { COLOR_NAMES, OPAQUE_COLOR_NAMES, parseColor } from './color.js';
 import { didYouMean } from '../near-miss.js';
 import type { ParamValue, ValueKind } from './types.js';
 
@@ -146,7 +146,9 @@ function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
     ? 'a hex colour such as #FF0000 (no alpha) or a CSS colour name such as white'
     : 'a hex colour such as FF0000, #FF0000 or FF0000EE (with alpha), or a CSS colour name such as white';
   const color = typeof raw === 'string' ? parseColor(raw) : null;
-  if (!color || (hashStyle && color.hasAlpha)) return fail(expected + didYouMean(String(raw), COLOR_NAMES));
+  // A colour with alpha (transparent too) where none is taken: leaving it out is the transparent background.
+  if (color && hashStyle && color.hasAlpha) return fail(`${expected}; leave it out for a transparent background`);
+  if (!color) return fail(expected + didYouMean(String(raw), hashStyle ? OPAQUE_COLOR_NAMES : COLOR_NAMES));
   return ok(color.canonical);
 }
 

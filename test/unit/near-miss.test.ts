@@ -18,3 +18,10 @@ describe('a near miss', () => {
     expect(didYouMean('nothing-near', COLOR_NAMES)).toBe('');
   });
 });
+
+describe('a near miss of a refused value', () => {
+  it('is never the value itself', () => {
+    expect(nearest('transparent', COLOR_NAMES)).toBeUndefined();
+    expect(nearest('PNG', ['png', 'jpeg'])).toBe('png');
+  });
+});

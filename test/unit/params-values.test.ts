@@ -103,3 +103,16 @@ describe('reading a validated length or output size', () => {
     ]);
   });
 });
+
+describe('colours where alpha is not taken (/v1/segment bg_color)', () => {
+  it('says to leave transparent out, and never suggests the value it refused', () => {
+    const refused = read('bg_color', 'transparent');
+    expect(refused.ok).toBe(false);
+    const text = JSON.stringify(refused);
+    expect(text).toContain('leave it out for a transparent background');
+    expect(text).not.toContain('did you mean');
+    expect(read('bg_color', '#FF000080').ok).toBe(false);
+    expect(JSON.stringify(read('bg_color', 'whte'))).toContain('did you mean \\"white\\"');
+    expect(read('bg_color', 'white')).toEqual({ ok: true, value: 'white' });
+  });
+});
