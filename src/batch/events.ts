@@ -156,6 +156,7 @@ export interface SummaryEvent {
   requests: number;
   /** Requests whose 2xx came but gave no kept result, and the inputs they were for: each may have been billed. */
   maybeBilled: { requests: number; inputs: number };
+  /** Answers 429, each counted once: retried or not (the run stopped during its wait, or it was the last try). */
   rateLimited: number;
   /**
    * When 429s without Retry-After limited the run: the rate it held itself to at its end

@@ -229,7 +229,11 @@ export class Sender {
               }
             } catch (error) {
               this.noteAttemptFailure(state, error, answered);
-              // Before the place is given up, so that no request waiting for it starts after a stop.
+              // Here, once per attempt, whatever then settles the input (a retry, a stop, a later
+              // round, a failed result); before the place is given up, so that no request waiting
+              // for it starts after a stop, and before the retry loop decides, so that a stop this
+              // failure raises is not followed by a retry.
+              this.noteServiceFailure(error);
               this.stopIfRunRefused(error);
               throw error;
             }
@@ -241,7 +245,6 @@ export class Sender {
         backoff: state.backoff,
         signal: stop.signal,
         onRetry: (error, _attempt, delayMs) => {
-          this.noteFailure(error);
           this.run.emit({
             type: 'retry',
             input: this.run.shown.input(job),
@@ -304,23 +307,24 @@ export class Sender {
     if (error instanceof LocalFault) return this.fail(state, error.message);
     if (!(error instanceof ApiError)) throw error;
     if (error.refusesRun) return;
-    const transient = error.retryable && !error.mayBeBilled;
-    if (transient) {
-      this.noteFailure(error);
+    if (error.retryable && !error.mayBeBilled) {
       // The run stopped while this input waited to retry: it is simply not done yet.
       if (this.run.stop.event) return;
       if (state.round < ROUNDS) {
         this.deferred.push(state);
         return;
       }
-    } else if (error.mayBeBilled) {
-      this.noteFailure(error);
     }
     return this.fail(state, error.message);
   }
 
-  /** A failure of the service: stops the run if the service looks down (the gate slows down on 429s itself). */
-  private noteFailure(error: ApiError): void {
+  /**
+   * An attempt's failure, if it is the service's (a 5xx, a 429, a network fault, an answer
+   * that may have been billed): counted, and the run stopped if the service looks down (the
+   * gate slows down on 429s itself). A 400 or a local fault says nothing of the service.
+   */
+  private noteServiceFailure(error: unknown): void {
+    if (!(error instanceof ApiError) || !(error.retryable || error.mayBeBilled)) return;
     if (error.status === 429) this.run.tallies.limited();
     const down = this.health.failed(error);
     if (down) this.run.stop.stop(stopEvent('unavailable', down));

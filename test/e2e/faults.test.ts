@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryEvent } from '../../src/batch/events.js';
 import type { RunningEmulator } from '../../src/emulator/server.js';
 import { TEMP_PREFIX } from '../../src/store/outputs.js';
-import { runInProcess } from '../support/in-process.js';
+import { runInProcess, startInProcess } from '../support/in-process.js';
 import { BIN, emulatorEnv, listenOnLoopback, recordingEmulator, runCli, scriptedServer, tempDir } from './harness.js';
 
 let tinyPng: Buffer;
@@ -218,6 +218,50 @@ function spawnBatch(
   );
   return { child, exit };
 }
+
+describe('what a stop leaves said', () => {
+  it('counts each 429 once when Ctrl-C comes during its Retry-After wait', async () => {
+    // One request a minute: the first input is done, the second meets a 429 naming ~60 s.
+    const emulator = await recordingEmulator({ echo: true, rateLimit: 1 });
+    try {
+      const root = await imageFolder(2);
+      const running = startInProcess(
+        ['edit', 'in', '-o', 'out', '--yes', '--concurrency', '1', '--json', '--verbose'],
+        { cwd: root, env: emulatorEnv(emulator) },
+      );
+      await running.printed('"type":"retry"');
+      running.signal('SIGINT');
+      const { code, stdout } = await running.done;
+      expect(code).toBe(130);
+      expect(editRequests(emulator).map((request) => request.status)).toEqual([200, 429]);
+      expect(summaryOf(stdout)).toMatchObject({ ok: 1, notProcessed: 1, requests: 2, rateLimited: 1 });
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('tells no retry after "stopping" when the service is given up on', async () => {
+    const emulator = await recordingEmulator({ echo: true, failRate: 1 });
+    try {
+      const root = await imageFolder(1);
+      const { code, stderr } = await runInProcess(
+        ['edit', 'in', '-o', 'out', '--yes', '--give-up-after', '1', '--retries', '20', '--verbose', '--no-progress'],
+        { cwd: root, env: emulatorEnv(emulator) },
+      );
+      expect(code).toBe(1);
+      const lines = stderr.split('\n');
+      const stopping = lines.findIndex((line) => line.startsWith('stopping: no request has succeeded for'));
+      expect(stopping).toBeGreaterThan(0);
+      expect(lines.slice(stopping).filter((line) => line.startsWith('retry'))).toEqual([]);
+      // Each retry told was sent: the first request and one per retry line, at most.
+      const told = lines.filter((line) => line.startsWith('retry')).length;
+      expect(editRequests(emulator).length).toBeGreaterThanOrEqual(told);
+      expect(editRequests(emulator).length).toBeLessThanOrEqual(told + 1);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
 
 describe('crashes and interruptions', () => {
   it('after SIGKILL at any moment, a rerun leaves every output whole and redoes at most the in-flight requests', async () => {

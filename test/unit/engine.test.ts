@@ -185,6 +185,30 @@ describe('stopping', () => {
   });
 });
 
+describe('each failure, counted once however its input is settled', () => {
+  it('counts a 429 once when the run stops during its Retry-After wait, and does not call it retried', async () => {
+    const { summary, client } = await runOnFakeTime(() => status(429, '60'), {
+      count: 1,
+      abortAt: (event) => event.type === 'retry',
+    });
+    expect(summary).toMatchObject({ stopped: 'interrupted', requests: 1, rateLimited: 1 });
+    expect(client.calls).toHaveLength(1);
+    const lines = summaryLines(summary, { style: createStyle(false), problemsOnly: false });
+    expect(lines).toContain('1 request was rate-limited (429)');
+    expect(lines.join('\n')).not.toContain('retried');
+  });
+
+  it('tells no retry after the stop its failure raised: the service was given up on, nothing is retried', async () => {
+    const { summary, events } = await runOnFakeTime(() => status(503), {
+      count: 1,
+      settings: { retries: 20, giveUpAfter: 30 },
+    });
+    expect(summary.stopped).toBe('unavailable');
+    const stoppedAt = events.findIndex((event) => event.type === 'stop');
+    expect(events.slice(stoppedAt).filter((event) => event.type === 'retry')).toEqual([]);
+  });
+});
+
 describe('transient faults', () => {
   it('gives an input that failed every retry another round at the end, and it succeeds', async () => {
     const { summary, events, client } = await runOnFakeTime(

@@ -84,9 +84,8 @@ export function summaryLines(unescapedSummary: SummaryEvent, options: SummaryOpt
   }
 
   if (summary.rateLimited > 0 && !options.problemsOnly) {
-    lines.push(
-      style.dim(`${count(summary.rateLimited, 'request was', 'requests were')} rate-limited (429) and retried`),
-    );
+    // Not said to be retried: a run that stopped during the wait, or an input's last try, did not retry it.
+    lines.push(style.dim(`${count(summary.rateLimited, 'request was', 'requests were')} rate-limited (429)`));
   }
 
   if (summary.settledRate && !options.problemsOnly) lines.push(settledRateLine(summary.settledRate, options));
