@@ -63,6 +63,10 @@ export class Sender {
   private readonly gate: Gate;
   private readonly health: ServiceHealth;
   private readonly attempt: AttemptContext;
+  /** Requests sent and not yet answered. */
+  private inFlight = 0;
+  /** Aborted when sending ends (close) or the run stops: the health's deadline timer ends with it. */
+  private readonly sending = new AbortController();
 
   private constructor(
     private readonly run: RunContext,
@@ -81,7 +85,14 @@ export class Sender {
       stopped: run.stop.signal,
       onRateChange: (change) => run.emit({ type: 'rate', ...change }),
     });
-    this.health = new ServiceHealth(settings.giveUpAfter * 1000, () => timing.now());
+    run.stop.signal.addEventListener('abort', () => this.sending.abort(), { once: true });
+    this.health = new ServiceHealth({
+      giveUpAfterMs: settings.giveUpAfter * 1000,
+      timing,
+      ended: this.sending.signal,
+      waitingToRetry: () => this.inFlight === 0 && this.unsettled.size > 0,
+      down: (reason) => run.stop.stop(stopEvent('unavailable', reason)),
+    });
     const maxAnswerBytes = settings.maxAnswerSize * 1024 * 1024;
     this.attempt = {
       client: options.client,
@@ -165,6 +176,7 @@ export class Sender {
   }
 
   async close(): Promise<void> {
+    this.sending.abort();
     await this.runLog.close();
   }
 
@@ -220,7 +232,7 @@ export class Sender {
             const attemptStarted = timing.now();
             let answered: number | null = null;
             try {
-              const result = await sendOnce(this.attempt, prepared, job.outputPath, (status) => (answered = status));
+              const result = await this.sendInFlight(prepared, job.outputPath, (status) => (answered = status));
               try {
                 await this.recordSuccess(state, result, prepared, attemptStarted);
               } finally {
@@ -254,11 +266,29 @@ export class Sender {
           });
         },
       });
-      this.health.succeeded();
     } catch (error) {
       await this.settleFailure(state, error);
     } finally {
       if (prepared.kind === 'file') await prepared.release?.();
+    }
+  }
+
+  /**
+   * One request, in flight until its answer is judged (the give-up deadline waits for it). A
+   * whole answer tells that the service is up, whatever then becomes of the result here.
+   */
+  private async sendInFlight(
+    prepared: Prepared,
+    outputPath: string,
+    onAnswer: (status: number) => void,
+  ): Promise<AttemptResult> {
+    this.inFlight += 1;
+    try {
+      const result = await sendOnce(this.attempt, prepared, outputPath, onAnswer);
+      this.health.succeeded();
+      return result;
+    } finally {
+      this.inFlight -= 1;
     }
   }
 
@@ -326,8 +356,7 @@ export class Sender {
   private noteServiceFailure(error: unknown): void {
     if (!(error instanceof ApiError) || !(error.retryable || error.mayBeBilled)) return;
     if (error.status === 429) this.run.tallies.limited();
-    const down = this.health.failed(error);
-    if (down) this.run.stop.stop(stopEvent('unavailable', down));
+    this.health.failed(error);
   }
 
   private async recordSuccess(

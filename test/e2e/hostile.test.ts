@@ -293,6 +293,21 @@ describe('a service that never gets better', () => {
     expect(server.imageRequests().length).toBeLessThanOrEqual(6);
   });
 
+  it('stops as --give-up-after passes, not after a Retry-After that outlasts it', async () => {
+    const unavailable: HostileAnswer = { kind: 'status', status: 503, headers: { 'retry-after': '15' } };
+    const { code, stdout, server } = await runAgainst(
+      [unavailable],
+      ['edit', 'in', '-o', 'out', '--give-up-after', '1', '--concurrency', '3', '--json'],
+      { count: 3 },
+    );
+    expect(code).toBe(1);
+    const summary = summaryOf(stdout);
+    expect(summary).toMatchObject({ stopped: 'unavailable', ok: 0, notProcessed: 3, requests: 3 });
+    expect(summary.stopMessage).toMatch(/^no request has succeeded for \d+ s \(3 failures, the last: HTTP 503/);
+    // One request per input; none after the 15 s each was told to wait.
+    expect(server.imageRequests()).toHaveLength(3);
+  });
+
   it('times out a request that is never answered, and tries it again in later rounds', async () => {
     const { code, stderr, server } = await runAgainst(
       [{ kind: 'stall' }],

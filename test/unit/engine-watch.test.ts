@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -154,6 +154,29 @@ describe('the end of a watching run', () => {
       },
     );
     expect(watch.summaryBeforeClose).toBe(true);
+  });
+});
+
+describe('a watching run after an input failed', () => {
+  it('goes on watching past --give-up-after: nothing waits to be retried, so nothing is given up on', async () => {
+    const timing = new FakeTiming();
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-engine-watch-'));
+    await mkdir(path.join(root, 'in'));
+    await writeFile(path.join(root, 'in', 'a.png'), await colour('#ff0000'));
+    const client = createFakeClient({ timing, answer: () => ({ status: 500 }) });
+    const controller = new AbortController();
+    const batch = editInToOut(root, client, timing, {
+      signal: controller.signal,
+      startWatch: () => Promise.resolve(new ScriptedWatch()),
+      settings: { retries: 1, watch: true, watchSettle: 0, giveUpAfter: 600 },
+    });
+    batch.on('event', (event) => {
+      // Ctrl-C an hour after the input failed (its three rounds took about a minute); the run ends on it, nobody waits.
+      if (event.type === 'result') void timing.sleep(3_600_000).then(() => controller.abort());
+    });
+    const summary = await timing.drive(batch.done);
+    expect(client.calls).toHaveLength(6);
+    expect(summary).toMatchObject({ failed: 1, stopped: 'interrupted' });
   });
 });
 

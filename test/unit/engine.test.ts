@@ -149,6 +149,29 @@ describe('a service that is down', () => {
     expect(summary.notProcessed).toBe(10);
   });
 
+  it('stops when --give-up-after passes, not at the next failure a backoff puts after it', async () => {
+    const { summary, client } = await runOnFakeTime(() => status(503), {
+      count: 1,
+      settings: { retries: 20, giveUpAfter: 30 },
+    });
+    expect(summary.stopped).toBe('unavailable');
+    expect(summary.stopMessage).toMatch(/^no request has succeeded for 30 s \(\d+ failures, the last: HTTP 503/);
+    // Nothing takes fake time after the stop: the run ended as the deadline passed.
+    expect(summary.ms).toBe(30_000);
+    expect(client.calls.every((call) => call.startedAt < 30_000)).toBe(true);
+  });
+
+  it('waits at the deadline for an answer in flight: it may be the success', async () => {
+    const { summary, client } = await runOnFakeTime((call) => (call.attempt <= 3 ? status(503) : ok()), {
+      count: 1,
+      latencyMs: (call) => (call.attempt <= 3 ? 100 : 60_000),
+      settings: { giveUpAfter: 30 },
+    });
+    expect(summary).toMatchObject({ ok: 1, notProcessed: 0 });
+    expect(summary.stopped).toBeUndefined();
+    expect(client.calls).toHaveLength(4);
+  });
+
   it('ends every wait at once when stopped: no timer is left behind', async () => {
     const { summary, timing } = await runOnFakeTime(() => status(503, '600'), {
       count: 3,
@@ -224,13 +247,15 @@ describe('transient faults', () => {
   });
 
   it('fails an input only after its last round, with the last reason', async () => {
-    const { summary, client } = await runOnFakeTime(() => status(500), {
+    const { summary, client, timing } = await runOnFakeTime(() => status(500), {
       count: 1,
       settings: { retries: 1, giveUpAfter: 600 },
     });
     expect(summary.failed).toBe(1);
     expect(summary.failures[0]?.error).toBe('HTTP 500: status 500');
     expect(client.calls).toHaveLength(6); // 3 rounds of 2 attempts
+    // The give-up deadline, 600 s ahead, was waited for until the run ended, and no longer.
+    expect(timing.pendingTimers).toBe(0);
   });
 
   it('waits before a later round as before a retry: both follow the one backoff policy the timing gives', async () => {
