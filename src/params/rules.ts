@@ -4,7 +4,7 @@
  */
 import type { ParamEntry, ParamSet } from './set.js';
 import { paramByName, PARAMS, type ParamName } from './table.js';
-import type { Method } from './types.js';
+import type { Method, ParamValue } from './types.js';
 
 export interface RuleContext {
   /** `/v2/edit` method the request will use: POST for a local file, GET for a URL. */
@@ -78,22 +78,27 @@ const methodRestricted: Rule = (params, context) => {
     );
 };
 
-/** "colorSpace original: only valid when the request is a pure background removal with PNG output". */
+/**
+ * "colorSpace original: only valid when the request is a pure background removal with PNG
+ * output; combining it with any other operation ... returns a 400". An allowlist, as the
+ * contract's list ends in "...": only the rows marked `pureBackgroundRemoval` go with it, and
+ * of those, the values below are still another operation. A field the table does not know
+ * (`--param`) is left to the API, which ignores what it does not know.
+ */
+const NOT_PURE_REMOVAL: Readonly<Record<string, (value: ParamValue) => boolean>> = {
+  removeBackground: (value) => value === false,
+  'export.format': (value) => value !== 'png',
+  keepExistingAlphaChannel: (value) => value === 'auto',
+  preserveMetadata: (value) => String(value).startsWith('exifSubset'),
+};
+
 const originalColorSpace: Rule = (params) => {
   const entry = params.entry('colorSpace');
   if (entry?.value !== 'original') return [];
-  const conflicts = params
-    .entries()
-    .filter(
-      ({ name, value }) =>
-        name.startsWith('background.') ||
-        name.startsWith('shadow.') ||
-        name === 'export.dpi' ||
-        (name === 'removeBackground' && value === false) ||
-        (name === 'export.format' && value !== 'png') ||
-        (name === 'keepExistingAlphaChannel' && value === 'auto') ||
-        (name === 'preserveMetadata' && String(value).startsWith('exifSubset')),
-    );
+  const conflicts = params.entries().filter(({ name, value, spec, layerField }) => {
+    if (spec?.pureBackgroundRemoval) return NOT_PURE_REMOVAL[name]?.(value) ?? false;
+    return spec !== undefined || layerField !== undefined;
+  });
   return conflicts.map(
     (conflict) =>
       `${label(entry)} original keeps the input's colour profile only for a pure background removal to PNG; ${label(conflict)} ${String(conflict.value)} is another operation`,

@@ -62,6 +62,13 @@ export interface ParamSpec {
   readonly example?: string;
   /** The spec says: "Can't be provided if `removeBackground` is set to `false`". */
   readonly needsBackgroundRemoval?: boolean;
+  /**
+   * Part of a pure background removal (the input, the cutout's own settings, the export):
+   * the only parameters `colorSpace original` goes with, as the contract answers 400 to it
+   * combined "with any other operation". Some of them still take values that are another
+   * operation (JPEG export, `keepExistingAlphaChannel auto`...): those the rule in rules.ts holds.
+   */
+  readonly pureBackgroundRemoval?: boolean;
   /** Colours: `hash` is sent as `#RRGGBB` with no alpha (v1); default is hex without `#`. */
   readonly colorStyle?: 'bare' | 'hash';
   /** The contract deprecates this parameter for that one: accepted, with a notice. */

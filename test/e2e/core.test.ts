@@ -289,6 +289,11 @@ describe('refused locally: exit 2, nothing sent', () => {
       ['--removeBackground', 'false', '--referenceBox', 'originalImage'],
       /--referenceBox cannot be used with --removeBackground false/,
     ],
+    [
+      'colorSpace original with a geometry change: not a pure background removal',
+      ['--colorSpace', 'original', '--padding', '0.1'],
+      /--colorSpace original keeps the input's colour profile only for a pure background removal to PNG; --padding 0.1 is another operation/,
+    ],
     ['a misspelt flag', ['--paddding', '0.1'], /^photoroom: unknown option --paddding; did you mean --padding\?$/m],
     [
       'a missing background file',

@@ -100,6 +100,62 @@ describe('cross-field rules', () => {
     ]);
   });
 
+  it('takes colorSpace original with what a pure background removal to PNG is made of, and nothing else', () => {
+    const pure = {
+      colorSpace: 'original',
+      removeBackground: 'true',
+      'export.format': 'png',
+      keepExistingAlphaChannel: 'never',
+      preserveMetadata: 'xmp',
+      'segmentation.mode': 'keepSalientObject',
+      'segmentation.prompt': 'the mug',
+      'segmentation.negativePrompt': 'the hand',
+    };
+    expect(problemsOf(pure)).toEqual([]);
+    expect(problemsOf({ colorSpace: 'original' }, GET)).toEqual([]);
+    // A field the table does not know (--param) is left to the API, which ignores it.
+    const unknown = { name: 'future.flag', value: 'x', source: '--param future.flag', passThrough: true };
+    expect(buildParamSet('edit', [...flags(pure), unknown], POST).problems).toEqual([]);
+    // Values of those parameters that are another operation, named as given.
+    const refusedValues: [string, string][] = [
+      ['removeBackground', 'false'],
+      ['export.format', 'webp'],
+      ['keepExistingAlphaChannel', 'auto'],
+      ['preserveMetadata', 'exifSubsetWithXmpCompatibility'],
+    ];
+    for (const [name, value] of refusedValues) {
+      expect(problemsOf({ ...pure, [name]: value })).toEqual([
+        `--colorSpace original keeps the input's colour profile only for a pure background removal to PNG; --${name} ${value} is another operation`,
+      ]);
+    }
+    expect(problemsOf({ ...pure, padding: '0.1' })).toHaveLength(1);
+  });
+
+  it.each([
+    ['padding', '0.1'],
+    ['paddingLeft', '10px'],
+    ['outputSize', '500x500'],
+    ['margin', '10%'],
+    ['scaling', 'fill'],
+    ['horizontalAlignment', 'left'],
+    ['referenceBox', 'originalImage'],
+    ['lighting.mode', 'ai.auto'],
+    ['upscale.mode', 'ai.fast'],
+    ['outline.color', 'red'],
+    ['textRemoval.mode', 'ai.all'],
+    ['beautify.mode', 'ai.auto'],
+    ['expand.mode', 'ai.auto'],
+    ['uncrop.mode', 'ai.auto'],
+    ['editWithAI.mode', 'ai.auto'],
+    ['ghostMannequin.mode', 'ai.auto'],
+    ['templateId', '4b3c2a10-1d2e-4f50-8a6b-7c8d9e0f1a2b'],
+    ['layers.logo.text.content', 'Sale'],
+  ])('refuses colorSpace original with --%s %s, another operation than a pure background removal', (name, value) => {
+    expect(problemsOf({ colorSpace: 'original', [name]: value })).toContain(
+      `--colorSpace original keeps the input's colour profile only for a pure background removal to PNG; --${name} ${value} is another operation`,
+    );
+  });
+
   it('keeps a template layer either text or image, with the prompts its sub-objects need', () => {
     const layer = (values: Record<string, string>) =>
       buildParamSet(
