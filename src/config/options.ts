@@ -112,6 +112,8 @@ export interface RunOptionSpec<Kind extends RunOptionKind = RunOptionKind> exten
    * shard): the highest source that gives either decides, and one source giving both is refused.
    */
   readonly alternativeTo?: keyof RunSettings;
+  /** The request header this setting is sent as (the model versions: `pr-ai-shadows-model-version`). */
+  readonly header?: `pr-${string}`;
 }
 
 const ALL: readonly CommandName[] = ['edit', 'segment', 'account'];
@@ -430,6 +432,7 @@ export const RUN_OPTIONS: {
     flag: '--ai-background-model-version',
     placeholder: '<version>',
     kind: 'text',
+    header: 'pr-ai-background-model-version',
     example: '3',
     commands: ['edit'],
     group: CONNECTION,
@@ -439,6 +442,7 @@ export const RUN_OPTIONS: {
     flag: '--ai-shadows-model-version',
     placeholder: '<version>',
     kind: 'text',
+    header: 'pr-ai-shadows-model-version',
     example: '2026-04-15',
     commands: ['edit'],
     group: CONNECTION,
@@ -449,6 +453,7 @@ export const RUN_OPTIONS: {
     flag: '--background-removal-model-version',
     placeholder: '<version>',
     kind: 'text',
+    header: 'pr-background-removal-model-version',
     example: '2',
     commands: ['edit'],
     group: CONNECTION,

@@ -9,6 +9,7 @@ import { checkInputFile } from '../inputs/sniff.js';
 import { buildParamSet, ParamSet, type RawParam } from '../params/paramset.js';
 import type { RuleContext } from '../params/rules.js';
 import type { Endpoint } from '../params/types.js';
+import { requestHeaders } from './headers.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { isLoopback } from './loopback.js';
 import type { CommandName, RunSettings } from './options.js';
@@ -99,8 +100,9 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
     const implied = (await input.impliedParams?.(run.settings)) ?? [];
     // Lowest precedence first: the preset, what -o implies, the config file, the flags.
     const raws = [...preset, ...implied, ...fromConfig.params, ...input.flagParams];
+    const headers = requestHeaders(run.settings, run.sources);
     for (const context of input.contexts) {
-      const built = buildParamSet(endpoint, raws, context);
+      const built = buildParamSet(endpoint, raws, { ...context, headers });
       params = built.params;
       for (const problem of built.problems) if (!problems.includes(problem)) problems.push(problem);
       for (const warning of built.warnings) if (!warnings.includes(warning)) warnings.push(warning);

@@ -2,9 +2,10 @@
  * Reading an incoming API request: its multipart form or query string, split into the
  * image, uploaded files and parameter fields, then validated with the CLI's own table.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { buildParamSet, type BuildResult, type RawParam } from '../params/paramset.js';
+import type { RequestHeaders } from '../params/rules.js';
 import type { Endpoint, Method } from '../params/types.js';
 import { paramByName } from '../params/table.js';
 
@@ -62,8 +63,22 @@ const IMAGE_FIELDS: Readonly<Record<Endpoint, readonly string[]>> = {
   segment: ['image_file'],
 };
 
-/** Validates a request's fields with the same table, rules and messages as the CLI. */
-export function parseRequest(endpoint: Endpoint, method: Method, fields: Fields): ParsedRequest {
+/** The API's own request headers (`pr-ai-shadows-model-version`...), each named as its source in messages. */
+function prHeaders(headers: IncomingHttpHeaders): RequestHeaders {
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string] => entry[0].startsWith('pr-') && typeof entry[1] === 'string')
+      .map(([name, value]) => [name, { value, source: name }]),
+  );
+}
+
+/** Validates a request's fields (and its model-version headers) with the same table, rules and messages as the CLI. */
+export function parseRequest(
+  endpoint: Endpoint,
+  method: Method,
+  fields: Fields,
+  headers: IncomingHttpHeaders = {},
+): ParsedRequest {
   let image: FieldValue | undefined;
   const files = new Map<string, UploadedFile>();
   const raws: RawParam[] = [];
@@ -80,6 +95,10 @@ export function parseRequest(endpoint: Endpoint, method: Method, fields: Fields)
     // Unknown fields pass through: like the API, the emulator ignores them and says so.
     else raws.push({ name, value: text, source: name, passThrough: true });
   }
-  const validation = buildParamSet(endpoint, raws, { method, hasInputImage: image !== undefined });
+  const validation = buildParamSet(endpoint, raws, {
+    method,
+    hasInputImage: image !== undefined,
+    headers: prHeaders(headers),
+  });
   return { image, files, validation };
 }

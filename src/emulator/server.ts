@@ -156,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   /** Validates and renders; returns the status it answered. */
   async function answerImage(route: ImageRoute, fields: Fields, response: ServerResponse): Promise<number> {
-    const { image, files, validation } = parseRequest(route.endpoint, route.method, fields);
+    const { image, files, validation } = parseRequest(route.endpoint, route.method, fields, response.req.headers);
     const imageField = route.endpoint === 'segment' ? 'image_file' : route.method === 'GET' ? 'imageUrl' : 'imageFile';
     const problems = [...validation.problems];
     if (image === undefined) problems.unshift(`${imageField} is required`);

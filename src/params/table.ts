@@ -439,6 +439,15 @@ const TABLE = [
     endpoints: ['edit'],
     kind: 'enum',
     enum: ['ai.soft', 'ai.hard', 'ai.floating', 'ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides'],
+    // The contract names no other version and no default model: ai.soft and ai.hard are for
+    // "legacy" models, which it does not list, so only 2026-04-15 is refused for them.
+    modelBound: {
+      header: 'pr-ai-shadows-model-version',
+      model: 'AI Shadows',
+      version: '2026-04-15',
+      onlyWith: ['ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides'],
+      notWith: ['ai.soft', 'ai.hard', 'ai.floating'],
+    },
     aliases: ['shadow'],
     common: true,
     group: 'AI features',

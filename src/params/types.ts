@@ -69,6 +69,20 @@ export interface ParamSpec {
    * operation (JPEG export, `keepExistingAlphaChannel auto`...): those the rule in rules.ts holds.
    */
   readonly pureBackgroundRemoval?: boolean;
+  /**
+   * Values the contract ties to one model version, chosen by a request header: `onlyWith` work
+   * with that version alone ("Only compatible with the `2026-04-15` AI Shadows model"),
+   * `notWith` with any model but it ("Only compatible with legacy AI Shadows models", "Not
+   * compatible with the `2026-04-15` AI Shadows model"). Checked when the header is given.
+   */
+  readonly modelBound?: {
+    readonly header: `pr-${string}`;
+    /** The model's name, for messages: `AI Shadows`. */
+    readonly model: string;
+    readonly version: string;
+    readonly onlyWith: readonly string[];
+    readonly notWith: readonly string[];
+  };
   /** Colours: `hash` is sent as `#RRGGBB` with no alpha (v1); default is hex without `#`. */
   readonly colorStyle?: 'bare' | 'hash';
   /** The contract deprecates this parameter for that one: accepted, with a notice. */

@@ -294,6 +294,11 @@ describe('refused locally: exit 2, nothing sent', () => {
       ['--colorSpace', 'original', '--padding', '0.1'],
       /--colorSpace original keeps the input's colour profile only for a pure background removal to PNG; --padding 0.1 is another operation/,
     ],
+    [
+      'a legacy shadow with the 2026-04-15 AI Shadows model',
+      ['--ai-shadows-model-version', '2026-04-15', '--shadow.mode', 'ai.soft'],
+      /--shadow.mode ai.soft does not work with the 2026-04-15 AI Shadows model, which --ai-shadows-model-version 2026-04-15 chooses/,
+    ],
     ['a misspelt flag', ['--paddding', '0.1'], /^photoroom: unknown option --paddding; did you mean --padding\?$/m],
     [
       'a missing background file',

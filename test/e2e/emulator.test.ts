@@ -182,6 +182,22 @@ describe('the emulator speaks the API contract', () => {
     );
   });
 
+  it('refuses a shadow.mode the pr-ai-shadows-model-version header rules out, and takes the one it allows', async () => {
+    const shadow = (mode: string) =>
+      post(
+        emulator,
+        '/v2/edit',
+        { imageFile: image(), 'shadow.mode': mode },
+        { 'x-api-key': 'sk_right', 'pr-ai-shadows-model-version': '2026-04-15' },
+      );
+    const refused = await shadow('ai.soft');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'shadow.mode ai.soft does not work with the 2026-04-15 AI Shadows model, which pr-ai-shadows-model-version 2026-04-15 chooses',
+    );
+    expect((await shadow('ai.preset-soft')).status).toBe(200);
+  });
+
   it('fills the padding with background.color when removeBackground is false (the 2026-06-22 contract)', async () => {
     const response = await post(
       emulator,

@@ -58,6 +58,27 @@ describe('model-version request headers', () => {
     expect(headers['pr-ai-shadows-model-version']).toBe('2026-04-15');
   });
 
+  it('refuses a shadow.mode the chosen AI Shadows model does not take, from a flag or the config file, before sending', async () => {
+    const refused = async (argv: string[], config?: string) => {
+      const work = await mkdtemp(path.join(tmpdir(), 'photoroom-versions-'));
+      if (config) await writeFile(path.join(work, '.photoroomrc'), config);
+      const io = memoryIo({
+        env: { PHOTOROOM_API_KEY: 'sk_test_versions', PHOTOROOM_BASE_URL: emulator.url },
+        cwd: work,
+      });
+      const before = emulator.requests.length;
+      expect(await main(['edit', 'https://example.com/shoe.png', '--yes', ...argv], io)).toBe(2);
+      expect(emulator.requests.length).toBe(before);
+      return io.err();
+    };
+    expect(await refused(['--ai-shadows-model-version', '2026-04-15', '--shadow.mode', 'ai.soft'])).toContain(
+      '--shadow.mode ai.soft does not work with the 2026-04-15 AI Shadows model, which --ai-shadows-model-version 2026-04-15 chooses',
+    );
+    expect(await refused(['--shadow.mode', 'ai.preset-hard'], 'aiShadowsModelVersion: "2"\n')).toContain(
+      '--shadow.mode ai.preset-hard works only with the 2026-04-15 AI Shadows model; .photoroomrc: aiShadowsModelVersion 2 chooses another',
+    );
+  });
+
   it('sends no model-version header unless asked', async () => {
     const headers = await headersSent([]);
     expect(Object.keys(headers).filter((name) => name.endsWith('-model-version'))).toEqual([]);

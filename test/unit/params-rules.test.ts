@@ -156,6 +156,29 @@ describe('cross-field rules', () => {
     );
   });
 
+  it('holds shadow.mode to the AI Shadows model the pr-ai-shadows-model-version header chooses', () => {
+    const model = (value: string): RuleContext => ({
+      ...POST,
+      headers: { 'pr-ai-shadows-model-version': { value, source: '--ai-shadows-model-version' } },
+    });
+    for (const mode of ['ai.soft', 'ai.hard', 'ai.floating']) {
+      expect(problemsOf({ 'shadow.mode': mode }, model('2026-04-15'))).toEqual([
+        `--shadow.mode ${mode} does not work with the 2026-04-15 AI Shadows model, which --ai-shadows-model-version 2026-04-15 chooses`,
+      ]);
+    }
+    for (const mode of ['ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides']) {
+      expect(problemsOf({ 'shadow.mode': mode }, model('2026-04-15'))).toEqual([]);
+      expect(problemsOf({ 'shadow.mode': mode }, model('2'))).toEqual([
+        `--shadow.mode ${mode} works only with the 2026-04-15 AI Shadows model; --ai-shadows-model-version 2 chooses another`,
+      ]);
+    }
+    // Legacy models are not listed: ai.soft and ai.hard are refused only with the one the contract names.
+    expect(problemsOf({ 'shadow.mode': 'ai.soft' }, model('2'))).toEqual([]);
+    expect(problemsOf({ 'shadow.mode': 'ai.floating' }, model('2'))).toEqual([]);
+    // No header: the contract names no default model, so nothing is refused.
+    for (const mode of ['ai.soft', 'ai.preset-soft']) expect(problemsOf({ 'shadow.mode': mode })).toEqual([]);
+  });
+
   it('keeps a template layer either text or image, with the prompts its sub-objects need', () => {
     const layer = (values: Record<string, string>) =>
       buildParamSet(

@@ -1,5 +1,6 @@
 /** Where an API command's requests go (the service, or an emulator started for the run), with which key and headers. */
 import { endpointUrls } from '../../api/client.js';
+import { requestHeaders } from '../../config/headers.js';
 import type { RunSettings } from '../../config/options.js';
 import { isLoopback } from '../../config/loopback.js';
 import { StartUpError, UserError } from '../../errors.js';
@@ -35,15 +36,9 @@ export function checkKeyLength(run: RunSettings, useEmulator: boolean | undefine
   ];
 }
 
-/** Optional model-version headers the API documents. */
+/** Optional model-version headers the API documents, from the run options that name one. */
 export function clientHeaders(run: RunSettings): Record<string, string> {
-  return {
-    ...(run.aiBackgroundModelVersion && { 'pr-ai-background-model-version': run.aiBackgroundModelVersion }),
-    ...(run.aiShadowsModelVersion && { 'pr-ai-shadows-model-version': run.aiShadowsModelVersion }),
-    ...(run.backgroundRemovalModelVersion && {
-      'pr-background-removal-model-version': run.backgroundRemovalModelVersion,
-    }),
-  };
+  return Object.fromEntries(Object.entries(requestHeaders(run)).map(([name, { value }]) => [name, value]));
 }
 
 export interface ApiTarget {
