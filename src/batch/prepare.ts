@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { convertForUpload, type ConvertedInput } from '../inputs/convert.js';
-import type { UpscaleMode } from '../inputs/formats.js';
+import type { UpscaleRequest } from '../inputs/formats.js';
 import { downloadObject, objectChunks } from '../inputs/object-bytes.js';
 import { checkInputFile, checkInputObject, type InputFix } from '../inputs/sniff.js';
 import { StorageFailure, type ObjectStorage } from '../storage/storage.js';
@@ -35,7 +35,8 @@ export type Prepared =
 
 export interface PrepareOptions {
   endpoint: Endpoint;
-  upscaleMode?: UpscaleMode;
+  /** The upscale the parameters ask for, whose pixel limit inputs are held to. */
+  upscale?: UpscaleRequest;
   /** Convert formats the endpoint does not take (default on; off with --no-convert). */
   convert: boolean;
   /** Scale down images over the endpoint's limits (--fit-inputs). */
@@ -55,7 +56,7 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
   if (job.object) return prepareObject(job, job.object, options);
   const check = await checkInputFile(job.source, {
     endpoint: options.endpoint,
-    upscaleMode: options.upscaleMode,
+    upscale: options.upscale,
     keepUpTo: KEEP_IN_MEMORY_BYTES,
   });
   if (check.ok)
@@ -125,7 +126,7 @@ async function prepareObject(
   try {
     check = await checkInputObject(storage, object, {
       endpoint: options.endpoint,
-      upscaleMode: options.upscaleMode,
+      upscale: options.upscale,
       keepUpTo: KEEP_IN_MEMORY_BYTES,
     });
   } catch (error) {

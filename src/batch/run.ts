@@ -11,7 +11,7 @@ import path from 'node:path';
 import { runSettingDefaults } from '../config/defaults.js';
 import { StartUpError } from '../errors.js';
 import { resolveInputs, type ResolvedInputs } from '../inputs/discover.js';
-import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
+import { IMAGE_EXTENSIONS, type UpscaleRequest } from '../inputs/formats.js';
 import type { Watch } from '../inputs/watch.js';
 import { earlierObjectCheck, earlierOutputCheck } from '../store/earlier-outputs.js';
 import { UserError } from '../errors.js';
@@ -87,7 +87,7 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
     prepare: (job, checkOnly = false) =>
       prepareInput(job, {
         endpoint: options.endpoint,
-        upscaleMode: options.params.get('upscale.mode'),
+        upscale: upscaleOf(options.params),
         convert: settings.convert,
         fitInputs: settings.fitInputs,
         checkOnly,
@@ -101,6 +101,13 @@ async function runFrom(options: BatchOptions, emit: (event: BatchEvent) => void)
   } finally {
     await run.storage.close();
   }
+}
+
+/** The upscale the parameters ask for: its mode, and what it lets the API do with an oversized input. */
+function upscaleOf(params: BatchOptions['params']): UpscaleRequest | undefined {
+  const mode = params.get('upscale.mode');
+  const downscaleIfNeeded = params.get('upscale.downscaleIfNeeded');
+  return mode && { mode, ...(downscaleIfNeeded && { downscaleIfNeeded }) };
 }
 
 /**

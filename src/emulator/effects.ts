@@ -7,7 +7,13 @@ import { subjectBox } from './cutout.js';
 import type { Box } from './layout.js';
 import { alphaOf, fromRaster, maskRaster, type Raster, toMask, toRaster } from './raster.js';
 import { RenderRefusal } from './refusal.js';
-import { UPSCALE_LIMITS, type UpscaleMode } from '../inputs/formats.js';
+import {
+  pixelCount,
+  UPSCALE_MAX_PIXELS,
+  withinPixels,
+  type UpscaleMode,
+  type UpscaleRequest,
+} from '../inputs/formats.js';
 import { seededRandom } from './seed.js';
 
 /** An image with its cutout mask and the subject box in it, as they go through the pipeline. */
@@ -17,19 +23,48 @@ export interface Scene {
   subject: Box | null;
 }
 
-/** How much each mode enlarges; its input limits are the API's (UPSCALE_LIMITS). */
+/** How much each mode enlarges; its input limits are the API's (UPSCALE_MAX_PIXELS). */
 const UPSCALE_FACTOR: Readonly<Record<UpscaleMode, number>> = { 'ai.fast': 2, 'ai.slow': 4 };
+
+/** The enlargement the contract's `skipUpscaleIfNotNeeded` reckons with ("the 4x upscaled result"), whatever the mode. */
+const CONTRACT_UPSCALE_FACTOR = 4;
 
 export type { UpscaleMode };
 
-/** Refuses an image too large for the upscale mode, before any work is done on it. */
-export function checkUpscale(size: { width: number; height: number }, mode: UpscaleMode): void {
-  const limit = UPSCALE_LIMITS[mode];
-  if (size.width > limit.width || size.height > limit.height) {
-    throw new RenderRefusal(
-      `upscale.mode=${mode} accepts images of at most ${limit.width}x${limit.height} pixels; this one is ${size.width}x${size.height}`,
-    );
+/** What the upscaler does with an input: upscale it as it is, downscale it first to `to`, or leave it at its size. */
+export type UpscalePlan =
+  { kind: 'upscale' } | { kind: 'downscale'; to: { width: number; height: number } } | { kind: 'skip' };
+
+/**
+ * An input within the mode's pixel limit is upscaled as it is. One over it, as
+ * `upscale.downscaleIfNeeded` says: `never` (or nothing) is refused, before any work is done
+ * on it; `always` is downscaled to the largest size within the limit. `skipUpscaleIfNotNeeded`
+ * "only downscale[s] oversized images when the 4x upscaled result can still be at least as
+ * large as the original input": read as both sides of 4x the downscaled size at least the
+ * original's; otherwise the upscale is skipped and the image goes on at its own size (it is
+ * large already: the upscale is not needed, as the value's name says).
+ */
+export function planUpscale(size: { width: number; height: number }, upscale: UpscaleRequest): UpscalePlan {
+  const maxPixels = UPSCALE_MAX_PIXELS[upscale.mode];
+  if (size.width * size.height <= maxPixels) return { kind: 'upscale' };
+  const to = withinPixels(size, maxPixels);
+  switch (upscale.downscaleIfNeeded ?? 'never') {
+    case 'never':
+      throw new RenderRefusal(
+        `upscale.mode=${upscale.mode} accepts images of at most ${pixelCount(maxPixels)} pixels; this one is ${size.width}x${size.height} (${pixelCount(size.width * size.height)})`,
+      );
+    case 'always':
+      return { kind: 'downscale', to };
+    case 'skipUpscaleIfNotNeeded':
+      return to.width * CONTRACT_UPSCALE_FACTOR >= size.width && to.height * CONTRACT_UPSCALE_FACTOR >= size.height
+        ? { kind: 'downscale', to }
+        : { kind: 'skip' };
   }
+}
+
+/** Lanczos reduction to `to`, before the upscale (the plan's `downscale`). */
+export async function downscale(image: Raster, to: { width: number; height: number }): Promise<Raster> {
+  return toRaster(fromRaster(image).resize(to.width, to.height, { fit: 'fill', kernel: 'lanczos3' }));
 }
 
 /** Lanczos enlargement: x2 for ai.fast, x4 for ai.slow. */

@@ -14,7 +14,7 @@ import type { ParamValue } from '../params/types.js';
 import { generatedBackground, imageBackground } from './background.js';
 import { cutOut, type CutoutMethod } from './cutout.js';
 import { decodeImage, EDIT_FORMATS, SEGMENT_FORMATS } from './decode.js';
-import { checkUpscale, despill, enhance, type Scene, uncrop, upscale } from './effects.js';
+import { despill, downscale, enhance, planUpscale, type Scene, uncrop, upscale } from './effects.js';
 import { encodeImage, flatten, imageFormat } from './encode.js';
 import { blurAroundSubject, blurBackground, expand } from './fill.js';
 import { computeLayout, type Layout, type Length, resolveSides, type Sides } from './layout.js';
@@ -105,9 +105,12 @@ export async function renderEdit(
   assets: EditAssets = {},
 ): Promise<Rendered> {
   const read = reader(params);
-  const source = await decodeImage(input, EDIT_FORMATS);
+  const decoded = await decodeImage(input, EDIT_FORMATS);
   const upscaleMode = read.choice('upscale.mode');
-  if (upscaleMode) checkUpscale(source, upscaleMode);
+  const downscaleIfNeeded = read.choice('upscale.downscaleIfNeeded');
+  const upscalePlan =
+    upscaleMode && planUpscale(decoded, { mode: upscaleMode, ...(downscaleIfNeeded && { downscaleIfNeeded }) });
+  const source = upscalePlan && upscalePlan.kind === 'downscale' ? await downscale(decoded, upscalePlan.to) : decoded;
 
   const cut = await cutOut(source, { keepExistingAlpha: read.text('keepExistingAlphaChannel') === 'auto' });
   const headers = cutoutHeaders(cut);
@@ -121,7 +124,7 @@ export async function renderEdit(
     beautifySeed: read.number('beautify.seed'),
   });
   let scene: Scene = { image, mask: cut.mask, subject: cut.subject };
-  if (upscaleMode) scene = await upscale(scene, upscaleMode);
+  if (upscaleMode && upscalePlan?.kind !== 'skip') scene = await upscale(scene, upscaleMode);
   if (read.text('uncrop.mode')) scene = await uncrop(scene, read.number('uncrop.seed') ?? 0);
 
   const removeBackground = read.flag('removeBackground');

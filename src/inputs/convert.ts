@@ -10,6 +10,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readRegularFile } from '../regular-file.js';
+import { withinPixels } from './formats.js';
 import type { InputFix } from './sniff.js';
 import { bytesProblem } from './wholeness.js';
 
@@ -41,12 +42,23 @@ export async function convertForUpload(file: string, fix: InputFix, tmpdir: stri
       await image().png({ compressionLevel: 6 }).toFile(output);
       return { path: output, size: (await stat(output)).size, filename: `${stem}.png`, remove };
     }
-    const { width = 0, height = 0, format } = await sharp(input, { limitInputPixels: false }).metadata();
+    const {
+      width = 0,
+      height = 0,
+      format,
+      orientation = 1,
+    } = await sharp(input, { limitInputPixels: false }).metadata();
     const keepsFormat = format === 'jpeg' || format === 'webp' || format === 'png';
     const extension = keepsFormat ? (format === 'jpeg' ? 'jpg' : format) : 'png';
     const output = path.join(folder, `${stem}.${extension}`);
     // The largest box the image must fit in; shrunk while the encoded bytes are still too many.
     let box = { width: Math.min(width, fix.maxWidth ?? width), height: Math.min(height, fix.maxHeight ?? height) };
+    // A pixel count (the upscaler's) is met by the largest size within it, the aspect ratio kept:
+    // of the image as it is sent, turned upright (EXIF orientations 5 to 8 swap its sides).
+    if (fix.maxPixels !== undefined) {
+      const upright = orientation >= 5 ? { width: height, height: width } : { width, height };
+      box = withinPixels(upright, fix.maxPixels);
+    }
     for (let attempt = 1; attempt <= FIT_ATTEMPTS; attempt++) {
       const resized = image().resize({ ...box, fit: 'inside' });
       const encoded =

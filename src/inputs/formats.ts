@@ -24,11 +24,54 @@ export const ENDPOINT_LIMITS: Readonly<Record<Endpoint, EndpointLimits>> = {
   segment: { path: ENDPOINT_PATH.segment, types: ['jpeg', 'png', 'webp', 'heic'], maxBytes: 50 * MB, maxSide: 6000 },
 };
 
-/** Largest input `upscale.mode` takes on `/v2/edit`, both sides. */
-export const UPSCALE_LIMITS: Readonly<Record<UpscaleMode, { readonly width: number; readonly height: number }>> = {
-  'ai.fast': { width: 1000, height: 1000 },
-  'ai.slow': { width: 512, height: 512 },
+/**
+ * Largest input `upscale.mode` takes on `/v2/edit`, in pixels (width times height). The
+ * contract: "Input limits depend on the model selected for AI Upscale. With the default
+ * model: ai.fast: maximum 1,000,000 input pixels; ai.slow: maximum 262,144". No header to
+ * choose another upscale model is documented, and none is sent: these are the default's.
+ */
+export const UPSCALE_MAX_PIXELS: Readonly<Record<UpscaleMode, number>> = {
+  'ai.fast': 1_000_000,
+  'ai.slow': 262_144,
 };
+
+/** What the API does with an input over the upscaler's limit (absent: `never`). */
+export type DownscaleIfNeeded = EnumOf<'upscale.downscaleIfNeeded'>;
+
+/** An upscale a request asks for: its mode, and what it lets the API do with an oversized input. */
+export interface UpscaleRequest {
+  readonly mode: UpscaleMode;
+  readonly downscaleIfNeeded?: DownscaleIfNeeded;
+}
+
+/**
+ * The pixel limit the API refuses an input over, or undefined when it takes any size: with
+ * `always` or `skipUpscaleIfNotNeeded` it downscales (or skips the upscale) instead of
+ * answering an error; `never`, or no choice, "return[s] an error when the image is too large".
+ */
+export function upscaleRefusalLimit(upscale: UpscaleRequest | undefined): number | undefined {
+  if (!upscale) return undefined;
+  const refuses = upscale.downscaleIfNeeded === undefined || upscale.downscaleIfNeeded === 'never';
+  return refuses ? UPSCALE_MAX_PIXELS[upscale.mode] : undefined;
+}
+
+/** The largest size within `maxPixels` with the aspect ratio of `size` (unchanged when it already fits). */
+export function withinPixels(
+  size: { readonly width: number; readonly height: number },
+  maxPixels: number,
+): { width: number; height: number } {
+  if (size.width * size.height <= maxPixels) return { width: size.width, height: size.height };
+  const scale = Math.sqrt(maxPixels / (size.width * size.height));
+  // Each side rounded down, so the count stays within the limit.
+  const width = Math.max(1, Math.floor(size.width * scale));
+  const height = Math.max(1, Math.floor(size.height * scale));
+  return { width, height };
+}
+
+/** Thousands separated, as the contract writes pixel counts: 1,000,000. */
+export function pixelCount(pixels: number): string {
+  return pixels.toLocaleString('en-US');
+}
 
 const EXTENSIONS: Readonly<Record<ImageType, readonly string[]>> = {
   jpeg: ['jpg', 'jpeg'],

@@ -15,13 +15,14 @@ import { commonImageType, isSvg, isTiff } from './signature.js';
 import {
   CONVERTIBLE,
   ENDPOINT_LIMITS,
-  UPSCALE_LIMITS,
+  pixelCount,
+  upscaleRefusalLimit,
   type EndpointLimits,
   type ImageType,
-  type UpscaleMode,
+  type UpscaleRequest,
 } from './formats.js';
 
-export type { ImageType, UpscaleMode } from './formats.js';
+export type { ImageType, UpscaleMode, UpscaleRequest } from './formats.js';
 
 export type InputCheck =
   | {
@@ -41,12 +42,16 @@ export type InputCheck =
  * (`from` names what it is), or fitting it within the endpoint's limits.
  */
 export type InputFix =
-  { kind: 'convert'; from: string } | { kind: 'fit'; maxBytes: number; maxWidth?: number; maxHeight?: number };
+  | { kind: 'convert'; from: string }
+  | { kind: 'fit'; maxBytes: number; maxWidth?: number; maxHeight?: number; maxPixels?: number };
 
 export interface CheckOptions {
   endpoint: Endpoint;
-  /** Applies its pixel limit whatever the endpoint: pass it for `/v2/edit` only. */
-  upscaleMode?: UpscaleMode;
+  /**
+   * Applies the upscaler's pixel limit whatever the endpoint (pass it for `/v2/edit` only),
+   * unless its `downscaleIfNeeded` lets the API shrink an oversized input itself.
+   */
+  upscale?: UpscaleRequest;
   /** Files up to this many bytes are read whole and returned as `content`. Default 0. */
   keepUpTo?: number;
 }
@@ -77,13 +82,7 @@ export async function checkInputFile(file: string, options: CheckOptions): Promi
     const whole = stats.size <= (options.keepUpTo ?? 0);
     const head = await readHead(handle, whole ? stats.size : Math.min(stats.size, SNIFF_BYTES));
     if (stats.size > limits.maxBytes) return oversized(head, stats.size, limits);
-    const check = await checkContents(
-      (length) => readHead(handle, length),
-      head,
-      stats.size,
-      limits,
-      options.upscaleMode,
-    );
+    const check = await checkContents((length) => readHead(handle, length), head, stats.size, limits, options.upscale);
     return check.ok
       ? {
           ...check,
@@ -118,7 +117,7 @@ export async function checkInputObject(
   const readHead = (length: number) => objectHead(storage, object, length);
   const head = await readHead(whole ? object.size : Math.min(object.size, SNIFF_BYTES));
   if (object.size > limits.maxBytes) return oversized(head, object.size, limits);
-  const check = await checkContents(readHead, head, object.size, limits, options.upscaleMode);
+  const check = await checkContents(readHead, head, object.size, limits, options.upscale);
   return check.ok && whole ? { ...check, content: Buffer.from(head) } : check;
 }
 
@@ -193,7 +192,7 @@ async function checkContents(
   head: Uint8Array,
   bytes: number,
   limits: EndpointLimits,
-  upscaleMode: UpscaleMode | undefined,
+  upscale: UpscaleRequest | undefined,
 ): Promise<ContentCheck> {
   // PNG, JPEG and WebP, the bytes nearly every batch is made of, by their fixed signatures:
   // file-type's full detection allocates about 14 KB per file, which showed in profiles of
@@ -216,7 +215,8 @@ async function checkContents(
       reason: `${variant} images are not accepted by ${limits.path}`,
       fix: { kind: 'convert', from: variant },
     };
-  if (limits.maxSide === undefined && upscaleMode === undefined) return { ok: true, type, bytes };
+  const maxPixels = upscaleRefusalLimit(upscale);
+  if (limits.maxSide === undefined && maxPixels === undefined) return { ok: true, type, bytes };
 
   const size = await readDimensions(readHead, head, bytes);
   if (!size) return { ok: true, type, bytes };
@@ -230,14 +230,9 @@ async function checkContents(
     } as const;
     return { ok: false, reason: `${width}x${height} px is over the ${limits.maxSide} px limit of ${limits.path}`, fix };
   }
-  const upscale = upscaleMode && UPSCALE_LIMITS[upscaleMode];
-  if (upscale && (width > upscale.width || height > upscale.height)) {
-    const reason = `upscale.mode ${upscaleMode} takes images of at most ${upscale.width}x${upscale.height} px; this one is ${width}x${height}`;
-    return {
-      ok: false,
-      reason,
-      fix: { kind: 'fit', maxBytes: limits.maxBytes, maxWidth: upscale.width, maxHeight: upscale.height },
-    };
+  if (upscale && maxPixels !== undefined && width * height > maxPixels) {
+    const reason = `upscale.mode ${upscale.mode} takes images of at most ${pixelCount(maxPixels)} pixels; this one is ${width}x${height} (${pixelCount(width * height)})`;
+    return { ok: false, reason, fix: { kind: 'fit', maxBytes: limits.maxBytes, maxPixels } };
   }
   return { ok: true, type, bytes, width, height };
 }

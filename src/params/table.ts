@@ -562,7 +562,8 @@ const TABLE = [
     kind: 'enum',
     enum: ['ai.fast', 'ai.slow'],
     group: 'AI features',
-    description: '(Alpha) Upscale up to 4x; input at most 1000x1000 (ai.fast) or 512x512 (ai.slow).',
+    description:
+      '(Alpha) Upscale up to 4x; input at most 1,000,000 pixels (ai.fast) or 262,144 (ai.slow) with the default model.',
   },
   {
     name: 'upscale.downscaleIfNeeded',

@@ -14,7 +14,7 @@ export interface Inputs {
 
 export async function contractInputs(names: readonly string[]): Promise<Inputs> {
   const folder = await tempDir('photoroom-contract-');
-  // Small enough for every parameter: upscale.mode ai.slow takes at most 512x512.
+  // Small enough for every parameter: upscale.mode ai.slow takes at most 262,144 pixels.
   const image = await sharp({ create: { width: 40, height: 30, channels: 4, background: '#3366cc80' } })
     .png()
     .toBuffer();

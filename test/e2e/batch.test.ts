@@ -53,6 +53,14 @@ async function run(args: string[], cwd: string, extraEnv: Record<string, string>
   return { ...result, requests: emulator.requests.slice(before) };
 }
 
+/** A fresh folder holding `in/<name>`: a plain image of that size, in the format its extension names. */
+async function folderWithImage(name: string, width: number, height: number): Promise<string> {
+  const root = await tempDir();
+  await mkdir(path.join(root, 'in'));
+  await sharp({ create: { width, height, channels: 3, background: '#3070a0' } }).toFile(path.join(root, 'in', name));
+  return root;
+}
+
 function ndjson(stdout: string): Record<string, unknown>[] {
   return stdout
     .trim()
@@ -658,11 +666,7 @@ describe('any image a user has', () => {
   });
 
   it('scales down an input over the endpoint limits with --fit-inputs, and refuses it without', async () => {
-    const root = await tempDir();
-    await mkdir(path.join(root, 'in'));
-    await sharp({ create: { width: 6400, height: 300, channels: 3, background: '#3070a0' } })
-      .jpeg()
-      .toFile(path.join(root, 'in/banner.jpg'));
+    const root = await folderWithImage('banner.jpg', 6400, 300);
     const refused = await run(['segment', 'in', '-o', 'out', '--yes', '--no-progress'], root);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -677,6 +681,44 @@ describe('any image a user has', () => {
     expect(upload).toBeDefined();
     // The echo emulator answers what was uploaded: the output is the fitted image.
     expect(await sharp(path.join(root, 'out/banner.png')).metadata()).toMatchObject({ width: 6000, height: 281 });
+  });
+});
+
+describe('upscale.mode and its pixel limit', () => {
+  it('sends inputs within the pixel count however wide, refuses one over it, and fits it to the count with --fit-inputs', async () => {
+    // 2000x400 is 800,000 pixels: within ai.fast's 1,000,000, over ai.slow's 262,144.
+    const root = await folderWithImage('banner.png', 2000, 400);
+    const edit = ['edit', 'in', '-o', 'out', '--yes', '--no-progress', '--overwrite'];
+    const fast = await run([...edit, '--upscale.mode', 'ai.fast'], root);
+    expect(fast.code).toBe(0);
+    const slow = await run([...edit, '--upscale.mode', 'ai.slow'], root);
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toContain(
+      'upscale.mode ai.slow takes images of at most 262,144 pixels; this one is 2000x400 (800,000) (--fit-inputs would scale it down to fit)',
+    );
+    expect(slow.requests.filter((request) => request.path === '/v2/edit')).toHaveLength(0);
+    const fitted = await run([...edit, '--upscale.mode', 'ai.slow', '--fit-inputs'], root);
+    expect(fitted.code).toBe(0);
+    // The echo emulator answers what was uploaded: the largest 5:1 image within 262,144 pixels.
+    expect(await sharp(path.join(root, 'out/banner.png')).metadata()).toMatchObject({ width: 1140, height: 228 });
+  });
+
+  it('sends an oversized input as it is when upscale.downscaleIfNeeded lets the API downscale it', async () => {
+    const root = await folderWithImage('photo.png', 1200, 900);
+    for (const downscale of ['always', 'skipUpscaleIfNotNeeded']) {
+      const sent = await run(
+        ['edit', 'in', '-o', 'out', '--yes', '--no-progress', '--overwrite', '--fit-inputs'].concat([
+          '--upscale.mode',
+          'ai.fast',
+          '--upscale.downscaleIfNeeded',
+          downscale,
+        ]),
+        root,
+      );
+      expect(sent.code).toBe(0);
+      // Not fitted locally: the API downscales it itself.
+      expect(await sharp(path.join(root, 'out/photo.png')).metadata()).toMatchObject({ width: 1200, height: 900 });
+    }
   });
 });
 

@@ -426,7 +426,7 @@ describe('bad inputs', () => {
         'fake.jpg': 'not an image: unrecognised bytes',
         'doc.png': aPdf,
         'large.webp':
-          'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900 (--fit-inputs would scale it down to fit)',
+          'upscale.mode ai.fast takes images of at most 1,000,000 pixels; this one is 1200x900 (1,080,000) (--fit-inputs would scale it down to fit)',
         'photo.heic': heicRefused,
         'locked.png': 'cannot read the file (permission denied)',
         'broken.png': 'broken symbolic link',

@@ -325,16 +325,39 @@ describe('renderEdit: AI stand-ins', () => {
     expect(otherPrompt.headers['pr-ai-background-seed']).not.toBe(seed);
   });
 
-  it('upscales x2 (ai.fast) and x4 (ai.slow), and refuses inputs over the limit', async () => {
+  it('upscales x2 (ai.fast) and x4 (ai.slow), and refuses inputs over the pixel limit', async () => {
     const small = await scene({ width: 200, height: 150, rect: { left: 75, top: 55, width: 50, height: 40 } });
     expect(await size((await renderEdit(small, params({ 'upscale.mode': 'ai.fast' }))).body)).toEqual([400, 300]);
     expect(await size((await renderEdit(small, params({ 'upscale.mode': 'ai.slow' }))).body)).toEqual([800, 600]);
 
-    const wide = await scene({ width: 1200, height: 100, rect: { left: 500, top: 20, width: 100, height: 50 } });
-    await expect(renderEdit(wide, params({ 'upscale.mode': 'ai.fast' }))).rejects.toThrow(/1000x1000/);
+    // 1000x250 is 250,000 pixels: within ai.slow's 262,144, however wide.
+    const strip = await scene({ width: 1000, height: 250, rect: { left: 450, top: 100, width: 100, height: 50 } });
+    expect(await size((await renderEdit(strip, params({ 'upscale.mode': 'ai.slow' }))).body)).toEqual([4000, 1000]);
     const medium = await scene({ width: 600, height: 600 });
     await expect(renderEdit(medium, params({ 'upscale.mode': 'ai.slow' }))).rejects.toThrow(RenderRefusal);
-    await expect(renderEdit(medium, params({ 'upscale.mode': 'ai.slow' }))).rejects.toThrow(/512x512/);
+    await expect(
+      renderEdit(medium, params({ 'upscale.mode': 'ai.slow', 'upscale.downscaleIfNeeded': 'never' })),
+    ).rejects.toThrow('upscale.mode=ai.slow accepts images of at most 262,144 pixels; this one is 600x600 (360,000)');
+  });
+
+  it('downscales an oversized input to the pixel limit with upscale.downscaleIfNeeded always, then upscales it', async () => {
+    const medium = await scene({ width: 600, height: 600 });
+    const rendered = await renderEdit(
+      medium,
+      params({ 'upscale.mode': 'ai.slow', 'upscale.downscaleIfNeeded': 'always' }),
+    );
+    // 512x512 is the largest square within 262,144 pixels; ai.slow enlarges it x4.
+    expect(await size(rendered.body)).toEqual([2048, 2048]);
+  });
+
+  it('with skipUpscaleIfNotNeeded, downscales when 4x the result still reaches the input size, else skips the upscale', async () => {
+    const skip = { 'upscale.mode': 'ai.slow', 'upscale.downscaleIfNeeded': 'skipUpscaleIfNotNeeded' } as const;
+    const medium = await scene({ width: 600, height: 600 });
+    expect(await size((await renderEdit(medium, params(skip))).body)).toEqual([2048, 2048]);
+    // 4200x1000 is over 16 times 262,144 pixels: downscaled to fit (1049x249), 4x would be
+    // 4196x996, smaller than the input, so it is left at its size, not upscaled.
+    const large = await scene({ width: 4200, height: 1000 });
+    expect(await size((await renderEdit(large, params(skip))).body)).toEqual([4200, 1000]);
   });
 
   it('text removal reports a small, stable count of texts', async () => {

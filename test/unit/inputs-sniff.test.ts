@@ -367,30 +367,37 @@ describe('checkInputFile: pixel limits', () => {
     });
   });
 
-  it('holds upscale.mode ai.fast to 1000x1000 and ai.slow to 512x512', async () => {
+  it('holds upscale.mode to its pixel count (ai.fast 1,000,000, ai.slow 262,144), not to a square', async () => {
+    const fast = { endpoint: 'edit', upscale: { mode: 'ai.fast' } } as const;
+    const slow = { endpoint: 'edit', upscale: { mode: 'ai.slow' } } as const;
     const large = await file('large.jpg', await blank(1200, 900).jpeg().toBuffer());
-    await expect(checkInputFile(large, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toEqual({
+    await expect(checkInputFile(large, fast)).resolves.toEqual({
       ok: false,
-      reason: 'upscale.mode ai.fast takes images of at most 1000x1000 px; this one is 1200x900',
-      fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 1000, maxHeight: 1000 },
+      reason: 'upscale.mode ai.fast takes images of at most 1,000,000 pixels; this one is 1200x900 (1,080,000)',
+      fix: { kind: 'fit', maxBytes: 30 * MB, maxPixels: 1_000_000 },
     });
+    // Wider than 1000 (or 512) px, within the pixel count: the API takes them.
+    const banner = await file('banner.png', await blank(2000, 400).png().toBuffer());
+    await expect(checkInputFile(banner, fast)).resolves.toMatchObject({ ok: true, width: 2000, height: 400 });
+    const strip = await file('strip.png', await blank(1000, 250).png().toBuffer());
+    await expect(checkInputFile(strip, slow)).resolves.toMatchObject({ ok: true, width: 1000, height: 250 });
     const medium = await file('medium.png', await blank(600, 600).png().toBuffer());
-    await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({
-      ok: true,
-      width: 600,
-      height: 600,
-    });
-    await expect(checkInputFile(medium, { endpoint: 'edit', upscaleMode: 'ai.slow' })).resolves.toEqual({
+    await expect(checkInputFile(medium, slow)).resolves.toEqual({
       ok: false,
-      reason: 'upscale.mode ai.slow takes images of at most 512x512 px; this one is 600x600',
-      fix: { kind: 'fit', maxBytes: 30 * MB, maxWidth: 512, maxHeight: 512 },
+      reason: 'upscale.mode ai.slow takes images of at most 262,144 pixels; this one is 600x600 (360,000)',
+      fix: { kind: 'fit', maxBytes: 30 * MB, maxPixels: 262_144 },
     });
-    const square = await file('square.webp', await blank(1000, 1000).webp().toBuffer());
-    await expect(checkInputFile(square, { endpoint: 'edit', upscaleMode: 'ai.fast' })).resolves.toMatchObject({
-      ok: true,
-      width: 1000,
-      height: 1000,
-    });
+    const square = await file('square.webp', await blank(512, 512).webp().toBuffer());
+    await expect(checkInputFile(square, slow)).resolves.toMatchObject({ ok: true, width: 512, height: 512 });
+  });
+
+  it('leaves an oversized input to upscale.downscaleIfNeeded always and skipUpscaleIfNotNeeded, and refuses it with never', async () => {
+    const large = await file('large.jpg', await blank(1200, 900).jpeg().toBuffer());
+    const upscale = (downscaleIfNeeded: 'never' | 'always' | 'skipUpscaleIfNotNeeded') =>
+      checkInputFile(large, { endpoint: 'edit', upscale: { mode: 'ai.fast', downscaleIfNeeded } });
+    await expect(upscale('always')).resolves.toMatchObject({ ok: true });
+    await expect(upscale('skipUpscaleIfNotNeeded')).resolves.toMatchObject({ ok: true });
+    await expect(upscale('never')).resolves.toMatchObject({ ok: false, fix: { maxPixels: 1_000_000 } });
   });
 });
 
