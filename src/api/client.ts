@@ -113,6 +113,8 @@ export interface Upload {
 /** The API, as the batch engine and the commands use it (tests pass fakes). */
 export interface Client {
   readonly urls: Endpoints;
+  /** The extra headers every request carries (model versions), as `--dry-run` shows them. */
+  readonly headers: Readonly<Record<string, string>>;
   /** Masks the key this client sends: what the run stores (run log, sidecars) goes through it. */
   readonly redactor: Redactor;
   /** POST /v2/edit: the local file as `imageFile`, parameters as form fields. */
@@ -199,6 +201,7 @@ export function createClient(options: ClientOptions): Client {
 
   return {
     urls,
+    headers: { ...options.headers },
     redactor,
 
     async editUpload(image: Upload, fields: readonly Field[]): Promise<ApiResponse> {

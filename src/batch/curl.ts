@@ -46,6 +46,8 @@ export interface CurlRequest {
    */
   upload?: { field: string; file: string } | { field: string; object: string };
   fields: readonly Field[];
+  /** Headers beside the key (model versions). */
+  headers?: Readonly<Record<string, string>>;
   outputPath: string;
 }
 
@@ -58,6 +60,7 @@ export function curlCommand(request: CurlRequest): string {
   }
   // The key stays a variable: a dry run's output can be pasted into logs and tickets.
   parts.push('-H', '"x-api-key: $PHOTOROOM_API_KEY"');
+  for (const [name, value] of Object.entries(request.headers ?? {})) parts.push('-H', shellQuote(`${name}: ${value}`));
   const { upload } = request;
   if (upload && 'object' in upload) {
     parts.unshift('aws', 's3', 'cp', shellQuote(upload.object), '-', '|');

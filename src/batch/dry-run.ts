@@ -12,10 +12,12 @@ export interface PlanContext {
   /** The endpoint's full URL. */
   url: string;
   fields: readonly Field[];
+  /** The headers a real run sends beside the key (model versions). */
+  headers: Readonly<Record<string, string>>;
   cwd: string;
 }
 
-export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext): PlanEvent {
+export function planEvent(job: Job, { endpoint, url, fields, headers, cwd }: PlanContext): PlanEvent {
   const byUrl = isUrlJob(job);
   const method = endpoint === 'edit' && byUrl ? 'GET' : 'POST';
   const sent: Field[] = byUrl ? [['imageUrl', job.source], ...fields] : [...fields];
@@ -33,9 +35,11 @@ export function planEvent(job: Job, { endpoint, url, fields, cwd }: PlanContext)
     method,
     url: byUrl ? `${url}?${toQueryString(job.source, fields)}` : url,
     fields: shown.map(([name, value]) => [name, typeof value === 'string' ? value : `@${value.file}`]),
+    ...(Object.keys(headers).length > 0 && { headers: { ...headers } }),
     curl: curlCommand({
       method,
       url,
+      headers,
       upload: byUrl
         ? undefined
         : job.object

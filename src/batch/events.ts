@@ -98,6 +98,8 @@ export interface PlanEvent {
   method: 'GET' | 'POST';
   url: string;
   fields: [string, string][];
+  /** The headers sent beside the key (model versions), when there are any. */
+  headers?: Record<string, string>;
   /** The same request as a curl command, with the key as `$PHOTOROOM_API_KEY`. */
   curl: string;
 }

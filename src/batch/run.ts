@@ -288,7 +288,13 @@ async function dryRun(run: RunContext, planner: Planner, survey: Survey, total: 
     run.emit(event);
   };
   const url = options.endpoint === 'segment' ? options.client.urls.segment : options.client.urls.edit;
-  const context = { endpoint: options.endpoint, url, fields: run.request.fields, cwd: options.cwd };
+  const context = {
+    endpoint: options.endpoint,
+    url,
+    fields: run.request.fields,
+    headers: options.client.headers,
+    cwd: options.cwd,
+  };
   for await (const job of planner.toSend(survey, total, (skipped) => report(shown.skipped(skipped)))) {
     const prepared = await run.prepare(job, true);
     if ('reason' in prepared) {

@@ -60,6 +60,33 @@ describe('--dry-run', () => {
     expect(stderr).not.toContain('curl');
   });
 
+  it('plans the model-version headers a real run sends, and its commands send them', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'mug.jpg'));
+    const env = emulatorEnv(emulator);
+    const args = ['edit', 'mug.jpg', '--shadow.mode', 'ai.preset-soft', '--ai-shadows-model-version', '2026-04-15'];
+    const planned = await runInProcess([...args, '--dry-run', '-o', 'out'], { cwd: root, env });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain(`-H 'pr-ai-shadows-model-version: 2026-04-15'`);
+    const json = await runInProcess([...args, '--dry-run', '--json', '-o', 'out'], { cwd: root, env });
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
+    expect(events.find((event) => event.type === 'plan')).toMatchObject({
+      headers: { 'pr-ai-shadows-model-version': '2026-04-15' },
+    });
+
+    await writeFile(path.join(root, 'plan.sh'), planned.stdout);
+    const before = emulator.requests.length;
+    expect((await runProgram('sh', ['-e', 'plan.sh'], { cwd: root, env })).code).toBe(0);
+    const sent = await runInProcess([...args, '-o', 'real'], { cwd: root, env });
+    expect(sent.code).toBe(0);
+    const [fromPlan, fromRun] = emulator.requests.slice(before);
+    expect(fromPlan?.headers['pr-ai-shadows-model-version']).toBe('2026-04-15');
+    expect(fromPlan?.headers['pr-ai-shadows-model-version']).toBe(fromRun?.headers['pr-ai-shadows-model-version']);
+  });
+
   it('writes curl commands that send awkward file names and their bytes intact', async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'in'));

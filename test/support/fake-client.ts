@@ -53,6 +53,7 @@ export function createFakeClient(options: FakeClientOptions): FakeClient {
     maxInFlight: 0,
     accountCalls: 0,
     redactor: new Redactor(),
+    headers: {},
     urls: {
       edit: 'https://fake.test/v2/edit',
       segment: 'https://fake.test/v1/segment',
