@@ -145,6 +145,9 @@ function parseColorValue(rule: ValueRule, raw: ParamValue): Parsed {
   const expected = hashStyle
     ? 'a hex colour such as #FF0000 (no alpha) or a CSS colour name such as white'
     : 'a hex colour such as FF0000, #FF0000 or FF0000EE (with alpha), or a CSS colour name such as white';
+  // A config file's 000000 or 123456 is a number to YAML and JSON, its leading zeros gone.
+  if (typeof raw === 'number')
+    return fail(`${expected}; a config file gave the number ${raw}: put the colour in quotes`);
   const color = typeof raw === 'string' ? parseColor(raw) : null;
   // A colour with alpha (transparent too) where none is taken: leaving it out is the transparent background.
   if (color && hashStyle && color.hasAlpha) return fail(`${expected}; leave it out for a transparent background`);

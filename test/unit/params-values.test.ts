@@ -116,3 +116,12 @@ describe('colours where alpha is not taken (/v1/segment bg_color)', () => {
     expect(read('bg_color', 'white')).toEqual({ ok: true, value: 'white' });
   });
 });
+
+describe('a colour a config file gave as a number', () => {
+  it('says to quote it: YAML reads 000000 as 0', () => {
+    const refused = read('background.color', 0);
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).toContain('a config file gave the number 0: put the colour in quotes');
+    expect(JSON.stringify(refused)).not.toContain('did you mean');
+  });
+});
