@@ -10,6 +10,7 @@ import { paramByName } from '../params/table.js';
 import type { Endpoint } from '../params/types.js';
 import { isObjectUri, parseObjectUri } from '../storage/location.js';
 import { UserError } from '../errors.js';
+import { IMAGE_EXTENSIONS } from '../inputs/formats.js';
 
 export type OutputTarget =
   | { kind: 'folder'; dir: string }
@@ -60,7 +61,19 @@ export async function outputTarget(out: string, cwd: string): Promise<OutputTarg
   const existing = await stat(absolute).catch(() => null);
   if (existing?.isDirectory()) return { kind: 'folder', dir: absolute };
   if (existing?.isFile() || FORMAT_OF_EXTENSION[extensionOf(absolute)]) return { kind: 'file', file: absolute };
+  // `-o mug.gif`: surely one image meant, in a format the API does not write; never a folder so named.
+  if (!existing && IMAGE_EXTENSIONS.includes(extensionOf(absolute)))
+    throw new UserError(
+      `-o ${out}: the API does not write .${extensionOf(absolute)} images; name the output file ${writableExtensions()}, or give -o a folder`,
+    );
   return { kind: 'folder', dir: absolute };
+}
+
+/** `.png, .jpg, .webp...`: the names an output file may have. */
+function writableExtensions(): string {
+  return Object.keys(FORMAT_OF_EXTENSION)
+    .map((extension) => `.${extension}`)
+    .join(', ');
 }
 
 /**
@@ -82,10 +95,7 @@ export function formatMismatch(
 ): string | null {
   if (target.kind !== 'file' || !chosen) return null;
   const named = FORMAT_OF_EXTENSION[extensionOf(target.file)];
-  if (!named)
-    return `-o ${out}: name the output file ${Object.keys(FORMAT_OF_EXTENSION)
-      .map((extension) => `.${extension}`)
-      .join(', ')}, or give -o a folder`;
+  if (!named) return `-o ${out}: name the output file ${writableExtensions()}, or give -o a folder`;
   const asked = FORMAT_OF_EXTENSION[chosen.value] ?? chosen.value;
   return named === asked
     ? null

@@ -1,4 +1,5 @@
 /** What `-o` names: a file by any extension the table's format parameters take, a folder otherwise. */
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,19 @@ describe('-o names a file by every format the table offers', () => {
     expect(formatMismatch(file, { value: 'png', source: '--export.format' }, 'result.tiff')).toBe(
       '-o result.tiff: name the output file .png, .jpeg, .jpg, .webp, .avif, or give -o a folder',
     );
+  });
+});
+
+describe('-o named like an image the API does not write', () => {
+  it.each(['m.gif', 'm.tif', 'shot.heic'])('refuses -o %s instead of making a folder so named', async (out) => {
+    await expect(outputTarget(out, tmpdir())).rejects.toThrow(
+      `-o ${out}: the API does not write .${out.split('.')[1]} images; name the output file .png, .jpeg, .jpg, .webp, .avif, or give -o a folder`,
+    );
+  });
+
+  it('takes a folder that exists under such a name as the folder it is', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-out-'));
+    await mkdir(path.join(root, 'frames.gif'));
+    expect(await outputTarget('frames.gif', root)).toEqual({ kind: 'folder', dir: path.join(root, 'frames.gif') });
   });
 });
