@@ -17,7 +17,7 @@ import { presetAdvisories, presetContradictions } from '../presets/contradiction
 import { presetRawParams } from '../presets/params.js';
 import { choosePreset, presetOverrides } from './presets.js';
 import type { Preset } from '../presets/types.js';
-import { configParams, resolveRunOptions, unknownConfigKeys } from './resolve.js';
+import { configParams, resolveRunOptions, unknownConfigKeys, type ResolvedRunOptions } from './resolve.js';
 import { resolveShard } from './shard.js';
 
 export interface CommandInput {
@@ -46,8 +46,8 @@ export interface CommandSettings {
   config: LoadedConfig;
 }
 
-/** The key is never sent in clear text to another machine unless the user says so. */
-function insecureOrigins(run: RunSettings): string[] {
+/** The key is never sent in clear text to another machine unless the user says so. `sources`: where each URL was given. */
+function insecureOrigins(run: RunSettings, sources: ResolvedRunOptions['sources']): string[] {
   if (run.allowInsecureHttp) return [];
   return (['baseUrl', 'segmentUrl'] as const)
     .filter((key) => {
@@ -56,7 +56,7 @@ function insecureOrigins(run: RunSettings): string[] {
     })
     .map(
       (key) =>
-        `${key === 'baseUrl' ? '--base-url' : '--segment-url'} ${run[key]}: plain http to another machine would send the API key unencrypted; ` +
+        `${sources[key] ?? (key === 'baseUrl' ? '--base-url' : '--segment-url')} ${run[key]}: plain http to another machine would send the API key unencrypted; ` +
         'use https, a loopback address, or --allow-insecure-http',
     );
 }
@@ -87,7 +87,7 @@ export async function resolveCommandSettings(input: CommandInput, endpoint: Endp
   const problems = [...(input.argvProblems ?? []), ...unknownConfigKeys(config)];
   const run = resolveRunOptions(input.command, input.flags, input.env, config);
   const sharding = resolveShard(run.settings, run.sources, input.env);
-  problems.push(...run.problems, ...sharding.problems, ...insecureOrigins(run.settings));
+  problems.push(...run.problems, ...sharding.problems, ...insecureOrigins(run.settings, run.sources));
 
   let params = new ParamSet([]);
   const warnings: string[] = await exposedKeyWarning(config);

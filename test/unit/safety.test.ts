@@ -115,6 +115,23 @@ describe('where the key may travel', () => {
     );
   });
 
+  it('names where the URL was given: an environment variable, not a flag never typed', async () => {
+    const fromEnv = resolveCommandSettings(
+      {
+        command: 'account',
+        flags: {},
+        flagParams: [],
+        env: { PHOTOROOM_BASE_URL: 'http://10.0.0.1' },
+        cwd: tmpdir(),
+        contexts: [],
+      },
+      null,
+    );
+    await expect(fromEnv).rejects.toThrow(
+      'PHOTOROOM_BASE_URL http://10.0.0.1: plain http to another machine would send the API key unencrypted',
+    );
+  });
+
   it('allows https, loopback http, and http with --allow-insecure-http', async () => {
     for (const baseUrl of [
       'https://api.example.com',
