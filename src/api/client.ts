@@ -108,6 +108,11 @@ export interface Upload {
   content?: Buffer;
   /** Sees the file's bytes as they are sent (to hash them without a second read). */
   onChunk?: (chunk: Buffer) => void;
+  /**
+   * Told once the streamed bytes are all sent, before the request ends: a LocalFault it
+   * throws abandons the request, whose end the server then never receives.
+   */
+  beforeEnd?: () => void;
 }
 
 /** The API, as the batch engine and the commands use it (tests pass fakes). */

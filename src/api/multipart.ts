@@ -22,6 +22,8 @@ export type Part =
       size: number;
       /** Sees every chunk of the file as it is sent. */
       onChunk?: (chunk: Buffer) => void;
+      /** Told after the file's last byte, before the part ends: a LocalFault it throws abandons the body (or, for `content`, the request before it is sent). */
+      beforeEnd?: () => void;
     };
 
 export interface MultipartBody {
@@ -57,6 +59,8 @@ export function encodeMultipart(parts: readonly Part[]): MultipartBody {
     if (!('filename' in part)) pieces.push(Buffer.from(part.value));
     else if (part.content) {
       part.onChunk?.(part.content);
+      // Bytes in memory are judged before anything is sent.
+      part.beforeEnd?.();
       pieces.push(part.content);
     } else pieces.push(part);
     pieces.push(CRLF);
@@ -121,4 +125,5 @@ async function* fileChunks(
     );
   }
   if (sent !== piece.size) throw changed();
+  piece.beforeEnd?.();
 }

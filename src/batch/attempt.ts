@@ -8,6 +8,7 @@ import { imageAnswer } from '../api/answer.js';
 import type { ApiResponse, Client, Upload } from '../api/client.js';
 import { afterBilledStatus, ApiError, apiErrorFromFailure } from '../api/errors.js';
 import { LocalFault } from '../errors.js';
+import { ImageEndCheck } from '../inputs/image-end.js';
 import type { Field } from '../params/encode.js';
 import type { Endpoint } from '../params/types.js';
 import type { Results, WrittenFile } from '../store/results.js';
@@ -48,7 +49,20 @@ export async function sendOnce(
     response = await client.editUrl(input.url, fields);
   } else {
     const hash = (inputHash = createHash('sha256'));
-    const upload = { ...input.upload, onChunk: (chunk: Buffer) => hash.update(chunk) };
+    // A file cut short (a download or a copy that stopped) is found as it streams, and the
+    // request abandoned before its end: the service never gets a whole request to process.
+    const end = new ImageEndCheck();
+    const upload = {
+      ...input.upload,
+      onChunk: (chunk: Buffer) => {
+        hash.update(chunk);
+        end.push(chunk);
+      },
+      beforeEnd: () => {
+        const { problem } = end.verdict();
+        if (problem) throw new LocalFault(`not a whole image: ${problem}; the request was abandoned before its end`);
+      },
+    };
     response = endpoint === 'segment' ? await client.segment(upload, fields) : await client.editUpload(upload, fields);
   }
   onAnswer(response.status);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -719,6 +720,46 @@ describe('upscale.mode and its pixel limit', () => {
       // Not fitted locally: the API downscales it itself.
       expect(await sharp(path.join(root, 'out/photo.png')).metadata()).toMatchObject({ width: 1200, height: 900 });
     }
+  });
+});
+
+describe('an image cut short', () => {
+  it('is never sent whole: a small one is refused before sending, a large one abandoned before its end', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'in'));
+    const jpeg = await readFile(path.join(FIXTURES, 'mug.jpg'));
+    await writeFile(path.join(root, 'in/cut.jpg'), jpeg.subarray(0, jpeg.length - 100));
+    // Over 1 MB (noise does not compress): streamed from disk, judged as its bytes go.
+    const noise = randomBytes(700 * 700 * 3);
+    const png = await sharp(noise, { raw: { width: 700, height: 700, channels: 3 } })
+      .png()
+      .toBuffer();
+    expect(png.length).toBeGreaterThan(1024 * 1024);
+    await writeFile(path.join(root, 'in/large.png'), png.subarray(0, png.length - 4096));
+    await writeFile(path.join(root, 'in/whole.png'), png);
+
+    const { code, stdout, requests } = await run(['edit', 'in', '-o', 'out', '--yes', '--json'], root);
+    expect(code).toBe(1);
+    const failures = summaryOf(stdout).failures.map((failure) => [failure.input, failure.error]);
+    expect(failures.sort()).toEqual([
+      [
+        'in/cut.jpg',
+        'not a whole image: it ends before its end-of-image marker (FF D9); the request was abandoned before its end',
+      ],
+      ['in/large.png', 'not a whole image: it ends before IEND; the request was abandoned before its end'],
+    ]);
+    // What reached the service: the whole image answered, the large cut one's body without its
+    // end (which no server takes for a request), and nothing of the small one.
+    const edits = requests.filter((request) => request.path === '/v2/edit');
+    const uploaded = (request: (typeof edits)[number]) =>
+      request.fields.flatMap(([name, value]) =>
+        name === 'imageFile' && typeof value !== 'string' ? [value.filename] : [],
+      );
+    expect(edits.filter((request) => request.status === 200).map(uploaded)).toEqual([['whole.png']]);
+    expect(edits.flatMap(uploaded)).not.toContain('cut.jpg');
+    expect(edits.length).toBeLessThanOrEqual(2);
+    expect(existsSync(path.join(root, 'out/whole.png'))).toBe(true);
+    expect(existsSync(path.join(root, 'out/large.png'))).toBe(false);
   });
 });
 
