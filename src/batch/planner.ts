@@ -316,8 +316,13 @@ export class Planner {
     for await (const { job } of this.walk(null, null, false)) {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
     }
+    // The way round is another folder, or a name beside the input other than the one in use.
+    const beside =
+      this.options.nameTemplate === BESIDE_INPUT
+        ? ''
+        : `, or write beside the input under another name with --name '${BESIDE_INPUT}'`;
     throw new UserError(
-      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder, or write beside the input under another name with --name '${BESIDE_INPUT}'`,
+      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder${beside}`,
     );
   }
 }

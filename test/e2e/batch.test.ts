@@ -463,6 +463,18 @@ describe('inputs are never modified', () => {
     expect(await readFile(path.join(root, 'products/twin.png'))).toEqual(before);
   });
 
+  it('does not suggest the --name already in use when it too would write over an input', async () => {
+    const root = await tempDir();
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'bottle.png'));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'bottle-white.png'));
+    const refused = await run(['edit', '.', '-o', '.', '--name', '{dir}/{name}-white.{ext}', '--yes'], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /bottle\.png would be written over the input bottle-white\.png; inputs are never modified: choose another --out folder\n/,
+    );
+    expect(refused.requests).toHaveLength(0);
+  });
+
   it('names the way through when PNG inputs are edited in place: --name, which then works', async () => {
     const root = await tempDir();
     await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'bottle.png'));
