@@ -22,7 +22,7 @@ export type Part =
       size: number;
       /** Sees every chunk of the file as it is sent. */
       onChunk?: (chunk: Buffer) => void;
-      /** Told after the file's last byte, before the part ends: a LocalFault it throws abandons the body (or, for `content`, the request before it is sent). */
+      /** Told after a streamed file's last byte, before the part ends: a LocalFault it throws abandons the body. */
       beforeEnd?: () => void;
     };
 
@@ -59,8 +59,6 @@ export function encodeMultipart(parts: readonly Part[]): MultipartBody {
     if (!('filename' in part)) pieces.push(Buffer.from(part.value));
     else if (part.content) {
       part.onChunk?.(part.content);
-      // Bytes in memory are judged before anything is sent.
-      part.beforeEnd?.();
       pieces.push(part.content);
     } else pieces.push(part);
     pieces.push(CRLF);

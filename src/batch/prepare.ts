@@ -10,6 +10,7 @@ import { convertForUpload, type ConvertedInput } from '../inputs/convert.js';
 import type { UpscaleRequest } from '../inputs/formats.js';
 import { downloadObject, objectChunks } from '../inputs/object-bytes.js';
 import { checkInputFile, checkInputObject, type InputFix } from '../inputs/sniff.js';
+import { bytesProblem } from '../inputs/wholeness.js';
 import { StorageFailure, type ObjectStorage } from '../storage/storage.js';
 import type { Endpoint } from '../params/types.js';
 import { hashFile } from '../store/hash.js';
@@ -60,11 +61,13 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
     keepUpTo: KEEP_IN_MEMORY_BYTES,
   });
   if (check.ok)
-    return {
-      kind: 'file',
-      upload: { path: job.source, size: check.bytes, content: check.content },
-      mtimeMs: check.mtimeMs,
-    };
+    return (
+      (await cutShort(check.content)) ?? {
+        kind: 'file',
+        upload: { path: job.source, size: check.bytes, content: check.content },
+        mtimeMs: check.mtimeMs,
+      }
+    );
   const { fix } = check;
   if (!fix) return { reason: check.reason };
   const refused = fixRefused(check.reason, fix, options);
@@ -80,6 +83,16 @@ export async function prepareInput(job: Job, options: PrepareOptions): Promise<P
     original: { size: info.size, sha256 },
     release: converted.remove,
   };
+}
+
+/**
+ * Why an input read whole into memory (up to KEEP_IN_MEMORY_BYTES) is not a whole image, if
+ * it is cut short: refused before anything is sent. A larger one is judged as it streams
+ * (attempt.ts), and its request abandoned before its end.
+ */
+async function cutShort(content: Buffer | undefined): Promise<{ reason: string } | null> {
+  const problem = content && (await bytesProblem(content));
+  return problem ? { reason: `not a whole image: ${problem}; nothing was sent` } : null;
 }
 
 /** Why a refused input is left as it is (its fix is turned off), or null when it is fixed. */
@@ -135,11 +148,13 @@ async function prepareObject(
   }
   const upload = { path: job.source, filename, size: object.size };
   if (check.ok)
-    return {
-      kind: 'file',
-      upload: { ...upload, content: check.content, open: () => objectChunks(storage, object) },
-      object,
-    };
+    return (
+      (await cutShort(check.content)) ?? {
+        kind: 'file',
+        upload: { ...upload, content: check.content, open: () => objectChunks(storage, object) },
+        object,
+      }
+    );
   const { fix } = check;
   if (!fix) return { reason: check.reason };
   const refused = fixRefused(check.reason, fix, options);

@@ -756,7 +756,7 @@ describe('an image cut short', () => {
     expect(failures.sort()).toEqual([
       [
         'in/cut.jpg',
-        'not a whole image: it ends before its end-of-image marker (FF D9); the request was abandoned before its end',
+        'not a whole image: it ends before its end-of-image marker (FF D9); nothing was sent',
       ],
       ['in/large.png', 'not a whole image: it ends before IEND; the request was abandoned before its end'],
     ]);
@@ -770,6 +770,8 @@ describe('an image cut short', () => {
     expect(edits.filter((request) => request.status === 200).map(uploaded)).toEqual([['whole.png']]);
     expect(edits.flatMap(uploaded)).not.toContain('cut.jpg');
     expect(edits.length).toBeLessThanOrEqual(2);
+    // Counted as the requests they were: the whole one and the abandoned one.
+    expect(summaryOf(stdout).requests).toBe(2);
     expect(existsSync(path.join(root, 'out/whole.png'))).toBe(true);
     expect(existsSync(path.join(root, 'out/large.png'))).toBe(false);
   });
