@@ -7,6 +7,8 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseColor } from '../params/color.js';
+import { paramByName } from '../params/table.js';
 import { hashFile } from '../store/hash.js';
 import type { StateLayout } from '../store/layout.js';
 import { localFiles, type ResultReader } from '../store/results.js';
@@ -14,12 +16,25 @@ import { parseSidecar, type RequestSignature, type SidecarInput } from '../store
 
 /**
  * The same request, whatever order its fields were built in (by hand, from a preset, from a
- * config file): the fields sorted by name, repeated names kept in their order.
+ * config file): the fields sorted by name, repeated names kept in their order, and each value
+ * as the service reads it (a preset's FFFFFF and `--bg white` are one colour).
  */
 function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
   const canonical = ({ fields, ...rest }: RequestSignature) =>
-    JSON.stringify({ ...rest, fields: [...fields].sort(([one], [other]) => (one < other ? -1 : one > other ? 1 : 0)) });
+    JSON.stringify({
+      ...rest,
+      fields: [...fields]
+        .map(([name, value]): [string, unknown] => [name, sameValue(name, value)])
+        .sort(([one], [other]) => (one < other ? -1 : one > other ? 1 : 0)),
+    });
   return canonical(a) === canonical(b);
+}
+
+/** A colour by its red, green, blue and alpha; any other value as it is. */
+function sameValue(name: string, value: RequestSignature['fields'][number][1]): unknown {
+  if (typeof value !== 'string' || paramByName(name)?.kind !== 'color') return value;
+  const rgba = parseColor(value)?.rgba;
+  return rgba ? `rgba(${rgba.r},${rgba.g},${rgba.b},${rgba.alpha})` : value;
 }
 
 export type CurrentInput =

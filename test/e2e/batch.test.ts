@@ -754,10 +754,7 @@ describe('an image cut short', () => {
     expect(code).toBe(1);
     const failures = summaryOf(stdout).failures.map((failure) => [failure.input, failure.error]);
     expect(failures.sort()).toEqual([
-      [
-        'in/cut.jpg',
-        'not a whole image: it ends before its end-of-image marker (FF D9); nothing was sent',
-      ],
+      ['in/cut.jpg', 'not a whole image: it ends before its end-of-image marker (FF D9); nothing was sent'],
       ['in/large.png', 'not a whole image: it ends before IEND; the request was abandoned before its end'],
     ]);
     // What reached the service: the whole image answered, the large cut one's body without its

@@ -57,6 +57,26 @@ describe('edit --preset', () => {
     expect(stderr).not.toMatch(/overrides/);
   });
 
+  it("finds a preset run done when a flag names the preset's colour otherwise (--bg white for FFFFFF)", async () => {
+    const cwd = await project();
+    const before = emulator.requests.length;
+    const first = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--yes', '--preset', 'amazon'], { cwd, env });
+    expect(first.code).toBe(0);
+    for (const same of [
+      ['--bg', 'white'],
+      ['--bg', '#fff'],
+    ]) {
+      const again = await runInProcess(['edit', 'mug.jpg', '-o', 'out', '--yes', '--preset', 'amazon', ...same], {
+        cwd,
+        env,
+      });
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/0 ok, 1 skipped/);
+    }
+    const sent = emulator.requests.slice(before).filter((request) => request.path === '/v2/edit');
+    expect(sent).toHaveLength(1);
+  });
+
   it("sends a flag's value instead of the preset's, and says so once", async () => {
     const { code, fields, stderr } = await edit(['--preset', 'amazon', '--padding', '0.06', '--format', 'png']);
     expect(code).toBe(0);

@@ -5,16 +5,20 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createResumeCheck } from '../../src/batch/resume.js';
 import { stateLayout } from '../../src/store/layout.js';
-import { sidecarRecord } from '../../src/store/sidecar.js';
+import { sidecarRecord, type RequestSignature } from '../../src/store/sidecar.js';
 
 const request = { endpoint: '/v2/edit' as const, method: 'POST' as const, fields: [] };
 
 /** The sidecar of a 3-byte `output` made from `input` (of a made-up content hash unless given). */
-function recordOf(output: string, input: { path: string; size: number; mtimeMs: number; sha256?: string }): string {
+function recordOf(
+  output: string,
+  input: { path: string; size: number; mtimeMs: number; sha256?: string },
+  made: RequestSignature = request,
+): string {
   return JSON.stringify(
     sidecarRecord({
       input: { sha256: 'f'.repeat(64), ...input },
-      request,
+      request: made,
       status: 200,
       headers: { 'content-type': 'image/png' },
       attempts: 1,
@@ -76,5 +80,28 @@ describe('a resume check over an output another input made', () => {
     await expect(createResumeCheck(stateLayout(out))(path.join(out, 'twin.png'), current, () => request)).resolves.toBe(
       'redo',
     );
+  });
+});
+
+describe('a resume check over a request that names its colour otherwise', () => {
+  it('takes white, #fff and FFFFFF for one colour, and FEFEFE for another', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-resume-'));
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const input = path.join(root, 'mug.jpg');
+    await writeFile(input, 'a mug');
+    const { size, mtimeMs } = await stat(input);
+    const output = path.join(out, 'mug.png');
+    await writeFile(output, 'png');
+    const recorded = { ...request, fields: [['background.color', 'FFFFFF'] as [string, string]] };
+    await writeFile(`${output}.json`, recordOf(output, { path: 'mug.jpg', size, mtimeMs }, recorded));
+    const current = { kind: 'file' as const, path: input, display: 'mug.jpg' };
+    const verdict = (color: string) =>
+      createResumeCheck(stateLayout(out))(output, current, () => ({
+        ...request,
+        fields: [['background.color', color]],
+      }));
+    for (const same of ['white', '#fff', 'ffffff']) await expect(verdict(same)).resolves.toBe('done');
+    await expect(verdict('FEFEFE')).resolves.toBe('redo');
   });
 });
