@@ -15,6 +15,8 @@ export interface CommandRow {
   readonly description: string;
   /** Its completion scripts are made from every command's flags. */
   readonly needsEveryCommand?: true;
+  /** It talks to the API: a usage error then says that nothing was sent. */
+  readonly sends?: true;
   /** Loads the command's module and defines `command`, already named and described from this row. */
   readonly define: (command: Command, io: Io, preparsed: () => PreparsedArgv) => Promise<void>;
 }
@@ -23,6 +25,7 @@ export const COMMANDS: readonly CommandRow[] = [
   {
     name: 'edit',
     usage: '[options] [inputs...]',
+    sends: true,
     description: 'edit images with /v2/edit: cutout, background, layout, shadows, AI features',
     define: async (command, io, preparsed) =>
       (await import('./commands/image.js')).defineImage(command, 'edit', io, preparsed),
@@ -30,6 +33,7 @@ export const COMMANDS: readonly CommandRow[] = [
   {
     name: 'segment',
     usage: '[options] [inputs...]',
+    sends: true,
     description: 'remove the background of images with /v1/segment (Basic plan)',
     define: async (command, io, preparsed) =>
       (await import('./commands/image.js')).defineImage(command, 'segment', io, preparsed),
@@ -37,6 +41,7 @@ export const COMMANDS: readonly CommandRow[] = [
   {
     name: 'account',
     usage: '[options]',
+    sends: true,
     description: 'show the plan and the images left on the account',
     define: async (command, io) => (await import('./commands/account.js')).defineAccount(command, io),
   },

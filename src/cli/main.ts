@@ -81,9 +81,10 @@ function helpCommand(command: Command | undefined): string {
 
 /**
  * The failure as lines on stderr, every message escaped (cli/terminal.ts), and its exit code.
- * `command`: the command that was about to run, whose help a usage error points to.
+ * `command`: the command that was about to run, whose help a usage error points to; `sends`:
+ * whether it talks to the API (a usage error then says that nothing was sent).
  */
-function reportFailure(error: unknown, io: Io, command: Command | undefined): number {
+function reportFailure(error: unknown, io: Io, command: Command | undefined, sends: boolean): number {
   if (error instanceof CommanderError) {
     // commander has already printed its message (or the help / version text).
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -91,7 +92,7 @@ function reportFailure(error: unknown, io: Io, command: Command | undefined): nu
   if (error instanceof UserError) {
     for (const problem of error.problems) io.stderr.write(`photoroom: ${escapeControls(problem)}\n`);
     if (!(error instanceof StartUpError))
-      io.stderr.write(`photoroom: nothing was sent. See \`${helpCommand(command)}\`.\n`);
+      io.stderr.write(`photoroom: ${sends ? 'nothing was sent. ' : ''}See \`${helpCommand(command)}\`.\n`);
     return EXIT.usage;
   }
   if (error instanceof ApiError) {
@@ -163,7 +164,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     await program.parseAsync([...preparsed.argv], { from: 'user' });
     code = io.exitCode ?? EXIT.ok;
   } catch (error) {
-    code = reportFailure(error, io, running);
+    code = reportFailure(error, io, running, requested?.sends === true);
   }
   await settled(io.stdout);
   releaseStdout();

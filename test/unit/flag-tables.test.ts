@@ -352,6 +352,13 @@ describe('a usage error', () => {
     expect(stderr).not.toContain('<command>');
     expect(code).toBe(2);
   });
+
+  it('of a command that never talks to the API does not say that nothing was sent', async () => {
+    const { code, stderr } = await run(['check', 'x.jpg', '--preset', 'amazn']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('photoroom: See `photoroom check --help`.\n');
+    expect(stderr).not.toContain('nothing was sent');
+  });
 });
 
 describe('the command-line-only options', () => {
