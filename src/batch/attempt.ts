@@ -59,7 +59,7 @@ export async function sendOnce(
         end.push(chunk);
       },
       beforeEnd: () => {
-        const { problem } = end.verdict();
+        const { problem } = end.verdict('allowed');
         if (problem) throw new LocalFault(`not a whole image: ${problem}; the request was abandoned before its end`);
       },
     };

@@ -63,6 +63,8 @@ export class ImageEndCheck {
   /** Set once the walk has returned: the problem with any further byte. */
   private afterEnd: string | null = null;
   private problem: string | null = null;
+  /** The image's own end was met: any problem since is in bytes after it. */
+  private ended = false;
 
   /** Follows `bytes` (not kept: the caller may reuse its buffer). */
   push(bytes: Buffer): void {
@@ -80,10 +82,17 @@ export class ImageEndCheck {
     return (this.head === null && this.format === null) || this.problem !== null;
   }
 
-  verdict(): Wholeness {
+  /**
+   * Whole, or why not. `trailing`: what bytes after the image's end are. An answer's are a
+   * problem (`refused`, the default: an image the API sends ends where its format says). An
+   * input's are `allowed`: a phone's motion photo or maker trailer follows its JPEG's end, and
+   * every decoder stops there; what matters of an input is that it is not cut short.
+   */
+  verdict(trailing: 'refused' | 'allowed' = 'refused'): Wholeness {
     if (this.head !== null) this.start();
     if (!this.format)
       return { format: null, problem: this.received < SIGNATURE_BYTES ? 'it is too short to tell what it is' : null };
+    if (trailing === 'allowed' && this.ended) return { format: this.format.name, problem: null };
     return { format: this.format.name, problem: this.problem ?? this.endProblem(this.step, this.format) };
   }
 
@@ -139,6 +148,7 @@ export class ImageEndCheck {
       let next = this.walk!.next(bytes);
       while (!next.done && needsNothing(next.value)) next = this.walk!.next(NOTHING);
       if (next.done) {
+        this.ended = true;
         if (typeof next.value === 'string') this.afterEnd = next.value;
         this.step = typeof next.value === 'string' ? null : next.value;
         return;

@@ -41,7 +41,7 @@ async function problemOf(readAt: ReadAt, size: number): Promise<string | null> {
   if (isSvg(head)) return svgProblem(head, await readAt(Math.max(0, size - SVG_TAIL_BYTES), SVG_TAIL_BYTES));
   const check = new ImageEndCheck();
   for (let at = 0; at < size && !check.decided; at += READ_BYTES) check.push(await readAt(at, READ_BYTES));
-  return check.verdict().problem;
+  return check.verdict('allowed').problem;
 }
 
 function fileReader(handle: FileHandle): ReadAt {

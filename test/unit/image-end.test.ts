@@ -153,3 +153,20 @@ describe('a check that is decided before the end', () => {
     expect(check.verdict().problem).toBeNull();
   });
 });
+
+describe("an input's bytes after its end (a motion photo's video, a maker's trailer)", () => {
+  it.each(['png', 'jpeg', 'gif'])(
+    '%s: refused in an answer, allowed in an input; a cut one refused in both',
+    (name) => {
+      const image = images[name]!;
+      const trailing = Buffer.concat([image, Buffer.from('....ftypmp42'), randomBytes(3000)]);
+      const check = new ImageEndCheck();
+      check.push(trailing);
+      expect(check.verdict().problem).not.toBeNull();
+      expect(check.verdict('allowed')).toEqual({ format: FORMAT_NAMES[name], problem: null });
+      const cut = new ImageEndCheck();
+      cut.push(image.subarray(0, image.length - 10));
+      expect(cut.verdict('allowed').problem).not.toBeNull();
+    },
+  );
+});
