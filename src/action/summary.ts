@@ -125,9 +125,7 @@ function presetBlock(outcome: RunOutcome): string[] {
   return [
     `### ${things[0]!.toUpperCase()}${things.slice(1)} ${preset} would refuse: ${refused} of ${checked}`,
     '',
-    ...(unmeasured > 0
-      ? [`${count(unmeasured, 'output')} could not be measured: their rules on pixels not judged.`, '']
-      : []),
+    ...(unmeasured > 0 ? [`${count(unmeasured, 'output')} could not be measured: no rule judged.`, ''] : []),
     ...(rules.length > 0 ? [...markdownTable(['rule', things], rules, [things]), ''] : []),
     ...listedTable([things.slice(0, -1), 'why'], outcome.refusals, refused + unmeasured),
   ];

@@ -40,7 +40,7 @@ export interface ComplianceSummary {
   checked: number;
   /** Outputs the marketplace would refuse: some rule failed. */
   refused: number;
-  /** Outputs whose pixels could not be measured: their rules on pixels not judged. */
+  /** Outputs whose pixels could not be measured: no rule judged. */
   unmeasured: number;
   /** How many outputs failed each rule, in the checks' order. */
   byRule: Partial<Record<CheckName, number>>;

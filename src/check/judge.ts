@@ -20,17 +20,20 @@ export interface RuleFailure {
 
 export interface Verdict {
   preset: string;
-  /** No rule failed; recommendations missed (`advice`) do not count. */
+  /** Every rule judged and none failed; recommendations missed (`advice`) do not count. */
   pass: boolean;
   failures: RuleFailure[];
   /** The preset's recommendations the image misses (`advisory` checks): told, never refused. */
   advice: RuleFailure[];
   /**
    * The preset's checks this image could not answer: text, which only the API's answer tells,
-   * and the rules on pixels when they could not be decoded (`unmeasured` says why).
+   * and every check when the pixels could not be decoded (`unmeasured` says why).
    */
   unjudged: CheckName[];
-  /** Why the pixels were not measured, when the preset has rules on them. */
+  /**
+   * Why the pixels were not measured: then no rule is judged, whatever the preset's rules, and
+   * the image neither passes nor is refused: it could not be read.
+   */
   unmeasured?: string;
 }
 
@@ -96,19 +99,18 @@ type Finding = { measured: unknown; reason: string } | null;
 
 interface Judged {
   facts: ImageFacts;
-  /** The pixel measures, or why there are none. */
-  pixels: PixelMeasures | string;
+  pixels: PixelMeasures;
   /** `amazon wants`, or `google recommends` for a recommendation. */
   wants: string;
 }
 
 type Rule<Name extends CheckName> = (figure: CheckFigures[Name], image: Judged) => Finding | 'unjudged';
 
-/** A rule on pixels: not judged, neither passed nor failed, for an image whose pixels could not be decoded. */
+/** A rule on pixels (judge() gives no verdict at all on an image whose pixels could not be decoded). */
 function withPixels<Name extends CheckName>(
   rule: (figure: CheckFigures[Name], pixels: PixelMeasures, image: Judged) => Finding,
 ): Rule<Name> {
-  return (figure, image) => (typeof image.pixels === 'string' ? 'unjudged' : rule(figure, image.pixels, image));
+  return (figure, image) => rule(figure, image.pixels, image);
 }
 
 /**
@@ -239,13 +241,23 @@ function applyRule<Name extends CheckName>(name: Name, preset: Preset, image: Ju
   return rule(check.figure, { ...image, wants: `${preset.name} ${check.advisory ? 'recommends' : 'wants'}` });
 }
 
-/** The preset's verdict on one image. */
+/**
+ * The preset's verdict on one image. An image whose pixels could not be measured (cut short,
+ * not decoded, past the decode limit) gets none: its header facts alone would pass it on rules
+ * it was never held to, or refuse it for a size it may not have (the header of a file cut
+ * short): every rule is unjudged, and the image could not be read.
+ */
 export function judge(preset: Preset, measured: Measured): Verdict {
-  const image: Judged = {
-    facts: measured.facts,
-    pixels: 'unmeasured' in measured.pixels ? measured.pixels.unmeasured : measured.pixels,
-    wants: `${preset.name} wants`,
-  };
+  if ('unmeasured' in measured.pixels)
+    return {
+      preset: preset.name,
+      pass: false,
+      failures: [],
+      advice: [],
+      unjudged: CHECK_NAMES.filter((name) => preset.checks[name] !== undefined),
+      unmeasured: measured.pixels.unmeasured,
+    };
+  const image: Judged = { facts: measured.facts, pixels: measured.pixels, wants: `${preset.name} wants` };
   const failures: RuleFailure[] = [];
   const advice: RuleFailure[] = [];
   const unjudged: CheckName[] = [];
@@ -260,14 +272,5 @@ export function judge(preset: Preset, measured: Measured): Verdict {
         reason: finding.reason,
       });
   }
-  const unmeasured = 'unmeasured' in measured.pixels ? measured.pixels.unmeasured : undefined;
-  const pixelsUnjudged = unmeasured !== undefined && unjudged.some((name) => name !== 'noText');
-  return {
-    preset: preset.name,
-    pass: failures.length === 0,
-    failures,
-    advice,
-    unjudged,
-    ...(pixelsUnjudged && { unmeasured }),
-  };
+  return { preset: preset.name, pass: failures.length === 0, failures, advice, unjudged };
 }

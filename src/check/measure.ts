@@ -2,8 +2,10 @@
  * The local measurements of one image file that `photoroom check` judges against a preset's
  * rules: facts from the header (format by the bytes, size as displayed, colour space, bit
  * depth, alpha, frames) and, from one decode at full resolution, the pixel measures
- * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`. A file
- * whose header reads but whose pixels do not decode keeps its facts, its pixels unmeasured.
+ * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`. A file cut
+ * short or with junk after its end (its structure walked, inputs/wholeness.ts) is refused
+ * before any decode. A file whose header reads but whose pixels do not decode keeps its facts,
+ * its pixels unmeasured (`unmeasured` says why): judge.ts then gives it no verdict at all.
  *
  * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes, at most
  * `MAX_DECODED_PIXELS` pixels: a larger image is sampled), taken from the `pixelBudget` when
@@ -16,6 +18,7 @@ import type { Metadata } from 'sharp';
 import { openInput, readHead } from '../inputs/access.js';
 import { readDimensions } from '../inputs/dimensions.js';
 import { imageFormatOf, SNIFF_BYTES } from '../inputs/sniff.js';
+import { bytesProblem } from '../inputs/wholeness.js';
 import { bmpPixelFormat, decodeBmp } from './bmp.js';
 import type { PixelBudget } from './budget.js';
 import { measurePixels, type PixelMeasures } from './pixels.js';
@@ -95,7 +98,10 @@ export const MAX_DECODED_PIXELS = 25_000_000;
 
 /**
  * Beyond this many pixels an image is not decoded at all, even sampled (a decompression bomb
- * of a few KB can claim billions): its header is judged, its pixels left unmeasured.
+ * of a few KB can claim billions): its pixels are left unmeasured. Whether they are there at
+ * all is then unknown, so its header is not judged either, even a size no marketplace takes
+ * (a 40000×40000 PNG is neither refused by amazon nor passed by etsy): it could not be read
+ * (judge.ts; README: "past 1,000 MP ... counts as could not be read").
  */
 export const MAX_SAMPLED_PIXELS = 1_000_000_000;
 
@@ -106,19 +112,23 @@ export async function measureImage(path: string, options: MeasureOptions): Promi
   const opened = await openInput(path);
   if ('reason' in opened) return failed(opened.reason);
   const { handle, stats } = opened;
+  let head: Uint8Array;
   let content: Buffer;
   let format: string | null;
   try {
     if (stats.size === 0) return failed('empty file (0 bytes)');
-    const head = await readHead(handle, Math.min(stats.size, SNIFF_BYTES));
+    head = await readHead(handle, Math.min(stats.size, SNIFF_BYTES));
     format = await imageFormatOf(head);
     if (format === null) return failed('not an image: unrecognised bytes');
     content = await handle.readFile();
-    if (format === 'bmp') return await measureBmp(head, content, options);
   } finally {
     await handle.close();
   }
-  return measureDecodable(content, format, options);
+  // The bytes already read, walked as an upload's are (about 1.7 ms/MB): a file cut short is
+  // told as such, never judged by a header that reads or pixels a decoder makes up.
+  const problem = await bytesProblem(content);
+  if (problem !== null) return failed(`truncated or corrupt: ${problem}`);
+  return format === 'bmp' ? measureBmp(head, content, options) : measureDecodable(content, format, options);
 }
 
 /** sharp cannot decode BMP: its facts from the header, its pixels by bmp.ts when they are stored uncompressed. */
@@ -166,7 +176,9 @@ async function measureDecodable(content: Buffer, format: string, options: Measur
     return {
       ok: true,
       facts,
-      pixels: { unmeasured: `${Math.round((facts.width * facts.height) / 1_000_000)} MP is too many pixels to decode` },
+      pixels: {
+        unmeasured: `${Math.round((facts.width * facts.height) / 1_000_000)} MP, past the ${MAX_SAMPLED_PIXELS / 1_000_000} MP this check decodes`,
+      },
     };
   // Every k-th pixel of every k-th row: the decoded pixels stay within MAX_DECODED_PIXELS.
   const every = Math.ceil(Math.sqrt((facts.width * facts.height) / MAX_DECODED_PIXELS));
@@ -184,7 +196,7 @@ async function measureDecodable(content: Buffer, format: string, options: Measur
         .toBuffer({ resolveWithObject: true });
       raster = { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 };
     } catch (error) {
-      // The header read: what it tells is judged, the pixels are not.
+      // The header read, the pixels did not: no rule is judged (judge.ts).
       return { ok: true, facts, pixels: { unmeasured: `its pixels do not decode: ${firstLine(error)}` } };
     }
     const pixels = measurePixels(raster, options.background);

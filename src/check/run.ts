@@ -117,13 +117,16 @@ class Tally {
   add(event: CheckEvent): void {
     if (event.type === 'unreadable') this.unreadable += 1;
     if (event.type !== 'checked') return;
+    // Its pixels not measured: no rule judged, neither a pass nor a refusal, an image not read whole.
+    if (event.verdict.unmeasured !== undefined) {
+      this.unreadable += 1;
+      return;
+    }
     for (const name of event.verdict.unjudged) this.unjudged.add(name);
     if (event.verdict.advice.length > 0) this.advised += 1;
     this.adviceByRule.add(event.verdict.advice);
     if (event.verdict.pass) {
-      // Rules it could not judge: neither a pass nor a refusal, an image not read whole.
-      if (event.verdict.unmeasured === undefined) this.passed += 1;
-      else this.unreadable += 1;
+      this.passed += 1;
       return;
     }
     this.refused += 1;

@@ -17,13 +17,13 @@ export interface CheckedPlace {
 
 /**
  * The verdict as `check` counts it: refused when a rule failed; neither a pass nor a refusal
- * when the pixels could not be measured (the image counts as could not be read).
+ * when the pixels could not be measured (no rule judged: the image counts as could not be read).
  */
 function complianceOf(verdict: Verdict): RowCompliance {
+  if (verdict.unmeasured !== undefined)
+    return { preset: verdict.preset, verdict: 'unjudged', reasons: [`could not be measured: ${verdict.unmeasured}`] };
   const reasons = verdict.failures.map((failure) => failure.reason);
-  if (verdict.unmeasured !== undefined) reasons.push(`could not be measured: ${verdict.unmeasured}`);
-  const outcome = !verdict.pass ? 'refused' : verdict.unmeasured === undefined ? 'pass' : 'unjudged';
-  return { preset: verdict.preset, verdict: outcome, reasons };
+  return { preset: verdict.preset, verdict: verdict.pass ? 'pass' : 'refused', reasons };
 }
 
 /** One image's row, from the event that told its verdict; undefined for an event about no image. */

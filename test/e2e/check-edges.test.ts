@@ -4,7 +4,7 @@
  * figures rounded to their bound, palette PNGs, a reader of --json that goes away.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
@@ -16,8 +16,8 @@ import { createStyle } from '../../src/cli/reporters/style.js';
 import { builtInPreset } from '../../src/presets/table.js';
 import type { Preset } from '../../src/presets/types.js';
 import { runInProcess } from '../support/in-process.js';
-import { factsOf } from '../support/measures.js';
-import { BIN, tempDir, type CliResult } from './harness.js';
+import { factsOf, pixelsOf } from '../support/measures.js';
+import { BIN, ROOT, tempDir, type CliResult } from './harness.js';
 
 let root: string;
 
@@ -129,28 +129,64 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
   return png;
 }
 
-describe('an image whose pixels do not decode is judged by its header, not called corrupt', () => {
-  it('refuses a 17000×17000 PNG (289 MP, past sharp’s own limit) for its size (exit 5), not as unreadable (exit 1)', async () => {
-    await writeFile(path.join(root, 'huge.png'), await pngClaiming(17_000, 17_000));
-    const result = await runInProcess(['check', 'huge.png', '--preset', 'amazon', '--json'], { cwd: root });
-    const [line] = resultLines(result.stdout);
-    // Matchers are `any` to the type checker: held as unknown, they are values like the others.
-    const tooLong: unknown = expect.arrayContaining([
-      expect.objectContaining({ check: 'maxLongestSide', measured: 17_000 }),
-    ]);
-    expect(line).toMatchObject({ status: 'refused', failures: tooLong });
-    expect(JSON.stringify(line)).not.toContain('corrupt');
-    expect(result.code).toBe(5);
+describe('an image cut short, undecodable or past 1,000 MP could not be read, whatever the preset: never passed or refused on its header', () => {
+  const PHOTOS = path.join(ROOT, 'fixtures/photos');
+  const reasons = {
+    'cut.jpg': /^truncated or corrupt: it ends before its end-of-image marker \(FF D9\)$/,
+    'cut.png': /^truncated or corrupt: it ends /,
+    // Whole by its structure, its data far short of what it claims: never decoded.
+    'bomb.png': /^pixels not measured \(1600 MP, past the 1000 MP this check decodes\): no rule judged$/,
+    'headonly.png': /^pixels not measured \(its pixels do not decode: .+\): no rule judged$/,
+  };
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = path.join(root, 'not-whole');
+    await mkdir(folder);
+    const jpeg = await readFile(path.join(PHOTOS, 'astronaut.jpg'));
+    const png = await readFile(path.join(PHOTOS, 'brick.png'));
+    await writeFile(path.join(folder, 'cut.jpg'), jpeg.subarray(0, 20_000));
+    await writeFile(path.join(folder, 'cut.png'), png.subarray(0, png.length - 20));
+    await writeFile(path.join(folder, 'bomb.png'), await pngClaiming(40_000, 40_000));
+    await writeFile(path.join(folder, 'headonly.png'), await pngClaiming(2000, 2000));
   });
 
-  it('counts one that passes every rule its header answers as not read whole (exit 1), never as passed', async () => {
-    await writeFile(path.join(root, 'headonly.png'), await pngClaiming(2000, 2000));
-    const result = await runInProcess(['check', 'headonly.png', '--preset', 'amazon'], { cwd: root });
-    expect(result.stderr).toMatch(
-      /^failed {2}headonly\.png: pixels not measured \(its pixels do not decode: .+\): background, minFill not judged$/m,
+  it.each(['etsy', 'shopify', 'amazon'])('%s: each is unreadable (exit 1), with its reason', async (name) => {
+    const files = Object.keys(reasons);
+    const json = await runInProcess(['check', ...files, '--preset', name, '--json'], { cwd: folder });
+    const lines = resultLines(json.stdout);
+    expect(lines.filter((line) => line.type === 'result')).toEqual(
+      Object.entries(reasons).map(([input, reason]): unknown =>
+        expect.objectContaining({ input, status: 'unreadable', error: expect.stringMatching(reason) as unknown }),
+      ),
     );
-    expect(result.stderr).toMatch(/amazon: 1 image checked in .*: 0 pass, 1 could not be read/);
-    expect(result.code).toBe(1);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', passed: 0, refused: 0, unreadable: 4, exitCode: 1 });
+    expect(json.code).toBe(1);
+
+    const plain = await runInProcess(['check', ...files, '--preset', name], { cwd: folder });
+    for (const [input, reason] of Object.entries(reasons)) {
+      const line = plain.stderr.split('\n').find((shown) => shown.startsWith(`failed  ${input}: `));
+      expect(line?.slice(`failed  ${input}: `.length)).toMatch(reason);
+    }
+    expect(plain.stderr).toMatch(new RegExp(`${name}: 4 images checked in .*: 0 pass, 4 could not be read`));
+    expect(plain.code).toBe(1);
+  });
+
+  it('says a small JPEG and a BMP cut short are cut, not refused for their size', async () => {
+    const whole = await productOn(300, 270).jpeg().toBuffer();
+    await writeFile(path.join(folder, 'small-cut.jpg'), whole.subarray(0, whole.length / 2));
+    const bmp = bmpProduct(300, 270);
+    await writeFile(path.join(folder, 'small-cut.bmp'), bmp.subarray(0, bmp.length / 2));
+    const jpeg = await runInProcess(['check', 'small-cut.jpg', '--preset', 'amazon'], { cwd: folder });
+    expect(jpeg.stderr).toMatch(/^failed {2}small-cut\.jpg: truncated or corrupt: it ends before /m);
+    expect(jpeg.stderr).not.toContain('300×300');
+    expect(jpeg.code).toBe(1);
+    const walmart = await runInProcess(['check', 'small-cut.bmp', '--preset', 'walmart'], { cwd: folder });
+    expect(walmart.stderr).toMatch(
+      /^failed {2}small-cut\.bmp: pixels not measured \(a truncated BMP\): no rule judged$/m,
+    );
+    expect(walmart.stderr).not.toContain('300×300');
+    expect(walmart.code).toBe(1);
   });
 });
 
@@ -239,7 +275,7 @@ describe('a figure rounded to the bound does not contradict the verdict', () => 
   it('does not say "(20 MP): shopify wants 20 MP or less"', () => {
     const verdict = judge(preset('shopify'), {
       facts: factsOf({ width: 4472, height: 4473 }),
-      pixels: { unmeasured: 'not needed' },
+      pixels: pixelsOf(),
     });
     const reason = verdict.failures.find((failure) => failure.check === 'maxPixels')?.reason;
     expect(reason).toBeDefined();
@@ -249,7 +285,7 @@ describe('a figure rounded to the bound does not contradict the verdict', () => 
   it('does not say "5 MB (...): walmart wants 5 MB or less"', () => {
     const verdict = judge(preset('walmart'), {
       facts: factsOf({ bytes: 5_040_000 }),
-      pixels: { unmeasured: 'not needed' },
+      pixels: pixelsOf(),
     });
     const reason = verdict.failures.find((failure) => failure.check === 'maxBytes')?.reason;
     expect(reason).toBeDefined();

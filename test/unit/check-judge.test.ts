@@ -99,28 +99,33 @@ describe('judging an image against a preset', () => {
     ]);
   });
 
-  it('leaves the pixel rules of an image whose pixels could not be decoded unjudged, neither passed nor failed', () => {
-    const measured = { facts: facts({ format: 'bmp' }), pixels: { unmeasured: 'a BMP of compression 1' } };
-    // Amazon takes no BMP: that much is known from the header.
-    expect(judge(preset('amazon'), measured)).toEqual({
+  it('gives no verdict on an image whose pixels could not be measured, whatever the preset: no pass, no refusal on its header', () => {
+    const cut = { facts: facts({ width: 300, height: 300 }), pixels: { unmeasured: 'its pixels do not decode: cut' } };
+    // Amazon would refuse 300×300 by the header alone, a header a file cut short may not honour.
+    expect(judge(preset('amazon'), cut)).toEqual({
       preset: 'amazon',
       pass: false,
-      failures: [expect.objectContaining({ reason: 'BMP: amazon wants JPEG, PNG, TIFF or GIF' }) as unknown],
-      advice: [],
-      unjudged: ['background', 'minFill', 'noText'],
-      unmeasured: 'a BMP of compression 1',
-    });
-    // Walmart takes BMP: nothing failed, and its background is not judged.
-    expect(judge(preset('walmart'), measured)).toEqual({
-      preset: 'walmart',
-      pass: true,
       failures: [],
       advice: [],
-      unjudged: ['background'],
-      unmeasured: 'a BMP of compression 1',
+      unjudged: ['background', 'minFill', 'minLongestSide', 'maxLongestSide', 'formats', 'noAnimation', 'noText'],
+      unmeasured: 'its pixels do not decode: cut',
     });
-    // A preset with no rule on pixels has nothing left unjudged.
-    expect(judge(preset('etsy'), { ...measured, facts: facts() })).not.toHaveProperty('unmeasured');
+    // Etsy and Shopify have no rule on pixels: their header rules would pass it.
+    for (const name of ['etsy', 'shopify'])
+      expect(judge(preset(name), { ...cut, facts: facts() })).toMatchObject({
+        pass: false,
+        failures: [],
+        unmeasured: 'its pixels do not decode: cut',
+      });
+    // Past the decode limit: neither refused for its size nor passed.
+    const huge = { facts: facts({ format: 'png', width: 40_000, height: 40_000 }), pixels: { unmeasured: '1600 MP' } };
+    expect(judge(preset('amazon'), huge)).toMatchObject({ pass: false, failures: [], unmeasured: '1600 MP' });
+    expect(judge(preset('etsy'), huge)).toMatchObject({ pass: false, failures: [], unmeasured: '1600 MP' });
+    // Walmart takes BMP; a run-length one is not decoded: not passed.
+    const bmp = { facts: facts({ format: 'bmp' }), pixels: { unmeasured: 'a BMP of compression 1' } };
+    expect(judge(preset('walmart'), bmp)).toMatchObject({ pass: false, unmeasured: 'a BMP of compression 1' });
+    // Pixels measured: no `unmeasured`.
+    expect(judge(preset('etsy'), { facts: facts(), pixels: pixels() })).not.toHaveProperty('unmeasured');
   });
 
   it('takes a square to the pixel, and another aspect to within a pixel', () => {

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixelBudget } from '../../src/check/budget.js';
@@ -13,7 +14,6 @@ import {
   DIFFERENCE,
   measureImage,
   type ImageFacts,
-  type Measurement,
   type MeasureOptions,
   type PixelMeasures,
   type SubjectBox,
@@ -433,6 +433,20 @@ describe('the facts from the header', () => {
   });
 });
 
+/** A whole PNG of `canvas` (by default 200×180 white) whose header claims `width`×`height`: its pixel data is short. */
+async function pngClaiming(
+  width: number,
+  height: number,
+  canvas = new Canvas(200, 180, [255, 255, 255]),
+): Promise<Buffer> {
+  const png = await canvas.image().png().toBuffer();
+  // Signature (8), IHDR's length and type (8), then its width and height; its CRC after 13 bytes of data.
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
 /** A BITMAPINFOHEADER BMP's first 54 bytes: `bits` a pixel, pixels from `dataAt`, `dataBytes` of them. */
 function bmpHeader(width: number, height: number, bits: number, dataAt: number, dataBytes: number): Buffer {
   const file = Buffer.alloc(54);
@@ -455,19 +469,37 @@ function bmp24(width: number, height: number): Buffer {
 }
 
 describe('a file that cannot be measured', () => {
-  it('keeps a truncated JPEG’s facts, its pixels unmeasured, and says a JPEG cut in its header cannot be read', async () => {
+  it('says a JPEG cut short is truncated, before any decode, wherever it is cut', async () => {
     const whole = await productOnWhite(250, 250, 500, 500).image().jpeg().toBuffer();
-    const result: Measurement = await measureImage(
-      await saved('truncated.jpg', whole.subarray(0, whole.length / 2)),
-      WHITE,
-    );
-    expect(result).toMatchObject({
+    for (const [name, bytes] of [
+      ['truncated.jpg', whole.subarray(0, whole.length / 2)],
+      ['headless.jpg', whole.subarray(0, 40)],
+    ] as const)
+      expect(await measureImage(await saved(name, bytes), WHITE)).toEqual({
+        ok: false,
+        reason: 'truncated or corrupt: it ends before its end-of-image marker (FF D9)',
+      });
+  });
+
+  it('says a PNG cut short is truncated, even one cut after its last pixel that a decoder reads whole', async () => {
+    const whole = await productOnWhite(250, 250, 500, 500).image().png().toBuffer();
+    // Into its last IDAT chunk (its pixels do not decode), and its IEND chunk alone (they do).
+    for (const cut of [20, 12]) {
+      const measured = await measureImage(await saved(`cut-${cut}.png`, whole.subarray(0, whole.length - cut)), WHITE);
+      expect(measured).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/^truncated or corrupt: it ends /) as unknown,
+      });
+    }
+  });
+
+  it('does not decode a PNG that claims 40000×40000 (1600 MP, past 1,000 MP): its pixels unmeasured, saying why', async () => {
+    const measured = await measureImage(await saved('bomb.png', await pngClaiming(40_000, 40_000)), WHITE);
+    expect(measured).toMatchObject({
       ok: true,
-      facts: { format: 'jpeg', width: SIDE, height: SIDE },
-      pixels: { unmeasured: expect.stringMatching(/^its pixels do not decode: /) as unknown },
+      facts: { format: 'png', width: 40_000, height: 40_000 },
+      pixels: { unmeasured: '1600 MP, past the 1000 MP this check decodes' },
     });
-    const headless = await measureImage(await saved('headless.jpg', whole.subarray(0, 40)), WHITE);
-    expect(headless).toEqual({ ok: false, reason: expect.stringMatching(/^cannot read this JPEG image/) as unknown });
   });
 
   it('says a text file is not an image', async () => {
@@ -503,12 +535,12 @@ describe('the pixel budget', () => {
     const budget = new RecordingBudget(1);
     const rgb = await saved('budget.png', new Canvas(300, 200, [255, 255, 255]).image().png());
     const rgba = await saved('budget-alpha.png', new Canvas(100, 50, [0, 0, 0, 0], 4).image().png());
-    const whole = await productOnWhite(25, 25, 50, 50, 100).image().jpeg().toBuffer();
-    const truncated = await saved('budget-truncated.jpg', whole.subarray(0, whole.length / 2));
+    // Whole by its structure, but its data holds 100×50 pixels, not the 100×100 it claims.
+    const short = await saved('budget-short.png', await pngClaiming(100, 100, new Canvas(100, 50, [255, 255, 255])));
     await measured(rgb, { ...WHITE, pixelBudget: budget });
     await measured(rgba, { pixelBudget: budget });
     // Its header reads, its pixels do not: the budget is lent for the decode, and given back.
-    expect(await measureImage(truncated, { pixelBudget: budget })).toMatchObject({
+    expect(await measureImage(short, { pixelBudget: budget })).toMatchObject({
       ok: true,
       pixels: { unmeasured: expect.any(String) as unknown },
     });

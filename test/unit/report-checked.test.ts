@@ -41,20 +41,18 @@ describe('the rows of check --report', () => {
     });
   });
 
-  it('count an image whose pixels could not be measured as not read: refused only when a rule on its header failed', () => {
+  it('count an image whose pixels could not be measured as not read, whatever its header: never refused on it', () => {
     const truncated = { unmeasured: 'truncated', unjudged: ['minFill' as const] };
     expect(imageRowOf(checked('shots/cut.jpg', truncated), 'amazon', PLACE)).toMatchObject({
       status: 'failed',
       compliance: { verdict: 'unjudged', reasons: ['could not be measured: truncated'] },
     });
+    // Nor is one with a failure beside `unmeasured` (judge gives none) a refusal.
     expect(
       imageRowOf(checked('shots/cut.jpg', { ...truncated, pass: false, failures: [fill] }), 'amazon', PLACE),
     ).toMatchObject({
-      status: 'ok',
-      compliance: {
-        verdict: 'refused',
-        reasons: ['product fills 71% of the frame', 'could not be measured: truncated'],
-      },
+      status: 'failed',
+      compliance: { verdict: 'unjudged', reasons: ['could not be measured: truncated'] },
     });
   });
 

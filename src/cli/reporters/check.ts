@@ -26,14 +26,11 @@ type ShownEvent = Exclude<CheckEvent, { type: 'summary' }>;
 /** An event in words; every name and reason escaped. */
 export function checkEventLines(unescaped: ShownEvent, style: Style): string[] {
   if (unescaped.type !== 'checked') return otherEventLines(unescaped, style);
+  if (unescaped.verdict.unmeasured !== undefined)
+    return [`${label('failed', style.red)}${escapeControls(`${unescaped.input}: ${notMeasured(unescaped.verdict)}`)}`];
   // refusalLines and adviceLines escape what they are given.
   const advice = adviceLines(unescaped.input, unescaped.verdict.advice, style);
   if (!unescaped.verdict.pass) return [...refusalLines(unescaped.input, unescaped.verdict, style), ...advice];
-  if (unescaped.verdict.unmeasured !== undefined)
-    return [
-      `${label('failed', style.red)}${escapeControls(`${unescaped.input}: ${notMeasured(unescaped.verdict)}`)}`,
-      ...advice,
-    ];
   return [`${label('pass', style.green)}${escapeControls(unescaped.input)}`, ...advice];
 }
 
@@ -57,14 +54,13 @@ function otherEventLines(unescaped: Exclude<ShownEvent, { type: 'checked' }>, st
 function statusOf(event: CheckEvent): 'passed' | 'refused' | 'unreadable' | null {
   if (event.type === 'unreadable') return 'unreadable';
   if (event.type !== 'checked') return null;
-  if (!event.verdict.pass) return 'refused';
-  return event.verdict.unmeasured === undefined ? 'passed' : 'unreadable';
+  if (event.verdict.unmeasured !== undefined) return 'unreadable';
+  return event.verdict.pass ? 'passed' : 'refused';
 }
 
-/** `pixels not measured (why): background, minFill not judged`. */
+/** `pixels not measured (why): no rule judged`. */
 function notMeasured(verdict: Verdict): string {
-  const rules = verdict.unjudged.filter((name) => name !== 'noText').join(', ');
-  return `pixels not measured (${verdict.unmeasured}): ${rules} not judged`;
+  return `pixels not measured (${verdict.unmeasured}): no rule judged`;
 }
 
 /**
@@ -109,12 +105,12 @@ function resultRecord(event: Extract<CheckEvent, { type: 'checked' | 'unreadable
   if (event.type === 'unreadable')
     return { type: 'result', input: event.input, preset, status: 'unreadable', error: event.reason };
   const { verdict } = event;
-  const unread = verdict.pass && verdict.unmeasured !== undefined;
+  const unread = verdict.unmeasured !== undefined;
   return {
     type: 'result',
     input: event.input,
     preset,
-    status: !verdict.pass ? 'refused' : unread ? 'unreadable' : 'pass',
+    status: unread ? 'unreadable' : verdict.pass ? 'pass' : 'refused',
     failures: verdict.failures,
     advice: verdict.advice,
     ...(unread && { error: notMeasured(verdict) }),

@@ -135,9 +135,7 @@ function complianceSummaryLines(compliance: ComplianceSummary, options: SummaryO
       ...ruleCountLines(compliance.byRule, options.preset, 'output'),
     );
   if (unmeasured > 0)
-    lines.push(
-      style.red(`${preset}: ${count(unmeasured, 'output')} could not be measured: their rules on pixels not judged`),
-    );
+    lines.push(style.red(`${preset}: ${count(unmeasured, 'output')} could not be measured: no rule judged`));
   const text = options.preset?.checks.noText;
   if (text && !options.problemsOnly)
     lines.push(
