@@ -92,6 +92,8 @@ export class Planner {
   private surveyNamer: OutputNamer | null = null;
   /** Outputs that hold another input's result, found by the survey: lower-cased path → that input. */
   private readonly reserved = new Map<string, string>();
+  /** Lower-cased real paths of the inputs inside the output folder, the survey's and the watch's: no output lands on one. */
+  private readonly inputsInOutput = new Set<string>();
 
   constructor(
     private readonly inputs: ResolvedInputs,
@@ -188,6 +190,8 @@ export class Planner {
     await verdicts.drain();
     if (problems.length > 0) throw new UserError(listed(problems));
     const landsOn = (input: string) => (options.outputFile ? input === options.outputFile : namer.isTaken(input));
+    this.inputsInOutput.clear();
+    for (const input of inputsInOutput) this.inputsInOutput.add(input.toLowerCase());
     const overwritten = inputsInOutput.find(landsOn);
     if (overwritten) await this.refuseOverwriting(overwritten);
     // /v2/edit uploads files by POST and sends URLs by GET: each method takes its own parameters.
@@ -276,6 +280,8 @@ export class Planner {
    */
   jobFor(item: DiscoveredInput): Job {
     const source = sourceOf(item);
+    if (item.kind === 'file' && relativeInside(item.real, this.options.layout.outDir) !== null)
+      this.inputsInOutput.add(item.real.toLowerCase());
     const known = this.names.get(source) ?? this.renamed.get(source)?.path;
     if (known) return jobOf(item, known);
     const outputPath = this.claim(this.surveyNamer ?? this.namer(), item, source, true);
@@ -283,6 +289,21 @@ export class Planner {
     const renamed = this.renamed.get(source);
     if (renamed) this.announceRename(renamed);
     return jobOf(item, outputPath);
+  }
+
+  /**
+   * Why a job met after the survey (--watch) must not be sent: its output would land on its
+   * own input or on another input (compared as the survey compares them), or null. Asked
+   * when its turn comes, so that inputs met meanwhile count too.
+   */
+  overwriteRefusal(job: Job, item: DiscoveredInput): string | null {
+    const output = job.outputPath.toLowerCase();
+    const shown = displayPath(this.options.cwd, job.outputPath);
+    if (item.kind === 'file' && (item.real.toLowerCase() === output || item.path.toLowerCase() === output))
+      return `its result would be written over the input itself (${shown}); ${this.overwriteAdvice()}`;
+    if (this.inputsInOutput.has(output))
+      return `its result would be written over the input ${shown}; ${this.overwriteAdvice()}`;
+    return null;
   }
 
   /** Names an input's output; one that cannot have its own name is told after the survey (or at once by jobFor). */
@@ -316,14 +337,18 @@ export class Planner {
     for await (const { job } of this.walk(null, null, false)) {
       if (job.outputPath.toLowerCase() === input.toLowerCase()) writer = displayInput(cwd, job.source);
     }
-    // The way round is another folder, or a name beside the input other than the one in use.
+    throw new UserError(
+      `${writer} would be written over the input ${displayPath(cwd, input)}; ${this.overwriteAdvice()}`,
+    );
+  }
+
+  /** The way round an output landing on an input: another folder, or a name beside the input other than the one in use. */
+  private overwriteAdvice(): string {
     const beside =
       this.options.nameTemplate === BESIDE_INPUT
         ? ''
         : `, or write beside the input under another name with --name '${BESIDE_INPUT}'`;
-    throw new UserError(
-      `${writer} would be written over the input ${displayPath(cwd, input)}; inputs are never modified: choose another --out folder${beside}`,
-    );
+    return `inputs are never modified: choose another --out folder${beside}`;
   }
 }
 

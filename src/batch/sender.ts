@@ -138,14 +138,23 @@ export class Sender {
 
   /** An input's first round; `round: ROUNDS` gives it no later rounds (--watch). */
   send(job: Job, round = 1): Promise<void> {
-    return this.sendJob({
+    return this.sendJob(this.freshState(job, round));
+  }
+
+  /** An input failed before anything is sent (--watch: its output would land on an input), with its reason. */
+  refuse(job: Job, reason: string): Promise<void> {
+    return this.fail(this.freshState(job, ROUNDS), reason);
+  }
+
+  private freshState(job: Job, round: number): JobState {
+    return {
       job,
       begun: this.run.timing.now(),
       attempts: 0,
       round,
       budget: { retries: this.run.settings.retries, badAnswers: 0 },
       backoff: { steps: 0 },
-    });
+    };
   }
 
   /** A deferred input's next round, with its retries renewed. */

@@ -84,6 +84,12 @@ export class WatchFeed {
   private async sendWatched(job: Job, item: DiscoveredFile): Promise<void> {
     const { run } = this;
     if (run.stop.event) return;
+    // The survey refuses the whole run for this; a file met later fails alone, and the watch goes on.
+    const refusal = this.planner.overwriteRefusal(job, item);
+    if (refusal) {
+      run.tallies.added();
+      return this.sender.refuse(job, refusal);
+    }
     // Listed afresh each time: the outputs of this session are new since the survey.
     const verdict =
       !run.settings.overwrite && createResumeCheck(run.layout)(job.outputPath, item, () => run.request.signature(job));

@@ -65,6 +65,12 @@ function watchedRun(args: string[], cwd: string) {
   return { child, events, exited, next };
 }
 
+/** The requests whose upload was named `filename`. */
+const uploadsOf = (filename: string) =>
+  emulator.requests.filter(
+    (request) => (request.fields[0]?.[1] as { filename?: string } | undefined)?.filename === filename,
+  );
+
 const resultFor = (input: string) => (event: Record<string, unknown>) =>
   event.type === 'result' && event.input === input;
 
@@ -132,6 +138,57 @@ describe('--watch', () => {
     await run.exited;
     const inputs = run.events.filter((event) => event.type === 'result').map((event) => event.input);
     expect(inputs.sort()).toEqual(['a.png', 'b.jpg', 'c.jpg']);
+  });
+
+  it('in place, never writes a file met while watching over itself: it fails with its reason, and the watch goes on', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'w'));
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'w/mug.jpg'));
+    const run = watchedRun(['edit', 'w', '-o', 'w', '--yes', '--watch', '--watch-settle', '100'], root);
+    await run.next((event) => event.type === 'watching');
+    // bottle.png's output would be bottle.png itself: the survey refuses this, a file met later fails alone.
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'w/bottle.png'));
+    expect(await run.next(resultFor('w/bottle.png'))).toMatchObject({
+      status: 'failed',
+      error:
+        "its result would be written over the input itself (w/bottle.png); inputs are never modified: choose another --out folder, or write beside the input under another name with --name '{dir}/{name}-white.{ext}'",
+    });
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'w/later.jpg'));
+    expect(await run.next(resultFor('w/later.jpg'))).toMatchObject({ status: 'ok', output: 'w/later.png' });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(await readFile(path.join(root, 'w/bottle.png'))).toEqual(await readFile(path.join(FIXTURES, 'bottle.png')));
+    expect(uploadsOf('bottle.png')).toHaveLength(0);
+    expect(uploadsOf('later.jpg')).toHaveLength(1);
+    expect(run.events.at(-1)).toMatchObject({ type: 'summary', ok: 2, failed: 1, stopped: 'interrupted' });
+  });
+
+  it('never writes a file met while watching over another input, as the survey never does', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'w'));
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'w/cup-white.png'));
+    const run = watchedRun(
+      ['edit', 'w', '-o', 'w', '--name', '{dir}/{name}-white.{ext}', '--yes', '--watch', '--watch-settle', '100'],
+      root,
+    );
+    expect(await run.next(resultFor('w/cup-white.png'))).toMatchObject({
+      status: 'ok',
+      output: 'w/cup-white-white.png',
+    });
+    await run.next((event) => event.type === 'watching');
+    // cup.jpg's output would be cup-white.png, an input.
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'w/cup.jpg'));
+    expect(await run.next(resultFor('w/cup.jpg'))).toMatchObject({
+      status: 'failed',
+      error:
+        'its result would be written over the input w/cup-white.png; inputs are never modified: choose another --out folder',
+    });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(await readFile(path.join(root, 'w/cup-white.png'))).toEqual(
+      await readFile(path.join(FIXTURES, 'bottle.png')),
+    );
+    expect(uploadsOf('cup.jpg')).toHaveLength(0);
   });
 
   it('as shards, each watching shard takes only the new files of its own shard, each once', async () => {
