@@ -5,6 +5,7 @@
  * run stopped), and records every result: the sidecar beside a success, a run log line for
  * each input however the run ends.
  */
+import { stat } from 'node:fs/promises';
 import { ApiError } from '../api/errors.js';
 import { waitAsRetry, withRetries, type Backoff, type RetryBudget } from '../api/retry.js';
 import { LocalFault } from '../errors.js';
@@ -50,11 +51,19 @@ export interface JobState {
   settled?: boolean;
 }
 
+/** What tells one version of a file from the next (each result is a new file renamed into place), or null when it is gone. */
+export function fileIdentity(file: string): Promise<string | null> {
+  return stat(file).then(
+    (info) => `${info.ino}:${info.size}:${info.mtimeMs}`,
+    () => null,
+  );
+}
+
 export class Sender {
   /** Inputs that failed on transient faults, for the next round. */
   readonly deferred: JobState[] = [];
-  /** Outputs this run wrote, with --watch: the watcher sees them too. */
-  readonly written = new Set<string>();
+  /** Outputs this run wrote, with --watch (the watcher sees them too), each with what it was when written (fileIdentity). */
+  readonly written = new Map<string, string | null>();
   /**
    * Inputs sent at least once and not yet done or failed, with their latest state (a later
    * round carries a copy): each gets a run log line however the run ends.
@@ -411,7 +420,8 @@ export class Sender {
     );
     this.unsettled.delete(state.job);
     state.settled = true;
-    if (this.run.settings.watch) this.written.add(job.outputPath);
+    if (this.run.settings.watch)
+      this.written.set(job.outputPath, this.run.results.local ? await fileIdentity(job.outputPath) : null);
     await this.report({
       ...this.resultOf(state, 'ok'),
       httpStatus: result.status,

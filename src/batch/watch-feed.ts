@@ -16,7 +16,7 @@ import type { Job } from './jobs.js';
 import { OnePerOutput } from './one-per-output.js';
 import type { Planner } from './planner.js';
 import { createResumeCheck } from './resume.js';
-import { ROUNDS, type Sender } from './sender.js';
+import { fileIdentity, ROUNDS, type Sender } from './sender.js';
 import { stopEvent } from './stops.js';
 
 type DiscoveredFile = Extract<DiscoveredInput, { kind: 'file' }>;
@@ -69,9 +69,14 @@ export class WatchFeed {
       if (news.kind === 'ended') this.run.stop.stop(stopEvent('folders-gone', news.message));
       if (news.kind !== 'file') continue;
       const file = news.path;
-      // This run's own results, written inside a watched folder (in place), are never inputs.
-      if (this.sender.written.has(file)) continue;
-      const item = await this.inputs.classify(file);
+      // This run's own results, written inside a watched folder (in place), are never inputs;
+      // a file written over one since (the user's, with the result's sidecar still beside it) is.
+      const replacedResult = this.sender.written.has(file);
+      if (replacedResult) {
+        if ((await fileIdentity(file)) === this.sender.written.get(file)) continue;
+        this.sender.written.delete(file);
+      }
+      const item = await this.inputs.classify(file, replacedResult);
       if (item?.kind === 'ignored')
         this.run.emit({ type: 'ignored', input: this.run.shown.output(item.path), reason: item.reason });
       if (item?.kind !== 'file') continue;

@@ -116,7 +116,8 @@ export interface ResolvedInputs {
    * in the output folder, an earlier result, not an image, excluded), or null when it lies
    * under none of them or a glob does not match it.
    */
-  classify(file: string): Promise<DiscoveryItem | null>;
+  /** `replacedResult`: a result of this run that something else has since written over: an input, whatever its sidecar says. */
+  classify(file: string, replacedResult?: boolean): Promise<DiscoveryItem | null>;
 }
 
 /**
@@ -146,7 +147,7 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
       sources.some(
         (source) => source.kind === 'objects' || (source.kind === 'list' && source.entries.some(isObjectUri)),
       ),
-    async classify(file) {
+    async classify(file, replacedResult = false) {
       const root = roots.find(
         (candidate) =>
           candidate && relativeInside(file, candidate.folder) && (!candidate.matches || candidate.matches(file)),
@@ -156,6 +157,7 @@ export async function resolveInputs(options: DiscoverOptions): Promise<ResolvedI
       return new Discovery(options, skipFolders, included, excluded, skipPrefixes, new KeptListings()).judge(
         root.folder,
         file,
+        replacedResult,
       );
     },
   };
@@ -456,7 +458,7 @@ class Discovery {
   }
 
   /** One file under `root`, judged as the folder walk judges each entry. */
-  async judge(root: string, file: string): Promise<DiscoveryItem> {
+  async judge(root: string, file: string, replacedResult = false): Promise<DiscoveryItem> {
     const rootReal = await realpathOr(root);
     const skipped = this.skippedBelow(root, rootReal);
     const relative = toPosix(path.relative(root, file));
@@ -473,7 +475,7 @@ class Discovery {
         ? 'output-folder'
         : !isFile
           ? 'not-a-file'
-          : (await this.options.isEarlierOutput?.(file, siblings))
+          : !replacedResult && (await this.options.isEarlierOutput?.(file, siblings))
             ? 'earlier-output'
             : this.filter(relative);
     return reason

@@ -191,6 +191,29 @@ describe('--watch', () => {
     expect(uploadsOf('cup.jpg')).toHaveLength(0);
   });
 
+  it('takes a file written over one of its results as an input, never as a result, and never writes over it again', async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, 'w'));
+    await copyFile(path.join(FIXTURES, 'mug.jpg'), path.join(root, 'w/jug.jpg'));
+    const run = watchedRun(['edit', 'w', '-o', 'w', '--yes', '--watch', '--watch-settle', '100'], root);
+    expect(await run.next(resultFor('w/jug.jpg'))).toMatchObject({ status: 'ok', output: 'w/jug.png' });
+    await run.next((event) => event.type === 'watching');
+    // The user's jug.png replaces the result, its sidecar still beside it: an input, named aside.
+    await copyFile(path.join(FIXTURES, 'bottle.png'), path.join(root, 'w/jug.png'));
+    expect(await run.next(resultFor('w/jug.png'))).toMatchObject({ status: 'ok', output: 'w/jug-png.png' });
+    // jug.jpg changed: its result would now land on the input jug.png.
+    await copyFile(path.join(FIXTURES, 'sneaker.jpg'), path.join(root, 'w/jug.jpg'));
+    expect(await run.next((event) => resultFor('w/jug.jpg')(event) && event.status === 'failed')).toMatchObject({
+      error:
+        "its result would be written over the input w/jug.png; inputs are never modified: choose another --out folder, or write beside the input under another name with --name '{dir}/{name}-white.{ext}'",
+    });
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(await readFile(path.join(root, 'w/jug.png'))).toEqual(await readFile(path.join(FIXTURES, 'bottle.png')));
+    expect(uploadsOf('jug.jpg')).toHaveLength(1);
+    expect(uploadsOf('jug.png')).toHaveLength(1);
+  });
+
   it('as shards, each watching shard takes only the new files of its own shard, each once', async () => {
     const root = await tempDir();
     await mkdir(path.join(root, 'in'));
