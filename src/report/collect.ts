@@ -134,7 +134,13 @@ function rowFromFailure(line: RunLogLine): ResultRow {
     line.status === 'not-processed'
       ? `not processed: the run stopped (last: ${line.error ?? 'none'})`
       : (line.error ?? 'failed');
-  return { kind: 'result', input: line.input, status: 'failed', error };
+  return {
+    kind: 'result',
+    input: line.input,
+    status: 'failed',
+    error,
+    ...(line.status === 'not-processed' && { unfinished: true as const }),
+  };
 }
 
 /**

@@ -20,6 +20,8 @@ interface RowBase {
   /** `failed`: no result to show (an input that failed, an image that could not be read). */
   status: 'ok' | 'failed';
   error?: string;
+  /** A stopped run left it unfinished: no result, but not failed either (a rerun does it). */
+  unfinished?: true;
   /** Absent when no preset judged the row (a run without --preset, an input that failed). */
   compliance?: RowCompliance;
 }

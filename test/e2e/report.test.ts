@@ -594,3 +594,23 @@ describe('the report of check --report: images that never went through the API',
     await page.close();
   });
 });
+
+describe('the report of a run stopped by the credits running out', () => {
+  it('counts the input it left unfinished as not processed, not as failed', async () => {
+    const broke = await recordingEmulator({ credits: 1 });
+    const root = await tempDir();
+    await mkdir(path.join(root, 'products'));
+    for (const name of ['bottle.png', 'mug.jpg', 'sneaker.jpg'])
+      await copyFile(path.join(FIXTURES, name), path.join(root, 'products', name));
+    const stopped = await runInProcess(['edit', 'products', '-o', 'out', '--concurrency', '1', '--yes', '--report'], {
+      cwd: root,
+      env: emulatorEnv(broke),
+    }).finally(() => broke.close());
+    expect(stopped.code, stopped.stderr).toBe(3);
+    const { page } = await openReport(path.join(root, 'out/photoroom-report.html'));
+    const state = await page.locator('#run .state').textContent();
+    expect(state).toBe('This folder holds 1 result0 inputs failed1 not processed (a run stopped; a rerun does them)');
+    expect(await page.locator('.badge.bad').allTextContents()).toEqual(['not processed']);
+    await page.close();
+  });
+});

@@ -100,7 +100,7 @@ export const PAGE_SCRIPT = String.raw`
 
   function badges(row) {
     var box = element('div', 'badges');
-    if (row.status === 'failed') box.appendChild(element('span', 'badge bad', row.kind === 'image' ? 'could not be read' : 'failed'));
+    if (row.status === 'failed') box.appendChild(element('span', 'badge bad', row.kind === 'image' ? 'could not be read' : row.unfinished ? 'not processed' : 'failed'));
     if (row.uncertainty === PEOPLE) box.appendChild(element('span', 'badge warn', 'people present'));
     else if (row.uncertainty !== undefined) {
       var level = row.uncertainty >= 0.5 ? 'bad' : row.uncertainty >= 0.2 ? 'warn' : 'good';
@@ -317,10 +317,13 @@ export const PAGE_SCRIPT = String.raw`
     }
     // The folder's state first: a rerun that changed nothing made 0 and skipped all, yet the results are there.
     var results = data.rows.filter(function (row) { return row.status === 'ok'; }).length;
-    var failures = data.rows.length - results;
+    // An input a stopped run left unfinished did not fail: a rerun does it.
+    var unfinished = data.rows.filter(function (row) { return row.unfinished; }).length;
+    var failures = data.rows.length - results - unfinished;
     nextLine('state');
     fact('This folder holds ', results.toLocaleString(), results === 1 ? ' result' : ' results');
     fact('', failures.toLocaleString(), failures === 1 ? ' input failed' : ' inputs failed', failures > 0 ? 'failed' : '');
+    if (unfinished > 0) fact('', unfinished.toLocaleString(), ' not processed (a run stopped; a rerun does them)', 'failed');
     nextLine('latest');
     if (!run) {
       line.textContent = 'No run log in this folder.';
