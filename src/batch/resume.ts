@@ -7,8 +7,8 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseColor } from '../params/color.js';
 import { paramByName } from '../params/table.js';
+import { valueMeaning } from '../params/values.js';
 import { hashFile } from '../store/hash.js';
 import type { StateLayout } from '../store/layout.js';
 import { localFiles, type ResultReader } from '../store/results.js';
@@ -17,7 +17,7 @@ import { parseSidecar, type RequestSignature, type SidecarInput } from '../store
 /**
  * The same request, whatever order its fields were built in (by hand, from a preset, from a
  * config file): the fields sorted by name, repeated names kept in their order, and each value
- * as the service reads it (a preset's FFFFFF and `--bg white` are one colour).
+ * by what it means (a preset's FFFFFF and `--bg white` are one colour, 5% and 0.05 one padding).
  */
 function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
   const canonical = ({ fields, ...rest }: RequestSignature) =>
@@ -30,11 +30,9 @@ function sameSignature(a: RequestSignature, b: RequestSignature): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** A colour by its red, green, blue and alpha; any other value as it is. */
+/** A field's value by what it means (params/values.ts); a file part as it is. */
 function sameValue(name: string, value: RequestSignature['fields'][number][1]): unknown {
-  if (typeof value !== 'string' || paramByName(name)?.kind !== 'color') return value;
-  const rgba = parseColor(value)?.rgba;
-  return rgba ? `rgba(${rgba.r},${rgba.g},${rgba.b},${rgba.alpha})` : value;
+  return typeof value === 'string' ? valueMeaning(paramByName(name)?.kind, value) : value;
 }
 
 export type CurrentInput =

@@ -4,7 +4,8 @@
  * frame; amazon wants 85% or more`) and as figures for --json.
  */
 import { hasAspect } from '../presets/aspect.js';
-import { CHECK_NAMES, imageFormatNamed, type CheckFigures, type CheckName, type Preset } from '../presets/types.js';
+import { imageFormatNamed } from '../params/values.js';
+import { CHECK_NAMES, type CheckFigures, type CheckName, type Preset } from '../presets/types.js';
 import type { ImageFacts, PixelMeasures } from './measure.js';
 import { DIFFERENCE, rgbOf } from './raster.js';
 

@@ -16,18 +16,11 @@ import { parseColor } from '../params/color.js';
 import { buildParamSet, canonicalName, type ParamEntry, type ParamSet, type RawParam } from '../params/paramset.js';
 import { isParamValue, type ParamValue } from '../params/types.js';
 import { didYouMean } from '../near-miss.js';
-import { lengthShare } from '../params/values.js';
+import { imageFormatNamed, valueMeaning } from '../params/values.js';
 import { presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { builtInPreset, PRESETS } from '../presets/table.js';
-import {
-  CHECK_NAMES,
-  IMAGE_FORMATS,
-  imageFormatNamed,
-  type CheckName,
-  type ImageFormat,
-  type Preset,
-} from '../presets/types.js';
+import { CHECK_NAMES, IMAGE_FORMATS, type CheckName, type ImageFormat, type Preset } from '../presets/types.js';
 import { unknownSectionKey } from './keys.js';
 import type { LoadedConfig } from './load.js';
 import { configLabel, flatten } from './resolve.js';
@@ -276,17 +269,9 @@ export function choosePreset(name: string | undefined, source: string | undefine
   };
 }
 
-/**
- * What a parameter's value means, however it is spelt: a colour as its RGBA, a length as
- * its share (pixels as given), an enum value by its one spelling.
- */
+/** What a parameter entry's value means, however it is spelt (params/values.ts). */
 function meaning(entry: ParamEntry): string {
-  const text = String(entry.value);
-  const kind = entry.spec?.kind ?? entry.layerField?.kind;
-  if (kind === 'color') return JSON.stringify(parseColor(text)?.rgba ?? text);
-  if (kind === 'length') return String(lengthShare(entry.value) ?? text);
-  if (kind === 'enum') return imageFormatNamed(text);
-  return text;
+  return valueMeaning(entry.spec?.kind ?? entry.layerField?.kind, entry.value);
 }
 
 /**

@@ -107,6 +107,24 @@ export function lengthShare(value: ParamValue, side?: number): number | null {
   return pixels && side !== undefined ? Number(pixels[1]) / side : null;
 }
 
+/** A format as one name: `jpg`, the API's other spelling, is `jpeg`. */
+export function imageFormatNamed(name: string): string {
+  return name === 'jpg' ? 'jpeg' : name;
+}
+
+/**
+ * What a parameter's value means, however it is spelt: a colour as its RGBA, a length as its
+ * share (pixels as given), an enum value by its one spelling. Two values that mean the same
+ * ask the API for the same thing (a preset's FFFFFF and `--bg white`).
+ */
+export function valueMeaning(kind: ValueKind | undefined, value: ParamValue): string {
+  const text = String(value);
+  if (kind === 'color') return JSON.stringify(parseColor(text)?.rgba ?? text);
+  if (kind === 'length') return String(lengthShare(value) ?? text);
+  if (kind === 'enum') return imageFormatNamed(text);
+  return text;
+}
+
 /** A validated `outputSize` as its width and height; null for `auto`, `originalImage` and `croppedSubject`. */
 export function outputDimensions(value: ParamValue): { width: number; height: number } | null {
   const match = DIMENSIONS.exec(String(value));

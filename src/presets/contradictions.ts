@@ -12,7 +12,8 @@ import { lengthShare, outputDimensions } from '../params/values.js';
 import { hasAspect } from './aspect.js';
 import type { ParamEntry, ParamSet } from '../params/set.js';
 import { presetRawParams } from './params.js';
-import { CHECK_NAMES, imageFormatNamed, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
+import { imageFormatNamed } from '../params/values.js';
+import { CHECK_NAMES, type Check, type CheckFigures, type CheckName, type Preset } from './types.js';
 
 type Contradiction<Name extends CheckName> = (figure: CheckFigures[Name], params: ParamSet) => [ParamEntry, string][];
 

@@ -10,11 +10,6 @@ import type { ParamValue } from '../params/types.js';
 export const IMAGE_FORMATS = ['jpeg', 'png', 'gif', 'tiff', 'bmp', 'webp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
-/** A format as the checks name it: `jpg`, the API's other spelling, is `jpeg`. */
-export function imageFormatNamed(name: string): string {
-  return name === 'jpg' ? 'jpeg' : name;
-}
-
 /** The figure of each check, by check name. Sizes are in pixels, shares from 0 to 1. */
 export interface CheckFigures {
   /** The background colour (hex, no `#`) and the share of the border ring that must be exactly it. */

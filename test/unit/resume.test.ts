@@ -104,4 +104,31 @@ describe('a resume check over a request that names its colour otherwise', () => 
     for (const same of ['white', '#fff', 'ffffff']) await expect(verdict(same)).resolves.toBe('done');
     await expect(verdict('FEFEFE')).resolves.toBe('redo');
   });
+
+  it("takes a padding and a format by what they mean too, as a preset's overrides do", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'photoroom-resume-'));
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const input = path.join(root, 'mug.jpg');
+    await writeFile(input, 'a mug');
+    const { size, mtimeMs } = await stat(input);
+    const output = path.join(out, 'mug.jpg');
+    await writeFile(output, 'jpg');
+    const fields: [string, string][] = [
+      ['padding', '0.05'],
+      ['export.format', 'jpeg'],
+    ];
+    await writeFile(`${output}.json`, recordOf(output, { path: 'mug.jpg', size, mtimeMs }, { ...request, fields }));
+    const current = { kind: 'file' as const, path: input, display: 'mug.jpg' };
+    const verdict = (padding: string, format: string) =>
+      createResumeCheck(stateLayout(out))(output, current, () => ({
+        ...request,
+        fields: [
+          ['padding', padding],
+          ['export.format', format],
+        ],
+      }));
+    await expect(verdict('5%', 'jpg')).resolves.toBe('done');
+    await expect(verdict('6%', 'jpg')).resolves.toBe('redo');
+  });
 });
