@@ -49,17 +49,18 @@ export async function sendOnce(
     response = await client.editUrl(input.url, fields);
   } else {
     const hash = (inputHash = createHash('sha256'));
-    // A file cut short (a download or a copy that stopped) is found as it streams, and the
-    // request abandoned before its end: the service never gets a whole request to process.
-    const end = new ImageEndCheck();
+    // A streamed file cut short (a download or a copy that stopped) is found as it goes, and
+    // the request abandoned before its end: the service never gets a whole request to process.
+    // Bytes held in memory were judged before the attempt (prepare.ts), once.
+    const end = input.upload.content ? null : new ImageEndCheck();
     const upload = {
       ...input.upload,
       onChunk: (chunk: Buffer) => {
         hash.update(chunk);
-        end.push(chunk);
+        end?.push(chunk);
       },
       beforeEnd: () => {
-        const { problem } = end.verdict('allowed');
+        const problem = end?.verdict('allowed').problem;
         if (problem) throw new LocalFault(`not a whole image: ${problem}; the request was abandoned before its end`);
       },
     };

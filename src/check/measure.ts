@@ -3,8 +3,8 @@
  * rules: facts from the header (format by the bytes, size as displayed, colour space, bit
  * depth, alpha, frames) and, from one decode at full resolution, the pixel measures
  * (`pixels.ts`, `frame.ts`). Never throws for a bad file: it says why in `reason`. A file cut
- * short or with junk after its end (its structure walked, inputs/wholeness.ts) is refused
- * before any decode. A file whose header reads but whose pixels do not decode keeps its facts,
+ * short (its structure walked, inputs/wholeness.ts; bytes after its end are allowed, as for
+ * an upload) is refused before any decode. A file whose header reads but whose pixels do not decode keeps its facts,
  * its pixels unmeasured (`unmeasured` says why): judge.ts then gives it no verdict at all.
  *
  * Memory: one raw 8-bit buffer per image (width × height × 3 or 4 bytes, at most
