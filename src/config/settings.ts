@@ -12,7 +12,7 @@ import type { Endpoint } from '../params/types.js';
 import { requestHeaders } from './headers.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { isLoopback } from './loopback.js';
-import type { CommandName, RunSettings } from './options.js';
+import { RUN_OPTIONS, type CommandName, type RunSettings } from './options.js';
 import { presetAdvisories, presetContradictions } from '../presets/contradictions.js';
 import { presetRawParams } from '../presets/params.js';
 import { choosePreset, presetOverrides } from './presets.js';
@@ -56,7 +56,7 @@ function insecureOrigins(run: RunSettings, sources: ResolvedRunOptions['sources'
     })
     .map(
       (key) =>
-        `${sources[key] ?? (key === 'baseUrl' ? '--base-url' : '--segment-url')} ${run[key]}: plain http to another machine would send the API key unencrypted; ` +
+        `${sources[key] ?? RUN_OPTIONS[key].flag} ${run[key]}: plain http to another machine would send the API key unencrypted; ` +
         'use https, a loopback address, or --allow-insecure-http',
     );
 }
